@@ -1,0 +1,1 @@
+//! Drawing diagnostics with ariadne. The only module that touches ariadne.

@@ -1,0 +1,593 @@
+//! The backend-neutral intermediate representation: the ONE contract between
+//! the compiler and the engines. The interpreter and the JIT consume only this.
+//!
+//! *Architecture Invariant:* an IR [`Program`] is fully resolved and typed.
+//! Every name is an index, every operator is specialised to its operand types
+//! (`Int` operands widened to `Decimal` by an explicit [`ExprKind::IntToDec`]),
+//! every `match` is exhaustive and the call graph is acyclic. An engine never
+//! needs to look anything up by name and never meets a type error.
+//!
+//! *Architecture Invariant:* expression nesting is bounded (the parser rejects
+//! deeper input), so engines may recurse over expressions.
+
+use crate::num::Dec;
+use crate::span::{SourceMap, Span};
+use crate::types::{EnumId, RecordId, Type, TypeNames};
+
+/// Index of a `state` name in [`Program::state`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StateId(pub u32);
+/// Index of a constant in [`Program::consts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConstId(pub u32);
+/// Index of a function in [`Program::fns`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FnId(pub u32);
+/// Index of a law in [`Program::laws`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LawId(pub u32);
+/// A slot in the current frame (a fn, law, const or test body). Parameters
+/// come first; `let`s, loop variables and `it` get the following slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalId(pub u32);
+
+/// A compiled charter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    /// Every source file that went into it (spans index into these).
+    pub sources: SourceMap,
+    /// `charter "Name" { ... }`
+    pub charter: Charter,
+    /// Record types.
+    pub records: Vec<RecordDef>,
+    /// Enum types.
+    pub enums: Vec<EnumDef>,
+    /// The snapshot's top-level names and types.
+    pub state: Vec<StateDef>,
+    /// Named constants (may depend on state; evaluated at most once per evaluation).
+    pub consts: Vec<ConstDef>,
+    /// Pure functions.
+    pub fns: Vec<FnDef>,
+    /// Laws, in source order.
+    pub laws: Vec<LawDef>,
+    /// Test blocks, in source order.
+    pub tests: Vec<TestDef>,
+}
+
+/// The charter's name and metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Charter {
+    /// The network state's name.
+    pub name: String,
+    /// Its documentation.
+    pub doc: Option<String>,
+    /// `key: literal` entries, in order.
+    pub meta: Vec<(String, Lit)>,
+}
+
+/// A record type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordDef {
+    /// Its name.
+    pub name: String,
+    /// Its documentation.
+    pub doc: Option<String>,
+    /// Its fields in declaration order; [`ExprKind::Field`] indexes into this.
+    pub fields: Vec<FieldDef>,
+    /// The index of a field named `id` of type `Text` or `Int`: a law's subject
+    /// is reported by it, and `xs[key]` looks elements up by it.
+    pub id_field: Option<u32>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A field of a record type (or a name in `state`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldDef {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Its documentation.
+    pub doc: Option<String>,
+}
+
+/// An enum type. Cases are numbered from 0 in declaration order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumDef {
+    /// Its name.
+    pub name: String,
+    /// Its documentation.
+    pub doc: Option<String>,
+    /// Case names, in order.
+    pub cases: Vec<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A top-level name of the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateDef {
+    /// Its name (the JSON key).
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Its documentation.
+    pub doc: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// `const name: Type = value`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstDef {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Its documentation.
+    pub doc: Option<String>,
+    /// Its value (evaluated in a frame of `frame_size` slots).
+    pub value: Expr,
+    /// Slots its value needs.
+    pub frame_size: u32,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// `fn name(params) -> ret = body`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FnDef {
+    /// Its name.
+    pub name: String,
+    /// Its documentation.
+    pub doc: Option<String>,
+    /// Parameter names and types; parameter `i` is `LocalId(i)`.
+    pub params: Vec<(String, Type)>,
+    /// Its result type.
+    pub ret: Type,
+    /// Its result.
+    pub body: Expr,
+    /// Slots its body needs (at least `params.len()`).
+    pub frame_size: u32,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A law's subject: `name in collection`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LawParam {
+    /// The subject's name (it is `LocalId(0)`).
+    pub name: String,
+    /// The subject's type (the collection's element type).
+    pub ty: Type,
+    /// The collection evaluated over (in its own frame of the law's `frame_size`).
+    pub collection: Expr,
+}
+
+/// `law name(x in xs) { ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LawDef {
+    /// Its name.
+    pub name: String,
+    /// Its documentation.
+    pub doc: Option<String>,
+    /// Its subject, if any.
+    pub param: Option<LawParam>,
+    /// Its statements in source order.
+    pub body: Vec<LawStmt>,
+    /// Slots its body needs.
+    pub frame_size: u32,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A statement of a law.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LawStmt {
+    /// `let name = value`
+    Let {
+        /// The slot bound.
+        local: LocalId,
+        /// The name as written.
+        name: String,
+        /// The value.
+        value: Expr,
+    },
+    /// `require "label": cond unless ...`
+    Require(Requirement),
+}
+
+/// `require "label": cond` with its exceptions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    /// Its label.
+    pub label: String,
+    /// The whole statement.
+    pub span: Span,
+    /// The condition (a `Bool`).
+    pub cond: Expr,
+    /// `unless` exceptions, in order: if any holds, the requirement passes.
+    pub exceptions: Vec<Exception>,
+}
+
+/// `unless "label": cond`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exception {
+    /// Its label.
+    pub label: String,
+    /// The whole clause.
+    pub span: Span,
+    /// The condition (a `Bool`).
+    pub cond: Expr,
+}
+
+/// `test "name" { ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestDef {
+    /// Its name.
+    pub name: String,
+    /// Its statements in order.
+    pub body: Vec<TestStmt>,
+    /// Slots its body needs.
+    pub frame_size: u32,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A statement of a test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TestStmt {
+    /// `given name = value`: from here on, the state name has this value.
+    Given {
+        /// The state name overridden.
+        state: StateId,
+        /// Its value.
+        value: Expr,
+        /// The statement.
+        span: Span,
+    },
+    /// `let name = value`
+    Let {
+        /// The slot bound.
+        local: LocalId,
+        /// The value.
+        value: Expr,
+    },
+    /// `expect cond`
+    Expect {
+        /// What must hold (a `Bool`).
+        cond: Expr,
+        /// The statement.
+        span: Span,
+    },
+}
+
+/// A literal value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lit {
+    /// `true` / `false`
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A decimal or percent.
+    Dec(Dec),
+    /// A date as a day number since 1970-01-01.
+    Date(i64),
+    /// A duration in days.
+    Duration(i64),
+    /// A text.
+    Text(String),
+    /// `none`
+    None,
+    /// An enum case.
+    Enum(EnumId, u32),
+}
+
+/// An expression: its form, its type and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    /// The form.
+    pub kind: ExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Its source.
+    pub span: Span,
+}
+
+/// The numeric kinds that `+`, `-`, `*`, `sum`, `abs` and `-x` are specialised to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Num {
+    /// `Int` (overflow is an error)
+    Int,
+    /// `Decimal` (exact; overflow of the reduced result is an error)
+    Dec,
+    /// `Duration` in days (overflow is an error)
+    Duration,
+}
+
+/// Binary operators, specialised to their operand types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `a + b` (both operands of the kind)
+    Add(Num),
+    /// `a - b` (both operands of the kind)
+    Sub(Num),
+    /// `a * b`: Int×Int or Dec×Dec
+    Mul(Num),
+    /// `Duration * Int` (the duration on the left)
+    MulDurInt,
+    /// `a / b` on decimals: exact
+    Div,
+    /// `Duration / Duration`: an exact decimal ratio
+    DivDur,
+    /// `a div b` on Int: floors (rounds toward negative infinity)
+    IntDiv,
+    /// `a mod b` on Int: the remainder of flooring division (sign of `b`)
+    IntMod,
+    /// `Date + Duration`
+    DateAddDur,
+    /// `Date - Duration`
+    DateSubDur,
+    /// `Date - Date` (a Duration)
+    DateSubDate,
+    /// `Text + Text`
+    Concat,
+    /// `==` (operands of equal type; structural)
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<` on an ordered type
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl BinOp {
+    /// The operator as written in source.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add(_) | BinOp::DateAddDur | BinOp::Concat => "+",
+            BinOp::Sub(_) | BinOp::DateSubDur | BinOp::DateSubDate => "-",
+            BinOp::Mul(_) | BinOp::MulDurInt => "*",
+            BinOp::Div | BinOp::DivDur => "/",
+            BinOp::IntDiv => "div",
+            BinOp::IntMod => "mod",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+        }
+    }
+
+    /// Whether this is a comparison (`==` ... `>=`).
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
+    }
+}
+
+/// Unary operators, specialised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    /// `-x`
+    Neg(Num),
+    /// `not x`
+    Not,
+}
+
+/// Built-in functions over ordinary arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    /// `count(xs)`: number of elements of a list or set (Int).
+    Count,
+    /// `sum(xs)`: sum of a list or set of the numeric kind; 0 when empty.
+    Sum(Num),
+    /// `min(xs)`: least element; an error when empty.
+    Min,
+    /// `max(xs)`: greatest element; an error when empty.
+    Max,
+    /// `min(a, b, ...)`: least argument (all of one ordered type).
+    MinOf,
+    /// `max(a, b, ...)`: greatest argument.
+    MaxOf,
+    /// `all(xs)`: every Bool is true; true when empty.
+    All,
+    /// `any(xs)`: some Bool is true; false when empty.
+    Any,
+    /// `len(x)`: elements of a list or set, or characters of a text (Int).
+    Len,
+    /// `first(xs)`: the first element of a list, or `none`.
+    First,
+    /// `sorted(xs)`: a list in ascending order (stable).
+    Sorted,
+    /// `range(a, b)`: the Ints `a, a+1, ..., b-1` (empty when `b <= a`).
+    Range,
+    /// `floor(d)`: greatest Int `<= d`.
+    Floor,
+    /// `ceil(d)`: least Int `>= d`.
+    Ceil,
+    /// `round(d)`: nearest Int, ties away from zero.
+    Round,
+    /// `abs(x)` of the numeric kind.
+    Abs(Num),
+}
+
+impl Builtin {
+    /// The name as written in source.
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Count => "count",
+            Builtin::Sum(_) => "sum",
+            Builtin::Min | Builtin::MinOf => "min",
+            Builtin::Max | Builtin::MaxOf => "max",
+            Builtin::All => "all",
+            Builtin::Any => "any",
+            Builtin::Len => "len",
+            Builtin::First => "first",
+            Builtin::Sorted => "sorted",
+            Builtin::Range => "range",
+            Builtin::Floor => "floor",
+            Builtin::Ceil => "ceil",
+            Builtin::Round => "round",
+            Builtin::Abs(_) => "abs",
+        }
+    }
+}
+
+/// What a loop over a collection produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LoopKind {
+    /// `[elem for ...]`, `xs where c` (a List)
+    List,
+    /// `{elem for ...}` (a Set)
+    Set,
+    /// `count(... for ...)`: how many elements pass the filter (Int)
+    Count,
+    /// `sum(elem for ...)`: 0 when empty
+    Sum(Num),
+    /// `min(elem for ...)`: an error when empty
+    Min,
+    /// `max(elem for ...)`: an error when empty
+    Max,
+    /// `all(elem for ...)`: stops at the first false; true when empty
+    All,
+    /// `any(elem for ...)`: stops at the first true; false when empty
+    Any,
+}
+
+/// A loop: `kind(elem for var in source if filter)`.
+///
+/// For every element of `source` in order (a set iterates in ascending
+/// order), bind it to `var`, evaluate `filter` (skip when false), then `elem`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loop {
+    /// What it produces.
+    pub kind: LoopKind,
+    /// The loop variable's slot.
+    pub var: LocalId,
+    /// The collection iterated (a List or Set).
+    pub source: Expr,
+    /// Elements for which this is false are skipped.
+    pub filter: Option<Expr>,
+    /// The value produced per element (for `where`, the element itself).
+    pub elem: Expr,
+}
+
+/// A `match` arm's pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// An enum case, by index.
+    Case(u32),
+    /// `true` / `false`
+    Bool(bool),
+    /// `none`
+    None,
+    /// `_`
+    Wildcard,
+}
+
+/// One `match` arm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arm {
+    /// What it matches.
+    pub pattern: Pattern,
+    /// Its result.
+    pub body: Expr,
+}
+
+/// Expression forms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExprKind {
+    /// A literal.
+    Lit(Lit),
+    /// A slot of the current frame.
+    Local(LocalId),
+    /// A snapshot name.
+    State(StateId),
+    /// A constant.
+    Const(ConstId),
+    /// A call to a fn (arguments in parameter order).
+    CallFn(FnId, Vec<Expr>),
+    /// A law used as a Bool: for a law with a parameter, applied to the argument.
+    /// A fault inside makes the enclosing evaluation fault too.
+    CallLaw(LawId, Option<Box<Expr>>),
+    /// A builtin applied to arguments.
+    Builtin(Builtin, Vec<Expr>),
+    /// `-x`, `not x`
+    Unary(UnOp, Box<Expr>),
+    /// `a op b` (both operands always evaluated, left first).
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `a and b`: `b` evaluated only when `a` is true.
+    And(Box<Expr>, Box<Expr>),
+    /// `a or b`: `b` evaluated only when `a` is false.
+    Or(Box<Expr>, Box<Expr>),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `match e { ... }`: the first arm whose pattern matches (exhaustive).
+    Match(Box<Expr>, Vec<Arm>),
+    /// `r.f` on a record (by field index).
+    Field(Box<Expr>, u32),
+    /// `r?.f`: `none` when `r` is `none`, else `r.f` (the result is optional).
+    OptField(Box<Expr>, u32),
+    /// `a ?? b`: `a` unless it is `none`, then `b` (evaluated only then).
+    Coalesce(Box<Expr>, Box<Expr>),
+    /// `R { ... }` with every field's value in declaration order.
+    Record(RecordId, Vec<Expr>),
+    /// `r with { f: v }`: a copy of `r` with the given fields replaced.
+    With(Box<Expr>, Vec<(u32, Expr)>),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `{a, b}` (duplicates removed, ordered)
+    Set(Vec<Expr>),
+    /// A comprehension, aggregate or `where` filter.
+    Loop(Box<Loop>),
+    /// `x in xs` (a List or Set); `not in` is `Not(In)`.
+    In(Box<Expr>, Box<Expr>),
+    /// `xs[key]`: the element of list `xs` whose id field equals `key`; an
+    /// error if there is none.
+    Index(Box<Expr>, Box<Expr>),
+    /// `let` in a fn body: bind the slot, then evaluate the body.
+    Let(LocalId, Box<Expr>, Box<Expr>),
+    /// An Int used where a Decimal is expected.
+    IntToDec(Box<Expr>),
+}
+
+impl Program {
+    /// The law named `name`.
+    pub fn law(&self, name: &str) -> Option<(LawId, &LawDef)> {
+        self.laws
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.name == name)
+            .map(|(i, l)| (LawId(i as u32), l))
+    }
+
+    /// The record type with this id.
+    pub fn record(&self, id: RecordId) -> Option<&RecordDef> {
+        self.records.get(id.0 as usize)
+    }
+
+    /// The enum type with this id.
+    pub fn enum_def(&self, id: EnumId) -> Option<&EnumDef> {
+        self.enums.get(id.0 as usize)
+    }
+}
+
+impl TypeNames for Program {
+    fn record_name(&self, id: RecordId) -> &str {
+        self.record(id).map(|r| r.name.as_str()).unwrap_or("?")
+    }
+
+    fn enum_name(&self, id: EnumId) -> &str {
+        self.enum_def(id).map(|e| e.name.as_str()).unwrap_or("?")
+    }
+}

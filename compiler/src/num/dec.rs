@@ -1,0 +1,373 @@
+//! [`Dec`]: an exact rational number.
+//!
+//! A `Dec` is `num / den` in lowest terms with `den > 0`, both fitting in `i128`.
+//! Every operation computes the exact result with 256-bit intermediates, reduces
+//! it, and reports overflow (`None`) only when the reduced result does not fit.
+//! This makes `2/3 * x` and `a / b >= 2/3` exact, holds 10^30 base units, and
+//! represents every decimal with up to 18 (in fact 38) fractional digits.
+
+use ethnum::I256;
+use std::cmp::Ordering;
+use std::fmt;
+
+/// An exact rational number in lowest terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Dec {
+    num: i128,
+    den: i128,
+}
+
+/// Why a decimal literal or snapshot string could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseDecError {
+    /// Not of the form `-?digits(.digits)?`.
+    Syntax,
+    /// Too many digits to hold exactly.
+    TooLarge,
+}
+
+impl Dec {
+    /// Zero.
+    pub const ZERO: Dec = Dec { num: 0, den: 1 };
+    /// One.
+    pub const ONE: Dec = Dec { num: 1, den: 1 };
+
+    /// The integer `n`.
+    pub const fn from_int(n: i64) -> Dec {
+        Dec {
+            num: n as i128,
+            den: 1,
+        }
+    }
+
+    /// `num / den`, reduced; `None` when `den == 0`.
+    pub fn ratio(num: i128, den: i128) -> Option<Dec> {
+        Dec::from_wide(I256::from(num), I256::from(den))
+    }
+
+    /// The numerator (in lowest terms; carries the sign).
+    pub fn numer(self) -> i128 {
+        self.num
+    }
+
+    /// The denominator (in lowest terms; always positive).
+    pub fn denom(self) -> i128 {
+        self.den
+    }
+
+    /// Whether this is an integer.
+    pub fn is_integer(self) -> bool {
+        self.den == 1
+    }
+
+    /// Reduces a wide fraction and narrows it; `None` if it does not fit or `den == 0`.
+    fn from_wide(mut num: I256, mut den: I256) -> Option<Dec> {
+        if den == I256::ZERO {
+            return None;
+        }
+        if den < I256::ZERO {
+            num = num.checked_neg()?;
+            den = den.checked_neg()?;
+        }
+        let g = gcd(num.unsigned_abs(), den.unsigned_abs());
+        if g > ethnum::U256::ONE {
+            let g = I256::try_from(g).ok()?;
+            num /= g;
+            den /= g;
+        }
+        Some(Dec {
+            num: i128::try_from(num).ok()?,
+            den: i128::try_from(den).ok()?,
+        })
+    }
+
+    /// `self + rhs`.
+    pub fn checked_add(self, rhs: Dec) -> Option<Dec> {
+        if self.den == rhs.den {
+            if self.den == 1 {
+                return self.num.checked_add(rhs.num).map(|num| Dec { num, den: 1 });
+            }
+            return Dec::from_wide(I256::from(self.num) + I256::from(rhs.num), I256::from(self.den));
+        }
+        let (a, b, c, d) = self.wide(rhs);
+        Dec::from_wide(a * d + c * b, b * d)
+    }
+
+    /// `self - rhs`.
+    pub fn checked_sub(self, rhs: Dec) -> Option<Dec> {
+        self.checked_add(rhs.checked_neg()?)
+    }
+
+    /// `self * rhs`.
+    pub fn checked_mul(self, rhs: Dec) -> Option<Dec> {
+        if self.den == 1 && rhs.den == 1 {
+            return self.num.checked_mul(rhs.num).map(|num| Dec { num, den: 1 });
+        }
+        let (a, b, c, d) = self.wide(rhs);
+        Dec::from_wide(a.checked_mul(c)?, b.checked_mul(d)?)
+    }
+
+    /// `self / rhs`; `None` on division by zero or overflow.
+    pub fn checked_div(self, rhs: Dec) -> Option<Dec> {
+        let (a, b, c, d) = self.wide(rhs);
+        Dec::from_wide(a.checked_mul(d)?, b.checked_mul(c)?)
+    }
+
+    /// `-self`.
+    pub fn checked_neg(self) -> Option<Dec> {
+        Some(Dec {
+            num: self.num.checked_neg()?,
+            den: self.den,
+        })
+    }
+
+    /// `|self|`.
+    pub fn checked_abs(self) -> Option<Dec> {
+        Some(Dec {
+            num: self.num.checked_abs()?,
+            den: self.den,
+        })
+    }
+
+    /// The largest integer `<= self`.
+    pub fn floor(self) -> i128 {
+        self.num.div_euclid(self.den)
+    }
+
+    /// The smallest integer `>= self`.
+    pub fn ceil(self) -> i128 {
+        -((-I256::from(self.num)).div_euclid(I256::from(self.den))).as_i128()
+    }
+
+    /// The nearest integer, ties away from zero (`2.5` to `3`, `-2.5` to `-3`).
+    pub fn round(self) -> i128 {
+        let twice = I256::from(self.num) * 2;
+        let den = I256::from(self.den);
+        let q = if self.num >= 0 {
+            (twice + den).div_euclid(den * 2)
+        } else {
+            -((-twice + den).div_euclid(den * 2))
+        };
+        q.as_i128()
+    }
+
+    /// The integer value, if this is an integer that fits `i64`.
+    pub fn to_i64(self) -> Option<i64> {
+        if self.den == 1 {
+            i64::try_from(self.num).ok()
+        } else {
+            None
+        }
+    }
+
+    fn wide(self, rhs: Dec) -> (I256, I256, I256, I256) {
+        (
+            I256::from(self.num),
+            I256::from(self.den),
+            I256::from(rhs.num),
+            I256::from(rhs.den),
+        )
+    }
+
+    /// Reads `-?digits(.digits)?` exactly (underscores between digits allowed).
+    pub fn parse(text: &str) -> Result<Dec, ParseDecError> {
+        let (neg, body) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let (int_part, frac_part) = match body.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (body, ""),
+        };
+        let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+        if int_part.is_empty() || !digits_ok(int_part) || !digits_ok(frac_part) {
+            return Err(ParseDecError::Syntax);
+        }
+        if body.contains('.') && frac_part.is_empty() {
+            return Err(ParseDecError::Syntax);
+        }
+        let mut num = I256::ZERO;
+        let mut den = I256::ONE;
+        let ten = I256::from(10u8);
+        for b in int_part.bytes().chain(frac_part.bytes()).filter(|b| *b != b'_') {
+            num = num
+                .checked_mul(ten)
+                .and_then(|n| n.checked_add(I256::from(b - b'0')))
+                .ok_or(ParseDecError::TooLarge)?;
+        }
+        for _ in frac_part.bytes().filter(|b| *b != b'_') {
+            den = den.checked_mul(ten).ok_or(ParseDecError::TooLarge)?;
+        }
+        if neg {
+            num = -num;
+        }
+        Dec::from_wide(num, den).ok_or(ParseDecError::TooLarge)
+    }
+
+    /// Reads a JSON number's text exactly: `-?digits(.digits)?([eE][+-]?digits)?`.
+    pub fn parse_json_number(text: &str) -> Result<Dec, ParseDecError> {
+        let (mantissa, exp) = match text.find(['e', 'E']) {
+            Some(i) => {
+                let e: i32 = text
+                    .get(i + 1..)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or(ParseDecError::Syntax)?;
+                (text.get(..i).unwrap_or(""), e)
+            }
+            None => (text, 0),
+        };
+        let m = Dec::parse(mantissa)?;
+        if exp.unsigned_abs() > 76 {
+            return if m.num == 0 { Ok(Dec::ZERO) } else { Err(ParseDecError::TooLarge) };
+        }
+        let p = Dec::pow10(exp.unsigned_abs()).ok_or(ParseDecError::TooLarge)?;
+        let r = if exp >= 0 { m.checked_mul(p) } else { m.checked_div(p) };
+        r.ok_or(ParseDecError::TooLarge)
+    }
+
+    fn pow10(n: u32) -> Option<Dec> {
+        let mut v: i128 = 1;
+        for _ in 0..n {
+            v = v.checked_mul(10)?;
+        }
+        Some(Dec { num: v, den: 1 })
+    }
+
+    /// If the denominator is `2^a 5^b`, the number of fractional digits needed.
+    fn terminating_digits(self) -> Option<u32> {
+        let mut d = self.den;
+        let (mut twos, mut fives) = (0u32, 0u32);
+        while d % 2 == 0 {
+            d /= 2;
+            twos += 1;
+        }
+        while d % 5 == 0 {
+            d /= 5;
+            fives += 1;
+        }
+        (d == 1).then_some(twos.max(fives))
+    }
+}
+
+/// Binary GCD on unsigned 256-bit integers.
+fn gcd(mut a: ethnum::U256, mut b: ethnum::U256) -> ethnum::U256 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+impl Ord for Dec {
+    fn cmp(&self, other: &Dec) -> Ordering {
+        if self.den == other.den {
+            return self.num.cmp(&other.num);
+        }
+        let (a, b, c, d) = self.wide(*other);
+        (a * d).cmp(&(c * b))
+    }
+}
+
+impl PartialOrd for Dec {
+    fn partial_cmp(&self, other: &Dec) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Exact decimal text when the expansion terminates (`0.3`, `-12.5`, `1000`);
+/// otherwise the reduced fraction (`2/3`).
+impl fmt::Display for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(digits) = self.terminating_digits() else {
+            return write!(f, "{}/{}", self.num, self.den);
+        };
+        if digits == 0 {
+            return write!(f, "{}", self.num);
+        }
+        // num/den == scaled / 10^digits exactly; widen to avoid overflow.
+        let scale = I256::from(10u8).pow(digits);
+        let scaled = I256::from(self.num) * (scale / I256::from(self.den));
+        let neg = scaled < 0;
+        let abs = scaled.unsigned_abs();
+        let scale_u = scale.unsigned_abs();
+        let int = abs / scale_u;
+        let frac = abs % scale_u;
+        let sign = if neg { "-" } else { "" };
+        write!(f, "{sign}{int}.{frac:0>width$}", width = digits as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Dec {
+        Dec::parse(s).unwrap_or(Dec::ZERO)
+    }
+
+    #[test]
+    fn tenths_sum_exactly() {
+        assert_eq!(d("0.1").checked_add(d("0.2")), Some(d("0.3")));
+    }
+
+    #[test]
+    fn two_thirds_is_exact() {
+        let two_thirds = Dec::ratio(2, 3).unwrap_or(Dec::ZERO);
+        assert!(Dec::ratio(2, 3) >= Some(two_thirds));
+        let close = Dec::ratio(666_666_666_666, 1_000_000_000_000).unwrap_or(Dec::ZERO);
+        assert!(close < two_thirds);
+        assert_eq!(two_thirds.checked_mul(Dec::from_int(3)), Some(Dec::from_int(2)));
+    }
+
+    #[test]
+    fn holds_token_amounts() {
+        let big = d("1000000000000.000000000000000001");
+        assert_eq!(big.to_string(), "1000000000000.000000000000000001");
+        let wei = d("1000000000000000000000000000000");
+        assert_eq!(wei.checked_add(wei).map(|x| x.to_string()), Some("2000000000000000000000000000000".into()));
+    }
+
+    #[test]
+    fn overflow_is_reported() {
+        let big = Dec::ratio(i128::MAX, 1).unwrap_or(Dec::ZERO);
+        assert_eq!(big.checked_add(Dec::ONE), None);
+        assert_eq!(Dec::ONE.checked_div(Dec::ZERO), None);
+    }
+
+    #[test]
+    fn rounding() {
+        assert_eq!(d("2.5").round(), 3);
+        assert_eq!(d("-2.5").round(), -3);
+        assert_eq!(d("-2.4").round(), -2);
+        assert_eq!(d("-2.5").floor(), -3);
+        assert_eq!(d("-2.5").ceil(), -2);
+        assert_eq!(d("2.1").ceil(), 3);
+    }
+
+    #[test]
+    fn json_numbers() {
+        assert_eq!(Dec::parse_json_number("1.5e2"), Ok(Dec::from_int(150)));
+        assert_eq!(Dec::parse_json_number("15e-1"), Ok(d("1.5")));
+        assert_eq!(Dec::parse("1."), Err(ParseDecError::Syntax));
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(d("-0.05").to_string(), "-0.05");
+        assert_eq!(d("12.50").to_string(), "12.5");
+        assert_eq!(Dec::ratio(1, 3).map(|x| x.to_string()), Some("1/3".into()));
+    }
+}

@@ -1,0 +1,1 @@
+//! The reference interpreter: the specification of what a charter means.

@@ -1,0 +1,3 @@
+//! The `polity` command.
+
+fn main() {}

@@ -1,0 +1,193 @@
+//! Runtime values of the reference interpreter and the snapshot loader.
+//!
+//! *Architecture Invariant:* values are immutable and shared through `Arc`, so a
+//! loaded snapshot is `Send + Sync` and cheap to clone. Sets are kept sorted and
+//! without duplicates under [`Value`]'s total order, so iteration order never
+//! depends on hashing.
+
+use polity_compiler::num::{format_date, Dec};
+use polity_compiler::types::Type;
+use polity_compiler::ir::Program;
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+/// A value. Its type is known statically; the value does not carry it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// `none`, the absent value of an optional.
+    None,
+    /// A Bool.
+    Bool(bool),
+    /// An Int.
+    Int(i64),
+    /// A Decimal.
+    Dec(Dec),
+    /// A Date as days since 1970-01-01.
+    Date(i64),
+    /// A Duration in days.
+    Duration(i64),
+    /// A Text.
+    Text(Arc<str>),
+    /// An enum case by index.
+    Enum(u32),
+    /// A list.
+    List(Arc<[Value]>),
+    /// A set: sorted ascending, no duplicates.
+    Set(Arc<[Value]>),
+    /// A record's fields in declaration order.
+    Record(Arc<[Value]>),
+}
+
+impl Value {
+    /// A text value.
+    pub fn text(s: &str) -> Value {
+        Value::Text(Arc::from(s))
+    }
+
+    /// A set from any elements: sorts and removes duplicates.
+    pub fn set_from(mut items: Vec<Value>) -> Value {
+        items.sort();
+        items.dedup();
+        Value::Set(items.into())
+    }
+
+    /// The elements of a list or set (empty for anything else).
+    pub fn elements(&self) -> &[Value] {
+        match self {
+            Value::List(xs) | Value::Set(xs) => xs,
+            _ => &[],
+        }
+    }
+
+    /// The fields of a record (empty for anything else).
+    pub fn fields(&self) -> &[Value] {
+        match self {
+            Value::Record(fs) => fs,
+            _ => &[],
+        }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            Value::None => 0,
+            Value::Bool(_) => 1,
+            Value::Int(_) => 2,
+            Value::Dec(_) => 3,
+            Value::Date(_) => 4,
+            Value::Duration(_) => 5,
+            Value::Text(_) => 6,
+            Value::Enum(_) => 7,
+            Value::List(_) => 8,
+            Value::Set(_) => 9,
+            Value::Record(_) => 10,
+        }
+    }
+}
+
+/// The total order: `none` first; numbers, dates, durations numerically; text by
+/// bytes; enums by case order; lists, sets and records lexicographically.
+impl Ord for Value {
+    fn cmp(&self, other: &Value) -> Ordering {
+        match (self, other) {
+            (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+            (Value::Int(a), Value::Int(b)) => a.cmp(b),
+            (Value::Dec(a), Value::Dec(b)) => a.cmp(b),
+            (Value::Int(a), Value::Dec(b)) => Dec::from_int(*a).cmp(b),
+            (Value::Dec(a), Value::Int(b)) => a.cmp(&Dec::from_int(*b)),
+            (Value::Date(a), Value::Date(b)) => a.cmp(b),
+            (Value::Duration(a), Value::Duration(b)) => a.cmp(b),
+            (Value::Text(a), Value::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
+            (Value::Enum(a), Value::Enum(b)) => a.cmp(b),
+            (Value::List(a), Value::List(b))
+            | (Value::Set(a), Value::Set(b))
+            | (Value::Record(a), Value::Record(b)) => a.iter().cmp(b.iter()),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+impl PartialOrd for Value {
+    fn partial_cmp(&self, other: &Value) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Renders a value of type `ty` as a charter would write it (`11 days`,
+/// `2026-01-15`, `"ana"`, `{Citizen, Founder}`, `none`).
+pub fn render(program: &Program, ty: &Type, value: &Value) -> String {
+    let mut out = String::new();
+    render_into(program, ty, value, &mut out);
+    out
+}
+
+fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
+    use std::fmt::Write as _;
+    let ty = ty.strip_optional();
+    match value {
+        Value::None => out.push_str("none"),
+        Value::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Dec(d) => {
+            let _ = write!(out, "{d}");
+        }
+        Value::Date(d) => out.push_str(&format_date(*d)),
+        Value::Duration(d) => {
+            let unit = if d.unsigned_abs() == 1 { "day" } else { "days" };
+            let _ = write!(out, "{d} {unit}");
+        }
+        Value::Text(s) => {
+            let _ = write!(out, "{s:?}");
+        }
+        Value::Enum(i) => {
+            let name = match ty {
+                Type::Enum(id) => program
+                    .enum_def(*id)
+                    .and_then(|e| e.cases.get(*i as usize)),
+                _ => None,
+            };
+            match name {
+                Some(n) => out.push_str(n),
+                None => {
+                    let _ = write!(out, "#{i}");
+                }
+            }
+        }
+        Value::List(xs) | Value::Set(xs) => {
+            let (open, close) = if matches!(value, Value::Set(_)) { ('{', '}') } else { ('[', ']') };
+            let elem = ty.element().cloned().unwrap_or(Type::Never);
+            out.push(open);
+            for (i, x) in xs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                render_into(program, &elem, x, out);
+            }
+            out.push(close);
+        }
+        Value::Record(fs) => {
+            let def = match ty {
+                Type::Record(id) => program.record(*id),
+                _ => None,
+            };
+            let Some(def) = def else {
+                out.push_str("{...}");
+                return;
+            };
+            out.push_str(&def.name);
+            out.push_str(" { ");
+            for (i, (f, v)) in def.fields.iter().zip(fs.iter()).enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&f.name);
+                out.push_str(": ");
+                render_into(program, &f.ty, v, out);
+            }
+            out.push_str(" }");
+        }
+    }
+}

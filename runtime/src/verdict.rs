@@ -1,0 +1,141 @@
+//! What evaluating a law produces: a verdict with its reasons. Shared by both
+//! engines, which must produce identical verdicts.
+
+use polity_compiler::span::Span;
+use std::fmt;
+
+/// Which element of a law's collection a result is about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// A law without a parameter: evaluated once over the whole state.
+    Whole,
+    /// The element's `id` field (Text).
+    Id(String),
+    /// The element's `id` field (Int).
+    IntId(i64),
+    /// The element's position (0-based) when its record has no `id`.
+    Index(usize),
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Whole => f.write_str("(state)"),
+            Subject::Id(id) => f.write_str(id),
+            Subject::IntId(id) => write!(f, "{id}"),
+            Subject::Index(i) => write!(f, "#{i}"),
+        }
+    }
+}
+
+/// The outcome of one law for one subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every requirement holds.
+    Pass,
+    /// These requirements failed, in source order.
+    Fail(Vec<Failure>),
+    /// Evaluation faulted.
+    Error(EvalError),
+}
+
+impl Verdict {
+    /// `"pass"`, `"fail"` or `"error"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail(_) => "fail",
+            Verdict::Error(_) => "error",
+        }
+    }
+}
+
+/// A failed requirement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The requirement's label.
+    pub label: String,
+    /// The requirement's span.
+    pub span: Span,
+    /// The values that made it fail.
+    pub reasons: Vec<Reason>,
+    /// Labels of its `unless` exceptions, none of which applied.
+    pub exceptions: Vec<String>,
+}
+
+/// One value behind a failure: `tenure(m) = 11 days, needs >= 90 days`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    /// The expression's source text.
+    pub expr: String,
+    /// Its value, rendered.
+    pub value: String,
+    /// What it needed (`>= 90 days`), when the failure was a comparison.
+    pub needs: Option<String>,
+    /// When the expression is a law call that failed: that law's failures.
+    pub nested: Vec<Failure>,
+    /// Where the expression is.
+    pub span: Span,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {}", self.expr, self.value)?;
+        if let Some(needs) = &self.needs {
+            write!(f, ", needs {needs}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What kind of fault ended an evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// An Int, Decimal, Duration or Date left its range.
+    Overflow,
+    /// `/`, `div` or `mod` by zero.
+    DivisionByZero,
+    /// A value that is not there: a `given`-less state name in a test, `min`/`max`
+    /// of an empty collection, `xs[key]` with no such element.
+    MissingValue,
+    /// A resource limit (depth, range size) was exceeded.
+    Limit,
+}
+
+impl ErrorKind {
+    /// A short stable name (`overflow`, `division_by_zero`, `missing_value`, `limit`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Overflow => "overflow",
+            ErrorKind::DivisionByZero => "division_by_zero",
+            ErrorKind::MissingValue => "missing_value",
+            ErrorKind::Limit => "limit",
+        }
+    }
+}
+
+/// An evaluation fault with its source location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// Lowercase, no trailing period (`integer overflow in `a * b``).
+    pub message: String,
+    /// The expression that faulted.
+    pub span: Span,
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A law's verdict for one subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubjectResult {
+    /// Which element.
+    pub subject: Subject,
+    /// Its verdict.
+    pub verdict: Verdict,
+}

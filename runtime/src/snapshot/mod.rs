@@ -10,6 +10,17 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot from already-typed values, one per state name in order
+    /// (for tests and embedders that build state in memory).
+    pub fn from_values(values: Vec<Value>) -> Snapshot {
+        Snapshot { values }
+    }
+
+    /// Every state value, in `state` order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
     /// The value of a state name.
     pub fn get(&self, id: StateId) -> Option<&Value> {
         self.values.get(id.0 as usize)

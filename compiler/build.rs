@@ -1,1 +1,2 @@
+//! Build script: generates the parser from the lalrpop grammar.
 fn main() {}

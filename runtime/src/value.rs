@@ -5,9 +5,9 @@
 //! without duplicates under [`Value`]'s total order, so iteration order never
 //! depends on hashing.
 
+use polity_compiler::ir::Program;
 use polity_compiler::num::{format_date, Dec};
 use polity_compiler::types::Type;
-use polity_compiler::ir::Program;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -144,9 +144,7 @@ fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
         }
         Value::Enum(i) => {
             let name = match ty {
-                Type::Enum(id) => program
-                    .enum_def(*id)
-                    .and_then(|e| e.cases.get(*i as usize)),
+                Type::Enum(id) => program.enum_def(*id).and_then(|e| e.cases.get(*i as usize)),
                 _ => None,
             };
             match name {
@@ -157,7 +155,11 @@ fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
             }
         }
         Value::List(xs) | Value::Set(xs) => {
-            let (open, close) = if matches!(value, Value::Set(_)) { ('{', '}') } else { ('[', ']') };
+            let (open, close) = if matches!(value, Value::Set(_)) {
+                ('{', '}')
+            } else {
+                ('[', ']')
+            };
             let elem = ty.element().cloned().unwrap_or(Type::Never);
             out.push(open);
             for (i, x) in xs.iter().enumerate() {

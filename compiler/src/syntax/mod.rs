@@ -7,5 +7,11 @@ use crate::span::FileId;
 
 /// Parses one file. Never panics; reports every error it can recover from.
 pub fn parse(file: FileId, _text: &str) -> (ast::Module, Vec<Diagnostic>) {
-    (ast::Module { file, items: Vec::new() }, Vec::new())
+    (
+        ast::Module {
+            file,
+            items: Vec::new(),
+        },
+        Vec::new(),
+    )
 }

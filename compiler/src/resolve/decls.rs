@@ -1,0 +1,217 @@
+//! The declaration table: every top-level declaration, indexed by name.
+
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast;
+use crate::typeck::error::CheckError;
+use std::collections::BTreeMap;
+
+/// What a value-namespace name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueDecl {
+    /// A `state` name (index into [`Decls::state`]).
+    State(usize),
+    /// A const.
+    Const(usize),
+    /// A fn.
+    Fn(usize),
+    /// A law.
+    Law(usize),
+}
+
+/// What a type-namespace name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeDecl {
+    /// A record (index into [`Decls::records`]).
+    Record(usize),
+    /// An enum.
+    Enum(usize),
+}
+
+/// Every declaration of the charter and its imports.
+#[derive(Default)]
+pub struct Decls<'a> {
+    /// The `charter` block, if any.
+    pub charter: Option<&'a ast::CharterDecl>,
+    /// Records in declaration order.
+    pub records: Vec<&'a ast::RecordDecl>,
+    /// Enums in declaration order.
+    pub enums: Vec<&'a ast::EnumDecl>,
+    /// `state` names in declaration order.
+    pub state: Vec<&'a ast::FieldDecl>,
+    /// Consts.
+    pub consts: Vec<&'a ast::ConstDecl>,
+    /// Fns.
+    pub fns: Vec<&'a ast::FnDecl>,
+    /// Laws.
+    pub laws: Vec<&'a ast::LawDecl>,
+    /// Tests.
+    pub tests: Vec<&'a ast::TestDecl>,
+    /// The value namespace.
+    pub values: BTreeMap<&'a str, (ValueDecl, Span)>,
+    /// The type namespace.
+    pub types: BTreeMap<&'a str, (TypeDecl, Span)>,
+}
+
+/// Names of the built-in functions (reserved in the value namespace).
+pub const BUILTINS: &[&str] = &[
+    "count", "sum", "min", "max", "all", "any", "len", "first", "sorted", "range", "floor", "ceil",
+    "round", "abs",
+];
+
+/// Names of the built-in types.
+pub const BUILTIN_TYPES: &[&str] = &[
+    "Bool", "Int", "Decimal", "Date", "Duration", "Text", "List", "Set",
+];
+
+impl<'a> Decls<'a> {
+    /// Collects the declarations of every module, reporting duplicates.
+    pub fn collect(modules: &'a [ast::Module], diags: &mut Vec<Diagnostic>) -> Decls<'a> {
+        let mut d = Decls::default();
+        for module in modules {
+            for item in &module.items {
+                d.add(item, diags);
+            }
+        }
+        d
+    }
+
+    fn add(&mut self, item: &'a ast::Item, diags: &mut Vec<Diagnostic>) {
+        match item {
+            ast::Item::Charter(c) => match self.charter {
+                Some(first) => diags.push(
+                    CheckError::DuplicateCharter {
+                        span: c.span,
+                        first: first.span,
+                    }
+                    .into(),
+                ),
+                None => self.charter = Some(c),
+            },
+            ast::Item::Import(_) => {}
+            ast::Item::Enum(e) => {
+                if self.add_type(&e.name, TypeDecl::Enum(self.enums.len()), "type", diags) {
+                    self.enums.push(e);
+                }
+            }
+            ast::Item::Record(r) => {
+                if self.add_type(&r.name, TypeDecl::Record(self.records.len()), "type", diags) {
+                    self.records.push(r);
+                }
+            }
+            ast::Item::State(s) => {
+                for f in &s.fields {
+                    if self.add_value(
+                        &f.name,
+                        ValueDecl::State(self.state.len()),
+                        "state name",
+                        diags,
+                    ) {
+                        self.state.push(f);
+                    }
+                }
+            }
+            ast::Item::Const(c) => {
+                if self.add_value(&c.name, ValueDecl::Const(self.consts.len()), "const", diags) {
+                    self.consts.push(c);
+                }
+            }
+            ast::Item::Fn(f) => {
+                if self.add_value(&f.name, ValueDecl::Fn(self.fns.len()), "fn", diags) {
+                    self.fns.push(f);
+                }
+            }
+            ast::Item::Law(l) => {
+                if self.add_value(&l.name, ValueDecl::Law(self.laws.len()), "law", diags) {
+                    self.laws.push(l);
+                }
+            }
+            ast::Item::Test(t) => {
+                if let Some(first) = self.tests.iter().find(|x| x.name.value == t.name.value) {
+                    diags.push(
+                        CheckError::Duplicate {
+                            span: t.name.span,
+                            what: "test",
+                            name: t.name.value.clone(),
+                            first: first.name.span,
+                        }
+                        .into(),
+                    );
+                } else {
+                    self.tests.push(t);
+                }
+            }
+        }
+    }
+
+    fn add_value(
+        &mut self,
+        name: &'a ast::Ident,
+        decl: ValueDecl,
+        what: &'static str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if BUILTINS.contains(&name.name.as_str()) {
+            diags.push(
+                CheckError::ShadowsBuiltin {
+                    span: name.span,
+                    name: name.name.clone(),
+                }
+                .into(),
+            );
+            return false;
+        }
+        if let Some((_, first)) = self.values.get(name.name.as_str()) {
+            diags.push(
+                CheckError::Duplicate {
+                    span: name.span,
+                    what,
+                    name: name.name.clone(),
+                    first: *first,
+                }
+                .into(),
+            );
+            return false;
+        }
+        self.values.insert(&name.name, (decl, name.span));
+        true
+    }
+
+    fn add_type(
+        &mut self,
+        name: &'a ast::Ident,
+        decl: TypeDecl,
+        what: &'static str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if BUILTIN_TYPES.contains(&name.name.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "E0102",
+                    name.span,
+                    format!(
+                        "`{}` is a built-in type and cannot be redeclared",
+                        name.name
+                    ),
+                )
+                .with_label("reserved name")
+                .with_help("choose another name"),
+            );
+            return false;
+        }
+        if let Some((_, first)) = self.types.get(name.name.as_str()) {
+            diags.push(
+                CheckError::Duplicate {
+                    span: name.span,
+                    what,
+                    name: name.name.clone(),
+                    first: *first,
+                }
+                .into(),
+            );
+            return false;
+        }
+        self.types.insert(&name.name, (decl, name.span));
+        true
+    }
+}

@@ -1,0 +1,146 @@
+//! Names: loading imported files and `std.*` modules, and the table of every
+//! top-level declaration by namespace.
+//!
+//! *Architecture Invariant:* all declarations of a charter and its imports share
+//! one namespace for values (state names, consts, fns, laws) and one for types
+//! (records, enums). Importing a module twice loads it once.
+
+pub mod decls;
+
+pub use decls::Decls;
+
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, SourceMap, Span};
+use crate::syntax::{self, ast};
+use crate::typeck::error::CheckError;
+use std::collections::VecDeque;
+
+/// Where the compiler gets imported files from. The compiler does no I/O itself.
+pub trait Loader {
+    /// Loads `path` (as written in `import "path"`) imported by the file named
+    /// `importer`. Returns the file's canonical name (used to load it once and
+    /// in diagnostics) and its text, or a lowercase reason.
+    fn load(&self, path: &str, importer: &str) -> Result<(String, String), String>;
+}
+
+/// A loader that refuses every file import (for sources held in memory).
+pub struct NoFiles;
+
+impl Loader for NoFiles {
+    fn load(&self, _path: &str, _importer: &str) -> Result<(String, String), String> {
+        Err("file imports are not available here".into())
+    }
+}
+
+/// Every parsed file of a compilation.
+pub struct Loaded {
+    /// The texts.
+    pub sources: SourceMap,
+    /// The parsed files, the root first.
+    pub modules: Vec<ast::Module>,
+    /// Syntax and import diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses the root and, transitively, everything it imports.
+pub fn load_all(root_name: &str, root_text: &str, loader: &dyn Loader) -> Loaded {
+    let mut loaded = Loaded {
+        sources: SourceMap::new(),
+        modules: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let root = loaded.sources.add(root_name, root_text);
+    let mut queue = VecDeque::from([root]);
+    while let Some(file) = queue.pop_front() {
+        let text = loaded
+            .sources
+            .get(file)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let (module, diags) = syntax::parse(file, &text);
+        loaded.diagnostics.extend(diags);
+        for item in &module.items {
+            if let ast::Item::Import(import) = item {
+                if let Some(next) = import_one(&mut loaded, file, import, loader) {
+                    queue.push_back(next);
+                }
+            }
+        }
+        loaded.modules.push(module);
+    }
+    loaded
+}
+
+/// Resolves one import; returns a newly added file to parse.
+fn import_one(
+    loaded: &mut Loaded,
+    from: FileId,
+    import: &ast::ImportDecl,
+    loader: &dyn Loader,
+) -> Option<FileId> {
+    let importer = loaded
+        .sources
+        .get(from)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let result = match &import.target {
+        ast::ImportTarget::Module(path) => {
+            let name = path
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
+            match crate::stdlib::source(&name) {
+                Some(text) => Ok((name, text.to_string())),
+                None => Err(CheckError::ImportFailed {
+                    span: import.span,
+                    suggestion: crate::diagnostic::did_you_mean(&name, crate::stdlib::names())
+                        .map(str::to_string),
+                    reason: if name.starts_with("std.") {
+                        "no such standard module".into()
+                    } else {
+                        "module paths start with `std.`; import files with a quoted path".into()
+                    },
+                    target: name,
+                }),
+            }
+        }
+        ast::ImportTarget::File(path) => {
+            loader
+                .load(&path.value, &importer)
+                .map_err(|reason| CheckError::ImportFailed {
+                    span: import.span,
+                    target: path.value.clone(),
+                    reason,
+                    suggestion: None,
+                })
+        }
+    };
+    match result {
+        Ok((name, text)) => {
+            if loaded.sources.find(&name).is_some() {
+                return None;
+            }
+            Some(loaded.sources.add(name, text))
+        }
+        Err(e) => {
+            loaded.diagnostics.push(e.into());
+            None
+        }
+    }
+}
+
+/// The span a declaration's name is reported at.
+pub fn name_span(item: &ast::Item) -> Span {
+    match item {
+        ast::Item::Charter(d) => d.name.span,
+        ast::Item::Enum(d) => d.name.span,
+        ast::Item::Record(d) => d.name.span,
+        ast::Item::Const(d) => d.name.span,
+        ast::Item::Fn(d) => d.name.span,
+        ast::Item::Law(d) => d.name.span,
+        ast::Item::Test(d) => d.name.span,
+        ast::Item::Import(d) => d.span,
+        ast::Item::State(d) => d.span,
+    }
+}

@@ -1,0 +1,512 @@
+//! Calls (fns, laws, built-ins), aggregates, comprehensions and `where`.
+
+use super::error::CheckError;
+use super::expr::{node, poisoned, unify};
+use super::{Checker, Node};
+use crate::diagnostic::did_you_mean;
+use crate::ir::{self, Builtin, ExprKind, FnId, LoopKind, Num};
+use crate::resolve::decls::{ValueDecl, BUILTINS};
+use crate::span::Span;
+use crate::syntax::ast::{self, CallArgs, CollectionKind};
+use crate::types::Type;
+
+fn num_of(t: &Type) -> Option<Num> {
+    match t {
+        Type::Int => Some(Num::Int),
+        Type::Decimal => Some(Num::Dec),
+        Type::Duration => Some(Num::Duration),
+        _ => None,
+    }
+}
+
+impl Checker<'_> {
+    pub(crate) fn check_call(
+        &mut self,
+        callee: &ast::Ident,
+        args: &CallArgs,
+        span: Span,
+        expect: Option<&Type>,
+    ) -> ir::Expr {
+        match self.decls.values.get(callee.name.as_str()).map(|(d, _)| *d) {
+            Some(ValueDecl::Fn(i)) => return self.call_fn(i, callee, args, span),
+            Some(ValueDecl::Law(i)) => return self.call_law(i, callee, args, span),
+            Some(ValueDecl::State(_)) => return self.not_callable(callee, "a state name", span),
+            Some(ValueDecl::Const(_)) => return self.not_callable(callee, "a constant", span),
+            None => {}
+        }
+        if self.frame.lookup(&callee.name).is_some() {
+            return self.not_callable(callee, "a local value", span);
+        }
+        match args {
+            CallArgs::Generator(g) => self.call_aggregate(callee, g, span, expect),
+            CallArgs::List(list) => self.call_builtin(callee, list, span, expect),
+        }
+    }
+
+    fn not_callable(&mut self, callee: &ast::Ident, what: &'static str, span: Span) -> ir::Expr {
+        self.error(CheckError::NotCallable {
+            span: callee.span,
+            name: callee.name.clone(),
+            what,
+        });
+        poisoned(span)
+    }
+
+    fn plain_args<'e>(
+        &mut self,
+        callee: &ast::Ident,
+        args: &'e CallArgs,
+    ) -> Option<&'e [ast::Expr]> {
+        match args {
+            CallArgs::List(list) => Some(list),
+            CallArgs::Generator(_) => {
+                self.error(CheckError::GeneratorNotAllowed {
+                    span: callee.span,
+                    name: callee.name.clone(),
+                });
+                None
+            }
+        }
+    }
+
+    fn arg_count(
+        &mut self,
+        callee: &ast::Ident,
+        span: Span,
+        expected: usize,
+        found: usize,
+    ) -> bool {
+        if expected == found {
+            return true;
+        }
+        let expected = match expected {
+            0 => "no arguments".to_string(),
+            1 => "1 argument".to_string(),
+            n => format!("{n} arguments"),
+        };
+        self.error(CheckError::ArgCount {
+            span,
+            callee: callee.name.clone(),
+            expected,
+            found,
+        });
+        false
+    }
+
+    fn call_fn(&mut self, i: usize, callee: &ast::Ident, args: &CallArgs, span: Span) -> ir::Expr {
+        let Some(list) = self.plain_args(callee, args) else {
+            return poisoned(span);
+        };
+        let Some((params, ret)) = self.fn_sigs.get(i).cloned() else {
+            return poisoned(span);
+        };
+        if !self.arg_count(callee, span, params.len(), list.len()) {
+            return poisoned(span);
+        }
+        self.edge(Node::Fn(i as u32), callee.span);
+        let args = list.iter().zip(&params).map(|(a, t)| {
+            let v = self.check_expr(a, Some(t));
+            self.coerce(v, t)
+        });
+        let args = args.collect();
+        node(ExprKind::CallFn(FnId(i as u32), args), ret, span)
+    }
+
+    fn call_law(&mut self, i: usize, callee: &ast::Ident, args: &CallArgs, span: Span) -> ir::Expr {
+        let Some(list) = self.plain_args(callee, args) else {
+            return poisoned(span);
+        };
+        self.edge(Node::Law(i as u32), callee.span);
+        let param = self.law_param_type(i);
+        let expected = usize::from(param.is_some());
+        if !self.arg_count(callee, span, expected, list.len()) {
+            return poisoned(span);
+        }
+        let arg = match (param, list.first()) {
+            (Some(t), Some(a)) => {
+                let v = self.check_expr(a, Some(&t));
+                Some(Box::new(self.coerce(v, &t)))
+            }
+            _ => None,
+        };
+        node(ExprKind::CallLaw(self.law_id(i), arg), Type::Bool, span)
+    }
+
+    /// The element type of a collection, reporting anything else.
+    fn element_of(&mut self, e: &ir::Expr, context: &'static str) -> Type {
+        match &e.ty {
+            Type::List(t) | Type::Set(t) => (**t).clone(),
+            Type::Error => Type::Error,
+            other => {
+                let ty = self.show(other);
+                self.error(CheckError::NotACollection {
+                    span: e.span,
+                    ty,
+                    context,
+                });
+                Type::Error
+            }
+        }
+    }
+
+    /// Checks a generator: `(source, var, filter, elem)` with `var` bound while
+    /// checking the filter and element.
+    fn check_generator(
+        &mut self,
+        g: &ast::Generator,
+        elem_expect: Option<&Type>,
+    ) -> (ir::Expr, ir::LocalId, Option<ir::Expr>, ir::Expr) {
+        let source = self.check_expr(&g.source, None);
+        let elem_ty = self.element_of(&source, "the collection after `in`");
+        let mark = self.frame.mark();
+        let var = self.frame.bind(&g.var.name, elem_ty);
+        let filter = g.filter.as_ref().map(|f| self.check_cond(f, "a filter"));
+        let elem = self.check_expr(&g.elem, elem_expect);
+        self.frame.reset(mark);
+        (source, var, filter, elem)
+    }
+
+    fn make_loop(
+        kind: LoopKind,
+        parts: (ir::Expr, ir::LocalId, Option<ir::Expr>, ir::Expr),
+        ty: Type,
+        span: Span,
+    ) -> ir::Expr {
+        let (source, var, filter, elem) = parts;
+        node(
+            ExprKind::Loop(Box::new(ir::Loop {
+                kind,
+                var,
+                source,
+                filter,
+                elem,
+            })),
+            ty,
+            span,
+        )
+    }
+
+    pub(crate) fn check_comprehension(
+        &mut self,
+        kind: CollectionKind,
+        g: &ast::Generator,
+        span: Span,
+        expect: Option<&Type>,
+    ) -> ir::Expr {
+        let elem_expect = expect.and_then(Type::element).cloned();
+        let parts = self.check_generator(g, elem_expect.as_ref());
+        let elem = parts.3.ty.clone();
+        match kind {
+            CollectionKind::List => Self::make_loop(LoopKind::List, parts, Type::list(elem), span),
+            CollectionKind::Set => Self::make_loop(LoopKind::Set, parts, Type::set(elem), span),
+        }
+    }
+
+    pub(crate) fn check_where(
+        &mut self,
+        source: &ast::Expr,
+        cond: &ast::Expr,
+        span: Span,
+    ) -> ir::Expr {
+        let src = self.check_expr(source, None);
+        let elem_ty = self.element_of(&src, "the collection before `where`");
+        let is_set = matches!(src.ty, Type::Set(_));
+        let mark = self.frame.mark();
+        let var = self.frame.bind("it", elem_ty.clone());
+        let filter = self.check_cond(cond, "a `where` condition");
+        self.frame.reset(mark);
+        let elem = node(ExprKind::Local(var), elem_ty.clone(), source.span);
+        let ty = src.ty.clone();
+        let kind = if is_set {
+            LoopKind::Set
+        } else {
+            LoopKind::List
+        };
+        let ty = if ty.has_error() {
+            Type::Error
+        } else if is_set {
+            Type::set(elem_ty)
+        } else {
+            Type::list(elem_ty)
+        };
+        Self::make_loop(kind, (src, var, Some(filter), elem), ty, span)
+    }
+
+    fn unknown_function(&mut self, callee: &ast::Ident, span: Span) -> ir::Expr {
+        let candidates = self
+            .decls
+            .values
+            .keys()
+            .copied()
+            .chain(BUILTINS.iter().copied());
+        let suggestion = did_you_mean(&callee.name, candidates).map(str::to_string);
+        self.error(CheckError::UnknownFunction {
+            span: callee.span,
+            name: callee.name.clone(),
+            suggestion,
+        });
+        poisoned(span)
+    }
+
+    fn call_aggregate(
+        &mut self,
+        callee: &ast::Ident,
+        g: &ast::Generator,
+        span: Span,
+        expect: Option<&Type>,
+    ) -> ir::Expr {
+        let name = callee.name.as_str();
+        if !matches!(name, "count" | "sum" | "min" | "max" | "all" | "any") {
+            if BUILTINS.contains(&name) {
+                self.error(CheckError::GeneratorNotAllowed {
+                    span: callee.span,
+                    name: callee.name.clone(),
+                });
+                return poisoned(span);
+            }
+            return self.unknown_function(callee, span);
+        }
+        let elem_expect = match name {
+            "all" | "any" => Some(Type::Bool),
+            "sum" | "min" | "max" => expect.cloned(),
+            _ => None,
+        };
+        let parts = self.check_generator(g, elem_expect.as_ref());
+        let elem = parts.3.ty.clone();
+        if elem.has_error() {
+            return poisoned(span);
+        }
+        match name {
+            "count" => Self::make_loop(LoopKind::Count, parts, Type::Int, span),
+            "sum" => match num_of(&elem) {
+                Some(n) => Self::make_loop(LoopKind::Sum(n), parts, elem, span),
+                None => self.bad_elements(
+                    "sum",
+                    &elem,
+                    parts.3.span,
+                    "`sum` adds Int, Decimal or Duration values",
+                ),
+            },
+            "min" | "max" => {
+                if !elem.is_ordered() {
+                    let ty = self.show(&elem);
+                    self.error(CheckError::NotOrdered {
+                        span: parts.3.span,
+                        ty,
+                        context: if name == "min" { "`min`" } else { "`max`" },
+                    });
+                    return poisoned(span);
+                }
+                let kind = if name == "min" {
+                    LoopKind::Min
+                } else {
+                    LoopKind::Max
+                };
+                Self::make_loop(kind, parts, elem, span)
+            }
+            _ => {
+                if elem != Type::Bool {
+                    let found = self.show(&elem);
+                    self.error(CheckError::NotBool {
+                        span: parts.3.span,
+                        what: "the element of `all`/`any`",
+                        found,
+                    });
+                    return poisoned(span);
+                }
+                let kind = if name == "all" {
+                    LoopKind::All
+                } else {
+                    LoopKind::Any
+                };
+                Self::make_loop(kind, parts, Type::Bool, span)
+            }
+        }
+    }
+
+    fn bad_elements(&mut self, op: &str, elem: &Type, span: Span, help: &str) -> ir::Expr {
+        let lhs = self.show(elem);
+        self.error(CheckError::BadOperands {
+            span,
+            op: op.into(),
+            lhs,
+            rhs: None,
+            help: Some(help.into()),
+        });
+        poisoned(span)
+    }
+
+    fn call_builtin(
+        &mut self,
+        callee: &ast::Ident,
+        list: &[ast::Expr],
+        span: Span,
+        expect: Option<&Type>,
+    ) -> ir::Expr {
+        let name = callee.name.as_str();
+        if !BUILTINS.contains(&name) {
+            return self.unknown_function(callee, span);
+        }
+        if matches!(name, "min" | "max") && list.len() >= 2 {
+            return self.min_max_of(name, list, span, expect);
+        }
+        let expected = if name == "range" { 2 } else { 1 };
+        if !self.arg_count(callee, span, expected, list.len()) {
+            return poisoned(span);
+        }
+        let args: Vec<ir::Expr> = list.iter().map(|a| self.check_expr(a, None)).collect();
+        if args.iter().any(|a| a.ty.has_error()) {
+            return poisoned(span);
+        }
+        let first_ty = args.first().map(|a| a.ty.clone()).unwrap_or(Type::Error);
+        let elem = first_ty.element().cloned();
+        let arg_span = args.first().map(|a| a.span).unwrap_or(span);
+        let (builtin, ty) = match (name, &first_ty, elem) {
+            ("count", _, Some(_)) => (Builtin::Count, Type::Int),
+            ("len", Type::List(_) | Type::Set(_) | Type::Text, _) => (Builtin::Len, Type::Int),
+            ("sum", _, Some(e)) => match num_of(&e) {
+                Some(n) => (Builtin::Sum(n), e),
+                None => {
+                    return self.bad_elements(
+                        "sum",
+                        &first_ty,
+                        arg_span,
+                        "`sum` adds Int, Decimal or Duration values",
+                    )
+                }
+            },
+            ("min" | "max", _, Some(e)) => {
+                if !e.is_ordered() {
+                    let ty = self.show(&e);
+                    self.error(CheckError::NotOrdered {
+                        span: arg_span,
+                        ty,
+                        context: "`min` and `max`",
+                    });
+                    return poisoned(span);
+                }
+                (
+                    if name == "min" {
+                        Builtin::Min
+                    } else {
+                        Builtin::Max
+                    },
+                    e,
+                )
+            }
+            ("all" | "any", _, Some(Type::Bool | Type::Never)) => (
+                if name == "all" {
+                    Builtin::All
+                } else {
+                    Builtin::Any
+                },
+                Type::Bool,
+            ),
+            ("first", _, Some(e)) => (Builtin::First, Type::optional(e)),
+            ("sorted", _, Some(e)) => {
+                if !e.is_ordered() && !matches!(e, Type::Enum(_) | Type::Never) {
+                    let ty = self.show(&e);
+                    self.error(CheckError::NotOrdered {
+                        span: arg_span,
+                        ty,
+                        context: "`sorted`",
+                    });
+                    return poisoned(span);
+                }
+                (Builtin::Sorted, Type::list(e))
+            }
+            ("range", _, _) => return self.range(args, span),
+            ("floor" | "ceil" | "round", Type::Int | Type::Decimal, _) => {
+                let b = match name {
+                    "floor" => Builtin::Floor,
+                    "ceil" => Builtin::Ceil,
+                    _ => Builtin::Round,
+                };
+                let args = args
+                    .into_iter()
+                    .map(|a| self.coerce(a, &Type::Decimal))
+                    .collect();
+                return node(ExprKind::Builtin(b, args), Type::Int, span);
+            }
+            ("abs", t, _) if num_of(t).is_some() => {
+                let n = num_of(t).unwrap_or(Num::Int);
+                (Builtin::Abs(n), t.clone())
+            }
+            _ => {
+                let found = self.show(&first_ty);
+                let wanted = match name {
+                    "floor" | "ceil" | "round" => "Decimal",
+                    "abs" => "Int, Decimal or Duration",
+                    "len" => "a list, set or text",
+                    "all" | "any" => "a list or set of Bool",
+                    _ => "a list or set",
+                };
+                self.error(CheckError::Mismatch {
+                    span: arg_span,
+                    expected: wanted.into(),
+                    found,
+                    help: Some(format!("`{name}` takes {wanted}")),
+                });
+                return poisoned(span);
+            }
+        };
+        node(ExprKind::Builtin(builtin, args), ty, span)
+    }
+
+    fn range(&mut self, args: Vec<ir::Expr>, span: Span) -> ir::Expr {
+        let args: Vec<ir::Expr> = args
+            .into_iter()
+            .map(|a| self.coerce(a, &Type::Int))
+            .collect();
+        node(
+            ExprKind::Builtin(Builtin::Range, args),
+            Type::list(Type::Int),
+            span,
+        )
+    }
+
+    fn min_max_of(
+        &mut self,
+        name: &str,
+        list: &[ast::Expr],
+        span: Span,
+        expect: Option<&Type>,
+    ) -> ir::Expr {
+        let args: Vec<ir::Expr> = list.iter().map(|a| self.check_expr(a, expect)).collect();
+        if args.iter().any(|a| a.ty.has_error()) {
+            return poisoned(span);
+        }
+        let mut ty = args.first().map(|a| a.ty.clone()).unwrap_or(Type::Error);
+        for a in args.iter().skip(1) {
+            match unify(&ty, &a.ty) {
+                Some(t) => ty = t,
+                None => {
+                    let (expected, found) = (self.show(&ty), self.show(&a.ty));
+                    self.error(CheckError::Mismatch {
+                        span: a.span,
+                        expected,
+                        found,
+                        help: Some(format!("all arguments of `{name}` must have one type")),
+                    });
+                    return poisoned(span);
+                }
+            }
+        }
+        if !ty.is_ordered() {
+            let shown = self.show(&ty);
+            self.error(CheckError::NotOrdered {
+                span,
+                ty: shown,
+                context: if name == "min" { "`min`" } else { "`max`" },
+            });
+            return poisoned(span);
+        }
+        let args = args.into_iter().map(|a| self.coerce(a, &ty)).collect();
+        let b = if name == "min" {
+            Builtin::MinOf
+        } else {
+            Builtin::MaxOf
+        };
+        node(ExprKind::Builtin(b, args), ty, span)
+    }
+}

@@ -1,0 +1,718 @@
+//! Type checking and lowering: the AST of every loaded file becomes one typed
+//! [`ir::Program`], or diagnostics say why not.
+//!
+//! The IR is a typed tree, so checking and lowering are one walk: each
+//! `check_*` returns the IR node it produced. (A separate typed AST would only
+//! duplicate the IR.) Errors are [`CheckError`] values; after an error the
+//! node gets [`Type::Error`], which every later check accepts silently, so one
+//! mistake is reported once.
+
+mod calls;
+mod cycles;
+pub mod error;
+mod expr;
+mod ops;
+mod scope;
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::ir::{self, ConstId, LawId, StateId};
+use crate::resolve::decls::{TypeDecl, ValueDecl};
+use crate::resolve::Decls;
+use crate::span::{SourceMap, Span};
+use crate::syntax::ast;
+use crate::types::{EnumId, RecordId, Type, TypeNames};
+use error::CheckError;
+use scope::Frame;
+use std::collections::BTreeMap;
+
+/// A node of the call graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Node {
+    Const(u32),
+    Fn(u32),
+    Law(u32),
+}
+
+/// Lazily computed, memoised facts about a declaration.
+#[derive(Clone, Debug)]
+enum Lazy<T> {
+    Todo,
+    InProgress,
+    Done(T),
+}
+
+pub(crate) struct Checker<'a> {
+    decls: &'a Decls<'a>,
+    sources: &'a SourceMap,
+    diags: Vec<Diagnostic>,
+    records: Vec<ir::RecordDef>,
+    enums: Vec<ir::EnumDef>,
+    state: Vec<Type>,
+    fn_sigs: Vec<(Vec<Type>, Type)>,
+    consts: Vec<Lazy<(Type, ir::Expr, u32)>>,
+    law_params: Vec<Lazy<Option<(Type, ir::Expr)>>>,
+    /// enum case name -> every (enum, index) with that name
+    cases: BTreeMap<String, Vec<(EnumId, u32)>>,
+    frame: Frame,
+    owner: Option<Node>,
+    graph: BTreeMap<Node, Vec<(Node, Span)>>,
+}
+
+/// Checks every module and lowers it to IR. The program is `None` if any error
+/// was reported (warnings alone keep it).
+pub fn check(
+    modules: &[ast::Module],
+    sources: &SourceMap,
+    mut diags: Vec<Diagnostic>,
+) -> (Option<ir::Program>, Vec<Diagnostic>) {
+    let decls = Decls::collect(modules, &mut diags);
+    let mut c = Checker {
+        decls: &decls,
+        sources,
+        diags,
+        records: Vec::new(),
+        enums: Vec::new(),
+        state: Vec::new(),
+        fn_sigs: Vec::new(),
+        consts: vec![Lazy::Todo; decls.consts.len()],
+        law_params: vec![Lazy::Todo; decls.laws.len()],
+        cases: BTreeMap::new(),
+        frame: Frame::default(),
+        owner: None,
+        graph: BTreeMap::new(),
+    };
+    c.declare_types();
+    c.declare_signatures();
+    let program = c.check_bodies();
+    c.report_cycles();
+    let mut diags = c.diags;
+    sort_diagnostics(&mut diags);
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (program.filter(|_| ok), diags)
+}
+
+fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code))
+    });
+    diags.dedup();
+}
+
+impl TypeNames for Checker<'_> {
+    fn record_name(&self, id: RecordId) -> &str {
+        self.records
+            .get(id.0 as usize)
+            .map(|r| r.name.as_str())
+            .unwrap_or("?")
+    }
+    fn enum_name(&self, id: EnumId) -> &str {
+        self.enums
+            .get(id.0 as usize)
+            .map(|e| e.name.as_str())
+            .unwrap_or("?")
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, e: CheckError) {
+        self.diags.push(e.into());
+    }
+
+    /// A type as the user would write it.
+    pub(crate) fn show(&self, t: &Type) -> String {
+        t.display(self).to_string()
+    }
+
+    fn snippet(&self, span: Span) -> &str {
+        self.sources.snippet(span)
+    }
+
+    // ---- types -------------------------------------------------------------
+
+    fn declare_types(&mut self) {
+        let decls = self.decls;
+        for e in &decls.enums {
+            let id = EnumId(self.enums.len() as u32);
+            let mut cases: Vec<String> = Vec::new();
+            for case in &e.cases {
+                if let Some(i) = cases.iter().position(|c| *c == case.name) {
+                    let first = e.cases.get(i).map(|c| c.span).unwrap_or(case.span);
+                    self.error(CheckError::Duplicate {
+                        span: case.span,
+                        what: "enum case",
+                        name: case.name.clone(),
+                        first,
+                    });
+                    continue;
+                }
+                self.cases
+                    .entry(case.name.clone())
+                    .or_default()
+                    .push((id, cases.len() as u32));
+                cases.push(case.name.clone());
+            }
+            self.enums.push(ir::EnumDef {
+                name: e.name.name.clone(),
+                doc: e.doc.clone(),
+                cases,
+                span: e.name.span,
+            });
+        }
+        // Record names first (fields may refer to any record), then fields.
+        for r in &decls.records {
+            self.records.push(ir::RecordDef {
+                name: r.name.name.clone(),
+                doc: r.doc.clone(),
+                fields: Vec::new(),
+                id_field: None,
+                span: r.name.span,
+            });
+        }
+        for (i, r) in decls.records.iter().enumerate() {
+            let mut fields: Vec<ir::FieldDef> = Vec::new();
+            for f in &r.fields {
+                if let Some(first) = r
+                    .fields
+                    .iter()
+                    .find(|g| g.name.name == f.name.name && g.name.span != f.name.span)
+                {
+                    if first.name.span.start < f.name.span.start {
+                        self.error(CheckError::Duplicate {
+                            span: f.name.span,
+                            what: "field",
+                            name: f.name.name.clone(),
+                            first: first.name.span,
+                        });
+                        continue;
+                    }
+                }
+                let ty = self.resolve_type(&f.ty);
+                fields.push(ir::FieldDef {
+                    name: f.name.name.clone(),
+                    ty,
+                    doc: f.doc.clone(),
+                });
+            }
+            let id_field = fields
+                .iter()
+                .position(|f| f.name == "id" && matches!(f.ty, Type::Text | Type::Int))
+                .map(|p| p as u32);
+            if let Some(rec) = self.records.get_mut(i) {
+                rec.fields = fields;
+                rec.id_field = id_field;
+            }
+        }
+        for f in &decls.state {
+            let ty = self.resolve_type(&f.ty);
+            self.state.push(ty);
+        }
+    }
+
+    /// Resolves a written type.
+    pub(crate) fn resolve_type(&mut self, t: &ast::TypeExpr) -> Type {
+        match &t.kind {
+            ast::TypeExprKind::Optional(inner) => {
+                let inner = self.resolve_type(inner);
+                Type::optional(inner)
+            }
+            ast::TypeExprKind::Named(name, args) => {
+                let simple = match name.name.as_str() {
+                    "Bool" => Some(Type::Bool),
+                    "Int" => Some(Type::Int),
+                    "Decimal" => Some(Type::Decimal),
+                    "Date" => Some(Type::Date),
+                    "Duration" => Some(Type::Duration),
+                    "Text" => Some(Type::Text),
+                    _ => None,
+                };
+                let generic = matches!(name.name.as_str(), "List" | "Set");
+                let expected = usize::from(generic);
+                if args.len() != expected {
+                    self.error(CheckError::WrongTypeArity {
+                        span: t.span,
+                        name: name.name.clone(),
+                        expected,
+                        found: args.len(),
+                    });
+                    return Type::Error;
+                }
+                if let Some(s) = simple {
+                    return s;
+                }
+                if generic {
+                    let elem = args
+                        .first()
+                        .map(|a| self.resolve_type(a))
+                        .unwrap_or(Type::Error);
+                    return if name.name == "List" {
+                        Type::list(elem)
+                    } else {
+                        Type::set(elem)
+                    };
+                }
+                match self.decls.types.get(name.name.as_str()) {
+                    Some((TypeDecl::Record(i), _)) => Type::Record(RecordId(*i as u32)),
+                    Some((TypeDecl::Enum(i), _)) => Type::Enum(EnumId(*i as u32)),
+                    None => {
+                        let builtin = crate::resolve::decls::BUILTIN_TYPES.iter().copied();
+                        let suggestion = did_you_mean(
+                            &name.name,
+                            self.decls.types.keys().copied().chain(builtin),
+                        )
+                        .map(str::to_string);
+                        self.error(CheckError::UnknownType {
+                            span: name.span,
+                            name: name.name.clone(),
+                            suggestion,
+                        });
+                        Type::Error
+                    }
+                }
+            }
+        }
+    }
+
+    fn declare_signatures(&mut self) {
+        let decls = self.decls;
+        for f in &decls.fns {
+            let params: Vec<Type> = f.params.iter().map(|p| self.resolve_type(&p.ty)).collect();
+            let ret = self.resolve_type(&f.ret);
+            self.fn_sigs.push((params, ret));
+        }
+    }
+
+    /// The type of a const, checking its value on first use.
+    pub(crate) fn const_type(&mut self, i: usize, use_span: Span) -> Type {
+        let decls = self.decls;
+        let Some(decl) = decls.consts.get(i) else {
+            return Type::Error;
+        };
+        match self.consts.get(i) {
+            Some(Lazy::Done((t, _, _))) => return t.clone(),
+            Some(Lazy::InProgress) => {
+                // A cycle: the call graph reports it once, naming every step.
+                let _ = use_span;
+                return match &decl.ty {
+                    Some(t) => self.resolve_type(t),
+                    None => Type::Error,
+                };
+            }
+            _ => {}
+        }
+        if let Some(slot) = self.consts.get_mut(i) {
+            *slot = Lazy::InProgress;
+        }
+        let saved = self.enter(Node::Const(i as u32));
+        let declared = decl.ty.as_ref().map(|t| self.resolve_type(t));
+        let value = self.check_expr(&decl.value, declared.as_ref());
+        let (ty, value) = match declared {
+            Some(t) => {
+                let v = self.coerce(value, &t);
+                (t, v)
+            }
+            None => {
+                if contains_never(&value.ty) {
+                    self.error(CheckError::CannotInfer {
+                        span: decl.value.span,
+                        what: "this constant",
+                    });
+                }
+                (value.ty.clone(), value)
+            }
+        };
+        let frame_size = self.frame.size();
+        self.leave(saved);
+        if let Some(slot) = self.consts.get_mut(i) {
+            *slot = Lazy::Done((ty.clone(), value, frame_size));
+        }
+        ty
+    }
+
+    /// The subject type of a law (`None` for a law without parameter).
+    pub(crate) fn law_param_type(&mut self, i: usize) -> Option<Type> {
+        let decls = self.decls;
+        let decl = decls.laws.get(i)?;
+        match self.law_params.get(i) {
+            Some(Lazy::Done(p)) => return p.as_ref().map(|(t, _)| t.clone()),
+            Some(Lazy::InProgress) => return Some(Type::Error),
+            _ => {}
+        }
+        let param = decl.param.as_ref()?;
+        if let Some(slot) = self.law_params.get_mut(i) {
+            *slot = Lazy::InProgress;
+        }
+        let saved = self.enter(Node::Law(i as u32));
+        let coll = self.check_expr(&param.collection, None);
+        let elem = match &coll.ty {
+            Type::List(t) | Type::Set(t) => (**t).clone(),
+            Type::Error => Type::Error,
+            other => {
+                let ty = self.show(other);
+                self.error(CheckError::NotACollection {
+                    span: param.collection.span,
+                    ty,
+                    context: "a law's subject collection",
+                });
+                Type::Error
+            }
+        };
+        self.leave(saved);
+        if let Some(slot) = self.law_params.get_mut(i) {
+            *slot = Lazy::Done(Some((elem.clone(), coll)));
+        }
+        Some(elem)
+    }
+
+    /// Starts checking the body of `node` in a fresh frame; returns what to restore.
+    fn enter(&mut self, node: Node) -> (Frame, Option<Node>) {
+        let frame = std::mem::take(&mut self.frame);
+        let owner = self.owner.replace(node);
+        (frame, owner)
+    }
+
+    fn leave(&mut self, (frame, owner): (Frame, Option<Node>)) {
+        self.frame = frame;
+        self.owner = owner;
+    }
+
+    /// Records a call-graph edge from the body being checked.
+    pub(crate) fn edge(&mut self, to: Node, span: Span) {
+        if let Some(from) = self.owner {
+            self.graph.entry(from).or_default().push((to, span));
+        }
+    }
+
+    // ---- bodies --------------------------------------------------------------
+
+    fn check_bodies(&mut self) -> Option<ir::Program> {
+        let decls = self.decls;
+        for i in 0..decls.consts.len() {
+            let span = decls.consts.get(i).map(|c| c.name.span).unwrap_or_default();
+            self.const_type(i, span);
+        }
+        let fns: Vec<ir::FnDef> = (0..decls.fns.len())
+            .filter_map(|i| self.check_fn(i))
+            .collect();
+        let laws: Vec<ir::LawDef> = (0..decls.laws.len())
+            .filter_map(|i| self.check_law(i))
+            .collect();
+        let tests: Vec<ir::TestDef> = decls.tests.iter().map(|t| self.check_test(t)).collect();
+        let charter = self.check_charter();
+        let consts = decls
+            .consts
+            .iter()
+            .zip(std::mem::take(&mut self.consts))
+            .filter_map(|(d, lazy)| match lazy {
+                Lazy::Done((ty, value, frame_size)) => Some(ir::ConstDef {
+                    name: d.name.name.clone(),
+                    ty,
+                    doc: d.doc.clone(),
+                    value,
+                    frame_size,
+                    span: d.name.span,
+                }),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        let state = decls
+            .state
+            .iter()
+            .zip(&self.state)
+            .map(|(f, ty)| ir::StateDef {
+                name: f.name.name.clone(),
+                ty: ty.clone(),
+                doc: f.doc.clone(),
+                span: f.name.span,
+            })
+            .collect();
+        let complete = consts.len() == decls.consts.len()
+            && fns.len() == decls.fns.len()
+            && laws.len() == decls.laws.len();
+        complete.then(|| ir::Program {
+            sources: self.sources.clone(),
+            charter,
+            records: self.records.clone(),
+            enums: self.enums.clone(),
+            state,
+            consts,
+            fns,
+            laws,
+            tests,
+        })
+    }
+
+    fn check_fn(&mut self, i: usize) -> Option<ir::FnDef> {
+        let decls = self.decls;
+        let f = decls.fns.get(i)?;
+        let (params, ret) = self.fn_sigs.get(i)?.clone();
+        let saved = self.enter(Node::Fn(i as u32));
+        let mut names: Vec<(String, Type)> = Vec::new();
+        for (p, ty) in f.params.iter().zip(&params) {
+            if let Some((_, _)) = names.iter().find(|(n, _)| *n == p.name.name) {
+                let first = f
+                    .params
+                    .iter()
+                    .find(|q| q.name.name == p.name.name)
+                    .map(|q| q.name.span)
+                    .unwrap_or(p.name.span);
+                self.error(CheckError::Duplicate {
+                    span: p.name.span,
+                    what: "parameter",
+                    name: p.name.name.clone(),
+                    first,
+                });
+            }
+            self.frame.bind(&p.name.name, ty.clone());
+            names.push((p.name.name.clone(), ty.clone()));
+        }
+        let body = self.check_block(&f.lets, &f.body, &ret);
+        let frame_size = self.frame.size();
+        self.leave(saved);
+        Some(ir::FnDef {
+            name: f.name.name.clone(),
+            doc: f.doc.clone(),
+            params: names,
+            ret,
+            body,
+            frame_size,
+            span: f.name.span,
+        })
+    }
+
+    /// `let a = e ... result` in a fn body: nested `Let` nodes.
+    fn check_block(&mut self, lets: &[ast::LetStmt], result: &ast::Expr, ret: &Type) -> ir::Expr {
+        let mut bound: Vec<(ir::LocalId, ir::Expr)> = Vec::new();
+        let mark = self.frame.mark();
+        for l in lets {
+            let value = self.check_let_value(l);
+            let local = self.frame.bind(&l.name.name, value.ty.clone());
+            bound.push((local, value));
+        }
+        let body = self.check_expr(result, Some(ret));
+        let mut body = self.coerce(body, ret);
+        self.frame.reset(mark);
+        for (local, value) in bound.into_iter().rev() {
+            let span = value.span.to(body.span);
+            let ty = body.ty.clone();
+            body = ir::Expr {
+                kind: ir::ExprKind::Let(local, Box::new(value), Box::new(body)),
+                ty,
+                span,
+            };
+        }
+        body
+    }
+
+    fn check_let_value(&mut self, l: &ast::LetStmt) -> ir::Expr {
+        match &l.ty {
+            Some(t) => {
+                let t = self.resolve_type(t);
+                let v = self.check_expr(&l.value, Some(&t));
+                self.coerce(v, &t)
+            }
+            None => {
+                let v = self.check_expr(&l.value, None);
+                if contains_never(&v.ty) {
+                    self.error(CheckError::CannotInfer {
+                        span: l.value.span,
+                        what: "this value",
+                    });
+                }
+                v
+            }
+        }
+    }
+
+    fn check_law(&mut self, i: usize) -> Option<ir::LawDef> {
+        let decls = self.decls;
+        let law = decls.laws.get(i)?;
+        let param_ty = self.law_param_type(i);
+        let saved = self.enter(Node::Law(i as u32));
+        let param = match (&law.param, param_ty) {
+            (Some(p), Some(ty)) => {
+                self.frame.bind(&p.name.name, ty.clone());
+                let collection = match self.law_params.get(i) {
+                    Some(Lazy::Done(Some((_, coll)))) => coll.clone(),
+                    _ => return None,
+                };
+                Some(ir::LawParam {
+                    name: p.name.name.clone(),
+                    ty,
+                    collection,
+                })
+            }
+            _ => None,
+        };
+        let mut body = Vec::new();
+        for stmt in &law.body {
+            match stmt {
+                ast::LawStmt::Let(l) => {
+                    let value = self.check_let_value(l);
+                    let local = self.frame.bind(&l.name.name, value.ty.clone());
+                    body.push(ir::LawStmt::Let {
+                        local,
+                        name: l.name.name.clone(),
+                        value,
+                    });
+                }
+                ast::LawStmt::Require(r) => {
+                    let cond = self.check_cond(&r.cond, "a requirement");
+                    let exceptions = r
+                        .exceptions
+                        .iter()
+                        .map(|u| ir::Exception {
+                            label: u.label.value.clone(),
+                            span: u.span,
+                            cond: self.check_cond(&u.cond, "an exception"),
+                        })
+                        .collect();
+                    body.push(ir::LawStmt::Require(ir::Requirement {
+                        label: r.label.value.clone(),
+                        span: r.span,
+                        cond,
+                        exceptions,
+                    }));
+                }
+            }
+        }
+        // The collection is evaluated in the law's frame, so it must fit too.
+        let frame_size = self.frame.size().max(1);
+        self.leave(saved);
+        Some(ir::LawDef {
+            name: law.name.name.clone(),
+            doc: law.doc.clone(),
+            param,
+            body,
+            frame_size,
+            span: law.name.span,
+        })
+    }
+
+    /// A condition that must be Bool.
+    pub(crate) fn check_cond(&mut self, e: &ast::Expr, what: &'static str) -> ir::Expr {
+        let c = self.check_expr(e, Some(&Type::Bool));
+        if c.ty != Type::Bool && !c.ty.has_error() {
+            let found = self.show(&c.ty);
+            self.error(CheckError::NotBool {
+                span: e.span,
+                what,
+                found,
+            });
+        }
+        c
+    }
+
+    fn check_test(&mut self, t: &ast::TestDecl) -> ir::TestDef {
+        let saved = (std::mem::take(&mut self.frame), self.owner.take());
+        let mut body = Vec::new();
+        for stmt in &t.body {
+            match stmt {
+                ast::TestStmt::Given { name, value, span } => {
+                    match self.decls.values.get(name.name.as_str()) {
+                        Some((ValueDecl::State(i), _)) => {
+                            let ty = self.state.get(*i).cloned().unwrap_or(Type::Error);
+                            let v = self.check_expr(value, Some(&ty));
+                            let v = self.coerce(v, &ty);
+                            body.push(ir::TestStmt::Given {
+                                state: StateId(*i as u32),
+                                value: v,
+                                span: *span,
+                            });
+                        }
+                        _ => {
+                            let suggestion = did_you_mean(
+                                &name.name,
+                                self.decls.state.iter().map(|f| f.name.name.as_str()),
+                            )
+                            .map(str::to_string);
+                            self.error(CheckError::GivenNotState {
+                                span: name.span,
+                                name: name.name.clone(),
+                                suggestion,
+                            });
+                        }
+                    }
+                }
+                ast::TestStmt::Let(l) => {
+                    let value = self.check_let_value(l);
+                    let local = self.frame.bind(&l.name.name, value.ty.clone());
+                    body.push(ir::TestStmt::Let { local, value });
+                }
+                ast::TestStmt::Expect { cond, span } => {
+                    let cond = self.check_cond(cond, "an expectation");
+                    body.push(ir::TestStmt::Expect { cond, span: *span });
+                }
+            }
+        }
+        let frame_size = self.frame.size();
+        self.leave(saved);
+        ir::TestDef {
+            name: t.name.value.clone(),
+            body,
+            frame_size,
+            span: t.name.span,
+        }
+    }
+
+    fn check_charter(&mut self) -> ir::Charter {
+        let Some(c) = self.decls.charter else {
+            return ir::Charter::default();
+        };
+        let mut meta = Vec::new();
+        for (key, value) in &c.entries {
+            let e = self.check_expr(value, None);
+            match e.kind {
+                ir::ExprKind::Lit(lit) => meta.push((key.name.clone(), lit)),
+                _ => self.error(CheckError::MetadataNotLiteral { span: value.span }),
+            }
+        }
+        ir::Charter {
+            name: c.name.value.clone(),
+            doc: c.doc.clone(),
+            meta,
+        }
+    }
+
+    fn report_cycles(&mut self) {
+        let names = |n: Node| -> String {
+            match n {
+                Node::Const(i) => self
+                    .decls
+                    .consts
+                    .get(i as usize)
+                    .map(|d| d.name.name.clone()),
+                Node::Fn(i) => self.decls.fns.get(i as usize).map(|d| d.name.name.clone()),
+                Node::Law(i) => self.decls.laws.get(i as usize).map(|d| d.name.name.clone()),
+            }
+            .unwrap_or_default()
+        };
+        let found = cycles::find_cycles(&self.graph);
+        let errors: Vec<CheckError> = found
+            .into_iter()
+            .map(|(path, span)| CheckError::Cycle {
+                span,
+                path: path.into_iter().map(names).collect(),
+            })
+            .collect();
+        for e in errors {
+            self.error(e);
+        }
+    }
+
+    pub(crate) fn const_id(&self, i: usize) -> ConstId {
+        ConstId(i as u32)
+    }
+
+    pub(crate) fn law_id(&self, i: usize) -> LawId {
+        LawId(i as u32)
+    }
+}
+
+/// Whether a type still contains [`Type::Never`] (an unconstrained `[]` or `none`).
+pub(crate) fn contains_never(t: &Type) -> bool {
+    match t {
+        Type::Never => true,
+        Type::List(t) | Type::Set(t) | Type::Optional(t) => contains_never(t),
+        _ => false,
+    }
+}

@@ -1,6 +1,10 @@
-//! Polity's runtime: snapshots, values, the reference interpreter and the
-//! embedding API.
+//! Polity's runtime: snapshots, values, the reference interpreter, the
+//! embedding API ([`api`]) and, behind the default `cli` feature, the `polity`
+//! command line.
 
+pub mod api;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod interp;
 pub mod snapshot;
 pub mod value;

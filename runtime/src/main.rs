@@ -1,3 +1,17 @@
-//! The `polity` command.
+//! The `polity` command: parses arguments and dispatches to `polity::cli`.
 
-fn main() {}
+fn main() {
+    // Evaluation recurses over expressions (bounded by the parser's nesting
+    // limit and the interpreter's call-depth limit); give it room.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(polity::cli::main);
+    let code = match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: internal error in polity; please report it");
+            70
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,148 @@
+//! Compiling charters into reusable [`Program`]s.
+
+use crate::snapshot::{self, Snapshot, SnapshotError};
+use polity_compiler::diagnostic::{render, Diagnostic};
+use polity_compiler::ir;
+use polity_compiler::span::SourceMap;
+use polity_compiler::{compile, Loader, NoFiles};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// A compiled charter: immutable, `Send + Sync`, cheap to clone, reusable
+/// across any number of snapshots and threads.
+#[derive(Clone, Debug)]
+pub struct Program {
+    ir: Arc<ir::Program>,
+    warnings: Arc<[Diagnostic]>,
+}
+
+/// A charter that did not compile: its diagnostics and the sources they point into.
+#[derive(Clone, Debug)]
+pub struct CompileError {
+    /// Every error and warning.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The sources, for rendering.
+    pub sources: SourceMap,
+}
+
+impl CompileError {
+    /// Renders the diagnostics as text (with ANSI colour when `color`).
+    pub fn render(&self, color: bool) -> String {
+        render::render(&self.diagnostics, &self.sources, color)
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl Program {
+    /// Compiles a charter held in memory (`import "file"` is refused; `std.*` works).
+    pub fn compile(name: &str, source: &str) -> Result<Program, CompileError> {
+        Program::compile_with(name, source, &NoFiles)
+    }
+
+    /// Compiles a charter, loading its file imports through `loader`.
+    pub fn compile_with(name: &str, source: &str, loader: &dyn Loader) -> Result<Program, CompileError> {
+        let c = compile(name, source, loader);
+        match c.program {
+            Some(ir) => Ok(Program {
+                ir: Arc::new(ir),
+                warnings: c.diagnostics.into(),
+            }),
+            None => Err(CompileError {
+                diagnostics: c.diagnostics,
+                sources: c.sources,
+            }),
+        }
+    }
+
+    /// Reads a charter file (and its imports) from disk and compiles it.
+    pub fn compile_file(path: &Path) -> Result<Result<Program, CompileError>, std::io::Error> {
+        let bytes = std::fs::read(path)?;
+        let name = path.display().to_string();
+        Ok(match std::str::from_utf8(&bytes) {
+            Ok(text) => Program::compile_with(&name, text, &FsLoader),
+            Err(_) => {
+                let mut sources = SourceMap::new();
+                let file = sources.add(name, String::from_utf8_lossy(&bytes).into_owned());
+                let diag = polity_compiler::syntax::decode(file, &bytes).err();
+                Err(CompileError { diagnostics: diag.into_iter().collect(), sources })
+            }
+        })
+    }
+
+    /// Warnings from compilation (errors make compilation fail instead).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The checked IR (for engines and tools).
+    pub fn ir(&self) -> &ir::Program {
+        &self.ir
+    }
+
+    /// The charter's name.
+    pub fn name(&self) -> &str {
+        &self.ir.charter.name
+    }
+
+    /// The names of the laws, in source order.
+    pub fn laws(&self) -> impl Iterator<Item = &str> {
+        self.ir.laws.iter().map(|l| l.name.as_str())
+    }
+
+    /// Reads a JSON snapshot and checks it against the charter's `state`.
+    pub fn load_snapshot(&self, json: &[u8]) -> Result<State, SnapshotError> {
+        snapshot::load(&self.ir, json).map(|s| State { snapshot: Arc::new(s) })
+    }
+}
+
+/// A snapshot checked against a program's `state`. `Send + Sync`; use it only
+/// with the program that loaded it.
+#[derive(Clone, Debug)]
+pub struct State {
+    pub(crate) snapshot: Arc<Snapshot>,
+}
+
+impl State {
+    /// The typed values.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+}
+
+/// Loads `import "path"` relative to the importing file's directory.
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn load(&self, path: &str, importer: &str) -> Result<(String, String), String> {
+        let base = Path::new(importer).parent().unwrap_or(Path::new(""));
+        let full = normalize(&base.join(path));
+        let name = full.display().to_string();
+        match std::fs::read(&full) {
+            Ok(bytes) => String::from_utf8(bytes).map(|t| (name, t)).map_err(|_| "the file is not valid UTF-8".to_string()),
+            Err(e) => Err(format!("cannot read `{name}`: {}", e.to_string().to_lowercase())),
+        }
+    }
+}
+
+/// `a/./b/../c` to `a/c`, lexically (so one file imported two ways loads once).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

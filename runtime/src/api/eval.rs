@@ -1,0 +1,130 @@
+//! Evaluating laws over a [`State`].
+
+use super::compile::{Program, State};
+use crate::interp::{self, Interpreter, Limits, TestOutcome};
+use crate::value::Value;
+use crate::verdict::{Subject, SubjectResult, Verdict};
+use std::fmt;
+
+/// Every subject's verdict for one law.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LawReport {
+    /// The law's name.
+    pub law: String,
+    /// One result per element of its collection (one for a law without parameter).
+    pub results: Vec<SubjectResult>,
+}
+
+impl LawReport {
+    /// How many results passed, failed and errored.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for r in &self.results {
+            match r.verdict {
+                Verdict::Pass => c.0 += 1,
+                Verdict::Fail(_) => c.1 += 1,
+                Verdict::Error(_) => c.2 += 1,
+            }
+        }
+        c
+    }
+}
+
+/// A law or subject that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnknownLaw {
+    /// No law has this name.
+    Law {
+        /// The name asked for.
+        name: String,
+        /// The closest law name.
+        suggestion: Option<String>,
+    },
+    /// The law's collection has no element with this id.
+    Subject {
+        /// The law.
+        law: String,
+        /// The id asked for.
+        id: String,
+    },
+}
+
+impl fmt::Display for UnknownLaw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UnknownLaw::Law { name, suggestion } => {
+                write!(f, "no law named `{name}`")?;
+                if let Some(s) = suggestion {
+                    write!(f, "; did you mean `{s}`?")?;
+                }
+                Ok(())
+            }
+            UnknownLaw::Subject { law, id } => write!(f, "law `{law}` has no subject `{id}`"),
+        }
+    }
+}
+
+impl std::error::Error for UnknownLaw {}
+
+impl Program {
+    fn law_id(&self, name: &str) -> Result<polity_compiler::ir::LawId, UnknownLaw> {
+        self.ir().law(name).map(|(id, _)| id).ok_or_else(|| UnknownLaw::Law {
+            name: name.to_string(),
+            suggestion: polity_compiler::diagnostic::did_you_mean(name, self.laws()).map(str::to_string),
+        })
+    }
+
+    /// Evaluates one law for every subject, with default limits.
+    pub fn eval_law(&self, state: &State, law: &str) -> Result<LawReport, UnknownLaw> {
+        self.eval_law_with(state, law, Limits::default())
+    }
+
+    /// Evaluates one law for every subject under `limits`.
+    pub fn eval_law_with(&self, state: &State, law: &str, limits: Limits) -> Result<LawReport, UnknownLaw> {
+        let id = self.law_id(law)?;
+        let interp = Interpreter::new(self.ir(), state.snapshot()).with_limits(limits);
+        Ok(LawReport { law: law.to_string(), results: interp.eval_law(id) })
+    }
+
+    /// Evaluates every law, in source order.
+    pub fn eval_all(&self, state: &State) -> Vec<LawReport> {
+        let interp = Interpreter::new(self.ir(), state.snapshot());
+        self.ir()
+            .laws
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LawReport { law: l.name.clone(), results: interp.eval_law(polity_compiler::ir::LawId(i as u32)) })
+            .collect()
+    }
+
+    /// Evaluates one law for the subject whose id (or position, `#3`) is `subject`.
+    pub fn eval_law_for(&self, state: &State, law: &str, subject: &str) -> Result<Verdict, UnknownLaw> {
+        let report = self.eval_law(state, law)?;
+        report
+            .results
+            .into_iter()
+            .find(|r| subject_matches(&r.subject, subject))
+            .map(|r| r.verdict)
+            .ok_or_else(|| UnknownLaw::Subject { law: law.to_string(), id: subject.to_string() })
+    }
+
+    /// Evaluates one law for a value built in memory (any value of its subject type).
+    pub fn eval_law_on(&self, state: &State, law: &str, subject: &Value) -> Result<Verdict, UnknownLaw> {
+        let id = self.law_id(law)?;
+        Ok(Interpreter::new(self.ir(), state.snapshot()).eval_law_for(id, subject))
+    }
+
+    /// Runs every `test` block.
+    pub fn run_tests(&self) -> Vec<TestOutcome> {
+        interp::run_tests(self.ir(), Limits::default())
+    }
+}
+
+fn subject_matches(s: &Subject, wanted: &str) -> bool {
+    match s {
+        Subject::Id(id) => id == wanted,
+        Subject::IntId(n) => n.to_string() == wanted,
+        Subject::Index(i) => wanted.strip_prefix('#').unwrap_or(wanted) == i.to_string(),
+        Subject::Whole => wanted.is_empty(),
+    }
+}

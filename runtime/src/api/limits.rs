@@ -1,0 +1,3 @@
+//! Resource limits, re-exported from the interpreter.
+
+pub use crate::interp::Limits;

@@ -1,0 +1,30 @@
+//! The embedding API: compile a charter once into a [`Program`], load
+//! snapshots into [`State`]s, and evaluate laws over them.
+//!
+//! ```
+//! use polity::api::Program;
+//!
+//! let program = Program::compile("club.polity", r#"
+//!     charter "Club" { version: 1 }
+//!     record Member { id: Text, dues_paid: Bool }
+//!     state { members: List<Member> }
+//!     law may_vote(m in members) {
+//!       require "dues are paid": m.dues_paid
+//!     }
+//! "#).expect("the charter compiles");
+//! let state = program
+//!     .load_snapshot(br#"{"members": [{"id": "ana", "dues_paid": true},
+//!                                     {"id": "bo", "dues_paid": false}]}"#)
+//!     .expect("the snapshot matches");
+//! let report = program.eval_law(&state, "may_vote").expect("the law exists");
+//! assert_eq!(report.results[0].verdict.as_str(), "pass");
+//! assert_eq!(report.results[1].verdict.as_str(), "fail");
+//! ```
+
+mod compile;
+mod eval;
+mod limits;
+
+pub use compile::{CompileError, FsLoader, Program};
+pub use eval::{LawReport, UnknownLaw};
+pub use limits::Limits;

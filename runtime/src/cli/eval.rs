@@ -1,0 +1,66 @@
+//! `polity eval CHARTER --snapshot FILE`: exit 0 when evaluated, 1 when the
+//! charter does not compile, 2 on usage or I/O errors, 3 when the snapshot does
+//! not match.
+
+use super::report::{eval_json, eval_table};
+use super::{color_stderr, EvalFormat};
+use crate::api::{LawReport, Program};
+use crate::snapshot::SnapshotError;
+use serde_json::json;
+use std::path::Path;
+
+pub fn run(charter: &Path, snapshot: &Path, law: Option<&str>, format: EvalFormat) -> i32 {
+    let program = match Program::compile_file(charter) {
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {}", charter.display(), e.to_string().to_lowercase());
+            return 2;
+        }
+        Ok(Err(e)) => {
+            eprint!("{}", e.render(color_stderr()));
+            return 1;
+        }
+        Ok(Ok(p)) => p,
+    };
+    let bytes = match std::fs::read(snapshot) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {}", snapshot.display(), e.to_string().to_lowercase());
+            return 2;
+        }
+    };
+    let state = match program.load_snapshot(&bytes) {
+        Ok(s) => s,
+        Err(e) => return snapshot_rejected(snapshot, &e, format),
+    };
+    let reports: Vec<LawReport> = match law {
+        Some(name) => match program.eval_law(&state, name) {
+            Ok(r) => vec![r],
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+        None => program.eval_all(&state),
+    };
+    let sources = &program.ir().sources;
+    match format {
+        EvalFormat::Json => println!("{}", serde_json::to_string_pretty(&eval_json(program.name(), &reports, sources)).unwrap_or_default()),
+        EvalFormat::Table => print!("{}", eval_table(program.name(), &reports, sources)),
+    }
+    0
+}
+
+fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {
+    if format == EvalFormat::Json {
+        let doc = match e {
+            SnapshotError::Syntax { message, line, column } => json!({ "error": "snapshot", "file": path.display().to_string(),
+                "syntax": { "message": message, "line": line, "column": column }, "mismatches": [] }),
+            SnapshotError::Mismatch(ms) => json!({ "error": "snapshot", "file": path.display().to_string(),
+                "mismatches": ms.iter().map(|m| json!({ "path": m.path, "message": m.message })).collect::<Vec<_>>() }),
+        };
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    eprintln!("error: snapshot `{}` does not match the charter's `state`:", path.display());
+    eprintln!("{e}");
+    3
+}

@@ -1,0 +1,97 @@
+//! The `polity` command line: one module per command; this module parses the
+//! arguments and dispatches.
+
+mod check;
+mod eval;
+mod report;
+mod test;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Polity: check charters, evaluate their laws over snapshots, run their tests.
+#[derive(Parser, Debug)]
+#[command(name = "polity", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check that charters compile; print their diagnostics.
+    Check {
+        /// Charter files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
+    /// Evaluate a charter's laws over a JSON snapshot.
+    Eval {
+        /// The charter file.
+        charter: PathBuf,
+        /// The JSON snapshot.
+        #[arg(long)]
+        snapshot: PathBuf,
+        /// Only this law.
+        #[arg(long)]
+        law: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+        format: EvalFormat,
+    },
+    /// Run the `test` blocks of charters.
+    Test {
+        /// Charter files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// `polity check --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Rendered diagnostics for people.
+    Human,
+    /// One JSON document for tools.
+    Json,
+}
+
+/// `polity eval --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// A summary per law and each failure with its reasons.
+    Table,
+    /// One JSON document for tools.
+    Json,
+}
+
+/// Whether to colour output written to stderr: only on a terminal, never with `NO_COLOR`.
+pub fn color_stderr() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Whether to colour output written to stdout.
+pub fn color_stdout() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check { files, format } => check::run(&files, format),
+        Command::Eval { charter, snapshot, law, format } => eval::run(&charter, &snapshot, law.as_deref(), format),
+        Command::Test { files } => test::run(&files),
+    }
+}

@@ -1,0 +1,153 @@
+//! Rendering verdicts and diagnostics for people (tables) and tools (JSON).
+
+use crate::api::LawReport;
+use crate::verdict::{EvalError, Failure, Subject, Verdict};
+use polity_compiler::diagnostic::Diagnostic;
+use polity_compiler::span::{SourceMap, Span};
+use serde_json::{json, Value as Json};
+use std::fmt::Write as _;
+
+/// File name, line and column of a span's start.
+pub fn locate(sources: &SourceMap, span: Span) -> (String, usize, usize) {
+    let name = sources.get(span.file).map(|f| f.name.clone()).unwrap_or_default();
+    let (line, column) = sources.line_col(span.file, span.start);
+    (name, line, column)
+}
+
+fn span_json(sources: &SourceMap, span: Span) -> Json {
+    let (file, line, column) = locate(sources, span);
+    let (end_line, end_column) = sources.line_col(span.file, span.end);
+    json!({ "file": file, "line": line, "column": column, "end_line": end_line, "end_column": end_column,
+            "span": { "start": span.start, "end": span.end } })
+}
+
+/// A diagnostic for `polity check --format json`.
+pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> Json {
+    let (file, line, column) = locate(sources, d.span);
+    let labels: Vec<Json> = d
+        .secondary
+        .iter()
+        .map(|l| {
+            let mut j = span_json(sources, l.span);
+            if let Some(o) = j.as_object_mut() {
+                o.insert("message".into(), json!(l.message));
+            }
+            j
+        })
+        .collect();
+    json!({
+        "code": d.code, "severity": d.severity.as_str(), "message": d.message,
+        "file": file, "line": line, "column": column,
+        "span": { "start": d.span.start, "end": d.span.end },
+        "label": d.label, "help": d.help, "labels": labels,
+    })
+}
+
+fn subject_json(s: &Subject) -> Json {
+    match s {
+        Subject::Whole => Json::Null,
+        Subject::Id(id) => json!(id),
+        Subject::IntId(n) => json!(n),
+        Subject::Index(i) => json!(i),
+    }
+}
+
+fn failure_json(f: &Failure, sources: &SourceMap) -> Json {
+    let (_, line, column) = locate(sources, f.span);
+    let reasons: Vec<Json> = f
+        .reasons
+        .iter()
+        .map(|r| {
+            json!({ "expr": r.expr, "value": r.value, "needs": r.needs, "text": r.to_string(),
+                    "nested": r.nested.iter().map(|n| failure_json(n, sources)).collect::<Vec<_>>() })
+        })
+        .collect();
+    json!({ "label": f.label, "line": line, "column": column, "reasons": reasons,
+            "exceptions": f.exceptions })
+}
+
+/// An evaluation fault as JSON.
+pub fn error_json(e: &EvalError, sources: &SourceMap) -> Json {
+    let mut j = span_json(sources, e.span);
+    if let Some(o) = j.as_object_mut() {
+        o.insert("message".into(), json!(e.message));
+        o.insert("kind".into(), json!(e.kind.as_str()));
+    }
+    j
+}
+
+/// The `polity eval --format json` document.
+pub fn eval_json(charter: &str, reports: &[LawReport], sources: &SourceMap) -> Json {
+    let laws: Vec<Json> = reports
+        .iter()
+        .map(|r| {
+            let (pass, fail, error) = r.counts();
+            let results: Vec<Json> = r
+                .results
+                .iter()
+                .map(|s| {
+                    let mut o = json!({ "subject": subject_json(&s.subject), "verdict": s.verdict.as_str() });
+                    if let Some(map) = o.as_object_mut() {
+                        match &s.verdict {
+                            Verdict::Pass => {
+                                map.insert("failed".into(), json!([]));
+                            }
+                            Verdict::Fail(fs) => {
+                                map.insert("failed".into(), Json::Array(fs.iter().map(|f| failure_json(f, sources)).collect()));
+                            }
+                            Verdict::Error(e) => {
+                                map.insert("failed".into(), json!([]));
+                                map.insert("error".into(), error_json(e, sources));
+                            }
+                        }
+                    }
+                    o
+                })
+                .collect();
+            json!({ "law": r.law, "summary": { "pass": pass, "fail": fail, "error": error }, "results": results })
+        })
+        .collect();
+    json!({ "charter": charter, "laws": laws })
+}
+
+/// Reasons of a failure, indented, nested law failures further in.
+pub fn write_failure(out: &mut String, f: &Failure, indent: usize) {
+    let pad = " ".repeat(indent);
+    let _ = writeln!(out, "{pad}- {}", f.label);
+    for r in &f.reasons {
+        let _ = writeln!(out, "{pad}    {r}");
+        for n in &r.nested {
+            write_failure(out, n, indent + 6);
+        }
+    }
+    if !f.exceptions.is_empty() {
+        let list: Vec<String> = f.exceptions.iter().map(|e| format!("\"{e}\"")).collect();
+        let _ = writeln!(out, "{pad}    (exception {} did not apply)", list.join(", "));
+    }
+}
+
+/// The `polity eval` table for people.
+pub fn eval_table(charter: &str, reports: &[LawReport], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{charter}");
+    for r in reports {
+        let (pass, fail, error) = r.counts();
+        let _ = writeln!(out, "\nlaw {}: {pass} pass, {fail} fail, {error} error", r.law);
+        for s in &r.results {
+            match &s.verdict {
+                Verdict::Pass => {}
+                Verdict::Fail(fs) => {
+                    let _ = writeln!(out, "  fail  {}", s.subject);
+                    for f in fs {
+                        write_failure(&mut out, f, 8);
+                    }
+                }
+                Verdict::Error(e) => {
+                    let (file, line, column) = locate(sources, e.span);
+                    let _ = writeln!(out, "  error {}: {} at {file}:{line}:{column}", s.subject, e.message);
+                }
+            }
+        }
+    }
+    out
+}

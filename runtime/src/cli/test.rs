@@ -1,0 +1,62 @@
+//! `polity test FILE...`: runs every `test` block; ends with `N passed, N failed`.
+
+use super::color_stderr;
+use super::report::{locate, write_failure};
+use crate::api::Program;
+use crate::interp::TestFailure;
+use std::path::PathBuf;
+
+pub fn run(files: &[PathBuf]) -> i32 {
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut broken = false;
+    for path in files {
+        let program = match Program::compile_file(path) {
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {}", path.display(), e.to_string().to_lowercase());
+                broken = true;
+                continue;
+            }
+            Ok(Err(e)) => {
+                eprint!("{}", e.render(color_stderr()));
+                broken = true;
+                continue;
+            }
+            Ok(Ok(p)) => p,
+        };
+        let sources = &program.ir().sources;
+        for outcome in program.run_tests() {
+            match &outcome.result {
+                Ok(()) => {
+                    passed += 1;
+                    println!("test {} ... ok", outcome.name);
+                }
+                Err(failure) => {
+                    failed += 1;
+                    println!("test {} ... FAILED", outcome.name);
+                    let mut out = String::new();
+                    match failure {
+                        TestFailure::Expectation { span, failures } => {
+                            let (file, line, column) = locate(sources, *span);
+                            let text = sources.snippet(*span);
+                            out.push_str(&format!("    {file}:{line}:{column}: {text}\n"));
+                            for f in failures {
+                                write_failure(&mut out, f, 6);
+                            }
+                        }
+                        TestFailure::Fault(e) => {
+                            let (file, line, column) = locate(sources, e.span);
+                            out.push_str(&format!("    {file}:{line}:{column}: error: {}\n", e.message));
+                        }
+                    }
+                    print!("{out}");
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 || broken {
+        1
+    } else {
+        0
+    }
+}

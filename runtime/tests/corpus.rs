@@ -1,0 +1,135 @@
+//! The corpus under `tests/`: data-driven cases with their expectations written
+//! inline, each also snapshotted with insta.
+//!
+//! - `tests/check/*.polity`: `//~ CODE [CODE...]` marks the line where each
+//!   diagnostic starts; the set of (line, code) must match exactly (a file
+//!   without marks must compile cleanly). The rendered diagnostics are snapshotted.
+//! - `tests/eval/NAME.polity` + `NAME.json`: `// expect LAW SUBJECT: VERDICT
+//!   ["label" ...]` lines (VERDICT is `pass`, `fail` with its failed labels in
+//!   order, or `error KIND`); every verdict with its reasons is snapshotted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use polity::api::Program;
+use polity::verdict::{Subject, Verdict};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../../tests/snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// Numbers repeated `(line, code)` pairs so that two equal diagnostics on one line count twice.
+fn insert_counted(set: &mut BTreeSet<(usize, String)>, line: usize, code: &str) {
+    let mut n = 0;
+    while set.contains(&(line, format!("{code}#{n}"))) {
+        n += 1;
+    }
+    set.insert((line, format!("{code}#{n}")));
+}
+
+/// `(line, code)` pairs from `//~` marks.
+fn expected_marks(text: &str) -> BTreeSet<(usize, String)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some((_, marks)) = line.split_once("//~") {
+            for code in marks.split_whitespace() {
+                insert_counted(&mut out, i + 1, code);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn check_corpus() {
+    settings().bind(|| {
+        insta::glob!("../../tests/check", "*.polity", |path| {
+            let text = read(path);
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let c = polity_compiler::compile(&name, &text, &polity_compiler::NoFiles);
+            let mut found = BTreeSet::new();
+            for d in &c.diagnostics {
+                let (line, _) = c.sources.line_col(d.span.file, d.span.start);
+                insert_counted(&mut found, line, d.code);
+            }
+            let rendered = polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false);
+            assert_eq!(found, expected_marks(&text), "{name}: diagnostics differ from the //~ marks\n{rendered}");
+            insta::assert_snapshot!(format!("{text}\n----\n{rendered}"));
+        });
+    });
+}
+
+fn subject_name(s: &Subject) -> String {
+    match s {
+        Subject::Whole => "(state)".into(),
+        Subject::Id(id) => id.clone(),
+        Subject::IntId(n) => n.to_string(),
+        Subject::Index(i) => format!("#{i}"),
+    }
+}
+
+fn verdict_line(v: &Verdict) -> String {
+    match v {
+        Verdict::Pass => "pass".into(),
+        Verdict::Fail(fs) => {
+            let labels: Vec<String> = fs.iter().map(|f| format!("{:?}", f.label)).collect();
+            format!("fail {}", labels.join(" "))
+        }
+        Verdict::Error(e) => format!("error {}", e.kind.as_str()),
+    }
+}
+
+fn explain(v: &Verdict) -> String {
+    match v {
+        Verdict::Fail(fs) => {
+            let parts: Vec<String> = fs
+                .iter()
+                .map(|f| {
+                    let reasons: Vec<String> = f.reasons.iter().map(ToString::to_string).collect();
+                    format!("{:?} [{}]", f.label, reasons.join("; "))
+                })
+                .collect();
+            format!("fail {}", parts.join(", "))
+        }
+        Verdict::Error(e) => format!("error {}: {}", e.kind.as_str(), e.message),
+        Verdict::Pass => "pass".into(),
+    }
+}
+
+#[test]
+fn eval_corpus() {
+    settings().bind(|| {
+        insta::glob!("../../tests/eval", "*.polity", |path| {
+            let text = read(path);
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let program = Program::compile(&name, &text).unwrap_or_else(|e| panic!("{}", e.render(false)));
+            let json = std::fs::read(path.with_extension("json")).unwrap();
+            let state = program.load_snapshot(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let reports = program.eval_all(&state);
+            let mut seen = 0;
+            for line in text.lines() {
+                let Some(rest) = line.trim().strip_prefix("// expect ") else { continue };
+                let (head, want) = rest.split_once(':').unwrap();
+                let (law, subject) = head.split_once(' ').unwrap();
+                let report = reports.iter().find(|r| r.law == law).unwrap_or_else(|| panic!("{name}: no law {law}"));
+                let result = report.results.iter().find(|r| subject_name(&r.subject) == subject);
+                let result = result.unwrap_or_else(|| panic!("{name}: law {law} has no subject {subject}"));
+                assert_eq!(verdict_line(&result.verdict), want.trim(), "{name}: {law} {subject}");
+                seen += 1;
+            }
+            assert!(seen > 0, "{name} has no `// expect` lines");
+            let all: Vec<String> = reports
+                .iter()
+                .flat_map(|r| r.results.iter().map(move |s| format!("{} {}: {}", r.law, subject_name(&s.subject), explain(&s.verdict))))
+                .collect();
+            insta::assert_snapshot!(all.join("\n"));
+        });
+    });
+}

@@ -532,7 +532,7 @@ fn statement_recovery_keeps_the_good_statements() {
 
 #[test]
 fn labels_after_non_ascii_text_underline_the_right_columns() {
-    let src = "const x = \"café\" + 1 ?";
+    let src = "const x = \"café\" + 1 =>";
     let (_, diags) = parse(FileId(0), src);
     let mut map = SourceMap::new();
     map.add("cafe.polity", src);

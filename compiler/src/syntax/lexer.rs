@@ -448,7 +448,7 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
 /// Appends a token, merging `INT days` into a duration and `not in` into one
 /// token.
 fn push_merged(tokens: &mut Vec<Spanned>, text: &str, (start, tok, end): Spanned) {
-    if let Some((prev_start, prev, prev_end)) = tokens.last_mut() {
+    if let Some((_, prev, prev_end)) = tokens.last_mut() {
         let gap = text.get(*prev_end..start).unwrap_or("x");
         let blank = gap.chars().all(|c| c == ' ' || c == '\t');
         match (&*prev, &tok) {
@@ -462,7 +462,6 @@ fn push_merged(tokens: &mut Vec<Spanned>, text: &str, (start, tok, end): Spanned
             (Tok::Not, Tok::In) => {
                 *prev = Tok::NotIn;
                 *prev_end = end;
-                let _ = prev_start;
                 return;
             }
             _ => {}

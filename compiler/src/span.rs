@@ -119,11 +119,7 @@ impl SourceMap {
         let upto = f.text.get(..offset as usize).unwrap_or(&f.text);
         let line = upto.matches('\n').count() + 1;
         let line_start = upto.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let col = upto
-            .get(line_start..)
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            + 1;
+        let col = upto.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
         (line, col)
     }
 }

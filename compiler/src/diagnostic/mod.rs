@@ -105,10 +105,7 @@ impl Diagnostic {
 }
 
 /// The closest candidate to `name` by edit distance, for "did you mean" help.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     let limit = (name.chars().count() / 3).max(1);
     candidates
@@ -144,10 +141,7 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(
-            did_you_mean("membrs", ["members", "proposals"]),
-            Some("members")
-        );
+        assert_eq!(did_you_mean("membrs", ["members", "proposals"]), Some("members"));
         assert_eq!(did_you_mean("Activ", ["Active", "Exited"]), Some("Active"));
         assert_eq!(did_you_mean("zzz", ["members"]), None);
     }

@@ -70,17 +70,11 @@ mod tests {
     #[test]
     fn epoch_and_leap_years() {
         assert_eq!(parse_date("1970-01-01"), Some(0));
-        assert_eq!(
-            parse_date("2024-02-29").map(format_date),
-            Some("2024-02-29".into())
-        );
+        assert_eq!(parse_date("2024-02-29").map(format_date), Some("2024-02-29".into()));
         assert_eq!(parse_date("2026-02-29"), None);
         assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("1900-02-29"), None);
-        assert_eq!(
-            parse_date("2000-02-29").map(format_date),
-            Some("2000-02-29".into())
-        );
+        assert_eq!(parse_date("2000-02-29").map(format_date), Some("2000-02-29".into()));
         let (a, b) = (parse_date("2026-03-01"), parse_date("2026-02-28"));
         assert_eq!(a.zip(b).map(|(a, b)| a - b), Some(1));
     }

@@ -87,10 +87,7 @@ impl Dec {
             if self.den == 1 {
                 return self.num.checked_add(rhs.num).map(|num| Dec { num, den: 1 });
             }
-            return Dec::from_wide(
-                I256::from(self.num) + I256::from(rhs.num),
-                I256::from(self.den),
-            );
+            return Dec::from_wide(I256::from(self.num) + I256::from(rhs.num), I256::from(self.den));
         }
         let (a, b, c, d) = self.wide(rhs);
         Dec::from_wide(a * d + c * b, b * d)
@@ -192,11 +189,7 @@ impl Dec {
         let mut num = I256::ZERO;
         let mut den = I256::ONE;
         let ten = I256::from(10u8);
-        for b in int_part
-            .bytes()
-            .chain(frac_part.bytes())
-            .filter(|b| *b != b'_')
-        {
+        for b in int_part.bytes().chain(frac_part.bytes()).filter(|b| *b != b'_') {
             num = num
                 .checked_mul(ten)
                 .and_then(|n| n.checked_add(I256::from(b - b'0')))
@@ -225,18 +218,10 @@ impl Dec {
         };
         let m = Dec::parse(mantissa)?;
         if exp.unsigned_abs() > 76 {
-            return if m.num == 0 {
-                Ok(Dec::ZERO)
-            } else {
-                Err(ParseDecError::TooLarge)
-            };
+            return if m.num == 0 { Ok(Dec::ZERO) } else { Err(ParseDecError::TooLarge) };
         }
         let p = Dec::pow10(exp.unsigned_abs()).ok_or(ParseDecError::TooLarge)?;
-        let r = if exp >= 0 {
-            m.checked_mul(p)
-        } else {
-            m.checked_div(p)
-        };
+        let r = if exp >= 0 { m.checked_mul(p) } else { m.checked_div(p) };
         r.ok_or(ParseDecError::TooLarge)
     }
 
@@ -344,10 +329,7 @@ mod tests {
         assert!(Dec::ratio(2, 3) >= Some(two_thirds));
         let close = Dec::ratio(666_666_666_666, 1_000_000_000_000).unwrap_or(Dec::ZERO);
         assert!(close < two_thirds);
-        assert_eq!(
-            two_thirds.checked_mul(Dec::from_int(3)),
-            Some(Dec::from_int(2))
-        );
+        assert_eq!(two_thirds.checked_mul(Dec::from_int(3)), Some(Dec::from_int(2)));
     }
 
     #[test]
@@ -355,10 +337,7 @@ mod tests {
         let big = d("1000000000000.000000000000000001");
         assert_eq!(big.to_string(), "1000000000000.000000000000000001");
         let wei = d("1000000000000000000000000000000");
-        assert_eq!(
-            wei.checked_add(wei).map(|x| x.to_string()),
-            Some("2000000000000000000000000000000".into())
-        );
+        assert_eq!(wei.checked_add(wei).map(|x| x.to_string()), Some("2000000000000000000000000000000".into()));
     }
 
     #[test]

@@ -7,5 +7,5 @@
 mod date;
 mod dec;
 
-pub use date::{civil_from_days, days_from_civil, format_date, parse_date};
+pub use date::{civil_from_days, days_from_civil, parse_date, format_date};
 pub use dec::{Dec, ParseDecError};

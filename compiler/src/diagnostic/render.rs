@@ -1,1 +1,154 @@
 //! Drawing diagnostics with ariadne. The only module that touches ariadne.
+//!
+//! Spans are byte offsets (ariadne is told so with [`IndexType::Byte`]), so a
+//! label after non-ASCII text underlines the right columns. Spans are clamped
+//! to the file and to character boundaries first: rendering never panics, even
+//! for a diagnostic with a stale span.
+
+use std::fmt;
+use std::ops::Range;
+
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
+
+use super::{Diagnostic, Severity};
+use crate::span::{SourceMap, Span};
+
+/// Renders diagnostics as text, one report after another; coloured only when
+/// `color` is true.
+pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let mut out = String::new();
+    for diag in diags {
+        out.push_str(&render_one(diag, sources, color));
+    }
+    out
+}
+
+/// The file name and 1-based line and column (in characters) of a
+/// diagnostic's primary span.
+pub fn location(diag: &Diagnostic, sources: &SourceMap) -> (String, usize, usize) {
+    let name = sources
+        .get(diag.span.file)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let (line, col) = sources.line_col(diag.span.file, diag.span.start);
+    (name, line, col)
+}
+
+/// A source in ariadne's cache: keyed by file id, displayed by name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct FileKey {
+    id: u32,
+    name: String,
+}
+
+impl fmt::Display for FileKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+type AriadneSpan = (FileKey, Range<usize>);
+
+fn render_one(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    let header = format!("{}[{}]", diag.severity.as_str(), diag.code);
+    let Some(primary) = ariadne_span(sources, diag.span) else {
+        return render_plain(diag, &header);
+    };
+    let kind_color = match diag.severity {
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+    };
+    let config = Config::default()
+        .with_index_type(IndexType::Byte)
+        .with_color(color);
+    let mut builder = Report::build(ReportKind::Custom(&header, kind_color), primary.clone())
+        .with_config(config)
+        .with_message(&diag.message);
+    let mut primary_label = Label::new(primary)
+        .with_message(&diag.label)
+        .with_priority(1);
+    if color {
+        primary_label = primary_label.with_color(kind_color);
+    }
+    builder = builder.with_label(primary_label);
+    for secondary in &diag.secondary {
+        if let Some(span) = ariadne_span(sources, secondary.span) {
+            let mut label = Label::new(span).with_message(&secondary.message);
+            if color {
+                label = label.with_color(Color::Blue);
+            }
+            builder = builder.with_label(label);
+        }
+    }
+    if let Some(help) = &diag.help {
+        builder = builder.with_help(help);
+    }
+    let cache = ariadne::sources(sources.iter().map(|(id, f)| {
+        (
+            FileKey {
+                id: id.0,
+                name: f.name.clone(),
+            },
+            f.text.clone(),
+        )
+    }));
+    let mut bytes = Vec::new();
+    if builder.finish().write(cache, &mut bytes).is_err() {
+        return render_plain(diag, &header);
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if color {
+        text
+    } else {
+        strip_ansi(&text)
+    }
+}
+
+/// Removes ANSI colour sequences: ariadne colours a custom report kind even
+/// when colour is off.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The span clamped into its file and onto character boundaries, or `None`
+/// if the file is unknown.
+fn ariadne_span(sources: &SourceMap, span: Span) -> Option<AriadneSpan> {
+    let file = sources.get(span.file)?;
+    let text = &file.text;
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while i > 0 && !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(span.start as usize);
+    let end = floor(span.end as usize).max(start);
+    let key = FileKey {
+        id: span.file.0,
+        name: file.name.clone(),
+    };
+    Some((key, start..end))
+}
+
+/// Without a source to show: `error[E0001]: message` and the help line.
+fn render_plain(diag: &Diagnostic, header: &str) -> String {
+    let mut out = format!("{header}: {}\n", diag.message);
+    if let Some(help) = &diag.help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out
+}

@@ -1,17 +1,157 @@
 //! Lexing and parsing: source text to [`ast::Module`] plus diagnostics.
+//!
+//! [`parse`] is the one entry point: [`lexer`] turns text into tokens (and
+//! collects `///` docs), the lalrpop grammar (`grammar.lalrpop`, generated into
+//! `OUT_DIR`) builds the AST through [`nodes`], and this module turns the
+//! parser's recovered errors into diagnostics and attaches docs.
+//!
+//! *Architecture Invariant:* [`parse`] never panics and never recurses to a
+//! depth that depends on the input. Brackets deeper than
+//! [`lexer::MAX_BRACKET_DEPTH`] stop lexing; expressions deeper than
+//! [`nodes::MAX_EXPR_DEPTH`] are replaced while they are built.
 
 pub mod ast;
+mod errors;
+pub mod lexer;
+pub mod nodes;
+
+use std::collections::BTreeMap;
+
+use lalrpop_util::ErrorRecovery;
 
 use crate::diagnostic::Diagnostic;
-use crate::span::FileId;
+use crate::span::{FileId, Span};
+use lexer::Tok;
+use nodes::ParseState;
+
+lalrpop_util::lalrpop_mod!(
+    #[allow(
+        missing_docs,
+        unused_qualifications,
+        clippy::all,
+        clippy::pedantic,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )]
+    grammar,
+    "/syntax/grammar.rs"
+);
 
 /// Parses one file. Never panics; reports every error it can recover from.
-pub fn parse(file: FileId, _text: &str) -> (ast::Module, Vec<Diagnostic>) {
-    (
-        ast::Module {
-            file,
-            items: Vec::new(),
-        },
-        Vec::new(),
-    )
+pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
+    let lexed = lexer::lex(file, text);
+    let mut diags = lexed.diagnostics;
+    if lexed.aborted {
+        return (
+            ast::Module {
+                file,
+                items: Vec::new(),
+            },
+            diags,
+        );
+    }
+    let tokens = lexed.tokens;
+    let lexical: Vec<Span> = diags.iter().map(|d| d.span).collect();
+    let mut state: ParseState<ErrorRecovery<usize, Tok, ()>> = ParseState::new(file);
+    let result =
+        grammar::ModuleParser::new().parse(&mut state, tokens.iter().cloned().map(Ok::<_, ()>));
+    let ctx = errors::Context {
+        file,
+        text,
+        tokens: &tokens,
+    };
+    let mut items = Vec::new();
+    let mut parse_errors: Vec<Diagnostic> = state
+        .recovered
+        .drain(..)
+        .filter_map(|rec| errors::convert(&ctx, rec.error))
+        .collect();
+    match result {
+        Ok(parsed) => items = parsed,
+        Err(err) => parse_errors.extend(errors::convert(&ctx, err)),
+    }
+    parse_errors.retain(|d| !follows_lexical_error(&tokens, &lexical, d.span));
+    diags.extend(parse_errors);
+    for span in state.too_deep.drain(..) {
+        diags.push(errors::too_deep(span));
+    }
+    dedup(&mut diags);
+    attach_docs(&mut items, &lexed.docs);
+    (ast::Module { file, items }, diags)
+}
+
+/// Checks that `bytes` are UTF-8, with E0009 at the first invalid byte if not.
+// The signature is the agreed contract; decoding happens once per file, so the
+// size of the error does not matter.
+#[allow(clippy::result_large_err)]
+pub fn decode(file: FileId, bytes: &[u8]) -> Result<&str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|err| {
+        let start = err.valid_up_to();
+        let len = err
+            .error_len()
+            .unwrap_or(bytes.len().saturating_sub(start))
+            .max(1);
+        Diagnostic::error(
+            "E0009",
+            Span::new(file, start, start + len),
+            "source is not valid UTF-8",
+        )
+        .with_label(format!("invalid byte at offset {start}"))
+        .with_help("save the file as UTF-8")
+    })
+}
+
+/// Whether a parse error at `span` is just the echo of a lexical error right
+/// before it (a skipped character, an unterminated text), which already
+/// explains it.
+fn follows_lexical_error(tokens: &[lexer::Spanned], lexical: &[Span], span: Span) -> bool {
+    let at = span.start as usize;
+    let idx = tokens.partition_point(|(s, _, _)| *s < at);
+    let from = idx
+        .checked_sub(1)
+        .and_then(|i| tokens.get(i))
+        .map_or(0, |(s, _, _)| *s);
+    lexical
+        .iter()
+        .any(|l| (from..=at).contains(&(l.end as usize)))
+}
+
+/// Keeps diagnostics in source order, one per code and location.
+fn dedup(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by_key(|d| (d.span.start, d.span.end));
+    diags.dedup_by(|a, b| a.code == b.code && a.span == b.span);
+}
+
+/// Gives each declaration the doc comment that directly precedes it.
+fn attach_docs(items: &mut [ast::Item], docs: &BTreeMap<usize, String>) {
+    if docs.is_empty() {
+        return;
+    }
+    let doc_at = |span: Span| docs.get(&(span.start as usize)).cloned();
+    for item in items {
+        let span = item.span();
+        match item {
+            ast::Item::Charter(d) => d.doc = doc_at(span),
+            ast::Item::Enum(d) => d.doc = doc_at(span),
+            ast::Item::Record(d) => {
+                d.doc = doc_at(span);
+                attach_field_docs(&mut d.fields, &doc_at);
+            }
+            ast::Item::State(d) => {
+                d.doc = doc_at(span);
+                attach_field_docs(&mut d.fields, &doc_at);
+            }
+            ast::Item::Const(d) => d.doc = doc_at(span),
+            ast::Item::Fn(d) => d.doc = doc_at(span),
+            ast::Item::Law(d) => d.doc = doc_at(span),
+            ast::Item::Import(_) | ast::Item::Test(_) => {}
+        }
+    }
+}
+
+fn attach_field_docs(fields: &mut [ast::FieldDecl], doc_at: &impl Fn(Span) -> Option<String>) {
+    for f in fields {
+        f.doc = doc_at(f.name.span);
+    }
 }

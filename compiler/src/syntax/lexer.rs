@@ -1,0 +1,631 @@
+//! Tokens and the lexer: source text to the `(start, token, end)` triples that
+//! the lalrpop parser consumes, plus the `///` doc comments and lexical
+//! diagnostics collected on the side.
+//!
+//! logos recognises the raw tokens ([`RawTok`]); [`lex`] then turns them into
+//! parser tokens ([`Tok`]), merging what one regular pattern cannot express
+//! alone: `90 days` becomes one [`Tok::Duration`] (charter metadata has no
+//! commas, so a duration must not be two tokens) and `not in` one
+//! [`Tok::NotIn`] (so `not` alone never continues an expression).
+//!
+//! *Architecture Invariant:* lexing never fails and never panics; every
+//! problem is a [`Diagnostic`] and lexing continues after it, except past
+//! [`MAX_BRACKET_DEPTH`], where it stops so that nothing downstream has to
+//! handle absurd nesting.
+
+use std::collections::BTreeMap;
+
+use logos::Logos;
+
+use super::ast::DurationUnit;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+
+/// The deepest `( [ {` nesting the lexer accepts.
+pub const MAX_BRACKET_DEPTH: usize = 128;
+
+/// A token as logos recognises it.
+#[derive(Logos, Clone, Debug, PartialEq)]
+#[logos(skip r"[ \t\r\n\f]+")]
+enum RawTok {
+    #[regex(r"//[^\n]*")]
+    Comment,
+    #[token("charter")]
+    Charter,
+    #[token("import")]
+    Import,
+    #[token("enum")]
+    Enum,
+    #[token("record")]
+    Record,
+    #[token("state")]
+    State,
+    #[token("const")]
+    Const,
+    #[token("fn")]
+    Fn,
+    #[token("law")]
+    Law,
+    #[token("test")]
+    Test,
+    #[token("let")]
+    Let,
+    #[token("require")]
+    Require,
+    #[token("unless")]
+    Unless,
+    #[token("given")]
+    Given,
+    #[token("expect")]
+    Expect,
+    #[token("and")]
+    And,
+    #[token("or")]
+    Or,
+    #[token("not")]
+    Not,
+    #[token("in")]
+    In,
+    #[token("where")]
+    Where,
+    #[token("if")]
+    If,
+    #[token("then")]
+    Then,
+    #[token("else")]
+    Else,
+    #[token("match")]
+    Match,
+    #[token("with")]
+    With,
+    #[token("for")]
+    For,
+    #[token("true")]
+    True,
+    #[token("false")]
+    False,
+    #[token("none")]
+    None,
+    #[token("div")]
+    Div,
+    #[token("mod")]
+    Mod,
+    #[regex("[A-Za-z_][A-Za-z0-9_]*")]
+    Ident,
+    #[regex("[0-9][0-9_]*")]
+    Int,
+    #[regex(r"[0-9][0-9_]*\.[0-9][0-9_]*")]
+    Decimal,
+    #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?%")]
+    Percent,
+    #[regex("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]")]
+    Date,
+    #[token("\"", lex_text)]
+    Text(TextScan),
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token(",")]
+    Comma,
+    #[token(":")]
+    Colon,
+    #[token(".")]
+    Dot,
+    #[token("?.")]
+    QuestionDot,
+    #[token("??")]
+    QuestionQuestion,
+    #[token("?")]
+    Question,
+    #[token("->")]
+    Arrow,
+    #[token("=>")]
+    FatArrow,
+    #[token("=")]
+    Assign,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    Star,
+    #[token("/")]
+    Slash,
+    #[token("%")]
+    PercentSign,
+    #[token("==")]
+    EqEq,
+    #[token("!=")]
+    NotEq,
+    #[token("<")]
+    Lt,
+    #[token("<=")]
+    Le,
+    #[token(">")]
+    Gt,
+    #[token(">=")]
+    Ge,
+}
+
+/// A text literal as scanned: its decoded value and any problems, with byte
+/// ranges relative to the opening quote.
+#[derive(Clone, Debug, PartialEq, Default)]
+struct TextScan {
+    value: String,
+    bad_escapes: Vec<(usize, usize)>,
+    terminated: bool,
+}
+
+/// Scans a text literal after its opening quote. A literal ends at the closing
+/// quote, or (unterminated) before the end of the line, so one missing quote
+/// does not swallow the rest of the file.
+fn lex_text(lex: &mut logos::Lexer<RawTok>) -> TextScan {
+    let rest = lex.remainder();
+    let mut scan = TextScan::default();
+    let mut chars = rest.char_indices();
+    let mut consumed = rest.len();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                scan.terminated = true;
+                consumed = i + 1;
+                break;
+            }
+            '\n' => {
+                consumed = i;
+                break;
+            }
+            '\\' => match chars.next() {
+                Some((_, '"')) => scan.value.push('"'),
+                Some((_, '\\')) => scan.value.push('\\'),
+                Some((_, 'n')) => scan.value.push('\n'),
+                Some((_, 't')) => scan.value.push('\t'),
+                Some((j, '\n')) => {
+                    scan.bad_escapes.push((i + 1, j + 1));
+                    consumed = j;
+                    break;
+                }
+                Some((j, other)) => {
+                    scan.bad_escapes.push((i + 1, j + 1 + other.len_utf8()));
+                }
+                None => {
+                    scan.bad_escapes.push((i + 1, i + 2));
+                    break;
+                }
+            },
+            other => scan.value.push(other),
+        }
+    }
+    lex.bump(consumed);
+    scan
+}
+
+/// A token as the parser sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Tok {
+    Charter,
+    Import,
+    Enum,
+    Record,
+    State,
+    Const,
+    Fn,
+    Law,
+    Test,
+    Let,
+    Require,
+    Unless,
+    Given,
+    Expect,
+    And,
+    Or,
+    Not,
+    /// `not in`, merged by the lexer.
+    NotIn,
+    In,
+    Where,
+    If,
+    Then,
+    Else,
+    Match,
+    With,
+    For,
+    True,
+    False,
+    None,
+    Div,
+    Mod,
+    /// A name.
+    Ident(String),
+    /// Digits as written.
+    Int(String),
+    /// A decimal as written.
+    Decimal(String),
+    /// The number before `%`, as written.
+    Percent(String),
+    /// `YYYY-MM-DD` as written.
+    Date(String),
+    /// `90 days`: the digits and the unit.
+    Duration((String, DurationUnit)),
+    /// Decoded text.
+    Text(String),
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
+    Colon,
+    Dot,
+    QuestionDot,
+    QuestionQuestion,
+    Question,
+    Arrow,
+    FatArrow,
+    Assign,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    PercentSign,
+    EqEq,
+    NotEq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Tok {
+    /// How the token is described in a diagnostic ("`(`", "name `foo`"...).
+    pub fn describe(&self) -> String {
+        match self {
+            Tok::Ident(s) => format!("name `{s}`"),
+            Tok::Int(s) | Tok::Decimal(s) => format!("number `{s}`"),
+            Tok::Percent(s) => format!("percentage `{s}%`"),
+            Tok::Date(s) => format!("date `{s}`"),
+            Tok::Duration((n, u)) => {
+                let unit = match u {
+                    DurationUnit::Days => "days",
+                    DurationUnit::Weeks => "weeks",
+                };
+                format!("duration `{n} {unit}`")
+            }
+            Tok::Text(_) => "text literal".to_string(),
+            other => format!("`{}`", other.symbol()),
+        }
+    }
+
+    /// The fixed spelling of a keyword or punctuation token ("" for others).
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            Tok::Charter => "charter",
+            Tok::Import => "import",
+            Tok::Enum => "enum",
+            Tok::Record => "record",
+            Tok::State => "state",
+            Tok::Const => "const",
+            Tok::Fn => "fn",
+            Tok::Law => "law",
+            Tok::Test => "test",
+            Tok::Let => "let",
+            Tok::Require => "require",
+            Tok::Unless => "unless",
+            Tok::Given => "given",
+            Tok::Expect => "expect",
+            Tok::And => "and",
+            Tok::Or => "or",
+            Tok::Not => "not",
+            Tok::NotIn => "not in",
+            Tok::In => "in",
+            Tok::Where => "where",
+            Tok::If => "if",
+            Tok::Then => "then",
+            Tok::Else => "else",
+            Tok::Match => "match",
+            Tok::With => "with",
+            Tok::For => "for",
+            Tok::True => "true",
+            Tok::False => "false",
+            Tok::None => "none",
+            Tok::Div => "div",
+            Tok::Mod => "mod",
+            Tok::LParen => "(",
+            Tok::RParen => ")",
+            Tok::LBracket => "[",
+            Tok::RBracket => "]",
+            Tok::LBrace => "{",
+            Tok::RBrace => "}",
+            Tok::Comma => ",",
+            Tok::Colon => ":",
+            Tok::Dot => ".",
+            Tok::QuestionDot => "?.",
+            Tok::QuestionQuestion => "??",
+            Tok::Question => "?",
+            Tok::Arrow => "->",
+            Tok::FatArrow => "=>",
+            Tok::Assign => "=",
+            Tok::Plus => "+",
+            Tok::Minus => "-",
+            Tok::Star => "*",
+            Tok::Slash => "/",
+            Tok::PercentSign => "%",
+            Tok::EqEq => "==",
+            Tok::NotEq => "!=",
+            Tok::Lt => "<",
+            Tok::Le => "<=",
+            Tok::Gt => ">",
+            Tok::Ge => ">=",
+            Tok::Ident(_)
+            | Tok::Int(_)
+            | Tok::Decimal(_)
+            | Tok::Percent(_)
+            | Tok::Date(_)
+            | Tok::Duration(_)
+            | Tok::Text(_) => "",
+        }
+    }
+}
+
+/// A token with its byte range, as lalrpop's external lexer interface wants.
+pub type Spanned = (usize, Tok, usize);
+
+/// The lexer's output.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    /// The tokens in order.
+    pub tokens: Vec<Spanned>,
+    /// Doc comment text keyed by the start offset of the token that follows it.
+    pub docs: BTreeMap<usize, String>,
+    /// Lexical problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Lexing stopped early (nesting too deep); the tokens are incomplete.
+    pub aborted: bool,
+}
+
+/// Lexes a whole file.
+pub fn lex(file: FileId, text: &str) -> Lexed {
+    let mut out = Lexed::default();
+    let mut doc_lines: Vec<&str> = Vec::new();
+    let mut depth = 0usize;
+    let mut lexer = RawTok::lexer(text);
+    while let Some(result) = lexer.next() {
+        let range = lexer.span();
+        let (start, end) = (range.start, range.end);
+        let slice = lexer.slice();
+        let raw = match result {
+            Ok(raw) => raw,
+            Err(()) => {
+                out.diagnostics.push(unexpected_char(file, start, slice));
+                continue;
+            }
+        };
+        let tok = match raw {
+            RawTok::Comment => {
+                if let Some(doc) = doc_text(slice) {
+                    doc_lines.push(doc);
+                }
+                continue;
+            }
+            RawTok::Text(scan) => {
+                text_problems(file, start, end, &scan, &mut out.diagnostics);
+                Tok::Text(scan.value)
+            }
+            other => convert(other, slice),
+        };
+        match tok {
+            Tok::LParen | Tok::LBracket | Tok::LBrace => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    out.diagnostics.push(too_deep_brackets(file, start, end));
+                    out.aborted = true;
+                    return out;
+                }
+            }
+            Tok::RParen | Tok::RBracket | Tok::RBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if !doc_lines.is_empty() {
+            out.docs.insert(start, doc_lines.join("\n"));
+            doc_lines.clear();
+        }
+        push_merged(&mut out.tokens, text, (start, tok, end));
+    }
+    out
+}
+
+/// Appends a token, merging `INT days` into a duration and `not in` into one
+/// token.
+fn push_merged(tokens: &mut Vec<Spanned>, text: &str, (start, tok, end): Spanned) {
+    if let Some((_, prev, prev_end)) = tokens.last_mut() {
+        let gap = text.get(*prev_end..start).unwrap_or("x");
+        let blank = gap.chars().all(|c| c == ' ' || c == '\t');
+        match (&*prev, &tok) {
+            (Tok::Int(digits), Tok::Ident(word)) if blank => {
+                if let Some(unit) = duration_unit(word) {
+                    *prev = Tok::Duration((digits.clone(), unit));
+                    *prev_end = end;
+                    return;
+                }
+            }
+            (Tok::Not, Tok::In) => {
+                *prev = Tok::NotIn;
+                *prev_end = end;
+                return;
+            }
+            _ => {}
+        }
+    }
+    tokens.push((start, tok, end));
+}
+
+fn duration_unit(word: &str) -> Option<DurationUnit> {
+    match word {
+        "day" | "days" => Some(DurationUnit::Days),
+        "week" | "weeks" => Some(DurationUnit::Weeks),
+        _ => None,
+    }
+}
+
+/// The text of a `///` doc comment (one leading space stripped), or `None`
+/// for an ordinary comment (`//`, `////...`).
+fn doc_text(comment: &str) -> Option<&str> {
+    let rest = comment.strip_prefix("///")?;
+    if rest.starts_with('/') {
+        return None;
+    }
+    let rest = rest.strip_suffix('\r').unwrap_or(rest);
+    Some(rest.strip_prefix(' ').unwrap_or(rest))
+}
+
+fn convert(raw: RawTok, slice: &str) -> Tok {
+    match raw {
+        RawTok::Charter => Tok::Charter,
+        RawTok::Import => Tok::Import,
+        RawTok::Enum => Tok::Enum,
+        RawTok::Record => Tok::Record,
+        RawTok::State => Tok::State,
+        RawTok::Const => Tok::Const,
+        RawTok::Fn => Tok::Fn,
+        RawTok::Law => Tok::Law,
+        RawTok::Test => Tok::Test,
+        RawTok::Let => Tok::Let,
+        RawTok::Require => Tok::Require,
+        RawTok::Unless => Tok::Unless,
+        RawTok::Given => Tok::Given,
+        RawTok::Expect => Tok::Expect,
+        RawTok::And => Tok::And,
+        RawTok::Or => Tok::Or,
+        RawTok::Not => Tok::Not,
+        RawTok::In => Tok::In,
+        RawTok::Where => Tok::Where,
+        RawTok::If => Tok::If,
+        RawTok::Then => Tok::Then,
+        RawTok::Else => Tok::Else,
+        RawTok::Match => Tok::Match,
+        RawTok::With => Tok::With,
+        RawTok::For => Tok::For,
+        RawTok::True => Tok::True,
+        RawTok::False => Tok::False,
+        RawTok::None => Tok::None,
+        RawTok::Div => Tok::Div,
+        RawTok::Mod => Tok::Mod,
+        RawTok::Ident => Tok::Ident(slice.to_string()),
+        RawTok::Int => Tok::Int(slice.to_string()),
+        RawTok::Decimal => Tok::Decimal(slice.to_string()),
+        RawTok::Percent => Tok::Percent(slice.trim_end_matches('%').to_string()),
+        RawTok::Date => Tok::Date(slice.to_string()),
+        RawTok::Text(scan) => Tok::Text(scan.value),
+        RawTok::LParen => Tok::LParen,
+        RawTok::RParen => Tok::RParen,
+        RawTok::LBracket => Tok::LBracket,
+        RawTok::RBracket => Tok::RBracket,
+        RawTok::LBrace => Tok::LBrace,
+        RawTok::RBrace => Tok::RBrace,
+        RawTok::Comma => Tok::Comma,
+        RawTok::Colon => Tok::Colon,
+        RawTok::Dot => Tok::Dot,
+        RawTok::QuestionDot => Tok::QuestionDot,
+        RawTok::QuestionQuestion => Tok::QuestionQuestion,
+        RawTok::Question => Tok::Question,
+        RawTok::Arrow => Tok::Arrow,
+        RawTok::FatArrow => Tok::FatArrow,
+        RawTok::Assign => Tok::Assign,
+        RawTok::Plus => Tok::Plus,
+        RawTok::Minus => Tok::Minus,
+        RawTok::Star => Tok::Star,
+        RawTok::Slash => Tok::Slash,
+        RawTok::PercentSign => Tok::PercentSign,
+        RawTok::EqEq => Tok::EqEq,
+        RawTok::NotEq => Tok::NotEq,
+        RawTok::Lt => Tok::Lt,
+        RawTok::Le => Tok::Le,
+        RawTok::Gt => Tok::Gt,
+        RawTok::Ge => Tok::Ge,
+        // Comments never reach here; treat defensively as a harmless token.
+        RawTok::Comment => Tok::Comma,
+    }
+}
+
+fn unexpected_char(file: FileId, start: usize, slice: &str) -> Diagnostic {
+    let shown = slice
+        .chars()
+        .next()
+        .map(|c| c.escape_debug().to_string())
+        .unwrap_or_default();
+    let len = slice.chars().next().map(char::len_utf8).unwrap_or(1);
+    let help = if slice.starts_with('!') {
+        "use `not` for negation and `!=` for inequality".to_string()
+    } else if slice.starts_with('&') || slice.starts_with('|') {
+        "use the keywords `and` and `or`".to_string()
+    } else if slice.starts_with('\'') {
+        "text literals use double quotes: `\"...\"`".to_string()
+    } else if !slice.is_ascii() {
+        "names are ASCII letters, digits and `_`; other characters may appear only inside text literals".to_string()
+    } else {
+        "remove this character".to_string()
+    };
+    Diagnostic::error(
+        "E0001",
+        Span::new(file, start, start + len),
+        format!("unexpected character `{shown}`"),
+    )
+    .with_label("not part of any token")
+    .with_help(help)
+}
+
+fn text_problems(
+    file: FileId,
+    start: usize,
+    end: usize,
+    scan: &TextScan,
+    out: &mut Vec<Diagnostic>,
+) {
+    // Offsets in `scan` are relative to the byte after the opening quote.
+    let base = start + 1;
+    for &(s, e) in &scan.bad_escapes {
+        out.push(
+            Diagnostic::error(
+                "E0003",
+                Span::new(file, base + s - 1, base + e.max(s) - 1),
+                "unknown escape in text",
+            )
+            .with_label("not a known escape")
+            .with_help(
+                "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash",
+            ),
+        );
+    }
+    if !scan.terminated {
+        out.push(
+            Diagnostic::error(
+                "E0002",
+                Span::new(file, start, end),
+                "unterminated text literal",
+            )
+            .with_label("this text has no closing `\"`")
+            .with_help("add a `\"` before the end of the line"),
+        );
+    }
+}
+
+fn too_deep_brackets(file: FileId, start: usize, end: usize) -> Diagnostic {
+    Diagnostic::error(
+        "E0008",
+        Span::new(file, start, end),
+        format!("nesting too deep: more than {MAX_BRACKET_DEPTH} open brackets"),
+    )
+    .with_label("too deeply nested")
+    .with_help("split it with `let` bindings or helper functions")
+}

@@ -59,8 +59,13 @@ fn check_corpus() {
                 let (line, _) = c.sources.line_col(d.span.file, d.span.start);
                 insert_counted(&mut found, line, d.code);
             }
-            let rendered = polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false);
-            assert_eq!(found, expected_marks(&text), "{name}: diagnostics differ from the //~ marks\n{rendered}");
+            let rendered =
+                polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false);
+            assert_eq!(
+                found,
+                expected_marks(&text),
+                "{name}: diagnostics differ from the //~ marks\n{rendered}"
+            );
             insta::assert_snapshot!(format!("{text}\n----\n{rendered}"));
         });
     });
@@ -109,25 +114,50 @@ fn eval_corpus() {
         insta::glob!("../../tests/eval", "*.polity", |path| {
             let text = read(path);
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let program = Program::compile(&name, &text).unwrap_or_else(|e| panic!("{}", e.render(false)));
+            let program =
+                Program::compile(&name, &text).unwrap_or_else(|e| panic!("{}", e.render(false)));
             let json = std::fs::read(path.with_extension("json")).unwrap();
-            let state = program.load_snapshot(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let state = program
+                .load_snapshot(&json)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             let reports = program.eval_all(&state);
             let mut seen = 0;
             for line in text.lines() {
-                let Some(rest) = line.trim().strip_prefix("// expect ") else { continue };
+                let Some(rest) = line.trim().strip_prefix("// expect ") else {
+                    continue;
+                };
                 let (head, want) = rest.split_once(':').unwrap();
                 let (law, subject) = head.split_once(' ').unwrap();
-                let report = reports.iter().find(|r| r.law == law).unwrap_or_else(|| panic!("{name}: no law {law}"));
-                let result = report.results.iter().find(|r| subject_name(&r.subject) == subject);
-                let result = result.unwrap_or_else(|| panic!("{name}: law {law} has no subject {subject}"));
-                assert_eq!(verdict_line(&result.verdict), want.trim(), "{name}: {law} {subject}");
+                let report = reports
+                    .iter()
+                    .find(|r| r.law == law)
+                    .unwrap_or_else(|| panic!("{name}: no law {law}"));
+                let result = report
+                    .results
+                    .iter()
+                    .find(|r| subject_name(&r.subject) == subject);
+                let result =
+                    result.unwrap_or_else(|| panic!("{name}: law {law} has no subject {subject}"));
+                assert_eq!(
+                    verdict_line(&result.verdict),
+                    want.trim(),
+                    "{name}: {law} {subject}"
+                );
                 seen += 1;
             }
             assert!(seen > 0, "{name} has no `// expect` lines");
             let all: Vec<String> = reports
                 .iter()
-                .flat_map(|r| r.results.iter().map(move |s| format!("{} {}: {}", r.law, subject_name(&s.subject), explain(&s.verdict))))
+                .flat_map(|r| {
+                    r.results.iter().map(move |s| {
+                        format!(
+                            "{} {}: {}",
+                            r.law,
+                            subject_name(&s.subject),
+                            explain(&s.verdict)
+                        )
+                    })
+                })
                 .collect();
             insta::assert_snapshot!(all.join("\n"));
         });

@@ -48,7 +48,11 @@ impl Program {
     }
 
     /// Compiles a charter, loading its file imports through `loader`.
-    pub fn compile_with(name: &str, source: &str, loader: &dyn Loader) -> Result<Program, CompileError> {
+    pub fn compile_with(
+        name: &str,
+        source: &str,
+        loader: &dyn Loader,
+    ) -> Result<Program, CompileError> {
         let c = compile(name, source, loader);
         match c.program {
             Some(ir) => Ok(Program {
@@ -72,7 +76,10 @@ impl Program {
                 let mut sources = SourceMap::new();
                 let file = sources.add(name, String::from_utf8_lossy(&bytes).into_owned());
                 let diag = polity_compiler::syntax::decode(file, &bytes).err();
-                Err(CompileError { diagnostics: diag.into_iter().collect(), sources })
+                Err(CompileError {
+                    diagnostics: diag.into_iter().collect(),
+                    sources,
+                })
             }
         })
     }
@@ -99,7 +106,9 @@ impl Program {
 
     /// Reads a JSON snapshot and checks it against the charter's `state`.
     pub fn load_snapshot(&self, json: &[u8]) -> Result<State, SnapshotError> {
-        snapshot::load(&self.ir, json).map(|s| State { snapshot: Arc::new(s) })
+        snapshot::load(&self.ir, json).map(|s| State {
+            snapshot: Arc::new(s),
+        })
     }
 }
 
@@ -126,8 +135,13 @@ impl Loader for FsLoader {
         let full = normalize(&base.join(path));
         let name = full.display().to_string();
         match std::fs::read(&full) {
-            Ok(bytes) => String::from_utf8(bytes).map(|t| (name, t)).map_err(|_| "the file is not valid UTF-8".to_string()),
-            Err(e) => Err(format!("cannot read `{name}`: {}", e.to_string().to_lowercase())),
+            Ok(bytes) => String::from_utf8(bytes)
+                .map(|t| (name, t))
+                .map_err(|_| "the file is not valid UTF-8".to_string()),
+            Err(e) => Err(format!(
+                "cannot read `{name}`: {}",
+                e.to_string().to_lowercase()
+            )),
         }
     }
 }

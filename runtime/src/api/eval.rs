@@ -68,10 +68,14 @@ impl std::error::Error for UnknownLaw {}
 
 impl Program {
     fn law_id(&self, name: &str) -> Result<polity_compiler::ir::LawId, UnknownLaw> {
-        self.ir().law(name).map(|(id, _)| id).ok_or_else(|| UnknownLaw::Law {
-            name: name.to_string(),
-            suggestion: polity_compiler::diagnostic::did_you_mean(name, self.laws()).map(str::to_string),
-        })
+        self.ir()
+            .law(name)
+            .map(|(id, _)| id)
+            .ok_or_else(|| UnknownLaw::Law {
+                name: name.to_string(),
+                suggestion: polity_compiler::diagnostic::did_you_mean(name, self.laws())
+                    .map(str::to_string),
+            })
     }
 
     /// Evaluates one law for every subject, with default limits.
@@ -80,10 +84,18 @@ impl Program {
     }
 
     /// Evaluates one law for every subject under `limits`.
-    pub fn eval_law_with(&self, state: &State, law: &str, limits: Limits) -> Result<LawReport, UnknownLaw> {
+    pub fn eval_law_with(
+        &self,
+        state: &State,
+        law: &str,
+        limits: Limits,
+    ) -> Result<LawReport, UnknownLaw> {
         let id = self.law_id(law)?;
         let interp = Interpreter::new(self.ir(), state.snapshot()).with_limits(limits);
-        Ok(LawReport { law: law.to_string(), results: interp.eval_law(id) })
+        Ok(LawReport {
+            law: law.to_string(),
+            results: interp.eval_law(id),
+        })
     }
 
     /// Evaluates every law, in source order.
@@ -93,23 +105,39 @@ impl Program {
             .laws
             .iter()
             .enumerate()
-            .map(|(i, l)| LawReport { law: l.name.clone(), results: interp.eval_law(polity_compiler::ir::LawId(i as u32)) })
+            .map(|(i, l)| LawReport {
+                law: l.name.clone(),
+                results: interp.eval_law(polity_compiler::ir::LawId(i as u32)),
+            })
             .collect()
     }
 
     /// Evaluates one law for the subject whose id (or position, `#3`) is `subject`.
-    pub fn eval_law_for(&self, state: &State, law: &str, subject: &str) -> Result<Verdict, UnknownLaw> {
+    pub fn eval_law_for(
+        &self,
+        state: &State,
+        law: &str,
+        subject: &str,
+    ) -> Result<Verdict, UnknownLaw> {
         let report = self.eval_law(state, law)?;
         report
             .results
             .into_iter()
             .find(|r| subject_matches(&r.subject, subject))
             .map(|r| r.verdict)
-            .ok_or_else(|| UnknownLaw::Subject { law: law.to_string(), id: subject.to_string() })
+            .ok_or_else(|| UnknownLaw::Subject {
+                law: law.to_string(),
+                id: subject.to_string(),
+            })
     }
 
     /// Evaluates one law for a value built in memory (any value of its subject type).
-    pub fn eval_law_on(&self, state: &State, law: &str, subject: &Value) -> Result<Verdict, UnknownLaw> {
+    pub fn eval_law_on(
+        &self,
+        state: &State,
+        law: &str,
+        subject: &Value,
+    ) -> Result<Verdict, UnknownLaw> {
         let id = self.law_id(law)?;
         Ok(Interpreter::new(self.ir(), state.snapshot()).eval_law_for(id, subject))
     }

@@ -16,7 +16,11 @@ pub fn run(files: &[PathBuf], format: CheckFormat) -> i32 {
         let (diags, sources): (Vec<Diagnostic>, SourceMap) = match Program::compile_file(path) {
             Err(e) => {
                 io_failed = true;
-                eprintln!("error: cannot read `{}`: {}", path.display(), e.to_string().to_lowercase());
+                eprintln!(
+                    "error: cannot read `{}`: {}",
+                    path.display(),
+                    e.to_string().to_lowercase()
+                );
                 continue;
             }
             Ok(Ok(program)) => (program.warnings().to_vec(), program.ir().sources.clone()),
@@ -33,14 +37,20 @@ pub fn run(files: &[PathBuf], format: CheckFormat) -> i32 {
                     println!("ok: {}", path.display());
                 }
             }
-            CheckFormat::Json => json_diags.extend(diags.iter().map(|d| diagnostic_json(d, &sources))),
+            CheckFormat::Json => {
+                json_diags.extend(diags.iter().map(|d| diagnostic_json(d, &sources)))
+            }
         }
     }
     if format == CheckFormat::Json {
-        let doc = json!({ "ok": errors == 0 && !io_failed, "errors": errors, "diagnostics": json_diags });
+        let doc =
+            json!({ "ok": errors == 0 && !io_failed, "errors": errors, "diagnostics": json_diags });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else if errors > 0 {
-        eprintln!("{errors} {} found", if errors == 1 { "error" } else { "errors" });
+        eprintln!(
+            "{errors} {} found",
+            if errors == 1 { "error" } else { "errors" }
+        );
     }
     if io_failed {
         2

@@ -12,7 +12,11 @@ use std::path::Path;
 pub fn run(charter: &Path, snapshot: &Path, law: Option<&str>, format: EvalFormat) -> i32 {
     let program = match Program::compile_file(charter) {
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {}", charter.display(), e.to_string().to_lowercase());
+            eprintln!(
+                "error: cannot read `{}`: {}",
+                charter.display(),
+                e.to_string().to_lowercase()
+            );
             return 2;
         }
         Ok(Err(e)) => {
@@ -24,7 +28,11 @@ pub fn run(charter: &Path, snapshot: &Path, law: Option<&str>, format: EvalForma
     let bytes = match std::fs::read(snapshot) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {}", snapshot.display(), e.to_string().to_lowercase());
+            eprintln!(
+                "error: cannot read `{}`: {}",
+                snapshot.display(),
+                e.to_string().to_lowercase()
+            );
             return 2;
         }
     };
@@ -44,7 +52,11 @@ pub fn run(charter: &Path, snapshot: &Path, law: Option<&str>, format: EvalForma
     };
     let sources = &program.ir().sources;
     match format {
-        EvalFormat::Json => println!("{}", serde_json::to_string_pretty(&eval_json(program.name(), &reports, sources)).unwrap_or_default()),
+        EvalFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&eval_json(program.name(), &reports, sources))
+                .unwrap_or_default()
+        ),
         EvalFormat::Table => print!("{}", eval_table(program.name(), &reports, sources)),
     }
     0
@@ -53,14 +65,23 @@ pub fn run(charter: &Path, snapshot: &Path, law: Option<&str>, format: EvalForma
 fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {
     if format == EvalFormat::Json {
         let doc = match e {
-            SnapshotError::Syntax { message, line, column } => json!({ "error": "snapshot", "file": path.display().to_string(),
+            SnapshotError::Syntax {
+                message,
+                line,
+                column,
+            } => json!({ "error": "snapshot", "file": path.display().to_string(),
                 "syntax": { "message": message, "line": line, "column": column }, "mismatches": [] }),
-            SnapshotError::Mismatch(ms) => json!({ "error": "snapshot", "file": path.display().to_string(),
-                "mismatches": ms.iter().map(|m| json!({ "path": m.path, "message": m.message })).collect::<Vec<_>>() }),
+            SnapshotError::Mismatch(ms) => {
+                json!({ "error": "snapshot", "file": path.display().to_string(),
+                "mismatches": ms.iter().map(|m| json!({ "path": m.path, "message": m.message })).collect::<Vec<_>>() })
+            }
         };
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     }
-    eprintln!("error: snapshot `{}` does not match the charter's `state`:", path.display());
+    eprintln!(
+        "error: snapshot `{}` does not match the charter's `state`:",
+        path.display()
+    );
     eprintln!("{e}");
     3
 }

@@ -91,7 +91,12 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Check { files, format } => check::run(&files, format),
-        Command::Eval { charter, snapshot, law, format } => eval::run(&charter, &snapshot, law.as_deref(), format),
+        Command::Eval {
+            charter,
+            snapshot,
+            law,
+            format,
+        } => eval::run(&charter, &snapshot, law.as_deref(), format),
         Command::Test { files } => test::run(&files),
     }
 }

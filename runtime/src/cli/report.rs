@@ -9,7 +9,10 @@ use std::fmt::Write as _;
 
 /// File name, line and column of a span's start.
 pub fn locate(sources: &SourceMap, span: Span) -> (String, usize, usize) {
-    let name = sources.get(span.file).map(|f| f.name.clone()).unwrap_or_default();
+    let name = sources
+        .get(span.file)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
     let (line, column) = sources.line_col(span.file, span.start);
     (name, line, column)
 }
@@ -122,7 +125,11 @@ pub fn write_failure(out: &mut String, f: &Failure, indent: usize) {
     }
     if !f.exceptions.is_empty() {
         let list: Vec<String> = f.exceptions.iter().map(|e| format!("\"{e}\"")).collect();
-        let _ = writeln!(out, "{pad}    (exception {} did not apply)", list.join(", "));
+        let _ = writeln!(
+            out,
+            "{pad}    (exception {} did not apply)",
+            list.join(", ")
+        );
     }
 }
 
@@ -132,7 +139,11 @@ pub fn eval_table(charter: &str, reports: &[LawReport], sources: &SourceMap) -> 
     let _ = writeln!(out, "{charter}");
     for r in reports {
         let (pass, fail, error) = r.counts();
-        let _ = writeln!(out, "\nlaw {}: {pass} pass, {fail} fail, {error} error", r.law);
+        let _ = writeln!(
+            out,
+            "\nlaw {}: {pass} pass, {fail} fail, {error} error",
+            r.law
+        );
         for s in &r.results {
             match &s.verdict {
                 Verdict::Pass => {}
@@ -144,7 +155,11 @@ pub fn eval_table(charter: &str, reports: &[LawReport], sources: &SourceMap) -> 
                 }
                 Verdict::Error(e) => {
                     let (file, line, column) = locate(sources, e.span);
-                    let _ = writeln!(out, "  error {}: {} at {file}:{line}:{column}", s.subject, e.message);
+                    let _ = writeln!(
+                        out,
+                        "  error {}: {} at {file}:{line}:{column}",
+                        s.subject, e.message
+                    );
                 }
             }
         }

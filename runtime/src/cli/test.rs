@@ -12,7 +12,11 @@ pub fn run(files: &[PathBuf]) -> i32 {
     for path in files {
         let program = match Program::compile_file(path) {
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {}", path.display(), e.to_string().to_lowercase());
+                eprintln!(
+                    "error: cannot read `{}`: {}",
+                    path.display(),
+                    e.to_string().to_lowercase()
+                );
                 broken = true;
                 continue;
             }
@@ -45,7 +49,10 @@ pub fn run(files: &[PathBuf]) -> i32 {
                         }
                         TestFailure::Fault(e) => {
                             let (file, line, column) = locate(sources, e.span);
-                            out.push_str(&format!("    {file}:{line}:{column}: error: {}\n", e.message));
+                            out.push_str(&format!(
+                                "    {file}:{line}:{column}: error: {}\n",
+                                e.message
+                            ));
                         }
                     }
                     print!("{out}");

@@ -40,7 +40,8 @@ impl Atom<'_> {
             Atom::Bool(b) => b.to_string(),
             Atom::I64(n) => n.to_string(),
             Atom::U64(n) => n.to_string(),
-            Atom::Number(text) => text.to_owned(),
+            // serde_json spells every exponent `e+`/`e-`; `1e400` reads better.
+            Atom::Number(text) => text.replacen("e+", "e", 1),
             Atom::Str(s) => quote(s),
             Atom::Object => "an object".to_owned(),
             Atom::Array => "an array".to_owned(),
@@ -96,17 +97,21 @@ pub(super) fn convert(program: &Program, ty: &Type, atom: Atom<'_>) -> Result<Va
 fn whole(atom: Atom<'_>, what: &str) -> Option<Result<i64, String>> {
     let text = match atom {
         Atom::I64(n) => return Some(Ok(n)),
-        Atom::U64(n) => return Some(Err(format!("{what} out of range, found {n}"))),
+        Atom::U64(n) => {
+            return Some(i64::try_from(n).map_err(|_| format!("{what} out of range, found {n}")))
+        }
         Atom::Number(text) => text,
         _ => return None,
     };
     Some(match Dec::parse_json_number(text) {
         Ok(d) if d.is_integer() => d
             .to_i64()
-            .ok_or_else(|| format!("{what} out of range, found {text}")),
-        Ok(_) => Err(format!("expected {what}, found {text}")),
-        Err(_) if mantissa_is_fractional(text) => Err(format!("expected {what}, found {text}")),
-        Err(_) => Err(format!("{what} out of range, found {text}")),
+            .ok_or_else(|| format!("{what} out of range, found {}", atom.found())),
+        Ok(_) => Err(format!("expected {what}, found {}", atom.found())),
+        Err(_) if mantissa_is_fractional(text) => {
+            Err(format!("expected {what}, found {}", atom.found()))
+        }
+        Err(_) => Err(format!("{what} out of range, found {}", atom.found())),
     })
 }
 

@@ -3,7 +3,7 @@
 //! `serde_json::Value` tree.
 //!
 //! A subtree that does not match its type is recorded as a [`Mismatch`] and
-//! skipped with [`IgnoredAny`], and reading goes on, so one pass reports every
+//! skipped with [`Skip`], and reading goes on, so one pass reports every
 //! mismatch in document order. Only malformed JSON stops the reader.
 //!
 //! *Invariant:* paths are kept as a stack of segments and rendered only when a
@@ -15,7 +15,7 @@ use crate::value::Value;
 use polity_compiler::diagnostic::did_you_mean;
 use polity_compiler::ir::Program;
 use polity_compiler::types::Type;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt::{self, Write as _};
 
 /// The key under which serde_json's `arbitrary_precision` hands over a number
@@ -272,7 +272,7 @@ impl<'de> Visitor<'de> for TypedSeed<'_, '_> {
         }
         let placeholder = self.atom(Atom::Object);
         if first.is_some() {
-            map.next_value::<IgnoredAny>()?;
+            map.next_value::<Skip>()?;
         }
         drain_map(map)?;
         Ok(placeholder)
@@ -280,12 +280,12 @@ impl<'de> Visitor<'de> for TypedSeed<'_, '_> {
 }
 
 fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    while seq.next_element::<Skip>()?.is_some() {}
     Ok(())
 }
 
 fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    while map.next_entry::<Skip, Skip>()?.is_some() {}
     Ok(())
 }
 
@@ -344,11 +344,11 @@ fn read_object<'de, 's, A: MapAccess<'de>>(
             }
             Some(_) => {
                 ctx.mismatch(format!("duplicate field `{}`", k.as_str()));
-                map.next_value::<IgnoredAny>()?;
+                map.next_value::<Skip>()?;
             }
             None => {
                 ctx.mismatch(unknown_field(k.as_str(), &fields.names));
-                map.next_value::<IgnoredAny>()?;
+                map.next_value::<Skip>()?;
             }
         }
         key = map.next_key_seed(KeySeed)?;
@@ -429,5 +429,60 @@ impl<'de> Visitor<'de> for KeySeed {
 
     fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
         Ok(Key::Owned(s))
+    }
+}
+
+/// Skips any JSON value. Unlike serde's `IgnoredAny` (which serde_json skips
+/// iteratively, without its depth limit) this goes through `deserialize_any`,
+/// so a too-deep document is a syntax error wherever the depth occurs.
+struct Skip;
+
+impl<'de> serde::Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Skip, D::Error> {
+        deserializer.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_none<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Skip, A::Error> {
+        drain_seq(seq).map(|()| Skip)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Skip, A::Error> {
+        drain_map(map).map(|()| Skip)
     }
 }

@@ -1,1 +1,0 @@
-//! Unit tests of the interpreter over hand-built IR.

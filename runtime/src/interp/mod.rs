@@ -1,1 +1,124 @@
 //! The reference interpreter: the specification of what a charter means.
+//!
+//! It walks the IR directly, with exact, checked arithmetic and no floating
+//! point; it never panics. Every other engine (the Cranelift JIT) must agree
+//! with it on every value and on every error's kind and span.
+//!
+//! | file | concern |
+//! | --- | --- |
+//! | `mod.rs` | the API: [`Interpreter`], [`Limits`], [`run_tests`] |
+//! | `eval.rs` | the evaluation context and one method per expression form |
+//! | `ops.rs` | checked arithmetic on values |
+//! | `collections.rs` | builtins and loops |
+//! | `law.rs` | laws, requirements, exceptions, subjects |
+//! | `explain.rs` | the reasons of a failed requirement |
+//! | `testing.rs` | `test` blocks |
+//!
+//! *Architecture Invariant:* evaluation is deterministic. The only state is a
+//! per-evaluation context (memoised constants, a test's `given` values); an
+//! [`Interpreter`] itself holds only shared references and is `Send + Sync`.
+//!
+//! Meaning decided here (beyond the IR's documentation), which the JIT follows:
+//! - a fault reports the span of the innermost faulting expression; messages
+//!   quote its source text (`integer overflow in `a * b``);
+//! - a law call evaluates its argument, then checks the call depth (as does a
+//!   fn call after its arguments); a const is evaluated at depth 0 in its own
+//!   frame, and its result (value or fault) is memoised per evaluation;
+//! - a law used as a Bool runs all its requirements, so it faults exactly when
+//!   its own verdict would be an error;
+//! - a loop evaluates `elem` for every element that passes the filter, even
+//!   for `count`;
+//! - `range` and text `+` fault with `Limit` when their result would hold more
+//!   than `max_collection_len` elements (bytes, for text).
+
+mod collections;
+mod eval;
+mod explain;
+mod law;
+mod ops;
+mod testing;
+#[cfg(test)]
+mod tests;
+
+pub use explain::render_truncated;
+pub use ops::{MAX_DATE, MIN_DATE};
+pub use testing::{run_tests, TestFailure, TestOutcome};
+
+use crate::snapshot::Snapshot;
+use crate::value::Value;
+use crate::verdict::{EvalError, SubjectResult, Verdict};
+use eval::{Ctx, Eval, States};
+use polity_compiler::ir::{Expr, LawId, Program};
+
+/// Resource limits: exceeding one is an `error` verdict of kind `Limit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The most fn and law calls active at once (default 200).
+    pub max_call_depth: u32,
+    /// The most elements a `range` may produce, and bytes a text `+` may
+    /// build (default 10,000,000).
+    pub max_collection_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_call_depth: 200,
+            max_collection_len: 10_000_000,
+        }
+    }
+}
+
+/// Evaluates a program's laws over one snapshot. Cheap to create; holds no
+/// state between calls.
+#[derive(Clone, Copy, Debug)]
+pub struct Interpreter<'p> {
+    program: &'p Program,
+    snapshot: &'p Snapshot,
+    limits: Limits,
+}
+
+impl<'p> Interpreter<'p> {
+    /// An interpreter with the default [`Limits`].
+    pub fn new(program: &'p Program, snapshot: &'p Snapshot) -> Self {
+        Interpreter {
+            program,
+            snapshot,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The same interpreter with other limits.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Interpreter { limits, ..self }
+    }
+
+    fn ctx(&self) -> Ctx<'p> {
+        Ctx::new(self.program, self.limits, States::Snapshot(self.snapshot))
+    }
+
+    /// The law's verdict for every element of its collection, in order (one
+    /// result for the whole state if it has no parameter, or if evaluating
+    /// its collection faulted). An unknown law has no results.
+    pub fn eval_law(&self, law: LawId) -> Vec<SubjectResult> {
+        self.ctx().eval_law(law)
+    }
+
+    /// The law's verdict for one subject (ignored when the law has no parameter).
+    pub fn eval_law_for(&self, law: LawId, subject: &Value) -> Verdict {
+        let span = self
+            .program
+            .laws
+            .get(law.0 as usize)
+            .map(|l| l.span)
+            .unwrap_or_default();
+        self.ctx().verdict(law, span, Some(subject.clone()))
+    }
+
+    /// A closed expression over the snapshot (for the REPL), in a fresh frame.
+    pub fn eval_expr(&self, expr: &Expr, frame_size: u32) -> Result<Value, EvalError> {
+        let ctx = self.ctx();
+        let mut eval = Eval::new(&ctx, frame_size, 0);
+        eval.eval(expr)
+    }
+}

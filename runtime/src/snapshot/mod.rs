@@ -1,7 +1,18 @@
 //! JSON snapshots read into typed values, checked against the charter's `state`.
+//!
+//! [`load`] reads the bytes in one pass with a schema-driven `DeserializeSeed`
+//! ([`seed`]) that builds [`Value`]s directly; scalars are converted in
+//! [`scalar`], never through floating point. Every mismatch is reported with
+//! its JSON path; only malformed JSON stops the reader early.
+
+mod scalar;
+mod seed;
+mod syntax;
 
 use crate::value::Value;
 use polity_compiler::ir::{Program, StateId};
+use serde::de::DeserializeSeed;
+use std::fmt;
 
 /// A snapshot that matches its charter's `state`: one value per state name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +47,12 @@ pub struct Mismatch {
     pub message: String,
 }
 
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
 /// Why a snapshot was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SnapshotError {
@@ -52,7 +69,48 @@ pub enum SnapshotError {
     Mismatch(Vec<Mismatch>),
 }
 
+/// `Syntax`: `line:column: message`; `Mismatch`: one `path: message` per line.
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotError::Syntax {
+                message,
+                line,
+                column,
+            } => write!(f, "{line}:{column}: {message}"),
+            SnapshotError::Mismatch(mismatches) => {
+                for (i, m) in mismatches.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("\n")?;
+                    }
+                    write!(f, "{m}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
 /// Reads and checks a snapshot.
-pub fn load(_program: &Program, _json: &[u8]) -> Result<Snapshot, SnapshotError> {
-    Ok(Snapshot { values: Vec::new() })
+///
+/// Invalid UTF-8 and malformed JSON (including nesting deeper than 128) are
+/// [`SnapshotError::Syntax`]; anything that does not match `state` is
+/// [`SnapshotError::Mismatch`] listing every mismatch in document order.
+pub fn load(program: &Program, json: &[u8]) -> Result<Snapshot, SnapshotError> {
+    let text = std::str::from_utf8(json).map_err(|e| syntax::utf8_error(json, e))?;
+    let schema = seed::Schema::new(program);
+    let mut ctx = seed::Ctx::new(&schema);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let root = seed::root(&mut ctx)
+        .deserialize(&mut deserializer)
+        .and_then(|root| deserializer.end().map(|()| root))
+        .map_err(|e| syntax::json_error(&e))?;
+    if !ctx.mismatches.is_empty() {
+        return Err(SnapshotError::Mismatch(ctx.mismatches));
+    }
+    Ok(Snapshot {
+        values: root.fields().to_vec(),
+    })
 }

@@ -1,0 +1,132 @@
+//! Builtins and loops: everything that walks a collection.
+
+use super::eval::{ill, Eval};
+use super::ops;
+use crate::value::Value;
+use crate::verdict::EvalError;
+use polity_compiler::ir::{Builtin, Expr, Loop, LoopKind};
+
+/// A collection length as an Int (lengths never reach `i64::MAX`).
+fn int_len(n: usize) -> Value {
+    Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl Eval<'_, '_> {
+    /// `b(args)`: every argument is evaluated, left to right, before `b` applies.
+    pub(crate) fn builtin(
+        &mut self,
+        e: &Expr,
+        b: Builtin,
+        args: &[Expr],
+    ) -> Result<Value, EvalError> {
+        let values = self.eval_all(args)?;
+        let Some(x) = values.first() else {
+            return Err(ill(e.span, "a builtin without arguments"));
+        };
+        let elems = x.elements();
+        let op_error = |this: &Self, f| this.op_error(f, e, b.name());
+        match b {
+            Builtin::Count => Ok(int_len(elems.len())),
+            Builtin::Sum(num) => elems.iter().try_fold(ops::zero(num), |acc, v| {
+                ops::add(num, &acc, v).map_err(|f| op_error(self, f))
+            }),
+            Builtin::Min => elems
+                .iter()
+                .min()
+                .cloned()
+                .ok_or_else(|| self.empty_error(e, b)),
+            Builtin::Max => elems
+                .iter()
+                .max()
+                .cloned()
+                .ok_or_else(|| self.empty_error(e, b)),
+            Builtin::MinOf => Ok(values.iter().min().cloned().unwrap_or(Value::None)),
+            Builtin::MaxOf => Ok(values.iter().max().cloned().unwrap_or(Value::None)),
+            Builtin::All => Ok(Value::Bool(elems.iter().all(|v| *v == Value::Bool(true)))),
+            Builtin::Any => Ok(Value::Bool(elems.contains(&Value::Bool(true)))),
+            Builtin::Len => match x {
+                Value::Text(t) => Ok(int_len(t.chars().count())),
+                _ => Ok(int_len(elems.len())),
+            },
+            Builtin::First => Ok(elems.first().cloned().unwrap_or(Value::None)),
+            Builtin::Sorted => {
+                let mut items = elems.to_vec();
+                items.sort(); // stable
+                Ok(Value::List(items.into()))
+            }
+            Builtin::Range => self.range(e, &values),
+            Builtin::Floor | Builtin::Ceil | Builtin::Round => {
+                let Value::Dec(d) = x else {
+                    return Err(ill(e.span, "rounding a non-Decimal"));
+                };
+                let n = match b {
+                    Builtin::Floor => d.floor(),
+                    Builtin::Ceil => d.ceil(),
+                    _ => d.round(),
+                };
+                ops::to_int(n).map_err(|f| op_error(self, f))
+            }
+            Builtin::Abs(num) => ops::abs(num, x).map_err(|f| op_error(self, f)),
+        }
+    }
+
+    /// `range(a, b)`: the Ints `a..b`, at most `max_collection_len` of them.
+    fn range(&self, e: &Expr, values: &[Value]) -> Result<Value, EvalError> {
+        let (Some(Value::Int(a)), Some(Value::Int(b))) = (values.first(), values.get(1)) else {
+            return Err(ill(e.span, "`range` of non-Ints"));
+        };
+        let len = (i128::from(*b) - i128::from(*a)).max(0);
+        self.check_len(
+            e,
+            usize::try_from(len).unwrap_or(usize::MAX),
+            "a list",
+            "elements",
+        )?;
+        Ok(Value::List((*a..*b).map(Value::Int).collect()))
+    }
+
+    /// `kind(elem for var in source if filter)`: for each element in order, bind
+    /// it, skip it unless the filter holds, then evaluate `elem` (for every
+    /// kind, `count` included, so that a fault in `elem` is never hidden).
+    pub(crate) fn run_loop(&mut self, e: &Expr, l: &Loop) -> Result<Value, EvalError> {
+        let source = self.eval(&l.source)?;
+        let mut items = Vec::new();
+        let mut count = 0usize;
+        let mut total = match l.kind {
+            LoopKind::Sum(num) => ops::zero(num),
+            _ => Value::None,
+        };
+        let mut best: Option<Value> = None;
+        for x in source.elements() {
+            self.set(l.var, x.clone());
+            if let Some(filter) = &l.filter {
+                if !self.bool(filter)? {
+                    continue;
+                }
+            }
+            let v = self.eval(&l.elem)?;
+            match l.kind {
+                LoopKind::List | LoopKind::Set => items.push(v),
+                LoopKind::Count => count += 1,
+                LoopKind::Sum(num) => {
+                    total = ops::add(num, &total, &v).map_err(|f| self.op_error(f, e, "sum"))?;
+                }
+                LoopKind::Min => best = Some(best.filter(|b| *b <= v).unwrap_or(v)),
+                LoopKind::Max => best = Some(best.filter(|b| *b >= v).unwrap_or(v)),
+                LoopKind::All if v == Value::Bool(false) => return Ok(v),
+                LoopKind::Any if v == Value::Bool(true) => return Ok(v),
+                LoopKind::All | LoopKind::Any => {}
+            }
+        }
+        match l.kind {
+            LoopKind::List => Ok(Value::List(items.into())),
+            LoopKind::Set => Ok(Value::set_from(items)),
+            LoopKind::Count => Ok(int_len(count)),
+            LoopKind::Sum(_) => Ok(total),
+            LoopKind::Min => best.ok_or_else(|| self.empty_error(e, Builtin::Min)),
+            LoopKind::Max => best.ok_or_else(|| self.empty_error(e, Builtin::Max)),
+            LoopKind::All => Ok(Value::Bool(true)),
+            LoopKind::Any => Ok(Value::Bool(false)),
+        }
+    }
+}

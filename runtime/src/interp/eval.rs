@@ -1,0 +1,434 @@
+//! Expression evaluation: one method per IR form.
+//!
+//! An [`Eval`] is one frame (a fn, law, const or test body) inside one
+//! evaluation context ([`Ctx`]: the program, the state, the limits and the
+//! memoised constants). Calls create a new `Eval` one level deeper.
+
+use super::ops::{self, OpFault};
+use super::Limits;
+use crate::snapshot::Snapshot;
+use crate::value::{render, Value};
+use crate::verdict::{ErrorKind, EvalError};
+use polity_compiler::ir::{
+    Arm, BinOp, Builtin, ConstId, Expr, ExprKind, FnId, LawId, Lit, LocalId, Pattern, Program,
+    StateId, UnOp,
+};
+use polity_compiler::span::Span;
+use polity_compiler::types::Type;
+use std::cell::RefCell;
+use std::cmp::Ordering;
+
+/// Where state names get their values.
+pub(crate) enum States<'p> {
+    /// A loaded snapshot (laws, the REPL).
+    Snapshot(&'p Snapshot),
+    /// A test: a name has a value only after a `given` for it.
+    Test(Vec<Option<Value>>),
+}
+
+/// One evaluation context: everything shared by the frames of one evaluation.
+pub(crate) struct Ctx<'p> {
+    pub program: &'p Program,
+    pub limits: Limits,
+    states: States<'p>,
+    /// `None` until a constant is first needed; its result (even a fault) after.
+    consts: RefCell<Vec<Option<Result<Value, EvalError>>>>,
+}
+
+impl<'p> Ctx<'p> {
+    pub fn new(program: &'p Program, limits: Limits, states: States<'p>) -> Ctx<'p> {
+        Ctx {
+            program,
+            limits,
+            states,
+            consts: RefCell::new(vec![None; program.consts.len()]),
+        }
+    }
+
+    /// `given name = value` in a test; constants may depend on it, so they are
+    /// evaluated afresh.
+    pub fn give(&mut self, id: StateId, value: Value) {
+        if let States::Test(values) = &mut self.states {
+            if let Some(slot) = values.get_mut(id.0 as usize) {
+                *slot = Some(value);
+            }
+        }
+        self.consts.get_mut().iter_mut().for_each(|c| *c = None);
+    }
+
+    /// The source text of a span ("" when unknown).
+    pub fn snippet(&self, span: Span) -> &'p str {
+        self.program.sources.snippet(span)
+    }
+
+    fn state(&self, id: StateId, span: Span) -> Result<Value, EvalError> {
+        let name = self
+            .program
+            .state
+            .get(id.0 as usize)
+            .map_or("?", |s| s.name.as_str());
+        let (value, message) = match &self.states {
+            States::Snapshot(s) => (s.get(id), format!("`{name}` has no value in the snapshot")),
+            States::Test(values) => (
+                values.get(id.0 as usize).and_then(Option::as_ref),
+                format!("`{name}` has no value in this test; add `given {name} = ...`"),
+            ),
+        };
+        value.cloned().ok_or(EvalError {
+            kind: ErrorKind::MissingValue,
+            message,
+            span,
+        })
+    }
+
+    /// A constant's value, evaluated at most once per context, in its own frame
+    /// at depth 0 so that its value never depends on where it is first needed.
+    fn constant(&self, id: ConstId, span: Span) -> Result<Value, EvalError> {
+        let index = id.0 as usize;
+        if let Some(Some(memo)) = self.consts.borrow().get(index) {
+            return memo.clone();
+        }
+        let Some(def) = self.program.consts.get(index) else {
+            return Err(ill(span, "unknown constant"));
+        };
+        let result = Eval::new(self, def.frame_size, 0).eval(&def.value);
+        if let Some(slot) = self.consts.borrow_mut().get_mut(index) {
+            *slot = Some(result.clone());
+        }
+        result
+    }
+}
+
+/// A fault that well-typed IR never produces: a compiler bug, reported rather
+/// than panicking. (`ErrorKind` has no internal kind; see the module README.)
+pub(crate) fn ill(span: Span, what: &str) -> EvalError {
+    EvalError {
+        kind: ErrorKind::MissingValue,
+        message: format!("internal error: {what} (a bug in the compiler, not in the charter)"),
+        span,
+    }
+}
+
+/// One frame of evaluation.
+pub(crate) struct Eval<'c, 'p> {
+    pub ctx: &'c Ctx<'p>,
+    slots: Vec<Value>,
+    /// How many fn or law calls are active below this frame.
+    pub depth: u32,
+}
+
+impl<'c, 'p> Eval<'c, 'p> {
+    pub fn new(ctx: &'c Ctx<'p>, frame_size: u32, depth: u32) -> Eval<'c, 'p> {
+        Eval {
+            ctx,
+            slots: vec![Value::None; frame_size as usize],
+            depth,
+        }
+    }
+
+    /// A frame with already bound slots (a test's, carried across `given`s).
+    pub fn with_slots(ctx: &'c Ctx<'p>, slots: Vec<Value>, depth: u32) -> Eval<'c, 'p> {
+        Eval { ctx, slots, depth }
+    }
+
+    /// The frame's slots, to be carried into a later [`Eval::with_slots`].
+    pub fn into_slots(self) -> Vec<Value> {
+        self.slots
+    }
+
+    /// Binds a slot (growing the frame rather than panicking on bad IR).
+    pub fn set(&mut self, id: LocalId, value: Value) {
+        let i = id.0 as usize;
+        if i >= self.slots.len() {
+            self.slots.resize(i + 1, Value::None);
+        }
+        if let Some(slot) = self.slots.get_mut(i) {
+            *slot = value;
+        }
+    }
+
+    fn local(&self, id: LocalId) -> Value {
+        self.slots
+            .get(id.0 as usize)
+            .cloned()
+            .unwrap_or(Value::None)
+    }
+
+    /// An error located at `span`.
+    pub fn fault(&self, kind: ErrorKind, span: Span, message: String) -> EvalError {
+        EvalError {
+            kind,
+            message,
+            span,
+        }
+    }
+
+    /// The source text of `e`, or `fallback` when it has none.
+    pub fn text_of(&self, e: &Expr, fallback: &'p str) -> &'p str {
+        match self.ctx.snippet(e.span) {
+            "" => fallback,
+            s => s,
+        }
+    }
+
+    /// Locates an arithmetic fault at the expression `e` (written with `symbol`).
+    pub fn op_error(&self, fault: OpFault, e: &Expr, symbol: &'static str) -> EvalError {
+        let text = self.text_of(e, symbol);
+        match fault {
+            OpFault::Overflow("date") => self.fault(
+                ErrorKind::Overflow,
+                e.span,
+                format!("date out of range in `{text}`"),
+            ),
+            OpFault::Overflow(kind) => self.fault(
+                ErrorKind::Overflow,
+                e.span,
+                format!("{kind} overflow in `{text}`"),
+            ),
+            OpFault::DivisionByZero => self.fault(
+                ErrorKind::DivisionByZero,
+                e.span,
+                format!("division by zero in `{text}`"),
+            ),
+            OpFault::Ill => ill(e.span, "operands of the wrong type"),
+        }
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
+        match &e.kind {
+            ExprKind::Lit(lit) => Ok(literal(lit)),
+            ExprKind::Local(id) => Ok(self.local(*id)),
+            ExprKind::State(id) => self.ctx.state(*id, e.span),
+            ExprKind::Const(id) => self.ctx.constant(*id, e.span),
+            ExprKind::CallFn(f, args) => self.call_fn(e, *f, args),
+            ExprKind::CallLaw(law, arg) => self.call_law(e, *law, arg.as_deref()),
+            ExprKind::Builtin(b, args) => self.builtin(e, *b, args),
+            ExprKind::Unary(op, x) => self.unary(e, *op, x),
+            ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b),
+            ExprKind::And(a, b) => match self.bool(a)? {
+                true => self.eval(b),
+                false => Ok(Value::Bool(false)),
+            },
+            ExprKind::Or(a, b) => match self.bool(a)? {
+                true => Ok(Value::Bool(true)),
+                false => self.eval(b),
+            },
+            ExprKind::If(c, a, b) => match self.bool(c)? {
+                true => self.eval(a),
+                false => self.eval(b),
+            },
+            ExprKind::Match(x, arms) => self.matching(e, x, arms),
+            ExprKind::Field(r, i) => {
+                let r = self.eval(r)?;
+                field(&r, *i, e.span)
+            }
+            ExprKind::OptField(r, i) => match self.eval(r)? {
+                Value::None => Ok(Value::None),
+                r => field(&r, *i, e.span),
+            },
+            ExprKind::Coalesce(a, b) => match self.eval(a)? {
+                Value::None => self.eval(b),
+                a => Ok(a),
+            },
+            ExprKind::Record(_, fields) => Ok(Value::Record(self.eval_all(fields)?.into())),
+            ExprKind::With(r, updates) => self.with(e, r, updates),
+            ExprKind::List(xs) => Ok(Value::List(self.eval_all(xs)?.into())),
+            ExprKind::Set(xs) => Ok(Value::set_from(self.eval_all(xs)?)),
+            ExprKind::Loop(l) => self.run_loop(e, l),
+            ExprKind::In(x, xs) => {
+                let x = self.eval(x)?;
+                let xs = self.eval(xs)?;
+                Ok(Value::Bool(contains(&xs, &x)))
+            }
+            ExprKind::Index(xs, key) => self.index(e, xs, key),
+            ExprKind::Let(id, value, body) => {
+                let v = self.eval(value)?;
+                self.set(*id, v);
+                self.eval(body)
+            }
+            ExprKind::IntToDec(x) => match self.eval(x)? {
+                Value::Int(n) => Ok(Value::Dec(polity_compiler::num::Dec::from_int(n))),
+                _ => Err(ill(e.span, "`IntToDec` of a non-Int")),
+            },
+        }
+    }
+
+    /// Evaluates a `Bool` expression.
+    pub fn bool(&mut self, e: &Expr) -> Result<bool, EvalError> {
+        match self.eval(e)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(ill(e.span, "a condition that is not a Bool")),
+        }
+    }
+
+    /// Evaluates expressions left to right.
+    pub fn eval_all(&mut self, es: &[Expr]) -> Result<Vec<Value>, EvalError> {
+        es.iter().map(|e| self.eval(e)).collect()
+    }
+
+    /// The depth of a call made from this frame, or a `Limit` fault at `e`.
+    pub fn deeper(&self, e: &Expr) -> Result<u32, EvalError> {
+        let depth = self.depth.saturating_add(1);
+        if depth > self.ctx.limits.max_call_depth {
+            let text = self.text_of(e, "a call");
+            return Err(self.fault(
+                ErrorKind::Limit,
+                e.span,
+                format!(
+                    "call depth limit of {} exceeded in `{text}`",
+                    self.ctx.limits.max_call_depth
+                ),
+            ));
+        }
+        Ok(depth)
+    }
+
+    fn call_fn(&mut self, e: &Expr, f: FnId, args: &[Expr]) -> Result<Value, EvalError> {
+        let args = self.eval_all(args)?;
+        let depth = self.deeper(e)?;
+        let Some(def) = self.ctx.program.fns.get(f.0 as usize) else {
+            return Err(ill(e.span, "unknown fn"));
+        };
+        let mut callee = Eval::new(self.ctx, def.frame_size, depth);
+        for (i, arg) in args.into_iter().enumerate() {
+            callee.set(LocalId(i as u32), arg);
+        }
+        callee.eval(&def.body)
+    }
+
+    fn call_law(&mut self, e: &Expr, law: LawId, arg: Option<&Expr>) -> Result<Value, EvalError> {
+        let subject = arg.map(|a| self.eval(a)).transpose()?;
+        let depth = self.deeper(e)?;
+        let failures = self.ctx.run_law(e.span, law, subject, depth, false)?;
+        Ok(Value::Bool(failures.is_empty()))
+    }
+
+    fn unary(&mut self, e: &Expr, op: UnOp, x: &Expr) -> Result<Value, EvalError> {
+        match op {
+            UnOp::Not => Ok(Value::Bool(!self.bool(x)?)),
+            UnOp::Neg(num) => {
+                let v = self.eval(x)?;
+                ops::neg(num, &v).map_err(|f| self.op_error(f, e, "-"))
+            }
+        }
+    }
+
+    fn binary(&mut self, e: &Expr, op: BinOp, a: &Expr, b: &Expr) -> Result<Value, EvalError> {
+        let a = self.eval(a)?;
+        let b = self.eval(b)?;
+        let v = ops::binary(op, &a, &b).map_err(|f| self.op_error(f, e, op.symbol()))?;
+        if let Value::Text(t) = &v {
+            self.check_len(e, t.len(), "a text", "bytes")?;
+        }
+        Ok(v)
+    }
+
+    /// A `Limit` fault when a collection or text built at `e` is too large.
+    pub fn check_len(&self, e: &Expr, len: usize, what: &str, unit: &str) -> Result<(), EvalError> {
+        let max = self.ctx.limits.max_collection_len;
+        if len <= max {
+            return Ok(());
+        }
+        let text = self.text_of(e, "this expression");
+        Err(self.fault(
+            ErrorKind::Limit,
+            e.span,
+            format!("`{text}` would build {what} of {len} {unit}; the limit is {max}"),
+        ))
+    }
+
+    fn matching(&mut self, e: &Expr, x: &Expr, arms: &[Arm]) -> Result<Value, EvalError> {
+        let v = self.eval(x)?;
+        let arm = arms.iter().find(|arm| match (&arm.pattern, &v) {
+            (Pattern::Wildcard, _) | (Pattern::None, Value::None) => true,
+            (Pattern::Case(i), Value::Enum(j)) => i == j,
+            (Pattern::Bool(a), Value::Bool(b)) => a == b,
+            _ => false,
+        });
+        match arm {
+            Some(arm) => self.eval(&arm.body),
+            None => Err(ill(e.span, "a `match` with no matching arm")),
+        }
+    }
+
+    fn with(&mut self, e: &Expr, r: &Expr, updates: &[(u32, Expr)]) -> Result<Value, EvalError> {
+        let r = self.eval(r)?;
+        let mut fields = r.fields().to_vec();
+        for (i, value) in updates {
+            let v = self.eval(value)?;
+            let slot = fields
+                .get_mut(*i as usize)
+                .ok_or_else(|| ill(e.span, "`with` on a missing field"))?;
+            *slot = v;
+        }
+        Ok(Value::Record(fields.into()))
+    }
+
+    fn index(&mut self, e: &Expr, xs: &Expr, key: &Expr) -> Result<Value, EvalError> {
+        let list = self.eval(xs)?;
+        let k = self.eval(key)?;
+        let program = self.ctx.program;
+        let id_field = match xs.ty.element() {
+            Some(Type::Record(r)) => program.record(*r).and_then(|r| r.id_field),
+            _ => None,
+        };
+        let Some(id_field) = id_field else {
+            return Err(ill(e.span, "`xs[key]` on elements without an id"));
+        };
+        let found = list.elements().iter().find(|x| {
+            x.fields()
+                .get(id_field as usize)
+                .is_some_and(|id| id.cmp(&k) == Ordering::Equal)
+        });
+        match found {
+            Some(x) => Ok(x.clone()),
+            None => Err(self.fault(
+                ErrorKind::MissingValue,
+                e.span,
+                format!(
+                    "no element of `{}` has id `{}`",
+                    self.text_of(xs, "the list"),
+                    render(program, &key.ty, &k)
+                ),
+            )),
+        }
+    }
+
+    /// `min`/`max` of nothing.
+    pub fn empty_error(&self, e: &Expr, b: Builtin) -> EvalError {
+        self.fault(
+            ErrorKind::MissingValue,
+            e.span,
+            format!("`{}` of an empty collection", b.name()),
+        )
+    }
+}
+
+/// Membership: binary search in a (sorted) set, a linear scan of a list.
+pub(crate) fn contains(xs: &Value, x: &Value) -> bool {
+    match xs {
+        Value::Set(items) => items.binary_search(x).is_ok(),
+        _ => xs.elements().iter().any(|y| y.cmp(x) == Ordering::Equal),
+    }
+}
+
+fn field(r: &Value, i: u32, span: Span) -> Result<Value, EvalError> {
+    r.fields()
+        .get(i as usize)
+        .cloned()
+        .ok_or_else(|| ill(span, "a field of something that is not a record"))
+}
+
+fn literal(lit: &Lit) -> Value {
+    match lit {
+        Lit::Bool(b) => Value::Bool(*b),
+        Lit::Int(n) => Value::Int(*n),
+        Lit::Dec(d) => Value::Dec(*d),
+        Lit::Date(d) => Value::Date(*d),
+        Lit::Duration(d) => Value::Duration(*d),
+        Lit::Text(s) => Value::text(s),
+        Lit::None => Value::None,
+        Lit::Enum(_, i) => Value::Enum(*i),
+    }
+}

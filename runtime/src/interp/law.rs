@@ -1,0 +1,132 @@
+//! Laws: requirements, exceptions, failures and subjects.
+
+use super::eval::{ill, Ctx, Eval};
+use crate::value::Value;
+use crate::verdict::{EvalError, Failure, Subject, SubjectResult, Verdict};
+use polity_compiler::ir::{LawDef, LawId, LawStmt, LocalId, Program, Requirement};
+use polity_compiler::span::Span;
+use polity_compiler::types::Type;
+
+impl Ctx<'_> {
+    /// Runs a law's body for one subject (ignored by a law without a parameter)
+    /// at call depth `depth`: its failed requirements, in source order, or the
+    /// first fault. Failures carry reasons only when `explain` is set.
+    pub(crate) fn run_law(
+        &self,
+        span: Span,
+        id: LawId,
+        subject: Option<Value>,
+        depth: u32,
+        explain: bool,
+    ) -> Result<Vec<Failure>, EvalError> {
+        let Some(def) = self.program.laws.get(id.0 as usize) else {
+            return Err(ill(span, "unknown law"));
+        };
+        let mut eval = Eval::new(self, def.frame_size, depth);
+        if let (Some(subject), Some(_)) = (subject, &def.param) {
+            eval.set(LocalId(0), subject);
+        }
+        eval.law_body(def, explain)
+    }
+
+    /// A law's verdict for every element of its collection (or once, for the
+    /// whole state).
+    pub(crate) fn eval_law(&self, id: LawId) -> Vec<SubjectResult> {
+        let Some(def) = self.program.laws.get(id.0 as usize) else {
+            return Vec::new();
+        };
+        let whole = |verdict| {
+            vec![SubjectResult {
+                subject: Subject::Whole,
+                verdict,
+            }]
+        };
+        let Some(param) = &def.param else {
+            return whole(self.verdict(id, def.span, None));
+        };
+        let collection = match Eval::new(self, def.frame_size, 0).eval(&param.collection) {
+            Ok(c) => c,
+            Err(e) => return whole(Verdict::Error(e)),
+        };
+        collection
+            .elements()
+            .iter()
+            .enumerate()
+            .map(|(i, x)| SubjectResult {
+                subject: subject_of(self.program, &param.ty, i, x),
+                verdict: self.verdict(id, def.span, Some(x.clone())),
+            })
+            .collect()
+    }
+
+    /// A law's explained verdict for one subject.
+    pub(crate) fn verdict(&self, id: LawId, span: Span, subject: Option<Value>) -> Verdict {
+        match self.run_law(span, id, subject, 0, true) {
+            Ok(failures) if failures.is_empty() => Verdict::Pass,
+            Ok(failures) => Verdict::Fail(failures),
+            Err(e) => Verdict::Error(e),
+        }
+    }
+}
+
+impl Eval<'_, '_> {
+    /// Every statement in order; every requirement is checked, so that all
+    /// failing labels are listed.
+    fn law_body(&mut self, def: &LawDef, explain: bool) -> Result<Vec<Failure>, EvalError> {
+        let mut failures = Vec::new();
+        for stmt in &def.body {
+            match stmt {
+                LawStmt::Let { local, value, .. } => {
+                    let v = self.eval(value)?;
+                    self.set(*local, v);
+                }
+                LawStmt::Require(r) => {
+                    if !self.holds(r)? {
+                        failures.push(self.failure(r, explain));
+                    }
+                }
+            }
+        }
+        Ok(failures)
+    }
+
+    /// The condition, or else the first exception that holds (exceptions are
+    /// evaluated only when the condition is false, and only up to that one).
+    fn holds(&mut self, r: &Requirement) -> Result<bool, EvalError> {
+        if self.bool(&r.cond)? {
+            return Ok(true);
+        }
+        for x in &r.exceptions {
+            if self.bool(&x.cond)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn failure(&mut self, r: &Requirement, explain: bool) -> Failure {
+        Failure {
+            label: r.label.clone(),
+            span: r.span,
+            reasons: if explain {
+                self.explain(&r.cond)
+            } else {
+                Vec::new()
+            },
+            exceptions: r.exceptions.iter().map(|x| x.label.clone()).collect(),
+        }
+    }
+}
+
+/// How a result names its element: by its record's id field, else its position.
+pub(crate) fn subject_of(program: &Program, ty: &Type, index: usize, x: &Value) -> Subject {
+    let id_field = match ty {
+        Type::Record(r) => program.record(*r).and_then(|r| r.id_field),
+        _ => None,
+    };
+    match id_field.and_then(|i| x.fields().get(i as usize)) {
+        Some(Value::Text(id)) => Subject::Id(id.to_string()),
+        Some(Value::Int(id)) => Subject::IntId(*id),
+        _ => Subject::Index(index),
+    }
+}

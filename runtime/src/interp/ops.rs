@@ -1,0 +1,202 @@
+//! Arithmetic on values: every operation is exact and checked.
+//!
+//! These functions know nothing of spans; they report *what* went wrong as an
+//! [`OpFault`], and the evaluator turns it into a located [`EvalError`]
+//! (`integer overflow in `a * b``).
+//!
+//! [`EvalError`]: crate::verdict::EvalError
+
+use crate::value::Value;
+use polity_compiler::ir::{BinOp, Num};
+use polity_compiler::num::Dec;
+use std::cmp::Ordering;
+
+/// The first representable date, 0000-01-01, as a day number.
+pub const MIN_DATE: i64 = -719_528;
+/// The last representable date, 9999-12-31, as a day number.
+pub const MAX_DATE: i64 = 2_932_896;
+
+/// Why an operation has no result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpFault {
+    /// A value of this kind left its range (`integer`, `decimal`, `duration`, `date`).
+    Overflow(&'static str),
+    /// The divisor was zero.
+    DivisionByZero,
+    /// The operands do not have the types the operator was specialised to: a
+    /// bug in the compiler, never a property of the charter.
+    Ill,
+}
+
+/// The word naming a numeric kind in overflow messages.
+pub fn kind_word(num: Num) -> &'static str {
+    match num {
+        Num::Int => "integer",
+        Num::Dec => "decimal",
+        Num::Duration => "duration",
+    }
+}
+
+/// `a op b` for an already evaluated pair of operands.
+pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, OpFault> {
+    use Value::{Date, Duration, Int, Text};
+    match (op, a, b) {
+        (BinOp::Add(n), _, _) => add(n, a, b),
+        (BinOp::Sub(n), _, _) => sub(n, a, b),
+        (BinOp::Mul(n), _, _) => mul(n, a, b),
+        (BinOp::MulDurInt, Duration(d), Int(k)) => d
+            .checked_mul(*k)
+            .map(Duration)
+            .ok_or(OpFault::Overflow("duration")),
+        (BinOp::Div, Value::Dec(x), Value::Dec(y)) => div_dec(*x, *y),
+        (BinOp::DivDur, Duration(x), Duration(y)) => {
+            // INVARIANT: `ratio` of two i64s only fails on a zero denominator.
+            Dec::ratio(i128::from(*x), i128::from(*y))
+                .map(Value::Dec)
+                .ok_or(OpFault::DivisionByZero)
+        }
+        (BinOp::IntDiv, Int(x), Int(y)) => floor_div(*x, *y).map(Int),
+        (BinOp::IntMod, Int(x), Int(y)) => floor_mod(*x, *y).map(Int),
+        (BinOp::DateAddDur, Date(d), Duration(k)) => date(d.checked_add(*k)),
+        (BinOp::DateSubDur, Date(d), Duration(k)) => date(d.checked_sub(*k)),
+        (BinOp::DateSubDate, Date(x), Date(y)) => x
+            .checked_sub(*y)
+            .map(Duration)
+            .ok_or(OpFault::Overflow("duration")),
+        (BinOp::Concat, Text(x), Text(y)) => {
+            let mut s = String::with_capacity(x.len() + y.len());
+            s.push_str(x);
+            s.push_str(y);
+            Ok(Value::text(&s))
+        }
+        (BinOp::Eq, _, _) => Ok(Value::Bool(a.cmp(b) == Ordering::Equal)),
+        (BinOp::Ne, _, _) => Ok(Value::Bool(a.cmp(b) != Ordering::Equal)),
+        (BinOp::Lt, _, _) => Ok(Value::Bool(a < b)),
+        (BinOp::Le, _, _) => Ok(Value::Bool(a <= b)),
+        (BinOp::Gt, _, _) => Ok(Value::Bool(a > b)),
+        (BinOp::Ge, _, _) => Ok(Value::Bool(a >= b)),
+        _ => Err(OpFault::Ill),
+    }
+}
+
+/// `a + b` of a numeric kind (also the step of `sum`).
+pub fn add(num: Num, a: &Value, b: &Value) -> Result<Value, OpFault> {
+    let over = OpFault::Overflow(kind_word(num));
+    match (num, a, b) {
+        (Num::Int, Value::Int(x), Value::Int(y)) => x.checked_add(*y).map(Value::Int).ok_or(over),
+        (Num::Dec, Value::Dec(x), Value::Dec(y)) => x.checked_add(*y).map(Value::Dec).ok_or(over),
+        (Num::Duration, Value::Duration(x), Value::Duration(y)) => {
+            x.checked_add(*y).map(Value::Duration).ok_or(over)
+        }
+        _ => Err(OpFault::Ill),
+    }
+}
+
+fn sub(num: Num, a: &Value, b: &Value) -> Result<Value, OpFault> {
+    let over = OpFault::Overflow(kind_word(num));
+    match (num, a, b) {
+        (Num::Int, Value::Int(x), Value::Int(y)) => x.checked_sub(*y).map(Value::Int).ok_or(over),
+        (Num::Dec, Value::Dec(x), Value::Dec(y)) => x.checked_sub(*y).map(Value::Dec).ok_or(over),
+        (Num::Duration, Value::Duration(x), Value::Duration(y)) => {
+            x.checked_sub(*y).map(Value::Duration).ok_or(over)
+        }
+        _ => Err(OpFault::Ill),
+    }
+}
+
+fn mul(num: Num, a: &Value, b: &Value) -> Result<Value, OpFault> {
+    let over = OpFault::Overflow(kind_word(num));
+    match (num, a, b) {
+        (Num::Int, Value::Int(x), Value::Int(y)) => x.checked_mul(*y).map(Value::Int).ok_or(over),
+        (Num::Dec, Value::Dec(x), Value::Dec(y)) => x.checked_mul(*y).map(Value::Dec).ok_or(over),
+        (Num::Duration, Value::Duration(x), Value::Duration(y)) => {
+            x.checked_mul(*y).map(Value::Duration).ok_or(over)
+        }
+        _ => Err(OpFault::Ill),
+    }
+}
+
+fn div_dec(x: Dec, y: Dec) -> Result<Value, OpFault> {
+    if y == Dec::ZERO {
+        return Err(OpFault::DivisionByZero);
+    }
+    x.checked_div(y)
+        .map(Value::Dec)
+        .ok_or(OpFault::Overflow("decimal"))
+}
+
+/// `x div y`, rounding toward negative infinity: `-7 div 2 == -4`.
+pub fn floor_div(x: i64, y: i64) -> Result<i64, OpFault> {
+    if y == 0 {
+        return Err(OpFault::DivisionByZero);
+    }
+    // Only `i64::MIN div -1` overflows.
+    let q = x.checked_div(y).ok_or(OpFault::Overflow("integer"))?;
+    let r = x.wrapping_rem(y);
+    // Truncation rounded toward zero; step down when the exact quotient is negative.
+    Ok(if r != 0 && ((r < 0) != (y < 0)) {
+        q - 1
+    } else {
+        q
+    })
+}
+
+/// `x mod y`, the remainder of flooring division (sign of `y`): `7 mod -2 == -1`.
+pub fn floor_mod(x: i64, y: i64) -> Result<i64, OpFault> {
+    if y == 0 {
+        return Err(OpFault::DivisionByZero);
+    }
+    // `wrapping_rem` gives the exact 0 for `i64::MIN mod -1`.
+    let r = x.wrapping_rem(y);
+    // INVARIANT: `|r| < |y|` with opposite signs, so `r + y` cannot overflow.
+    Ok(if r != 0 && ((r < 0) != (y < 0)) {
+        r + y
+    } else {
+        r
+    })
+}
+
+fn date(d: Option<i64>) -> Result<Value, OpFault> {
+    match d {
+        Some(d) if (MIN_DATE..=MAX_DATE).contains(&d) => Ok(Value::Date(d)),
+        _ => Err(OpFault::Overflow("date")),
+    }
+}
+
+/// `-x` of a numeric kind.
+pub fn neg(num: Num, x: &Value) -> Result<Value, OpFault> {
+    let over = OpFault::Overflow(kind_word(num));
+    match (num, x) {
+        (Num::Int, Value::Int(x)) => x.checked_neg().map(Value::Int).ok_or(over),
+        (Num::Dec, Value::Dec(x)) => x.checked_neg().map(Value::Dec).ok_or(over),
+        (Num::Duration, Value::Duration(x)) => x.checked_neg().map(Value::Duration).ok_or(over),
+        _ => Err(OpFault::Ill),
+    }
+}
+
+/// `abs(x)` of a numeric kind.
+pub fn abs(num: Num, x: &Value) -> Result<Value, OpFault> {
+    let over = OpFault::Overflow(kind_word(num));
+    match (num, x) {
+        (Num::Int, Value::Int(x)) => x.checked_abs().map(Value::Int).ok_or(over),
+        (Num::Dec, Value::Dec(x)) => x.checked_abs().map(Value::Dec).ok_or(over),
+        (Num::Duration, Value::Duration(x)) => x.checked_abs().map(Value::Duration).ok_or(over),
+        _ => Err(OpFault::Ill),
+    }
+}
+
+/// The zero of a numeric kind: the `sum` of nothing.
+pub fn zero(num: Num) -> Value {
+    match num {
+        Num::Int => Value::Int(0),
+        Num::Dec => Value::Dec(Dec::ZERO),
+        Num::Duration => Value::Duration(0),
+    }
+}
+
+/// An `i128` from `floor`/`ceil`/`round` as an Int.
+pub fn to_int(n: i128) -> Result<Value, OpFault> {
+    i64::try_from(n)
+        .map(Value::Int)
+        .map_err(|_| OpFault::Overflow("integer"))
+}

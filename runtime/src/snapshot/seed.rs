@@ -1,0 +1,488 @@
+//! The schema-driven reader: `DeserializeSeed`s that build [`Value`]s straight
+//! from the JSON text, guided by the charter's types, without an intermediate
+//! `serde_json::Value` tree.
+//!
+//! A subtree that does not match its type is recorded as a [`Mismatch`] and
+//! skipped with [`Skip`], and reading goes on, so one pass reports every
+//! mismatch in document order. Only malformed JSON stops the reader.
+//!
+//! *Invariant:* paths are kept as a stack of segments and rendered only when a
+//! mismatch is recorded, so well-formed input pays no formatting cost.
+
+use super::scalar::{convert, Atom};
+use super::Mismatch;
+use crate::value::Value;
+use polity_compiler::diagnostic::did_you_mean;
+use polity_compiler::ir::Program;
+use polity_compiler::types::Type;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt::{self, Write as _};
+
+/// The key under which serde_json's `arbitrary_precision` hands over a number
+/// that is not a plain `i64`/`u64` (a fraction, an exponent, a huge integer):
+/// as a one-entry map from this key to the number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// The names and types of an object's fields (a record's, or `state`'s).
+pub(super) struct Fields<'s> {
+    names: Vec<&'s str>,
+    types: Vec<&'s Type>,
+}
+
+impl<'s> Fields<'s> {
+    fn new(fields: impl Iterator<Item = (&'s str, &'s Type)>) -> Fields<'s> {
+        let (names, types) = fields.unzip();
+        Fields { names, types }
+    }
+
+    /// The index of a field, trying `hint` first: documents usually list
+    /// fields in declaration order, so this is one comparison per field.
+    fn find(&self, name: &str, hint: usize) -> Option<usize> {
+        if self.names.get(hint).is_some_and(|n| *n == name) {
+            return Some(hint);
+        }
+        self.names.iter().position(|n| *n == name)
+    }
+}
+
+/// What the reader checks against: the program and its objects' fields.
+pub(super) struct Schema<'s> {
+    program: &'s Program,
+    records: Vec<Fields<'s>>,
+    state: Fields<'s>,
+    /// The message for a top-level value that is not an object (without "found").
+    root_expected: String,
+}
+
+impl<'s> Schema<'s> {
+    pub(super) fn new(program: &'s Program) -> Schema<'s> {
+        let records = program
+            .records
+            .iter()
+            .map(|r| Fields::new(r.fields.iter().map(|f| (f.name.as_str(), &f.ty))))
+            .collect();
+        let state = Fields::new(program.state.iter().map(|s| (s.name.as_str(), &s.ty)));
+        Schema {
+            program,
+            records,
+            root_expected: root_expected(&state.names),
+            state,
+        }
+    }
+}
+
+/// "expected an object with the state names `now`, `members`, ..."
+fn root_expected(names: &[&str]) -> String {
+    const SHOWN: usize = 6;
+    let mut out = "expected an object".to_owned();
+    for (i, name) in names.iter().take(SHOWN).enumerate() {
+        out.push_str(if i == 0 {
+            " with the state names "
+        } else {
+            ", "
+        });
+        let _ = write!(out, "`{name}`");
+    }
+    if names.len() > SHOWN {
+        out.push_str(", ...");
+    }
+    out
+}
+
+/// One step of a JSON path.
+#[derive(Clone, Copy)]
+enum Segment<'s> {
+    Field(&'s str),
+    Index(usize),
+}
+
+/// The reader's mutable state: where it is, and what it found wrong so far.
+pub(super) struct Ctx<'s> {
+    schema: &'s Schema<'s>,
+    path: Vec<Segment<'s>>,
+    /// Every mismatch so far, in document order.
+    pub(super) mismatches: Vec<Mismatch>,
+}
+
+impl<'s> Ctx<'s> {
+    pub(super) fn new(schema: &'s Schema<'s>) -> Ctx<'s> {
+        Ctx {
+            schema,
+            path: Vec::new(),
+            mismatches: Vec::new(),
+        }
+    }
+
+    /// The current JSON path: `members[2].stake`, or `$` at the top.
+    fn render_path(&self) -> String {
+        if self.path.is_empty() {
+            return "$".to_owned();
+        }
+        let mut out = String::new();
+        for (i, seg) in self.path.iter().enumerate() {
+            match seg {
+                Segment::Field(name) if i == 0 => out.push_str(name),
+                Segment::Field(name) => {
+                    out.push('.');
+                    out.push_str(name);
+                }
+                Segment::Index(n) => {
+                    let _ = write!(out, "[{n}]");
+                }
+            }
+        }
+        out
+    }
+
+    fn mismatch(&mut self, message: String) {
+        let path = self.render_path();
+        self.mismatches.push(Mismatch { path, message });
+    }
+}
+
+/// What a value is read as: the whole snapshot, or a value of a type.
+#[derive(Clone, Copy)]
+enum Shape<'s> {
+    Root,
+    Type(&'s Type),
+}
+
+/// Reads the whole snapshot; yields a [`Value::Record`] of the state values.
+pub(super) fn root<'c, 's>(ctx: &'c mut Ctx<'s>) -> TypedSeed<'c, 's> {
+    TypedSeed {
+        ctx,
+        shape: Shape::Root,
+    }
+}
+
+/// Reads one value of a shape.
+pub(super) struct TypedSeed<'c, 's> {
+    ctx: &'c mut Ctx<'s>,
+    shape: Shape<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for TypedSeed<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'s> TypedSeed<'_, 's> {
+    /// Converts a scalar (or describes a container that cannot be one),
+    /// recording a mismatch and yielding a placeholder when it does not fit.
+    fn atom(self, atom: Atom<'_>) -> Value {
+        let result = match self.shape {
+            Shape::Root => Err(format!(
+                "{}, found {}",
+                self.ctx.schema.root_expected,
+                atom.found()
+            )),
+            Shape::Type(Type::Optional(_)) if matches!(atom, Atom::Null) => Ok(Value::None),
+            Shape::Type(ty) => convert(self.ctx.schema.program, ty.strip_optional(), atom),
+        };
+        result.unwrap_or_else(|message| {
+            self.ctx.mismatch(message);
+            Value::None
+        })
+    }
+
+    /// The fields of the object being read, if the shape is an object.
+    fn fields(&self) -> Option<&'s Fields<'s>> {
+        let schema = self.ctx.schema;
+        match self.shape {
+            Shape::Root => Some(&schema.state),
+            Shape::Type(ty) => match ty.strip_optional() {
+                Type::Record(id) => schema.records.get(id.0 as usize),
+                _ => None,
+            },
+        }
+    }
+
+    /// The element type and whether it is a set, if the shape is a collection.
+    fn collection(&self) -> Option<(&'s Type, bool)> {
+        match self.shape {
+            Shape::Type(ty) => match ty.strip_optional() {
+                Type::List(elem) => Some((elem, false)),
+                Type::Set(elem) => Some((elem, true)),
+                _ => None,
+            },
+            Shape::Root => None,
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for TypedSeed<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(self.atom(Atom::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(self.atom(Atom::I64(n)))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(self.atom(Atom::U64(n)))
+    }
+
+    // Not produced under `arbitrary_precision`; handled so nothing is lost if it is.
+    fn visit_f64<E>(self, x: f64) -> Result<Value, E> {
+        Ok(self.atom(Atom::Number(&x.to_string())))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(self.atom(Atom::Str(s)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(self.atom(Atom::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(self.atom(Atom::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+        match self.collection() {
+            Some((elem, is_set)) => read_collection(self.ctx, seq, elem, is_set),
+            None => {
+                let placeholder = self.atom(Atom::Array);
+                drain_seq(seq)?;
+                Ok(placeholder)
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let first = map.next_key_seed(KeySeed)?;
+        if first.as_ref().is_some_and(|k| k.as_str() == NUMBER_TOKEN) {
+            let text: String = map.next_value()?;
+            drain_map(map)?;
+            return Ok(self.atom(Atom::Number(&text)));
+        }
+        if let Some(fields) = self.fields() {
+            return read_object(self.ctx, map, fields, first);
+        }
+        let placeholder = self.atom(Atom::Object);
+        if first.is_some() {
+            map.next_value::<Skip>()?;
+        }
+        drain_map(map)?;
+        Ok(placeholder)
+    }
+}
+
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<Skip>()?.is_some() {}
+    Ok(())
+}
+
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<Skip, Skip>()?.is_some() {}
+    Ok(())
+}
+
+/// Reads a list or set, element by element, with `[i]` on the path.
+fn read_collection<'de, 's, A: SeqAccess<'de>>(
+    ctx: &mut Ctx<'s>,
+    mut seq: A,
+    elem: &'s Type,
+    is_set: bool,
+) -> Result<Value, A::Error> {
+    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+    loop {
+        ctx.path.push(Segment::Index(items.len()));
+        let next = seq.next_element_seed(TypedSeed {
+            ctx: &mut *ctx,
+            shape: Shape::Type(elem),
+        });
+        ctx.path.pop();
+        match next? {
+            Some(v) => items.push(v),
+            None => break,
+        }
+    }
+    Ok(if is_set {
+        Value::set_from(items)
+    } else {
+        Value::List(items.into())
+    })
+}
+
+/// Reads an object's fields into declaration order: unknown and duplicate
+/// keys are mismatches where they occur, missing ones at the object's end.
+fn read_object<'de, 's, A: MapAccess<'de>>(
+    ctx: &mut Ctx<'s>,
+    mut map: A,
+    fields: &'s Fields<'s>,
+    first: Option<Key<'de>>,
+) -> Result<Value, A::Error> {
+    let mut slots: Vec<Option<Value>> = vec![None; fields.names.len()];
+    let mut key = first;
+    let mut hint = 0;
+    while let Some(k) = key {
+        let found = fields.find(k.as_str(), hint);
+        let slot = found.and_then(|i| slots.get_mut(i).map(|s| (i, s)));
+        match slot {
+            Some((i, slot)) if slot.is_none() => {
+                hint = i + 1;
+                let (name, ty) = field(fields, i);
+                ctx.path.push(Segment::Field(name));
+                let value = map.next_value_seed(TypedSeed {
+                    ctx: &mut *ctx,
+                    shape: Shape::Type(ty),
+                });
+                ctx.path.pop();
+                *slot = Some(value?);
+            }
+            Some(_) => {
+                ctx.mismatch(format!("duplicate field `{}`", k.as_str()));
+                map.next_value::<Skip>()?;
+            }
+            None => {
+                ctx.mismatch(unknown_field(k.as_str(), &fields.names));
+                map.next_value::<Skip>()?;
+            }
+        }
+        key = map.next_key_seed(KeySeed)?;
+    }
+    let values = slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, slot)| slot.unwrap_or_else(|| absent(ctx, fields, i)))
+        .collect::<Vec<_>>();
+    Ok(Value::Record(values.into()))
+}
+
+/// The name and type of field `i` (which exists: `i` came from `find`).
+fn field<'s>(fields: &Fields<'s>, i: usize) -> (&'s str, &'s Type) {
+    let name = fields.names.get(i).copied().unwrap_or("?");
+    let ty = fields.types.get(i).copied().unwrap_or(&Type::Never);
+    (name, ty)
+}
+
+/// The value of an absent field: `none` if optional, else a mismatch.
+fn absent<'s>(ctx: &mut Ctx<'s>, fields: &Fields<'s>, i: usize) -> Value {
+    let (name, ty) = field(fields, i);
+    if !matches!(ty, Type::Optional(_)) {
+        ctx.path.push(Segment::Field(name));
+        ctx.mismatch("missing".to_owned());
+        ctx.path.pop();
+    }
+    Value::None
+}
+
+/// "unknown field `membrs`, did you mean `members`?"
+fn unknown_field(name: &str, known: &[&str]) -> String {
+    match did_you_mean(name, known.iter().copied()) {
+        Some(close) => format!("unknown field `{name}`, did you mean `{close}`?"),
+        None => format!("unknown field `{name}`"),
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(s))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(s))
+    }
+}
+
+/// Skips any JSON value. Unlike serde's `IgnoredAny` (which serde_json skips
+/// iteratively, without its depth limit) this goes through `deserialize_any`,
+/// so a too-deep document is a syntax error wherever the depth occurs.
+struct Skip;
+
+impl<'de> serde::Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Skip, D::Error> {
+        deserializer.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_none<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Skip, A::Error> {
+        drain_seq(seq).map(|()| Skip)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Skip, A::Error> {
+        drain_map(map).map(|()| Skip)
+    }
+}

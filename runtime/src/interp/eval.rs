@@ -100,7 +100,8 @@ impl<'p> Ctx<'p> {
 }
 
 /// A fault that well-typed IR never produces: a compiler bug, reported rather
-/// than panicking. (`ErrorKind` has no internal kind; see the module README.)
+/// than panicking. `ErrorKind` has no internal kind, so it is reported as
+/// `MissingValue` with a message that says it is a compiler bug.
 pub(crate) fn ill(span: Span, what: &str) -> EvalError {
     EvalError {
         kind: ErrorKind::MissingValue,

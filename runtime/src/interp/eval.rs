@@ -100,7 +100,8 @@ impl<'p> Ctx<'p> {
 }
 
 /// A fault that well-typed IR never produces: a compiler bug, reported rather
-/// than panicking. (`ErrorKind` has no internal kind; see the module README.)
+/// than panicking. `ErrorKind` has no internal kind, so it is reported as
+/// `MissingValue` with a message that says it is a compiler bug.
 pub(crate) fn ill(span: Span, what: &str) -> EvalError {
     EvalError {
         kind: ErrorKind::MissingValue,
@@ -206,51 +207,93 @@ impl<'c, 'p> Eval<'c, 'p> {
             ExprKind::Builtin(b, args) => self.builtin(e, *b, args),
             ExprKind::Unary(op, x) => self.unary(e, *op, x),
             ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b),
-            ExprKind::And(a, b) => match self.bool(a)? {
-                true => self.eval(b),
-                false => Ok(Value::Bool(false)),
-            },
-            ExprKind::Or(a, b) => match self.bool(a)? {
-                true => Ok(Value::Bool(true)),
-                false => self.eval(b),
-            },
-            ExprKind::If(c, a, b) => match self.bool(c)? {
-                true => self.eval(a),
-                false => self.eval(b),
-            },
+            ExprKind::And(a, b) => self.and(a, b),
+            ExprKind::Or(a, b) => self.or(a, b),
+            ExprKind::If(c, a, b) => self.if_then_else(c, a, b),
             ExprKind::Match(x, arms) => self.matching(e, x, arms),
-            ExprKind::Field(r, i) => {
-                let r = self.eval(r)?;
-                field(&r, *i, e.span)
-            }
-            ExprKind::OptField(r, i) => match self.eval(r)? {
-                Value::None => Ok(Value::None),
-                r => field(&r, *i, e.span),
-            },
-            ExprKind::Coalesce(a, b) => match self.eval(a)? {
-                Value::None => self.eval(b),
-                a => Ok(a),
-            },
-            ExprKind::Record(_, fields) => Ok(Value::Record(self.eval_all(fields)?.into())),
+            ExprKind::Field(r, i) => self.field(e, r, *i, false),
+            ExprKind::OptField(r, i) => self.field(e, r, *i, true),
+            ExprKind::Coalesce(a, b) => self.coalesce(a, b),
+            ExprKind::Record(_, fields) => self.record(fields),
             ExprKind::With(r, updates) => self.with(e, r, updates),
-            ExprKind::List(xs) => Ok(Value::List(self.eval_all(xs)?.into())),
-            ExprKind::Set(xs) => Ok(Value::set_from(self.eval_all(xs)?)),
+            ExprKind::List(xs) => self.list(xs),
+            ExprKind::Set(xs) => self.set_literal(xs),
             ExprKind::Loop(l) => self.run_loop(e, l),
-            ExprKind::In(x, xs) => {
-                let x = self.eval(x)?;
-                let xs = self.eval(xs)?;
-                Ok(Value::Bool(contains(&xs, &x)))
-            }
+            ExprKind::In(x, xs) => self.member(x, xs),
             ExprKind::Index(xs, key) => self.index(e, xs, key),
-            ExprKind::Let(id, value, body) => {
-                let v = self.eval(value)?;
-                self.set(*id, v);
-                self.eval(body)
-            }
-            ExprKind::IntToDec(x) => match self.eval(x)? {
-                Value::Int(n) => Ok(Value::Dec(polity_compiler::num::Dec::from_int(n))),
-                _ => Err(ill(e.span, "`IntToDec` of a non-Int")),
-            },
+            ExprKind::Let(id, value, body) => self.let_in(*id, value, body),
+            ExprKind::IntToDec(x) => self.int_to_dec(e, x),
+        }
+    }
+
+    // Each form has its own method so that `eval`'s frame stays small: calls
+    // recurse through it, and the depth limit must be reached long before a
+    // (debug build's) stack runs out.
+
+    fn and(&mut self, a: &Expr, b: &Expr) -> Result<Value, EvalError> {
+        match self.bool(a)? {
+            true => self.eval(b),
+            false => Ok(Value::Bool(false)),
+        }
+    }
+
+    fn or(&mut self, a: &Expr, b: &Expr) -> Result<Value, EvalError> {
+        match self.bool(a)? {
+            true => Ok(Value::Bool(true)),
+            false => self.eval(b),
+        }
+    }
+
+    fn if_then_else(&mut self, c: &Expr, a: &Expr, b: &Expr) -> Result<Value, EvalError> {
+        match self.bool(c)? {
+            true => self.eval(a),
+            false => self.eval(b),
+        }
+    }
+
+    /// `r.f`, or `r?.f` (`none` when `r` is) when `optional`.
+    fn field(&mut self, e: &Expr, r: &Expr, i: u32, optional: bool) -> Result<Value, EvalError> {
+        match self.eval(r)? {
+            Value::None if optional => Ok(Value::None),
+            r => field(&r, i, e.span),
+        }
+    }
+
+    fn coalesce(&mut self, a: &Expr, b: &Expr) -> Result<Value, EvalError> {
+        match self.eval(a)? {
+            Value::None => self.eval(b),
+            a => Ok(a),
+        }
+    }
+
+    fn record(&mut self, fields: &[Expr]) -> Result<Value, EvalError> {
+        Ok(Value::Record(self.eval_all(fields)?.into()))
+    }
+
+    fn list(&mut self, xs: &[Expr]) -> Result<Value, EvalError> {
+        Ok(Value::List(self.eval_all(xs)?.into()))
+    }
+
+    fn set_literal(&mut self, xs: &[Expr]) -> Result<Value, EvalError> {
+        Ok(Value::set_from(self.eval_all(xs)?))
+    }
+
+    fn member(&mut self, x: &Expr, xs: &Expr) -> Result<Value, EvalError> {
+        let x = self.eval(x)?;
+        let xs = self.eval(xs)?;
+        Ok(Value::Bool(contains(&xs, &x)))
+    }
+
+    fn let_in(&mut self, id: LocalId, value: &Expr, body: &Expr) -> Result<Value, EvalError> {
+        let v = self.eval(value)?;
+        self.set(id, v);
+        self.eval(body)
+    }
+
+    fn int_to_dec(&mut self, e: &Expr, x: &Expr) -> Result<Value, EvalError> {
+        match self.eval(x)? {
+            Value::Int(n) => Ok(Value::Dec(polity_compiler::num::Dec::from_int(n))),
+            _ => Err(ill(e.span, "`IntToDec` of a non-Int")),
         }
     }
 
@@ -286,6 +329,17 @@ impl<'c, 'p> Eval<'c, 'p> {
 
     fn call_fn(&mut self, e: &Expr, f: FnId, args: &[Expr]) -> Result<Value, EvalError> {
         let args = self.eval_all(args)?;
+        let (mut callee, body) = self.fn_frame(e, f, args)?;
+        callee.eval(body)
+    }
+
+    /// The frame of a call to `f` with its arguments bound, and `f`'s body.
+    fn fn_frame(
+        &self,
+        e: &Expr,
+        f: FnId,
+        args: Vec<Value>,
+    ) -> Result<(Eval<'c, 'p>, &'p Expr), EvalError> {
         let depth = self.deeper(e)?;
         let Some(def) = self.ctx.program.fns.get(f.0 as usize) else {
             return Err(ill(e.span, "unknown fn"));
@@ -294,7 +348,7 @@ impl<'c, 'p> Eval<'c, 'p> {
         for (i, arg) in args.into_iter().enumerate() {
             callee.set(LocalId(i as u32), arg);
         }
-        callee.eval(&def.body)
+        Ok((callee, &def.body))
     }
 
     fn call_law(&mut self, e: &Expr, law: LawId, arg: Option<&Expr>) -> Result<Value, EvalError> {
@@ -317,7 +371,12 @@ impl<'c, 'p> Eval<'c, 'p> {
     fn binary(&mut self, e: &Expr, op: BinOp, a: &Expr, b: &Expr) -> Result<Value, EvalError> {
         let a = self.eval(a)?;
         let b = self.eval(b)?;
-        let v = ops::binary(op, &a, &b).map_err(|f| self.op_error(f, e, op.symbol()))?;
+        self.apply(e, op, &a, &b)
+    }
+
+    /// `a op b` on evaluated operands, located at `e`.
+    fn apply(&self, e: &Expr, op: BinOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
+        let v = ops::binary(op, a, b).map_err(|f| self.op_error(f, e, op.symbol()))?;
         if let Value::Text(t) = &v {
             self.check_len(e, t.len(), "a text", "bytes")?;
         }

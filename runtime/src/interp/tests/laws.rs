@@ -596,3 +596,28 @@ fn consts_are_evaluated_in_their_own_frame() {
     );
     assert_eq!(eval(&p, &e), Ok(Value::Int(12)));
 }
+
+#[test]
+fn the_default_depth_limit_is_reached_before_the_stack_runs_out() {
+    // A chain of 260 fns, each adding one, on a test thread's small stack.
+    let mut p = program("");
+    for i in 0..260u32 {
+        let body = if i == 259 {
+            local(0, Type::Int)
+        } else {
+            let call = call_fn(i + 1, vec![local(0, Type::Int)], Type::Int);
+            bin(BinOp::Add(Num::Int), call, int(1))
+        };
+        p.fns.push(fn_def(
+            &format!("f{i}"),
+            vec![("x", Type::Int)],
+            Type::Int,
+            body,
+            1,
+        ));
+    }
+    let top = call_fn(0, vec![int(0)], Type::Int);
+    assert_eq!(fault(&p, &top).kind, ErrorKind::Limit);
+    let deep = call_fn(60, vec![int(0)], Type::Int);
+    assert_eq!(eval(&p, &deep), Ok(Value::Int(199)));
+}

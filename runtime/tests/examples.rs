@@ -29,8 +29,12 @@ fn subject_json(s: &Subject) -> Json {
 }
 
 fn actual(dir: &Path) -> Json {
-    let program = Program::compile_file(&dir.join("charter.polity")).unwrap().unwrap_or_else(|e| panic!("{}", e.render(false)));
-    let state = program.load_snapshot(&std::fs::read(dir.join("snapshot.json")).unwrap()).unwrap_or_else(|e| panic!("{e}"));
+    let program = Program::compile_file(&dir.join("charter.polity"))
+        .unwrap()
+        .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let state = program
+        .load_snapshot(&std::fs::read(dir.join("snapshot.json")).unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
     let laws: Vec<Json> = program
         .eval_all(&state)
         .iter()
@@ -57,35 +61,67 @@ fn actual(dir: &Path) -> Json {
 fn examples_match_their_expected_verdicts() {
     let mut problems = Vec::new();
     for dir in examples() {
-        let expected: Json = serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+        let expected: Json =
+            serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
         let actual = actual(&dir);
         let exp_laws = expected["laws"].as_array().unwrap();
         let act_laws = actual["laws"].as_array().unwrap();
-        assert_eq!(exp_laws.len(), act_laws.len(), "{}: number of laws", dir.display());
+        assert_eq!(
+            exp_laws.len(),
+            act_laws.len(),
+            "{}: number of laws",
+            dir.display()
+        );
         for (e, a) in exp_laws.iter().zip(act_laws) {
             assert_eq!(e["law"], a["law"]);
-            let (er, ar) = (e["results"].as_array().unwrap(), a["results"].as_array().unwrap());
+            let (er, ar) = (
+                e["results"].as_array().unwrap(),
+                a["results"].as_array().unwrap(),
+            );
             if er.len() != ar.len() {
-                problems.push(format!("{} {}: {} results expected, {} found", dir.display(), e["law"], er.len(), ar.len()));
+                problems.push(format!(
+                    "{} {}: {} results expected, {} found",
+                    dir.display(),
+                    e["law"],
+                    er.len(),
+                    ar.len()
+                ));
             }
             for (x, y) in er.iter().zip(ar) {
                 if x != y {
-                    problems.push(format!("{} {}: expected {x}, found {y}", dir.display(), e["law"]));
+                    problems.push(format!(
+                        "{} {}: expected {x}, found {y}",
+                        dir.display(),
+                        e["law"]
+                    ));
                 }
             }
         }
     }
-    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} disagreements:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn example_tests_pass() {
     for dir in examples() {
-        let program = Program::compile_file(&dir.join("charter.polity")).unwrap().unwrap();
+        let program = Program::compile_file(&dir.join("charter.polity"))
+            .unwrap()
+            .unwrap();
         let outcomes = program.run_tests();
         assert!(!outcomes.is_empty(), "{} has no test blocks", dir.display());
         for o in outcomes {
-            assert!(o.result.is_ok(), "{}: test {:?} failed: {:?}", dir.display(), o.name, o.result);
+            assert!(
+                o.result.is_ok(),
+                "{}: test {:?} failed: {:?}",
+                dir.display(),
+                o.name,
+                o.result
+            );
         }
     }
 }

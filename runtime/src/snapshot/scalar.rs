@@ -132,8 +132,14 @@ fn decimal(atom: Atom<'_>) -> Option<Result<Dec, String>> {
     let parsed = match atom {
         Atom::I64(n) => return Some(Ok(Dec::from_int(n))),
         Atom::U64(n) => return Some(Ok(dec_from_u64(n))),
-        Atom::Number(text) => Dec::parse_json_number(text),
-        Atom::Str(s) if is_decimal_text(s) => Dec::parse(s),
+        Atom::Number(text) => match small_decimal(text) {
+            Some(d) => Ok(d),
+            None => Dec::parse_json_number(text),
+        },
+        Atom::Str(s) if is_decimal_text(s) => match small_decimal(s) {
+            Some(d) => Ok(d),
+            None => Dec::parse(s),
+        },
         _ => return None,
     };
     // A valid JSON number only fails to parse when it is too large or too
@@ -144,6 +150,35 @@ fn decimal(atom: Atom<'_>) -> Option<Result<Dec, String>> {
             atom.found()
         )
     }))
+}
+
+/// The fast path for `-?digits(.digits)?` with at most 38 digits (so the
+/// digits fit `i128`): `Dec::parse` accumulates in 256 bits, which dominates
+/// loading. `None` means "use the general parser", never "invalid".
+fn small_decimal(text: &str) -> Option<Dec> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    // Trailing fractional zeros change nothing but the work of reducing.
+    let frac = frac.trim_end_matches('0');
+    if int.is_empty() || int.len() + frac.len() > 38 {
+        return None;
+    }
+    let mut num: i128 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        num = num * 10 + i128::from(b - b'0');
+    }
+    let num = if negative { -num } else { num };
+    if frac.is_empty() {
+        return i64::try_from(num).ok().map(Dec::from_int);
+    }
+    let den = 10i128.checked_pow(u32::try_from(frac.len()).ok()?)?;
+    Dec::ratio(num, den)
 }
 
 fn dec_from_u64(n: u64) -> Dec {

@@ -324,15 +324,19 @@ fn read_object<'de, 's, A: MapAccess<'de>>(
     fields: &'s Fields<'s>,
     first: Option<Key<'de>>,
 ) -> Result<Value, A::Error> {
-    let mut slots: Vec<Option<Value>> = vec![None; fields.names.len()];
+    // INVARIANT: `values[i]` is meaningful only once `seen[i]`; unseen fields
+    // are filled (or reported missing) at the end.
+    let mut values = vec![Value::None; fields.names.len()];
+    let mut seen = vec![false; fields.names.len()];
     let mut key = first;
     let mut hint = 0;
     while let Some(k) = key {
         let found = fields.find(k.as_str(), hint);
-        let slot = found.and_then(|i| slots.get_mut(i).map(|s| (i, s)));
+        let slot = found.and_then(|i| Some((i, seen.get_mut(i)?, values.get_mut(i)?)));
         match slot {
-            Some((i, slot)) if slot.is_none() => {
+            Some((i, seen, slot)) if !*seen => {
                 hint = i + 1;
+                *seen = true;
                 let (name, ty) = field(fields, i);
                 ctx.path.push(Segment::Field(name));
                 let value = map.next_value_seed(TypedSeed {
@@ -340,7 +344,7 @@ fn read_object<'de, 's, A: MapAccess<'de>>(
                     shape: Shape::Type(ty),
                 });
                 ctx.path.pop();
-                *slot = Some(value?);
+                *slot = value?;
             }
             Some(_) => {
                 ctx.mismatch(format!("duplicate field `{}`", k.as_str()));
@@ -353,11 +357,11 @@ fn read_object<'de, 's, A: MapAccess<'de>>(
         }
         key = map.next_key_seed(KeySeed)?;
     }
-    let values = slots
-        .into_iter()
-        .enumerate()
-        .map(|(i, slot)| slot.unwrap_or_else(|| absent(ctx, fields, i)))
-        .collect::<Vec<_>>();
+    for (i, seen) in seen.iter().enumerate() {
+        if !seen {
+            absent(ctx, fields, i);
+        }
+    }
     Ok(Value::Record(values.into()))
 }
 
@@ -368,15 +372,15 @@ fn field<'s>(fields: &Fields<'s>, i: usize) -> (&'s str, &'s Type) {
     (name, ty)
 }
 
-/// The value of an absent field: `none` if optional, else a mismatch.
-fn absent<'s>(ctx: &mut Ctx<'s>, fields: &Fields<'s>, i: usize) -> Value {
+/// An absent field is `none` if optional (its slot already holds `none`),
+/// else a mismatch.
+fn absent<'s>(ctx: &mut Ctx<'s>, fields: &Fields<'s>, i: usize) {
     let (name, ty) = field(fields, i);
     if !matches!(ty, Type::Optional(_)) {
         ctx.path.push(Segment::Field(name));
         ctx.mismatch("missing".to_owned());
         ctx.path.pop();
     }
-    Value::None
 }
 
 /// "unknown field `membrs`, did you mean `members`?"

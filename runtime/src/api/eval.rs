@@ -6,6 +6,15 @@ use crate::value::Value;
 use crate::verdict::{Subject, SubjectResult, Verdict};
 use std::fmt;
 
+/// Which engine evaluates. Every engine must give identical verdicts; the
+/// interpreter is the specification.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// The reference interpreter.
+    #[default]
+    Interpreter,
+}
+
 /// Every subject's verdict for one law.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LawReport {
@@ -98,8 +107,19 @@ impl Program {
         })
     }
 
-    /// Evaluates every law, in source order.
+    /// Evaluates every law, in source order, with the default engine.
     pub fn eval_all(&self, state: &State) -> Vec<LawReport> {
+        self.eval_all_with(state, Engine::default())
+    }
+
+    /// Evaluates every law, in source order, with `engine`.
+    pub fn eval_all_with(&self, state: &State, engine: Engine) -> Vec<LawReport> {
+        match engine {
+            Engine::Interpreter => self.eval_all_interpreted(state),
+        }
+    }
+
+    fn eval_all_interpreted(&self, state: &State) -> Vec<LawReport> {
         let interp = Interpreter::new(self.ir(), state.snapshot());
         self.ir()
             .laws

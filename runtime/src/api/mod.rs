@@ -25,6 +25,6 @@ mod compile;
 mod eval;
 mod limits;
 
-pub use compile::{CompileError, FsLoader, Program};
-pub use eval::{LawReport, UnknownLaw};
+pub use compile::{CompileError, FsLoader, Program, State};
+pub use eval::{Engine, LawReport, UnknownLaw};
 pub use limits::Limits;

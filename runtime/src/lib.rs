@@ -6,6 +6,7 @@ pub mod api;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod interp;
+pub mod jit;
 pub mod snapshot;
 pub mod value;
 pub mod verdict;

@@ -9,7 +9,7 @@
 //!   order, or `error KIND`); every verdict with its reasons is snapshotted.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use polity::api::Program;
+use polity::api::{Engine, Program};
 use polity::verdict::{Subject, Verdict};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -108,6 +108,32 @@ fn explain(v: &Verdict) -> String {
     }
 }
 
+/// The JIT (the default engine) and the interpreter give identical verdicts,
+/// and the JIT's own decisions agree with the interpreter's explanations.
+fn assert_engines_agree(
+    name: &str,
+    program: &Program,
+    state: &polity::api::State,
+    reports: &[polity::api::LawReport],
+) {
+    let interp = program.eval_all_with(state, Engine::Interpreter);
+    assert_eq!(reports, interp.as_slice(), "{name}: the engines disagree");
+    let jit = program.jit().expect("the program compiles to machine code");
+    let layout = state.layout(program.ir(), jit);
+    for (i, report) in interp.iter().enumerate() {
+        let id = polity_compiler::ir::LawId(i as u32);
+        let (results, problems) = jit.eval_law_checked(
+            program.ir(),
+            state.snapshot(),
+            layout,
+            id,
+            Default::default(),
+        );
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        assert_eq!(results, report.results, "{name}: law #{i}");
+    }
+}
+
 #[test]
 fn eval_corpus() {
     settings().bind(|| {
@@ -121,6 +147,7 @@ fn eval_corpus() {
                 .load_snapshot(&json)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             let reports = program.eval_all(&state);
+            assert_engines_agree(&name, &program, &state, &reports);
             let mut seen = 0;
             for line in text.lines() {
                 let Some(rest) = line.trim().strip_prefix("// expect ") else {

@@ -3,7 +3,7 @@
 //! its `test` blocks pass.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use polity::api::Program;
+use polity::api::{Engine, Program};
 use polity::verdict::{Subject, Verdict};
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
@@ -29,14 +29,39 @@ fn subject_json(s: &Subject) -> Json {
 }
 
 fn actual(dir: &Path) -> Json {
+    let (jit, problems) = actual_with(dir, Engine::Jit);
+    let (interp, _) = actual_with(dir, Engine::Interpreter);
+    assert_eq!(jit, interp, "{}: the engines disagree", dir.display());
+    assert!(problems.is_empty(), "{}: {problems:#?}", dir.display());
+    jit
+}
+
+/// The verdicts with `engine`, and any disagreement between the JIT's own
+/// decisions and the interpreter's explanations.
+fn actual_with(dir: &Path, engine: Engine) -> (Json, Vec<String>) {
     let program = Program::compile_file(&dir.join("charter.polity"))
         .unwrap()
         .unwrap_or_else(|e| panic!("{}", e.render(false)));
     let state = program
         .load_snapshot(&std::fs::read(dir.join("snapshot.json")).unwrap())
         .unwrap_or_else(|e| panic!("{e}"));
+    let jit = program.jit().expect("the program compiles to machine code");
+    let layout = state.layout(program.ir(), jit);
+    let problems: Vec<String> = (0..program.ir().laws.len())
+        .flat_map(|i| {
+            let id = polity_compiler::ir::LawId(i as u32);
+            jit.eval_law_checked(
+                program.ir(),
+                state.snapshot(),
+                layout,
+                id,
+                Default::default(),
+            )
+            .1
+        })
+        .collect();
     let laws: Vec<Json> = program
-        .eval_all(&state)
+        .eval_all_with(&state, engine)
         .iter()
         .map(|r| {
             let results: Vec<Json> = r
@@ -54,7 +79,8 @@ fn actual(dir: &Path) -> Json {
             serde_json::json!({ "law": r.law, "results": results })
         })
         .collect();
-    serde_json::json!({ "charter": program.name(), "laws": laws })
+    let doc = serde_json::json!({ "charter": program.name(), "laws": laws });
+    (doc, problems)
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Compiling charters into reusable [`Program`]s.
 
+use crate::jit::layout::Layout;
+use crate::jit::JitProgram;
 use crate::snapshot::{self, Snapshot, SnapshotError};
 use polity_compiler::diagnostic::{render, Diagnostic};
 use polity_compiler::ir;
@@ -7,7 +9,7 @@ use polity_compiler::span::SourceMap;
 use polity_compiler::{compile, Loader, NoFiles};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A compiled charter: immutable, `Send + Sync`, cheap to clone, reusable
 /// across any number of snapshots and threads.
@@ -15,6 +17,9 @@ use std::sync::Arc;
 pub struct Program {
     ir: Arc<ir::Program>,
     warnings: Arc<[Diagnostic]>,
+    /// The machine code, compiled on first use by the JIT (`None` when
+    /// Cranelift failed: every law then runs in the interpreter).
+    jit: Arc<OnceLock<Option<Arc<JitProgram>>>>,
 }
 
 /// A charter that did not compile: its diagnostics and the sources they point into.
@@ -58,6 +63,7 @@ impl Program {
             Some(ir) => Ok(Program {
                 ir: Arc::new(ir),
                 warnings: c.diagnostics.into(),
+                jit: Arc::default(),
             }),
             None => Err(CompileError {
                 diagnostics: c.diagnostics,
@@ -108,7 +114,16 @@ impl Program {
     pub fn load_snapshot(&self, json: &[u8]) -> Result<State, SnapshotError> {
         snapshot::load(&self.ir, json).map(|s| State {
             snapshot: Arc::new(s),
+            layout: Arc::default(),
         })
+    }
+
+    /// The program compiled to machine code (compiled once, on first use);
+    /// `None` if Cranelift failed.
+    pub fn jit(&self) -> Option<&Arc<JitProgram>> {
+        self.jit
+            .get_or_init(|| JitProgram::compile(&self.ir).ok().map(Arc::new))
+            .as_ref()
     }
 }
 
@@ -117,9 +132,25 @@ impl Program {
 #[derive(Clone, Debug)]
 pub struct State {
     pub(crate) snapshot: Arc<Snapshot>,
+    /// The snapshot in the JIT's native layout, built on first use.
+    layout: Arc<OnceLock<Layout>>,
 }
 
 impl State {
+    /// A state from values built in memory (one per `state` name, in order).
+    pub fn from_snapshot(snapshot: Snapshot) -> State {
+        State {
+            snapshot: Arc::new(snapshot),
+            layout: Arc::default(),
+        }
+    }
+
+    /// The snapshot in `jit`'s native layout (built once; use one program per state).
+    pub fn layout(&self, program: &ir::Program, jit: &JitProgram) -> &Layout {
+        self.layout
+            .get_or_init(|| jit.layout(program, &self.snapshot))
+    }
+
     /// The typed values.
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot

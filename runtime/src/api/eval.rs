@@ -4,14 +4,18 @@ use super::compile::{Program, State};
 use crate::interp::{self, Interpreter, Limits, TestOutcome};
 use crate::value::Value;
 use crate::verdict::{Subject, SubjectResult, Verdict};
+use polity_compiler::ir::LawId;
 use std::fmt;
 
 /// Which engine evaluates. Every engine must give identical verdicts; the
 /// interpreter is the specification.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Engine {
-    /// The reference interpreter.
+    /// Machine code from Cranelift (laws it cannot compile run in the
+    /// interpreter; see [`crate::jit`]).
     #[default]
+    Jit,
+    /// The reference interpreter.
     Interpreter,
 }
 
@@ -87,24 +91,52 @@ impl Program {
             })
     }
 
-    /// Evaluates one law for every subject, with default limits.
+    /// Evaluates one law for every subject, with default limits and engine.
     pub fn eval_law(&self, state: &State, law: &str) -> Result<LawReport, UnknownLaw> {
         self.eval_law_with(state, law, Limits::default())
     }
 
-    /// Evaluates one law for every subject under `limits`.
+    /// Evaluates one law for every subject under `limits`, with the default engine.
     pub fn eval_law_with(
         &self,
         state: &State,
         law: &str,
         limits: Limits,
     ) -> Result<LawReport, UnknownLaw> {
+        self.eval_law_engine(state, law, limits, Engine::default())
+    }
+
+    /// Evaluates one law for every subject under `limits` with `engine`.
+    pub fn eval_law_engine(
+        &self,
+        state: &State,
+        law: &str,
+        limits: Limits,
+        engine: Engine,
+    ) -> Result<LawReport, UnknownLaw> {
         let id = self.law_id(law)?;
-        let interp = Interpreter::new(self.ir(), state.snapshot()).with_limits(limits);
         Ok(LawReport {
             law: law.to_string(),
-            results: interp.eval_law(id),
+            results: self.run_law(state, id, limits, engine),
         })
+    }
+
+    fn run_law(
+        &self,
+        state: &State,
+        id: LawId,
+        limits: Limits,
+        engine: Engine,
+    ) -> Vec<SubjectResult> {
+        match (engine, self.jit()) {
+            (Engine::Jit, Some(jit)) => {
+                let layout = state.layout(self.ir(), jit);
+                jit.eval_law(self.ir(), state.snapshot(), layout, id, limits)
+            }
+            _ => Interpreter::new(self.ir(), state.snapshot())
+                .with_limits(limits)
+                .eval_law(id),
+        }
     }
 
     /// Evaluates every law, in source order, with the default engine.
@@ -114,20 +146,13 @@ impl Program {
 
     /// Evaluates every law, in source order, with `engine`.
     pub fn eval_all_with(&self, state: &State, engine: Engine) -> Vec<LawReport> {
-        match engine {
-            Engine::Interpreter => self.eval_all_interpreted(state),
-        }
-    }
-
-    fn eval_all_interpreted(&self, state: &State) -> Vec<LawReport> {
-        let interp = Interpreter::new(self.ir(), state.snapshot());
         self.ir()
             .laws
             .iter()
             .enumerate()
             .map(|(i, l)| LawReport {
                 law: l.name.clone(),
-                results: interp.eval_law(polity_compiler::ir::LawId(i as u32)),
+                results: self.run_law(state, LawId(i as u32), Limits::default(), engine),
             })
             .collect()
     }

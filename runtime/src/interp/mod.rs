@@ -47,6 +47,7 @@ mod testing;
 mod tests;
 
 pub use explain::render_truncated;
+pub(crate) use law::subject_of;
 pub use ops::{MAX_DATE, MIN_DATE};
 pub use testing::{run_tests, TestFailure, TestOutcome};
 

@@ -1,0 +1,501 @@
+//! Host helpers that generated code calls, and the context it passes them.
+//!
+//! Every helper is `extern "C"`, takes the [`JitCtx`] first and never unwinds:
+//! it uses only checked arithmetic and no indexing, and reports a fault by
+//! setting [`JitCtx::flag`] to a fault kind (generated code tests the flag after
+//! every fallible helper). Values cross the boundary as layout words
+//! ([`super::layout`]).
+
+use super::code;
+use super::layout::{self, DecCells, Layout, Store, NONE};
+use crate::interp::{Limits, MAX_DATE, MIN_DATE};
+use crate::value::Value;
+use polity_compiler::ir::Program;
+use polity_compiler::num::Dec;
+use polity_compiler::types::Type;
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+/// Fault kind: a value left its range.
+pub const OVERFLOW: i64 = 1;
+/// Fault kind: division by zero.
+pub const DIV_ZERO: i64 = 2;
+/// Fault kind: a missing value.
+pub const MISSING: i64 = 3;
+/// Fault kind: a resource limit.
+pub const LIMIT: i64 = 4;
+
+/// Byte offset of [`JitCtx::state`], read by generated code.
+pub const STATE_OFFSET: i32 = 0;
+/// Byte offset of [`JitCtx::memo`].
+pub const MEMO_OFFSET: i32 = 8;
+/// Byte offset of [`JitCtx::flag`].
+pub const FLAG_OFFSET: i32 = 16;
+
+/// Blocks and cells made during an evaluation.
+#[derive(Debug, Default)]
+struct Arena {
+    blocks: Vec<Box<[i64]>>,
+    cells: DecCells,
+}
+
+impl Arena {
+    fn clear(&mut self) {
+        self.blocks.clear();
+        self.cells.clear();
+    }
+}
+
+/// One evaluation's context. Generated code reads the first three fields at
+/// fixed offsets; the rest is for helpers.
+#[repr(C)]
+pub struct JitCtx<'a> {
+    /// The layout's state block (`[present, word]` per state name).
+    pub state: *const i64,
+    /// The constants' memo (`[status, word]` per constant; status 0 = not yet,
+    /// 1 = value, 2 = fault code in the word).
+    pub memo: *mut i64,
+    /// The fault kind of the last helper (0 = none).
+    pub flag: i64,
+    program: &'a Program,
+    types: &'a [Type],
+    layout: &'a Layout,
+    limits: Limits,
+    memo_store: Vec<i64>,
+    /// Per subject; cleared between subjects.
+    temp: Arena,
+    /// For constants' values, which are memoised across subjects.
+    keep: Arena,
+    const_depth: u32,
+    extra_texts: Vec<Arc<str>>,
+}
+
+impl<'a> JitCtx<'a> {
+    /// A fresh context over a layout.
+    pub fn new(
+        program: &'a Program,
+        types: &'a [Type],
+        layout: &'a Layout,
+        limits: Limits,
+    ) -> Self {
+        let mut memo_store = vec![0; program.consts.len() * 2 + 2];
+        let memo = memo_store.as_mut_ptr();
+        JitCtx {
+            state: layout.state.as_ptr(),
+            memo,
+            flag: 0,
+            program,
+            types,
+            layout,
+            limits,
+            memo_store,
+            temp: Arena::default(),
+            keep: Arena::default(),
+            const_depth: 0,
+            extra_texts: Vec::new(),
+        }
+    }
+
+    /// Frees what the previous subject made (constants' values stay).
+    pub fn next_subject(&mut self) {
+        self.temp.clear();
+        self.flag = 0;
+        self.const_depth = 0;
+        self.memo = self.memo_store.as_mut_ptr();
+    }
+
+    fn arena(&mut self) -> &mut Arena {
+        if self.const_depth > 0 {
+            &mut self.keep
+        } else {
+            &mut self.temp
+        }
+    }
+
+    fn ty(&self, id: i64) -> &'a Type {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.types.get(i))
+            .unwrap_or(&Type::Never)
+    }
+
+    fn value(&self, ty: &Type, w: i64) -> Value {
+        layout::to_value(self.program, self, ty, w)
+    }
+
+    fn fail(&mut self, kind: i64) -> i64 {
+        self.flag = kind;
+        0
+    }
+
+    fn ok(&mut self, w: i64) -> i64 {
+        self.flag = 0;
+        w
+    }
+}
+
+impl Store for JitCtx<'_> {
+    fn words(&mut self, n: usize) -> &mut [i64] {
+        let arena = self.arena();
+        arena.blocks.push(vec![0; n.max(1)].into_boxed_slice());
+        match arena.blocks.last_mut() {
+            Some(b) => b,
+            None => &mut [],
+        }
+    }
+
+    fn dec(&mut self, d: Dec) -> i64 {
+        self.arena().cells.push(d)
+    }
+
+    fn text(&mut self, s: &str) -> i64 {
+        if let Some(id) = self.layout.texts.find(s) {
+            return id;
+        }
+        let base = self.layout.texts.len();
+        if let Some(i) = self.extra_texts.iter().position(|t| &**t == s) {
+            return (base + i) as i64;
+        }
+        self.extra_texts.push(Arc::from(s));
+        (base + self.extra_texts.len() - 1) as i64
+    }
+
+    fn text_of(&self, id: i64) -> Option<Arc<str>> {
+        if let Some(t) = self.layout.texts.text(id) {
+            return Some(t.clone());
+        }
+        let i = usize::try_from(id)
+            .ok()?
+            .checked_sub(self.layout.texts.len())?;
+        self.extra_texts.get(i).cloned()
+    }
+}
+
+/// Runs `f` on the context, or returns 0 if the pointer is null.
+fn with<'c>(p: *mut JitCtx<'c>, f: impl FnOnce(&mut JitCtx<'c>) -> i64) -> i64 {
+    code::ctx(p).map_or(0, f)
+}
+
+/// A new block of `n` zeroed words.
+pub extern "C" fn alloc(p: *mut JitCtx<'_>, n: i64) -> i64 {
+    with(p, |c| {
+        let n = usize::try_from(n).unwrap_or(0);
+        c.words(n).as_ptr() as i64
+    })
+}
+
+/// `Dec::from_int(n)`.
+pub extern "C" fn dec_from_int(p: *mut JitCtx<'_>, n: i64) -> i64 {
+    with(p, |c| c.dec(Dec::from_int(n)))
+}
+
+fn dec_result(c: &mut JitCtx<'_>, r: Option<Dec>, kind: i64) -> i64 {
+    match r {
+        Some(d) => {
+            let w = c.dec(d);
+            c.ok(w)
+        }
+        None => c.fail(kind),
+    }
+}
+
+/// `a op b` on decimals: 0 `+`, 1 `-`, 2 `*`, 3 `/`.
+pub extern "C" fn dec_bin(p: *mut JitCtx<'_>, op: i64, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        let (x, y) = (code::dec_at(a), code::dec_at(b));
+        match op {
+            0 => dec_result(c, x.checked_add(y), OVERFLOW),
+            1 => dec_result(c, x.checked_sub(y), OVERFLOW),
+            2 => dec_result(c, x.checked_mul(y), OVERFLOW),
+            _ if y == Dec::ZERO => c.fail(DIV_ZERO),
+            _ => dec_result(c, x.checked_div(y), OVERFLOW),
+        }
+    })
+}
+
+/// `-a` (op 0) or `abs(a)` (op 1) on a decimal.
+pub extern "C" fn dec_un(p: *mut JitCtx<'_>, op: i64, a: i64) -> i64 {
+    with(p, |c| {
+        let x = code::dec_at(a);
+        let r = if op == 0 {
+            x.checked_neg()
+        } else {
+            x.checked_abs()
+        };
+        dec_result(c, r, OVERFLOW)
+    })
+}
+
+/// `Duration / Duration`: an exact ratio.
+pub extern "C" fn dec_ratio(p: *mut JitCtx<'_>, x: i64, y: i64) -> i64 {
+    with(p, |c| {
+        let r = Dec::ratio(i128::from(x), i128::from(y));
+        dec_result(c, r, DIV_ZERO)
+    })
+}
+
+/// `floor` (0), `ceil` (1) or `round` (2) of a decimal, as an Int.
+pub extern "C" fn dec_round(p: *mut JitCtx<'_>, mode: i64, a: i64) -> i64 {
+    with(p, |c| {
+        let d = code::dec_at(a);
+        let n = match mode {
+            0 => d.floor(),
+            1 => d.ceil(),
+            _ => d.round(),
+        };
+        match i64::try_from(n) {
+            Ok(n) => c.ok(n),
+            Err(_) => c.fail(OVERFLOW),
+        }
+    })
+}
+
+fn ord(o: Ordering) -> i64 {
+    match o {
+        Ordering::Less => -1,
+        Ordering::Equal => 0,
+        Ordering::Greater => 1,
+    }
+}
+
+/// Compares two decimals: -1, 0 or 1.
+pub extern "C" fn dec_cmp(_p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
+    ord(code::dec_at(a).cmp(&code::dec_at(b)))
+}
+
+/// `a div b` (op 0) or `a mod b` (op 1) on Ints, flooring.
+pub extern "C" fn int_div(p: *mut JitCtx<'_>, op: i64, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        if b == 0 {
+            return c.fail(DIV_ZERO);
+        }
+        let r = a.wrapping_rem(b);
+        let adjust = r != 0 && ((r < 0) != (b < 0));
+        if op == 0 {
+            match a.checked_div(b) {
+                Some(q) => c.ok(if adjust { q.wrapping_sub(1) } else { q }),
+                None => c.fail(OVERFLOW),
+            }
+        } else {
+            c.ok(if adjust { r.wrapping_add(b) } else { r })
+        }
+    })
+}
+
+/// `d + k` (op 0) or `d - k` (op 1) on a date, checked against the date range.
+pub extern "C" fn date_add(p: *mut JitCtx<'_>, op: i64, d: i64, k: i64) -> i64 {
+    with(p, |c| {
+        let r = if op == 0 {
+            d.checked_add(k)
+        } else {
+            d.checked_sub(k)
+        };
+        match r {
+            Some(r) if (MIN_DATE..=MAX_DATE).contains(&r) => c.ok(r),
+            _ => c.fail(OVERFLOW),
+        }
+    })
+}
+
+/// Compares two texts by bytes: -1, 0 or 1.
+pub extern "C" fn text_cmp(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        if a == b {
+            return 0;
+        }
+        let (x, y) = (c.text_of(a), c.text_of(b));
+        ord(x
+            .as_deref()
+            .map(str::as_bytes)
+            .cmp(&y.as_deref().map(str::as_bytes)))
+    })
+}
+
+/// The number of characters of a text.
+pub extern "C" fn text_len(p: *mut JitCtx<'_>, a: i64) -> i64 {
+    with(p, |c| {
+        let n = c.text_of(a).map_or(0, |t| t.chars().count());
+        i64::try_from(n).unwrap_or(i64::MAX)
+    })
+}
+
+/// `a + b` on texts, a `Limit` fault past `max_collection_len` bytes.
+pub extern "C" fn concat(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        let (x, y) = (c.text_of(a), c.text_of(b));
+        let (x, y) = (x.as_deref().unwrap_or(""), y.as_deref().unwrap_or(""));
+        let len = x.len().saturating_add(y.len());
+        if len > c.limits.max_collection_len {
+            return c.fail(LIMIT);
+        }
+        let mut s = String::with_capacity(len);
+        s.push_str(x);
+        s.push_str(y);
+        let id = c.text(&s);
+        c.ok(id)
+    })
+}
+
+/// Compares two words of type `ty` in the interpreter's total order.
+pub extern "C" fn cmp(p: *mut JitCtx<'_>, ty: i64, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        let t = c.ty(ty);
+        match t {
+            Type::Decimal => dec_cmp(p, a, b),
+            Type::Text => text_cmp(p, a, b),
+            _ => ord(c.value(t, a).cmp(&c.value(t, b))),
+        }
+    })
+}
+
+/// Whether words of this type are ordered like the integers they are.
+fn int_like(t: &Type) -> bool {
+    matches!(
+        t,
+        Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Enum(_)
+    )
+}
+
+/// `x in xs` where `xs` has type `ty` (a List or Set).
+pub extern "C" fn contains(p: *mut JitCtx<'_>, ty: i64, xs: i64, x: i64) -> i64 {
+    with(p, |c| {
+        let t = c.ty(ty);
+        let elem = t.element().unwrap_or(&Type::Never);
+        let items = code::list(xs);
+        let found = match elem {
+            e if int_like(e) && matches!(t, Type::Set(_)) => items.binary_search(&x).is_ok(),
+            e if int_like(e) || *e == Type::Text => items.contains(&x),
+            Type::Decimal => {
+                let d = code::dec_at(x);
+                items.iter().any(|y| code::dec_at(*y) == d)
+            }
+            _ => {
+                let v = c.value(elem, x);
+                items.iter().any(|y| c.value(elem, *y) == v)
+            }
+        };
+        i64::from(found)
+    })
+}
+
+/// `xs[key]`: the element of the record list `xs` (of type `ty`) whose id
+/// field equals `key`, or a `MissingValue` fault.
+pub extern "C" fn index(p: *mut JitCtx<'_>, ty: i64, xs: i64, key: i64) -> i64 {
+    with(p, |c| {
+        let record = match c.ty(ty).element() {
+            Some(Type::Record(r)) => c.program.record(*r),
+            _ => None,
+        };
+        let Some((id_field, n)) = record.and_then(|r| r.id_field.map(|f| (f, r.fields.len())))
+        else {
+            return c.fail(MISSING);
+        };
+        let found = code::list(xs).iter().find(|r| {
+            code::words(**r, n)
+                .get(id_field as usize)
+                .is_some_and(|id| *id == key)
+        });
+        match found {
+            Some(r) => c.ok(*r),
+            None => c.fail(MISSING),
+        }
+    })
+}
+
+fn list_of(c: &mut JitCtx<'_>, items: &[Value]) -> i64 {
+    let words: Vec<i64> = items.iter().map(|v| layout::to_word(c, v)).collect();
+    let block = c.words(words.len() + 1);
+    if let Some((len, rest)) = block.split_first_mut() {
+        *len = words.len() as i64;
+        rest.copy_from_slice(&words);
+    }
+    block.as_ptr() as i64
+}
+
+/// `sorted(xs)` for a list of type `ty`: a new, stably sorted list.
+pub extern "C" fn sorted(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
+    with(p, |c| {
+        let t = c.ty(ty);
+        let mut items = c.value(t, xs).elements().to_vec();
+        items.sort();
+        list_of(c, &items)
+    })
+}
+
+/// A set (of type `ty`) from the elements of the block `xs`: sorted, no duplicates.
+pub extern "C" fn set_from(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
+    with(p, |c| {
+        let t = c.ty(ty);
+        let mut items = c.value(t, xs).elements().to_vec();
+        items.sort();
+        items.dedup();
+        list_of(c, &items)
+    })
+}
+
+/// `range(a, b)`, a `Limit` fault past `max_collection_len` elements.
+pub extern "C" fn range(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        let len = (i128::from(b) - i128::from(a)).max(0);
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        if len > c.limits.max_collection_len {
+            return c.fail(LIMIT);
+        }
+        let block = c.words(len + 1);
+        if let Some((first, rest)) = block.split_first_mut() {
+            *first = len as i64;
+            let mut n = a;
+            for slot in rest {
+                *slot = n;
+                n = n.wrapping_add(1);
+            }
+        }
+        let w = block.as_ptr() as i64;
+        c.ok(w)
+    })
+}
+
+/// Entering (op 0) or leaving (op 1) a constant's evaluation: its values are
+/// kept across subjects.
+pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
+    with(p, |c| {
+        c.const_depth = if op == 0 {
+            c.const_depth.saturating_add(1)
+        } else {
+            c.const_depth.saturating_sub(1)
+        };
+        0
+    })
+}
+
+/// `none`'s word (re-exported for the translator).
+pub const NONE_WORD: i64 = NONE;
+
+/// The helpers, by symbol name, with their number of i64 parameters after the
+/// context, and their addresses.
+pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
+    type F1 = extern "C" fn(*mut JitCtx<'static>, i64) -> i64;
+    type F2 = extern "C" fn(*mut JitCtx<'static>, i64, i64) -> i64;
+    type F3 = extern "C" fn(*mut JitCtx<'static>, i64, i64, i64) -> i64;
+    vec![
+        ("polity_alloc", 1, alloc as F1 as *const u8),
+        ("polity_dec_from_int", 1, dec_from_int as F1 as *const u8),
+        ("polity_dec_bin", 3, dec_bin as F3 as *const u8),
+        ("polity_dec_un", 2, dec_un as F2 as *const u8),
+        ("polity_dec_ratio", 2, dec_ratio as F2 as *const u8),
+        ("polity_dec_round", 2, dec_round as F2 as *const u8),
+        ("polity_dec_cmp", 2, dec_cmp as F2 as *const u8),
+        ("polity_int_div", 3, int_div as F3 as *const u8),
+        ("polity_date_add", 3, date_add as F3 as *const u8),
+        ("polity_text_cmp", 2, text_cmp as F2 as *const u8),
+        ("polity_text_len", 1, text_len as F1 as *const u8),
+        ("polity_concat", 2, concat as F2 as *const u8),
+        ("polity_cmp", 3, cmp as F3 as *const u8),
+        ("polity_contains", 3, contains as F3 as *const u8),
+        ("polity_index", 3, index as F3 as *const u8),
+        ("polity_sorted", 2, sorted as F2 as *const u8),
+        ("polity_set_from", 2, set_from as F2 as *const u8),
+        ("polity_range", 2, range as F2 as *const u8),
+        ("polity_const_scope", 1, const_scope as F1 as *const u8),
+    ]
+}

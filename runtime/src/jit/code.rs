@@ -1,0 +1,135 @@
+//! The JIT's unsafe boundary: the only module allowed `unsafe`.
+//!
+//! It owns the [`JITModule`] that holds the generated machine code and frees
+//! it on drop; it calls generated code only through one `extern "C"` function
+//! type, through pointers that never outlive the module; and it turns the raw
+//! words that generated code passes to host helpers back into references.
+//!
+//! *Architecture Invariant:* every word that is dereferenced here was made by
+//! [`super::layout`] (a layout block or cell) or by the evaluation arena
+//! ([`super::abi::JitCtx`]), both of which outlive the evaluation that reads
+//! them, and generated code only passes such words to helpers of the matching
+//! type (the translator is type-directed over checked IR).
+#![allow(unsafe_code)]
+
+use super::abi::JitCtx;
+use cranelift_jit::JITModule;
+use cranelift_module::FuncId;
+use polity_compiler::num::Dec;
+
+/// The signature of every entry point: `(ctx, subject, failed, out)`. It runs
+/// one law (or collection) and writes `[value, fault]` to `out`; `failed`
+/// receives one byte per requirement (1 = failed), or is null.
+pub type Entry = extern "C" fn(*mut JitCtx<'_>, i64, *mut u8, *mut i64);
+
+/// Finalised machine code and its entry points.
+pub struct Code {
+    module: Option<JITModule>,
+    entries: Vec<usize>,
+}
+
+// SAFETY: after `finalize_definitions` the module is never mutated again; its
+// code pages are read-only and executable, and generated code keeps no state
+// of its own (all mutable state is in the `JitCtx` each caller passes).
+unsafe impl Send for Code {}
+// SAFETY: as above: shared use only reads the immutable code.
+unsafe impl Sync for Code {}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Code({} entries)", self.entries.len())
+    }
+}
+
+impl Code {
+    /// Finalises `module` and records the addresses of `entries`.
+    pub fn finalize(mut module: JITModule, entries: &[FuncId]) -> Result<Code, String> {
+        module
+            .finalize_definitions()
+            .map_err(|e| format!("cannot finalize generated code: {e}"))?;
+        let entries = entries
+            .iter()
+            .map(|id| module.get_finalized_function(*id) as usize)
+            .collect();
+        Ok(Code {
+            module: Some(module),
+            entries,
+        })
+    }
+
+    /// Runs entry `index`: returns `[value, fault]`, or `None` for an unknown entry.
+    pub fn call(
+        &self,
+        index: usize,
+        ctx: &mut JitCtx<'_>,
+        subject: i64,
+        failed: Option<&mut [u8]>,
+    ) -> Option<[i64; 2]> {
+        let addr = *self.entries.get(index)?;
+        if addr == 0 {
+            return None;
+        }
+        // SAFETY: `addr` is the finalised address of a function that the
+        // translator defined with exactly the `Entry` signature (pointer, i64,
+        // pointer, pointer -> nothing) in the host's default calling
+        // convention; the module that holds the code lives as long as `self`.
+        let f: Entry = unsafe { std::mem::transmute::<usize, Entry>(addr) };
+        let mut out = [0i64; 2];
+        let failed = failed.map_or(std::ptr::null_mut(), |b| b.as_mut_ptr());
+        f(ctx, subject, failed, out.as_mut_ptr());
+        Some(out)
+    }
+}
+
+impl Drop for Code {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: no function pointer into this module survives it: entry
+            // addresses live in `self` only and are used only by `call`, which
+            // borrows `self`.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+/// The decimal in the cell at address `w`.
+pub fn dec_at(w: i64) -> Dec {
+    if w == 0 {
+        return Dec::ZERO;
+    }
+    // SAFETY: by the module invariant `w` is the address of a live, aligned
+    // `Dec` cell (layout or arena), written once before any read.
+    unsafe { *(w as *const Dec) }
+}
+
+/// The elements of the list or set block at address `w`.
+pub fn list<'a>(w: i64) -> &'a [i64] {
+    if w == 0 {
+        return &[];
+    }
+    // SAFETY: by the module invariant `w` is the address of a live block
+    // whose first word is its length, followed by that many words.
+    unsafe {
+        let p = w as *const i64;
+        let len = usize::try_from(*p).unwrap_or(0);
+        std::slice::from_raw_parts(p.add(1), len)
+    }
+}
+
+/// The `n` words of the record block at address `w`.
+pub fn words<'a>(w: i64, n: usize) -> &'a [i64] {
+    if w == 0 {
+        return &[];
+    }
+    // SAFETY: by the module invariant `w` is the address of a live record
+    // block of at least `n` words (one per field of its type).
+    unsafe { std::slice::from_raw_parts(w as *const i64, n) }
+}
+
+/// The evaluation context a helper was called with.
+pub fn ctx<'a, 'c>(p: *mut JitCtx<'c>) -> Option<&'a mut JitCtx<'c>> {
+    // SAFETY: generated code passes on, unchanged, the `&mut JitCtx` that
+    // `Code::call` received, and no other reference to it is used while the
+    // helper runs (generated code only reads three plain words of it).
+    unsafe { p.as_mut() }
+}

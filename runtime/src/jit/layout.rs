@@ -1,0 +1,270 @@
+//! The native data layout that generated code reads directly.
+//!
+//! Every value is one 64-bit *word*:
+//!
+//! | type | word |
+//! | --- | --- |
+//! | `Bool` | 0 or 1 |
+//! | `Int`, `Duration` | the number |
+//! | `Date` | the day number |
+//! | enum | the case index |
+//! | `Text` | an interned id: equal texts have equal ids |
+//! | `Decimal` | the address of a 32-byte cell holding a [`Dec`] (num, den: i128) |
+//! | record | the address of a block of one word per field, in declaration order |
+//! | `List`, `Set` | the address of a block `[len, e0, e1, ...]`; sets sorted, no duplicates |
+//! | `T?` | `T`'s word, or [`NONE`] |
+//!
+//! *Architecture Invariant:* [`NONE`] is never the word of a present value of a
+//! supported optional type. It is not representable for `Int?` and `Duration?`
+//! (every i64 is a value), so the translator refuses those types and such laws
+//! run in the interpreter.
+//!
+//! The snapshot is converted once per (program, state) into a [`Layout`]; blocks
+//! are boxed slices, so their addresses are stable while the layout lives.
+
+use super::code;
+use crate::snapshot::Snapshot;
+use crate::value::Value;
+use polity_compiler::ir::Program;
+use polity_compiler::num::Dec;
+use polity_compiler::types::Type;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The word of `none`.
+pub const NONE: i64 = i64::MIN;
+
+/// Whether values of `ty` (and everything inside it) have a word representation
+/// in which `none` is distinguishable.
+pub fn representable(ty: &Type) -> bool {
+    match ty {
+        Type::Optional(inner) => {
+            !matches!(**inner, Type::Int | Type::Duration | Type::Optional(_))
+                && representable(inner)
+        }
+        Type::List(t) | Type::Set(t) => representable(t),
+        Type::Error => false,
+        _ => true,
+    }
+}
+
+/// Interned texts: ids are indexes into `texts`.
+#[derive(Clone, Debug, Default)]
+pub struct Interner {
+    texts: Vec<Arc<str>>,
+    ids: HashMap<Arc<str>, i64>,
+}
+
+impl Interner {
+    /// The id of `s`, interning it if new.
+    pub fn intern(&mut self, s: &str) -> i64 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = self.texts.len() as i64;
+        let text: Arc<str> = Arc::from(s);
+        self.texts.push(text.clone());
+        self.ids.insert(text, id);
+        id
+    }
+
+    /// The id of `s` if interned.
+    pub fn find(&self, s: &str) -> Option<i64> {
+        self.ids.get(s).copied()
+    }
+
+    /// The text of an id.
+    pub fn text(&self, id: i64) -> Option<&Arc<str>> {
+        usize::try_from(id).ok().and_then(|i| self.texts.get(i))
+    }
+
+    /// How many texts are interned.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Whether no text is interned.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+}
+
+/// Somewhere blocks and decimal cells can be put: a layout's storage, or a
+/// per-evaluation arena.
+pub trait Store {
+    /// A zeroed block of `n` words; its address stays valid while the store lives.
+    fn words(&mut self, n: usize) -> &mut [i64];
+    /// A cell holding `d`; returns its address.
+    fn dec(&mut self, d: Dec) -> i64;
+    /// The id of a text.
+    fn text(&mut self, s: &str) -> i64;
+    /// The text of an id.
+    fn text_of(&self, id: i64) -> Option<Arc<str>>;
+}
+
+/// Decimal cells in chunks that are never reallocated.
+#[derive(Debug, Default)]
+pub struct DecCells {
+    chunks: Vec<Vec<Dec>>,
+}
+
+const DEC_CHUNK: usize = 1024;
+
+impl DecCells {
+    /// Stores `d`, returning its address.
+    pub fn push(&mut self, d: Dec) -> i64 {
+        let full = self.chunks.last().is_none_or(|c| c.len() == c.capacity());
+        if full {
+            self.chunks.push(Vec::with_capacity(DEC_CHUNK));
+        }
+        match self.chunks.last_mut() {
+            // INVARIANT: the chunk has room, so `push` does not reallocate and
+            // earlier cells keep their addresses.
+            Some(chunk) => {
+                chunk.push(d);
+                chunk.last().map_or(0, |c| c as *const Dec as i64)
+            }
+            None => 0,
+        }
+    }
+
+    /// Forgets every cell but keeps the first chunk's memory.
+    pub fn clear(&mut self) {
+        self.chunks.truncate(1);
+        if let Some(c) = self.chunks.first_mut() {
+            c.clear();
+        }
+    }
+}
+
+/// A snapshot in the native layout.
+#[derive(Debug)]
+pub struct Layout {
+    /// Two words per state name: `[present, word]`.
+    pub state: Box<[i64]>,
+    blocks: Vec<Box<[i64]>>,
+    cells: DecCells,
+    /// The program's text literals first, then the snapshot's texts.
+    pub texts: Interner,
+}
+
+impl Store for Layout {
+    fn words(&mut self, n: usize) -> &mut [i64] {
+        self.blocks.push(vec![0; n].into_boxed_slice());
+        match self.blocks.last_mut() {
+            Some(b) => b,
+            None => &mut [],
+        }
+    }
+
+    fn dec(&mut self, d: Dec) -> i64 {
+        self.cells.push(d)
+    }
+
+    fn text(&mut self, s: &str) -> i64 {
+        self.texts.intern(s)
+    }
+
+    fn text_of(&self, id: i64) -> Option<Arc<str>> {
+        self.texts.text(id).cloned()
+    }
+}
+
+impl Layout {
+    /// Converts a snapshot, interning texts after the program's literals.
+    pub fn build(program: &Program, snapshot: &Snapshot, literals: &Interner) -> Layout {
+        let mut layout = Layout {
+            state: Box::new([]),
+            blocks: Vec::new(),
+            cells: DecCells::default(),
+            texts: literals.clone(),
+        };
+        let mut state = vec![0; program.state.len() * 2];
+        for i in 0..program.state.len() {
+            if let Some(v) = snapshot.values().get(i) {
+                let w = to_word(&mut layout, v);
+                if let Some(pair) = state.get_mut(2 * i..2 * i + 2) {
+                    pair.copy_from_slice(&[1, w]);
+                }
+            }
+        }
+        layout.state = state.into_boxed_slice();
+        layout
+    }
+}
+
+/// The word of a value, storing its blocks and cells in `store` (values carry
+/// their shape, so no type is needed).
+pub fn to_word(store: &mut dyn Store, v: &Value) -> i64 {
+    match v {
+        Value::None => NONE,
+        Value::Bool(b) => i64::from(*b),
+        Value::Int(n) | Value::Date(n) | Value::Duration(n) => *n,
+        Value::Enum(i) => i64::from(*i),
+        Value::Dec(d) => store.dec(*d),
+        Value::Text(t) => store.text(t),
+        Value::List(xs) | Value::Set(xs) => {
+            let words: Vec<i64> = xs.iter().map(|x| to_word(store, x)).collect();
+            let block = store.words(words.len() + 1);
+            if let Some((len, rest)) = block.split_first_mut() {
+                *len = words.len() as i64;
+                rest.copy_from_slice(&words);
+            }
+            block.as_ptr() as i64
+        }
+        Value::Record(fs) => {
+            let words: Vec<i64> = fs.iter().map(|x| to_word(store, x)).collect();
+            let block = store.words(words.len().max(1));
+            if let Some(dst) = block.get_mut(..words.len()) {
+                dst.copy_from_slice(&words);
+            }
+            block.as_ptr() as i64
+        }
+    }
+}
+
+/// The value of a word of type `ty` (for helpers that need the interpreter's
+/// total order, and for explanations).
+pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Value {
+    match ty {
+        Type::Optional(inner) => {
+            if w == NONE {
+                Value::None
+            } else {
+                to_value(program, store, inner, w)
+            }
+        }
+        Type::Bool => Value::Bool(w != 0),
+        Type::Int => Value::Int(w),
+        Type::Date => Value::Date(w),
+        Type::Duration => Value::Duration(w),
+        Type::Enum(_) => Value::Enum(u32::try_from(w).unwrap_or(0)),
+        Type::Decimal => Value::Dec(code::dec_at(w)),
+        Type::Text => Value::Text(store.text_of(w).unwrap_or_else(|| Arc::from(""))),
+        Type::List(t) | Type::Set(t) => {
+            let items: Vec<Value> = code::list(w)
+                .iter()
+                .map(|x| to_value(program, store, t, *x))
+                .collect();
+            if matches!(ty, Type::Set(_)) {
+                Value::Set(items.into())
+            } else {
+                Value::List(items.into())
+            }
+        }
+        Type::Record(r) => {
+            let Some(def) = program.record(*r) else {
+                return Value::None;
+            };
+            let words = code::words(w, def.fields.len());
+            Value::Record(
+                def.fields
+                    .iter()
+                    .zip(words.iter())
+                    .map(|(f, x)| to_value(program, store, &f.ty, *x))
+                    .collect(),
+            )
+        }
+        Type::Never | Type::Error => Value::None,
+    }
+}

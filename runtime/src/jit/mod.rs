@@ -1,0 +1,677 @@
+//! The Cranelift JIT: charters compiled to machine code, evaluated over a
+//! native layout of the snapshot, with the interpreter's meaning.
+//!
+//! | file | concern |
+//! | --- | --- |
+//! | `mod.rs` | the engine: [`JitProgram`] compiles once, evaluates laws over subjects |
+//! | `translate.rs` | IR to Cranelift IR, one `translate_*` per form |
+//! | `layout.rs` | the snapshot as words, blocks and decimal cells |
+//! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order) |
+//! | `code.rs` | the only `unsafe`: owns the machine code, frees it on drop |
+//!
+//! How a verdict is made: the generated code decides pass, fail (and which
+//! requirements failed) or error (and at which site). A passing subject is
+//! done. For a failing or faulting subject the interpreter re-runs that one
+//! subject to gather the reasons and the error's message; its verdict is
+//! compared with the JIT's (same failed labels; same error kind and span) and
+//! any disagreement is recorded ([`JitProgram::eval_law_checked`]) — tests
+//! require none — and the interpreter's verdict, the specification, is used.
+//!
+//! What runs in the interpreter instead (the verdicts are the same, only slower):
+//! - a fn, const or law whose code uses a value of type `Int?` or `Duration?`
+//!   (the layout has no spare word for their `none`), and everything that calls it;
+//! - every law, when the longest chain of nested calls in the program exceeds
+//!   the call-depth limit (the JIT checks depth statically, not at run time);
+//! - every law, if Cranelift itself fails (reported by [`JitProgram::compile`]).
+//!
+//! *Architecture Invariant:* a [`JitProgram`] is immutable after compilation
+//! and `Send + Sync`; each evaluation (and each thread of a parallel one) has
+//! its own [`abi::JitCtx`].
+
+mod abi;
+mod code;
+pub mod layout;
+mod translate;
+
+use crate::interp::{subject_of, Interpreter, Limits};
+use crate::snapshot::Snapshot;
+use crate::value::Value;
+use crate::verdict::{ErrorKind, Subject, SubjectResult, Verdict};
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{FuncId, Linkage, Module};
+use layout::{Interner, Layout};
+use polity_compiler::ir::{Expr, ExprKind, LawId, LawStmt, Program};
+use polity_compiler::num::Dec;
+use polity_compiler::span::Span;
+use polity_compiler::types::Type;
+use std::collections::HashMap;
+use translate::{Body, Shared};
+
+/// Subjects per thread below which a law is evaluated on one thread.
+const PARALLEL_MIN: usize = 4096;
+
+/// A program compiled to machine code. Dropping it frees the code.
+#[derive(Debug)]
+pub struct JitProgram {
+    code: code::Code,
+    /// Per law: the entry index of its body and of its collection.
+    laws: Vec<Option<(usize, Option<usize>)>>,
+    sites: Vec<Span>,
+    types: Vec<Type>,
+    texts: Interner,
+    /// Decimal literals whose addresses the code holds (kept alive with it;
+    /// boxed so that the addresses are stable).
+    #[allow(clippy::vec_box)]
+    _decs: Vec<Box<Dec>>,
+    max_depth: u32,
+    /// Why each law left to the interpreter was left there.
+    fallbacks: Vec<(String, String)>,
+}
+
+/// What a compiled item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Item {
+    Fn(u32),
+    Const(u32),
+    Law(u32),
+}
+
+/// Every fn, const and law an expression refers to.
+fn refs(e: &Expr, out: &mut Vec<Item>) {
+    match &e.kind {
+        ExprKind::Const(c) => out.push(Item::Const(c.0)),
+        ExprKind::CallFn(f, _) => out.push(Item::Fn(f.0)),
+        ExprKind::CallLaw(l, _) => out.push(Item::Law(l.0)),
+        _ => {}
+    }
+    children(e, &mut |c| refs(c, out));
+}
+
+/// Calls `f` on each direct sub-expression of `e`.
+fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    match &e.kind {
+        ExprKind::Lit(_) | ExprKind::Local(_) | ExprKind::State(_) | ExprKind::Const(_) => {}
+        ExprKind::CallFn(_, xs)
+        | ExprKind::Builtin(_, xs)
+        | ExprKind::Record(_, xs)
+        | ExprKind::List(xs)
+        | ExprKind::Set(xs) => xs.iter().for_each(f),
+        ExprKind::CallLaw(_, x) => {
+            if let Some(x) = x {
+                f(x);
+            }
+        }
+        ExprKind::Unary(_, x)
+        | ExprKind::Field(x, _)
+        | ExprKind::OptField(x, _)
+        | ExprKind::IntToDec(x) => f(x),
+        ExprKind::Binary(_, a, b)
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Coalesce(a, b)
+        | ExprKind::In(a, b)
+        | ExprKind::Index(a, b)
+        | ExprKind::Let(_, a, b) => {
+            f(a);
+            f(b);
+        }
+        ExprKind::If(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        ExprKind::Match(x, arms) => {
+            f(x);
+            arms.iter().for_each(|a| f(&a.body));
+        }
+        ExprKind::With(r, ups) => {
+            f(r);
+            ups.iter().for_each(|(_, x)| f(x));
+        }
+        ExprKind::Loop(l) => {
+            f(&l.source);
+            if let Some(x) = &l.filter {
+                f(x);
+            }
+            f(&l.elem);
+        }
+    }
+}
+
+/// The expressions of an item's body.
+fn bodies(program: &Program, item: Item) -> Vec<&Expr> {
+    match item {
+        Item::Fn(i) => program
+            .fns
+            .get(i as usize)
+            .map(|f| &f.body)
+            .into_iter()
+            .collect(),
+        Item::Const(i) => program
+            .consts
+            .get(i as usize)
+            .map(|c| &c.value)
+            .into_iter()
+            .collect(),
+        Item::Law(i) => {
+            let Some(l) = program.laws.get(i as usize) else {
+                return Vec::new();
+            };
+            let mut out: Vec<&Expr> = l.param.iter().map(|p| &p.collection).collect();
+            for s in &l.body {
+                match s {
+                    LawStmt::Let { value, .. } => out.push(value),
+                    LawStmt::Require(r) => {
+                        out.push(&r.cond);
+                        out.extend(r.exceptions.iter().map(|x| &x.cond));
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+fn callees(program: &Program, item: Item) -> Vec<Item> {
+    let mut out = Vec::new();
+    for e in bodies(program, item) {
+        refs(e, &mut out);
+    }
+    out
+}
+
+/// Every item, callees before callers (the call graph is acyclic), and the
+/// longest chain of nested calls below each.
+fn order(program: &Program) -> (Vec<Item>, u32) {
+    fn visit(
+        program: &Program,
+        item: Item,
+        depth: &mut HashMap<Item, u32>,
+        out: &mut Vec<Item>,
+    ) -> u32 {
+        if let Some(d) = depth.get(&item) {
+            return *d;
+        }
+        depth.insert(item, 0); // guards against a (rejected) cycle
+        let mut d = 0;
+        for c in callees(program, item) {
+            let below = visit(program, c, depth, out);
+            // A constant runs at depth 0 wherever it is needed.
+            if !matches!(c, Item::Const(_)) {
+                d = d.max(below.saturating_add(1));
+            }
+        }
+        depth.insert(item, d);
+        out.push(item);
+        d
+    }
+    let mut depth = HashMap::new();
+    let mut out = Vec::new();
+    let all = (0..program.fns.len() as u32)
+        .map(Item::Fn)
+        .chain((0..program.consts.len() as u32).map(Item::Const))
+        .chain((0..program.laws.len() as u32).map(Item::Law));
+    let mut max = 0;
+    for item in all {
+        max = max.max(visit(program, item, &mut depth, &mut out));
+    }
+    (out, max)
+}
+
+fn new_module() -> Result<JITModule, String> {
+    let mut flags = settings::builder();
+    let set = |f: &mut settings::Builder, k: &str, v: &str| {
+        f.set(k, v)
+            .map_err(|e| format!("cranelift setting {k}: {e}"))
+    };
+    set(&mut flags, "opt_level", "speed")?;
+    let verify = if cfg!(debug_assertions) {
+        "true"
+    } else {
+        "false"
+    };
+    set(&mut flags, "enable_verifier", verify)?;
+    let isa = cranelift_native::builder()
+        .map_err(|e| format!("unsupported host: {e}"))?
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| format!("cannot configure the host ISA: {e}"))?;
+    let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+    for (name, _, addr) in abi::symbols() {
+        builder.symbol(name, addr);
+    }
+    Ok(JITModule::new(builder))
+}
+
+impl JitProgram {
+    /// Compiles every law (and what it calls) that the JIT supports.
+    pub fn compile(program: &Program) -> Result<JitProgram, String> {
+        let mut module = new_module()?;
+        let mut helpers = HashMap::new();
+        for (name, arity, _) in abi::symbols() {
+            let mut sig = module.make_signature();
+            for _ in 0..=arity {
+                sig.params.push(cranelift_codegen::ir::AbiParam::new(
+                    cranelift_codegen::ir::types::I64,
+                ));
+            }
+            sig.returns.push(cranelift_codegen::ir::AbiParam::new(
+                cranelift_codegen::ir::types::I64,
+            ));
+            let id = module
+                .declare_function(name, Linkage::Import, &sig)
+                .map_err(|e| e.to_string())?;
+            helpers.insert(name, (id, arity));
+        }
+        let mut shared = Shared {
+            module,
+            helpers,
+            fns: vec![None; program.fns.len()],
+            consts: vec![None; program.consts.len()],
+            laws: vec![None; program.laws.len()],
+            sites: Vec::new(),
+            types: Vec::new(),
+            texts: Interner::default(),
+            decs: Vec::new(),
+        };
+        let (items, max_depth) = order(program);
+        let mut fallbacks = Vec::new();
+        for item in items {
+            let (body, frame, params) = match item {
+                Item::Fn(i) => {
+                    let Some(f) = program.fns.get(i as usize) else {
+                        continue;
+                    };
+                    (
+                        Body::Fn(&f.body, f.params.len()),
+                        f.frame_size,
+                        f.params.len(),
+                    )
+                }
+                Item::Const(i) => {
+                    let Some(c) = program.consts.get(i as usize) else {
+                        continue;
+                    };
+                    (Body::Const(i, &c.value), c.frame_size, 0)
+                }
+                Item::Law(i) => {
+                    let Some(l) = program.laws.get(i as usize) else {
+                        continue;
+                    };
+                    (Body::Law(l), l.frame_size, 2)
+                }
+            };
+            match define(&mut shared, program, &body, frame, params) {
+                Ok(id) => match item {
+                    Item::Fn(i) => set(&mut shared.fns, i, id),
+                    Item::Const(i) => set(&mut shared.consts, i, id),
+                    Item::Law(i) => set(&mut shared.laws, i, id),
+                },
+                Err(e) => {
+                    if let Item::Law(i) = item {
+                        let name = program.laws.get(i as usize).map_or("?", |l| &l.name);
+                        fallbacks.push((name.to_string(), e));
+                    }
+                }
+            }
+        }
+        let mut entries = Vec::new();
+        let mut laws = Vec::new();
+        for (i, def) in program.laws.iter().enumerate() {
+            let Some(Some(body)) = shared.laws.get(i).copied() else {
+                laws.push(None);
+                continue;
+            };
+            let coll = match &def.param {
+                Some(p) => {
+                    let c = define(
+                        &mut shared,
+                        program,
+                        &Body::Collection(&p.collection),
+                        def.frame_size,
+                        0,
+                    );
+                    match c {
+                        Ok(id) => Some(id),
+                        Err(e) => {
+                            fallbacks.push((def.name.clone(), e));
+                            laws.push(None);
+                            continue;
+                        }
+                    }
+                }
+                None => None,
+            };
+            let law_entry = entry(&mut shared, body)?;
+            entries.push(law_entry);
+            let law_index = entries.len() - 1;
+            let coll_index = match coll {
+                Some(c) => {
+                    entries.push(entry(&mut shared, c)?);
+                    Some(entries.len() - 1)
+                }
+                None => None,
+            };
+            laws.push(Some((law_index, coll_index)));
+        }
+        let code = code::Code::finalize(shared.module, &entries)?;
+        Ok(JitProgram {
+            code,
+            laws,
+            sites: shared.sites,
+            types: shared.types,
+            texts: shared.texts,
+            _decs: shared.decs,
+            max_depth,
+            fallbacks,
+        })
+    }
+
+    /// Laws left to the interpreter, with the reason.
+    pub fn fallbacks(&self) -> &[(String, String)] {
+        &self.fallbacks
+    }
+
+    /// Converts a snapshot into this program's layout.
+    pub fn layout(&self, program: &Program, snapshot: &Snapshot) -> Layout {
+        Layout::build(program, snapshot, &self.texts)
+    }
+
+    /// Every subject's verdict for `law` (as [`Interpreter::eval_law`]).
+    pub fn eval_law(
+        &self,
+        program: &Program,
+        snapshot: &Snapshot,
+        layout: &Layout,
+        law: LawId,
+        limits: Limits,
+    ) -> Vec<SubjectResult> {
+        self.eval_law_checked(program, snapshot, layout, law, limits)
+            .0
+    }
+
+    /// As [`JitProgram::eval_law`], with every disagreement between the JIT's
+    /// decision and the interpreter's verdict on a failing or faulting subject.
+    pub fn eval_law_checked(
+        &self,
+        program: &Program,
+        snapshot: &Snapshot,
+        layout: &Layout,
+        law: LawId,
+        limits: Limits,
+    ) -> (Vec<SubjectResult>, Vec<String>) {
+        let interp = Interpreter::new(program, snapshot).with_limits(limits);
+        let entries = self.laws.get(law.0 as usize).copied().flatten();
+        let (Some((body, coll)), Some(def)) = (entries, program.laws.get(law.0 as usize)) else {
+            return (interp.eval_law(law), Vec::new());
+        };
+        if self.max_depth > limits.max_call_depth {
+            return (interp.eval_law(law), Vec::new());
+        }
+        let run = Run {
+            jit: self,
+            program,
+            layout,
+            interp,
+            law,
+            body,
+            limits,
+        };
+        let (Some(coll), Some(param)) = (coll, &def.param) else {
+            let (verdict, problem) = run.subject(&mut run.ctx(), 0, &Value::None);
+            let result = SubjectResult {
+                subject: Subject::Whole,
+                verdict,
+            };
+            return (vec![result], problem.into_iter().collect());
+        };
+        let Ok(values) = interp.eval_expr(&param.collection, def.frame_size) else {
+            return (interp.eval_law(law), Vec::new());
+        };
+        let mut ctx = run.ctx();
+        let words = match self.code.call(coll, &mut ctx, 0, None) {
+            Some([w, 0]) => code::list(w).to_vec(),
+            _ => return (interp.eval_law(law), Vec::new()),
+        };
+        let values = values.elements();
+        if words.len() != values.len() {
+            return (
+                interp.eval_law(law),
+                vec![format!("law `{}`: the JIT's collection differs", def.name)],
+            );
+        }
+        let subjects: Vec<(usize, i64, &Value)> = words
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, (w, v))| (i, *w, v))
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per = subjects.len().div_ceil(threads).max(PARALLEL_MIN);
+        let chunks: Vec<&[(usize, i64, &Value)]> = subjects.chunks(per).collect();
+        let ty = &param.ty;
+        let parts: Vec<(Vec<SubjectResult>, Vec<String>)> = if chunks.len() <= 1 {
+            vec![run.chunk(&subjects, ty)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = chunks
+                    .iter()
+                    .map(|c| s.spawn(|| run.chunk(c, ty)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        let mut results = Vec::with_capacity(subjects.len());
+        let mut problems = Vec::new();
+        for (r, p) in parts {
+            results.extend(r);
+            problems.extend(p);
+        }
+        if results.len() != subjects.len() {
+            return (interp.eval_law(law), problems);
+        }
+        (results, problems)
+    }
+}
+
+fn set(slots: &mut [Option<FuncId>], i: u32, id: FuncId) {
+    if let Some(s) = slots.get_mut(i as usize) {
+        *s = Some(id);
+    }
+}
+
+/// Translates and defines one body; its id, or why it is left to the interpreter.
+fn define(
+    shared: &mut Shared,
+    program: &Program,
+    body: &Body<'_>,
+    frame: u32,
+    params: usize,
+) -> Result<FuncId, String> {
+    let mut ctx = shared.module.make_context();
+    let mut fctx = FunctionBuilderContext::new();
+    translate::translate(shared, program, &mut fctx, &mut ctx.func, body, frame)
+        .map_err(|e| e.0)?;
+    let sig = translate::signature(&shared.module, params);
+    let id = shared
+        .module
+        .declare_anonymous_function(&sig)
+        .map_err(|e| e.to_string())?;
+    shared
+        .module
+        .define_function(id, &mut ctx)
+        .map_err(|e| format!("cranelift: {e:?}"))?;
+    Ok(id)
+}
+
+/// An `extern "C"` entry `(ctx, subject, failed, out)` that calls `target`
+/// (whose signature is `(ctx, subject, failed) -> (value, fault)` or
+/// `(ctx) -> (value, fault)`) and stores `[value, fault]` at `out`.
+fn entry(shared: &mut Shared, target: FuncId) -> Result<FuncId, String> {
+    use cranelift_codegen::ir::{types::I64, AbiParam};
+    let mut ctx = shared.module.make_context();
+    let mut sig = shared.module.make_signature();
+    for _ in 0..4 {
+        sig.params.push(AbiParam::new(I64));
+    }
+    ctx.func.signature = sig.clone();
+    let target_params = shared
+        .module
+        .declarations()
+        .get_function_decl(target)
+        .signature
+        .params
+        .len();
+    let mut fctx = FunctionBuilderContext::new();
+    let config = shared.module.target_config();
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        let block = b.create_block();
+        b.append_block_params_for_function_params(block);
+        b.switch_to_block(block);
+        let ps = b.block_params(block).to_vec();
+        let f = shared.module.declare_func_in_func(target, b.func);
+        let args: Vec<_> = ps.iter().take(target_params.min(3)).copied().collect();
+        let call = b.ins().call(f, &args);
+        let rs = b.inst_results(call).to_vec();
+        if let (Some(out), Some(v), Some(fault)) = (ps.get(3), rs.first(), rs.get(1)) {
+            b.ins().store(MemFlagsData::trusted(), *v, *out, 0);
+            b.ins().store(MemFlagsData::trusted(), *fault, *out, 8);
+        }
+        b.ins().return_(&[]);
+        b.seal_all_blocks();
+        b.finalize(config);
+    }
+    let id = shared
+        .module
+        .declare_anonymous_function(&sig)
+        .map_err(|e| e.to_string())?;
+    shared
+        .module
+        .define_function(id, &mut ctx)
+        .map_err(|e| format!("cranelift: {e:?}"))?;
+    Ok(id)
+}
+
+/// One law's evaluation, shared by the threads that run its subjects.
+struct Run<'a> {
+    jit: &'a JitProgram,
+    program: &'a Program,
+    layout: &'a Layout,
+    interp: Interpreter<'a>,
+    law: LawId,
+    body: usize,
+    limits: Limits,
+}
+
+impl Run<'_> {
+    fn ctx(&self) -> abi::JitCtx<'_> {
+        abi::JitCtx::new(self.program, &self.jit.types, self.layout, self.limits)
+    }
+
+    fn chunk(
+        &self,
+        subjects: &[(usize, i64, &Value)],
+        ty: &Type,
+    ) -> (Vec<SubjectResult>, Vec<String>) {
+        let mut ctx = self.ctx();
+        let mut problems = Vec::new();
+        let results = subjects
+            .iter()
+            .map(|(i, w, v)| {
+                let (verdict, problem) = self.subject(&mut ctx, *w, v);
+                problems.extend(problem);
+                SubjectResult {
+                    subject: subject_of(self.program, ty, *i, v),
+                    verdict,
+                }
+            })
+            .collect();
+        (results, problems)
+    }
+
+    /// One subject: the JIT decides; a fail or error is explained by the
+    /// interpreter and checked against the JIT's decision.
+    fn subject(
+        &self,
+        ctx: &mut abi::JitCtx<'_>,
+        word: i64,
+        value: &Value,
+    ) -> (Verdict, Option<String>) {
+        let n = self.program.laws.get(self.law.0 as usize).map_or(0, |l| {
+            l.body
+                .iter()
+                .filter(|s| matches!(s, LawStmt::Require(_)))
+                .count()
+        });
+        let mut failed = vec![0u8; n.max(1)];
+        ctx.next_subject();
+        let Some([passed, fault]) = self.jit.code.call(self.body, ctx, word, Some(&mut failed))
+        else {
+            return (self.interp.eval_law_for(self.law, value), None);
+        };
+        if fault == 0 && passed != 0 {
+            return (Verdict::Pass, None);
+        }
+        let verdict = self.interp.eval_law_for(self.law, value);
+        let problem = self.disagreement(&verdict, fault, &failed);
+        (verdict, problem)
+    }
+
+    fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {
+        let name = self
+            .program
+            .laws
+            .get(self.law.0 as usize)
+            .map_or("?", |l| &l.name);
+        let jit = if fault != 0 {
+            let kind = match fault & 7 {
+                abi::OVERFLOW => ErrorKind::Overflow,
+                abi::DIV_ZERO => ErrorKind::DivisionByZero,
+                abi::MISSING => ErrorKind::MissingValue,
+                _ => ErrorKind::Limit,
+            };
+            let span = usize::try_from(fault >> 3)
+                .ok()
+                .and_then(|i| self.jit.sites.get(i));
+            match verdict {
+                Verdict::Error(e) if e.kind == kind && Some(&e.span) == span => return None,
+                _ => format!("error {} at {span:?}", kind.as_str()),
+            }
+        } else {
+            let labels: Vec<&str> = self
+                .program
+                .laws
+                .get(self.law.0 as usize)
+                .into_iter()
+                .flat_map(|l| l.body.iter())
+                .filter_map(|s| match s {
+                    LawStmt::Require(r) => Some(r.label.as_str()),
+                    LawStmt::Let { .. } => None,
+                })
+                .zip(failed.iter())
+                .filter(|(_, f)| **f != 0)
+                .map(|(l, _)| l)
+                .collect();
+            match verdict {
+                Verdict::Fail(fs)
+                    if fs
+                        .iter()
+                        .map(|f| f.label.as_str())
+                        .eq(labels.iter().copied()) =>
+                {
+                    return None
+                }
+                _ => format!("fail {labels:?}"),
+            }
+        };
+        Some(format!(
+            "law `{name}`: the JIT decided {jit}, the interpreter {verdict:?}"
+        ))
+    }
+}

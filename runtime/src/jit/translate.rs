@@ -1,0 +1,1090 @@
+//! IR to Cranelift IR: one `translate_*` per IR form.
+//!
+//! Every compiled function returns `(value, fault)`: fault 0 means the value
+//! is good; otherwise it is `site << 3 | kind` ([`super::abi`] kinds), where
+//! `site` indexes the spans recorded in [`Shared::sites`]. Generated code never
+//! traps: overflow is detected with the overflow-flag instructions
+//! (`sadd_overflow` and friends), `MIN / -1` and division by zero are tested
+//! before dividing (in a helper), and every fallible helper's flag is tested.
+//!
+//! A form the translator does not handle is reported as [`Unsupported`]; the
+//! function (and everything that calls it) is then left to the interpreter.
+
+use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET};
+use super::layout::{representable, Interner};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature,
+};
+use cranelift_codegen::ir::{UserFuncName, Value as CValue};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use cranelift_jit::JITModule;
+use cranelift_module::{FuncId, Module};
+use polity_compiler::ir::{
+    Arm, BinOp, Builtin, Expr, ExprKind, Lit, Loop, LoopKind, Num, Pattern, Program, UnOp,
+};
+use polity_compiler::num::Dec;
+use polity_compiler::span::Span;
+use polity_compiler::types::Type;
+use std::collections::HashMap;
+
+const I64: types::Type = types::I64;
+
+/// Why a form is not compiled (it runs in the interpreter instead).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsupported(pub String);
+
+type Tr<T> = Result<T, Unsupported>;
+
+fn unsupported<T>(what: &str) -> Tr<T> {
+    Err(Unsupported(what.to_string()))
+}
+
+/// What the functions of one program share while they are translated.
+pub struct Shared {
+    /// The module receiving the code.
+    pub module: JITModule,
+    /// Helper symbols: name -> (id, arity after the context).
+    pub helpers: HashMap<&'static str, (FuncId, usize)>,
+    /// Compiled fns, consts and laws (`None`: left to the interpreter).
+    pub fns: Vec<Option<FuncId>>,
+    /// Compiled constants.
+    pub consts: Vec<Option<FuncId>>,
+    /// Compiled laws.
+    pub laws: Vec<Option<FuncId>>,
+    /// Fault sites: index -> span.
+    pub sites: Vec<Span>,
+    /// Types passed to helpers by index.
+    pub types: Vec<Type>,
+    /// Interned text literals.
+    pub texts: Interner,
+    /// Decimal literals, boxed so that their addresses (held by the code)
+    /// survive the vector's growth.
+    #[allow(clippy::vec_box)]
+    pub decs: Vec<Box<Dec>>,
+}
+
+impl Shared {
+    fn site(&mut self, span: Span) -> i64 {
+        self.sites.push(span);
+        (self.sites.len() - 1) as i64
+    }
+
+    fn type_id(&mut self, ty: &Type) -> i64 {
+        if let Some(i) = self.types.iter().position(|t| t == ty) {
+            return i as i64;
+        }
+        self.types.push(ty.clone());
+        (self.types.len() - 1) as i64
+    }
+}
+
+/// The signature `(ctx, params...) -> (value, fault)`.
+pub fn signature(module: &JITModule, params: usize) -> Signature {
+    let mut sig = module.make_signature();
+    for _ in 0..=params {
+        sig.params.push(AbiParam::new(I64));
+    }
+    sig.returns.push(AbiParam::new(I64));
+    sig.returns.push(AbiParam::new(I64));
+    sig
+}
+
+/// What is being compiled.
+pub enum Body<'p> {
+    /// A fn: its parameters are the first locals.
+    Fn(&'p Expr, usize),
+    /// A constant: memoised in the context.
+    Const(u32, &'p Expr),
+    /// A law: `(subject, failed)` parameters; returns whether it passed.
+    Law(&'p polity_compiler::ir::LawDef),
+    /// A law's collection.
+    Collection(&'p Expr),
+}
+
+/// Translates one body into `func`.
+pub fn translate(
+    shared: &mut Shared,
+    program: &Program,
+    fctx: &mut FunctionBuilderContext,
+    func: &mut cranelift_codegen::ir::Function,
+    body: &Body<'_>,
+    frame: u32,
+) -> Tr<()> {
+    let params = match body {
+        Body::Fn(_, n) => *n,
+        Body::Const(..) | Body::Collection(_) => 0,
+        Body::Law(_) => 2,
+    };
+    func.signature = signature(&shared.module, params);
+    let config = shared.module.target_config();
+    func.name = UserFuncName::user(0, 0);
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let args: Vec<CValue> = b.block_params(entry).to_vec();
+    let fault_block = b.create_block();
+    b.append_block_param(fault_block, I64);
+    let mut vars = Vec::new();
+    let zero = b.ins().iconst(I64, 0);
+    for _ in 0..frame.max(1) {
+        let v = b.declare_var(I64);
+        b.def_var(v, zero);
+        vars.push(v);
+    }
+    let ctx = args.first().copied().unwrap_or(zero);
+    let mut fx = Fx {
+        b,
+        shared,
+        program,
+        ctx,
+        vars,
+        fault_block,
+        refs: HashMap::new(),
+    };
+    let result = fx.translate_body(body, &args);
+    match result {
+        Ok(()) => {
+            fx.b.switch_to_block(fault_block);
+            let code =
+                fx.b.block_params(fault_block)
+                    .first()
+                    .copied()
+                    .unwrap_or(zero);
+            let z = fx.b.ins().iconst(I64, 0);
+            fx.b.ins().return_(&[z, code]);
+            fx.b.seal_all_blocks();
+            fx.b.finalize(config);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+struct Fx<'a, 'f> {
+    b: FunctionBuilder<'f>,
+    shared: &'a mut Shared,
+    program: &'a Program,
+    ctx: CValue,
+    vars: Vec<Variable>,
+    fault_block: Block,
+    refs: HashMap<FuncId, FuncRef>,
+}
+
+fn int_like(t: &Type) -> bool {
+    matches!(
+        t.strip_optional(),
+        Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Enum(_)
+    )
+}
+
+fn has_never(t: &Type) -> bool {
+    match t {
+        Type::Never => true,
+        Type::List(x) | Type::Set(x) | Type::Optional(x) => has_never(x),
+        _ => false,
+    }
+}
+
+/// Whether evaluating `e` can neither fault nor cost much, so that `a and e`
+/// may evaluate it unconditionally (branch-free).
+fn cannot_fail(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Lit(_) | ExprKind::Local(_) => true,
+        ExprKind::Field(r, _) => cannot_fail(r),
+        ExprKind::Unary(UnOp::Not, x) => cannot_fail(x),
+        ExprKind::And(a, b) | ExprKind::Or(a, b) => cannot_fail(a) && cannot_fail(b),
+        ExprKind::Binary(op, a, b) if op.is_comparison() => {
+            int_like(&a.ty)
+                && int_like(&b.ty)
+                && !has_never(&a.ty)
+                && cannot_fail(a)
+                && cannot_fail(b)
+        }
+        _ => false,
+    }
+}
+
+impl Fx<'_, '_> {
+    fn func_ref(&mut self, id: FuncId) -> FuncRef {
+        if let Some(r) = self.refs.get(&id) {
+            return *r;
+        }
+        let r = self.shared.module.declare_func_in_func(id, self.b.func);
+        self.refs.insert(id, r);
+        r
+    }
+
+    fn var(&self, i: u32) -> Tr<Variable> {
+        match self.vars.get(i as usize) {
+            Some(v) => Ok(*v),
+            None => unsupported("a local outside the frame"),
+        }
+    }
+
+    fn translate_body(&mut self, body: &Body<'_>, args: &[CValue]) -> Tr<()> {
+        let params = args.get(1..).unwrap_or(&[]).to_vec();
+        match body {
+            Body::Fn(e, n) => {
+                for (i, a) in params.iter().take(*n).enumerate() {
+                    let v = self.var(i as u32)?;
+                    self.b.def_var(v, *a);
+                }
+                let r = self.translate_expr(e)?;
+                self.ret(r);
+            }
+            Body::Collection(e) => {
+                let r = self.translate_expr(e)?;
+                self.ret(r);
+            }
+            Body::Const(i, e) => self.translate_const(*i, e)?,
+            Body::Law(def) => self.translate_law(def, &params)?,
+        }
+        Ok(())
+    }
+
+    fn ret(&mut self, v: CValue) {
+        let z = self.b.ins().iconst(I64, 0);
+        self.b.ins().return_(&[v, z]);
+    }
+
+    /// A constant: the memo first; else evaluate it in the `keep` arena and memoise.
+    fn translate_const(&mut self, i: u32, e: &Expr) -> Tr<()> {
+        let memo = self
+            .b
+            .ins()
+            .load(I64, MemFlagsData::trusted(), self.ctx, MEMO_OFFSET);
+        let off = i64::from(i) * 16;
+        let slot = self.b.ins().iadd_imm_s(memo, off);
+        let status = self.b.ins().load(I64, MemFlagsData::trusted(), slot, 0);
+        let word = self.b.ins().load(I64, MemFlagsData::trusted(), slot, 8);
+        let (fresh, done, faulted) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        let is_new = self.b.ins().icmp_imm_s(IntCC::Equal, status, 0);
+        let not_new = self.b.create_block();
+        self.b.ins().brif(is_new, fresh, &[], not_new, &[]);
+        self.b.switch_to_block(not_new);
+        let is_ok = self.b.ins().icmp_imm_s(IntCC::Equal, status, 1);
+        self.b.ins().brif(is_ok, done, &[], faulted, &[]);
+        self.b.switch_to_block(done);
+        self.ret(word);
+        self.b.switch_to_block(faulted);
+        let z = self.b.ins().iconst(I64, 0);
+        self.b.ins().return_(&[z, word]);
+        // Evaluate with faults caught here rather than in the shared fault block.
+        self.b.switch_to_block(fresh);
+        self.helper("polity_const_scope", &[0])?;
+        let catch = self.b.create_block();
+        self.b.append_block_param(catch, I64);
+        let outer = std::mem::replace(&mut self.fault_block, catch);
+        let v = self.translate_expr(e)?;
+        self.fault_block = outer;
+        self.helper("polity_const_scope", &[1])?;
+        let one = self.b.ins().iconst(I64, 1);
+        self.b.ins().store(MemFlagsData::trusted(), one, slot, 0);
+        self.b.ins().store(MemFlagsData::trusted(), v, slot, 8);
+        self.ret(v);
+        self.b.switch_to_block(catch);
+        let code = self.b.block_params(catch).first().copied().unwrap_or(z);
+        self.helper("polity_const_scope", &[1])?;
+        let two = self.b.ins().iconst(I64, 2);
+        self.b.ins().store(MemFlagsData::trusted(), two, slot, 0);
+        self.b.ins().store(MemFlagsData::trusted(), code, slot, 8);
+        let z = self.b.ins().iconst(I64, 0);
+        self.b.ins().return_(&[z, code]);
+        Ok(())
+    }
+
+    /// A law: every statement in order; a failed requirement writes 1 to its
+    /// byte of `failed` (when not null) and clears the result.
+    fn translate_law(&mut self, def: &polity_compiler::ir::LawDef, params: &[CValue]) -> Tr<()> {
+        let (Some(subject), Some(failed)) = (params.first(), params.get(1)) else {
+            return unsupported("law parameters");
+        };
+        let (subject, failed) = (*subject, *failed);
+        if def.param.is_some() {
+            let v = self.var(0)?;
+            self.b.def_var(v, subject);
+        }
+        let passed = self.b.declare_var(I64);
+        let one = self.b.ins().iconst(I64, 1);
+        self.b.def_var(passed, one);
+        let mut index = 0i32;
+        for stmt in &def.body {
+            match stmt {
+                polity_compiler::ir::LawStmt::Let { local, value, .. } => {
+                    let v = self.translate_expr(value)?;
+                    let var = self.var(local.0)?;
+                    self.b.def_var(var, v);
+                }
+                polity_compiler::ir::LawStmt::Require(r) => {
+                    let mut holds = self.translate_expr(&r.cond)?;
+                    for x in &r.exceptions {
+                        holds = self.or_else(holds, &x.cond)?;
+                    }
+                    let (fail, next) = (self.b.create_block(), self.b.create_block());
+                    self.b.ins().brif(holds, next, &[], fail, &[]);
+                    self.b.switch_to_block(fail);
+                    let zero = self.b.ins().iconst(I64, 0);
+                    self.b.def_var(passed, zero);
+                    let (write, after) = (self.b.create_block(), self.b.create_block());
+                    self.b.ins().brif(failed, write, &[], after, &[]);
+                    self.b.switch_to_block(write);
+                    let byte = self.b.ins().iconst(types::I8, 1);
+                    self.b
+                        .ins()
+                        .store(MemFlagsData::trusted(), byte, failed, index);
+                    self.b.ins().jump(after, &[]);
+                    self.b.switch_to_block(after);
+                    self.b.ins().jump(next, &[]);
+                    self.b.switch_to_block(next);
+                    index += 1;
+                }
+            }
+        }
+        let p = self.b.use_var(passed);
+        self.ret(p);
+        Ok(())
+    }
+
+    /// `holds or cond`, evaluating `cond` only when `holds` is false.
+    fn or_else(&mut self, holds: CValue, cond: &Expr) -> Tr<CValue> {
+        let (rhs, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        self.b.ins().brif(holds, join, &[holds.into()], rhs, &[]);
+        self.b.switch_to_block(rhs);
+        let c = self.translate_expr(cond)?;
+        self.b.ins().jump(join, &[c.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    fn param(&self, block: Block) -> CValue {
+        self.b
+            .block_params(block)
+            .first()
+            .copied()
+            .unwrap_or(self.ctx)
+    }
+
+    /// Jumps to the fault block with `site << 3 | kind` when `cond` holds.
+    fn fault_if(&mut self, cond: CValue, kind: i64, span: Span) {
+        let site = self.shared.site(span);
+        let code = self.b.ins().iconst(I64, (site << 3) | kind);
+        let next = self.b.create_block();
+        self.b
+            .ins()
+            .brif(cond, self.fault_block, &[code.into()], next, &[]);
+        self.b.switch_to_block(next);
+    }
+
+    /// Propagates a callee's fault code.
+    fn check(&mut self, fault: CValue) {
+        let next = self.b.create_block();
+        self.b
+            .ins()
+            .brif(fault, self.fault_block, &[fault.into()], next, &[]);
+        self.b.switch_to_block(next);
+    }
+
+    /// Calls a helper with immediate or value arguments after the context.
+    fn helper(&mut self, name: &str, imms: &[i64]) -> Tr<CValue> {
+        let args: Vec<CValue> = imms.iter().map(|i| self.b.ins().iconst(I64, *i)).collect();
+        self.call_helper(name, &args)
+    }
+
+    fn call_helper(&mut self, name: &str, args: &[CValue]) -> Tr<CValue> {
+        let Some((id, _)) = self.shared.helpers.get(name).copied() else {
+            return unsupported("an unknown helper");
+        };
+        let f = self.func_ref(id);
+        let mut all = vec![self.ctx];
+        all.extend_from_slice(args);
+        let call = self.b.ins().call(f, &all);
+        match self.b.inst_results(call).first() {
+            Some(v) => Ok(*v),
+            None => unsupported("a helper without a result"),
+        }
+    }
+
+    /// Calls a fallible helper: its flag, when set, is a fault at `span`.
+    fn flagged(&mut self, name: &str, args: &[CValue], span: Span) -> Tr<CValue> {
+        let r = self.call_helper(name, args)?;
+        let flag = self
+            .b
+            .ins()
+            .load(I64, MemFlagsData::trusted(), self.ctx, FLAG_OFFSET);
+        let site = self.shared.site(span);
+        let base = self.b.ins().iconst(I64, site << 3);
+        let code = self.b.ins().bor(base, flag);
+        let next = self.b.create_block();
+        self.b
+            .ins()
+            .brif(flag, self.fault_block, &[code.into()], next, &[]);
+        self.b.switch_to_block(next);
+        Ok(r)
+    }
+
+    fn iconst(&mut self, n: i64) -> CValue {
+        self.b.ins().iconst(I64, n)
+    }
+
+    fn bool_of(&mut self, c: CValue) -> CValue {
+        self.b.ins().uextend(I64, c)
+    }
+
+    fn call_compiled(&mut self, id: Option<FuncId>, args: &[CValue]) -> Tr<CValue> {
+        let Some(id) = id else {
+            return unsupported("a call to something left to the interpreter");
+        };
+        let f = self.func_ref(id);
+        let mut all = vec![self.ctx];
+        all.extend_from_slice(args);
+        let call = self.b.ins().call(f, &all);
+        let rs = self.b.inst_results(call).to_vec();
+        let (Some(v), Some(fault)) = (rs.first().copied(), rs.get(1).copied()) else {
+            return unsupported("a call without results");
+        };
+        self.check(fault);
+        Ok(v)
+    }
+
+    fn translate_expr(&mut self, e: &Expr) -> Tr<CValue> {
+        if !representable(&e.ty) {
+            return unsupported("an optional Int or Duration");
+        }
+        match &e.kind {
+            ExprKind::Lit(lit) => self.translate_lit(lit),
+            ExprKind::Local(id) => {
+                let v = self.var(id.0)?;
+                Ok(self.b.use_var(v))
+            }
+            ExprKind::State(id) => self.translate_state(id.0, e.span),
+            ExprKind::Const(id) => {
+                let f = self.shared.consts.get(id.0 as usize).copied().flatten();
+                self.call_compiled(f, &[])
+            }
+            ExprKind::CallFn(f, args) => {
+                let vs = self.translate_all(args)?;
+                let f = self.shared.fns.get(f.0 as usize).copied().flatten();
+                self.call_compiled(f, &vs)
+            }
+            ExprKind::CallLaw(law, arg) => {
+                let subject = match arg {
+                    Some(a) => self.translate_expr(a)?,
+                    None => self.iconst(0),
+                };
+                let null = self.iconst(0);
+                let f = self.shared.laws.get(law.0 as usize).copied().flatten();
+                self.call_compiled(f, &[subject, null])
+            }
+            ExprKind::Builtin(b, args) => self.translate_builtin(e, *b, args),
+            ExprKind::Unary(op, x) => self.translate_unary(e, *op, x),
+            ExprKind::Binary(op, a, b) => self.translate_binary(e, *op, a, b),
+            ExprKind::And(a, b) => self.translate_logic(a, b, true),
+            ExprKind::Or(a, b) => self.translate_logic(a, b, false),
+            ExprKind::If(c, a, b) => self.translate_if(c, a, b),
+            ExprKind::Match(x, arms) => self.translate_match(x, arms),
+            ExprKind::Field(r, i) => {
+                let r = self.translate_expr(r)?;
+                Ok(self.load_field(r, *i))
+            }
+            ExprKind::OptField(r, i) => self.translate_opt_field(r, *i),
+            ExprKind::Coalesce(a, b) => self.translate_coalesce(a, b),
+            ExprKind::Record(_, fields) => {
+                let vs = self.translate_all(fields)?;
+                self.block_of(&vs, false)
+            }
+            ExprKind::With(r, updates) => self.translate_with(r, updates),
+            ExprKind::List(xs) => {
+                let vs = self.translate_all(xs)?;
+                self.block_of(&vs, true)
+            }
+            ExprKind::Set(xs) => {
+                let vs = self.translate_all(xs)?;
+                let list = self.block_of(&vs, true)?;
+                let ty = self.shared.type_id(&e.ty);
+                let ty = self.iconst(ty);
+                self.call_helper("polity_set_from", &[ty, list])
+            }
+            ExprKind::Loop(l) => self.translate_loop(e, l),
+            ExprKind::In(x, xs) => {
+                let x = self.translate_expr(x)?;
+                let list = self.translate_expr(xs)?;
+                let ty = self.shared.type_id(&xs.ty);
+                let ty = self.iconst(ty);
+                self.call_helper("polity_contains", &[ty, list, x])
+            }
+            ExprKind::Index(xs, key) => {
+                let list = self.translate_expr(xs)?;
+                let k = self.translate_expr(key)?;
+                let ty = self.shared.type_id(&xs.ty);
+                let ty = self.iconst(ty);
+                self.flagged("polity_index", &[ty, list, k], e.span)
+            }
+            ExprKind::Let(id, value, body) => {
+                let v = self.translate_expr(value)?;
+                let var = self.var(id.0)?;
+                self.b.def_var(var, v);
+                self.translate_expr(body)
+            }
+            ExprKind::IntToDec(x) => {
+                let n = self.translate_expr(x)?;
+                self.call_helper("polity_dec_from_int", &[n])
+            }
+        }
+    }
+
+    fn translate_all(&mut self, es: &[Expr]) -> Tr<Vec<CValue>> {
+        es.iter().map(|e| self.translate_expr(e)).collect()
+    }
+
+    fn translate_lit(&mut self, lit: &Lit) -> Tr<CValue> {
+        let w = match lit {
+            Lit::Bool(b) => i64::from(*b),
+            Lit::Int(n) | Lit::Date(n) | Lit::Duration(n) => *n,
+            Lit::Dec(d) => {
+                let cell = Box::new(*d);
+                let addr = &*cell as *const Dec as i64;
+                self.shared.decs.push(cell);
+                addr
+            }
+            Lit::Text(s) => self.shared.texts.intern(s),
+            Lit::None => NONE_WORD,
+            Lit::Enum(_, i) => i64::from(*i),
+        };
+        Ok(self.iconst(w))
+    }
+
+    fn translate_state(&mut self, id: u32, span: Span) -> Tr<CValue> {
+        let st = self
+            .b
+            .ins()
+            .load(I64, MemFlagsData::trusted(), self.ctx, STATE_OFFSET);
+        let off = i32::try_from(id).ok().and_then(|i| i.checked_mul(16));
+        let Some(off) = off else {
+            return unsupported("too many state names");
+        };
+        let present = self.b.ins().load(I64, MemFlagsData::trusted(), st, off);
+        let missing = self.b.ins().icmp_imm_s(IntCC::Equal, present, 0);
+        self.fault_if(missing, abi::MISSING, span);
+        Ok(self.b.ins().load(I64, MemFlagsData::trusted(), st, off + 8))
+    }
+
+    fn load_field(&mut self, r: CValue, i: u32) -> CValue {
+        let off = i32::try_from(i).unwrap_or(0).saturating_mul(8);
+        self.b.ins().load(I64, MemFlagsData::trusted(), r, off)
+    }
+
+    /// A new block holding `vs` (after its length when `list`).
+    fn block_of(&mut self, vs: &[CValue], list: bool) -> Tr<CValue> {
+        let skip = usize::from(list);
+        let n = self.iconst((vs.len() + skip) as i64);
+        let p = self.call_helper("polity_alloc", &[n])?;
+        if list {
+            let len = self.iconst(vs.len() as i64);
+            self.b.ins().store(MemFlagsData::trusted(), len, p, 0);
+        }
+        for (i, v) in vs.iter().enumerate() {
+            let off = i32::try_from((i + skip) * 8).unwrap_or(0);
+            self.b.ins().store(MemFlagsData::trusted(), *v, p, off);
+        }
+        Ok(p)
+    }
+
+    fn translate_with(&mut self, r: &Expr, updates: &[(u32, Expr)]) -> Tr<CValue> {
+        let n = match &r.ty {
+            Type::Record(id) => self.program.record(*id).map_or(0, |d| d.fields.len()),
+            _ => return unsupported("`with` on a non-record"),
+        };
+        let src = self.translate_expr(r)?;
+        let mut fields: Vec<CValue> = (0..n as u32).map(|i| self.load_field(src, i)).collect();
+        for (i, value) in updates {
+            let v = self.translate_expr(value)?;
+            match fields.get_mut(*i as usize) {
+                Some(slot) => *slot = v,
+                None => return unsupported("`with` on a missing field"),
+            }
+        }
+        self.block_of(&fields, false)
+    }
+
+    fn translate_logic(&mut self, a: &Expr, b: &Expr, and: bool) -> Tr<CValue> {
+        let x = self.translate_expr(a)?;
+        if cannot_fail(b) {
+            let y = self.translate_expr(b)?;
+            return Ok(if and {
+                self.b.ins().band(x, y)
+            } else {
+                self.b.ins().bor(x, y)
+            });
+        }
+        let (rhs, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        if and {
+            self.b.ins().brif(x, rhs, &[], join, &[x.into()]);
+        } else {
+            self.b.ins().brif(x, join, &[x.into()], rhs, &[]);
+        }
+        self.b.switch_to_block(rhs);
+        let y = self.translate_expr(b)?;
+        self.b.ins().jump(join, &[y.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    fn translate_if(&mut self, c: &Expr, a: &Expr, b: &Expr) -> Tr<CValue> {
+        let c = self.translate_expr(c)?;
+        let (then, other, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(join, I64);
+        self.b.ins().brif(c, then, &[], other, &[]);
+        self.b.switch_to_block(then);
+        let x = self.translate_expr(a)?;
+        self.b.ins().jump(join, &[x.into()]);
+        self.b.switch_to_block(other);
+        let y = self.translate_expr(b)?;
+        self.b.ins().jump(join, &[y.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    fn translate_match(&mut self, x: &Expr, arms: &[Arm]) -> Tr<CValue> {
+        let v = self.translate_expr(x)?;
+        let join = self.b.create_block();
+        self.b.append_block_param(join, I64);
+        for arm in arms {
+            let test = match arm.pattern {
+                Pattern::Case(i) => Some(i64::from(i)),
+                Pattern::Bool(b) => Some(i64::from(b)),
+                Pattern::None => Some(NONE_WORD),
+                Pattern::Wildcard => None,
+            };
+            let Some(test) = test else {
+                let r = self.translate_expr(&arm.body)?;
+                self.b.ins().jump(join, &[r.into()]);
+                self.b.switch_to_block(join);
+                return Ok(self.param(join));
+            };
+            let hit = self.b.ins().icmp_imm_s(IntCC::Equal, v, test);
+            let (body, next) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(hit, body, &[], next, &[]);
+            self.b.switch_to_block(body);
+            let r = self.translate_expr(&arm.body)?;
+            self.b.ins().jump(join, &[r.into()]);
+            self.b.switch_to_block(next);
+        }
+        // Exhaustive: unreachable for checked IR; yield none rather than trap.
+        let none = self.iconst(NONE_WORD);
+        self.b.ins().jump(join, &[none.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    fn translate_opt_field(&mut self, r: &Expr, i: u32) -> Tr<CValue> {
+        let v = self.translate_expr(r)?;
+        let (load, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        let none = self.b.ins().icmp_imm_s(IntCC::Equal, v, NONE_WORD);
+        self.b.ins().brif(none, join, &[v.into()], load, &[]);
+        self.b.switch_to_block(load);
+        let f = self.load_field(v, i);
+        self.b.ins().jump(join, &[f.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    fn translate_coalesce(&mut self, a: &Expr, b: &Expr) -> Tr<CValue> {
+        let v = self.translate_expr(a)?;
+        let (other, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        let none = self.b.ins().icmp_imm_s(IntCC::Equal, v, NONE_WORD);
+        self.b.ins().brif(none, other, &[], join, &[v.into()]);
+        self.b.switch_to_block(other);
+        let y = self.translate_expr(b)?;
+        self.b.ins().jump(join, &[y.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    fn translate_unary(&mut self, e: &Expr, op: UnOp, x: &Expr) -> Tr<CValue> {
+        let v = self.translate_expr(x)?;
+        match op {
+            UnOp::Not => Ok(self.b.ins().bxor_imm_s(v, 1)),
+            UnOp::Neg(Num::Dec) => {
+                let z = self.iconst(0);
+                self.flagged("polity_dec_un", &[z, v], e.span)
+            }
+            UnOp::Neg(_) => {
+                let min = self.b.ins().icmp_imm_s(IntCC::Equal, v, i64::MIN);
+                self.fault_if(min, abi::OVERFLOW, e.span);
+                Ok(self.b.ins().ineg(v))
+            }
+        }
+    }
+
+    /// `a + b` etc. on i64 with the overflow flag.
+    fn checked(&mut self, op: BinOp, a: CValue, b: CValue, span: Span) -> CValue {
+        let (r, of) = match op {
+            BinOp::Add(_) => self.b.ins().sadd_overflow(a, b),
+            BinOp::Sub(_) | BinOp::DateSubDate => self.b.ins().ssub_overflow(a, b),
+            _ => self.b.ins().smul_overflow(a, b),
+        };
+        self.fault_if(of, abi::OVERFLOW, span);
+        r
+    }
+
+    fn translate_binary(&mut self, e: &Expr, op: BinOp, a: &Expr, b: &Expr) -> Tr<CValue> {
+        let x = self.translate_expr(a)?;
+        let y = self.translate_expr(b)?;
+        let s = e.span;
+        match op {
+            BinOp::Add(Num::Dec) => self.dec_bin(0, x, y, s),
+            BinOp::Sub(Num::Dec) => self.dec_bin(1, x, y, s),
+            BinOp::Mul(Num::Dec) => self.dec_bin(2, x, y, s),
+            BinOp::Div => self.dec_bin(3, x, y, s),
+            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::MulDurInt => {
+                Ok(self.checked(op, x, y, s))
+            }
+            BinOp::DateSubDate => Ok(self.checked(op, x, y, s)),
+            BinOp::DivDur => self.flagged("polity_dec_ratio", &[x, y], s),
+            BinOp::IntDiv | BinOp::IntMod => {
+                let which = self.iconst(i64::from(op == BinOp::IntMod));
+                self.flagged("polity_int_div", &[which, x, y], s)
+            }
+            BinOp::DateAddDur | BinOp::DateSubDur => {
+                let which = self.iconst(i64::from(op == BinOp::DateSubDur));
+                self.flagged("polity_date_add", &[which, x, y], s)
+            }
+            BinOp::Concat => self.flagged("polity_concat", &[x, y], s),
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let ty = if has_never(&a.ty) { &b.ty } else { &a.ty };
+                self.compare(op, ty, x, y)
+            }
+        }
+    }
+
+    fn dec_bin(&mut self, op: i64, x: CValue, y: CValue, span: Span) -> Tr<CValue> {
+        let op = self.iconst(op);
+        self.flagged("polity_dec_bin", &[op, x, y], span)
+    }
+
+    fn cc(op: BinOp) -> IntCC {
+        match op {
+            BinOp::Eq => IntCC::Equal,
+            BinOp::Ne => IntCC::NotEqual,
+            BinOp::Lt => IntCC::SignedLessThan,
+            BinOp::Le => IntCC::SignedLessThanOrEqual,
+            BinOp::Gt => IntCC::SignedGreaterThan,
+            _ => IntCC::SignedGreaterThanOrEqual,
+        }
+    }
+
+    /// `x op y` for values of type `ty`: integer compares where the words are
+    /// ordered like the values, a helper's -1/0/1 otherwise.
+    fn compare(&mut self, op: BinOp, ty: &Type, x: CValue, y: CValue) -> Tr<CValue> {
+        let words_order = int_like(ty);
+        let words_equal = words_order || *ty.strip_optional() == Type::Text;
+        let direct = words_order || (words_equal && matches!(op, BinOp::Eq | BinOp::Ne));
+        let c = if direct {
+            self.b.ins().icmp(Self::cc(op), x, y)
+        } else {
+            let r = self.cmp_words(ty, x, y)?;
+            self.b.ins().icmp_imm_s(Self::cc(op), r, 0)
+        };
+        Ok(self.bool_of(c))
+    }
+
+    fn cmp_words(&mut self, ty: &Type, x: CValue, y: CValue) -> Tr<CValue> {
+        match ty {
+            Type::Decimal => self.call_helper("polity_dec_cmp", &[x, y]),
+            Type::Text => self.call_helper("polity_text_cmp", &[x, y]),
+            _ => {
+                let id = self.shared.type_id(ty);
+                let id = self.iconst(id);
+                self.call_helper("polity_cmp", &[id, x, y])
+            }
+        }
+    }
+
+    fn translate_builtin(&mut self, e: &Expr, b: Builtin, args: &[Expr]) -> Tr<CValue> {
+        let vs = self.translate_all(args)?;
+        let (Some(x), Some(first)) = (vs.first().copied(), args.first()) else {
+            return unsupported("a builtin without arguments");
+        };
+        let s = e.span;
+        match b {
+            Builtin::Count => Ok(self.b.ins().load(I64, MemFlagsData::trusted(), x, 0)),
+            Builtin::Len if first.ty == Type::Text => self.call_helper("polity_text_len", &[x]),
+            Builtin::Len => Ok(self.b.ins().load(I64, MemFlagsData::trusted(), x, 0)),
+            Builtin::Sum(_) | Builtin::Min | Builtin::Max | Builtin::All | Builtin::Any => {
+                let kind = match b {
+                    Builtin::Sum(n) => LoopKind::Sum(n),
+                    Builtin::Min => LoopKind::Min,
+                    Builtin::Max => LoopKind::Max,
+                    Builtin::All => LoopKind::All,
+                    _ => LoopKind::Any,
+                };
+                let elem = first.ty.element().cloned().unwrap_or(Type::Never);
+                self.aggregate(e, kind, x, &elem, None)
+            }
+            Builtin::MinOf | Builtin::MaxOf => {
+                let mut best = x;
+                for v in vs.iter().skip(1) {
+                    let op = if b == Builtin::MinOf {
+                        BinOp::Lt
+                    } else {
+                        BinOp::Gt
+                    };
+                    let better = self.compare(op, &e.ty, *v, best)?;
+                    best = self.b.ins().select(better, *v, best);
+                }
+                Ok(best)
+            }
+            Builtin::First => {
+                let elem = first.ty.element().cloned().unwrap_or(Type::Never);
+                if !representable(&Type::optional(elem)) {
+                    return unsupported("`first` of Ints or Durations");
+                }
+                let len = self.b.ins().load(I64, MemFlagsData::trusted(), x, 0);
+                let (load, join) = (self.b.create_block(), self.b.create_block());
+                self.b.append_block_param(join, I64);
+                let none = self.iconst(NONE_WORD);
+                self.b.ins().brif(len, load, &[], join, &[none.into()]);
+                self.b.switch_to_block(load);
+                let v = self.b.ins().load(I64, MemFlagsData::trusted(), x, 8);
+                self.b.ins().jump(join, &[v.into()]);
+                self.b.switch_to_block(join);
+                Ok(self.param(join))
+            }
+            Builtin::Sorted => {
+                let ty = self.shared.type_id(&first.ty);
+                let ty = self.iconst(ty);
+                self.call_helper("polity_sorted", &[ty, x])
+            }
+            Builtin::Range => {
+                let Some(y) = vs.get(1).copied() else {
+                    return unsupported("`range` without two arguments");
+                };
+                self.flagged("polity_range", &[x, y], s)
+            }
+            Builtin::Floor | Builtin::Ceil | Builtin::Round => {
+                let mode = match b {
+                    Builtin::Floor => 0,
+                    Builtin::Ceil => 1,
+                    _ => 2,
+                };
+                let mode = self.iconst(mode);
+                self.flagged("polity_dec_round", &[mode, x], s)
+            }
+            Builtin::Abs(Num::Dec) => {
+                let one = self.iconst(1);
+                self.flagged("polity_dec_un", &[one, x], s)
+            }
+            Builtin::Abs(_) => {
+                let min = self.b.ins().icmp_imm_s(IntCC::Equal, x, i64::MIN);
+                self.fault_if(min, abi::OVERFLOW, s);
+                let neg = self.b.ins().ineg(x);
+                let is_neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+                Ok(self.b.ins().select(is_neg, neg, x))
+            }
+        }
+    }
+
+    fn translate_loop(&mut self, e: &Expr, l: &Loop) -> Tr<CValue> {
+        let src = self.translate_expr(&l.source)?;
+        let elem_ty = l.elem.ty.clone();
+        self.aggregate(e, l.kind, src, &elem_ty, Some(l))
+    }
+
+    /// A loop over the list block `src`. With `l`, each element is bound to
+    /// its variable, filtered and mapped; without, the elements themselves
+    /// (of type `elem_ty`) are aggregated.
+    fn aggregate(
+        &mut self,
+        e: &Expr,
+        kind: LoopKind,
+        src: CValue,
+        elem_ty: &Type,
+        l: Option<&Loop>,
+    ) -> Tr<CValue> {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        let out = match kind {
+            LoopKind::List | LoopKind::Set => {
+                let n = self.b.ins().iadd_imm_s(len, 1);
+                Some(self.call_helper("polity_alloc", &[n])?)
+            }
+            _ => None,
+        };
+        let acc = self.b.declare_var(I64);
+        let init = match kind {
+            LoopKind::Sum(Num::Dec) => {
+                let cell = Box::new(Dec::ZERO);
+                let addr = &*cell as *const Dec as i64;
+                self.shared.decs.push(cell);
+                addr
+            }
+            LoopKind::All => 1,
+            _ => 0,
+        };
+        let init = self.iconst(init);
+        self.b.def_var(acc, init);
+        let count = self.b.declare_var(I64);
+        let zero = self.iconst(0);
+        self.b.def_var(count, zero);
+        let i = self.b.declare_var(I64);
+        self.b.def_var(i, zero);
+        let (header, body, next, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(exit, I64);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        let iv = self.b.use_var(i);
+        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
+        let sentinel = self.iconst(0);
+        self.b.ins().brif(done, exit, &[sentinel.into()], body, &[]);
+        self.b.switch_to_block(body);
+        let off = self.b.ins().imul_imm_s(iv, 8);
+        let addr = self.b.ins().iadd(src, off);
+        let x = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
+        let v = match l {
+            Some(l) => {
+                let var = self.var(l.var.0)?;
+                self.b.def_var(var, x);
+                if let Some(filter) = &l.filter {
+                    let keep = self.translate_expr(filter)?;
+                    let go = self.b.create_block();
+                    self.b.ins().brif(keep, go, &[], next, &[]);
+                    self.b.switch_to_block(go);
+                }
+                self.translate_expr(&l.elem)?
+            }
+            None => x,
+        };
+        self.step(e, kind, elem_ty, v, acc, count, out, exit)?;
+        self.b.ins().jump(next, &[]);
+        self.b.switch_to_block(next);
+        let iv = self.b.use_var(i);
+        let iv = self.b.ins().iadd_imm_s(iv, 1);
+        self.b.def_var(i, iv);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(exit);
+        let early = self.param(exit);
+        self.finish(e, kind, acc, count, out, early)
+    }
+
+    /// One element's contribution to the loop's result.
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &mut self,
+        e: &Expr,
+        kind: LoopKind,
+        elem_ty: &Type,
+        v: CValue,
+        acc: Variable,
+        count: Variable,
+        out: Option<CValue>,
+        exit: Block,
+    ) -> Tr<()> {
+        let k = self.b.use_var(count);
+        let k1 = self.b.ins().iadd_imm_s(k, 1);
+        match kind {
+            LoopKind::List | LoopKind::Set => {
+                if let Some(out) = out {
+                    let off = self.b.ins().imul_imm_s(k, 8);
+                    let addr = self.b.ins().iadd(out, off);
+                    self.b.ins().store(MemFlagsData::trusted(), v, addr, 8);
+                }
+                self.b.def_var(count, k1);
+            }
+            LoopKind::Count => self.b.def_var(count, k1),
+            LoopKind::Sum(Num::Dec) => {
+                let a = self.b.use_var(acc);
+                let r = self.dec_bin(0, a, v, e.span)?;
+                self.b.def_var(acc, r);
+            }
+            LoopKind::Sum(_) => {
+                let a = self.b.use_var(acc);
+                let r = self.checked(BinOp::Add(Num::Int), a, v, e.span);
+                self.b.def_var(acc, r);
+            }
+            LoopKind::Min | LoopKind::Max => {
+                let best = self.b.use_var(acc);
+                let op = if kind == LoopKind::Min {
+                    BinOp::Lt
+                } else {
+                    BinOp::Gt
+                };
+                let better = self.compare(op, elem_ty, v, best)?;
+                let first = self.b.ins().icmp_imm_s(IntCC::Equal, k, 0);
+                let first = self.bool_of(first);
+                let take = self.b.ins().bor(better, first);
+                let r = self.b.ins().select(take, v, best);
+                self.b.def_var(acc, r);
+                self.b.def_var(count, k1);
+            }
+            LoopKind::All | LoopKind::Any => {
+                let stop_on = i64::from(kind == LoopKind::Any);
+                let stop = self.b.ins().icmp_imm_s(IntCC::Equal, v, stop_on);
+                let go = self.b.create_block();
+                let result = self.iconst(stop_on + 2);
+                self.b.ins().brif(stop, exit, &[result.into()], go, &[]);
+                self.b.switch_to_block(go);
+            }
+        }
+        Ok(())
+    }
+
+    /// The loop's result after its last element (`early` is 2 + the result of
+    /// an `all`/`any` that stopped early, else 0).
+    fn finish(
+        &mut self,
+        e: &Expr,
+        kind: LoopKind,
+        acc: Variable,
+        count: Variable,
+        out: Option<CValue>,
+        early: CValue,
+    ) -> Tr<CValue> {
+        let k = self.b.use_var(count);
+        match kind {
+            LoopKind::List | LoopKind::Set => {
+                let Some(out) = out else {
+                    return unsupported("a collection loop without a block");
+                };
+                self.b.ins().store(MemFlagsData::trusted(), k, out, 0);
+                if kind == LoopKind::Set {
+                    let ty = self.shared.type_id(&e.ty);
+                    let ty = self.iconst(ty);
+                    return self.call_helper("polity_set_from", &[ty, out]);
+                }
+                Ok(out)
+            }
+            LoopKind::Count => Ok(k),
+            LoopKind::Sum(_) => Ok(self.b.use_var(acc)),
+            LoopKind::Min | LoopKind::Max => {
+                let empty = self.b.ins().icmp_imm_s(IntCC::Equal, k, 0);
+                self.fault_if(empty, abi::MISSING, e.span);
+                Ok(self.b.use_var(acc))
+            }
+            LoopKind::All | LoopKind::Any => {
+                let default = i64::from(kind == LoopKind::All);
+                let stopped = self.b.ins().iadd_imm_s(early, -2);
+                let dflt = self.iconst(default);
+                let was_early = self.b.ins().icmp_imm_s(IntCC::NotEqual, early, 0);
+                Ok(self.b.ins().select(was_early, stopped, dflt))
+            }
+        }
+    }
+}

@@ -4,12 +4,18 @@
 
 use super::report::{eval_json, eval_table};
 use super::{color_stderr, EvalFormat};
-use crate::api::{LawReport, Program};
+use crate::api::{Engine, LawReport, Limits, Program};
 use crate::snapshot::SnapshotError;
 use serde_json::json;
 use std::path::Path;
 
-pub fn run(charter: &Path, snapshot: &Path, law: Option<&str>, format: EvalFormat) -> i32 {
+pub fn run(
+    charter: &Path,
+    snapshot: &Path,
+    law: Option<&str>,
+    format: EvalFormat,
+    engine: Engine,
+) -> i32 {
     let program = match Program::compile_file(charter) {
         Err(e) => {
             eprintln!(
@@ -41,14 +47,14 @@ pub fn run(charter: &Path, snapshot: &Path, law: Option<&str>, format: EvalForma
         Err(e) => return snapshot_rejected(snapshot, &e, format),
     };
     let reports: Vec<LawReport> = match law {
-        Some(name) => match program.eval_law(&state, name) {
+        Some(name) => match program.eval_law_engine(&state, name, Limits::default(), engine) {
             Ok(r) => vec![r],
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
             }
         },
-        None => program.eval_all(&state),
+        None => program.eval_all_with(&state, engine),
     };
     let sources = &program.ir().sources;
     match format {

@@ -42,13 +42,38 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
         format: EvalFormat,
+        /// The engine: machine code (`jit`) or the reference interpreter.
+        #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
+        engine: EngineArg,
     },
     /// Run the `test` blocks of charters.
     Test {
         /// Charter files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The engine (`test` blocks build their state in memory and run in the
+        /// interpreter under either engine).
+        #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
+        engine: EngineArg,
     },
+}
+
+/// `--engine`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// Cranelift machine code (the default).
+    Jit,
+    /// The reference interpreter.
+    Interp,
+}
+
+impl EngineArg {
+    fn engine(self) -> crate::api::Engine {
+        match self {
+            EngineArg::Jit => crate::api::Engine::Jit,
+            EngineArg::Interp => crate::api::Engine::Interpreter,
+        }
+    }
 }
 
 /// `polity check --format`.
@@ -96,7 +121,8 @@ pub fn main() -> i32 {
             snapshot,
             law,
             format,
-        } => eval::run(&charter, &snapshot, law.as_deref(), format),
-        Command::Test { files } => test::run(&files),
+            engine,
+        } => eval::run(&charter, &snapshot, law.as_deref(), format, engine.engine()),
+        Command::Test { files, engine: _ } => test::run(&files),
     }
 }

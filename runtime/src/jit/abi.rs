@@ -24,6 +24,9 @@ pub const DIV_ZERO: i64 = 2;
 pub const MISSING: i64 = 3;
 /// Fault kind: a resource limit.
 pub const LIMIT: i64 = 4;
+/// Not a fault: the subject must be evaluated by the interpreter (an
+/// `i64::MIN` would become an `Int?`, whose `none` has the same word).
+pub const BAIL: i64 = 5;
 
 /// Byte offset of [`JitCtx::state`], read by generated code.
 pub const STATE_OFFSET: i32 = 0;

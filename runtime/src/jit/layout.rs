@@ -14,10 +14,10 @@
 //! | `List`, `Set` | the address of a block `[len, e0, e1, ...]`; sets sorted, no duplicates |
 //! | `T?` | `T`'s word, or [`NONE`] |
 //!
-//! *Architecture Invariant:* [`NONE`] is never the word of a present value of a
-//! supported optional type. It is not representable for `Int?` and `Duration?`
-//! (every i64 is a value), so the translator refuses those types and such laws
-//! run in the interpreter.
+//! *Architecture Invariant:* [`NONE`] is never the word of a present optional
+//! value. For `Int?` and `Duration?`, whose every word is a value, this holds
+//! because generated code bails out to the interpreter wherever `i64::MIN`
+//! would become one, and a snapshot holding one is evaluated by the interpreter.
 //!
 //! The snapshot is converted once per (program, state) into a [`Layout`]; blocks
 //! are boxed slices, so their addresses are stable while the layout lives.
@@ -34,17 +34,39 @@ use std::sync::Arc;
 /// The word of `none`.
 pub const NONE: i64 = i64::MIN;
 
-/// Whether values of `ty` (and everything inside it) have a word representation
-/// in which `none` is distinguishable.
+/// Whether values of `ty` have a word representation (`T?` is never nested).
 pub fn representable(ty: &Type) -> bool {
     match ty {
-        Type::Optional(inner) => {
-            !matches!(**inner, Type::Int | Type::Duration | Type::Optional(_))
-                && representable(inner)
-        }
+        Type::Optional(inner) => !matches!(**inner, Type::Optional(_)) && representable(inner),
         Type::List(t) | Type::Set(t) => representable(t),
         Type::Error => false,
         _ => true,
+    }
+}
+
+/// Whether `ty` is `Int?` or `Duration?`, whose `none` word [`NONE`] is also
+/// the word of the value `i64::MIN`: generated code bails out to the
+/// interpreter rather than let `i64::MIN` become such an optional.
+pub fn ambiguous_optional(ty: &Type) -> bool {
+    matches!(ty, Type::Optional(t) if matches!(**t, Type::Int | Type::Duration))
+}
+
+/// Whether a value of type `ty` holds `i64::MIN` where an `Int?` or
+/// `Duration?` is expected (such a snapshot is evaluated by the interpreter).
+fn holds_ambiguous(program: &Program, ty: &Type, v: &Value) -> bool {
+    match (ty, v) {
+        (t, Value::Int(i64::MIN) | Value::Duration(i64::MIN)) => ambiguous_optional(t),
+        (Type::Optional(t), v) => holds_ambiguous(program, t, v),
+        (Type::List(t) | Type::Set(t), Value::List(xs) | Value::Set(xs)) => {
+            xs.iter().any(|x| holds_ambiguous(program, t, x))
+        }
+        (Type::Record(r), Value::Record(fs)) => program.record(*r).is_some_and(|def| {
+            def.fields
+                .iter()
+                .zip(fs.iter())
+                .any(|(f, x)| holds_ambiguous(program, &f.ty, x))
+        }),
+        _ => false,
     }
 }
 
@@ -146,6 +168,9 @@ pub struct Layout {
     cells: DecCells,
     /// The program's text literals first, then the snapshot's texts.
     pub texts: Interner,
+    /// Whether an `Int?` or `Duration?` holds `i64::MIN` (then the
+    /// interpreter evaluates this snapshot).
+    pub ambiguous: bool,
 }
 
 impl Store for Layout {
@@ -178,10 +203,12 @@ impl Layout {
             blocks: Vec::new(),
             cells: DecCells::default(),
             texts: literals.clone(),
+            ambiguous: false,
         };
         let mut state = vec![0; program.state.len() * 2];
         for i in 0..program.state.len() {
-            if let Some(v) = snapshot.values().get(i) {
+            if let (Some(v), Some(def)) = (snapshot.values().get(i), program.state.get(i)) {
+                layout.ambiguous |= holds_ambiguous(program, &def.ty, v);
                 let w = to_word(&mut layout, v);
                 if let Some(pair) = state.get_mut(2 * i..2 * i + 2) {
                     pair.copy_from_slice(&[1, w]);

@@ -18,8 +18,10 @@
 //! require none — and the interpreter's verdict, the specification, is used.
 //!
 //! What runs in the interpreter instead (the verdicts are the same, only slower):
-//! - a fn, const or law whose code uses a value of type `Int?` or `Duration?`
-//!   (the layout has no spare word for their `none`), and everything that calls it;
+//! - a subject for which generated code *bails out*: where an `Int` or
+//!   `Duration` equal to `i64::MIN` would become an `Int?`/`Duration?` (whose
+//!   `none` has that word; see [`layout`]), and every subject of a snapshot
+//!   whose `Int?`/`Duration?` values hold `i64::MIN`;
 //! - every law, when the longest chain of nested calls in the program exceeds
 //!   the call-depth limit (the JIT checks depth statically, not at run time);
 //! - every law, if Cranelift itself fails (reported by [`JitProgram::compile`]).
@@ -285,7 +287,7 @@ impl JitProgram {
                         continue;
                     };
                     (
-                        Body::Fn(&f.body, f.params.len()),
+                        Body::Fn(&f.body, f.params.len(), &f.ret),
                         f.frame_size,
                         f.params.len(),
                     )
@@ -294,7 +296,7 @@ impl JitProgram {
                     let Some(c) = program.consts.get(i as usize) else {
                         continue;
                     };
-                    (Body::Const(i, &c.value), c.frame_size, 0)
+                    (Body::Const(i, &c.value, &c.ty), c.frame_size, 0)
                 }
                 Item::Law(i) => {
                     let Some(l) = program.laws.get(i as usize) else {
@@ -407,7 +409,7 @@ impl JitProgram {
         let (Some((body, coll)), Some(def)) = (entries, program.laws.get(law.0 as usize)) else {
             return (interp.eval_law(law), Vec::new());
         };
-        if self.max_depth > limits.max_call_depth {
+        if self.max_depth > limits.max_call_depth || layout.ambiguous {
             return (interp.eval_law(law), Vec::new());
         }
         let run = Run {
@@ -619,6 +621,9 @@ impl Run<'_> {
             return (Verdict::Pass, None);
         }
         let verdict = self.interp.eval_law_for(self.law, value);
+        if fault & 7 == abi::BAIL {
+            return (verdict, None);
+        }
         let problem = self.disagreement(&verdict, fault, &failed);
         (verdict, problem)
     }

@@ -11,7 +11,7 @@
 //! function (and everything that calls it) is then left to the interpreter.
 
 use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET};
-use super::layout::{representable, Interner};
+use super::layout::{ambiguous_optional, representable, Interner};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature,
@@ -92,10 +92,10 @@ pub fn signature(module: &JITModule, params: usize) -> Signature {
 
 /// What is being compiled.
 pub enum Body<'p> {
-    /// A fn: its parameters are the first locals.
-    Fn(&'p Expr, usize),
-    /// A constant: memoised in the context.
-    Const(u32, &'p Expr),
+    /// A fn (body, parameter count, result type): its parameters are the first locals.
+    Fn(&'p Expr, usize, &'p Type),
+    /// A constant (index, value, type): memoised in the context.
+    Const(u32, &'p Expr, &'p Type),
     /// A law: `(subject, failed)` parameters; returns whether it passed.
     Law(&'p polity_compiler::ir::LawDef),
     /// A law's collection.
@@ -112,7 +112,7 @@ pub fn translate(
     frame: u32,
 ) -> Tr<()> {
     let params = match body {
-        Body::Fn(_, n) => *n,
+        Body::Fn(_, n, _) => *n,
         Body::Const(..) | Body::Collection(_) => 0,
         Body::Law(_) => 2,
     };
@@ -226,19 +226,19 @@ impl Fx<'_, '_> {
     fn translate_body(&mut self, body: &Body<'_>, args: &[CValue]) -> Tr<()> {
         let params = args.get(1..).unwrap_or(&[]).to_vec();
         match body {
-            Body::Fn(e, n) => {
+            Body::Fn(e, n, ret) => {
                 for (i, a) in params.iter().take(*n).enumerate() {
                     let v = self.var(i as u32)?;
                     self.b.def_var(v, *a);
                 }
-                let r = self.translate_expr(e)?;
+                let r = self.translate_to(e, ret)?;
                 self.ret(r);
             }
             Body::Collection(e) => {
                 let r = self.translate_expr(e)?;
                 self.ret(r);
             }
-            Body::Const(i, e) => self.translate_const(*i, e)?,
+            Body::Const(i, e, ty) => self.translate_const(*i, e, ty)?,
             Body::Law(def) => self.translate_law(def, &params)?,
         }
         Ok(())
@@ -250,7 +250,7 @@ impl Fx<'_, '_> {
     }
 
     /// A constant: the memo first; else evaluate it in the `keep` arena and memoise.
-    fn translate_const(&mut self, i: u32, e: &Expr) -> Tr<()> {
+    fn translate_const(&mut self, i: u32, e: &Expr, ty: &Type) -> Tr<()> {
         let memo = self
             .b
             .ins()
@@ -281,7 +281,7 @@ impl Fx<'_, '_> {
         let catch = self.b.create_block();
         self.b.append_block_param(catch, I64);
         let outer = std::mem::replace(&mut self.fault_block, catch);
-        let v = self.translate_expr(e)?;
+        let v = self.translate_to(e, ty)?;
         self.fault_block = outer;
         self.helper("polity_const_scope", &[1])?;
         let one = self.b.ins().iconst(I64, 1);
@@ -429,6 +429,45 @@ impl Fx<'_, '_> {
         Ok(r)
     }
 
+    /// `v` of type `from` becomes a value of type `to`: when that makes an
+    /// `Int` an `Int?` (or a `Duration` a `Duration?`), `i64::MIN` bails out
+    /// to the interpreter (its word is `none`'s).
+    fn flow(&mut self, v: CValue, from: &Type, to: &Type) {
+        if ambiguous_optional(to) && !matches!(from, Type::Optional(_) | Type::Never) {
+            let min = self.b.ins().icmp_imm_s(IntCC::Equal, v, i64::MIN);
+            let code = self.b.ins().iconst(I64, abi::BAIL);
+            let next = self.b.create_block();
+            self.b
+                .ins()
+                .brif(min, self.fault_block, &[code.into()], next, &[]);
+            self.b.switch_to_block(next);
+        }
+    }
+
+    /// Translates `e`, which becomes a value of type `to`.
+    fn translate_to(&mut self, e: &Expr, to: &Type) -> Tr<CValue> {
+        let v = self.translate_expr(e)?;
+        self.flow(v, &e.ty, to);
+        Ok(v)
+    }
+
+    /// Translates expressions that become values of the types `to`.
+    fn translate_all_to<'t>(
+        &mut self,
+        es: &[Expr],
+        mut to: impl Iterator<Item = &'t Type>,
+    ) -> Tr<Vec<CValue>> {
+        let mut out = Vec::with_capacity(es.len());
+        for e in es {
+            let v = self.translate_expr(e)?;
+            if let Some(t) = to.next() {
+                self.flow(v, &e.ty, t);
+            }
+            out.push(v);
+        }
+        Ok(out)
+    }
+
     fn iconst(&mut self, n: i64) -> CValue {
         self.b.ins().iconst(I64, n)
     }
@@ -455,7 +494,7 @@ impl Fx<'_, '_> {
 
     fn translate_expr(&mut self, e: &Expr) -> Tr<CValue> {
         if !representable(&e.ty) {
-            return unsupported("an optional Int or Duration");
+            return unsupported("a type without a word representation");
         }
         match &e.kind {
             ExprKind::Lit(lit) => self.translate_lit(lit),
@@ -469,7 +508,15 @@ impl Fx<'_, '_> {
                 self.call_compiled(f, &[])
             }
             ExprKind::CallFn(f, args) => {
-                let vs = self.translate_all(args)?;
+                let program = self.program;
+                let params = program
+                    .fns
+                    .get(f.0 as usize)
+                    .map(|d| d.params.iter().map(|(_, t)| t));
+                let vs = match params {
+                    Some(ps) => self.translate_all_to(args, ps)?,
+                    None => self.translate_all(args)?,
+                };
                 let f = self.shared.fns.get(f.0 as usize).copied().flatten();
                 self.call_compiled(f, &vs)
             }
@@ -487,25 +534,32 @@ impl Fx<'_, '_> {
             ExprKind::Binary(op, a, b) => self.translate_binary(e, *op, a, b),
             ExprKind::And(a, b) => self.translate_logic(a, b, true),
             ExprKind::Or(a, b) => self.translate_logic(a, b, false),
-            ExprKind::If(c, a, b) => self.translate_if(c, a, b),
-            ExprKind::Match(x, arms) => self.translate_match(x, arms),
+            ExprKind::If(c, a, b) => self.translate_if(c, a, b, &e.ty),
+            ExprKind::Match(x, arms) => self.translate_match(x, arms, &e.ty),
             ExprKind::Field(r, i) => {
                 let r = self.translate_expr(r)?;
                 Ok(self.load_field(r, *i))
             }
             ExprKind::OptField(r, i) => self.translate_opt_field(r, *i),
-            ExprKind::Coalesce(a, b) => self.translate_coalesce(a, b),
-            ExprKind::Record(_, fields) => {
-                let vs = self.translate_all(fields)?;
+            ExprKind::Coalesce(a, b) => self.translate_coalesce(a, b, &e.ty),
+            ExprKind::Record(r, fields) => {
+                let program = self.program;
+                let types = program.record(*r).map(|d| d.fields.iter().map(|f| &f.ty));
+                let vs = match types {
+                    Some(ts) => self.translate_all_to(fields, ts)?,
+                    None => self.translate_all(fields)?,
+                };
                 self.block_of(&vs, false)
             }
             ExprKind::With(r, updates) => self.translate_with(r, updates),
             ExprKind::List(xs) => {
-                let vs = self.translate_all(xs)?;
+                let elem = e.ty.element().cloned().unwrap_or(Type::Never);
+                let vs = self.translate_all_to(xs, std::iter::repeat(&elem))?;
                 self.block_of(&vs, true)
             }
             ExprKind::Set(xs) => {
-                let vs = self.translate_all(xs)?;
+                let elem = e.ty.element().cloned().unwrap_or(Type::Never);
+                let vs = self.translate_all_to(xs, std::iter::repeat(&elem))?;
                 let list = self.block_of(&vs, true)?;
                 let ty = self.shared.type_id(&e.ty);
                 let ty = self.iconst(ty);
@@ -513,7 +567,8 @@ impl Fx<'_, '_> {
             }
             ExprKind::Loop(l) => self.translate_loop(e, l),
             ExprKind::In(x, xs) => {
-                let x = self.translate_expr(x)?;
+                let elem = xs.ty.element().cloned().unwrap_or(Type::Never);
+                let x = self.translate_to(x, &elem)?;
                 let list = self.translate_expr(xs)?;
                 let ty = self.shared.type_id(&xs.ty);
                 let ty = self.iconst(ty);
@@ -603,8 +658,17 @@ impl Fx<'_, '_> {
         };
         let src = self.translate_expr(r)?;
         let mut fields: Vec<CValue> = (0..n as u32).map(|i| self.load_field(src, i)).collect();
+        let types: Vec<Type> = match &r.ty {
+            Type::Record(id) => self
+                .program
+                .record(*id)
+                .map(|d| d.fields.iter().map(|f| f.ty.clone()).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         for (i, value) in updates {
-            let v = self.translate_expr(value)?;
+            let to = types.get(*i as usize).cloned().unwrap_or(Type::Never);
+            let v = self.translate_to(value, &to)?;
             match fields.get_mut(*i as usize) {
                 Some(slot) => *slot = v,
                 None => return unsupported("`with` on a missing field"),
@@ -637,7 +701,7 @@ impl Fx<'_, '_> {
         Ok(self.param(join))
     }
 
-    fn translate_if(&mut self, c: &Expr, a: &Expr, b: &Expr) -> Tr<CValue> {
+    fn translate_if(&mut self, c: &Expr, a: &Expr, b: &Expr, to: &Type) -> Tr<CValue> {
         let c = self.translate_expr(c)?;
         let (then, other, join) = (
             self.b.create_block(),
@@ -647,16 +711,16 @@ impl Fx<'_, '_> {
         self.b.append_block_param(join, I64);
         self.b.ins().brif(c, then, &[], other, &[]);
         self.b.switch_to_block(then);
-        let x = self.translate_expr(a)?;
+        let x = self.translate_to(a, to)?;
         self.b.ins().jump(join, &[x.into()]);
         self.b.switch_to_block(other);
-        let y = self.translate_expr(b)?;
+        let y = self.translate_to(b, to)?;
         self.b.ins().jump(join, &[y.into()]);
         self.b.switch_to_block(join);
         Ok(self.param(join))
     }
 
-    fn translate_match(&mut self, x: &Expr, arms: &[Arm]) -> Tr<CValue> {
+    fn translate_match(&mut self, x: &Expr, arms: &[Arm], to: &Type) -> Tr<CValue> {
         let v = self.translate_expr(x)?;
         let join = self.b.create_block();
         self.b.append_block_param(join, I64);
@@ -668,7 +732,7 @@ impl Fx<'_, '_> {
                 Pattern::Wildcard => None,
             };
             let Some(test) = test else {
-                let r = self.translate_expr(&arm.body)?;
+                let r = self.translate_to(&arm.body, to)?;
                 self.b.ins().jump(join, &[r.into()]);
                 self.b.switch_to_block(join);
                 return Ok(self.param(join));
@@ -677,7 +741,7 @@ impl Fx<'_, '_> {
             let (body, next) = (self.b.create_block(), self.b.create_block());
             self.b.ins().brif(hit, body, &[], next, &[]);
             self.b.switch_to_block(body);
-            let r = self.translate_expr(&arm.body)?;
+            let r = self.translate_to(&arm.body, to)?;
             self.b.ins().jump(join, &[r.into()]);
             self.b.switch_to_block(next);
         }
@@ -701,14 +765,14 @@ impl Fx<'_, '_> {
         Ok(self.param(join))
     }
 
-    fn translate_coalesce(&mut self, a: &Expr, b: &Expr) -> Tr<CValue> {
+    fn translate_coalesce(&mut self, a: &Expr, b: &Expr, to: &Type) -> Tr<CValue> {
         let v = self.translate_expr(a)?;
         let (other, join) = (self.b.create_block(), self.b.create_block());
         self.b.append_block_param(join, I64);
         let none = self.b.ins().icmp_imm_s(IntCC::Equal, v, NONE_WORD);
         self.b.ins().brif(none, other, &[], join, &[v.into()]);
         self.b.switch_to_block(other);
-        let y = self.translate_expr(b)?;
+        let y = self.translate_to(b, to)?;
         self.b.ins().jump(join, &[y.into()]);
         self.b.switch_to_block(join);
         Ok(self.param(join))
@@ -765,6 +829,8 @@ impl Fx<'_, '_> {
             }
             BinOp::Concat => self.flagged("polity_concat", &[x, y], s),
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.flow(x, &a.ty, &b.ty);
+                self.flow(y, &b.ty, &a.ty);
                 let ty = if has_never(&a.ty) { &b.ty } else { &a.ty };
                 self.compare(op, ty, x, y)
             }
@@ -850,9 +916,6 @@ impl Fx<'_, '_> {
             }
             Builtin::First => {
                 let elem = first.ty.element().cloned().unwrap_or(Type::Never);
-                if !representable(&Type::optional(elem)) {
-                    return unsupported("`first` of Ints or Durations");
-                }
                 let len = self.b.ins().load(I64, MemFlagsData::trusted(), x, 0);
                 let (load, join) = (self.b.create_block(), self.b.create_block());
                 self.b.append_block_param(join, I64);
@@ -860,6 +923,7 @@ impl Fx<'_, '_> {
                 self.b.ins().brif(len, load, &[], join, &[none.into()]);
                 self.b.switch_to_block(load);
                 let v = self.b.ins().load(I64, MemFlagsData::trusted(), x, 8);
+                self.flow(v, &elem, &e.ty);
                 self.b.ins().jump(join, &[v.into()]);
                 self.b.switch_to_block(join);
                 Ok(self.param(join))
@@ -968,7 +1032,12 @@ impl Fx<'_, '_> {
                     self.b.ins().brif(keep, go, &[], next, &[]);
                     self.b.switch_to_block(go);
                 }
-                self.translate_expr(&l.elem)?
+                let v = self.translate_expr(&l.elem)?;
+                if matches!(kind, LoopKind::List | LoopKind::Set) {
+                    let to = e.ty.element().cloned().unwrap_or(Type::Never);
+                    self.flow(v, &l.elem.ty, &to);
+                }
+                v
             }
             None => x,
         };

@@ -34,7 +34,9 @@ fn snapshot_loading(c: &mut Criterion) {
 fn compiling(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
     for (name, text) in [("praxis-nova", PRAXIS), ("tidewater", TIDEWATER)] {
-        group.bench_function(name, |b| b.iter(|| Program::compile(name, black_box(text)).expect("compiles")));
+        group.bench_function(name, |b| {
+            b.iter(|| Program::compile(name, black_box(text)).expect("compiles"))
+        });
     }
     group.finish();
 }

@@ -58,18 +58,32 @@ fn check_marked(suite: &str, path: &Path) {
         insert_counted(&mut found, line, d.code);
     }
     let rendered = polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false);
-    assert_eq!(found, expected_marks(&text), "{name}: diagnostics differ from the //~ marks\n{rendered}");
+    assert_eq!(
+        found,
+        expected_marks(&text),
+        "{name}: diagnostics differ from the //~ marks\n{rendered}"
+    );
     insta::assert_snapshot!(suite, format!("{text}\n----\n{rendered}"));
 }
 
 #[test]
 fn check_corpus() {
-    settings().bind(|| insta::glob!("../../tests/check", "*.polity", |p| check_marked("check_corpus", p)));
+    settings().bind(|| {
+        insta::glob!("../../tests/check", "*.polity", |p| check_marked(
+            "check_corpus",
+            p
+        ))
+    });
 }
 
 #[test]
 fn parse_corpus() {
-    settings().bind(|| insta::glob!("../../tests/parse", "*.polity", |p| check_marked("parse_corpus", p)));
+    settings().bind(|| {
+        insta::glob!("../../tests/parse", "*.polity", |p| check_marked(
+            "parse_corpus",
+            p
+        ))
+    });
 }
 
 fn subject_name(s: &Subject) -> String {

@@ -28,7 +28,9 @@ fn codes_in(text: &str) -> BTreeSet<String> {
     let b = text.as_bytes();
     let mut out = BTreeSet::new();
     for i in 0..b.len().saturating_sub(4) {
-        let is_code = b[i] == b'E' && b[i + 1..i + 5].iter().all(u8::is_ascii_digit) && b.get(i + 5).is_none_or(|c| !c.is_ascii_alphanumeric());
+        let is_code = b[i] == b'E'
+            && b[i + 1..i + 5].iter().all(u8::is_ascii_digit)
+            && b.get(i + 5).is_none_or(|c| !c.is_ascii_alphanumeric());
         let starts_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
         if is_code && starts_word {
             out.insert(text[i..i + 5].to_string());
@@ -39,7 +41,10 @@ fn codes_in(text: &str) -> BTreeSet<String> {
 
 fn emitted_codes() -> BTreeSet<String> {
     let mut codes = BTreeSet::new();
-    for f in files_under("../compiler/src", "rs").into_iter().chain(files_under("src", "rs")) {
+    for f in files_under("../compiler/src", "rs")
+        .into_iter()
+        .chain(files_under("src", "rs"))
+    {
         let text = std::fs::read_to_string(&f).unwrap();
         for line in text.lines().filter(|l| l.contains("\"E0")) {
             codes.extend(codes_in(line));
@@ -54,8 +59,14 @@ fn every_emitted_code_is_catalogued_and_every_catalogued_code_is_emitted() {
     let emitted = emitted_codes();
     let missing: Vec<_> = emitted.difference(&catalog).collect();
     let stale: Vec<_> = catalog.difference(&emitted).collect();
-    assert!(missing.is_empty(), "codes emitted but not in docs/errors.md: {missing:?}");
-    assert!(stale.is_empty(), "codes in docs/errors.md that nothing emits: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "codes emitted but not in docs/errors.md: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "codes in docs/errors.md that nothing emits: {stale:?}"
+    );
 }
 
 #[test]
@@ -67,14 +78,23 @@ fn every_code_has_a_test_case() {
     for f in files_under("../compiler/tests/snapshots", "snap") {
         tested.extend(codes_in(&std::fs::read_to_string(&f).unwrap()));
     }
-    let untested: Vec<_> = emitted_codes().into_iter().filter(|c| !tested.contains(c)).collect();
-    assert!(untested.is_empty(), "codes without a test case: {untested:?}");
+    let untested: Vec<_> = emitted_codes()
+        .into_iter()
+        .filter(|c| !tested.contains(c))
+        .collect();
+    assert!(
+        untested.is_empty(),
+        "codes without a test case: {untested:?}"
+    );
 }
 
 #[test]
 fn no_debugging_leftovers() {
     let banned = ["todo!(", "dbg!(", "unimplemented!(", "println!(\"DEBUG"];
-    for f in files_under("../compiler/src", "rs").into_iter().chain(files_under("src", "rs")) {
+    for f in files_under("../compiler/src", "rs")
+        .into_iter()
+        .chain(files_under("src", "rs"))
+    {
         let text = std::fs::read_to_string(&f).unwrap();
         for b in banned {
             assert!(!text.contains(b), "{} contains {b}", f.display());
@@ -84,9 +104,16 @@ fn no_debugging_leftovers() {
 
 #[test]
 fn every_module_is_documented() {
-    for f in files_under("../compiler/src", "rs").into_iter().chain(files_under("src", "rs")) {
+    for f in files_under("../compiler/src", "rs")
+        .into_iter()
+        .chain(files_under("src", "rs"))
+    {
         let text = std::fs::read_to_string(&f).unwrap();
-        assert!(text.trim_start().starts_with("//!"), "{} has no `//!` module documentation", f.display());
+        assert!(
+            text.trim_start().starts_with("//!"),
+            "{} has no `//!` module documentation",
+            f.display()
+        );
     }
 }
 

@@ -343,19 +343,7 @@ impl<'a> Checker<'a> {
         }
         let saved = self.enter(Node::Law(i as u32));
         let coll = self.check_expr(&param.collection, None);
-        let elem = match &coll.ty {
-            Type::List(t) | Type::Set(t) => (**t).clone(),
-            Type::Error => Type::Error,
-            other => {
-                let ty = self.show(other);
-                self.error(CheckError::NotACollection {
-                    span: param.collection.span,
-                    ty,
-                    context: "a law's subject collection",
-                });
-                Type::Error
-            }
-        };
+        let elem = self.element_of(&coll, "a law's subject collection");
         self.leave(saved);
         if let Some(slot) = self.law_params.get_mut(i) {
             *slot = Lazy::Done(Some((elem.clone(), coll)));

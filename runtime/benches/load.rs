@@ -5,8 +5,9 @@
 //! each example charter. Figures are recorded in docs/performance.md.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+// The generator's own `main` and unit tests come along unused.
 #[path = "../examples/gen_snapshot.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod gen_snapshot;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};

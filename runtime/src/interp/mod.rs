@@ -50,6 +50,7 @@ mod tests;
 mod thunks;
 
 pub use explain::render_truncated;
+pub use law::subject_of;
 pub use ops::{MAX_DATE, MIN_DATE};
 pub use testing::{run_tests, TestFailure, TestOutcome};
 

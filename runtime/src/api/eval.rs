@@ -239,7 +239,7 @@ mod tests {
             Err(UnknownLaw::Subject { .. })
         ));
         assert!(matches!(
-            program.eval_law_for(&state, "bgi", "a"),
+            program.eval_law_for(&state, "bg", "a"),
             Err(UnknownLaw::Law {
                 suggestion: Some(_),
                 ..

@@ -194,3 +194,46 @@ fn test_failures_are_explained_and_exit_1() {
     assert!(r.stdout.contains("m.age = 12, needs >= 18"), "{}", r.stdout);
     assert_eq!(r.stdout.lines().last(), Some("1 passed, 1 failed"));
 }
+
+#[test]
+fn charters_import_files_relative_to_themselves_once() {
+    let dir = std::env::temp_dir().join(format!("polity-import-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("laws")).unwrap();
+    std::fs::write(
+        dir.join("types.polity"),
+        "import \"laws/voting.polity\"\nrecord M { id: Text, age: Int }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("laws/voting.polity"), "import \"../types.polity\"\nlaw adult(m in members) { require \"is adult\": m.age >= 18 }\n").unwrap();
+    std::fs::write(dir.join("main.polity"), "charter \"Split\" { version: 1 }\nimport \"types.polity\"\nimport \"./types.polity\"\nstate { members: List<M> }\n").unwrap();
+    std::fs::write(
+        dir.join("s.json"),
+        r#"{"members": [{"id": "a", "age": 20}, {"id": "b", "age": 2}]}"#,
+    )
+    .unwrap();
+    let main = dir.join("main.polity").display().to_string();
+    let r = polity(&[
+        "eval",
+        &main,
+        "--snapshot",
+        &dir.join("s.json").display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["laws"][0]["summary"]["pass"], 1);
+    assert_eq!(doc["laws"][0]["summary"]["fail"], 1);
+    std::fs::write(
+        dir.join("broken.polity"),
+        "charter \"B\" { version: 1 }\nimport \"missing.polity\"\n",
+    )
+    .unwrap();
+    let r = polity(&["check", &dir.join("broken.polity").display().to_string()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("E0106") && r.stderr.contains("missing.polity"),
+        "{}",
+        r.stderr
+    );
+}

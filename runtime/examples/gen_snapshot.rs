@@ -49,6 +49,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes a snapshot of `members` members with the default numbers of
+/// proposals and parcels (benchmarks include this file to reuse it).
+#[allow(dead_code)]
+pub fn write_snapshot<W: Write>(members: u64, seed: u64, out: &mut W) -> io::Result<()> {
+    let args = Args {
+        members,
+        seed,
+        proposals: members / 1000 + 5,
+        parcels: members / 2000 + 3,
+    };
+    Generator::new(&args, out).snapshot()
+}
+
 /// The command line.
 struct Args {
     members: u64,

@@ -10,3 +10,8 @@ pub mod jit;
 pub mod snapshot;
 pub mod value;
 pub mod verdict;
+
+/// The README's code examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -1,7 +1,7 @@
 //! The corpus under `tests/`: data-driven cases with their expectations written
 //! inline, each also snapshotted with insta.
 //!
-//! - `tests/check/*.polity`: `//~ CODE [CODE...]` marks the line where each
+//! - `tests/check/*.polity` and `tests/parse/*.polity`: `//~ CODE [CODE...]` marks the line where each
 //!   diagnostic starts; the set of (line, code) must match exactly (a file
 //!   without marks must compile cleanly). The rendered diagnostics are snapshotted.
 //! - `tests/eval/NAME.polity` + `NAME.json`: `// expect LAW SUBJECT: VERDICT
@@ -47,27 +47,42 @@ fn expected_marks(text: &str) -> BTreeSet<(usize, String)> {
     out
 }
 
+/// Compiles one marked file and checks its diagnostics against the `//~` marks.
+fn check_marked(suite: &str, path: &Path) {
+    let text = read(path);
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let c = polity_compiler::compile(&name, &text, &polity_compiler::NoFiles);
+    let mut found = BTreeSet::new();
+    for d in &c.diagnostics {
+        let (line, _) = c.sources.line_col(d.span.file, d.span.start);
+        insert_counted(&mut found, line, d.code);
+    }
+    let rendered = polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false);
+    assert_eq!(
+        found,
+        expected_marks(&text),
+        "{name}: diagnostics differ from the //~ marks\n{rendered}"
+    );
+    insta::assert_snapshot!(suite, format!("{text}\n----\n{rendered}"));
+}
+
 #[test]
 fn check_corpus() {
     settings().bind(|| {
-        insta::glob!("../../tests/check", "*.polity", |path| {
-            let text = read(path);
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let c = polity_compiler::compile(&name, &text, &polity_compiler::NoFiles);
-            let mut found = BTreeSet::new();
-            for d in &c.diagnostics {
-                let (line, _) = c.sources.line_col(d.span.file, d.span.start);
-                insert_counted(&mut found, line, d.code);
-            }
-            let rendered =
-                polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false);
-            assert_eq!(
-                found,
-                expected_marks(&text),
-                "{name}: diagnostics differ from the //~ marks\n{rendered}"
-            );
-            insta::assert_snapshot!(format!("{text}\n----\n{rendered}"));
-        });
+        insta::glob!("../../tests/check", "*.polity", |p| check_marked(
+            "check_corpus",
+            p
+        ))
+    });
+}
+
+#[test]
+fn parse_corpus() {
+    settings().bind(|| {
+        insta::glob!("../../tests/parse", "*.polity", |p| check_marked(
+            "parse_corpus",
+            p
+        ))
     });
 }
 

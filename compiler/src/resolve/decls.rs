@@ -161,20 +161,7 @@ impl<'a> Decls<'a> {
             );
             return false;
         }
-        if let Some((_, first)) = self.values.get(name.name.as_str()) {
-            diags.push(
-                CheckError::Duplicate {
-                    span: name.span,
-                    what,
-                    name: name.name.clone(),
-                    first: *first,
-                }
-                .into(),
-            );
-            return false;
-        }
-        self.values.insert(&name.name, (decl, name.span));
-        true
+        insert_unique(&mut self.values, name, decl, what, diags)
     }
 
     fn add_type(
@@ -199,19 +186,31 @@ impl<'a> Decls<'a> {
             );
             return false;
         }
-        if let Some((_, first)) = self.types.get(name.name.as_str()) {
-            diags.push(
-                CheckError::Duplicate {
-                    span: name.span,
-                    what,
-                    name: name.name.clone(),
-                    first: *first,
-                }
-                .into(),
-            );
-            return false;
-        }
-        self.types.insert(&name.name, (decl, name.span));
-        true
+        insert_unique(&mut self.types, name, decl, what, diags)
     }
+}
+
+/// Adds `name` to a namespace unless it is already there (then reports E0102).
+fn insert_unique<'a, D>(
+    map: &mut BTreeMap<&'a str, (D, Span)>,
+    name: &'a ast::Ident,
+    decl: D,
+    what: &'static str,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if let Some((_, first)) = map.get(name.name.as_str()) {
+        let first = *first;
+        diags.push(
+            CheckError::Duplicate {
+                span: name.span,
+                what,
+                name: name.name.clone(),
+                first,
+            }
+            .into(),
+        );
+        return false;
+    }
+    map.insert(&name.name, (decl, name.span));
+    true
 }

@@ -133,7 +133,7 @@ impl Checker<'_> {
     }
 
     /// The element type of a collection, reporting anything else.
-    fn element_of(&mut self, e: &ir::Expr, context: &'static str) -> Type {
+    pub(crate) fn element_of(&mut self, e: &ir::Expr, context: &'static str) -> Type {
         match &e.ty {
             Type::List(t) | Type::Set(t) => (**t).clone(),
             Type::Error => Type::Error,

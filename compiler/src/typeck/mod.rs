@@ -25,6 +25,10 @@ use error::CheckError;
 use scope::Frame;
 use std::collections::BTreeMap;
 
+/// How deeply type inference may nest (a constant whose type comes from a
+/// constant whose type comes from ...) before an annotation is required.
+const MAX_INFERENCE_DEPTH: u32 = 64;
+
 /// A node of the call graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Node {
@@ -55,6 +59,8 @@ pub(crate) struct Checker<'a> {
     cases: BTreeMap<String, Vec<(EnumId, u32)>>,
     frame: Frame,
     owner: Option<Node>,
+    /// How many constants or law subjects are being inferred inside each other.
+    inferring: u32,
     graph: BTreeMap<Node, Vec<(Node, Span)>>,
 }
 
@@ -79,6 +85,7 @@ pub fn check(
         cases: BTreeMap::new(),
         frame: Frame::default(),
         owner: None,
+        inferring: 0,
         graph: BTreeMap::new(),
     };
     c.declare_types();
@@ -282,21 +289,43 @@ impl<'a> Checker<'a> {
     }
 
     /// The type of a const, checking its value on first use.
+    ///
+    /// A declared type is used as is; an undeclared one is inferred from the
+    /// value, which may infer other constants in turn. That nesting is capped
+    /// ([`MAX_INFERENCE_DEPTH`]) so no input can exhaust the stack.
     pub(crate) fn const_type(&mut self, i: usize, use_span: Span) -> Type {
+        let decls = self.decls;
+        let Some(decl) = decls.consts.get(i) else {
+            return Type::Error;
+        };
+        if let Some(t) = &decl.ty {
+            return self.resolve_type(t);
+        }
+        match self.consts.get(i) {
+            Some(Lazy::Done((t, _, _))) => return t.clone(),
+            // A cycle: the call graph reports it once, naming every step.
+            Some(Lazy::InProgress) => return Type::Error,
+            _ => {}
+        }
+        if self.inferring >= MAX_INFERENCE_DEPTH {
+            self.error(CheckError::CannotInfer { span: use_span, what: "this constant without a chain of annotations; annotate the constants it depends on" });
+            return Type::Error;
+        }
+        self.inferring += 1;
+        let t = self.check_const(i);
+        self.inferring -= 1;
+        t
+    }
+
+    /// Checks a constant's value (once) and returns its type.
+    fn check_const(&mut self, i: usize) -> Type {
         let decls = self.decls;
         let Some(decl) = decls.consts.get(i) else {
             return Type::Error;
         };
         match self.consts.get(i) {
             Some(Lazy::Done((t, _, _))) => return t.clone(),
-            Some(Lazy::InProgress) => {
-                // A cycle: the call graph reports it once, naming every step.
-                let _ = use_span;
-                return match &decl.ty {
-                    Some(t) => self.resolve_type(t),
-                    None => Type::Error,
-                };
-            }
+            Some(Lazy::InProgress) => return Type::Error,
             _ => {}
         }
         if let Some(slot) = self.consts.get_mut(i) {
@@ -338,25 +367,22 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         let param = decl.param.as_ref()?;
+        if self.inferring >= MAX_INFERENCE_DEPTH {
+            self.error(CheckError::CannotInfer {
+                span: param.collection.span,
+                what: "this law's subjects: too many laws are typed through each other",
+            });
+            return Some(Type::Error);
+        }
         if let Some(slot) = self.law_params.get_mut(i) {
             *slot = Lazy::InProgress;
         }
+        self.inferring += 1;
         let saved = self.enter(Node::Law(i as u32));
         let coll = self.check_expr(&param.collection, None);
-        let elem = match &coll.ty {
-            Type::List(t) | Type::Set(t) => (**t).clone(),
-            Type::Error => Type::Error,
-            other => {
-                let ty = self.show(other);
-                self.error(CheckError::NotACollection {
-                    span: param.collection.span,
-                    ty,
-                    context: "a law's subject collection",
-                });
-                Type::Error
-            }
-        };
+        let elem = self.element_of(&coll, "a law's subject collection");
         self.leave(saved);
+        self.inferring -= 1;
         if let Some(slot) = self.law_params.get_mut(i) {
             *slot = Lazy::Done(Some((elem.clone(), coll)));
         }
@@ -387,8 +413,7 @@ impl<'a> Checker<'a> {
     fn check_bodies(&mut self) -> Option<ir::Program> {
         let decls = self.decls;
         for i in 0..decls.consts.len() {
-            let span = decls.consts.get(i).map(|c| c.name.span).unwrap_or_default();
-            self.const_type(i, span);
+            self.check_const(i);
         }
         let fns: Vec<ir::FnDef> = (0..decls.fns.len())
             .filter_map(|i| self.check_fn(i))

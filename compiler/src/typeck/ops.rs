@@ -258,19 +258,7 @@ impl Checker<'_> {
 
     fn check_in(&mut self, op: BinaryOp, lhs: &ast::Expr, rhs: &ast::Expr, span: Span) -> ir::Expr {
         let coll = self.check_expr(rhs, None);
-        let elem = match &coll.ty {
-            Type::List(t) | Type::Set(t) => (**t).clone(),
-            Type::Error => Type::Error,
-            other => {
-                let ty = self.show(other);
-                self.error(CheckError::NotACollection {
-                    span: rhs.span,
-                    ty,
-                    context: "the right side of `in`",
-                });
-                Type::Error
-            }
-        };
+        let elem = self.element_of(&coll, "the right side of `in`");
         let x = self.check_expr(lhs, Some(&elem));
         let x = if elem == Type::Never {
             x

@@ -1,7 +1,7 @@
 //! Evaluating laws over a [`State`].
 
 use super::compile::{Program, State};
-use crate::interp::{self, Interpreter, Limits, TestOutcome};
+use crate::interp::{self, subject_of, Interpreter, Limits, TestOutcome};
 use crate::value::Value;
 use crate::verdict::{Subject, SubjectResult, Verdict};
 use polity_compiler::ir::LawId;
@@ -157,23 +157,42 @@ impl Program {
             .collect()
     }
 
-    /// Evaluates one law for the subject whose id (or position, `#3`) is `subject`.
+    /// Evaluates one law for the subject whose id is `subject` (or, written
+    /// `#3`, the element at that position); only that subject is evaluated.
     pub fn eval_law_for(
         &self,
         state: &State,
         law: &str,
         subject: &str,
     ) -> Result<Verdict, UnknownLaw> {
-        let report = self.eval_law(state, law)?;
-        report
-            .results
-            .into_iter()
-            .find(|r| subject_matches(&r.subject, subject))
-            .map(|r| r.verdict)
-            .ok_or_else(|| UnknownLaw::Subject {
-                law: law.to_string(),
-                id: subject.to_string(),
-            })
+        let id = self.law_id(law)?;
+        let interp = Interpreter::new(self.ir(), state.snapshot());
+        let not_found = || UnknownLaw::Subject {
+            law: law.to_string(),
+            id: subject.to_string(),
+        };
+        let Some(def) = self.ir().laws.get(id.0 as usize) else {
+            return Err(not_found());
+        };
+        let Some(param) = &def.param else {
+            return if subject.is_empty() {
+                Ok(interp.eval_law_for(id, &Value::None))
+            } else {
+                Err(not_found())
+            };
+        };
+        let collection = match interp.eval_expr(&param.collection, def.frame_size) {
+            Ok(c) => c,
+            Err(e) => return Ok(Verdict::Error(e)),
+        };
+        let found = collection.elements().iter().enumerate().find(|(i, x)| {
+            subject == format!("#{i}")
+                || subject_matches(&subject_of(self.ir(), &param.ty, *i, x), subject)
+        });
+        match found {
+            Some((_, x)) => Ok(interp.eval_law_for(id, x)),
+            None => Err(not_found()),
+        }
     }
 
     /// Evaluates one law for a value built in memory (any value of its subject type).
@@ -199,5 +218,57 @@ fn subject_matches(s: &Subject, wanted: &str) -> bool {
         Subject::IntId(n) => n.to_string() == wanted,
         Subject::Index(i) => wanted.strip_prefix('#').unwrap_or(wanted) == i.to_string(),
         Subject::Whole => wanted.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn programs_and_states_cross_threads() {
+        assert_send_sync::<Program>();
+        assert_send_sync::<State>();
+        let program = Program::compile(
+            "t.polity",
+            "charter \"T\" { version: 1 }\nrecord M { id: Text, n: Int }\nstate { ms: List<M> }\nlaw big(m in ms) { require \"big\": m.n > 1 }\n",
+        )
+        .unwrap();
+        let state = program
+            .load_snapshot(br#"{"ms": [{"id": "a", "n": 1}, {"id": "b", "n": 2}]}"#)
+            .unwrap();
+        let verdicts: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = ["a", "b"]
+                .iter()
+                .map(|id| {
+                    s.spawn(|| {
+                        program
+                            .eval_law_for(&state, "big", id)
+                            .unwrap()
+                            .as_str()
+                            .to_string()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(verdicts, ["fail", "pass"]);
+        assert_eq!(
+            program.eval_law_for(&state, "big", "#1").unwrap().as_str(),
+            "pass"
+        );
+        assert!(matches!(
+            program.eval_law_for(&state, "big", "zed"),
+            Err(UnknownLaw::Subject { .. })
+        ));
+        assert!(matches!(
+            program.eval_law_for(&state, "bg", "a"),
+            Err(UnknownLaw::Law {
+                suggestion: Some(_),
+                ..
+            })
+        ));
     }
 }

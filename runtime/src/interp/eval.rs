@@ -5,13 +5,13 @@
 //! memoised constants). Calls create a new `Eval` one level deeper.
 
 use super::ops::{self, OpFault};
+use super::thunks::{self, Thunk};
 use super::Limits;
 use crate::snapshot::Snapshot;
 use crate::value::{render, Value};
 use crate::verdict::{ErrorKind, EvalError};
 use polity_compiler::ir::{
-    Arm, BinOp, Builtin, ConstId, Expr, ExprKind, FnId, LawId, Lit, LocalId, Pattern, Program,
-    StateId, UnOp,
+    Arm, BinOp, Builtin, Expr, ExprKind, FnId, LawId, Lit, LocalId, Pattern, Program, StateId, UnOp,
 };
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'p> {
     states: States<'p>,
     /// `None` until a constant is first needed; its result (even a fault) after.
     consts: RefCell<Vec<Option<Result<Value, EvalError>>>>,
+    /// The same for functions without parameters (indexed by fn).
+    nullary: RefCell<Vec<Option<Result<Value, EvalError>>>>,
 }
 
 impl<'p> Ctx<'p> {
@@ -42,6 +44,7 @@ impl<'p> Ctx<'p> {
             limits,
             states,
             consts: RefCell::new(vec![None; program.consts.len()]),
+            nullary: RefCell::new(vec![None; program.fns.len()]),
         }
     }
 
@@ -54,6 +57,7 @@ impl<'p> Ctx<'p> {
             }
         }
         self.consts.get_mut().iter_mut().for_each(|c| *c = None);
+        self.nullary.get_mut().iter_mut().for_each(|c| *c = None);
     }
 
     /// The source text of a span ("" when unknown).
@@ -81,21 +85,61 @@ impl<'p> Ctx<'p> {
         })
     }
 
-    /// A constant's value, evaluated at most once per context, in its own frame
-    /// at depth 0 so that its value never depends on where it is first needed.
-    fn constant(&self, id: ConstId, span: Span) -> Result<Value, EvalError> {
-        let index = id.0 as usize;
-        if let Some(Some(memo)) = self.consts.borrow().get(index) {
-            return memo.clone();
+    /// A constant's value, or a parameterless fn's result: evaluated at most
+    /// once per context, in its own frame at depth 0, so its value never
+    /// depends on where it is first needed (see `thunks`).
+    pub(crate) fn thunk(&self, t: Thunk, span: Span) -> Result<Value, EvalError> {
+        if let Some(memo) = self.memo(t) {
+            return memo;
         }
-        let Some(def) = self.program.consts.get(index) else {
-            return Err(ill(span, "unknown constant"));
-        };
-        let result = Eval::new(self, def.frame_size, 0).eval(&def.value);
-        if let Some(slot) = self.consts.borrow_mut().get_mut(index) {
-            *slot = Some(result.clone());
+        // Force what it depends on first, so no evaluation below recurses
+        // through a chain of unevaluated constants.
+        for dep in thunks::dependencies(self.program, t) {
+            if self.memo(dep).is_none() {
+                let result = self.evaluate(dep, span);
+                self.remember(dep, result);
+            }
         }
+        let result = self.evaluate(t, span);
+        self.remember(t, result.clone());
         result
+    }
+
+    fn memo(&self, t: Thunk) -> Option<Result<Value, EvalError>> {
+        match t {
+            Thunk::Const(i) => self.consts.borrow().get(i as usize).cloned().flatten(),
+            Thunk::Fn(i) => self.nullary.borrow().get(i as usize).cloned().flatten(),
+        }
+    }
+
+    fn remember(&self, t: Thunk, result: Result<Value, EvalError>) {
+        let slot = match t {
+            Thunk::Const(i) => self
+                .consts
+                .borrow_mut()
+                .get_mut(i as usize)
+                .map(|s| *s = Some(result)),
+            Thunk::Fn(i) => self
+                .nullary
+                .borrow_mut()
+                .get_mut(i as usize)
+                .map(|s| *s = Some(result)),
+        };
+        let _ = slot;
+    }
+
+    fn evaluate(&self, t: Thunk, span: Span) -> Result<Value, EvalError> {
+        let (frame_size, body) = match t {
+            Thunk::Const(i) => match self.program.consts.get(i as usize) {
+                Some(d) => (d.frame_size, &d.value),
+                None => return Err(ill(span, "unknown constant")),
+            },
+            Thunk::Fn(i) => match self.program.fns.get(i as usize) {
+                Some(d) => (d.frame_size, &d.body),
+                None => return Err(ill(span, "unknown fn")),
+            },
+        };
+        Eval::new(self, frame_size, 0).eval(body)
     }
 }
 
@@ -201,7 +245,7 @@ impl<'c, 'p> Eval<'c, 'p> {
             ExprKind::Lit(lit) => Ok(literal(lit)),
             ExprKind::Local(id) => Ok(self.local(*id)),
             ExprKind::State(id) => self.ctx.state(*id, e.span),
-            ExprKind::Const(id) => self.ctx.constant(*id, e.span),
+            ExprKind::Const(id) => self.ctx.thunk(Thunk::Const(id.0), e.span),
             ExprKind::CallFn(f, args) => self.call_fn(e, *f, args),
             ExprKind::CallLaw(law, arg) => self.call_law(e, *law, arg.as_deref()),
             ExprKind::Builtin(b, args) => self.builtin(e, *b, args),
@@ -328,6 +372,9 @@ impl<'c, 'p> Eval<'c, 'p> {
     }
 
     fn call_fn(&mut self, e: &Expr, f: FnId, args: &[Expr]) -> Result<Value, EvalError> {
+        if args.is_empty() && thunks::is_nullary(self.ctx.program, f.0) {
+            return self.ctx.thunk(Thunk::Fn(f.0), e.span);
+        }
         let args = self.eval_all(args)?;
         let (mut callee, body) = self.fn_frame(e, f, args)?;
         callee.eval(body)

@@ -119,7 +119,7 @@ impl Eval<'_, '_> {
 }
 
 /// How a result names its element: by its record's id field, else its position.
-pub(crate) fn subject_of(program: &Program, ty: &Type, index: usize, x: &Value) -> Subject {
+pub fn subject_of(program: &Program, ty: &Type, index: usize, x: &Value) -> Subject {
     let id_field = match ty {
         Type::Record(r) => program.record(*r).and_then(|r| r.id_field),
         _ => None,

@@ -28,8 +28,10 @@
 //! - a fault reports the span of the innermost faulting expression; messages
 //!   quote its source text (`integer overflow in `a * b``);
 //! - a law call evaluates its argument, then checks the call depth (as does a
-//!   fn call after its arguments); a const is evaluated at depth 0 in its own
-//!   frame, and its result (value or fault) is memoised per evaluation;
+//!   fn call after its arguments); a const, and a fn without parameters, is
+//!   evaluated at depth 0 in its own frame and its result (value or fault) is
+//!   memoised per evaluation, so calling it never counts toward the call depth
+//!   and where it is first needed is unobservable (`thunks.rs`);
 //! - a law used as a Bool runs all its requirements, so it faults exactly when
 //!   its own verdict would be an error;
 //! - a loop evaluates `elem` for every element that passes the filter, even
@@ -45,9 +47,10 @@ mod ops;
 mod testing;
 #[cfg(test)]
 mod tests;
+mod thunks;
 
 pub use explain::render_truncated;
-pub(crate) use law::subject_of;
+pub use law::subject_of;
 pub use ops::{MAX_DATE, MIN_DATE};
 pub use testing::{run_tests, TestFailure, TestOutcome};
 

@@ -55,8 +55,8 @@ impl Arena {
 pub struct JitCtx<'a> {
     /// The layout's state block (`[present, word]` per state name).
     pub state: *const i64,
-    /// The constants' memo (`[status, word]` per constant; status 0 = not yet,
-    /// 1 = value, 2 = fault code in the word).
+    /// The memo of constants, then of parameterless fns (`[status, word]`
+    /// each; status 0 = not yet, 1 = value, 2 = fault code in the word).
     pub memo: *mut i64,
     /// The fault kind of the last helper (0 = none).
     pub flag: i64,
@@ -81,7 +81,7 @@ impl<'a> JitCtx<'a> {
         layout: &'a Layout,
         limits: Limits,
     ) -> Self {
-        let mut memo_store = vec![0; program.consts.len() * 2 + 2];
+        let mut memo_store = vec![0; (program.consts.len() + program.fns.len()) * 2 + 2];
         let memo = memo_store.as_mut_ptr();
         JitCtx {
             state: layout.state.as_ptr(),

@@ -24,7 +24,9 @@
 //!   whose `Int?`/`Duration?` values hold `i64::MIN`;
 //! - every law, when the longest chain of nested calls in the program exceeds
 //!   the call-depth limit (the JIT checks depth statically, not at run time);
-//! - every law, if Cranelift itself fails (reported by [`JitProgram::compile`]).
+//! - every law, if Cranelift itself fails, or if calls (counting constants and
+//!   parameterless fns) nest more than 1,000 deep (reported by
+//!   [`JitProgram::compile`]; [`crate::api::Program::jit`] is then `None`).
 //!
 //! *Architecture Invariant:* a [`JitProgram`] is immutable after compilation
 //! and `Send + Sync`; each evaluation (and each thread of a parallel one) has
@@ -185,42 +187,69 @@ fn callees(program: &Program, item: Item) -> Vec<Item> {
     out
 }
 
-/// Every item, callees before callers (the call graph is acyclic), and the
-/// longest chain of nested calls below each.
-fn order(program: &Program) -> (Vec<Item>, u32) {
-    fn visit(
-        program: &Program,
-        item: Item,
-        depth: &mut HashMap<Item, u32>,
-        out: &mut Vec<Item>,
-    ) -> u32 {
-        if let Some(d) = depth.get(&item) {
-            return *d;
-        }
-        depth.insert(item, 0); // guards against a (rejected) cycle
-        let mut d = 0;
-        for c in callees(program, item) {
-            let below = visit(program, c, depth, out);
-            // A constant runs at depth 0 wherever it is needed.
-            if !matches!(c, Item::Const(_)) {
-                d = d.max(below.saturating_add(1));
-            }
-        }
-        depth.insert(item, d);
-        out.push(item);
-        d
+/// The most nested native calls generated code may make (each a small
+/// machine frame); a program with longer chains (thousands of constants each
+/// using the previous one) is left to the interpreter, which forces such
+/// chains in dependency order without recursing.
+const MAX_NATIVE_DEPTH: u32 = 1000;
+
+/// Whether calling `item` counts toward the call depth: a const or
+/// parameterless fn runs at depth 0 wherever it is needed.
+fn counts(program: &Program, item: Item) -> bool {
+    match item {
+        Item::Const(_) => false,
+        Item::Fn(f) => program
+            .fns
+            .get(f as usize)
+            .is_some_and(|d| !d.params.is_empty()),
+        Item::Law(_) => true,
     }
-    let mut depth = HashMap::new();
+}
+
+/// Every item, callees before callers (the call graph is acyclic); the
+/// longest chain of nested calls that count toward the call depth; and the
+/// longest chain of nested calls of any kind. Iterative, so that long chains
+/// do not exhaust the stack.
+fn order(program: &Program) -> (Vec<Item>, u32, u32) {
+    // Per item: (call depth, native depth), once known.
+    let mut depth: HashMap<Item, (u32, u32)> = HashMap::new();
     let mut out = Vec::new();
     let all = (0..program.fns.len() as u32)
         .map(Item::Fn)
         .chain((0..program.consts.len() as u32).map(Item::Const))
         .chain((0..program.laws.len() as u32).map(Item::Law));
-    let mut max = 0;
-    for item in all {
-        max = max.max(visit(program, item, &mut depth, &mut out));
+    for root in all {
+        // (item, its callees, how many of them are done)
+        let mut stack: Vec<(Item, Vec<Item>, usize)> = Vec::new();
+        if !depth.contains_key(&root) {
+            stack.push((root, callees(program, root), 0));
+        }
+        while let Some((item, cs, next)) = stack.last_mut() {
+            if let Some(c) = cs.get(*next).copied() {
+                *next += 1;
+                let on_stack = stack.iter().any(|(i, _, _)| *i == c);
+                if !depth.contains_key(&c) && !on_stack {
+                    stack.push((c, callees(program, c), 0));
+                }
+                continue;
+            }
+            let item = *item;
+            let mut d = (0u32, 0u32);
+            for c in cs.iter() {
+                let (call, native) = depth.get(c).copied().unwrap_or((0, 0));
+                if counts(program, *c) {
+                    d.0 = d.0.max(call.saturating_add(1));
+                }
+                d.1 = d.1.max(native.saturating_add(1));
+            }
+            depth.insert(item, d);
+            out.push(item);
+            stack.pop();
+        }
     }
-    (out, max)
+    let max_call = depth.values().map(|d| d.0).max().unwrap_or(0);
+    let max_native = depth.values().map(|d| d.1).max().unwrap_or(0);
+    (out, max_call, max_native)
 }
 
 fn new_module() -> Result<JITModule, String> {
@@ -278,7 +307,12 @@ impl JitProgram {
             texts: Interner::default(),
             decs: Vec::new(),
         };
-        let (items, max_depth) = order(program);
+        let (items, max_depth, native_depth) = order(program);
+        if native_depth > MAX_NATIVE_DEPTH {
+            return Err(format!(
+                "calls nest {native_depth} deep; the JIT compiles at most {MAX_NATIVE_DEPTH}"
+            ));
+        }
         let mut fallbacks = Vec::new();
         for item in items {
             let (body, frame, params) = match item {
@@ -286,17 +320,19 @@ impl JitProgram {
                     let Some(f) = program.fns.get(i as usize) else {
                         continue;
                     };
-                    (
-                        Body::Fn(&f.body, f.params.len(), &f.ret),
-                        f.frame_size,
-                        f.params.len(),
-                    )
+                    if f.params.is_empty() {
+                        let slot = program.consts.len() as u32 + i;
+                        (Body::Thunk(slot, &f.body, &f.ret), f.frame_size, 0)
+                    } else {
+                        let n = f.params.len();
+                        (Body::Fn(&f.body, n, &f.ret), f.frame_size, n)
+                    }
                 }
                 Item::Const(i) => {
                     let Some(c) = program.consts.get(i as usize) else {
                         continue;
                     };
-                    (Body::Const(i, &c.value, &c.ty), c.frame_size, 0)
+                    (Body::Thunk(i, &c.value, &c.ty), c.frame_size, 0)
                 }
                 Item::Law(i) => {
                     let Some(l) = program.laws.get(i as usize) else {

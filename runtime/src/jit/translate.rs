@@ -94,8 +94,9 @@ pub fn signature(module: &JITModule, params: usize) -> Signature {
 pub enum Body<'p> {
     /// A fn (body, parameter count, result type): its parameters are the first locals.
     Fn(&'p Expr, usize, &'p Type),
-    /// A constant (index, value, type): memoised in the context.
-    Const(u32, &'p Expr, &'p Type),
+    /// A constant or a fn without parameters (memo slot, value, type):
+    /// evaluated once per context, its value or fault memoised.
+    Thunk(u32, &'p Expr, &'p Type),
     /// A law: `(subject, failed)` parameters; returns whether it passed.
     Law(&'p polity_compiler::ir::LawDef),
     /// A law's collection.
@@ -113,7 +114,7 @@ pub fn translate(
 ) -> Tr<()> {
     let params = match body {
         Body::Fn(_, n, _) => *n,
-        Body::Const(..) | Body::Collection(_) => 0,
+        Body::Thunk(..) | Body::Collection(_) => 0,
         Body::Law(_) => 2,
     };
     func.signature = signature(&shared.module, params);
@@ -238,7 +239,7 @@ impl Fx<'_, '_> {
                 let r = self.translate_expr(e)?;
                 self.ret(r);
             }
-            Body::Const(i, e, ty) => self.translate_const(*i, e, ty)?,
+            Body::Thunk(i, e, ty) => self.translate_thunk(*i, e, ty)?,
             Body::Law(def) => self.translate_law(def, &params)?,
         }
         Ok(())
@@ -249,8 +250,9 @@ impl Fx<'_, '_> {
         self.b.ins().return_(&[v, z]);
     }
 
-    /// A constant: the memo first; else evaluate it in the `keep` arena and memoise.
-    fn translate_const(&mut self, i: u32, e: &Expr, ty: &Type) -> Tr<()> {
+    /// A constant or parameterless fn: the memo first; else evaluate it in the
+    /// `keep` arena and memoise.
+    fn translate_thunk(&mut self, i: u32, e: &Expr, ty: &Type) -> Tr<()> {
         let memo = self
             .b
             .ins()

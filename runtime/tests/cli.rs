@@ -1,0 +1,239 @@
+//! The `polity` binary as users and CI run it: exit codes, output shapes, colour.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+const PRAXIS: &str = "../examples/praxis-nova/charter.polity";
+const PRAXIS_STATE: &str = "../examples/praxis-nova/snapshot.json";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn polity(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_polity"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("polity-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn check_accepts_the_examples() {
+    let r = polity(&["check", PRAXIS, "../examples/tidewater/charter.polity"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 2);
+    assert!(r.stdout.starts_with("ok: "));
+}
+
+#[test]
+fn check_reports_every_error_and_exits_1() {
+    let bad = temp_file(
+        "bad.polity",
+        "charter \"T\" { version: 1 }\nconst a: Int = \"x\"\nconst b = membrs\n",
+    );
+    let r = polity(&["check", &bad]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("error[E0200]") && r.stderr.contains("error[E0100]"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean") || r.stderr.contains("Help"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains('\u{1b}'),
+        "no colour when not on a terminal"
+    );
+    assert!(r.stderr.trim_end().ends_with("2 errors found"));
+}
+
+#[test]
+fn check_json_has_the_documented_fields() {
+    let bad = temp_file(
+        "bad_json.polity",
+        "charter \"T\" { version: 1 }\nconst a: Int = \"x\"\n",
+    );
+    let r = polity(&["check", "--format", "json", &bad]);
+    assert_eq!(r.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let d = &doc["diagnostics"][0];
+    for key in [
+        "code", "severity", "message", "file", "line", "column", "span", "help",
+    ] {
+        assert!(!d[key].is_null(), "missing {key} in {d}");
+    }
+    assert_eq!(d["code"], "E0200");
+    assert_eq!(d["line"], 2);
+    assert_eq!(d["column"], 16);
+    assert_eq!(d["span"]["start"], 42);
+    assert_eq!(doc["ok"], false);
+}
+
+#[test]
+fn check_usage_and_io_errors_exit_2() {
+    assert_eq!(polity(&["check"]).code, 2);
+    assert_eq!(polity(&["check", "no/such/file.polity"]).code, 2);
+    assert_eq!(polity(&["frobnicate"]).code, 2);
+}
+
+#[test]
+fn eval_table_lists_failures_with_reasons() {
+    let r = polity(&["eval", PRAXIS, "--snapshot", PRAXIS_STATE]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn eval_json_has_the_documented_shape() {
+    let r = polity(&[
+        "eval",
+        "../tests/eval/faults.polity",
+        "--snapshot",
+        "../tests/eval/faults.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["charter"], "Faults");
+    let law = &doc["laws"][0];
+    assert_eq!(law["law"], "arithmetic");
+    let results = law["results"].as_array().unwrap();
+    assert_eq!(results[0]["subject"], "fine");
+    assert_eq!(results[0]["verdict"], "pass");
+    assert_eq!(results[1]["verdict"], "error");
+    let err = &results[1]["error"];
+    assert_eq!(err["kind"], "overflow");
+    assert_eq!(err["line"], 7);
+    assert!(err["message"].as_str().unwrap().contains("r.a * r.b"));
+    let whole = &doc["laws"][1]["results"][0];
+    assert!(
+        whole["subject"].is_null(),
+        "a law without parameter has subject null"
+    );
+}
+
+#[test]
+fn eval_rejects_a_mismatched_snapshot_with_exit_3() {
+    let bad = temp_file(
+        "bad.json",
+        r#"{"now": "2026-02-30", "members": [{"id": 1}], "proposals": [], "parcels": [], "treasury": {"balance": "lots", "spent_this_month": 0}}"#,
+    );
+    let r = polity(&["eval", PRAXIS, "--snapshot", &bad]);
+    assert_eq!(r.code, 3);
+    for needle in [
+        "now: impossible date `2026-02-30`",
+        "members[0].id: expected Text, found 1",
+        "treasury.balance: expected Decimal, found \"lots\"",
+        "members[0].joined: missing",
+    ] {
+        assert!(
+            r.stderr.contains(needle),
+            "missing {needle:?} in\n{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn eval_unknown_law_or_file_exits_2() {
+    let r = polity(&["eval", PRAXIS, "--snapshot", PRAXIS_STATE, "--law", "pases"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `passes`"), "{}", r.stderr);
+    assert_eq!(polity(&["eval", PRAXIS, "--snapshot", "nope.json"]).code, 2);
+    assert_eq!(polity(&["eval", PRAXIS]).code, 2);
+}
+
+#[test]
+fn eval_of_a_broken_charter_exits_1() {
+    let bad = temp_file(
+        "broken.polity",
+        "charter \"T\" { version: 1 }\nlaw l { require \"x\": 1 }\n",
+    );
+    assert_eq!(polity(&["eval", &bad, "--snapshot", PRAXIS_STATE]).code, 1);
+}
+
+#[test]
+fn test_runs_blocks_and_ends_with_the_summary() {
+    let r = polity(&["test", PRAXIS, "../examples/tidewater/charter.polity"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let last = r.stdout.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+#[test]
+fn test_failures_are_explained_and_exit_1() {
+    let charter = "charter \"T\" { version: 1 }\nrecord M { id: Text, age: Int }\nlaw adult(m in members) { require \"is adult\": m.age >= 18 }\nstate { members: List<M> }\ntest \"minors are not adults\" {\n  let kid = M { id: \"k\", age: 12 }\n  expect adult(kid)\n}\ntest \"passes\" { expect 1 + 1 == 2 }\n";
+    let file = temp_file("failing.polity", charter);
+    let r = polity(&["test", &file]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("test minors are not adults ... FAILED"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("m.age = 12, needs >= 18"), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().last(), Some("1 passed, 1 failed"));
+}
+
+#[test]
+fn charters_import_files_relative_to_themselves_once() {
+    let dir = std::env::temp_dir().join(format!("polity-import-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("laws")).unwrap();
+    std::fs::write(
+        dir.join("types.polity"),
+        "import \"laws/voting.polity\"\nrecord M { id: Text, age: Int }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("laws/voting.polity"), "import \"../types.polity\"\nlaw adult(m in members) { require \"is adult\": m.age >= 18 }\n").unwrap();
+    std::fs::write(dir.join("main.polity"), "charter \"Split\" { version: 1 }\nimport \"types.polity\"\nimport \"./types.polity\"\nstate { members: List<M> }\n").unwrap();
+    std::fs::write(
+        dir.join("s.json"),
+        r#"{"members": [{"id": "a", "age": 20}, {"id": "b", "age": 2}]}"#,
+    )
+    .unwrap();
+    let main = dir.join("main.polity").display().to_string();
+    let r = polity(&[
+        "eval",
+        &main,
+        "--snapshot",
+        &dir.join("s.json").display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["laws"][0]["summary"]["pass"], 1);
+    assert_eq!(doc["laws"][0]["summary"]["fail"], 1);
+    std::fs::write(
+        dir.join("broken.polity"),
+        "charter \"B\" { version: 1 }\nimport \"missing.polity\"\n",
+    )
+    .unwrap();
+    let r = polity(&["check", &dir.join("broken.polity").display().to_string()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("E0106") && r.stderr.contains("missing.polity"),
+        "{}",
+        r.stderr
+    );
+}

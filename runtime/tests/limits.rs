@@ -1,0 +1,83 @@
+//! Pathological but valid charters: long chains of constants and functions
+//! compile and evaluate without exhausting a small (2 MiB) thread stack, and
+//! memoised parameterless functions make repeated state-wide filters cheap.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use polity::api::Program;
+use polity::verdict::Verdict;
+
+fn on_small_stack<F: FnOnce() + Send + 'static>(f: F) {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn chain(n: usize, reverse: bool, annotated: bool) -> String {
+    let ty = if annotated { ": Int" } else { "" };
+    let mut decls: Vec<String> = (1..n)
+        .map(|i| format!("const c{i}{ty} = c{} + 1", i - 1))
+        .collect();
+    decls.insert(0, format!("const c0{ty} = 0"));
+    if reverse {
+        decls.reverse();
+    }
+    format!(
+        "charter \"Chain\" {{ version: 1 }}\n{}\nlaw last {{ require \"counted\": c{} == {} }}\n",
+        decls.join("\n"),
+        n - 1,
+        n - 1
+    )
+}
+
+fn verdicts(text: &str) -> Vec<Verdict> {
+    let program =
+        Program::compile("chain.polity", text).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let state = program.load_snapshot(b"{}").unwrap();
+    program
+        .eval_all(&state)
+        .into_iter()
+        .flat_map(|r| r.results.into_iter().map(|s| s.verdict))
+        .collect()
+}
+
+#[test]
+fn a_long_annotated_chain_of_constants_in_reverse_order_evaluates() {
+    on_small_stack(|| assert_eq!(verdicts(&chain(10_000, true, true)), vec![Verdict::Pass]));
+}
+
+#[test]
+fn a_long_forward_chain_of_inferred_constants_evaluates() {
+    on_small_stack(|| assert_eq!(verdicts(&chain(10_000, false, false)), vec![Verdict::Pass]));
+}
+
+#[test]
+fn a_long_reverse_chain_of_inferred_constants_asks_for_annotations() {
+    on_small_stack(|| {
+        let c = polity_compiler::compile(
+            "chain.polity",
+            &chain(10_000, true, false),
+            &polity_compiler::NoFiles,
+        );
+        assert!(c.program.is_none());
+        assert!(
+            c.diagnostics.iter().any(|d| d.code == "E0209"),
+            "{:?}",
+            c.diagnostics.first()
+        );
+    });
+}
+
+#[test]
+fn a_long_chain_of_parameterless_functions_evaluates() {
+    on_small_stack(|| {
+        let mut text = String::from("charter \"Fns\" { version: 1 }\nfn f0() -> Int = 0\n");
+        for i in 1..5_000 {
+            text.push_str(&format!("fn f{i}() -> Int = f{}() + 1\n", i - 1));
+        }
+        text.push_str("law last { require \"counted\": f4999() == 4999 }\n");
+        assert_eq!(verdicts(&text), vec![Verdict::Pass]);
+    });
+}

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use polity::api::{Engine, Program};
+use polity::jit::Decision;
 use polity::verdict::Verdict;
 
 /// Compiles and evaluates on both engines; returns the verdict kinds of all
@@ -38,6 +39,22 @@ fn agree(charter: &str, json: &str, compiled: &[&str]) -> Vec<String> {
         );
         assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(results, report.results);
+        // The verdict-only path decides the same, on one thread and on many.
+        for parallel in [false, true] {
+            if let Some(ds) = jit.decide(program.ir(), layout, id, Default::default(), parallel) {
+                assert_eq!(ds.len(), results.len());
+                for (d, r) in ds.iter().zip(&results) {
+                    let same = match (d, &r.verdict) {
+                        (Decision::Pass, Verdict::Pass)
+                        | (Decision::Fail, Verdict::Fail(_))
+                        | (Decision::Error(_), Verdict::Error(_))
+                        | (Decision::Interpret, _) => true,
+                        _ => false,
+                    };
+                    assert!(same, "{d:?} vs {:?}", r.verdict);
+                }
+            }
+        }
         for r in &report.results {
             let v = match &r.verdict {
                 Verdict::Error(e) => format!("error {}", e.kind.as_str()),

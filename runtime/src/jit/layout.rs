@@ -195,7 +195,30 @@ impl Store for Layout {
     }
 }
 
+/// The elements of a list or set word (for hand-written Rust over the layout).
+pub fn elements(_layout: &Layout, w: i64) -> &[i64] {
+    code::list(w)
+}
+
+/// The field words of a record word with `n` fields.
+pub fn fields(_layout: &Layout, w: i64, n: usize) -> &[i64] {
+    code::words(w, n)
+}
+
+/// The decimal of a `Decimal` word.
+pub fn decimal(_layout: &Layout, w: i64) -> Dec {
+    code::dec_at(w)
+}
+
 impl Layout {
+    /// The word of state name `i`, if present.
+    pub fn state_word(&self, i: usize) -> Option<i64> {
+        match self.state.get(2 * i..2 * i + 2) {
+            Some([1, w]) => Some(*w),
+            _ => None,
+        }
+    }
+
     /// Converts a snapshot, interning texts after the program's literals.
     pub fn build(program: &Program, snapshot: &Snapshot, literals: &Interner) -> Layout {
         let mut layout = Layout {

@@ -57,6 +57,30 @@ use translate::{Body, Shared};
 /// Subjects per thread below which a law is evaluated on one thread.
 const PARALLEL_MIN: usize = 4096;
 
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn requirement_count(l: &polity_compiler::ir::LawDef) -> usize {
+    l.body
+        .iter()
+        .filter(|s| matches!(s, LawStmt::Require(_)))
+        .count()
+}
+
+/// What generated code decided for one subject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Every requirement holds.
+    Pass,
+    /// Some requirement failed.
+    Fail,
+    /// A fault (its code: `site << 3 | kind`).
+    Error(i64),
+    /// Generated code bailed out: the interpreter decides this subject.
+    Interpret,
+}
+
 /// A program compiled to machine code. Dropping it frees the code.
 #[derive(Debug)]
 pub struct JitProgram {
@@ -417,6 +441,70 @@ impl JitProgram {
         Layout::build(program, snapshot, &self.texts)
     }
 
+    /// What the generated code alone decides for each subject of `law`, in
+    /// order, without explanations (for benchmarks and differential tests);
+    /// `None` when the law runs in the interpreter. With `parallel`, large
+    /// collections are split across cores.
+    pub fn decide(
+        &self,
+        program: &Program,
+        layout: &Layout,
+        law: LawId,
+        limits: Limits,
+        parallel: bool,
+    ) -> Option<Vec<Decision>> {
+        let (body, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
+        if self.max_depth > limits.max_call_depth || layout.ambiguous {
+            return None;
+        }
+        let n = program
+            .laws
+            .get(law.0 as usize)
+            .map_or(0, requirement_count);
+        let types = &self.types;
+        let one = |ctx: &mut abi::JitCtx<'_>, failed: &mut [u8], w: i64| {
+            failed.fill(0);
+            ctx.next_subject();
+            match self.code.call(body, ctx, w, Some(failed)) {
+                Some([p, 0]) if p != 0 => Decision::Pass,
+                Some([_, 0]) => Decision::Fail,
+                Some([_, f]) if f & 7 == abi::BAIL => Decision::Interpret,
+                Some([_, f]) => Decision::Error(f),
+                None => Decision::Interpret,
+            }
+        };
+        let mut ctx = abi::JitCtx::new(program, types, layout, limits);
+        let mut failed = vec![0u8; n.max(1)];
+        let Some(coll) = coll else {
+            return Some(vec![one(&mut ctx, &mut failed, 0)]);
+        };
+        let words = match self.code.call(coll, &mut ctx, 0, None) {
+            Some([w, 0]) => code::list(w),
+            _ => return None,
+        };
+        let per = words.len().div_ceil(threads()).max(PARALLEL_MIN);
+        let run = |chunk: &[i64]| {
+            let mut ctx = abi::JitCtx::new(program, types, layout, limits);
+            let mut failed = vec![0u8; n.max(1)];
+            chunk
+                .iter()
+                .map(|w| one(&mut ctx, &mut failed, *w))
+                .collect::<Vec<_>>()
+        };
+        if words.len() <= per || !parallel {
+            return Some(run(words));
+        }
+        let parts: Vec<Vec<Decision>> = std::thread::scope(|s| {
+            let handles: Vec<_> = words.chunks(per).map(|c| s.spawn(move || run(c))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        let out: Vec<Decision> = parts.into_iter().flatten().collect();
+        (out.len() == words.len()).then_some(out)
+    }
+
     /// Every subject's verdict for `law` (as [`Interpreter::eval_law`]).
     pub fn eval_law(
         &self,
@@ -486,8 +574,7 @@ impl JitProgram {
             .enumerate()
             .map(|(i, (w, v))| (i, *w, v))
             .collect();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let per = subjects.len().div_ceil(threads).max(PARALLEL_MIN);
+        let per = subjects.len().div_ceil(threads()).max(PARALLEL_MIN);
         let chunks: Vec<&[(usize, i64, &Value)]> = subjects.chunks(per).collect();
         let ty = &param.ty;
         let parts: Vec<(Vec<SubjectResult>, Vec<String>)> = if chunks.len() <= 1 {

@@ -1,0 +1,112 @@
+//! The engines side by side on the bulk laws of Praxis Nova over generated
+//! snapshots: the JIT's decisions (one thread and all cores), the JIT with
+//! explained verdicts (the API), the reference interpreter, and hand-written
+//! Rust over the same native layout (the practical limit).
+//!
+//! `cargo bench -p polity --bench engines` (`-- may_vote` for one law).
+//! Figures are recorded in docs/performance.md. Peer engines (cel, rhai,
+//! regorus, cedar-policy) are not part of this harness yet.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../examples/gen_snapshot.rs"]
+#[allow(dead_code, unused_imports)]
+mod gen_snapshot;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use polity::api::{Engine, Limits, Program, State};
+use polity::jit::layout::{decimal, elements, fields, Layout};
+use std::hint::black_box;
+
+const PRAXIS: &str = include_str!("../../examples/praxis-nova/charter.polity");
+
+// Praxis Nova's layout: state names, and enum cases and fields used below.
+const NOW: usize = 0;
+const MEMBERS: usize = 1;
+const PARCELS: usize = 3;
+const ACTIVE: i64 = 1;
+const FOUNDER: i64 = 0;
+const CITIZEN: i64 = 2;
+const PROBATION: i64 = 90;
+
+/// `may_vote` by hand: how many members pass.
+fn may_vote_by_hand(layout: &Layout) -> usize {
+    let now = layout.state_word(NOW).unwrap();
+    let members = elements(layout, layout.state_word(MEMBERS).unwrap());
+    members
+        .iter()
+        .filter(|m| {
+            let f = fields(layout, **m, 7);
+            let roles = elements(layout, f[3]);
+            let citizen = f[2] == ACTIVE && roles.binary_search(&CITIZEN).is_ok();
+            let Some(tenure) = now.checked_sub(f[1]) else {
+                return false;
+            };
+            citizen && (tenure >= PROBATION || roles.binary_search(&FOUNDER).is_ok())
+        })
+        .count()
+}
+
+/// `funded` by hand: how many parcels are covered.
+fn funded_by_hand(layout: &Layout) -> usize {
+    let parcels = elements(layout, layout.state_word(PARCELS).unwrap());
+    parcels
+        .iter()
+        .filter(|x| {
+            let f = fields(layout, **x, 5);
+            let mut total = polity_compiler::num::Dec::ZERO;
+            for g in elements(layout, f[4]) {
+                let amount = decimal(layout, fields(layout, *g, 2)[1]);
+                total = total.checked_add(amount).unwrap();
+            }
+            total >= decimal(layout, f[3])
+        })
+        .count()
+}
+
+fn setup(members: u64) -> (Program, State) {
+    let program = Program::compile("praxis-nova.polity", PRAXIS).unwrap();
+    let mut json = Vec::new();
+    gen_snapshot::write_snapshot(members, 7, &mut json).unwrap();
+    let state = program.load_snapshot(&json).unwrap();
+    (program, state)
+}
+
+fn engines(c: &mut Criterion) {
+    for members in [10_000u64, 100_000] {
+        let (program, state) = setup(members);
+        let jit = program.jit().unwrap().clone();
+        let layout = state.layout(program.ir(), &jit);
+        for law in ["may_vote", "passes", "funded"] {
+            let (id, _) = program.ir().law(law).unwrap();
+            let n = program.eval_law(&state, law).unwrap().results.len();
+            let mut group = c.benchmark_group(format!("{law}/{members}"));
+            group.sample_size(10);
+            group.throughput(Throughput::Elements(n as u64));
+            let limits = Limits::default();
+            group.bench_function(BenchmarkId::new("jit_decide", 1), |b| {
+                b.iter(|| jit.decide(program.ir(), layout, id, limits, false).unwrap())
+            });
+            group.bench_function(BenchmarkId::new("jit_decide", "all_cores"), |b| {
+                b.iter(|| jit.decide(program.ir(), layout, id, limits, true).unwrap())
+            });
+            group.bench_function("jit_explained", |b| {
+                b.iter(|| program.eval_law_engine(&state, law, limits, Engine::Jit))
+            });
+            group.bench_function("interpreter", |b| {
+                b.iter(|| program.eval_law_engine(&state, law, limits, Engine::Interpreter))
+            });
+            if law == "may_vote" {
+                group.bench_function("by_hand", |b| {
+                    b.iter(|| may_vote_by_hand(black_box(layout)))
+                });
+            }
+            if law == "funded" {
+                group.bench_function("by_hand", |b| b.iter(|| funded_by_hand(black_box(layout))));
+            }
+            group.finish();
+        }
+    }
+}
+
+criterion_group!(benches, engines);
+criterion_main!(benches);

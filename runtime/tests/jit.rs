@@ -44,13 +44,13 @@ fn agree(charter: &str, json: &str, compiled: &[&str]) -> Vec<String> {
             if let Some(ds) = jit.decide(program.ir(), layout, id, Default::default(), parallel) {
                 assert_eq!(ds.len(), results.len());
                 for (d, r) in ds.iter().zip(&results) {
-                    let same = match (d, &r.verdict) {
+                    let same = matches!(
+                        (d, &r.verdict),
                         (Decision::Pass, Verdict::Pass)
-                        | (Decision::Fail, Verdict::Fail(_))
-                        | (Decision::Error(_), Verdict::Error(_))
-                        | (Decision::Interpret, _) => true,
-                        _ => false,
-                    };
+                            | (Decision::Fail, Verdict::Fail(_))
+                            | (Decision::Error(_), Verdict::Error(_))
+                            | (Decision::Interpret, _)
+                    );
                     assert!(same, "{d:?} vs {:?}", r.verdict);
                 }
             }

@@ -572,6 +572,9 @@ impl Fx<'_, '_> {
                 let elem = xs.ty.element().cloned().unwrap_or(Type::Never);
                 let x = self.translate_to(x, &elem)?;
                 let list = self.translate_expr(xs)?;
+                if int_like(&elem) || elem == Type::Text {
+                    return Ok(self.scan(list, x));
+                }
                 let ty = self.shared.type_id(&xs.ty);
                 let ty = self.iconst(ty);
                 self.call_helper("polity_contains", &[ty, list, x])
@@ -594,6 +597,39 @@ impl Fx<'_, '_> {
                 self.call_helper("polity_dec_from_int", &[n])
             }
         }
+    }
+
+    /// `x in xs` for elements whose words are equal exactly when the values
+    /// are (integers, enums, dates, texts): an inline scan.
+    fn scan(&mut self, list: CValue, x: CValue) -> CValue {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), list, 0);
+        let (header, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(header, I64);
+        self.b.append_block_param(exit, I64);
+        let zero = self.iconst(0);
+        self.b.ins().jump(header, &[zero.into()]);
+        self.b.switch_to_block(header);
+        let i = self.param(header);
+        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
+        let no = self.iconst(0);
+        self.b.ins().brif(done, exit, &[no.into()], body, &[]);
+        self.b.switch_to_block(body);
+        let off = self.b.ins().ishl_imm_s(i, 3);
+        let addr = self.b.ins().iadd(list, off);
+        let y = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
+        let hit = self.b.ins().icmp(IntCC::Equal, x, y);
+        let next = self.b.ins().iadd_imm_s(i, 1);
+        let yes = self.iconst(1);
+        let cont = self.b.create_block();
+        self.b.ins().brif(hit, exit, &[yes.into()], cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.ins().jump(header, &[next.into()]);
+        self.b.switch_to_block(exit);
+        self.param(exit)
     }
 
     fn translate_all(&mut self, es: &[Expr]) -> Tr<Vec<CValue>> {

@@ -237,3 +237,39 @@ fn charters_import_files_relative_to_themselves_once() {
         r.stderr
     );
 }
+
+#[test]
+fn eval_engines_print_the_same_verdicts() {
+    let args = |engine| {
+        [
+            "eval",
+            PRAXIS,
+            "--snapshot",
+            PRAXIS_STATE,
+            "--format",
+            "json",
+            "--engine",
+            engine,
+        ]
+    };
+    let jit = polity(&args("jit"));
+    let interp = polity(&args("interp"));
+    let default = polity(&[
+        "eval",
+        PRAXIS,
+        "--snapshot",
+        PRAXIS_STATE,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        (jit.code, interp.code),
+        (0, 0),
+        "{}{}",
+        jit.stderr,
+        interp.stderr
+    );
+    assert_eq!(jit.stdout, interp.stdout);
+    assert_eq!(default.stdout, jit.stdout);
+    assert_eq!(polity(&args("fast")).code, 2);
+}

@@ -333,3 +333,27 @@ fn dropping_many_programs_frees_code() {
         "rss grew from {before} to {after}"
     );
 }
+
+const BAIL: &str = r#"
+charter "Bail" { version: 1 }
+record Row { id: Text, xs: List<Int>, o: Int? }
+state { rows: List<Row> }
+law extremes(r in rows) {
+  require "first": (first(r.xs) ?? 1) < 0
+  require "opt": r.o == none or (r.o ?? 0) < 0
+  require "built": [n for n in r.xs] == r.xs
+}
+"#;
+
+/// `i64::MIN` and `none` share a word in `Int?`: generated code bails out to
+/// the interpreter where the one would become the other, and a snapshot that
+/// holds `i64::MIN` in an `Int?` is evaluated by the interpreter.
+#[test]
+fn int_min_in_optionals_is_never_confused_with_none() {
+    let min =
+        r#"{"rows": [{"id": "a", "xs": [-9223372036854775808]}, {"id": "b", "xs": [1], "o": -1}]}"#;
+    let v = agree(BAIL, min, &["extremes"]);
+    assert_eq!(v, ["extremes a pass", "extremes b fail"]);
+    let ambiguous = r#"{"rows": [{"id": "c", "xs": [-1], "o": -9223372036854775808}]}"#;
+    assert_eq!(agree(BAIL, ambiguous, &["extremes"]), ["extremes c pass"]);
+}

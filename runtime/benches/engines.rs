@@ -108,5 +108,20 @@ fn engines(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, engines);
+/// Check + JIT of each example charter (the whole pipeline to machine code).
+fn compiling(c: &mut Criterion) {
+    const TIDEWATER: &str = include_str!("../../examples/tidewater/charter.polity");
+    let mut group = c.benchmark_group("check_and_jit");
+    for (name, text) in [("praxis-nova", PRAXIS), ("tidewater", TIDEWATER)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let p = Program::compile(name, black_box(text)).unwrap();
+                assert!(p.jit().is_some());
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, compiling, engines);
 criterion_main!(benches);

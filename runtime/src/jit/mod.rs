@@ -17,6 +17,20 @@
 //! any disagreement is recorded ([`JitProgram::eval_law_checked`]) — tests
 //! require none — and the interpreter's verdict, the specification, is used.
 //!
+//! Coverage: every IR form is translated — every `ExprKind`, `BinOp`, `UnOp`,
+//! `Builtin`, `LoopKind`, `Lit` and `Pattern`, over every type. Integer,
+//! duration and comparison arithmetic is inline; decimals, text ordering and
+//! concatenation, `div`/`mod`, date arithmetic, structural comparison of
+//! records, lists and sets, `sorted`, set construction, `xs[key]` and `range`
+//! call `extern "C"` helpers ([`abi`]). Membership of integer, enum, date and
+//! text elements is an inline scan; `and`/`or` whose right side cannot fail
+//! are branch-free; law and fn calls are direct calls; constants and
+//! parameterless fns are memoised per evaluation context.
+//!
+//! Not compiled: `test` blocks (they build their state in memory; they run
+//! in the interpreter under either engine), and
+//! [`crate::api::Program::eval_law_on`] (a subject built in memory).
+//!
 //! What runs in the interpreter instead (the verdicts are the same, only slower):
 //! - a subject for which generated code *bails out*: where an `Int` or
 //!   `Duration` equal to `i64::MIN` would become an `Int?`/`Duration?` (whose

@@ -523,9 +523,15 @@ impl Fx<'_, '_> {
                 self.call_compiled(f, &vs)
             }
             ExprKind::CallLaw(law, arg) => {
-                let subject = match arg {
-                    Some(a) => self.translate_expr(a)?,
-                    None => self.iconst(0),
+                let program = self.program;
+                let param = program
+                    .laws
+                    .get(law.0 as usize)
+                    .and_then(|l| l.param.as_ref());
+                let subject = match (arg, param) {
+                    (Some(a), Some(p)) => self.translate_to(a, &p.ty)?,
+                    (Some(a), None) => self.translate_expr(a)?,
+                    (None, _) => self.iconst(0),
                 };
                 let null = self.iconst(0);
                 let f = self.shared.laws.get(law.0 as usize).copied().flatten();

@@ -125,6 +125,23 @@ impl<'p> Interpreter<'p> {
         self.ctx().verdict(law, span, Some(subject.clone()))
     }
 
+    /// The law's verdicts for several subjects, in one evaluation context, so
+    /// that constants and parameterless fns are evaluated once for all of them
+    /// (as in [`Interpreter::eval_law`]).
+    pub fn eval_law_many(&self, law: LawId, subjects: &[&Value]) -> Vec<Verdict> {
+        let span = self
+            .program
+            .laws
+            .get(law.0 as usize)
+            .map(|l| l.span)
+            .unwrap_or_default();
+        let ctx = self.ctx();
+        subjects
+            .iter()
+            .map(|s| ctx.verdict(law, span, Some((*s).clone())))
+            .collect()
+    }
+
     /// A closed expression over the snapshot (for the REPL), in a fresh frame.
     pub fn eval_expr(&self, expr: &Expr, frame_size: u32) -> Result<Value, EvalError> {
         let ctx = self.ctx();

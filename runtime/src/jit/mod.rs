@@ -71,6 +71,9 @@ use translate::{Body, Shared};
 /// Subjects per thread below which a law is evaluated on one thread.
 const PARALLEL_MIN: usize = 4096;
 
+/// The fault code of a subject the JIT could not run (the interpreter decides).
+const BAIL_CODE: i64 = abi::BAIL;
+
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -560,12 +563,11 @@ impl JitProgram {
             limits,
         };
         let (Some(coll), Some(param)) = (coll, &def.param) else {
-            let (verdict, problem) = run.subject(&mut run.ctx(), 0, &Value::None);
-            let result = SubjectResult {
-                subject: Subject::Whole,
-                verdict,
-            };
-            return (vec![result], problem.into_iter().collect());
+            let (mut results, problems) = run.chunk(&[(0, 0, &Value::None)], &Type::Never);
+            for r in &mut results {
+                r.subject = Subject::Whole;
+            }
+            return (results, problems);
         };
         let Ok(values) = interp.eval_expr(&param.collection, def.frame_size) else {
             return (interp.eval_law(law), Vec::new());
@@ -713,18 +715,62 @@ impl Run<'_> {
         abi::JitCtx::new(self.program, &self.jit.types, self.layout, self.limits)
     }
 
+    /// A chunk of subjects: the JIT decides each; then the failing and
+    /// faulting ones are explained by the interpreter in one context (so its
+    /// memoised constants and thunks are evaluated once per chunk).
     fn chunk(
         &self,
         subjects: &[(usize, i64, &Value)],
         ty: &Type,
     ) -> (Vec<SubjectResult>, Vec<String>) {
         let mut ctx = self.ctx();
+        let n = self
+            .program
+            .laws
+            .get(self.law.0 as usize)
+            .map_or(0, requirement_count);
+        let mut failed = vec![0u8; n.max(1)];
+        // Per subject: `None` when it passed, else the JIT's fault code and failed bytes.
+        let mut decided: Vec<Option<(i64, Vec<u8>)>> = Vec::with_capacity(subjects.len());
+        for (_, w, _) in subjects {
+            failed.fill(0);
+            ctx.next_subject();
+            decided.push(
+                match self
+                    .jit
+                    .code
+                    .call(self.body, &mut ctx, *w, Some(&mut failed))
+                {
+                    Some([p, 0]) if p != 0 => None,
+                    Some([_, fault]) => Some((fault, failed.clone())),
+                    None => Some((BAIL_CODE, failed.clone())),
+                },
+            );
+        }
+        let explain: Vec<&Value> = subjects
+            .iter()
+            .zip(&decided)
+            .filter(|(_, d)| d.is_some())
+            .map(|((_, _, v), _)| *v)
+            .collect();
+        let mut verdicts = self.interp.eval_law_many(self.law, &explain).into_iter();
         let mut problems = Vec::new();
         let results = subjects
             .iter()
-            .map(|(i, w, v)| {
-                let (verdict, problem) = self.subject(&mut ctx, *w, v);
-                problems.extend(problem);
+            .zip(decided)
+            .map(|((i, _, v), d)| {
+                let verdict = match d {
+                    None => Verdict::Pass,
+                    Some((fault, failed)) => {
+                        let verdict = verdicts
+                            .next()
+                            .unwrap_or_else(|| self.interp.eval_law_for(self.law, v));
+                        if fault & 7 != abi::BAIL {
+                            problems.extend(self.disagreement(&verdict, fault, &failed));
+                        }
+                        verdict
+                    }
+                };
                 SubjectResult {
                     subject: subject_of(self.program, ty, *i, v),
                     verdict,
@@ -732,37 +778,6 @@ impl Run<'_> {
             })
             .collect();
         (results, problems)
-    }
-
-    /// One subject: the JIT decides; a fail or error is explained by the
-    /// interpreter and checked against the JIT's decision.
-    fn subject(
-        &self,
-        ctx: &mut abi::JitCtx<'_>,
-        word: i64,
-        value: &Value,
-    ) -> (Verdict, Option<String>) {
-        let n = self.program.laws.get(self.law.0 as usize).map_or(0, |l| {
-            l.body
-                .iter()
-                .filter(|s| matches!(s, LawStmt::Require(_)))
-                .count()
-        });
-        let mut failed = vec![0u8; n.max(1)];
-        ctx.next_subject();
-        let Some([passed, fault]) = self.jit.code.call(self.body, ctx, word, Some(&mut failed))
-        else {
-            return (self.interp.eval_law_for(self.law, value), None);
-        };
-        if fault == 0 && passed != 0 {
-            return (Verdict::Pass, None);
-        }
-        let verdict = self.interp.eval_law_for(self.law, value);
-        if fault & 7 == abi::BAIL {
-            return (verdict, None);
-        }
-        let problem = self.disagreement(&verdict, fault, &failed);
-        (verdict, problem)
     }
 
     fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {

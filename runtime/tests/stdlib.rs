@@ -41,6 +41,16 @@ fn imported_stdlib_tests_stay_in_the_stdlib() {
 }
 
 #[test]
+fn every_module_can_be_imported_together() {
+    let imports: String = polity_compiler::stdlib::names()
+        .map(|n| format!("import {n}\n"))
+        .collect();
+    if let Err(e) = Program::compile("all.polity", &imports) {
+        panic!("the std modules clash:\n{}", e.render(false));
+    }
+}
+
+#[test]
 fn stdlib_reference_is_up_to_date() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/stdlib.md");
     let generated = polity_compiler::stdlib::reference();

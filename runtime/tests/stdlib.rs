@@ -1,8 +1,9 @@
 //! The standard library: every `std.*` module compiles on its own, every one
-//! of its `test` blocks passes, and `docs/stdlib.md` matches its doc comments.
+//! of its `test` blocks passes on every engine, and `docs/stdlib.md` matches
+//! its doc comments.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use polity::api::Program;
+use polity::api::{Engine, Program};
 use polity::interp::TestFailure;
 
 #[test]
@@ -14,10 +15,11 @@ fn every_stdlib_test_passes() {
             Ok(p) => p,
             Err(e) => panic!("`{name}` does not compile:\n{}", e.render(false)),
         };
-        let outcomes = program.run_tests();
-        assert!(!outcomes.is_empty(), "`{name}` has no test blocks");
-        for o in outcomes {
-            if let Err(f) = o.result {
+        for &engine in Engine::ALL {
+            let outcomes = program.run_tests_with(engine);
+            assert!(!outcomes.is_empty(), "`{name}` has no test blocks");
+            for o in outcomes {
+                let Err(f) = o.result else { continue };
                 let detail = match f {
                     TestFailure::Expectation { span, failures } => format!(
                         "expectation `{}` failed: {failures:?}",
@@ -25,7 +27,7 @@ fn every_stdlib_test_passes() {
                     ),
                     TestFailure::Fault(e) => format!("fault: {}", e.message),
                 };
-                failures.push(format!("{name}: test \"{}\": {detail}", o.name));
+                failures.push(format!("{engine:?}: {name}: test \"{}\": {detail}", o.name));
             }
         }
     }

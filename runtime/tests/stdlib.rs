@@ -66,3 +66,19 @@ fn stdlib_reference_is_up_to_date() {
          UPDATE_STDLIB_DOCS=1 cargo test -p polity --test stdlib"
     );
 }
+
+#[test]
+fn polity_test_stdlib_runs_every_module() {
+    // The binary exists only with the default `cli` feature.
+    let Some(exe) = option_env!("CARGO_BIN_EXE_polity") else {
+        return;
+    };
+    let out = std::process::Command::new(exe)
+        .args(["test", "--stdlib"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("test ranked choice"), "{stdout}");
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+}

@@ -433,6 +433,12 @@ pub enum Builtin {
     /// digits, `isqrt(floor(d * 10^36)) / 10^18`, computed exactly with 256-bit
     /// integers (never overflows). A negative argument is a `Domain` fault.
     Sqrt,
+    /// `mul_div(a, b, c)`: `floor(a · b / c)` of three Decimals as an
+    /// integer-valued Decimal, with 256-bit intermediates like Solidity's
+    /// `Math.mulDiv` (so `a · b` may exceed Decimal). `DivisionByZero` when
+    /// `c` is 0; `Overflow` when the result exceeds `i128`, or when an
+    /// intermediate of non-integer operands exceeds 255 bits.
+    MulDiv,
     /// `pow(d, n)`: Decimal `d` to the Int power `n`, exact (`pow(0, 0) = 1`;
     /// a negative `n` gives `1 / d^|n|`). `Overflow` when the exact result's
     /// numerator or denominator exceeds `i128` (`pow(10, 39)`);
@@ -461,6 +467,7 @@ impl Builtin {
             Builtin::Isqrt(_) => "isqrt",
             Builtin::Sqrt => "sqrt",
             Builtin::Pow => "pow",
+            Builtin::MulDiv => "mul_div",
         }
     }
 }

@@ -166,6 +166,25 @@ impl Dec {
         Dec::from_wide(n.div_euclid(m), I256::ONE)
     }
 
+    /// `floor(self · b / c)` as an integer-valued `Dec`, with 256-bit
+    /// intermediates (Solidity's `Math.mulDiv`): `None` when `c` is 0, when
+    /// `num(self)·num(b)·den(c)` or `den(self)·den(b)·num(c)` exceeds 255 bits
+    /// (never for integers), or when the result exceeds `i128`.
+    pub fn checked_mul_div_floor(self, b: Dec, c: Dec) -> Option<Dec> {
+        if c.num == 0 {
+            return None;
+        }
+        // INVARIANT: each factor is below 2^127, so each pairwise product fits.
+        let n = I256::from(self.num) * I256::from(b.num);
+        let d = I256::from(self.den) * I256::from(b.den);
+        let (n, d) = (
+            n.checked_mul(I256::from(c.den))?,
+            d.checked_mul(I256::from(c.num))?,
+        );
+        let (n, d) = if d < I256::ZERO { (-n, -d) } else { (n, d) };
+        Dec::from_wide(n.div_euclid(d), I256::ONE)
+    }
+
     /// `self - rhs * floor(self / rhs)` (`a mod b` on decimals: the sign of `rhs`).
     pub fn checked_floor_mod(self, rhs: Dec) -> Option<Dec> {
         self.checked_sub(rhs.checked_mul(self.checked_floor_div(rhs)?)?)
@@ -447,6 +466,24 @@ mod tests {
         );
         assert_eq!(d("10").checked_pow(39), None);
         assert_eq!(d("1").checked_pow(i64::MIN), Some(Dec::ONE));
+    }
+
+    #[test]
+    fn mul_div_has_wide_intermediates() {
+        let wei = d("1000000000000000000000000000000");
+        let shares = d("100000000000000000000");
+        assert_eq!(wei.checked_mul(shares), None);
+        assert_eq!(
+            wei.checked_mul_div_floor(shares, d("300000000000000000000")),
+            Some(d("333333333333333333333333333333"))
+        );
+        assert_eq!(d("7").checked_mul_div_floor(d("-1"), d("2")), Some(d("-4")));
+        assert_eq!(d("7").checked_mul_div_floor(d("1"), d("-2")), Some(d("-4")));
+        assert_eq!(
+            d("1.5").checked_mul_div_floor(d("2.5"), d("0.5")),
+            Some(d("7"))
+        );
+        assert_eq!(d("1").checked_mul_div_floor(d("1"), Dec::ZERO), None);
     }
 
     #[test]

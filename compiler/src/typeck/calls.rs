@@ -398,10 +398,10 @@ impl Checker<'_> {
         if matches!(name, "min" | "max") && list.len() >= 2 {
             return self.min_max_of(name, list, span, expect);
         }
-        let expected = if matches!(name, "range" | "pow") {
-            2
-        } else {
-            1
+        let expected = match name {
+            "range" | "pow" => 2,
+            "mul_div" => 3,
+            _ => 1,
         };
         if !self.arg_count(callee, span, expected, list.len()) {
             return poisoned(span);
@@ -469,6 +469,7 @@ impl Checker<'_> {
             }
             ("range", _, _) => return self.range(args, span),
             ("pow", _, _) => return self.pow(args, span),
+            ("mul_div", _, _) => return self.mul_div(args, span),
             ("isqrt", Type::Int, _) => (Builtin::Isqrt(Num::Int), Type::Int),
             ("isqrt", Type::Decimal, _) => (Builtin::Isqrt(Num::Dec), Type::Decimal),
             ("sqrt", Type::Int | Type::Decimal, _) => {
@@ -524,6 +525,22 @@ impl Checker<'_> {
         node(
             ExprKind::Builtin(Builtin::Range, args),
             Type::list(Type::Int),
+            span,
+        )
+    }
+
+    /// `mul_div(a, b, c)`: three Decimals (Ints widen).
+    fn mul_div(&mut self, args: Vec<ir::Expr>, span: Span) -> ir::Expr {
+        let args: Vec<ir::Expr> = args
+            .into_iter()
+            .map(|a| self.coerce(a, &Type::Decimal))
+            .collect();
+        if args.iter().any(|a| a.ty.has_error()) {
+            return poisoned(span);
+        }
+        node(
+            ExprKind::Builtin(Builtin::MulDiv, args),
+            Type::Decimal,
             span,
         )
     }

@@ -69,6 +69,12 @@ impl Eval<'_, '_> {
             Builtin::Abs(num) => ops::abs(num, x).map_err(|f| op_error(self, f)),
             Builtin::Isqrt(_) => ops::isqrt(x).map_err(|f| op_error(self, f)),
             Builtin::Sqrt => ops::sqrt(x).map_err(|f| op_error(self, f)),
+            Builtin::MulDiv => {
+                let (Some(b), Some(c)) = (values.get(1), values.get(2)) else {
+                    return Err(ill(e.span, "`mul_div` without three arguments"));
+                };
+                ops::mul_div(x, b, c).map_err(|f| op_error(self, f))
+            }
             Builtin::Pow => {
                 let n = values.get(1).unwrap_or(&Value::None);
                 ops::pow(x, n).map_err(|f| op_error(self, f))

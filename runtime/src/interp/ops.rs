@@ -159,6 +159,20 @@ pub fn sqrt(x: &Value) -> Result<Value, OpFault> {
     }
 }
 
+/// `mul_div(a, b, c)`: `floor(a · b / c)` with wide intermediates.
+pub fn mul_div(a: &Value, b: &Value, c: &Value) -> Result<Value, OpFault> {
+    match (a, b, c) {
+        (Value::Dec(_), Value::Dec(_), Value::Dec(c)) if *c == Dec::ZERO => {
+            Err(OpFault::DivisionByZero)
+        }
+        (Value::Dec(a), Value::Dec(b), Value::Dec(c)) => a
+            .checked_mul_div_floor(*b, *c)
+            .map(Value::Dec)
+            .ok_or(OpFault::Overflow("decimal")),
+        _ => Err(OpFault::Ill),
+    }
+}
+
 /// `pow(d, n)`: exact, or an overflow; `pow(0, n < 0)` divides by zero.
 pub fn pow(d: &Value, n: &Value) -> Result<Value, OpFault> {
     match (d, n) {

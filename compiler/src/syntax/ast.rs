@@ -586,6 +586,22 @@ pub enum ExprKind {
         /// The condition on `it`.
         cond: Box<Expr>,
     },
+    /// `fold(acc = init, x in xs) => body`: `acc` starts at `init` and
+    /// becomes `body` for each element `x` of `xs` in turn.
+    Fold {
+        /// The accumulator's name.
+        acc: Ident,
+        /// Its declared type, if written (`fold(acc: T = init, ...)`).
+        acc_ty: Option<TypeExpr>,
+        /// Its first value.
+        init: Box<Expr>,
+        /// The element's name.
+        var: Ident,
+        /// The collection iterated.
+        source: Box<Expr>,
+        /// The accumulator's next value.
+        body: Box<Expr>,
+    },
     /// Stands in for an expression that failed to parse (already reported).
     Error,
 }

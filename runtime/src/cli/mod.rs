@@ -43,11 +43,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
         format: EvalFormat,
     },
-    /// Run the `test` blocks of charters.
+    /// Run the `test` blocks of charters (and of the standard library).
     Test {
         /// Charter files.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "stdlib")]
         files: Vec<PathBuf>,
+        /// Also run the tests of every `std.*` module.
+        #[arg(long)]
+        stdlib: bool,
     },
 }
 
@@ -97,6 +100,6 @@ pub fn main() -> i32 {
             law,
             format,
         } => eval::run(&charter, &snapshot, law.as_deref(), format),
-        Command::Test { files } => test::run(&files),
+        Command::Test { files, stdlib } => test::run(&files, stdlib),
     }
 }

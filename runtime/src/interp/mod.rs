@@ -38,6 +38,9 @@
 //!   for `count`;
 //! - `range` and text `+` fault with `Limit` when their result would hold more
 //!   than `max_collection_len` elements (bytes, for text).
+//! - `fold` evaluates `init`, then its collection, then its body once per
+//!   element; a negative `sqrt`/`isqrt` argument faults with `Domain`, and
+//!   `pow(0, n < 0)` with `DivisionByZero` (see `docs/numbers-and-folds.md`).
 
 mod collections;
 mod eval;

@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod repl;
 mod report;
 mod test;
 
@@ -48,6 +49,15 @@ enum Command {
         /// Charter files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Ask a charter questions: evaluate expressions and law calls over a
+    /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
+    Repl {
+        /// The charter file (none: an empty charter).
+        charter: Option<PathBuf>,
+        /// The JSON snapshot to evaluate over.
+        #[arg(long)]
+        snapshot: Option<PathBuf>,
     },
 }
 
@@ -98,5 +108,6 @@ pub fn main() -> i32 {
             format,
         } => eval::run(&charter, &snapshot, law.as_deref(), format),
         Command::Test { files } => test::run(&files),
+        Command::Repl { charter, snapshot } => repl::run(charter.as_deref(), snapshot.as_deref()),
     }
 }

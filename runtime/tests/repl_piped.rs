@@ -136,6 +136,8 @@ fn why_explains_the_whole_tree() {
         TIDEWATER,
         r#":why may_vote(sailors["marisol"])
 :why may_spend(motions["m-03-solar-array"])
+:why may_spend(motions["m-02-quiet-hours"])
+:why refunds_due(campaigns["c-flores"])
 :why recognised
 :why count(sailors)
 "#,
@@ -187,7 +189,9 @@ n
         d = dir.display(),
         t = TIDEWATER
     );
-    let (t, code) = repl(&[], &script);
+    let charter = dir.join("charter.polity").display().to_string();
+    let snapshot = dir.join("snapshot.json").display().to_string();
+    let (t, code) = repl(&[&charter, "--snapshot", &snapshot], &script);
     assert_eq!(code, 1, "{t}");
     insta::assert_snapshot!(t.replace(&dir.display().to_string(), "$TMP"));
     let _ = std::fs::remove_dir_all(&dir);

@@ -7,7 +7,7 @@ use crate::api::{Engine, FsLoader};
 use crate::interp::Interpreter;
 use crate::snapshot::{self, Snapshot};
 use crate::value::Value;
-use crate::verdict::{EvalError, Verdict};
+use crate::verdict::{ErrorKind, EvalError, Verdict};
 use polity_compiler::diagnostic::{render, Diagnostic};
 use polity_compiler::ir::{self, ExprKind};
 use polity_compiler::syntax::{self, ast};
@@ -73,11 +73,6 @@ pub struct Session {
     pub color: bool,
 }
 
-/// A line checked and ready to run.
-struct Line {
-    checked: ReplChecked,
-}
-
 impl Session {
     /// A session over `charter` (or an empty charter) and `snapshot` (or none).
     /// The error is rendered for printing.
@@ -120,11 +115,10 @@ impl Session {
     /// Evaluates an expression or `let`, printing its value and type (or a
     /// law call's verdict).
     fn eval_line(&mut self, input: &str) -> Reply {
-        let line = match self.check(input, input) {
-            Ok(l) => l,
+        let checked = match self.check(input, input) {
+            Ok(c) => c,
             Err(reply) => return reply,
         };
-        let checked = line.checked;
         if let (ExprKind::CallLaw(law, arg), None) = (&checked.expr.kind, &checked.binds) {
             return self.law_call(*law, arg.as_deref(), checked.frame_size);
         }
@@ -185,7 +179,7 @@ impl Session {
 
     /// Parses and checks `parsed` (the line with any `:command` blanked out)
     /// as a new `<repl>` source whose text is `shown`, the line as typed.
-    fn check(&mut self, shown: &str, parsed: &str) -> Result<Line, Reply> {
+    fn check(&mut self, shown: &str, parsed: &str) -> Result<ReplChecked, Reply> {
         let file = self.charter.ir.sources.add("<repl>", shown);
         let (input, mut diags) = syntax::parse_repl(file, parsed);
         let Some(input) = input else {
@@ -199,7 +193,7 @@ impl Session {
         );
         diags.extend(more);
         match checked {
-            Some(checked) => Ok(Line { checked }),
+            Some(checked) => Ok(checked),
             None => Err(Reply::error(self.render(&diags))),
         }
     }
@@ -210,7 +204,7 @@ impl Session {
             .char_indices()
             .map(|(i, c)| if i < at && c != '\n' { ' ' } else { c })
             .collect();
-        self.check(input, &blanked).map(|l| l.checked)
+        self.check(input, &blanked)
     }
 
     /// The type of `text` as an expression, if it checks (for completion;
@@ -246,7 +240,13 @@ impl Session {
 
     /// An evaluation fault as a diagnostic pointing at the faulting expression.
     pub fn render_eval_error(&self, e: &EvalError) -> String {
-        let mut d = Diagnostic::error(e.kind.as_str(), e.span, e.message.clone());
+        let label = match e.kind {
+            ErrorKind::Overflow => "out of range",
+            ErrorKind::DivisionByZero => "divides by zero",
+            ErrorKind::MissingValue => "no such value",
+            ErrorKind::Limit => "exceeds a limit",
+        };
+        let mut d = Diagnostic::error(e.kind.as_str(), e.span, e.message.clone()).with_label(label);
         if self.snapshot.values().is_empty() && self.snapshot_path.is_none() {
             d = d.with_help("no snapshot is loaded; load one with `:snapshot FILE`");
         }
@@ -354,19 +354,19 @@ impl Session {
         let color = self.color;
         self.color = false;
         for b in old {
-            let line = match self.check(&b.line, &b.line) {
-                Ok(l) => l,
+            let checked = match self.check(&b.line, &b.line) {
+                Ok(c) => c,
                 Err(r) => {
                     let why = first_error(&r.err);
                     let _ = writeln!(reply.err, "dropped `{}`: {why}", b.name);
                     continue;
                 }
             };
-            match self.eval(&line.checked.expr, line.checked.frame_size) {
+            match self.eval(&checked.expr, checked.frame_size) {
                 Ok(value) => self.bindings.push(Binding {
                     name: b.name,
                     line: b.line,
-                    ty: line.checked.expr.ty.clone(),
+                    ty: checked.expr.ty.clone(),
                     value,
                 }),
                 Err(e) => {

@@ -53,13 +53,12 @@ pub fn why(w: &Why, color: bool) -> String {
 
 fn write_why(out: &mut String, w: &Why, indent: usize, color: bool) {
     let pad = " ".repeat(indent);
-    let _ = writeln!(
-        out,
-        "{pad}{}({}): {}",
-        w.law,
-        w.subject,
-        verdict_word(w.verdict(), color)
-    );
+    let call = if w.subject.is_empty() {
+        w.law.clone()
+    } else {
+        format!("{}({})", w.law, w.subject)
+    };
+    let _ = writeln!(out, "{pad}{call}: {}", verdict_word(w.verdict(), color));
     for step in &w.steps {
         match step {
             WhyStep::Let { name, value } => {

@@ -299,9 +299,9 @@ impl Session {
             Some(p) => match load_snapshot(&charter.ir, p) {
                 Ok(s) => s,
                 Err(e) => {
-                    let _ = write!(
+                    let _ = writeln!(
                         reply.err,
-                        "{e}unloaded the snapshot; load a matching one with `:snapshot FILE`\n"
+                        "{e}unloaded the snapshot; load a matching one with `:snapshot FILE`"
                     );
                     self.snapshot_path = None;
                     Snapshot::from_values(Vec::new())

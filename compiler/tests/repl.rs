@@ -65,7 +65,10 @@ fn a_line_is_a_let_or_an_expression() {
 
 #[test]
 fn parse_errors_point_into_the_line() {
-    assert_eq!(line(&[], "1 +"), (None, None, Some("E0005"), "<repl>".into()));
+    assert_eq!(
+        line(&[], "1 +"),
+        (None, None, Some("E0005"), "<repl>".into())
+    );
     assert_eq!(
         line(&[], "let = 3"),
         (None, None, Some("E0004"), "<repl>".into())
@@ -86,7 +89,10 @@ fn the_charter_is_in_scope() {
 fn bindings_are_the_first_locals() {
     let bindings = vec![("n".to_string(), Type::Int)];
     let (binds, ty, code, _) = line(&bindings, "let m = n + 1");
-    assert_eq!((binds.as_deref(), ty, code), (Some("m"), Some(Type::Int), None));
+    assert_eq!(
+        (binds.as_deref(), ty, code),
+        (Some("m"), Some(Type::Int), None)
+    );
     let mut loaded = charter();
     let file = loaded.sources.add("<repl>", "n");
     let (input, _) = parse_repl(file, "n");
@@ -98,7 +104,10 @@ fn bindings_are_the_first_locals() {
 
 #[test]
 fn type_errors_point_into_the_line() {
-    assert_eq!(line(&[], "memberz"), (None, None, Some("E0100"), "<repl>".into()));
+    assert_eq!(
+        line(&[], "memberz"),
+        (None, None, Some("E0100"), "<repl>".into())
+    );
     assert_eq!(
         line(&[], "fee + \"x\""),
         (None, None, Some("E0203"), "<repl>".into())

@@ -95,7 +95,8 @@ impl Session {
             charter: loaded,
             snapshot: snap,
             bindings: Vec::new(),
-            engine: Engine::default(),
+            // The interpreter is the specification; `:engine` switches.
+            engine: Engine::Interpreter,
             color,
         })
     }
@@ -159,11 +160,12 @@ impl Session {
         reply
     }
 
-    /// A law's verdict for one subject, on the selected engine.
+    /// A law's verdict for one subject, on the selected engine. (`:why`
+    /// always re-runs the law in the interpreter: it alone explains passes.)
     pub fn verdict(&self, law: ir::LawId, subject: Option<&Value>) -> Verdict {
-        let interp = self.interpreter();
+        let subject = subject.unwrap_or(&Value::None);
         match self.engine {
-            Engine::Interpreter => interp.eval_law_for(law, subject.unwrap_or(&Value::None)),
+            Engine::Interpreter => self.interpreter().eval_law_for(law, subject),
         }
     }
 

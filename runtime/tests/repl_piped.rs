@@ -64,7 +64,9 @@ fn the_issue_example_counts_members() {
 fn values_types_bindings_and_verdicts() {
     let (t, code) = in_example(
         PRAXIS,
-        r#"now
+        r#"// a script may carry notes
+now
+
 members["ana"].roles
 let ana = members["ana"]
 tenure(ana)

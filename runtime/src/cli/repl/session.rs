@@ -104,7 +104,11 @@ impl Session {
     /// Answers one complete input (a command or an expression).
     pub fn handle(&mut self, input: &str) -> Reply {
         let text = input.trim();
-        if text.is_empty() {
+        // Blank lines and `// comments` (a script's notes) answer nothing.
+        if text.lines().all(|l| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with("//")
+        }) {
             return Reply::default();
         }
         if text.starts_with(':') {

@@ -119,6 +119,9 @@ fn commands() {
 :laws
 :type sailors["marisol"]
 :type raised
+:type may_vote
+:type recognised
+:type raised(campaigns["c-flores"])
 :engine
 :engine jit
 :engine interp

@@ -91,10 +91,44 @@ fn type_of(s: &mut Session, input: &str, at: usize, arg: &str) -> Reply {
     if arg.is_empty() {
         return Reply::error("error: missing expression\n  usage: :type EXPR\n");
     }
+    if let Some(sig) = signature(s, arg) {
+        return Reply::out(format!("{sig}\n"));
+    }
     match s.check_argument(input, at) {
         Ok(c) => Reply::out(format!("{}\n", s.type_name(&c.expr.ty))),
         Err(reply) => reply,
     }
+}
+
+/// The signature of the fn or law named `name` (`:type tenure`), unless a
+/// binding hides it.
+fn signature(s: &Session, name: &str) -> Option<String> {
+    if s.bindings.iter().any(|b| b.name == name) {
+        return None;
+    }
+    let ir = &s.charter.ir;
+    if let Some(f) = ir.fns.iter().find(|f| f.name == name) {
+        let params: Vec<String> = f
+            .params
+            .iter()
+            .map(|(n, t)| format!("{n}: {}", s.type_name(t)))
+            .collect();
+        return Some(format!(
+            "fn {name}({}) -> {}",
+            params.join(", "),
+            s.type_name(&f.ret)
+        ));
+    }
+    let law = ir.laws.iter().find(|l| l.name == name)?;
+    Some(match &law.param {
+        Some(p) => format!(
+            "law {name}({} in {}): called on a `{}`, gives a verdict (a Bool in expressions)",
+            p.name,
+            ir.sources.snippet(p.collection.span),
+            s.type_name(&p.ty)
+        ),
+        None => format!("law {name}: gives a verdict (a Bool in expressions)"),
+    })
 }
 
 fn why(s: &mut Session, input: &str, at: usize, arg: &str) -> Reply {

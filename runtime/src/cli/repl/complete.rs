@@ -23,6 +23,9 @@ pub fn complete(s: &Session, line: &str, pos: usize) -> (usize, Vec<String>) {
         let at = before.len() - lead.len();
         return (at, matching(COMMANDS.iter().map(|(n, _, _)| *n), lead));
     }
+    if lead.starts_with(":engine ") || lead.starts_with(":e ") {
+        return (start, matching(["interp", "jit"].into_iter(), word));
+    }
     let head = before.get(..start).unwrap_or("");
     let candidates = match head.strip_suffix('.') {
         Some(receiver) => {

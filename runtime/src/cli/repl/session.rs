@@ -188,6 +188,7 @@ impl Session {
     fn check(&mut self, shown: &str, parsed: &str) -> Result<ReplChecked, Reply> {
         let file = self.charter.ir.sources.add("<repl>", shown);
         let (input, mut diags) = syntax::parse_repl(file, parsed);
+        diags.iter_mut().for_each(about_the_line);
         let Some(input) = input else {
             return Err(Reply::error(self.render(&diags)));
         };
@@ -398,6 +399,15 @@ impl Session {
             reply.failed = true;
         }
         reply
+    }
+}
+
+/// A line ended early: say so in terms of the line, not of a file.
+fn about_the_line(d: &mut Diagnostic) {
+    if d.code == "E0005" {
+        d.message = d.message.replace("end of file", "end of the line");
+        d.label = "the line ends here".into();
+        d.help = Some("finish the expression; a line continues while a bracket is open".into());
     }
 }
 

@@ -241,6 +241,15 @@ pub struct LetStmt {
     pub span: Span,
 }
 
+/// One line typed at the REPL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplInput {
+    /// `let name = expr`: a binding kept for the rest of the session.
+    Let(LetStmt),
+    /// An expression to evaluate (a law call shows its verdict).
+    Expr(Expr),
+}
+
 /// `require "label": expr unless "label": expr ...`
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Require {

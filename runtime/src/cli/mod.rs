@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod repl;
 mod report;
 mod test;
 
@@ -51,6 +52,15 @@ enum Command {
         /// Also run the tests of every `std.*` module.
         #[arg(long)]
         stdlib: bool,
+    },
+    /// Ask a charter questions: evaluate expressions and law calls over a
+    /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
+    Repl {
+        /// The charter file (none: an empty charter).
+        charter: Option<PathBuf>,
+        /// The JSON snapshot to evaluate over.
+        #[arg(long)]
+        snapshot: Option<PathBuf>,
     },
 }
 
@@ -101,5 +111,6 @@ pub fn main() -> i32 {
             format,
         } => eval::run(&charter, &snapshot, law.as_deref(), format),
         Command::Test { files, stdlib } => test::run(&files, stdlib),
+        Command::Repl { charter, snapshot } => repl::run(charter.as_deref(), snapshot.as_deref()),
     }
 }

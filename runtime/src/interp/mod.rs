@@ -12,6 +12,7 @@
 //! | `collections.rs` | builtins and loops |
 //! | `law.rs` | laws, requirements, exceptions, subjects |
 //! | `explain.rs` | the reasons of a failed requirement |
+//! | `why.rs` | the full explanation tree of one verdict (the REPL's `:why`) |
 //! | `testing.rs` | `test` blocks |
 //!
 //! *Architecture Invariant:* evaluation is deterministic. The only state is a
@@ -51,11 +52,13 @@ mod testing;
 #[cfg(test)]
 mod tests;
 mod thunks;
+mod why;
 
 pub use explain::render_truncated;
 pub use law::subject_of;
 pub use ops::{MAX_DATE, MIN_DATE};
 pub use testing::{run_tests, TestFailure, TestOutcome};
+pub use why::{Outcome, Why, WhyStep};
 
 use crate::snapshot::Snapshot;
 use crate::value::Value;
@@ -133,5 +136,25 @@ impl<'p> Interpreter<'p> {
         let ctx = self.ctx();
         let mut eval = Eval::new(&ctx, frame_size, 0);
         eval.eval(expr)
+    }
+
+    /// An expression over the snapshot whose first locals are already bound:
+    /// slot `i` holds `locals[i]` (the REPL's session bindings).
+    pub fn eval_expr_in(
+        &self,
+        expr: &Expr,
+        frame_size: u32,
+        locals: &[Value],
+    ) -> Result<Value, EvalError> {
+        let ctx = self.ctx();
+        let mut slots = locals.to_vec();
+        slots.resize(slots.len().max(frame_size as usize), Value::None);
+        Eval::with_slots(&ctx, slots, 0).eval(expr)
+    }
+
+    /// The full explanation of a law's verdict for one subject (ignored when
+    /// the law has no parameter); `written` is how the subject was written.
+    pub fn why(&self, law: LawId, subject: Option<Value>, written: &str) -> Why {
+        self.ctx().why(law, subject, written, 0)
     }
 }

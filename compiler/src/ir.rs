@@ -325,6 +325,12 @@ pub enum BinOp {
     IntDiv,
     /// `a mod b` on Int: the remainder of flooring division (sign of `b`)
     IntMod,
+    /// `a div b` on Decimal: `floor(a / b)`, exact, as an integer-valued
+    /// Decimal (on-chain `a / b` for amounts beyond Int). Division by zero is
+    /// `DivisionByZero`; a quotient whose reduced form exceeds `i128` is `Overflow`.
+    DecDiv,
+    /// `a mod b` on Decimal: `a - b * floor(a / b)` (sign of `b`); faults as [`BinOp::DecDiv`].
+    DecMod,
     /// `Date + Duration`
     DateAddDur,
     /// `Date - Duration`
@@ -355,8 +361,8 @@ impl BinOp {
             BinOp::Sub(_) | BinOp::DateSubDur | BinOp::DateSubDate => "-",
             BinOp::Mul(_) | BinOp::MulDurInt => "*",
             BinOp::Div | BinOp::DivDur => "/",
-            BinOp::IntDiv => "div",
-            BinOp::IntMod => "mod",
+            BinOp::IntDiv | BinOp::DecDiv => "div",
+            BinOp::IntMod | BinOp::DecMod => "mod",
             BinOp::Eq => "==",
             BinOp::Ne => "!=",
             BinOp::Lt => "<",
@@ -419,6 +425,25 @@ pub enum Builtin {
     Round,
     /// `abs(x)` of the numeric kind.
     Abs(Num),
+    /// `isqrt(n)`: `floor(sqrt(n))`, exact. `Num::Int`: Int to Int.
+    /// `Num::Dec`: Decimal to an integer-valued Decimal (`floor(sqrt(d))`, for
+    /// amounts beyond Int). A negative argument is a `Domain` fault.
+    Isqrt(Num),
+    /// `sqrt(d)`: the square root of a Decimal rounded down to 18 fractional
+    /// digits, `isqrt(floor(d * 10^36)) / 10^18`, computed exactly with 256-bit
+    /// integers (never overflows). A negative argument is a `Domain` fault.
+    Sqrt,
+    /// `mul_div(a, b, c)`: `floor(a · b / c)` of three Decimals as an
+    /// integer-valued Decimal, with 256-bit intermediates like Solidity's
+    /// `Math.mulDiv` (so `a · b` may exceed Decimal). `DivisionByZero` when
+    /// `c` is 0; `Overflow` when the result exceeds `i128`, or when an
+    /// intermediate of non-integer operands exceeds 255 bits.
+    MulDiv,
+    /// `pow(d, n)`: Decimal `d` to the Int power `n`, exact (`pow(0, 0) = 1`;
+    /// a negative `n` gives `1 / d^|n|`). `Overflow` when the exact result's
+    /// numerator or denominator exceeds `i128` (`pow(10, 39)`);
+    /// `DivisionByZero` for `pow(0, n)` with `n < 0`.
+    Pow,
 }
 
 impl Builtin {
@@ -439,6 +464,10 @@ impl Builtin {
             Builtin::Ceil => "ceil",
             Builtin::Round => "round",
             Builtin::Abs(_) => "abs",
+            Builtin::Isqrt(_) => "isqrt",
+            Builtin::Sqrt => "sqrt",
+            Builtin::Pow => "pow",
+            Builtin::MulDiv => "mul_div",
         }
     }
 }
@@ -480,6 +509,29 @@ pub struct Loop {
     pub filter: Option<Expr>,
     /// The value produced per element (for `where`, the element itself).
     pub elem: Expr,
+}
+
+/// `fold(acc = init, var in source) => body`: bounded iteration with an
+/// accumulator (for multi-round methods), total because `source` is a finite
+/// List or Set.
+///
+/// Evaluate `init`, then `source`; bind `acc` to the value of `init`; for
+/// every element of `source` in order (a set in ascending order), bind it to
+/// `var`, evaluate `body` and bind `acc` to its value. The result is the last
+/// value of `acc` (`init` when `source` is empty). A fault anywhere is the
+/// fault of the whole fold; there is no other fault of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fold {
+    /// The accumulator's slot (its type is the fold's type).
+    pub acc: LocalId,
+    /// The accumulator's first value.
+    pub init: Expr,
+    /// The element's slot.
+    pub var: LocalId,
+    /// The collection iterated (a List or Set).
+    pub source: Expr,
+    /// The accumulator's next value, from `acc` and `var`.
+    pub body: Expr,
 }
 
 /// A `match` arm's pattern.
@@ -550,6 +602,8 @@ pub enum ExprKind {
     Set(Vec<Expr>),
     /// A comprehension, aggregate or `where` filter.
     Loop(Box<Loop>),
+    /// `fold(acc = init, x in xs) => body`.
+    Fold(Box<Fold>),
     /// `x in xs` (a List or Set); `not in` is `Not(In)`.
     In(Box<Expr>, Box<Expr>),
     /// `xs[key]`: the element of list `xs` whose id field equals `key`; an

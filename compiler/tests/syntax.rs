@@ -100,6 +100,22 @@ fn sexp(e: &Expr) -> String {
         ExprKind::Set(items) => format!("{{{}}}", list(items)),
         ExprKind::Comprehension { kind, generator: g } => format!("({kind:?} {})", generator(g)),
         ExprKind::Where { source, cond } => format!("(where {} {})", sexp(source), sexp(cond)),
+        ExprKind::Fold {
+            acc,
+            acc_ty,
+            init,
+            var,
+            source,
+            body,
+        } => format!(
+            "(fold {}{} {} {} {} {})",
+            acc.name,
+            if acc_ty.is_some() { ":T" } else { "" },
+            sexp(init),
+            var.name,
+            sexp(source),
+            sexp(body)
+        ),
         ExprKind::Error => "<error>".into(),
     }
 }
@@ -250,6 +266,18 @@ fn precedence() {
         ),
         ("m?.country?.x", "m?.country?.x"),
         ("Status.Active", "Status.Active"),
+        (
+            "fold(t = 0, x in xs) => t + x * 2",
+            "(fold t 0 x xs (+ t (* x 2)))",
+        ),
+        (
+            "fold(s: Set<Int> = {}, i in range(0, 3)) => if i in s then s else s",
+            "(fold s:T {} i range(0, 3) (if (in i s) s s))",
+        ),
+        (
+            "1 + (fold(t = 0, x in xs) => t + x)",
+            "(+ 1 (fold t 0 x xs (+ t x)))",
+        ),
     ];
     for (src, want) in cases {
         assert_eq!(expr(src), want, "for `{src}`");

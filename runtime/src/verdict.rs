@@ -100,16 +100,20 @@ pub enum ErrorKind {
     MissingValue,
     /// A resource limit (depth, range size) was exceeded.
     Limit,
+    /// An argument outside a function's domain: `sqrt` or `isqrt` of a
+    /// negative number.
+    Domain,
 }
 
 impl ErrorKind {
-    /// A short stable name (`overflow`, `division_by_zero`, `missing_value`, `limit`).
+    /// A short stable name (`overflow`, `division_by_zero`, `missing_value`, `limit`, `domain`).
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Overflow => "overflow",
             ErrorKind::DivisionByZero => "division_by_zero",
             ErrorKind::MissingValue => "missing_value",
             ErrorKind::Limit => "limit",
+            ErrorKind::Domain => "domain",
         }
     }
 }

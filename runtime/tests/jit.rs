@@ -357,3 +357,31 @@ fn int_min_in_optionals_is_never_confused_with_none() {
     let ambiguous = r#"{"rows": [{"id": "c", "xs": [-1], "o": -9223372036854775808}]}"#;
     assert_eq!(agree(BAIL, ambiguous, &["extremes"]), ["extremes c pass"]);
 }
+
+const NUMBERS: &str = r#"
+charter "Numbers" { version: 1 }
+record Row { id: Text, n: Int, d: Decimal, e: Decimal, k: Int, xs: List<Int> }
+state { rows: List<Row> }
+law numbers(r in rows) {
+  require "dec div": r.d div r.e >= 0 or r.d mod r.e <= 0
+  require "isqrt": isqrt(r.n) >= 0 and isqrt(r.d) >= 0
+  require "sqrt": sqrt(r.d) <= r.d + 1
+  require "mul_div": mul_div(r.d, r.e, r.d) == r.e div 1 or r.d == 0
+  require "pow": pow(r.e, r.k) != 7
+  require "fold": (fold(acc = 0, x in r.xs) => acc + x) >= 0
+  require "fold max": (fold(best = 0, x in r.xs) => if x > best then x else best) <= 100
+}
+"#;
+
+#[test]
+fn standard_library_numbers_and_folds() {
+    let json = r#"{"rows": [
+      {"id": "ok", "n": 10, "d": "2", "e": "3", "k": 2, "xs": [1, 2, 3]},
+      {"id": "neg", "n": -1, "d": "2", "e": "3", "k": 1, "xs": []},
+      {"id": "zero", "n": 4, "d": "0", "e": "0", "k": -1, "xs": [200]},
+      {"id": "big", "n": 4, "d": "1", "e": "10", "k": 39, "xs": [9223372036854775807, 1]},
+      {"id": "rootneg", "n": 4, "d": "-2", "e": "1", "k": 0, "xs": [-5]}
+    ]}"#;
+    let v = agree(NUMBERS, json, &["numbers"]);
+    assert!(v.contains(&"numbers neg error domain".to_string()), "{v:?}");
+}

@@ -54,6 +54,9 @@ fn render_one(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     let Some(primary) = ariadne_span(sources, diag.span) else {
         return render_plain(diag, &header);
     };
+    if let Some(windowed) = render_long_line(diag, sources, &header, &primary) {
+        return windowed;
+    }
     let kind_color = match diag.severity {
         Severity::Error => Color::Red,
         Severity::Warning => Color::Yellow,
@@ -142,6 +145,77 @@ fn ariadne_span(sources: &SourceMap, span: Span) -> Option<AriadneSpan> {
         name: file.name.clone(),
     };
     Some((key, start..end))
+}
+
+/// Lines longer than this are shown as a window around the primary span.
+const MAX_SHOWN_LINE: usize = 400;
+/// Bytes shown before and after the primary span's start in such a window.
+const WINDOW: usize = 60;
+
+/// A diagnostic on a very long line (a generated charter, 20,000 nested
+/// brackets): ariadne would echo the whole line, so show a window of it with
+/// the real line and column in the header. `None` for ordinary lines.
+fn render_long_line(
+    diag: &Diagnostic,
+    sources: &SourceMap,
+    header: &str,
+    primary: &AriadneSpan,
+) -> Option<String> {
+    let file = sources.get(diag.span.file)?;
+    let text = file.text.as_str();
+    let start = primary.1.start;
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    if line_end - line_start <= MAX_SHOWN_LINE {
+        return None;
+    }
+    let floor = |mut i: usize| {
+        while i > line_start && !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(start.saturating_sub(WINDOW).max(line_start));
+    let to = floor((start + WINDOW).min(line_end));
+    let shown = text.get(from..to)?;
+    let (line, column) = sources.line_col(diag.span.file, diag.span.start);
+    let gutter = " ".repeat(line.to_string().len());
+    let lead = if from > line_start { "…" } else { "" };
+    let tail = if to < line_end { "…" } else { "" };
+    let caret_at = lead.chars().count() + text.get(from..start)?.chars().count();
+    let width = text
+        .get(start..primary.1.end.min(to).max(start))?
+        .chars()
+        .count()
+        .max(1);
+    let mut out = format!(
+        "{header}: {}\n{gutter} --> {}:{line}:{column}\n{gutter} |\n",
+        diag.message, file.name
+    );
+    out.push_str(&format!("{line} | {lead}{shown}{tail}\n"));
+    out.push_str(&format!(
+        "{gutter} | {}{} {}\n",
+        " ".repeat(caret_at),
+        "^".repeat(width),
+        diag.label
+    ));
+    for secondary in &diag.secondary {
+        let (l, c) = sources.line_col(secondary.span.file, secondary.span.start);
+        let name = sources
+            .get(secondary.span.file)
+            .map_or("", |f| f.name.as_str());
+        out.push_str(&format!(
+            "{gutter} = note: {name}:{l}:{c}: {}\n",
+            secondary.message
+        ));
+    }
+    if let Some(help) = &diag.help {
+        out.push_str(&format!("{gutter} = help: {help}\n"));
+    }
+    Some(out)
 }
 
 /// Without a source to show: `error[E0001]: message` and the help line.

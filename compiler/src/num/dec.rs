@@ -154,6 +154,91 @@ impl Dec {
         q.as_i128()
     }
 
+    /// `floor(self / rhs)` as an integer-valued `Dec` (`a div b` on decimals);
+    /// `None` on division by zero or overflow.
+    pub fn checked_floor_div(self, rhs: Dec) -> Option<Dec> {
+        let (a, b, c, d) = self.wide(rhs);
+        let (n, m) = (a.checked_mul(d)?, b.checked_mul(c)?);
+        if m == I256::ZERO {
+            return None;
+        }
+        let (n, m) = if m < I256::ZERO { (-n, -m) } else { (n, m) };
+        Dec::from_wide(n.div_euclid(m), I256::ONE)
+    }
+
+    /// `floor(self · b / c)` as an integer-valued `Dec`, with 256-bit
+    /// intermediates (Solidity's `Math.mulDiv`): `None` when `c` is 0, when
+    /// `num(self)·num(b)·den(c)` or `den(self)·den(b)·num(c)` exceeds 255 bits
+    /// (never for integers), or when the result exceeds `i128`.
+    pub fn checked_mul_div_floor(self, b: Dec, c: Dec) -> Option<Dec> {
+        if c.num == 0 {
+            return None;
+        }
+        // INVARIANT: each factor is below 2^127, so each pairwise product fits.
+        let n = I256::from(self.num) * I256::from(b.num);
+        let d = I256::from(self.den) * I256::from(b.den);
+        let (n, d) = (
+            n.checked_mul(I256::from(c.den))?,
+            d.checked_mul(I256::from(c.num))?,
+        );
+        let (n, d) = if d < I256::ZERO { (-n, -d) } else { (n, d) };
+        Dec::from_wide(n.div_euclid(d), I256::ONE)
+    }
+
+    /// `self - rhs * floor(self / rhs)` (`a mod b` on decimals: the sign of `rhs`).
+    pub fn checked_floor_mod(self, rhs: Dec) -> Option<Dec> {
+        self.checked_sub(rhs.checked_mul(self.checked_floor_div(rhs)?)?)
+    }
+
+    /// `self` to the integer power `n`, exactly: `0^0 = 1`, and a negative `n`
+    /// gives `1 / self^|n|`. `None` when the exact result does not fit (the
+    /// numerator and denominator of `self^|n|` are those of `self` to the
+    /// power `|n|`, so this is exactly when one of them exceeds `i128`), or
+    /// when `self` is 0 and `n < 0` (the caller reports division by zero).
+    pub fn checked_pow(self, n: i64) -> Option<Dec> {
+        let mut e = n.unsigned_abs();
+        let mut base = self;
+        let mut acc = Dec::ONE;
+        while e > 0 {
+            if e & 1 == 1 {
+                acc = acc.checked_mul(base)?;
+            }
+            e >>= 1;
+            if e > 0 {
+                base = base.checked_mul(base)?;
+            }
+        }
+        if n < 0 {
+            Dec::ONE.checked_div(acc)
+        } else {
+            Some(acc)
+        }
+    }
+
+    /// `floor(sqrt(self))` as an integer-valued `Dec`; `None` when negative.
+    pub fn isqrt(self) -> Option<Dec> {
+        if self.num < 0 {
+            return None;
+        }
+        let floor = I256::from(self.num).div_euclid(I256::from(self.den));
+        let r = isqrt_u256(floor.unsigned_abs());
+        Dec::from_wide(I256::try_from(r).ok()?, I256::ONE)
+    }
+
+    /// The square root rounded down to 18 fractional digits:
+    /// `isqrt(floor(self * 10^36)) / 10^18`, computed exactly in 256 bits.
+    /// `None` when negative.
+    pub fn sqrt18(self) -> Option<Dec> {
+        if self.num < 0 {
+            return None;
+        }
+        let scale = I256::from(10u8).pow(36);
+        // INVARIANT: |num| < 2^127 and 10^36 < 2^120, so the product fits.
+        let scaled = (I256::from(self.num) * scale).div_euclid(I256::from(self.den));
+        let r = isqrt_u256(scaled.unsigned_abs());
+        Dec::from_wide(I256::try_from(r).ok()?, I256::from(10u8).pow(18))
+    }
+
     /// The integer value, if this is an integer that fits `i64`.
     pub fn to_i64(self) -> Option<i64> {
         if self.den == 1 {
@@ -264,6 +349,23 @@ impl Dec {
     }
 }
 
+/// `floor(sqrt(n))` by Newton's method from an upper bound (exact).
+fn isqrt_u256(n: ethnum::U256) -> ethnum::U256 {
+    if n < 2 {
+        return n;
+    }
+    let bits = 256 - n.leading_zeros();
+    // INVARIANT: x starts at 2^ceil(bits/2) >= sqrt(n) and decreases to the floor.
+    let mut x = ethnum::U256::ONE << bits.div_ceil(2);
+    loop {
+        let y = (x + n / x) >> 1;
+        if y >= x {
+            return x;
+        }
+        x = y;
+    }
+}
+
 /// Binary GCD on unsigned 256-bit integers.
 fn gcd(mut a: ethnum::U256, mut b: ethnum::U256) -> ethnum::U256 {
     if a == 0 {
@@ -331,6 +433,65 @@ mod tests {
 
     fn d(s: &str) -> Dec {
         Dec::parse(s).unwrap_or(Dec::ZERO)
+    }
+
+    #[test]
+    fn roots_floor() {
+        assert_eq!(d("2").sqrt18(), Some(d("1.414213562373095048")));
+        assert_eq!(d("0.25").sqrt18(), Some(d("0.5")));
+        assert_eq!(d("-1").sqrt18(), None);
+        assert_eq!(d("99.9").isqrt(), Some(d("9")));
+        assert_eq!(
+            d("1000000000000000000000000000000").isqrt(),
+            Some(d("1000000000000000"))
+        );
+        for n in 0u64..2000 {
+            let r = isqrt_u256(ethnum::U256::from(n)).as_u64();
+            assert!(r * r <= n && (r + 1) * (r + 1) > n, "isqrt({n}) = {r}");
+        }
+        let max = ethnum::U256::MAX;
+        let r = isqrt_u256(max);
+        assert!(r.checked_mul(r).is_some() && (r + 1).checked_mul(r + 1).is_none());
+    }
+
+    #[test]
+    fn powers_are_exact_or_none() {
+        assert_eq!(d("1.5").checked_pow(3), Some(d("3.375")));
+        assert_eq!(d("2").checked_pow(-2), Some(d("0.25")));
+        assert_eq!(d("0").checked_pow(0), Some(Dec::ONE));
+        assert_eq!(d("0").checked_pow(-1), None);
+        assert_eq!(
+            d("10").checked_pow(38),
+            Some(Dec::ratio(10i128.pow(38), 1).unwrap_or(Dec::ZERO))
+        );
+        assert_eq!(d("10").checked_pow(39), None);
+        assert_eq!(d("1").checked_pow(i64::MIN), Some(Dec::ONE));
+    }
+
+    #[test]
+    fn mul_div_has_wide_intermediates() {
+        let wei = d("1000000000000000000000000000000");
+        let shares = d("100000000000000000000");
+        assert_eq!(wei.checked_mul(shares), None);
+        assert_eq!(
+            wei.checked_mul_div_floor(shares, d("300000000000000000000")),
+            Some(d("333333333333333333333333333333"))
+        );
+        assert_eq!(d("7").checked_mul_div_floor(d("-1"), d("2")), Some(d("-4")));
+        assert_eq!(d("7").checked_mul_div_floor(d("1"), d("-2")), Some(d("-4")));
+        assert_eq!(
+            d("1.5").checked_mul_div_floor(d("2.5"), d("0.5")),
+            Some(d("7"))
+        );
+        assert_eq!(d("1").checked_mul_div_floor(d("1"), Dec::ZERO), None);
+    }
+
+    #[test]
+    fn decimal_div_and_mod_floor() {
+        assert_eq!(d("7.5").checked_floor_div(d("2")), Some(d("3")));
+        assert_eq!(d("-7.5").checked_floor_div(d("2")), Some(d("-4")));
+        assert_eq!(d("-7.5").checked_floor_mod(d("2")), Some(d("0.5")));
+        assert_eq!(d("1").checked_floor_div(Dec::ZERO), None);
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub struct Decls<'a> {
 /// Names of the built-in functions (reserved in the value namespace).
 pub const BUILTINS: &[&str] = &[
     "count", "sum", "min", "max", "all", "any", "len", "first", "sorted", "range", "floor", "ceil",
-    "round", "abs",
+    "round", "abs", "isqrt", "sqrt", "pow", "mul_div",
 ];
 
 /// Names of the built-in types.

@@ -4,6 +4,9 @@
 //! *Architecture Invariant:* all declarations of a charter and its imports share
 //! one namespace for values (state names, consts, fns, laws) and one for types
 //! (records, enums). Importing a module twice loads it once.
+//!
+//! The `test` blocks of an imported `std.*` module are dropped: they run when
+//! the module itself is compiled as the root (`polity test --stdlib`).
 
 pub mod decls;
 
@@ -57,8 +60,13 @@ pub fn load_all(root_name: &str, root_text: &str, loader: &dyn Loader) -> Loaded
             .get(file)
             .map(|f| f.text.clone())
             .unwrap_or_default();
-        let (module, diags) = syntax::parse(file, &text);
+        let (mut module, diags) = syntax::parse(file, &text);
         loaded.diagnostics.extend(diags);
+        if file != root && is_std(&loaded.sources, file) {
+            // A standard module's tests are run on their own (`polity test --stdlib`),
+            // not as part of every charter that imports it.
+            module.items.retain(|i| !matches!(i, ast::Item::Test(_)));
+        }
         for item in &module.items {
             if let ast::Item::Import(import) = item {
                 if let Some(next) = import_one(&mut loaded, file, import, loader) {
@@ -69,6 +77,13 @@ pub fn load_all(root_name: &str, root_text: &str, loader: &dyn Loader) -> Loaded
         loaded.modules.push(module);
     }
     loaded
+}
+
+/// Whether `file` is a standard module (loaded from `std.*`, not from disk).
+fn is_std(sources: &SourceMap, file: FileId) -> bool {
+    sources
+        .get(file)
+        .is_some_and(|f| crate::stdlib::source(&f.name).is_some())
 }
 
 /// Resolves one import; returns a newly added file to parse.

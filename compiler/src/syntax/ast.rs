@@ -241,6 +241,15 @@ pub struct LetStmt {
     pub span: Span,
 }
 
+/// One line typed at the REPL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplInput {
+    /// `let name = expr`: a binding kept for the rest of the session.
+    Let(LetStmt),
+    /// An expression to evaluate (a law call shows its verdict).
+    Expr(Expr),
+}
+
 /// `require "label": expr unless "label": expr ...`
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Require {
@@ -585,6 +594,22 @@ pub enum ExprKind {
         source: Box<Expr>,
         /// The condition on `it`.
         cond: Box<Expr>,
+    },
+    /// `fold(acc = init, x in xs) => body`: `acc` starts at `init` and
+    /// becomes `body` for each element `x` of `xs` in turn.
+    Fold {
+        /// The accumulator's name.
+        acc: Ident,
+        /// Its declared type, if written (`fold(acc: T = init, ...)`).
+        acc_ty: Option<TypeExpr>,
+        /// Its first value.
+        init: Box<Expr>,
+        /// The element's name.
+        var: Ident,
+        /// The collection iterated.
+        source: Box<Expr>,
+        /// The accumulator's next value.
+        body: Box<Expr>,
     },
     /// Stands in for an expression that failed to parse (already reported).
     Error,

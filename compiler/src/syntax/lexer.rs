@@ -68,6 +68,8 @@ enum RawTok {
     In,
     #[token("where")]
     Where,
+    #[token("fold")]
+    Fold,
     #[token("if")]
     If,
     #[token("then")]
@@ -234,6 +236,7 @@ pub enum Tok {
     NotIn,
     In,
     Where,
+    Fold,
     If,
     Then,
     Else,
@@ -330,6 +333,7 @@ impl Tok {
             Tok::NotIn => "not in",
             Tok::In => "in",
             Tok::Where => "where",
+            Tok::Fold => "fold",
             Tok::If => "if",
             Tok::Then => "then",
             Tok::Else => "else",
@@ -510,6 +514,7 @@ fn convert(raw: RawTok, slice: &str) -> Tok {
         RawTok::Not => Tok::Not,
         RawTok::In => Tok::In,
         RawTok::Where => Tok::Where,
+        RawTok::Fold => Tok::Fold,
         RawTok::If => Tok::If,
         RawTok::Then => Tok::Then,
         RawTok::Else => Tok::Else,

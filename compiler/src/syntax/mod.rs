@@ -40,35 +40,61 @@ lalrpop_util::lalrpop_mod!(
 
 /// Parses one file. Never panics; reports every error it can recover from.
 pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
+    let (items, diags, docs) = parse_with(file, text, |state, tokens| {
+        grammar::ModuleParser::new().parse(state, tokens)
+    });
+    let mut items = items.unwrap_or_default();
+    attach_docs(&mut items, &docs);
+    (ast::Module { file, items }, diags)
+}
+
+/// Parses one line typed at the REPL (`file` holds just that line): a
+/// `let` binding or an expression. `None` when it does not parse; the
+/// diagnostics then say why, pointing into the line.
+pub fn parse_repl(file: FileId, text: &str) -> (Option<ast::ReplInput>, Vec<Diagnostic>) {
+    let (input, diags, _) = parse_with(file, text, |state, tokens| {
+        grammar::ReplInputParser::new().parse(state, tokens)
+    });
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (input.filter(|_| ok), diags)
+}
+
+type Recovery = ErrorRecovery<usize, Tok, ()>;
+type ParseResult<T> = Result<T, lalrpop_util::ParseError<usize, Tok, ()>>;
+
+/// Lexes `text`, runs one of the grammar's start symbols over the tokens and
+/// turns its errors (recovered or final) into diagnostics. Also returns the
+/// `///` docs by offset.
+fn parse_with<T>(
+    file: FileId,
+    text: &str,
+    run: impl FnOnce(
+        &mut ParseState<Recovery>,
+        &mut dyn Iterator<Item = Result<lexer::Spanned, ()>>,
+    ) -> ParseResult<T>,
+) -> (Option<T>, Vec<Diagnostic>, BTreeMap<usize, String>) {
     let lexed = lexer::lex(file, text);
     let mut diags = lexed.diagnostics;
     if lexed.aborted {
-        return (
-            ast::Module {
-                file,
-                items: Vec::new(),
-            },
-            diags,
-        );
+        return (None, diags, lexed.docs);
     }
     let tokens = lexed.tokens;
     let lexical: Vec<Span> = diags.iter().map(|d| d.span).collect();
-    let mut state: ParseState<ErrorRecovery<usize, Tok, ()>> = ParseState::new(file);
-    let result =
-        grammar::ModuleParser::new().parse(&mut state, tokens.iter().cloned().map(Ok::<_, ()>));
+    let mut state: ParseState<Recovery> = ParseState::new(file);
+    let result = run(&mut state, &mut tokens.iter().cloned().map(Ok::<_, ()>));
     let ctx = errors::Context {
         file,
         text,
         tokens: &tokens,
     };
-    let mut items = Vec::new();
+    let mut parsed = None;
     let mut parse_errors: Vec<Diagnostic> = state
         .recovered
         .drain(..)
         .filter_map(|rec| errors::convert(&ctx, rec.error))
         .collect();
     match result {
-        Ok(parsed) => items = parsed,
+        Ok(p) => parsed = Some(p),
         Err(err) => parse_errors.extend(errors::convert(&ctx, err)),
     }
     parse_errors.retain(|d| !follows_lexical_error(&tokens, &lexical, d.span));
@@ -77,8 +103,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
         diags.push(errors::too_deep(span));
     }
     dedup(&mut diags);
-    attach_docs(&mut items, &lexed.docs);
-    (ast::Module { file, items }, diags)
+    (parsed, diags, lexed.docs)
 }
 
 /// Checks that `bytes` are UTF-8, with E0009 at the first invalid byte if not.

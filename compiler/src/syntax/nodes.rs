@@ -328,6 +328,31 @@ pub fn if_(cond: Node, then: Node, otherwise: Node, span: Span) -> Node {
     )
 }
 
+/// `fold(acc: T = init, var in source) => body`
+pub fn fold(
+    acc: Ident,
+    acc_ty: Option<TypeExpr>,
+    init: Node,
+    var: Ident,
+    source: Node,
+    body: Node,
+    span: Span,
+) -> Node {
+    let meta = join([init.meta(), source.meta(), body.meta()]);
+    make(
+        ExprKind::Fold {
+            acc,
+            acc_ty,
+            init: Box::new(init.expr),
+            var,
+            source: Box::new(source.expr),
+            body: Box::new(body.expr),
+        },
+        span,
+        meta,
+    )
+}
+
 /// A match arm under construction.
 pub type ArmNode = (Pattern, Node, Span);
 
@@ -451,6 +476,9 @@ pub fn dismantle(expr: Expr) {
             ExprKind::List(items) | ExprKind::Set(items) => stack.extend(items),
             ExprKind::Comprehension { generator, .. } => push_generator(&mut stack, *generator),
             ExprKind::Where { source, cond } => stack.extend([*source, *cond]),
+            ExprKind::Fold {
+                init, source, body, ..
+            } => stack.extend([*init, *source, *body]),
             ExprKind::Int(_)
             | ExprKind::Decimal(_)
             | ExprKind::Percent(_)
@@ -507,6 +535,9 @@ fn children(e: &Expr) -> Vec<&Expr> {
             .collect(),
         ExprKind::List(items) | ExprKind::Set(items) => items.iter().collect(),
         ExprKind::Comprehension { generator, .. } => generator_children(generator),
+        ExprKind::Fold {
+            init, source, body, ..
+        } => vec![init, source, body],
         _ => Vec::new(),
     }
 }

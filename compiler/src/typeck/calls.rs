@@ -19,7 +19,55 @@ fn num_of(t: &Type) -> Option<Num> {
     }
 }
 
+/// The parts of `fold(acc: T = init, var in source) => body`.
+pub(crate) struct FoldParts<'e> {
+    pub acc: &'e ast::Ident,
+    pub acc_ty: Option<&'e ast::TypeExpr>,
+    pub init: &'e ast::Expr,
+    pub var: &'e ast::Ident,
+    pub source: &'e ast::Expr,
+    pub body: &'e ast::Expr,
+}
+
 impl Checker<'_> {
+    /// `fold(acc = init, x in xs) => body`: the accumulator's type is the
+    /// declared one, else the expected one, else `init`'s; `body` must have it.
+    pub(crate) fn check_fold(
+        &mut self,
+        f: FoldParts<'_>,
+        span: Span,
+        expect: Option<&Type>,
+    ) -> ir::Expr {
+        let declared = f.acc_ty.map(|t| self.resolve_type(t));
+        let wanted = declared.clone().or_else(|| expect.cloned());
+        let init = self.check_expr(f.init, wanted.as_ref());
+        let ty = match (&declared, expect) {
+            (Some(t), _) => t.clone(),
+            (None, Some(t)) if unify(t, &init.ty).as_ref() == Some(t) => t.clone(),
+            _ => init.ty.clone(),
+        };
+        let init = self.coerce(init, &ty);
+        let source = self.check_expr(f.source, None);
+        let elem_ty = self.element_of(&source, "the collection of a `fold`");
+        let mark = self.frame.mark();
+        let acc = self.frame.bind(&f.acc.name, ty.clone());
+        let var = self.frame.bind(&f.var.name, elem_ty);
+        let body = self.check_expr(f.body, Some(&ty));
+        let body = self.coerce(body, &ty);
+        self.frame.reset(mark);
+        if ty.has_error() || source.ty.has_error() {
+            return poisoned(span);
+        }
+        let fold = ir::Fold {
+            acc,
+            init,
+            var,
+            source,
+            body,
+        };
+        node(ExprKind::Fold(Box::new(fold)), ty, span)
+    }
+
     pub(crate) fn check_call(
         &mut self,
         callee: &ast::Ident,
@@ -350,7 +398,11 @@ impl Checker<'_> {
         if matches!(name, "min" | "max") && list.len() >= 2 {
             return self.min_max_of(name, list, span, expect);
         }
-        let expected = if name == "range" { 2 } else { 1 };
+        let expected = match name {
+            "range" | "pow" => 2,
+            "mul_div" => 3,
+            _ => 1,
+        };
         if !self.arg_count(callee, span, expected, list.len()) {
             return poisoned(span);
         }
@@ -416,6 +468,17 @@ impl Checker<'_> {
                 (Builtin::Sorted, Type::list(e))
             }
             ("range", _, _) => return self.range(args, span),
+            ("pow", _, _) => return self.pow(args, span),
+            ("mul_div", _, _) => return self.mul_div(args, span),
+            ("isqrt", Type::Int, _) => (Builtin::Isqrt(Num::Int), Type::Int),
+            ("isqrt", Type::Decimal, _) => (Builtin::Isqrt(Num::Dec), Type::Decimal),
+            ("sqrt", Type::Int | Type::Decimal, _) => {
+                let args = args
+                    .into_iter()
+                    .map(|a| self.coerce(a, &Type::Decimal))
+                    .collect();
+                return node(ExprKind::Builtin(Builtin::Sqrt, args), Type::Decimal, span);
+            }
             ("floor" | "ceil" | "round", Type::Int | Type::Decimal, _) => {
                 let b = match name {
                     "floor" => Builtin::Floor,
@@ -435,7 +498,8 @@ impl Checker<'_> {
             _ => {
                 let found = self.show(&first_ty);
                 let wanted = match name {
-                    "floor" | "ceil" | "round" => "Decimal",
+                    "floor" | "ceil" | "round" | "sqrt" => "Decimal",
+                    "isqrt" => "Int or Decimal",
                     "abs" => "Int, Decimal or Duration",
                     "len" => "a list, set or text",
                     "all" | "any" => "a list or set of Bool",
@@ -461,6 +525,40 @@ impl Checker<'_> {
         node(
             ExprKind::Builtin(Builtin::Range, args),
             Type::list(Type::Int),
+            span,
+        )
+    }
+
+    /// `mul_div(a, b, c)`: three Decimals (Ints widen).
+    fn mul_div(&mut self, args: Vec<ir::Expr>, span: Span) -> ir::Expr {
+        let args: Vec<ir::Expr> = args
+            .into_iter()
+            .map(|a| self.coerce(a, &Type::Decimal))
+            .collect();
+        if args.iter().any(|a| a.ty.has_error()) {
+            return poisoned(span);
+        }
+        node(
+            ExprKind::Builtin(Builtin::MulDiv, args),
+            Type::Decimal,
+            span,
+        )
+    }
+
+    /// `pow(d, n)`: a Decimal (an Int widens) to an Int power.
+    fn pow(&mut self, args: Vec<ir::Expr>, span: Span) -> ir::Expr {
+        let mut it = args.into_iter();
+        let (Some(base), Some(exp)) = (it.next(), it.next()) else {
+            return poisoned(span);
+        };
+        let base = self.coerce(base, &Type::Decimal);
+        let exp = self.coerce(exp, &Type::Int);
+        if base.ty.has_error() || exp.ty.has_error() {
+            return poisoned(span);
+        }
+        node(
+            ExprKind::Builtin(Builtin::Pow, vec![base, exp]),
+            Type::Decimal,
             span,
         )
     }

@@ -122,6 +122,25 @@ impl Checker<'_> {
                 self.check_comprehension(*kind, generator, span, expect)
             }
             ast::ExprKind::Where { source, cond } => self.check_where(source, cond, span),
+            ast::ExprKind::Fold {
+                acc,
+                acc_ty,
+                init,
+                var,
+                source,
+                body,
+            } => self.check_fold(
+                super::calls::FoldParts {
+                    acc,
+                    acc_ty: acc_ty.as_ref(),
+                    init,
+                    var,
+                    source,
+                    body,
+                },
+                span,
+                expect,
+            ),
             ast::ExprKind::Error => poisoned(span),
         }
     }

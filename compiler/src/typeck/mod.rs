@@ -12,6 +12,7 @@ mod cycles;
 pub mod error;
 mod expr;
 mod ops;
+mod repl;
 mod scope;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
@@ -22,6 +23,7 @@ use crate::span::{SourceMap, Span};
 use crate::syntax::ast;
 use crate::types::{EnumId, RecordId, Type, TypeNames};
 use error::CheckError;
+pub use repl::{check_repl, ReplChecked};
 use scope::Frame;
 use std::collections::BTreeMap;
 
@@ -72,24 +74,7 @@ pub fn check(
     mut diags: Vec<Diagnostic>,
 ) -> (Option<ir::Program>, Vec<Diagnostic>) {
     let decls = Decls::collect(modules, &mut diags);
-    let mut c = Checker {
-        decls: &decls,
-        sources,
-        diags,
-        records: Vec::new(),
-        enums: Vec::new(),
-        state: Vec::new(),
-        fn_sigs: Vec::new(),
-        consts: vec![Lazy::Todo; decls.consts.len()],
-        law_params: vec![Lazy::Todo; decls.laws.len()],
-        cases: BTreeMap::new(),
-        frame: Frame::default(),
-        owner: None,
-        inferring: 0,
-        graph: BTreeMap::new(),
-    };
-    c.declare_types();
-    c.declare_signatures();
+    let mut c = Checker::new(&decls, sources, diags);
     let program = c.check_bodies();
     c.report_cycles();
     let mut diags = c.diags;
@@ -121,6 +106,29 @@ impl TypeNames for Checker<'_> {
 }
 
 impl<'a> Checker<'a> {
+    /// A checker with every type and signature declared, ready for bodies.
+    fn new(decls: &'a Decls<'a>, sources: &'a SourceMap, diags: Vec<Diagnostic>) -> Self {
+        let mut c = Checker {
+            decls,
+            sources,
+            diags,
+            records: Vec::new(),
+            enums: Vec::new(),
+            state: Vec::new(),
+            fn_sigs: Vec::new(),
+            consts: vec![Lazy::Todo; decls.consts.len()],
+            law_params: vec![Lazy::Todo; decls.laws.len()],
+            cases: BTreeMap::new(),
+            frame: Frame::default(),
+            owner: None,
+            inferring: 0,
+            graph: BTreeMap::new(),
+        };
+        c.declare_types();
+        c.declare_signatures();
+        c
+    }
+
     fn error(&mut self, e: CheckError) {
         self.diags.push(e.into());
     }

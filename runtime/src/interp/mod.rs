@@ -12,6 +12,7 @@
 //! | `collections.rs` | builtins and loops |
 //! | `law.rs` | laws, requirements, exceptions, subjects |
 //! | `explain.rs` | the reasons of a failed requirement |
+//! | `why.rs` | the full explanation tree of one verdict (the REPL's `:why`) |
 //! | `testing.rs` | `test` blocks |
 //!
 //! *Architecture Invariant:* evaluation is deterministic. The only state is a
@@ -38,21 +39,26 @@
 //!   for `count`;
 //! - `range` and text `+` fault with `Limit` when their result would hold more
 //!   than `max_collection_len` elements (bytes, for text).
+//! - `fold` evaluates `init`, then its collection, then its body once per
+//!   element; a negative `sqrt`/`isqrt` argument faults with `Domain`, and
+//!   `pow(0, n < 0)` with `DivisionByZero` (see `docs/numbers-and-folds.md`).
 
 mod collections;
 mod eval;
 mod explain;
 mod law;
-mod ops;
+pub(crate) mod ops;
 mod testing;
 #[cfg(test)]
 mod tests;
 mod thunks;
+mod why;
 
 pub use explain::render_truncated;
 pub use law::subject_of;
 pub use ops::{MAX_DATE, MIN_DATE};
 pub use testing::{run_tests, TestFailure, TestOutcome};
+pub use why::{Outcome, Why, WhyStep};
 
 use crate::snapshot::Snapshot;
 use crate::value::Value;
@@ -147,5 +153,25 @@ impl<'p> Interpreter<'p> {
         let ctx = self.ctx();
         let mut eval = Eval::new(&ctx, frame_size, 0);
         eval.eval(expr)
+    }
+
+    /// An expression over the snapshot whose first locals are already bound:
+    /// slot `i` holds `locals[i]` (the REPL's session bindings).
+    pub fn eval_expr_in(
+        &self,
+        expr: &Expr,
+        frame_size: u32,
+        locals: &[Value],
+    ) -> Result<Value, EvalError> {
+        let ctx = self.ctx();
+        let mut slots = locals.to_vec();
+        slots.resize(slots.len().max(frame_size as usize), Value::None);
+        Eval::with_slots(&ctx, slots, 0).eval(expr)
+    }
+
+    /// The full explanation of a law's verdict for one subject (ignored when
+    /// the law has no parameter); `written` is how the subject was written.
+    pub fn why(&self, law: LawId, subject: Option<Value>, written: &str) -> Why {
+        self.ctx().why(law, subject, written, 0)
     }
 }

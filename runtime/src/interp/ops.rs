@@ -23,6 +23,8 @@ pub enum OpFault {
     Overflow(&'static str),
     /// The divisor was zero.
     DivisionByZero,
+    /// The square root of a negative number.
+    NegativeRoot,
     /// The operands do not have the types the operator was specialised to: a
     /// bug in the compiler, never a property of the charter.
     Ill,
@@ -57,6 +59,8 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, OpFault> {
         }
         (BinOp::IntDiv, Int(x), Int(y)) => floor_div(*x, *y).map(Int),
         (BinOp::IntMod, Int(x), Int(y)) => floor_mod(*x, *y).map(Int),
+        (BinOp::DecDiv, Value::Dec(x), Value::Dec(y)) => dec_floor(*x, *y, Dec::checked_floor_div),
+        (BinOp::DecMod, Value::Dec(x), Value::Dec(y)) => dec_floor(*x, *y, Dec::checked_floor_mod),
         (BinOp::DateAddDur, Date(d), Duration(k)) => date(d.checked_add(*k)),
         (BinOp::DateSubDur, Date(d), Duration(k)) => date(d.checked_sub(*k)),
         (BinOp::DateSubDate, Date(x), Date(y)) => x
@@ -123,6 +127,62 @@ fn div_dec(x: Dec, y: Dec) -> Result<Value, OpFault> {
     x.checked_div(y)
         .map(Value::Dec)
         .ok_or(OpFault::Overflow("decimal"))
+}
+
+/// `x div y` or `x mod y` on decimals.
+fn dec_floor(x: Dec, y: Dec, f: fn(Dec, Dec) -> Option<Dec>) -> Result<Value, OpFault> {
+    if y == Dec::ZERO {
+        return Err(OpFault::DivisionByZero);
+    }
+    f(x, y).map(Value::Dec).ok_or(OpFault::Overflow("decimal"))
+}
+
+/// `isqrt(x)`: `floor(sqrt(x))` of an Int or a Decimal.
+pub fn isqrt(x: &Value) -> Result<Value, OpFault> {
+    match x {
+        Value::Int(n) if *n < 0 => Err(OpFault::NegativeRoot),
+        Value::Int(n) => {
+            let r = Dec::from_int(*n).isqrt().and_then(Dec::to_i64);
+            // INVARIANT: the root of a non-negative i64 is an i64.
+            r.map(Value::Int).ok_or(OpFault::Ill)
+        }
+        Value::Dec(d) => d.isqrt().map(Value::Dec).ok_or(OpFault::NegativeRoot),
+        _ => Err(OpFault::Ill),
+    }
+}
+
+/// `sqrt(d)`: rounded down to 18 fractional digits.
+pub fn sqrt(x: &Value) -> Result<Value, OpFault> {
+    match x {
+        Value::Dec(d) => d.sqrt18().map(Value::Dec).ok_or(OpFault::NegativeRoot),
+        _ => Err(OpFault::Ill),
+    }
+}
+
+/// `mul_div(a, b, c)`: `floor(a · b / c)` with wide intermediates.
+pub fn mul_div(a: &Value, b: &Value, c: &Value) -> Result<Value, OpFault> {
+    match (a, b, c) {
+        (Value::Dec(_), Value::Dec(_), Value::Dec(c)) if *c == Dec::ZERO => {
+            Err(OpFault::DivisionByZero)
+        }
+        (Value::Dec(a), Value::Dec(b), Value::Dec(c)) => a
+            .checked_mul_div_floor(*b, *c)
+            .map(Value::Dec)
+            .ok_or(OpFault::Overflow("decimal")),
+        _ => Err(OpFault::Ill),
+    }
+}
+
+/// `pow(d, n)`: exact, or an overflow; `pow(0, n < 0)` divides by zero.
+pub fn pow(d: &Value, n: &Value) -> Result<Value, OpFault> {
+    match (d, n) {
+        (Value::Dec(d), Value::Int(n)) if *d == Dec::ZERO && *n < 0 => Err(OpFault::DivisionByZero),
+        (Value::Dec(d), Value::Int(n)) => d
+            .checked_pow(*n)
+            .map(Value::Dec)
+            .ok_or(OpFault::Overflow("decimal")),
+        _ => Err(OpFault::Ill),
+    }
 }
 
 /// `x div y`, rounding toward negative infinity: `-7 div 2 == -4`.

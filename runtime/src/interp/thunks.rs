@@ -89,6 +89,11 @@ fn refs(e: &Expr, out: &mut Vec<Node>) {
             refs(r, out);
             updates.iter().for_each(|(_, v)| refs(v, out));
         }
+        ExprKind::Fold(f) => {
+            refs(&f.init, out);
+            refs(&f.source, out);
+            refs(&f.body, out);
+        }
         ExprKind::Loop(l) => {
             refs(&l.source, out);
             if let Some(f) = &l.filter {

@@ -24,6 +24,8 @@ pub const DIV_ZERO: i64 = 2;
 pub const MISSING: i64 = 3;
 /// Fault kind: a resource limit.
 pub const LIMIT: i64 = 4;
+/// Fault kind: outside an operation's domain (the square root of a negative).
+pub const DOMAIN: i64 = 6;
 /// Not a fault: the subject must be evaluated by the interpreter (an
 /// `i64::MIN` would become an `Int?`, whose `none` has the same word).
 pub const BAIL: i64 = 5;
@@ -105,6 +107,14 @@ impl<'a> JitCtx<'a> {
         self.flag = 0;
         self.const_depth = 0;
         self.memo = self.memo_store.as_mut_ptr();
+    }
+
+    /// The word of a value built in memory, kept across subjects.
+    pub fn keep_word(&mut self, v: &Value) -> i64 {
+        self.const_depth = self.const_depth.saturating_add(1);
+        let w = layout::to_word(self, v);
+        self.const_depth = self.const_depth.saturating_sub(1);
+        w
     }
 
     fn arena(&mut self) -> &mut Arena {
@@ -471,6 +481,36 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
     })
 }
 
+/// The exact numeric builtins of the standard library, by `which`:
+/// 0 decimal `div`, 1 decimal `mod`, 2 `isqrt` of an Int, 3 `isqrt` of a
+/// Decimal, 4 `sqrt`, 5 `mul_div(a, b, c)`, 6 `pow(a, b)` (b an Int). The
+/// interpreter's own operations compute them, so the results are identical.
+pub extern "C" fn num_op(p: *mut JitCtx<'_>, which: i64, a: i64, b: i64, c: i64) -> i64 {
+    use crate::interp::ops::{self, OpFault};
+    with(p, |ctx| {
+        let dec = |w: i64| Value::Dec(code::dec_at(w));
+        let r = match which {
+            0 => ops::binary(polity_compiler::ir::BinOp::DecDiv, &dec(a), &dec(b)),
+            1 => ops::binary(polity_compiler::ir::BinOp::DecMod, &dec(a), &dec(b)),
+            2 => ops::isqrt(&Value::Int(a)),
+            3 => ops::isqrt(&dec(a)),
+            4 => ops::sqrt(&dec(a)),
+            5 => ops::mul_div(&dec(a), &dec(b), &dec(c)),
+            _ => ops::pow(&dec(a), &Value::Int(b)),
+        };
+        match r {
+            Ok(v) => {
+                let w = layout::to_word(ctx, &v);
+                ctx.ok(w)
+            }
+            Err(OpFault::Overflow(_)) => ctx.fail(OVERFLOW),
+            Err(OpFault::DivisionByZero) => ctx.fail(DIV_ZERO),
+            Err(OpFault::NegativeRoot) => ctx.fail(DOMAIN),
+            Err(OpFault::Ill) => ctx.fail(MISSING),
+        }
+    })
+}
+
 /// `none`'s word (re-exported for the translator).
 pub const NONE_WORD: i64 = NONE;
 
@@ -480,6 +520,7 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
     type F1 = extern "C" fn(*mut JitCtx<'static>, i64) -> i64;
     type F2 = extern "C" fn(*mut JitCtx<'static>, i64, i64) -> i64;
     type F3 = extern "C" fn(*mut JitCtx<'static>, i64, i64, i64) -> i64;
+    type F4 = extern "C" fn(*mut JitCtx<'static>, i64, i64, i64, i64) -> i64;
     vec![
         ("polity_alloc", 1, alloc as F1 as *const u8),
         ("polity_dec_from_int", 1, dec_from_int as F1 as *const u8),
@@ -500,5 +541,6 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_set_from", 2, set_from as F2 as *const u8),
         ("polity_range", 2, range as F2 as *const u8),
         ("polity_const_scope", 1, const_scope as F1 as *const u8),
+        ("polity_num_op", 4, num_op as F4 as *const u8),
     ]
 }

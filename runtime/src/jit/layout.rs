@@ -53,7 +53,7 @@ pub fn ambiguous_optional(ty: &Type) -> bool {
 
 /// Whether a value of type `ty` holds `i64::MIN` where an `Int?` or
 /// `Duration?` is expected (such a snapshot is evaluated by the interpreter).
-fn holds_ambiguous(program: &Program, ty: &Type, v: &Value) -> bool {
+pub fn holds_ambiguous(program: &Program, ty: &Type, v: &Value) -> bool {
     match (ty, v) {
         (t, Value::Int(i64::MIN) | Value::Duration(i64::MIN)) => ambiguous_optional(t),
         (Type::Optional(t), v) => holds_ambiguous(program, t, v),

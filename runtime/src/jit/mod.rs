@@ -176,6 +176,11 @@ fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(r);
             ups.iter().for_each(|(_, x)| f(x));
         }
+        ExprKind::Fold(x) => {
+            f(&x.init);
+            f(&x.source);
+            f(&x.body);
+        }
         ExprKind::Loop(l) => {
             f(&l.source);
             if let Some(x) = &l.filter {
@@ -522,6 +527,49 @@ impl JitProgram {
         (out.len() == words.len()).then_some(out)
     }
 
+    /// The verdict of `law` for one subject built in memory (as
+    /// [`Interpreter::eval_law_for`]), with any disagreement between the
+    /// JIT's decision and the interpreter's explanation.
+    pub fn eval_law_on(
+        &self,
+        program: &Program,
+        snapshot: &Snapshot,
+        layout: &Layout,
+        law: LawId,
+        subject: &Value,
+        limits: Limits,
+    ) -> (Verdict, Vec<String>) {
+        let interp = Interpreter::new(program, snapshot).with_limits(limits);
+        let entries = self.laws.get(law.0 as usize).copied().flatten();
+        let def = program.laws.get(law.0 as usize);
+        let (Some((body, _)), Some(def)) = (entries, def) else {
+            return (interp.eval_law_for(law, subject), Vec::new());
+        };
+        let ty = def.param.as_ref().map_or(Type::Never, |p| p.ty.clone());
+        if self.max_depth > limits.max_call_depth
+            || layout.ambiguous
+            || layout::holds_ambiguous(program, &ty, subject)
+        {
+            return (interp.eval_law_for(law, subject), Vec::new());
+        }
+        let run = Run {
+            jit: self,
+            program,
+            layout,
+            interp,
+            law,
+            body,
+            limits,
+        };
+        let mut keep = run.ctx();
+        let word = keep.keep_word(subject);
+        let (results, problems) = run.chunk(&[(0, word, subject)], &ty);
+        match results.into_iter().next() {
+            Some(r) => (r.verdict, problems),
+            None => (run.interp.eval_law_for(law, subject), problems),
+        }
+    }
+
     /// Every subject's verdict for `law` (as [`Interpreter::eval_law`]).
     pub fn eval_law(
         &self,
@@ -791,6 +839,7 @@ impl Run<'_> {
                 abi::OVERFLOW => ErrorKind::Overflow,
                 abi::DIV_ZERO => ErrorKind::DivisionByZero,
                 abi::MISSING => ErrorKind::MissingValue,
+                abi::DOMAIN => ErrorKind::Domain,
                 _ => ErrorKind::Limit,
             };
             let span = usize::try_from(fault >> 3)

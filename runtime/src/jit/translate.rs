@@ -21,7 +21,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use polity_compiler::ir::{
-    Arm, BinOp, Builtin, Expr, ExprKind, Lit, Loop, LoopKind, Num, Pattern, Program, UnOp,
+    Arm, BinOp, Builtin, Expr, ExprKind, Fold, Lit, Loop, LoopKind, Num, Pattern, Program, UnOp,
 };
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
@@ -574,6 +574,7 @@ impl Fx<'_, '_> {
                 self.call_helper("polity_set_from", &[ty, list])
             }
             ExprKind::Loop(l) => self.translate_loop(e, l),
+            ExprKind::Fold(f) => self.translate_fold(e, f),
             ExprKind::In(x, xs) => {
                 let elem = xs.ty.element().cloned().unwrap_or(Type::Never);
                 let x = self.translate_to(x, &elem)?;
@@ -863,6 +864,10 @@ impl Fx<'_, '_> {
             }
             BinOp::DateSubDate => Ok(self.checked(op, x, y, s)),
             BinOp::DivDur => self.flagged("polity_dec_ratio", &[x, y], s),
+            BinOp::DecDiv | BinOp::DecMod => {
+                let which = i64::from(op == BinOp::DecMod);
+                self.num_op(which, &[x, y], s)
+            }
             BinOp::IntDiv | BinOp::IntMod => {
                 let which = self.iconst(i64::from(op == BinOp::IntMod));
                 self.flagged("polity_int_div", &[which, x, y], s)
@@ -879,6 +884,19 @@ impl Fx<'_, '_> {
                 self.compare(op, ty, x, y)
             }
         }
+    }
+
+    /// One of [`abi::num_op`]'s operations on up to three words.
+    fn num_op(&mut self, which: i64, args: &[CValue], span: Span) -> Tr<CValue> {
+        let mut all = vec![self.iconst(which)];
+        for i in 0..3 {
+            let v = match args.get(i) {
+                Some(v) => *v,
+                None => self.iconst(0),
+            };
+            all.push(v);
+        }
+        self.flagged("polity_num_op", &all, span)
     }
 
     fn dec_bin(&mut self, op: i64, x: CValue, y: CValue, span: Span) -> Tr<CValue> {
@@ -992,6 +1010,11 @@ impl Fx<'_, '_> {
                 let mode = self.iconst(mode);
                 self.flagged("polity_dec_round", &[mode, x], s)
             }
+            Builtin::Isqrt(Num::Int) => self.num_op(2, &vs, s),
+            Builtin::Isqrt(_) => self.num_op(3, &vs, s),
+            Builtin::Sqrt => self.num_op(4, &vs, s),
+            Builtin::MulDiv => self.num_op(5, &vs, s),
+            Builtin::Pow => self.num_op(6, &vs, s),
             Builtin::Abs(Num::Dec) => {
                 let one = self.iconst(1);
                 self.flagged("polity_dec_un", &[one, x], s)
@@ -1004,6 +1027,44 @@ impl Fx<'_, '_> {
                 Ok(self.b.ins().select(is_neg, neg, x))
             }
         }
+    }
+
+    /// `fold(acc = init, var in source) => body`: `init`, then `source`, then
+    /// `body` per element with `acc` bound to the previous value.
+    fn translate_fold(&mut self, e: &Expr, f: &Fold) -> Tr<CValue> {
+        let init = self.translate_to(&f.init, &e.ty)?;
+        let src = self.translate_expr(&f.source)?;
+        let acc = self.var(f.acc.0)?;
+        let var = self.var(f.var.0)?;
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        let (header, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(header, I64);
+        self.b.append_block_param(header, I64);
+        self.b.append_block_param(exit, I64);
+        let zero = self.iconst(0);
+        self.b.ins().jump(header, &[zero.into(), init.into()]);
+        self.b.switch_to_block(header);
+        let params = self.b.block_params(header).to_vec();
+        let (Some(i), Some(value)) = (params.first().copied(), params.get(1).copied()) else {
+            return unsupported("a fold without its loop state");
+        };
+        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
+        self.b.ins().brif(done, exit, &[value.into()], body, &[]);
+        self.b.switch_to_block(body);
+        self.b.def_var(acc, value);
+        let off = self.b.ins().ishl_imm_s(i, 3);
+        let addr = self.b.ins().iadd(src, off);
+        let x = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
+        self.b.def_var(var, x);
+        let next = self.translate_to(&f.body, &e.ty)?;
+        let i1 = self.b.ins().iadd_imm_s(i, 1);
+        self.b.ins().jump(header, &[i1.into(), next.into()]);
+        self.b.switch_to_block(exit);
+        Ok(self.param(exit))
     }
 
     fn translate_loop(&mut self, e: &Expr, l: &Loop) -> Tr<CValue> {

@@ -5,6 +5,7 @@ mod arith;
 mod blocks;
 mod collections;
 mod laws;
+mod why;
 
 use super::{Interpreter, Limits};
 use crate::snapshot::Snapshot;

@@ -1,0 +1,204 @@
+//! The full explanation of one law's verdict for one subject (`:why` in the
+//! REPL): every `let` with its value, every requirement with how it fared —
+//! held, let pass by which `unless` exception, or failed with its reasons —
+//! and, inside each requirement, the laws it calls, explained in turn.
+//!
+//! A verdict alone lists only failures; this tree also says why things
+//! passed. It is built by re-running the law (evaluation is pure, so the
+//! values are the ones the verdict saw).
+
+use super::eval::{Ctx, Eval};
+use super::explain::render_truncated;
+use crate::value::Value;
+use crate::verdict::{EvalError, Reason};
+use polity_compiler::ir::{Expr, ExprKind, LawId, LawStmt, LocalId, Requirement, UnOp};
+
+/// Nested law calls explained below this many levels are only summarised.
+const MAX_DEPTH: u32 = 12;
+
+/// One law's explained run for one subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Why {
+    /// The law's name.
+    pub law: String,
+    /// What the subject was written as (`m`, `members["ana"]`); empty for a
+    /// law without parameter.
+    pub subject: String,
+    /// Its statements in source order, up to the first fault.
+    pub steps: Vec<WhyStep>,
+}
+
+impl Why {
+    /// `"pass"`, `"fail"` or `"error"`, as the law's verdict.
+    pub fn verdict(&self) -> &'static str {
+        let mut verdict = "pass";
+        for s in &self.steps {
+            match s {
+                WhyStep::Error(_) => return "error",
+                WhyStep::Require {
+                    outcome: Outcome::Failed { .. },
+                    ..
+                } => verdict = "fail",
+                _ => {}
+            }
+        }
+        verdict
+    }
+}
+
+/// One statement of a law, explained.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WhyStep {
+    /// `let name = value` with the value it had.
+    Let {
+        /// The bound name.
+        name: String,
+        /// Its value, rendered.
+        value: String,
+    },
+    /// A requirement.
+    Require {
+        /// Its label.
+        label: String,
+        /// How it fared.
+        outcome: Outcome,
+        /// When it failed: the values that made it fail (law calls excepted:
+        /// they are in `calls`).
+        reasons: Vec<Reason>,
+        /// The laws its condition calls, each explained.
+        calls: Vec<Why>,
+    },
+    /// Evaluation faulted here; the law's verdict is an error.
+    Error(EvalError),
+}
+
+/// How a requirement fared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its condition held.
+    Held,
+    /// Its condition was false, but this `unless` exception applied.
+    Excepted(String),
+    /// It failed; none of these exceptions applied.
+    Failed {
+        /// Labels of its exceptions.
+        exceptions: Vec<String>,
+    },
+}
+
+impl Ctx<'_> {
+    /// Explains law `id` for `subject` (ignored by a law without a parameter)
+    /// at nesting level `level`.
+    pub(crate) fn why(&self, id: LawId, subject: Option<Value>, written: &str, level: u32) -> Why {
+        let mut why = Why {
+            law: String::new(),
+            subject: written.to_string(),
+            steps: Vec::new(),
+        };
+        let Some(def) = self.program.laws.get(id.0 as usize) else {
+            return why;
+        };
+        why.law = def.name.clone();
+        let mut eval = Eval::new(self, def.frame_size, level);
+        if let (Some(subject), Some(_)) = (subject, &def.param) {
+            eval.set(LocalId(0), subject);
+        }
+        for stmt in &def.body {
+            let step = match stmt {
+                LawStmt::Let { local, name, value } => eval.eval(value).map(|v| {
+                    let shown = render_truncated(self.program, &value.ty, &v);
+                    eval.set(*local, v);
+                    WhyStep::Let {
+                        name: name.clone(),
+                        value: shown,
+                    }
+                }),
+                LawStmt::Require(r) => eval.why_requirement(r, level),
+            };
+            match step {
+                Ok(s) => why.steps.push(s),
+                Err(e) => {
+                    why.steps.push(WhyStep::Error(e));
+                    break;
+                }
+            }
+        }
+        why
+    }
+}
+
+impl Eval<'_, '_> {
+    fn why_requirement(&mut self, r: &Requirement, level: u32) -> Result<WhyStep, EvalError> {
+        let outcome = if self.bool(&r.cond)? {
+            Outcome::Held
+        } else {
+            let mut applied = None;
+            for x in &r.exceptions {
+                if self.bool(&x.cond)? {
+                    applied = Some(x.label.clone());
+                    break;
+                }
+            }
+            match applied {
+                Some(label) => Outcome::Excepted(label),
+                None => Outcome::Failed {
+                    exceptions: r.exceptions.iter().map(|x| x.label.clone()).collect(),
+                },
+            }
+        };
+        let reasons = match outcome {
+            Outcome::Failed { .. } => self
+                .explain(&r.cond)
+                .into_iter()
+                .filter(|reason| reason.nested.is_empty())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let calls = if level < MAX_DEPTH {
+            self.why_calls(&r.cond, level)
+        } else {
+            Vec::new()
+        };
+        Ok(WhyStep::Require {
+            label: r.label.clone(),
+            outcome,
+            reasons,
+            calls,
+        })
+    }
+
+    /// The law calls at the top of a condition (under `and`, `or`, `not`),
+    /// each explained. Calls inside loops depend on the loop's element and
+    /// are not expanded.
+    fn why_calls(&mut self, e: &Expr, level: u32) -> Vec<Why> {
+        let mut out = Vec::new();
+        self.collect_calls(e, level, &mut out);
+        out
+    }
+
+    fn collect_calls(&mut self, e: &Expr, level: u32, out: &mut Vec<Why>) {
+        match &e.kind {
+            // Only what evaluation reached: `b` runs when `a` did not decide.
+            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                self.collect_calls(a, level, out);
+                let decided = matches!(e.kind, ExprKind::Or(..));
+                if self.bool(a).is_ok_and(|v| v != decided) {
+                    self.collect_calls(b, level, out);
+                }
+            }
+            ExprKind::Unary(UnOp::Not, inner) => self.collect_calls(inner, level, out),
+            ExprKind::CallLaw(law, arg) => {
+                let subject = match arg.as_deref().map(|a| self.eval(a)).transpose() {
+                    Ok(s) => s,
+                    Err(_) => return,
+                };
+                let written = arg
+                    .as_deref()
+                    .map(|a| self.ctx.snippet(a.span))
+                    .unwrap_or("");
+                out.push(self.ctx.why(*law, subject, written, level + 1));
+            }
+            _ => {}
+        }
+    }
+}

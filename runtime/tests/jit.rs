@@ -385,3 +385,42 @@ fn standard_library_numbers_and_folds() {
     let v = agree(NUMBERS, json, &["numbers"]);
     assert!(v.contains(&"numbers neg error domain".to_string()), "{v:?}");
 }
+
+const FORMS: &str = r#"
+charter "Forms" { version: 1 }
+enum Tier { Gold, Silver, Bronze }
+record Item { id: Text, tier: Tier?, ok: Bool, tags: List<Text>, n: Int }
+state { items: List<Item>, lo: Int, hi: Int }
+fn weight(i: Item) -> Int = match i.tier ?? Bronze { Gold => 3, _ => 1 }
+fn flag(i: Item) -> Text = match i.ok { true => "yes", false => "no" }
+fn tiered(i: Item) -> Bool = match i.tier { none => false, _ => i.ok }
+law forms(i in items) {
+  let w = weight(i)
+  require "match": w >= 1 and flag(i) != "" and (tiered(i) or not tiered(i))
+  require "index": items[i.id].n == i.n
+  require "missing": i.n != 99 or items["nobody"].ok
+  require "range": count(range(lo, hi)) >= 0
+  require "with": (i with { n: 0, ok: true }).n == 0
+  require "texts": sorted(i.tags) == sorted([t for t in i.tags]) and len(i.id + "") > 0
+  require "set": {t for t in i.tags} == {t for t in i.tags if true}
+  require "if": (if i.ok then i.tier else none) != none or not i.ok or i.tier == none
+}
+"#;
+
+#[test]
+fn matches_indexes_ranges_and_records() {
+    let json = r#"{"lo": 0, "hi": 5, "items": [
+      {"id": "a", "tier": "Gold", "ok": true, "tags": ["x", "b"], "n": 1},
+      {"id": "b", "tier": null, "ok": false, "tags": [], "n": 99},
+      {"id": "c", "tier": "Silver", "ok": true, "tags": ["z", "z"], "n": -3}
+    ]}"#;
+    let v = agree(FORMS, json, &["forms"]);
+    assert!(
+        v.contains(&"forms b error missing_value".to_string()),
+        "{v:?}"
+    );
+    let limit = r#"{"lo": -9223372036854775808, "hi": 9223372036854775807, "items": [
+      {"id": "a", "tier": "Bronze", "ok": false, "tags": [], "n": 1}]}"#;
+    let v = agree(FORMS, limit, &["forms"]);
+    assert_eq!(v, ["forms a error limit"]);
+}

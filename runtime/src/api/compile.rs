@@ -122,7 +122,15 @@ impl Program {
     /// `None` if Cranelift failed.
     pub fn jit(&self) -> Option<&Arc<JitProgram>> {
         self.jit
-            .get_or_init(|| JitProgram::compile(&self.ir).ok().map(Arc::new))
+            .get_or_init(|| {
+                // A bug in code generation must not take the embedder down:
+                // such a program runs in the interpreter instead.
+                let ir = std::panic::AssertUnwindSafe(&self.ir);
+                std::panic::catch_unwind(move || JitProgram::compile(&ir))
+                    .ok()
+                    .and_then(Result::ok)
+                    .map(Arc::new)
+            })
             .as_ref()
     }
 }

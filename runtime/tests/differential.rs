@@ -1,0 +1,144 @@
+//! Differential testing: random well-typed charters with random conforming
+//! snapshots, evaluated on every engine in [`ENGINES`]. Every engine must give
+//! exactly the verdicts of the first (verdict, failed labels, reasons, error
+//! kind, span and message); nothing may panic; a generated charter must
+//! compile and its snapshot must load; and a fresh compilation must give the
+//! same verdicts again. A failing case is minimised and printed.
+//!
+//! - `POLITY_DIFF_CASES` (default 2000): how many cases, split over the
+//!   `differential_*` tests;
+//! - `POLITY_DIFF_SEED` (default below): the first case's seed; case `i`
+//!   uses seed + `i`, so `POLITY_DIFF_SEED=<printed seed> POLITY_DIFF_CASES=1`
+//!   reruns one case.
+//!
+//! See `docs/testing.md`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "differential/check.rs"]
+mod check;
+#[path = "differential/gen.rs"]
+mod gen;
+#[path = "differential/minimise.rs"]
+mod minimise;
+#[path = "differential/model.rs"]
+mod model;
+#[path = "differential/snapshot.rs"]
+mod snapshot;
+
+use check::{Failure, Tally};
+use polity::api::Engine;
+
+/// The engines compared, the first being the reference. Both are the
+/// interpreter until the JIT lands; then this becomes
+/// `&[Engine::Interpreter, Engine::Jit]`.
+const ENGINES: &[Engine] = &[Engine::Interpreter, Engine::Interpreter];
+
+const DEFAULT_CASES: u64 = 2000;
+const DEFAULT_SEED: u64 = 0x9017_7000;
+/// The default run is split into this many tests, so they run in parallel.
+const PARTS: u64 = 4;
+/// Failing cases minimised per test (minimising is slow; the rest are listed).
+const MINIMISED: usize = 3;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    match std::env::var(name) {
+        Ok(s) => {
+            let s = s.trim().replace('_', "");
+            let parsed = match s.strip_prefix("0x") {
+                Some(hex) => u64::from_str_radix(hex, 16),
+                None => s.parse(),
+            };
+            parsed.unwrap_or_else(|_| panic!("{name}={s} is not a number"))
+        }
+        Err(_) => default,
+    }
+}
+
+/// One generated case: the charter (as data), its snapshot, and their text.
+fn case(seed: u64) -> (model::Charter, model::Json) {
+    let (charter, mut rng) = gen::Gen::new(seed).charter();
+    let json = snapshot::snapshot(&charter, &mut rng);
+    (charter, json)
+}
+
+/// Runs the cases `part`, `part + PARTS`, ... and reports every failure.
+fn run_part(part: u64) {
+    let cases = env_u64("POLITY_DIFF_CASES", DEFAULT_CASES);
+    let base = env_u64("POLITY_DIFF_SEED", DEFAULT_SEED);
+    let mut tally = Tally::default();
+    let mut failures: Vec<(u64, Failure)> = Vec::new();
+    for i in (part..cases).step_by(PARTS as usize) {
+        let seed = base.wrapping_add(i);
+        if std::env::var_os("POLITY_DIFF_VERBOSE").is_some() {
+            eprintln!("case seed {seed:#x}");
+        }
+        let (charter, json) = case(seed);
+        if std::env::var_os("POLITY_DIFF_VERBOSE").is_some() {
+            eprintln!("{}\n{}", charter.render(), json.text());
+        }
+        if let Err(f) = check::run(&charter.render(), &json.text(), ENGINES, &mut tally) {
+            failures.push((seed, f));
+        }
+    }
+    eprintln!(
+        "differential part {part}: {} cases, {} failures; verdicts: {} pass, {} fail, {} error",
+        cases / PARTS + u64::from(part < cases % PARTS),
+        failures.len(),
+        tally.pass,
+        tally.fail,
+        tally.error
+    );
+    if failures.is_empty() {
+        return;
+    }
+    let mut report = String::new();
+    for (n, (seed, f)) in failures.iter().enumerate() {
+        report.push_str(&format!(
+            "\n=== seed {seed:#x}: {:?}\n{}\n",
+            f.kind, f.detail
+        ));
+        if n < MINIMISED {
+            let (charter, json) = case(*seed);
+            let (charter, json) = minimise::minimise(charter, json, &f.kind, ENGINES);
+            report.push_str(&format!(
+                "--- minimised charter\n{}--- minimised snapshot\n{}\n",
+                charter.render(),
+                json.text()
+            ));
+        }
+    }
+    panic!(
+        "{} differential failure(s); rerun one with POLITY_DIFF_SEED=<seed> POLITY_DIFF_CASES=1{report}",
+        failures.len()
+    );
+}
+
+#[test]
+fn differential_0() {
+    run_part(0);
+}
+
+#[test]
+fn differential_1() {
+    run_part(1);
+}
+
+#[test]
+fn differential_2() {
+    run_part(2);
+}
+
+#[test]
+fn differential_3() {
+    run_part(3);
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for seed in 0..20 {
+        let (a, x) = case(seed);
+        let (b, y) = case(seed);
+        assert_eq!(a.render(), b.render());
+        assert_eq!(x.text(), y.text());
+    }
+}

@@ -27,6 +27,7 @@ mod snapshot;
 
 use check::{Failure, Tally};
 use polity::api::Engine;
+use std::path::PathBuf;
 
 /// The engines compared, the first being the reference. Both are the
 /// interpreter until the JIT lands; then this becomes
@@ -131,6 +132,34 @@ fn differential_2() {
 #[test]
 fn differential_3() {
     run_part(3);
+}
+
+/// Every corpus eval case and every example, on every engine.
+#[test]
+fn corpus_and_examples_agree() {
+    let mut cases: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir("../tests/eval").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "polity") {
+            cases.push((path.clone(), path.with_extension("json")));
+        }
+    }
+    for entry in std::fs::read_dir("../examples").unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.join("charter.polity").exists() {
+            cases.push((dir.join("charter.polity"), dir.join("snapshot.json")));
+        }
+    }
+    cases.sort();
+    assert!(cases.len() >= 5, "expected the corpus and the examples");
+    let mut tally = Tally::default();
+    for (charter, snapshot) in &cases {
+        let source = std::fs::read_to_string(charter).unwrap();
+        let json = std::fs::read_to_string(snapshot).unwrap();
+        if let Err(f) = check::run(&source, &json, ENGINES, &mut tally) {
+            panic!("{}: {:?}\n{}", charter.display(), f.kind, f.detail);
+        }
+    }
 }
 
 #[test]

@@ -128,6 +128,8 @@ pub struct Gen {
     /// Whether law calls are allowed here (not in a law's subject collection).
     allow_laws: bool,
     fresh: u32,
+    /// Extra depth for the bodies of this charter (one charter in eight is bigger).
+    extra: u32,
 }
 
 impl Gen {
@@ -141,6 +143,7 @@ impl Gen {
             laws_visible: 0,
             allow_laws: true,
             fresh: 0,
+            extra: 0,
         }
     }
 
@@ -153,6 +156,7 @@ impl Gen {
 
     /// A whole charter.
     pub fn charter(mut self) -> (Charter, Rng) {
+        self.extra = u32::from(self.rng.chance(1, 8));
         self.enums();
         self.records();
         self.state();
@@ -274,12 +278,13 @@ impl Gen {
     /// Any type a value may have (for lets, parameters, collections).
     fn any_ty(&mut self) -> Ty {
         let nrec = self.ch.records.len();
-        match self.rng.below(10) {
+        match self.rng.below(11) {
             0 => Ty::list(self.scalar_ty()),
             1 => Ty::set(self.scalar_ty()),
             2 => Ty::opt(self.scalar_ty()),
             3 => Ty::Rec(self.rng.below(nrec)),
             4 => Ty::list(Ty::Rec(self.rng.below(nrec))),
+            5 if self.rng.chance(1, 3) => Ty::set(Ty::Rec(self.rng.below(nrec))),
             _ => self.scalar_ty(),
         }
     }
@@ -320,7 +325,7 @@ impl Gen {
                 lets.push(self.let_stmt());
             }
         }
-        let body = self.typed(&ret, 3);
+        let body = self.typed(&ret, 3 + self.extra);
         let name = format!("fn{}", self.ch.fns.len());
         self.ch.fns.push(FnDef {
             name,
@@ -368,7 +373,7 @@ impl Gen {
                 stmts.push(Stmt::Let(self.let_stmt()));
                 continue;
             }
-            let cond = self.gen(&Ty::Bool, 3);
+            let cond = self.gen(&Ty::Bool, 3 + self.extra);
             let mut unless = Vec::new();
             for j in 0..self.rng.below(3).saturating_sub(1) {
                 unless.push((format!("exception {i}.{j}"), self.gen(&Ty::Bool, 2)));
@@ -433,6 +438,13 @@ impl Gen {
                 Ty::Set(_) => return Node::leaf(ty.clone(), "{}"),
                 Ty::Opt(_) => return Node::leaf(ty.clone(), "none"),
                 _ => {}
+            }
+        }
+        if let Ty::Enum(e) = ty {
+            if self.rng.chance(1, 4) {
+                // a bare case, even one several enums share: the context decides
+                let case = self.rng.pick(&self.ch.enums[*e].cases).clone();
+                return Node::leaf(ty.clone(), case);
             }
         }
         if let Ty::Opt(inner) = ty {
@@ -715,13 +727,24 @@ impl Gen {
                 (s, vec!["none".into(), "_".into()])
             }
         };
-        let mut parts = vec![t("(match ("), c(scrutinee), t(") { ")];
+        let simple = scrutinee
+            .text()
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '.');
+        let mut parts = if simple {
+            vec![t("(match "), c(scrutinee), t(" { ")]
+        } else {
+            vec![t("(match ("), c(scrutinee), t(") { ")]
+        };
         for (i, p) in arms.iter().enumerate() {
             if i > 0 {
                 parts.push(t(", "));
             }
             parts.push(t(format!("{p} => ")));
             parts.push(c(self.gen(ty, d)));
+        }
+        if self.rng.chance(1, 4) {
+            parts.push(t(","));
         }
         parts.push(t(" })"));
         Some(Node::new(ty.clone(), parts))
@@ -1101,6 +1124,11 @@ impl Gen {
             }
             4 if *e == Ty::Int => {
                 let a = self.rng.range(-3, 5);
+                if self.rng.chance(1, 3) {
+                    // a computed bound, kept small so the list stays short
+                    let n = self.gen(&Ty::Int, d);
+                    return Node::new(ty, vec![t(format!("range({a}, (")), c(n), t(" mod 40))")]);
+                }
                 let b = self.rng.range(-3, 12);
                 Node::leaf(ty, format!("range({a}, {b})"))
             }

@@ -82,12 +82,12 @@ fn run_part(part: u64) {
         }
     }
     eprintln!(
-        "differential part {part}: {} cases, {} failures; verdicts: {} pass, {} fail, {} error",
+        "differential part {part}: {} cases, {} failures; verdicts: {} pass, {} fail, errors {:?}",
         cases / PARTS + u64::from(part < cases % PARTS),
         failures.len(),
         tally.pass,
         tally.fail,
-        tally.error
+        tally.errors
     );
     if failures.is_empty() {
         return;
@@ -160,6 +160,48 @@ fn corpus_and_examples_agree() {
             panic!("{}: {:?}\n{}", charter.display(), f.kind, f.detail);
         }
     }
+}
+
+/// The minimiser shrinks a case to what its failure needs: here, "an
+/// evaluation error in a charter that compiles", found among generated cases.
+#[test]
+fn minimiser_shrinks() {
+    let errs = |source: &str, json: &str| {
+        let Ok(p) = polity::api::Program::compile("m.polity", source) else {
+            return false;
+        };
+        let Ok(s) = p.load_snapshot(json.as_bytes()) else {
+            return false;
+        };
+        p.eval_all(&s).iter().any(|r| {
+            r.results
+                .iter()
+                .any(|x| matches!(x.verdict, polity::verdict::Verdict::Error(_)))
+        })
+    };
+    let seed = (0..200)
+        .find(|s| {
+            let (c, j) = case(*s);
+            c.render().len() > 1500 && errs(&c.render(), &j.text())
+        })
+        .expect("some generated case has an error verdict");
+    let (charter, json) = case(seed);
+    let before = charter.render().len() + json.text().len();
+    let (charter, json) =
+        minimise::minimise_by(charter, json, &mut |c, j| errs(&c.render(), &j.text()));
+    let after = charter.render().len() + json.text().len();
+    eprintln!(
+        "minimised {before} to {after} bytes:\n{}{}",
+        charter.render(),
+        json.text()
+    );
+    assert!(errs(&charter.render(), &json.text()));
+    assert!(
+        after * 3 < before,
+        "minimised only from {before} to {after} bytes:\n{}\n{}",
+        charter.render(),
+        json.text()
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use polity::api::{Engine, LawReport, Program};
 use polity::verdict::Verdict;
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
@@ -31,11 +32,12 @@ pub struct Failure {
 }
 
 /// Verdict counts over many cases (to see what the generator reaches).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Tally {
     pub pass: usize,
     pub fail: usize,
-    pub error: usize,
+    /// Errors by kind (`overflow`, `missing_value`, ...).
+    pub errors: BTreeMap<&'static str, usize>,
 }
 
 thread_local! {
@@ -135,7 +137,7 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
         match r.verdict {
             Verdict::Pass => tally.pass += 1,
             Verdict::Fail(_) => tally.fail += 1,
-            Verdict::Error(_) => tally.error += 1,
+            Verdict::Error(ref e) => *tally.errors.entry(e.kind.as_str()).or_default() += 1,
         }
     }
     Ok(())

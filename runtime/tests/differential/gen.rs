@@ -1129,6 +1129,11 @@ impl Gen {
                     let n = self.gen(&Ty::Int, d);
                     return Node::new(ty, vec![t(format!("range({a}, (")), c(n), t(" mod 40))")]);
                 }
+                if self.rng.chance(1, 10) {
+                    // 64-bit edges: empty, tiny, or past the length limit (never in between)
+                    let (a, b) = (*self.rng.pick(EDGE_INTS), *self.rng.pick(EDGE_INTS));
+                    return Node::leaf(ty, format!("range(({a}), ({b}))"));
+                }
                 let b = self.rng.range(-3, 12);
                 Node::leaf(ty, format!("range({a}, {b})"))
             }

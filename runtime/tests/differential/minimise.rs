@@ -11,19 +11,14 @@ use polity::api::Engine;
 const MAX_TRIES: usize = 4000;
 
 struct Min<'a> {
-    kind: &'a Kind,
-    engines: &'a [Engine],
+    fails: &'a mut dyn FnMut(&Charter, &Json) -> bool,
     tries: usize,
 }
 
 impl Min<'_> {
     fn still_fails(&mut self, ch: &Charter, json: &Json) -> bool {
         self.tries += 1;
-        let mut tally = check::Tally::default();
-        match check::run(&ch.render(), &json.text(), self.engines, &mut tally) {
-            Err(f) => f.kind == *self.kind,
-            Ok(()) => false,
-        }
+        (self.fails)(ch, json)
     }
 
     fn exhausted(&self) -> bool {
@@ -33,11 +28,23 @@ impl Min<'_> {
 
 /// The smallest case found that still fails with `kind`.
 pub fn minimise(ch: Charter, json: Json, kind: &Kind, engines: &[Engine]) -> (Charter, Json) {
-    let mut m = Min {
-        kind,
-        engines,
-        tries: 0,
+    let mut fails = |ch: &Charter, json: &Json| {
+        let mut tally = check::Tally::default();
+        match check::run(&ch.render(), &json.text(), engines, &mut tally) {
+            Err(f) => f.kind == *kind,
+            Ok(()) => false,
+        }
     };
+    minimise_by(ch, json, &mut fails)
+}
+
+/// The smallest case found for which `fails` still holds.
+pub fn minimise_by(
+    ch: Charter,
+    json: Json,
+    fails: &mut dyn FnMut(&Charter, &Json) -> bool,
+) -> (Charter, Json) {
+    let mut m = Min { fails, tries: 0 };
     let (mut ch, mut json) = (ch, json);
     loop {
         let before = (ch.render(), json.text());

@@ -16,6 +16,10 @@
 
 #[path = "differential/check.rs"]
 mod check;
+#[path = "differential/expr.rs"]
+mod expr;
+#[path = "differential/forms.rs"]
+mod forms;
 #[path = "differential/gen.rs"]
 mod gen;
 #[path = "differential/minimise.rs"]

@@ -434,6 +434,7 @@ fn quote_json(s: &str, o: &mut String) {
             '"' => o.push_str("\\\""),
             '\\' => o.push_str("\\\\"),
             '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
             c => o.push(c),
         }
     }

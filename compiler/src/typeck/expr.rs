@@ -468,7 +468,10 @@ impl Checker<'_> {
         let mut covered = vec![false; universe.len()];
         let mut wildcard = false;
         let mut out: Vec<ir::Arm> = Vec::new();
-        let mut ty: Option<Type> = expect.cloned().filter(|t| !contains_never(t));
+        // As for `if`, `expect` only hints the arms; the match's type is theirs
+        // unified, which the context then converts.
+        let hint: Option<Type> = expect.cloned().filter(|t| !contains_never(t));
+        let mut ty: Option<Type> = None;
         for arm in arms {
             let pattern = self.check_pattern(&arm.pattern, &s.ty);
             let slot = match &pattern {
@@ -491,7 +494,7 @@ impl Checker<'_> {
                 }
                 _ => {}
             }
-            let body = self.check_expr(&arm.body, ty.as_ref());
+            let body = self.check_expr(&arm.body, ty.as_ref().or(hint.as_ref()));
             ty = Some(match &ty {
                 None => body.ty.clone(),
                 Some(t) => unify(t, &body.ty).unwrap_or_else(|| t.clone()),

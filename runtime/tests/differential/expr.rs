@@ -45,6 +45,31 @@ impl Gen {
                 return Node::leaf(ty.clone(), case);
             }
         }
+        match ty {
+            Ty::Dec if self.rng.chance(1, 5) => {
+                // an Int, converted to a Decimal by the checker
+                let v = self.gen(&Ty::Int, d);
+                return Node::new(ty.clone(), vec![c(v)]);
+            }
+            Ty::List(e) | Ty::Set(e) if **e == Ty::Dec && self.rng.chance(1, 4) => {
+                // Ints in a literal, converted element by element
+                let (open, close) = if matches!(ty, Ty::List(_)) {
+                    ("[", "]")
+                } else {
+                    ("{", "}")
+                };
+                let mut parts = vec![t(open)];
+                for i in 0..1 + self.rng.below(3) {
+                    if i > 0 {
+                        parts.push(t(", "));
+                    }
+                    parts.push(c(self.gen(&Ty::Int, d.min(1))));
+                }
+                parts.push(t(close));
+                return Node::new(ty.clone(), parts);
+            }
+            _ => {}
+        }
         if let Ty::Opt(inner) = ty {
             if self.rng.chance(1, 4) {
                 // a plain value, converted to the optional by the checker

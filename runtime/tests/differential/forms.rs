@@ -17,7 +17,12 @@ impl Gen {
             0 | 1 => {
                 let ty = self.ordered_ty();
                 let op = *self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
-                let (a, b) = (self.gen(&ty, d), self.gen(&ty, d));
+                let (a, mut b) = (self.gen(&ty, d), self.gen(&ty, d));
+                if matches!(ty, Ty::Int | Ty::Dec) && self.rng.chance(1, 4) {
+                    // Int against Decimal: both compared as Decimals
+                    let other = if ty == Ty::Int { Ty::Dec } else { Ty::Int };
+                    b = self.gen(&other, d);
+                }
                 Self::bin(Ty::Bool, a, op, b)
             }
             2 => {

@@ -417,7 +417,9 @@ impl Checker<'_> {
     ) -> ir::Expr {
         let c = self.check_cond(cond, "an `if` condition");
         let a = self.check_expr(then, expect);
-        let b = self.check_expr(otherwise, expect.or(Some(&a.ty)));
+        // A hint that is still unknown (`Never`, from `[...]`) gives way to the `then` branch.
+        let hint = expect.filter(|t| !contains_never(t)).or(Some(&a.ty));
+        let b = self.check_expr(otherwise, hint);
         let (a, b, ty) = self.join(a, b, "the `else` branch");
         node(
             ExprKind::If(Box::new(c), Box::new(a), Box::new(b)),

@@ -417,8 +417,12 @@ impl Checker<'_> {
     ) -> ir::Expr {
         let c = self.check_cond(cond, "an `if` condition");
         let a = self.check_expr(then, expect);
-        // A hint that is still unknown (`Never`, from `[...]`) gives way to the `then` branch.
-        let hint = expect.filter(|t| !contains_never(t)).or(Some(&a.ty));
+        // The `then` branch, once its type is known, hints the `else` branch
+        // better than the context (`if c then first(ints) else none` is `Int?`
+        // even where a `Decimal?` is wanted); a hint still unknown (`Never`,
+        // from `[...]`) never counts.
+        let known = |t: &&Type| !contains_never(t) && !t.has_error();
+        let hint = Some(&a.ty).filter(known).or(expect.filter(known));
         let b = self.check_expr(otherwise, hint);
         let (a, b, ty) = self.join(a, b, "the `else` branch");
         node(
@@ -719,7 +723,12 @@ pub(crate) fn try_coerce(e: ir::Expr, target: &Type) -> Result<ir::Expr, ir::Exp
     }
     match (&e.ty, target) {
         (Type::Int, Type::Decimal) => Ok(int_to_dec(e)),
-        (Type::Optional(inner), Type::Optional(t)) if **inner == Type::Never || **inner == **t => {
+        // A literal `none` is `none` of every optional type.
+        (Type::Optional(inner), Type::Optional(t))
+            if **inner == Type::Never
+                || **inner == **t
+                || matches!(e.kind, ExprKind::Lit(Lit::None)) =>
+        {
             Ok(ir::Expr {
                 ty: target.clone(),
                 ..e

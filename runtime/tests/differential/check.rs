@@ -23,6 +23,8 @@ pub enum Kind {
     Disagree,
     /// The same engine gave different verdicts for a fresh compilation.
     Nondeterministic,
+    /// Evaluating one law alone (`eval_law`) differs from evaluating all.
+    Inconsistent,
 }
 
 #[derive(Clone, Debug)]
@@ -132,6 +134,15 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
             Kind::Nondeterministic,
             format!("{first:?} on a fresh compilation: {d}"),
         ));
+    }
+    // One law at a time (constants memoised per evaluation) means the same.
+    for report in &expected {
+        let alone = catch(|| program.eval_law(&state, &report.law))
+            .map_err(|m| fail(Kind::Panic("eval_law"), m))?
+            .map_err(|e| fail(Kind::Inconsistent, e.to_string()))?;
+        if let Some(d) = difference(std::slice::from_ref(report), &[alone]) {
+            return Err(fail(Kind::Inconsistent, format!("`eval_law` alone: {d}")));
+        }
     }
     for r in expected.iter().flat_map(|r| &r.results) {
         match r.verdict {

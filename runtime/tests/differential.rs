@@ -9,7 +9,8 @@
 //!   `differential_*` tests;
 //! - `POLITY_DIFF_SEED` (default below): the first case's seed; case `i`
 //!   uses seed + `i`, so `POLITY_DIFF_SEED=<printed seed> POLITY_DIFF_CASES=1`
-//!   reruns one case.
+//!   reruns one case;
+//! - `POLITY_DIFF_VERBOSE`: print each case before running it.
 //!
 //! See `docs/testing.md`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

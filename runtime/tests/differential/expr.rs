@@ -30,6 +30,34 @@ impl Gen {
     /// An expression where the context gives the wanted type, so `[]`, `{}`
     /// and `none` are allowed at the top.
     pub fn typed(&mut self, ty: &Ty, d: u32) -> Node {
+        if d > 0 && matches!(ty, Ty::List(_) | Ty::Set(_) | Ty::Opt(_)) && self.rng.chance(1, 8) {
+            // `[]`, `{}` or `none` first, so only the context can type it
+            let empty = match ty {
+                Ty::List(_) => "[]",
+                Ty::Set(_) => "{}",
+                _ => "none",
+            };
+            let cond = self.gen(&Ty::Bool, d - 1);
+            let other = self.gen(ty, d - 1);
+            let parts = if self.rng.chance(1, 2) {
+                vec![
+                    t("(if "),
+                    c(cond),
+                    t(format!(" then {empty} else ")),
+                    c(other),
+                    t(")"),
+                ]
+            } else {
+                vec![
+                    t("(match ("),
+                    c(cond),
+                    t(format!(") {{ true => {empty}, _ => ")),
+                    c(other),
+                    t(" })"),
+                ]
+            };
+            return Node::new(ty.clone(), parts);
+        }
         if self.rng.chance(1, 8) {
             match ty {
                 Ty::List(_) => return Node::leaf(ty.clone(), "[]"),

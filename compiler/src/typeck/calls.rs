@@ -316,7 +316,8 @@ impl Checker<'_> {
         }
         let elem_expect = match name {
             "all" | "any" => Some(Type::Bool),
-            "sum" | "min" | "max" => expect.cloned(),
+            // Only a hint: the elements of an aggregate wanted as `T?` are `T`s.
+            "sum" | "min" | "max" => expect.map(Type::strip_optional).cloned(),
             _ => None,
         };
         let parts = self.check_generator(g, elem_expect.as_ref());
@@ -570,7 +571,9 @@ impl Checker<'_> {
         span: Span,
         expect: Option<&Type>,
     ) -> ir::Expr {
-        let args: Vec<ir::Expr> = list.iter().map(|a| self.check_expr(a, expect)).collect();
+        // Only a hint: the values compared for a `T?` are `T`s (optionals are unordered).
+        let hint = expect.map(Type::strip_optional);
+        let args: Vec<ir::Expr> = list.iter().map(|a| self.check_expr(a, hint)).collect();
         if args.iter().any(|a| a.ty.has_error()) {
             return poisoned(span);
         }

@@ -436,7 +436,13 @@ impl Checker<'_> {
     ) -> ir::Expr {
         let c = self.check_cond(cond, "an `if` condition");
         let a = self.check_expr(then, expect);
-        let b = self.check_expr(otherwise, expect.or(Some(&a.ty)));
+        // The `then` branch, once its type is known, hints the `else` branch
+        // better than the context (`if c then first(ints) else none` is `Int?`
+        // even where a `Decimal?` is wanted); a hint still unknown (`Never`,
+        // from `[...]`) never counts.
+        let known = |t: &&Type| !contains_never(t) && !t.has_error();
+        let hint = Some(&a.ty).filter(known).or(expect.filter(known));
+        let b = self.check_expr(otherwise, hint);
         let (a, b, ty) = self.join(a, b, "the `else` branch");
         node(
             ExprKind::If(Box::new(c), Box::new(a), Box::new(b)),
@@ -487,7 +493,10 @@ impl Checker<'_> {
         let mut covered = vec![false; universe.len()];
         let mut wildcard = false;
         let mut out: Vec<ir::Arm> = Vec::new();
-        let mut ty: Option<Type> = expect.cloned().filter(|t| !contains_never(t));
+        // As for `if`, `expect` only hints the arms; the match's type is theirs
+        // unified, which the context then converts.
+        let hint: Option<Type> = expect.cloned().filter(|t| !contains_never(t));
+        let mut ty: Option<Type> = None;
         for arm in arms {
             let pattern = self.check_pattern(&arm.pattern, &s.ty);
             let slot = match &pattern {
@@ -510,7 +519,7 @@ impl Checker<'_> {
                 }
                 _ => {}
             }
-            let body = self.check_expr(&arm.body, ty.as_ref());
+            let body = self.check_expr(&arm.body, ty.as_ref().or(hint.as_ref()));
             ty = Some(match &ty {
                 None => body.ty.clone(),
                 Some(t) => unify(t, &body.ty).unwrap_or_else(|| t.clone()),
@@ -733,7 +742,12 @@ pub(crate) fn try_coerce(e: ir::Expr, target: &Type) -> Result<ir::Expr, ir::Exp
     }
     match (&e.ty, target) {
         (Type::Int, Type::Decimal) => Ok(int_to_dec(e)),
-        (Type::Optional(inner), Type::Optional(t)) if **inner == Type::Never || **inner == **t => {
+        // A literal `none` is `none` of every optional type.
+        (Type::Optional(inner), Type::Optional(t))
+            if **inner == Type::Never
+                || **inner == **t
+                || matches!(e.kind, ExprKind::Lit(Lit::None)) =>
+        {
             Ok(ir::Expr {
                 ty: target.clone(),
                 ..e

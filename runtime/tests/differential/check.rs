@@ -1,0 +1,182 @@
+//! Running one case: compile, load, evaluate on every engine, and compare.
+//! Also compares a second, fresh compilation and load with the first, so
+//! nondeterminism shows even while both engines are the interpreter.
+
+use polity::api::{Engine, LawReport, Program};
+use polity::verdict::Verdict;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+/// What went wrong with a case; the minimiser keeps a candidate only if it
+/// fails in the same way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Something panicked (the stage says where).
+    Panic(&'static str),
+    /// A generated charter did not compile (first diagnostic code).
+    Compile(String),
+    /// A generated snapshot was rejected.
+    Load,
+    /// Two engines gave different verdicts.
+    Disagree,
+    /// The same engine gave different verdicts for a fresh compilation.
+    Nondeterministic,
+    /// Evaluating one law alone (`eval_law`) differs from evaluating all.
+    Inconsistent,
+}
+
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub kind: Kind,
+    pub detail: String,
+}
+
+/// Verdict counts over many cases (to see what the generator reaches).
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    pub pass: usize,
+    pub fail: usize,
+    /// Errors by kind (`overflow`, `missing_value`, ...).
+    pub errors: BTreeMap<&'static str, usize>,
+}
+
+thread_local! {
+    static QUIET: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Panics inside [`catch`] are recorded instead of printed.
+fn install_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let quiet = QUIET.with(|q| {
+                let mut q = q.borrow_mut();
+                match q.as_mut() {
+                    Some(slot) => {
+                        *slot = info.to_string();
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if !quiet {
+                default(info);
+            }
+        }));
+    });
+}
+
+/// Runs `f`, turning a panic into its message.
+fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install_hook();
+    QUIET.with(|q| *q.borrow_mut() = Some(String::new()));
+    let r = panic::catch_unwind(AssertUnwindSafe(f));
+    let msg = QUIET.with(|q| q.borrow_mut().take()).unwrap_or_default();
+    r.map_err(|_| msg)
+}
+
+fn fail(kind: Kind, detail: impl Into<String>) -> Failure {
+    Failure {
+        kind,
+        detail: detail.into(),
+    }
+}
+
+/// Compiles and loads, or says why not.
+fn prepare(source: &str, json: &str) -> Result<(Program, polity::api::State), Failure> {
+    let program = catch(|| Program::compile("generated.polity", source))
+        .map_err(|m| fail(Kind::Panic("compile"), m))?
+        .map_err(|e| {
+            let code = e
+                .diagnostics
+                .iter()
+                .find(|d| d.is_error())
+                .map_or("?", |d| d.code);
+            fail(Kind::Compile(code.to_string()), e.render(false))
+        })?;
+    let state = catch(|| program.load_snapshot(json.as_bytes()))
+        .map_err(|m| fail(Kind::Panic("load"), m))?
+        .map_err(|e| fail(Kind::Load, e.to_string()))?;
+    Ok((program, state))
+}
+
+fn eval(
+    program: &Program,
+    state: &polity::api::State,
+    engine: Engine,
+) -> Result<Vec<LawReport>, Failure> {
+    catch(|| program.eval_all_with(state, engine))
+        .map_err(|m| fail(Kind::Panic("eval"), format!("{engine:?}: {m}")))
+}
+
+/// Runs one case; `tally` counts its verdicts.
+pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> Result<(), Failure> {
+    let (program, state) = prepare(source, json)?;
+    let first = engines.first().copied().unwrap_or_default();
+    let expected = eval(&program, &state, first)?;
+    for &engine in engines.iter().skip(1) {
+        let got = eval(&program, &state, engine)?;
+        if let Some(d) = difference(&expected, &got) {
+            return Err(fail(
+                Kind::Disagree,
+                format!("{first:?} and {engine:?} disagree: {d}"),
+            ));
+        }
+    }
+    // A fresh compilation and load must mean the same.
+    let (again, state2) = prepare(source, json)?;
+    let got = eval(&again, &state2, first)?;
+    if let Some(d) = difference(&expected, &got) {
+        return Err(fail(
+            Kind::Nondeterministic,
+            format!("{first:?} on a fresh compilation: {d}"),
+        ));
+    }
+    // One law at a time (constants memoised per evaluation) means the same.
+    for report in &expected {
+        let alone = catch(|| program.eval_law(&state, &report.law))
+            .map_err(|m| fail(Kind::Panic("eval_law"), m))?
+            .map_err(|e| fail(Kind::Inconsistent, e.to_string()))?;
+        if let Some(d) = difference(std::slice::from_ref(report), &[alone]) {
+            return Err(fail(Kind::Inconsistent, format!("`eval_law` alone: {d}")));
+        }
+    }
+    for r in expected.iter().flat_map(|r| &r.results) {
+        match r.verdict {
+            Verdict::Pass => tally.pass += 1,
+            Verdict::Fail(_) => tally.fail += 1,
+            Verdict::Error(ref e) => *tally.errors.entry(e.kind.as_str()).or_default() += 1,
+        }
+    }
+    Ok(())
+}
+
+/// The first difference between two runs, described.
+fn difference(a: &[LawReport], b: &[LawReport]) -> Option<String> {
+    if a.len() != b.len() {
+        return Some(format!("{} laws against {}", a.len(), b.len()));
+    }
+    for (x, y) in a.iter().zip(b) {
+        if x.law != y.law || x.results.len() != y.results.len() {
+            return Some(format!(
+                "law `{}` has {} results, against law `{}` with {}",
+                x.law,
+                x.results.len(),
+                y.law,
+                y.results.len()
+            ));
+        }
+        for (r, s) in x.results.iter().zip(&y.results) {
+            if r != s {
+                return Some(format!(
+                    "law `{}`, subject {}:\n  {:?}\nagainst\n  {:?}",
+                    x.law, r.subject, r, s
+                ));
+            }
+        }
+    }
+    None
+}

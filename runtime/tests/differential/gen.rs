@@ -1,0 +1,437 @@
+//! The generator of random well-typed charters. Every expression is built for
+//! a wanted type from the productions that give that type, fully
+//! parenthesised so precedence never changes its meaning. Callables (consts,
+//! fns, laws) may only use those generated before them, so the call graph is
+//! acyclic by construction.
+
+use crate::model::{Charter, ConstDef, EnumDef, Field, FnDef, LawDef, Let};
+use crate::model::{Node, RecordDef, Stmt, Ty};
+
+/// splitmix64: small, fast, and the same on every machine.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// True with probability `num / den`.
+    pub fn chance(&mut self, num: u64, den: u64) -> bool {
+        self.next() % den < num
+    }
+
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % ((hi - lo) as u64 + 1)) as i64
+    }
+}
+
+/// Int values worth testing: zero, signs, and the edges of 64 bits.
+pub const EDGE_INTS: &[i64] = &[
+    0,
+    1,
+    -1,
+    2,
+    -2,
+    3,
+    7,
+    10,
+    100,
+    -100,
+    1_000_000_007,
+    3_037_000_499,
+    3_037_000_500,
+    4_294_967_296,
+    -4_294_967_296,
+    i64::MAX,
+    i64::MAX - 1,
+    i64::MIN,
+    i64::MIN + 1,
+];
+
+/// Decimal literals (source forms): many digits, 10^30, tiny fractions.
+pub const DEC_LITS: &[&str] = &[
+    "0.0",
+    "0.5",
+    "1.5",
+    "2.25",
+    "0.000000000000000001",
+    "123456789.123456789",
+    "1000000000000000000000000000000",
+    "1000000000000000000.000000000000000001",
+    "99999999999999999999999999999999999999",
+    "3.14159265358979323846",
+    "20%",
+    "12.5%",
+    "0.5%",
+    "100%",
+];
+
+pub const DATES: &[&str] = &[
+    "2024-02-29",
+    "2024-03-01",
+    "2000-02-29",
+    "1900-02-28",
+    "2100-03-01",
+    "2023-12-31",
+    "2026-01-01",
+    "1970-01-01",
+    "0000-01-01",
+    "9999-12-31",
+];
+
+pub const TEXTS: &[&str] = &[
+    "",
+    "a",
+    "b",
+    "ana",
+    "bo",
+    "Zürich",
+    "é",
+    "\"q\"",
+    "back\\slash",
+    "two\nlines",
+    "tab\there",
+    "a",
+];
+
+/// Text ids used in snapshots; lookups sometimes ask for one that is absent.
+pub const TEXT_IDS: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "h"];
+
+pub struct Gen {
+    pub rng: Rng,
+    pub ch: Charter,
+    /// Local names in scope, innermost last.
+    pub scope: Vec<(String, Ty)>,
+    /// State names and consts visible to the body being generated.
+    pub globals: Vec<(String, Ty)>,
+    /// How many fns and laws the body being generated may call.
+    pub fns_visible: usize,
+    pub laws_visible: usize,
+    /// Whether law calls are allowed here (not in a law's subject collection).
+    pub allow_laws: bool,
+    pub fresh: u32,
+    /// Extra depth for the bodies of this charter (one charter in eight is bigger).
+    pub extra: u32,
+}
+
+impl Gen {
+    pub fn new(seed: u64) -> Gen {
+        Gen {
+            rng: Rng::new(seed),
+            ch: Charter::default(),
+            scope: Vec::new(),
+            globals: Vec::new(),
+            fns_visible: 0,
+            laws_visible: 0,
+            allow_laws: true,
+            fresh: 0,
+            extra: 0,
+        }
+    }
+
+    pub(crate) fn fresh(&mut self, prefix: &str) -> String {
+        self.fresh += 1;
+        format!("{prefix}{}", self.fresh)
+    }
+
+    // ---- declarations ------------------------------------------------------
+
+    /// A whole charter.
+    pub fn charter(mut self) -> (Charter, Rng) {
+        self.extra = u32::from(self.rng.chance(1, 8));
+        self.enums();
+        self.records();
+        self.state();
+        self.globals = self
+            .ch
+            .state
+            .iter()
+            .map(|f| (f.name.clone(), f.ty.clone()))
+            .collect();
+        let n = 1 + self.rng.below(7);
+        let mut kinds: Vec<u8> = (0..n).map(|_| self.rng.below(3) as u8).collect();
+        kinds.push(2);
+        for k in kinds {
+            match k {
+                0 => self.constant(),
+                1 => self.function(),
+                _ => self.law(),
+            }
+        }
+        (self.ch, self.rng)
+    }
+
+    pub(crate) fn enums(&mut self) {
+        let n = self.rng.below(4);
+        for i in 0..n {
+            let k = 1 + self.rng.below(4);
+            let mut cases: Vec<String> = (0..k).map(|j| format!("C{i}x{j}")).collect();
+            if self.rng.chance(1, 3) {
+                // a case name shared with another enum: bare uses are ambiguous
+                cases.push("Other".into());
+            }
+            self.ch.enums.push(EnumDef {
+                name: format!("Kind{i}"),
+                cases,
+            });
+        }
+    }
+
+    pub(crate) fn scalar_ty(&mut self) -> Ty {
+        let n = self.ch.enums.len();
+        match self.rng.below(7 + usize::from(n > 0)) {
+            0 => Ty::Bool,
+            1 | 2 => Ty::Int,
+            3 => Ty::Dec,
+            4 => Ty::Date,
+            5 => Ty::Dur,
+            6 => Ty::Text,
+            _ => Ty::Enum(self.rng.below(n)),
+        }
+    }
+
+    pub(crate) fn records(&mut self) {
+        let n = 1 + self.rng.below(3);
+        for i in 0..n {
+            let mut fields = Vec::new();
+            match self.rng.below(6) {
+                0..=2 => fields.push(Field {
+                    name: "id".into(),
+                    ty: Ty::Text,
+                }),
+                3 => fields.push(Field {
+                    name: "id".into(),
+                    ty: Ty::Int,
+                }),
+                _ => {}
+            }
+            for j in 0..1 + self.rng.below(5) {
+                let ty = match self.rng.below(10) {
+                    0 | 1 => Ty::opt(self.scalar_ty()),
+                    2 => Ty::list(self.scalar_ty()),
+                    3 => Ty::set(self.scalar_ty()),
+                    4 if i > 0 => Ty::list(Ty::Rec(self.rng.below(i))),
+                    5 if i > 0 => Ty::Rec(self.rng.below(i)),
+                    6 if i > 0 => Ty::opt(Ty::Rec(self.rng.below(i))),
+                    _ => self.scalar_ty(),
+                };
+                fields.push(Field {
+                    name: format!("f{j}"),
+                    ty,
+                });
+            }
+            self.ch.records.push(RecordDef {
+                name: format!("Rec{i}"),
+                fields,
+            });
+        }
+    }
+
+    pub(crate) fn state(&mut self) {
+        let mut state = vec![Field {
+            name: "now".into(),
+            ty: Ty::Date,
+        }];
+        let nrec = self.ch.records.len();
+        for i in 0..1 + self.rng.below(3) {
+            let r = self.rng.below(nrec);
+            state.push(Field {
+                name: format!("rows{i}"),
+                ty: Ty::list(Ty::Rec(r)),
+            });
+        }
+        for i in 0..self.rng.below(4) {
+            let ty = match self.rng.below(6) {
+                0 => Ty::list(self.scalar_ty()),
+                1 => Ty::set(self.scalar_ty()),
+                2 => Ty::opt(self.scalar_ty()),
+                3 => Ty::Rec(self.rng.below(nrec)),
+                4 => Ty::opt(Ty::Rec(self.rng.below(nrec))),
+                _ => self.scalar_ty(),
+            };
+            state.push(Field {
+                name: format!("s{i}"),
+                ty,
+            });
+        }
+        self.ch.state = state;
+    }
+
+    /// Any type a value may have (for lets, parameters, collections).
+    pub(crate) fn any_ty(&mut self) -> Ty {
+        let nrec = self.ch.records.len();
+        match self.rng.below(11) {
+            0 => Ty::list(self.scalar_ty()),
+            1 => Ty::set(self.scalar_ty()),
+            2 => Ty::opt(self.scalar_ty()),
+            3 => Ty::Rec(self.rng.below(nrec)),
+            4 => Ty::list(Ty::Rec(self.rng.below(nrec))),
+            5 if self.rng.chance(1, 3) => Ty::set(Ty::Rec(self.rng.below(nrec))),
+            _ => self.scalar_ty(),
+        }
+    }
+
+    pub(crate) fn constant(&mut self) {
+        let ty = self.any_ty();
+        self.begin_body();
+        let value = self.typed(&ty, 2);
+        let name = format!("k{}", self.ch.consts.len());
+        self.ch.consts.push(ConstDef {
+            name: name.clone(),
+            value,
+        });
+        self.globals.push((name, ty));
+    }
+
+    pub(crate) fn begin_body(&mut self) {
+        self.scope.clear();
+        self.fns_visible = self.ch.fns.len();
+        self.laws_visible = self.ch.laws.len();
+        self.allow_laws = true;
+    }
+
+    pub(crate) fn function(&mut self) {
+        self.begin_body();
+        let mut params = Vec::new();
+        for _ in 0..self.rng.below(4) {
+            let ty = self.any_ty();
+            let name = self.fresh("p");
+            self.scope.push((name.clone(), ty.clone()));
+            params.push((name, ty));
+        }
+        let ret = self.any_ty();
+        let block = self.rng.chance(1, 2);
+        let mut lets = Vec::new();
+        if block {
+            for _ in 0..self.rng.below(3) {
+                lets.push(self.let_stmt());
+            }
+        }
+        let body = self.typed(&ret, 3 + self.extra);
+        let name = format!("fn{}", self.ch.fns.len());
+        self.ch.fns.push(FnDef {
+            name,
+            params,
+            ret,
+            block,
+            lets,
+            body,
+        });
+    }
+
+    pub(crate) fn let_stmt(&mut self) -> Let {
+        let ty = self.any_ty();
+        let annotate = self.rng.chance(1, 3);
+        let value = if annotate {
+            self.typed(&ty, 2)
+        } else {
+            self.gen(&ty, 2)
+        };
+        let name = self.fresh("v");
+        self.scope.push((name.clone(), ty));
+        Let {
+            name,
+            annotate,
+            value,
+        }
+    }
+
+    pub(crate) fn law(&mut self) {
+        self.begin_body();
+        let param = if self.rng.chance(3, 4) {
+            self.allow_laws = false;
+            let coll = self.law_collection();
+            self.allow_laws = true;
+            let name = self.fresh("x");
+            let elem = coll.ty.elem().cloned().unwrap_or(Ty::Int);
+            self.scope.push((name.clone(), elem));
+            Some((name, coll))
+        } else {
+            None
+        };
+        let mut stmts = Vec::new();
+        for i in 0..1 + self.rng.below(5) {
+            if self.rng.chance(1, 4) {
+                stmts.push(Stmt::Let(self.let_stmt()));
+                continue;
+            }
+            let cond = self.gen(&Ty::Bool, 3 + self.extra);
+            let mut unless = Vec::new();
+            for j in 0..self.rng.below(3).saturating_sub(1) {
+                unless.push((format!("exception {i}.{j}"), self.gen(&Ty::Bool, 2)));
+            }
+            stmts.push(Stmt::Require {
+                label: format!("requirement {i}"),
+                cond,
+                unless,
+            });
+        }
+        let name = format!("law{}", self.ch.laws.len());
+        self.ch.laws.push(LawDef { name, param, stmts });
+    }
+
+    pub(crate) fn law_collection(&mut self) -> Node {
+        let rows: Vec<(String, Ty)> = self
+            .globals
+            .iter()
+            .filter(|(_, ty)| matches!(ty, Ty::List(_) | Ty::Set(_)))
+            .cloned()
+            .collect();
+        if !rows.is_empty() && self.rng.chance(3, 4) {
+            let (name, ty) = self.rng.pick(&rows).clone();
+            let base = Node::leaf(ty.clone(), name);
+            if self.rng.chance(1, 4) {
+                return self.where_of(base, 2);
+            }
+            return base;
+        }
+        let elem = self.any_ty();
+        self.gen(&Ty::list(elem), 2)
+    }
+}
+
+pub fn underscored(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('_');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A valid date near the present (with real month lengths).
+pub fn random_date(rng: &mut Rng) -> String {
+    let y = rng.range(2019, 2030);
+    let m = rng.range(1, 12);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let d = rng.range(1, days);
+    format!("{y:04}-{m:02}-{d:02}")
+}

@@ -34,10 +34,8 @@ use check::{Failure, Tally};
 use polity::api::Engine;
 use std::path::PathBuf;
 
-/// The engines compared, the first being the reference. Both are the
-/// interpreter until the JIT lands; then this becomes
-/// `&[Engine::Interpreter, Engine::Jit]`.
-const ENGINES: &[Engine] = &[Engine::Interpreter, Engine::Interpreter];
+/// The engines compared, the first being the reference.
+const ENGINES: &[Engine] = &[Engine::Interpreter, Engine::Jit];
 
 const DEFAULT_CASES: u64 = 2000;
 const DEFAULT_SEED: u64 = 0x9017_7000;

@@ -217,8 +217,20 @@ impl Fx<'_, '_> {
         r
     }
 
-    fn var(&self, i: u32) -> Tr<Variable> {
-        match self.vars.get(i as usize) {
+    /// The variable of slot `i`. A slot past the declared frame grows it, as
+    /// the interpreter's frames do (an unbound slot reads as the zero word,
+    /// which the frontend supplies for a use without a definition).
+    fn var(&mut self, i: u32) -> Tr<Variable> {
+        const MAX_SLOTS: usize = 1 << 16;
+        let i = i as usize;
+        if i >= MAX_SLOTS {
+            return unsupported("a local past 65,536 slots");
+        }
+        while self.vars.len() <= i {
+            let v = self.b.declare_var(I64);
+            self.vars.push(v);
+        }
+        match self.vars.get(i) {
             Some(v) => Ok(*v),
             None => unsupported("a local outside the frame"),
         }

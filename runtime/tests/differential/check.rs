@@ -126,6 +126,30 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
             ));
         }
     }
+    // The JIT compiles every generated law (no silent fallback) and its own
+    // decisions (failed labels; error kind and span) match the interpreter's.
+    if engines.contains(&Engine::Jit) {
+        let jit = program
+            .jit()
+            .ok_or_else(|| fail(Kind::Disagree, "the JIT did not compile"))?;
+        if let Some((law, why)) = jit.fallbacks().first() {
+            return Err(fail(
+                Kind::Disagree,
+                format!("law `{law}` fell back to the interpreter: {why}"),
+            ));
+        }
+        let layout = state.layout(program.ir(), jit);
+        for i in 0..program.ir().laws.len() {
+            let id = polity_compiler::ir::LawId(i as u32);
+            let limits = Default::default();
+            let (_, problems) =
+                catch(|| jit.eval_law_checked(program.ir(), state.snapshot(), layout, id, limits))
+                    .map_err(|m| fail(Kind::Panic("jit"), m))?;
+            if let Some(p) = problems.first() {
+                return Err(fail(Kind::Disagree, p.clone()));
+            }
+        }
+    }
     // A fresh compilation and load must mean the same.
     let (again, state2) = prepare(source, json)?;
     let got = eval(&again, &state2, first)?;

@@ -21,7 +21,7 @@ pub enum Engine {
 
 impl Engine {
     /// Every engine, for tests that check they agree.
-    pub const ALL: &'static [Engine] = &[Engine::Interpreter];
+    pub const ALL: &'static [Engine] = &[Engine::Interpreter, Engine::Jit];
 }
 
 /// Every subject's verdict for one law.

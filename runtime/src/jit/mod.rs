@@ -74,8 +74,11 @@ const PARALLEL_MIN: usize = 4096;
 /// The fault code of a subject the JIT could not run (the interpreter decides).
 const BAIL_CODE: i64 = abi::BAIL;
 
+/// The number of cores, asked once: `available_parallelism` reads cgroup
+/// files on Linux, which costs more than evaluating a small law.
 fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 fn requirement_count(l: &polity_compiler::ir::LawDef) -> usize {

@@ -7,7 +7,7 @@
 //! ([`super::layout`]).
 
 use super::code;
-use super::layout::{self, DecCells, Layout, Store, NONE};
+use super::layout::{self, DecCells, Layout, Store, Words, NONE};
 use crate::interp::{Limits, MAX_DATE, MIN_DATE};
 use crate::value::Value;
 use polity_compiler::ir::Program;
@@ -40,7 +40,7 @@ pub const FLAG_OFFSET: i32 = 16;
 /// Blocks and cells made during an evaluation.
 #[derive(Debug, Default)]
 struct Arena {
-    blocks: Vec<Box<[i64]>>,
+    blocks: Words,
     cells: DecCells,
 }
 
@@ -149,12 +149,7 @@ impl<'a> JitCtx<'a> {
 
 impl Store for JitCtx<'_> {
     fn words(&mut self, n: usize) -> &mut [i64] {
-        let arena = self.arena();
-        arena.blocks.push(vec![0; n.max(1)].into_boxed_slice());
-        match arena.blocks.last_mut() {
-            Some(b) => b,
-            None => &mut [],
-        }
+        self.arena().blocks.alloc(n)
     }
 
     fn dec(&mut self, d: Dec) -> i64 {

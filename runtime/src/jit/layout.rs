@@ -159,12 +159,52 @@ impl DecCells {
     }
 }
 
+/// Word blocks in chunks that are never reallocated (a block's address is
+/// stable), so that a snapshot's many small records and lists cost one
+/// allocation per chunk rather than one each.
+#[derive(Debug, Default)]
+pub struct Words {
+    chunks: Vec<Vec<i64>>,
+}
+
+const WORD_CHUNK: usize = 1 << 16;
+
+impl Words {
+    /// A zeroed block of `n` words.
+    pub fn alloc(&mut self, n: usize) -> &mut [i64] {
+        let n = n.max(1);
+        let room = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= n);
+        if !room {
+            self.chunks.push(Vec::with_capacity(n.max(WORD_CHUNK)));
+        }
+        let Some(chunk) = self.chunks.last_mut() else {
+            return &mut [];
+        };
+        // INVARIANT: the chunk has room for `n` more words, so `resize` does
+        // not reallocate and earlier blocks keep their addresses.
+        let start = chunk.len();
+        chunk.resize(start + n, 0);
+        chunk.get_mut(start..).unwrap_or_default()
+    }
+
+    /// Forgets every block but keeps the first chunk's memory.
+    pub fn clear(&mut self) {
+        self.chunks.truncate(1);
+        if let Some(c) = self.chunks.first_mut() {
+            c.clear();
+        }
+    }
+}
+
 /// A snapshot in the native layout.
 #[derive(Debug)]
 pub struct Layout {
     /// Two words per state name: `[present, word]`.
     pub state: Box<[i64]>,
-    blocks: Vec<Box<[i64]>>,
+    blocks: Words,
     cells: DecCells,
     /// The program's text literals first, then the snapshot's texts.
     pub texts: Interner,
@@ -175,11 +215,7 @@ pub struct Layout {
 
 impl Store for Layout {
     fn words(&mut self, n: usize) -> &mut [i64] {
-        self.blocks.push(vec![0; n].into_boxed_slice());
-        match self.blocks.last_mut() {
-            Some(b) => b,
-            None => &mut [],
-        }
+        self.blocks.alloc(n)
     }
 
     fn dec(&mut self, d: Dec) -> i64 {
@@ -223,7 +259,7 @@ impl Layout {
     pub fn build(program: &Program, snapshot: &Snapshot, literals: &Interner) -> Layout {
         let mut layout = Layout {
             state: Box::new([]),
-            blocks: Vec::new(),
+            blocks: Words::default(),
             cells: DecCells::default(),
             texts: literals.clone(),
             ambiguous: false,

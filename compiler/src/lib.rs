@@ -30,6 +30,29 @@ pub struct Compilation {
 
 /// Compiles the charter `root_text` (named `root_name` in diagnostics), loading
 /// its file imports through `loader`.
+///
+/// ```
+/// use polity_compiler::{compile, NoFiles};
+///
+/// let ok = compile("club.polity", r#"
+///     charter "Club" { version: 1 }
+///     record Member { id: Text, age: Int }
+///     state { members: List<Member> }
+///     law adult(m in members) { require "is an adult": m.age >= 18 }
+/// "#, &NoFiles);
+/// let program = ok.program.expect("it compiles");
+/// assert_eq!(program.laws[0].name, "adult");
+///
+/// let bad = compile("club.polity", r#"
+///     charter "Club" { version: 1 }
+///     record Member { id: Text, age: Int }
+///     state { members: List<Member> }
+///     law adult(m in members) { require "is an adult": m.aeg >= 18 }
+/// "#, &NoFiles);
+/// assert!(bad.program.is_none());
+/// assert_eq!(bad.diagnostics[0].code, "E0103");
+/// assert_eq!(bad.diagnostics[0].help.as_deref(), Some("did you mean `age`?"));
+/// ```
 pub fn compile(root_name: &str, root_text: &str, loader: &dyn Loader) -> Compilation {
     let loaded = resolve::load_all(root_name, root_text, loader);
     let (program, diagnostics) =

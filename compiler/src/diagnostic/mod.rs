@@ -120,20 +120,32 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters where inserting, deleting or replacing a
+/// character, or swapping two adjacent ones (the commonest typo: `aeg` for
+/// `age`), each cost one (optimal string alignment).
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // rows[i][j]: distance between a[..i] and b[..j]; three rows suffice.
+    let mut before: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let (ai, bj) = (a.get(i - 1), b.get(j - 1));
+            let cost = usize::from(ai != bj);
+            let mut d = (prev.get(j).copied().unwrap_or(0) + 1)
+                .min(cur.get(j - 1).copied().unwrap_or(0) + 1)
+                .min(prev.get(j - 1).copied().unwrap_or(0) + cost);
+            let swapped = i > 1 && j > 1 && ai == b.get(j - 2) && a.get(i - 2) == bj;
+            if swapped {
+                d = d.min(before.get(j - 2).copied().unwrap_or(0) + 1);
+            }
+            if let Some(c) = cur.get_mut(j) {
+                *c = d;
+            }
         }
-        prev = cur;
+        before = std::mem::replace(&mut prev, cur);
     }
     prev.last().copied().unwrap_or(0)
 }
@@ -150,5 +162,9 @@ mod tests {
         );
         assert_eq!(did_you_mean("Activ", ["Active", "Exited"]), Some("Active"));
         assert_eq!(did_you_mean("zzz", ["members"]), None);
+        assert_eq!(did_you_mean("aeg", ["age", "id"]), Some("age"));
+        assert_eq!(edit_distance("abc", "acb"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

@@ -41,67 +41,15 @@ pub(crate) fn is_nullary(program: &Program, f: u32) -> bool {
         .is_some_and(|d| d.params.is_empty())
 }
 
-/// The const, fn and law nodes an expression refers to directly.
+/// The const, fn and law nodes an expression refers to.
 fn refs(e: &Expr, out: &mut Vec<Node>) {
     match &e.kind {
         ExprKind::Const(c) => out.push(Node::Const(c.0)),
-        ExprKind::CallFn(f, args) => {
-            out.push(Node::Fn(f.0));
-            args.iter().for_each(|a| refs(a, out));
-        }
-        ExprKind::CallLaw(l, arg) => {
-            out.push(Node::Law(l.0));
-            if let Some(a) = arg {
-                refs(a, out);
-            }
-        }
-        ExprKind::Lit(_) | ExprKind::Local(_) | ExprKind::State(_) => {}
-        ExprKind::Builtin(_, xs)
-        | ExprKind::Record(_, xs)
-        | ExprKind::List(xs)
-        | ExprKind::Set(xs) => {
-            xs.iter().for_each(|x| refs(x, out));
-        }
-        ExprKind::Unary(_, a)
-        | ExprKind::Field(a, _)
-        | ExprKind::OptField(a, _)
-        | ExprKind::IntToDec(a) => refs(a, out),
-        ExprKind::Binary(_, a, b)
-        | ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Coalesce(a, b)
-        | ExprKind::In(a, b)
-        | ExprKind::Index(a, b)
-        | ExprKind::Let(_, a, b) => {
-            refs(a, out);
-            refs(b, out);
-        }
-        ExprKind::If(c, a, b) => {
-            refs(c, out);
-            refs(a, out);
-            refs(b, out);
-        }
-        ExprKind::Match(x, arms) => {
-            refs(x, out);
-            arms.iter().for_each(|arm| refs(&arm.body, out));
-        }
-        ExprKind::With(r, updates) => {
-            refs(r, out);
-            updates.iter().for_each(|(_, v)| refs(v, out));
-        }
-        ExprKind::Fold(f) => {
-            refs(&f.init, out);
-            refs(&f.source, out);
-            refs(&f.body, out);
-        }
-        ExprKind::Loop(l) => {
-            refs(&l.source, out);
-            if let Some(f) = &l.filter {
-                refs(f, out);
-            }
-            refs(&l.elem, out);
-        }
+        ExprKind::CallFn(f, _) => out.push(Node::Fn(f.0)),
+        ExprKind::CallLaw(l, _) => out.push(Node::Law(l.0)),
+        _ => {}
     }
+    e.for_each_child(&mut |c| refs(c, out));
 }
 
 fn edges(program: &Program, node: Node) -> Vec<Node> {

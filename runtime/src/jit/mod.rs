@@ -135,63 +135,7 @@ fn refs(e: &Expr, out: &mut Vec<Item>) {
         ExprKind::CallLaw(l, _) => out.push(Item::Law(l.0)),
         _ => {}
     }
-    children(e, &mut |c| refs(c, out));
-}
-
-/// Calls `f` on each direct sub-expression of `e`.
-fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    match &e.kind {
-        ExprKind::Lit(_) | ExprKind::Local(_) | ExprKind::State(_) | ExprKind::Const(_) => {}
-        ExprKind::CallFn(_, xs)
-        | ExprKind::Builtin(_, xs)
-        | ExprKind::Record(_, xs)
-        | ExprKind::List(xs)
-        | ExprKind::Set(xs) => xs.iter().for_each(f),
-        ExprKind::CallLaw(_, x) => {
-            if let Some(x) = x {
-                f(x);
-            }
-        }
-        ExprKind::Unary(_, x)
-        | ExprKind::Field(x, _)
-        | ExprKind::OptField(x, _)
-        | ExprKind::IntToDec(x) => f(x),
-        ExprKind::Binary(_, a, b)
-        | ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Coalesce(a, b)
-        | ExprKind::In(a, b)
-        | ExprKind::Index(a, b)
-        | ExprKind::Let(_, a, b) => {
-            f(a);
-            f(b);
-        }
-        ExprKind::If(c, a, b) => {
-            f(c);
-            f(a);
-            f(b);
-        }
-        ExprKind::Match(x, arms) => {
-            f(x);
-            arms.iter().for_each(|a| f(&a.body));
-        }
-        ExprKind::With(r, ups) => {
-            f(r);
-            ups.iter().for_each(|(_, x)| f(x));
-        }
-        ExprKind::Fold(x) => {
-            f(&x.init);
-            f(&x.source);
-            f(&x.body);
-        }
-        ExprKind::Loop(l) => {
-            f(&l.source);
-            if let Some(x) = &l.filter {
-                f(x);
-            }
-            f(&l.elem);
-        }
-    }
+    e.for_each_child(&mut |c| refs(c, out));
 }
 
 /// The expressions of an item's body.

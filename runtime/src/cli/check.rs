@@ -16,11 +16,7 @@ pub fn run(files: &[PathBuf], format: CheckFormat) -> i32 {
         let (diags, sources): (Vec<Diagnostic>, SourceMap) = match Program::compile_file(path) {
             Err(e) => {
                 io_failed = true;
-                eprintln!(
-                    "error: cannot read `{}`: {}",
-                    path.display(),
-                    e.to_string().to_lowercase()
-                );
+                eprintln!("{}", super::read_error(path, &e));
                 continue;
             }
             Ok(Ok(program)) => (program.warnings().to_vec(), program.ir().sources.clone()),

@@ -18,11 +18,7 @@ pub fn run(
 ) -> i32 {
     let program = match Program::compile_file(charter) {
         Err(e) => {
-            eprintln!(
-                "error: cannot read `{}`: {}",
-                charter.display(),
-                e.to_string().to_lowercase()
-            );
+            eprintln!("{}", super::read_error(charter, &e));
             return 2;
         }
         Ok(Err(e)) => {
@@ -34,11 +30,7 @@ pub fn run(
     let bytes = match std::fs::read(snapshot) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!(
-                "error: cannot read `{}`: {}",
-                snapshot.display(),
-                e.to_string().to_lowercase()
-            );
+            eprintln!("{}", super::read_error(snapshot, &e));
             return 2;
         }
     };

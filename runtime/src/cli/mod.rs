@@ -107,6 +107,15 @@ pub enum EvalFormat {
     Json,
 }
 
+/// The message for a file that cannot be read (`error: cannot read `x`: no such file or directory`).
+pub fn read_error(path: &std::path::Path, e: &std::io::Error) -> String {
+    format!(
+        "error: cannot read `{}`: {}",
+        path.display(),
+        e.to_string().to_lowercase()
+    )
+}
+
 /// Whether to colour output written to stderr: only on a terminal, never with `NO_COLOR`.
 pub fn color_stderr() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()

@@ -24,11 +24,7 @@ pub fn run(files: &[PathBuf], stdlib: bool) -> i32 {
     for path in files {
         let program = match Program::compile_file(path) {
             Err(e) => {
-                eprintln!(
-                    "error: cannot read `{}`: {}",
-                    path.display(),
-                    e.to_string().to_lowercase()
-                );
+                eprintln!("{}", super::read_error(path, &e));
                 broken = true;
                 continue;
             }

@@ -436,13 +436,8 @@ fn first_error(rendered: &str) -> String {
 
 /// Reads and compiles a charter file (with its imports).
 fn load_charter(path: &Path, color: bool) -> Result<Charter, String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        format!(
-            "error: cannot read `{}`: {}\n",
-            path.display(),
-            e.to_string().to_lowercase()
-        )
-    })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{}\n", crate::cli::read_error(path, &e)))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| format!("error: `{}` is not valid UTF-8\n", path.display()))?;
     compile_charter(&path.display().to_string(), text, color)
@@ -462,13 +457,8 @@ fn compile_charter(name: &str, text: &str, color: bool) -> Result<Charter, Strin
 
 /// Reads a snapshot file and checks it against the charter's `state`.
 fn load_snapshot(program: &ir::Program, path: &Path) -> Result<Snapshot, String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        format!(
-            "error: cannot read `{}`: {}\n",
-            path.display(),
-            e.to_string().to_lowercase()
-        )
-    })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{}\n", crate::cli::read_error(path, &e)))?;
     snapshot::load(program, &bytes).map_err(|e| {
         format!(
             "error: snapshot `{}` does not match the charter's `state`:\n{e}\n",

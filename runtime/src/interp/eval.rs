@@ -113,19 +113,13 @@ impl<'p> Ctx<'p> {
     }
 
     fn remember(&self, t: Thunk, result: Result<Value, EvalError>) {
-        let slot = match t {
-            Thunk::Const(i) => self
-                .consts
-                .borrow_mut()
-                .get_mut(i as usize)
-                .map(|s| *s = Some(result)),
-            Thunk::Fn(i) => self
-                .nullary
-                .borrow_mut()
-                .get_mut(i as usize)
-                .map(|s| *s = Some(result)),
+        let (memo, i) = match t {
+            Thunk::Const(i) => (&self.consts, i),
+            Thunk::Fn(i) => (&self.nullary, i),
         };
-        let _ = slot;
+        if let Some(slot) = memo.borrow_mut().get_mut(i as usize) {
+            *slot = Some(result);
+        }
     }
 
     fn evaluate(&self, t: Thunk, span: Span) -> Result<Value, EvalError> {

@@ -120,14 +120,18 @@ impl<'p> Interpreter<'p> {
         self.ctx().eval_law(law)
     }
 
-    /// The law's verdict for one subject (ignored when the law has no parameter).
-    pub fn eval_law_for(&self, law: LawId, subject: &Value) -> Verdict {
-        let span = self
-            .program
+    /// Where a law is declared (for verdicts that fault before any expression).
+    fn law_span(&self, law: LawId) -> polity_compiler::span::Span {
+        self.program
             .laws
             .get(law.0 as usize)
             .map(|l| l.span)
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// The law's verdict for one subject (ignored when the law has no parameter).
+    pub fn eval_law_for(&self, law: LawId, subject: &Value) -> Verdict {
+        let span = self.law_span(law);
         self.ctx().verdict(law, span, Some(subject.clone()))
     }
 
@@ -135,12 +139,7 @@ impl<'p> Interpreter<'p> {
     /// that constants and parameterless fns are evaluated once for all of them
     /// (as in [`Interpreter::eval_law`]).
     pub fn eval_law_many(&self, law: LawId, subjects: &[&Value]) -> Vec<Verdict> {
-        let span = self
-            .program
-            .laws
-            .get(law.0 as usize)
-            .map(|l| l.span)
-            .unwrap_or_default();
+        let span = self.law_span(law);
         let ctx = self.ctx();
         subjects
             .iter()

@@ -634,13 +634,22 @@ fn define(
     translate::translate(shared, program, &mut fctx, &mut ctx.func, body, frame)
         .map_err(|e| e.0)?;
     let sig = translate::signature(&shared.module, params);
+    declare_and_define(shared, &sig, &mut ctx)
+}
+
+/// Declares an anonymous function with `sig` and defines it from `ctx`.
+fn declare_and_define(
+    shared: &mut Shared,
+    sig: &cranelift_codegen::ir::Signature,
+    ctx: &mut cranelift_codegen::Context,
+) -> Result<FuncId, String> {
     let id = shared
         .module
-        .declare_anonymous_function(&sig)
+        .declare_anonymous_function(sig)
         .map_err(|e| e.to_string())?;
     shared
         .module
-        .define_function(id, &mut ctx)
+        .define_function(id, ctx)
         .map_err(|e| format!("cranelift: {e:?}"))?;
     Ok(id)
 }
@@ -683,15 +692,7 @@ fn entry(shared: &mut Shared, target: FuncId) -> Result<FuncId, String> {
         b.seal_all_blocks();
         b.finalize(config);
     }
-    let id = shared
-        .module
-        .declare_anonymous_function(&sig)
-        .map_err(|e| e.to_string())?;
-    shared
-        .module
-        .define_function(id, &mut ctx)
-        .map_err(|e| format!("cranelift: {e:?}"))?;
-    Ok(id)
+    declare_and_define(shared, &sig, &mut ctx)
 }
 
 /// One law's evaluation, shared by the threads that run its subjects.

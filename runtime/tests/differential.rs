@@ -85,12 +85,15 @@ fn run_part(part: u64) {
         }
     }
     eprintln!(
-        "differential part {part}: {} cases, {} failures; verdicts: {} pass, {} fail, errors {:?}",
+        "differential part {part}: {} cases, {} failures; verdicts: {} pass, {} fail, errors {:?}; \
+         tests: {} pass, {} fail or error",
         cases / PARTS + u64::from(part < cases % PARTS),
         failures.len(),
         tally.pass,
         tally.fail,
-        tally.errors
+        tally.errors,
+        tally.tests_passed,
+        tally.tests_failed
     );
     if failures.is_empty() {
         return;

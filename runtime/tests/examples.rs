@@ -138,8 +138,19 @@ fn example_tests_pass() {
         let program = Program::compile_file(&dir.join("charter.polity"))
             .unwrap()
             .unwrap();
-        let outcomes = program.run_tests();
+        let jit = program.jit().expect("the example compiles to machine code");
+        let layout = jit.test_layout(program.ir());
+        for i in 0..program.ir().tests.len() {
+            assert_eq!(
+                jit.decide_test(program.ir(), &layout, i, Default::default()),
+                Some(polity::jit::TestDecision::Pass),
+                "{}: the JIT does not pass test #{i} itself",
+                dir.display()
+            );
+        }
+        let outcomes = program.run_tests_with(Engine::Interpreter);
         assert!(!outcomes.is_empty(), "{} has no test blocks", dir.display());
+        assert_eq!(program.run_tests_with(Engine::Jit), outcomes);
         for o in outcomes {
             assert!(
                 o.result.is_ok(),

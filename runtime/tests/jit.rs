@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use polity::api::{Engine, Program};
-use polity::jit::Decision;
+use polity::jit::{Decision, TestDecision};
 use polity::verdict::Verdict;
 
 /// Compiles and evaluates on both engines; returns the verdict kinds of all
@@ -423,4 +423,86 @@ fn matches_indexes_ranges_and_records() {
       {"id": "a", "tier": "Bronze", "ok": false, "tags": [], "n": 1}]}"#;
     let v = agree(FORMS, limit, &["forms"]);
     assert_eq!(v, ["forms a error limit"]);
+}
+
+/// `test` blocks run as machine code: `given` sets state (and constants that
+/// read it are evaluated afresh), `let` keeps a value across a later
+/// `given`, a false `expect` and a fault are decided as the interpreter
+/// decides them (same statement; same error kind and span).
+#[test]
+fn test_blocks_run_as_machine_code() {
+    let charter = r#"charter "T" { version: 1 }
+record M { id: Text, n: Int }
+state { ms: List<M>, now: Int }
+const total: Int = sum(m.n for m in ms)
+fn big() -> List<M> = ms where it.n > now
+law heavy(m in ms) { require "heavy": m.n * 2 > total }
+test "given twice" {
+  given ms = [M { id: "a", n: 1 }, M { id: "b", n: 5 }]
+  given now = 2
+  let before = total
+  expect before == 6 and count(big()) == 1
+  expect heavy(M { id: "c", n: 4 })
+  given ms = [M { id: "a", n: 10 }]
+  expect total == 10 and before == 6 and count(big()) == 1
+  expect not heavy(M { id: "c", n: 4 })
+}
+test "fails at the second expect" {
+  given now = 1
+  expect now == 1
+  expect now + 1 == 3
+  expect now == 1
+}
+test "divides by zero" {
+  given now = 0
+  let x = 7
+  expect x / now == 1
+}
+test "reads a state name never given" { expect now == 0 }
+test "overflows" {
+  given now = 9223372036854775807
+  expect now + 1 > now
+}
+"#;
+    let program = Program::compile("t.polity", charter).unwrap_or_else(|e| panic!("{e}"));
+    let jit = program.jit().unwrap();
+    assert!(jit.fallbacks().is_empty(), "{:?}", jit.fallbacks());
+    let layout = jit.test_layout(program.ir());
+    let limits = Default::default();
+    let decisions: Vec<Option<TestDecision>> = (0..program.ir().tests.len())
+        .map(|i| jit.decide_test(program.ir(), &layout, i, limits))
+        .collect();
+    assert_eq!(decisions[0], Some(TestDecision::Pass));
+    assert_eq!(decisions[1], Some(TestDecision::Fail(2)));
+    for (i, kind) in [(2, 2), (3, 3), (4, 1)] {
+        assert!(
+            matches!(decisions[i], Some(TestDecision::Error(f)) if f & 7 == kind),
+            "test #{i}: {:?}",
+            decisions[i]
+        );
+    }
+    let (outcomes, problems) = jit.run_tests_checked(program.ir(), limits);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(outcomes, program.run_tests_with(Engine::Interpreter));
+    assert_eq!(outcomes, program.run_tests_with(Engine::Jit));
+    let kinds: Vec<String> = outcomes
+        .iter()
+        .map(|o| match &o.result {
+            Ok(()) => "pass".to_string(),
+            Err(polity::interp::TestFailure::Expectation { span, .. }) => {
+                format!("fail `{}`", program.ir().sources.snippet(*span))
+            }
+            Err(polity::interp::TestFailure::Fault(e)) => format!("error {}", e.kind.as_str()),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "pass",
+            "fail `expect now + 1 == 3`",
+            "error division_by_zero",
+            "error missing_value",
+            "error overflow"
+        ]
+    );
 }

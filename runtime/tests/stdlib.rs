@@ -5,6 +5,7 @@
 
 use polity::api::{Engine, Program};
 use polity::interp::TestFailure;
+use polity::jit::TestDecision;
 
 #[test]
 fn every_stdlib_test_passes() {
@@ -32,6 +33,41 @@ fn every_stdlib_test_passes() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The JIT runs every stdlib test itself (none is left to the interpreter)
+/// and decides each as the interpreter does.
+#[test]
+fn the_jit_decides_every_stdlib_test() {
+    let limits = polity::api::Limits::default();
+    let mut problems = Vec::new();
+    let (mut decided, mut total) = (0, 0);
+    for name in polity_compiler::stdlib::names() {
+        let program =
+            Program::compile(name, polity_compiler::stdlib::source(name).unwrap()).unwrap();
+        let jit = program.jit().expect("the stdlib compiles to machine code");
+        problems.extend(
+            jit.fallbacks()
+                .iter()
+                .map(|(what, why)| format!("{name}: {what}: {why}")),
+        );
+        let layout = jit.test_layout(program.ir());
+        total += program.ir().tests.len();
+        for (i, test) in program.ir().tests.iter().enumerate() {
+            match jit.decide_test(program.ir(), &layout, i, limits) {
+                Some(TestDecision::Pass) => decided += 1,
+                other => problems.push(format!("{name}: test \"{}\": {other:?}", test.name)),
+            }
+        }
+        let (outcomes, disagreements) = jit.run_tests_checked(program.ir(), limits);
+        problems.extend(disagreements);
+        assert_eq!(outcomes, polity::interp::run_tests(program.ir(), limits));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        total > 0 && decided == total,
+        "{decided} of {total} decided"
+    );
 }
 
 #[test]

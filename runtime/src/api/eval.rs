@@ -216,12 +216,15 @@ impl Program {
         self.run_tests_with(Engine::default())
     }
 
-    /// Runs every `test` block with `engine`. A test builds its state in
-    /// memory (`given`), so its blocks run in the interpreter under either
-    /// engine.
+    /// Runs every `test` block with `engine`. Under the JIT, a test that
+    /// does not pass is re-run in the interpreter for its explanation (as a
+    /// law's failing subject is).
     pub fn run_tests_with(&self, engine: Engine) -> Vec<TestOutcome> {
-        match engine {
-            Engine::Jit | Engine::Interpreter => interp::run_tests(self.ir(), Limits::default()),
+        match (engine, self.jit()) {
+            (Engine::Jit, Some(jit)) => jit.run_tests_checked(self.ir(), Limits::default()).0,
+            (Engine::Jit | Engine::Interpreter, _) => {
+                interp::run_tests(self.ir(), Limits::default())
+            }
         }
     }
 }

@@ -55,8 +55,8 @@ enum Command {
         /// Also run the tests of every `std.*` module.
         #[arg(long)]
         stdlib: bool,
-        /// The engine (`test` blocks build their state in memory and run in the
-        /// interpreter under either engine).
+        /// The engine (under the JIT, a test that does not pass is re-run in
+        /// the interpreter for its explanation).
         #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
         engine: EngineArg,
     },

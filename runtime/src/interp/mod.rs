@@ -57,7 +57,7 @@ mod why;
 pub use explain::render_truncated;
 pub use law::subject_of;
 pub use ops::{MAX_DATE, MIN_DATE};
-pub use testing::{run_tests, TestFailure, TestOutcome};
+pub use testing::{run_test, run_tests, TestFailure, TestOutcome};
 pub use why::{Outcome, Why, WhyStep};
 
 use crate::snapshot::Snapshot;

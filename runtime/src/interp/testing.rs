@@ -46,7 +46,8 @@ pub fn run_tests(program: &Program, limits: Limits) -> Vec<TestOutcome> {
         .collect()
 }
 
-fn run_test(program: &Program, limits: Limits, test: &TestDef) -> Result<(), TestFailure> {
+/// Runs one `test` block of the program.
+pub fn run_test(program: &Program, limits: Limits, test: &TestDef) -> Result<(), TestFailure> {
     let mut ctx = Ctx::new(
         program,
         limits,

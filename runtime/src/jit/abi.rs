@@ -73,6 +73,9 @@ pub struct JitCtx<'a> {
     keep: Arena,
     const_depth: u32,
     extra_texts: Vec<Arc<str>>,
+    /// A test's own state block (`given`), which [`JitCtx::state`] points
+    /// at; empty outside tests.
+    test_state: Vec<i64>,
 }
 
 impl<'a> JitCtx<'a> {
@@ -98,7 +101,22 @@ impl<'a> JitCtx<'a> {
             keep: Arena::default(),
             const_depth: 0,
             extra_texts: Vec::new(),
+            test_state: Vec::new(),
         }
+    }
+
+    /// A fresh context for a `test` block: every state name starts without
+    /// a value and gets one from `given` ([`give`]).
+    pub fn for_test(
+        program: &'a Program,
+        types: &'a [Type],
+        layout: &'a Layout,
+        limits: Limits,
+    ) -> Self {
+        let mut ctx = JitCtx::new(program, types, layout, limits);
+        ctx.test_state = vec![0; program.state.len() * 2];
+        ctx.state = ctx.test_state.as_ptr();
+        ctx
     }
 
     /// Frees what the previous subject made (constants' values stay).
@@ -463,6 +481,23 @@ pub extern "C" fn range(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
     })
 }
 
+/// `given` in a test: state name `id` has the value `w` from here on, and
+/// constants and parameterless fns, which may depend on it, are evaluated
+/// afresh (as the interpreter's `Ctx::give`). Outside a test it does nothing.
+pub extern "C" fn give(p: *mut JitCtx<'_>, id: i64, w: i64) -> i64 {
+    with(p, |c| {
+        let at = usize::try_from(id).ok().and_then(|i| i.checked_mul(2));
+        let Some(range) = at.and_then(|i| Some(i..i.checked_add(2)?)) else {
+            return 0;
+        };
+        if let Some(pair) = c.test_state.get_mut(range) {
+            pair.copy_from_slice(&[1, w]);
+            c.memo_store.fill(0);
+        }
+        0
+    })
+}
+
 /// Entering (op 0) or leaving (op 1) a constant's evaluation: its values are
 /// kept across subjects.
 pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
@@ -536,6 +571,7 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_set_from", 2, set_from as F2 as *const u8),
         ("polity_range", 2, range as F2 as *const u8),
         ("polity_const_scope", 1, const_scope as F1 as *const u8),
+        ("polity_give", 2, give as F2 as *const u8),
         ("polity_num_op", 4, num_op as F4 as *const u8),
     ]
 }

@@ -27,9 +27,15 @@
 //! are branch-free; law and fn calls are direct calls; constants and
 //! parameterless fns are memoised per evaluation context.
 //!
-//! Not compiled: `test` blocks (they build their state in memory; they run
-//! in the interpreter under either engine), and
-//! [`crate::api::Program::eval_law_on`] (a subject built in memory).
+//! `test` blocks are compiled too, each to one function over a context whose
+//! state starts empty: `given` stores its value there (and forgets memoised
+//! constants), and the function returns which `expect` failed, if any. As
+//! with laws, a test the JIT does not pass is re-run in the interpreter for
+//! its explanation, and the two outcomes are compared
+//! ([`JitProgram::run_tests_checked`]).
+//!
+//! Not compiled: [`crate::api::Program::eval_law_on`] (a subject built in
+//! memory).
 //!
 //! What runs in the interpreter instead (the verdicts are the same, only slower):
 //! - a subject for which generated code *bails out*: where an `Int` or
@@ -51,7 +57,7 @@ mod code;
 pub mod layout;
 mod translate;
 
-use crate::interp::{subject_of, Interpreter, Limits};
+use crate::interp::{self, subject_of, Interpreter, Limits, TestFailure, TestOutcome};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
 use crate::verdict::{ErrorKind, Subject, SubjectResult, Verdict};
@@ -61,7 +67,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 use layout::{Interner, Layout};
-use polity_compiler::ir::{Expr, ExprKind, LawId, LawStmt, Program};
+use polity_compiler::ir::{Expr, ExprKind, LawId, LawStmt, Program, TestDef, TestStmt};
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
@@ -101,12 +107,27 @@ pub enum Decision {
     Interpret,
 }
 
+/// What generated code decided for one `test` block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestDecision {
+    /// Every expectation held.
+    Pass,
+    /// The `expect` at this statement index was false.
+    Fail(usize),
+    /// A fault (its code: `site << 3 | kind`).
+    Error(i64),
+    /// Generated code bailed out: the interpreter decides this test.
+    Interpret,
+}
+
 /// A program compiled to machine code. Dropping it frees the code.
 #[derive(Debug)]
 pub struct JitProgram {
     code: code::Code,
     /// Per law: the entry index of its body and of its collection.
     laws: Vec<Option<(usize, Option<usize>)>>,
+    /// Per `test` block: the entry index of its function.
+    tests: Vec<Option<usize>>,
     sites: Vec<Span>,
     types: Vec<Type>,
     texts: Interner,
@@ -115,7 +136,9 @@ pub struct JitProgram {
     #[allow(clippy::vec_box)]
     _decs: Vec<Box<Dec>>,
     max_depth: u32,
-    /// Why each law left to the interpreter was left there.
+    /// The longest chain of counted calls made from a test block.
+    test_depth: u32,
+    /// Why each law (or test) left to the interpreter was left there.
     fallbacks: Vec<(String, String)>,
 }
 
@@ -125,6 +148,7 @@ enum Item {
     Fn(u32),
     Const(u32),
     Law(u32),
+    Test(u32),
 }
 
 /// Every fn, const and law an expression refers to.
@@ -169,6 +193,18 @@ fn bodies(program: &Program, item: Item) -> Vec<&Expr> {
             }
             out
         }
+        Item::Test(i) => {
+            let Some(t) = program.tests.get(i as usize) else {
+                return Vec::new();
+            };
+            t.body
+                .iter()
+                .map(|s| match s {
+                    TestStmt::Given { value, .. } | TestStmt::Let { value, .. } => value,
+                    TestStmt::Expect { cond, .. } => cond,
+                })
+                .collect()
+        }
     }
 }
 
@@ -195,22 +231,32 @@ fn counts(program: &Program, item: Item) -> bool {
             .fns
             .get(f as usize)
             .is_some_and(|d| !d.params.is_empty()),
-        Item::Law(_) => true,
+        Item::Law(_) | Item::Test(_) => true,
     }
 }
 
-/// Every item, callees before callers (the call graph is acyclic); the
-/// longest chain of nested calls that count toward the call depth; and the
-/// longest chain of nested calls of any kind. Iterative, so that long chains
-/// do not exhaust the stack.
-fn order(program: &Program) -> (Vec<Item>, u32, u32) {
+/// How [`order`] found the program's calls to nest.
+struct Depths {
+    /// The longest chain of nested calls that count toward the call depth,
+    /// from a law, fn or constant.
+    call: u32,
+    /// The same from a test block (tests are never called).
+    test: u32,
+    /// The longest chain of nested calls of any kind.
+    native: u32,
+}
+
+/// Every item, callees before callers (the call graph is acyclic), and how
+/// deep calls nest. Iterative, so that long chains do not exhaust the stack.
+fn order(program: &Program) -> (Vec<Item>, Depths) {
     // Per item: (call depth, native depth), once known.
     let mut depth: HashMap<Item, (u32, u32)> = HashMap::new();
     let mut out = Vec::new();
     let all = (0..program.fns.len() as u32)
         .map(Item::Fn)
         .chain((0..program.consts.len() as u32).map(Item::Const))
-        .chain((0..program.laws.len() as u32).map(Item::Law));
+        .chain((0..program.laws.len() as u32).map(Item::Law))
+        .chain((0..program.tests.len() as u32).map(Item::Test));
     for root in all {
         // (item, its callees, how many of them are done)
         let mut stack: Vec<(Item, Vec<Item>, usize)> = Vec::new();
@@ -240,9 +286,20 @@ fn order(program: &Program) -> (Vec<Item>, u32, u32) {
             stack.pop();
         }
     }
-    let max_call = depth.values().map(|d| d.0).max().unwrap_or(0);
-    let max_native = depth.values().map(|d| d.1).max().unwrap_or(0);
-    (out, max_call, max_native)
+    let max = |tests: bool| {
+        depth
+            .iter()
+            .filter(|(i, _)| matches!(i, Item::Test(_)) == tests)
+            .map(|(_, d)| d.0)
+            .max()
+            .unwrap_or(0)
+    };
+    let depths = Depths {
+        call: max(false),
+        test: max(true),
+        native: depth.values().map(|d| d.1).max().unwrap_or(0),
+    };
+    (out, depths)
 }
 
 fn new_module() -> Result<JITModule, String> {
@@ -300,13 +357,15 @@ impl JitProgram {
             texts: Interner::default(),
             decs: Vec::new(),
         };
-        let (items, max_depth, native_depth) = order(program);
-        if native_depth > MAX_NATIVE_DEPTH {
+        let (items, depths) = order(program);
+        if depths.native > MAX_NATIVE_DEPTH {
             return Err(format!(
-                "calls nest {native_depth} deep; the JIT compiles at most {MAX_NATIVE_DEPTH}"
+                "calls nest {} deep; the JIT compiles at most {MAX_NATIVE_DEPTH}",
+                depths.native
             ));
         }
         let mut fallbacks = Vec::new();
+        let mut test_ids = vec![None; program.tests.len()];
         for item in items {
             let (body, frame, params) = match item {
                 Item::Fn(i) => {
@@ -333,19 +392,31 @@ impl JitProgram {
                     };
                     (Body::Law(l), l.frame_size, 2)
                 }
+                Item::Test(i) => {
+                    let Some(t) = program.tests.get(i as usize) else {
+                        continue;
+                    };
+                    (Body::Test(t), t.frame_size, 0)
+                }
             };
             match define(&mut shared, program, &body, frame, params) {
                 Ok(id) => match item {
                     Item::Fn(i) => set(&mut shared.fns, i, id),
                     Item::Const(i) => set(&mut shared.consts, i, id),
                     Item::Law(i) => set(&mut shared.laws, i, id),
+                    Item::Test(i) => set(&mut test_ids, i, id),
                 },
-                Err(e) => {
-                    if let Item::Law(i) = item {
+                Err(e) => match item {
+                    Item::Law(i) => {
                         let name = program.laws.get(i as usize).map_or("?", |l| &l.name);
                         fallbacks.push((name.to_string(), e));
                     }
-                }
+                    Item::Test(i) => {
+                        let name = program.tests.get(i as usize).map_or("?", |t| &t.name);
+                        fallbacks.push((format!("test \"{name}\""), e));
+                    }
+                    Item::Fn(_) | Item::Const(_) => {}
+                },
             }
         }
         let mut entries = Vec::new();
@@ -387,15 +458,27 @@ impl JitProgram {
             };
             laws.push(Some((law_index, coll_index)));
         }
+        let mut tests = Vec::new();
+        for id in test_ids {
+            tests.push(match id {
+                Some(id) => {
+                    entries.push(entry(&mut shared, id)?);
+                    Some(entries.len() - 1)
+                }
+                None => None,
+            });
+        }
         let code = code::Code::finalize(shared.module, &entries)?;
         Ok(JitProgram {
             code,
             laws,
+            tests,
             sites: shared.sites,
             types: shared.types,
             texts: shared.texts,
             _decs: shared.decs,
-            max_depth,
+            max_depth: depths.call,
+            test_depth: depths.test,
             fallbacks,
         })
     }
@@ -613,6 +696,113 @@ impl JitProgram {
         }
         (results, problems)
     }
+
+    /// The layout tests run over: no snapshot, only the program's literals.
+    pub fn test_layout(&self, program: &Program) -> Layout {
+        Layout::build(program, &Snapshot::from_values(Vec::new()), &self.texts)
+    }
+
+    /// What the generated code alone decides for the `test` block at
+    /// `index` (for differential tests); `None` when it runs in the
+    /// interpreter.
+    pub fn decide_test(
+        &self,
+        program: &Program,
+        layout: &Layout,
+        index: usize,
+        limits: Limits,
+    ) -> Option<TestDecision> {
+        let entry = self.tests.get(index).copied().flatten()?;
+        if self.test_depth > limits.max_call_depth {
+            return None;
+        }
+        let mut ctx = abi::JitCtx::for_test(program, &self.types, layout, limits);
+        Some(match self.code.call(entry, &mut ctx, 0, None) {
+            Some([0, 0]) => TestDecision::Pass,
+            Some([k, 0]) => match usize::try_from(k - 1) {
+                Ok(stmt) => TestDecision::Fail(stmt),
+                Err(_) => TestDecision::Interpret,
+            },
+            Some([_, f]) if f & 7 == abi::BAIL => TestDecision::Interpret,
+            Some([_, f]) => TestDecision::Error(f),
+            None => TestDecision::Interpret,
+        })
+    }
+
+    /// Every `test` block's outcome (as [`interp::run_tests`]), with every
+    /// disagreement between the JIT's decision and the interpreter's outcome
+    /// on a test the JIT did not pass (which the interpreter re-runs for its
+    /// explanation).
+    pub fn run_tests_checked(
+        &self,
+        program: &Program,
+        limits: Limits,
+    ) -> (Vec<TestOutcome>, Vec<String>) {
+        let layout = self.test_layout(program);
+        let mut problems = Vec::new();
+        let outcomes = program
+            .tests
+            .iter()
+            .enumerate()
+            .map(|(i, test)| {
+                let decision = self.decide_test(program, &layout, i, limits);
+                let result = match decision {
+                    Some(TestDecision::Pass) => Ok(()),
+                    _ => interp::run_test(program, limits, test),
+                };
+                if let Some(d) = decision {
+                    problems.extend(self.test_disagreement(test, d, &result));
+                }
+                TestOutcome {
+                    name: test.name.clone(),
+                    span: test.span,
+                    result,
+                }
+            })
+            .collect();
+        (outcomes, problems)
+    }
+
+    fn test_disagreement(
+        &self,
+        test: &TestDef,
+        decision: TestDecision,
+        result: &Result<(), TestFailure>,
+    ) -> Option<String> {
+        let agree = match (decision, result) {
+            (TestDecision::Pass, Ok(())) | (TestDecision::Interpret, _) => true,
+            (TestDecision::Fail(k), Err(TestFailure::Expectation { span, .. })) => {
+                matches!(test.body.get(k), Some(TestStmt::Expect { span: s, .. }) if s == span)
+            }
+            (TestDecision::Error(f), Err(TestFailure::Fault(e))) => {
+                e.kind == fault_kind(f) && Some(&e.span) == self.fault_site(f)
+            }
+            _ => false,
+        };
+        (!agree).then(|| {
+            format!(
+                "test \"{}\": the JIT decided {decision:?}, the interpreter {result:?}",
+                test.name
+            )
+        })
+    }
+
+    fn fault_site(&self, fault: i64) -> Option<&Span> {
+        usize::try_from(fault >> 3)
+            .ok()
+            .and_then(|i| self.sites.get(i))
+    }
+}
+
+/// The kind of error a fault code reports.
+fn fault_kind(fault: i64) -> ErrorKind {
+    match fault & 7 {
+        abi::OVERFLOW => ErrorKind::Overflow,
+        abi::DIV_ZERO => ErrorKind::DivisionByZero,
+        abi::MISSING => ErrorKind::MissingValue,
+        abi::DOMAIN => ErrorKind::Domain,
+        _ => ErrorKind::Limit,
+    }
 }
 
 fn set(slots: &mut [Option<FuncId>], i: u32, id: FuncId) {
@@ -783,16 +973,8 @@ impl Run<'_> {
             .get(self.law.0 as usize)
             .map_or("?", |l| &l.name);
         let jit = if fault != 0 {
-            let kind = match fault & 7 {
-                abi::OVERFLOW => ErrorKind::Overflow,
-                abi::DIV_ZERO => ErrorKind::DivisionByZero,
-                abi::MISSING => ErrorKind::MissingValue,
-                abi::DOMAIN => ErrorKind::Domain,
-                _ => ErrorKind::Limit,
-            };
-            let span = usize::try_from(fault >> 3)
-                .ok()
-                .and_then(|i| self.jit.sites.get(i));
+            let kind = fault_kind(fault);
+            let span = self.jit.fault_site(fault);
             match verdict {
                 Verdict::Error(e) if e.kind == kind && Some(&e.span) == span => return None,
                 _ => format!("error {} at {span:?}", kind.as_str()),

@@ -21,7 +21,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use polity_compiler::ir::{
-    Arm, BinOp, Builtin, Expr, ExprKind, Fold, Lit, Loop, LoopKind, Num, Pattern, Program, UnOp,
+    Arm, BinOp, Builtin, Expr, ExprKind, Fold, Lit, Loop, LoopKind, Num, Pattern, Program, TestDef,
+    TestStmt, UnOp,
 };
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
@@ -101,6 +102,9 @@ pub enum Body<'p> {
     Law(&'p polity_compiler::ir::LawDef),
     /// A law's collection.
     Collection(&'p Expr),
+    /// A `test` block: returns 0 when every expectation held, else one more
+    /// than the index of the statement whose expectation failed.
+    Test(&'p TestDef),
 }
 
 /// Translates one body into `func`.
@@ -114,7 +118,7 @@ pub fn translate(
 ) -> Tr<()> {
     let params = match body {
         Body::Fn(_, n, _) => *n,
-        Body::Thunk(..) | Body::Collection(_) => 0,
+        Body::Thunk(..) | Body::Collection(_) | Body::Test(_) => 0,
         Body::Law(_) => 2,
     };
     func.signature = signature(&shared.module, params);
@@ -253,7 +257,43 @@ impl Fx<'_, '_> {
             }
             Body::Thunk(i, e, ty) => self.translate_thunk(*i, e, ty)?,
             Body::Law(def) => self.translate_law(def, &params)?,
+            Body::Test(def) => self.translate_test(def)?,
         }
+        Ok(())
+    }
+
+    /// A test's statements in order: `given` stores the value in the
+    /// context's test state (and forgets memoised constants), `let` binds a
+    /// slot, and a false `expect` returns its statement's index plus one.
+    fn translate_test(&mut self, def: &TestDef) -> Tr<()> {
+        for (k, stmt) in def.body.iter().enumerate() {
+            match stmt {
+                TestStmt::Given { state, value, .. } => {
+                    let Some(def) = self.program.state.get(state.0 as usize) else {
+                        return unsupported("an unknown state name");
+                    };
+                    let v = self.translate_to(value, &def.ty)?;
+                    let id = self.iconst(i64::from(state.0));
+                    self.call_helper("polity_give", &[id, v])?;
+                }
+                TestStmt::Let { local, value } => {
+                    let v = self.translate_expr(value)?;
+                    let var = self.var(local.0)?;
+                    self.b.def_var(var, v);
+                }
+                TestStmt::Expect { cond, .. } => {
+                    let holds = self.translate_expr(cond)?;
+                    let (fail, next) = (self.b.create_block(), self.b.create_block());
+                    self.b.ins().brif(holds, next, &[], fail, &[]);
+                    self.b.switch_to_block(fail);
+                    let index = self.iconst(k as i64 + 1);
+                    self.ret(index);
+                    self.b.switch_to_block(next);
+                }
+            }
+        }
+        let passed = self.iconst(0);
+        self.ret(passed);
         Ok(())
     }
 

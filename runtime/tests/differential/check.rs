@@ -40,6 +40,9 @@ pub struct Tally {
     pub fail: usize,
     /// Errors by kind (`overflow`, `missing_value`, ...).
     pub errors: BTreeMap<&'static str, usize>,
+    /// `test` block outcomes.
+    pub tests_passed: usize,
+    pub tests_failed: usize,
 }
 
 thread_local! {
@@ -148,6 +151,33 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
             if let Some(p) = problems.first() {
                 return Err(fail(Kind::Disagree, p.clone()));
             }
+        }
+    }
+    // `test` blocks: the same outcomes (explanations included) on every
+    // engine; the JIT compiles every one and decides as the interpreter does.
+    let tests =
+        catch(|| program.run_tests_with(first)).map_err(|m| fail(Kind::Panic("test"), m))?;
+    for &engine in engines.iter().skip(1) {
+        let got =
+            catch(|| program.run_tests_with(engine)).map_err(|m| fail(Kind::Panic("test"), m))?;
+        if got != tests {
+            return Err(fail(
+                Kind::Disagree,
+                format!("tests: {first:?} gave {tests:?}, {engine:?} gave {got:?}"),
+            ));
+        }
+    }
+    if let (true, Some(jit)) = (engines.contains(&Engine::Jit), program.jit()) {
+        let (_, problems) = catch(|| jit.run_tests_checked(program.ir(), Default::default()))
+            .map_err(|m| fail(Kind::Panic("jit tests"), m))?;
+        if let Some(p) = problems.first() {
+            return Err(fail(Kind::Disagree, p.clone()));
+        }
+    }
+    for t in &tests {
+        match &t.result {
+            Ok(()) => tally.tests_passed += 1,
+            Err(_) => tally.tests_failed += 1,
         }
     }
     // A fresh compilation and load must mean the same.

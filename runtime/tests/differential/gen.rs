@@ -5,7 +5,7 @@
 //! acyclic by construction.
 
 use crate::model::{Charter, ConstDef, EnumDef, Field, FnDef, LawDef, Let};
-use crate::model::{Node, RecordDef, Stmt, Ty};
+use crate::model::{Node, RecordDef, Stmt, TestBlock, TestStmt, Ty};
 
 /// splitmix64: small, fast, and the same on every machine.
 #[derive(Clone, Debug)]
@@ -177,7 +177,41 @@ impl Gen {
                 _ => self.law(),
             }
         }
+        for _ in 0..self.rng.below(3) {
+            self.test_block();
+        }
         (self.ch, self.rng)
+    }
+
+    /// A `test` block: most state names given as literals (state read before
+    /// its `given` is a fault, also worth comparing), then `let`s, `expect`s
+    /// and sometimes a second `given` (constants read state afresh after it).
+    pub(crate) fn test_block(&mut self) {
+        self.begin_body();
+        let mut stmts = Vec::new();
+        let state = self.ch.state.clone();
+        // The first values read nothing (no state, consts, fns or laws).
+        let globals = std::mem::take(&mut self.globals);
+        (self.fns_visible, self.laws_visible) = (0, 0);
+        for f in &state {
+            if self.rng.chance(7, 8) {
+                stmts.push(TestStmt::Given(f.name.clone(), self.lit(&f.ty, 2)));
+            }
+        }
+        self.globals = globals;
+        self.begin_body();
+        for _ in 0..1 + self.rng.below(4) {
+            match self.rng.below(6) {
+                0 => stmts.push(TestStmt::Let(self.let_stmt())),
+                1 if !state.is_empty() => {
+                    let f = self.rng.pick(&state).clone();
+                    stmts.push(TestStmt::Given(f.name.clone(), self.gen(&f.ty, 2)));
+                }
+                _ => stmts.push(TestStmt::Expect(self.gen(&Ty::Bool, 3 + self.extra))),
+            }
+        }
+        let name = format!("test {}", self.ch.tests.len());
+        self.ch.tests.push(TestBlock { name, stmts });
     }
 
     pub(crate) fn enums(&mut self) {

@@ -74,6 +74,11 @@ fn attempt(m: &mut Min, ch: &mut Charter, json: &Json, edit: impl FnOnce(&mut Ch
 }
 
 fn declarations(m: &mut Min, ch: &mut Charter, json: &Json) {
+    for i in (0..ch.tests.len()).rev() {
+        attempt(m, ch, json, |c| {
+            c.tests.remove(i);
+        });
+    }
     for i in (0..ch.laws.len()).rev() {
         attempt(m, ch, json, |c| {
             c.laws.remove(i);
@@ -113,6 +118,13 @@ fn statements(m: &mut Min, ch: &mut Charter, json: &Json) {
                     }
                 });
             }
+        }
+    }
+    for t in (0..ch.tests.len()).rev() {
+        for s in (0..ch.tests[t].stmts.len()).rev() {
+            attempt(m, ch, json, |c| {
+                c.tests[t].stmts.remove(s);
+            });
         }
     }
     for f in (0..ch.fns.len()).rev() {

@@ -196,6 +196,19 @@ pub struct LawDef {
     pub stmts: Vec<Stmt>,
 }
 
+#[derive(Clone, Debug)]
+pub enum TestStmt {
+    Given(String, Node),
+    Let(Let),
+    Expect(Node),
+}
+
+#[derive(Clone, Debug)]
+pub struct TestBlock {
+    pub name: String,
+    pub stmts: Vec<TestStmt>,
+}
+
 /// A whole generated charter.
 #[derive(Clone, Debug, Default)]
 pub struct Charter {
@@ -205,6 +218,7 @@ pub struct Charter {
     pub consts: Vec<ConstDef>,
     pub fns: Vec<FnDef>,
     pub laws: Vec<LawDef>,
+    pub tests: Vec<TestBlock>,
 }
 
 impl Charter {
@@ -259,6 +273,17 @@ impl Charter {
                 }
             }
         }
+        for test in &mut self.tests {
+            for s in &mut test.stmts {
+                let node = match s {
+                    TestStmt::Given(_, v) | TestStmt::Expect(v) => v,
+                    TestStmt::Let(l) => &mut l.value,
+                };
+                if node.walk_mut(f) {
+                    return true;
+                }
+            }
+        }
         false
     }
 
@@ -289,6 +314,21 @@ impl Charter {
         }
         for law in &self.laws {
             self.render_law(law, &mut o);
+        }
+        for test in &self.tests {
+            let _ = writeln!(o, "test {:?} {{", test.name);
+            for s in &test.stmts {
+                match s {
+                    TestStmt::Given(name, v) => {
+                        let _ = writeln!(o, "  given {name} = {}", v.text());
+                    }
+                    TestStmt::Let(l) => self.render_let(l, "  ", &mut o),
+                    TestStmt::Expect(c) => {
+                        let _ = writeln!(o, "  expect {}", c.text());
+                    }
+                }
+            }
+            o.push_str("}\n");
         }
         o
     }

@@ -550,6 +550,32 @@ impl Fx<'_, '_> {
         if !representable(&e.ty) {
             return unsupported("a type without a word representation");
         }
+        let v = self.translate_kind(e)?;
+        // A form whose value is never `none` but which its context typed as an
+        // optional (`none != -9223372036854775808`): `i64::MIN` is not `none`.
+        let plain = match &e.kind {
+            ExprKind::Lit(lit) => !matches!(lit, Lit::None),
+            ExprKind::Unary(..) | ExprKind::Binary(..) => true,
+            ExprKind::Builtin(b, _) => matches!(
+                b,
+                Builtin::Count
+                    | Builtin::Sum(_)
+                    | Builtin::Len
+                    | Builtin::Floor
+                    | Builtin::Ceil
+                    | Builtin::Round
+                    | Builtin::Abs(_)
+                    | Builtin::Isqrt(_)
+            ),
+            _ => false,
+        };
+        if plain {
+            self.flow(v, e.ty.strip_optional(), &e.ty);
+        }
+        Ok(v)
+    }
+
+    fn translate_kind(&mut self, e: &Expr) -> Tr<CValue> {
         match &e.kind {
             ExprKind::Lit(lit) => self.translate_lit(lit),
             ExprKind::Local(id) => {

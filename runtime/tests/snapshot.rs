@@ -159,9 +159,9 @@ fn loads_a_valid_snapshot() {
     let snap = load(&charter(), json.as_bytes()).unwrap();
     let values = snap.values();
     assert_eq!(values.len(), 4);
-    assert_eq!(values[0], Value::Date(parse_date("2026-01-15").unwrap()));
-    assert_eq!(values[2], dec("1000.5"));
-    assert_eq!(values[3], Value::None, "absent optional is none");
+    assert_eq!(*values[0], Value::Date(parse_date("2026-01-15").unwrap()));
+    assert_eq!(*values[2], dec("1000.5"));
+    assert_eq!(*values[3], Value::None, "absent optional is none");
     let members = values[1].elements();
     assert_eq!(members.len(), 2);
     let m1 = members[1].fields();
@@ -188,8 +188,8 @@ fn loads_a_valid_snapshot() {
 fn fields_in_any_order() {
     let json = r#"{"treasury":1,"members":[],"now":"2026-01-01","quorum":0.5}"#;
     let snap = load(&charter(), json.as_bytes()).unwrap();
-    assert_eq!(snap.values()[2], dec("1"));
-    assert_eq!(snap.values()[3], dec("0.5"));
+    assert_eq!(*snap.values()[2], dec("1"));
+    assert_eq!(*snap.values()[3], dec("0.5"));
 }
 
 // ---- many mismatches at once ----
@@ -586,4 +586,85 @@ fn throughput() {
         mb / secs,
         secs / tree_secs
     );
+}
+
+// ---- loading for the JIT ----
+
+/// Every example's and every eval corpus case's snapshot, read for the JIT
+/// (top-level lists straight into the native layout) and read as values,
+/// holds the same values: those made back from the layout included.
+#[test]
+fn native_loading_reads_the_same_values() {
+    use polity::api::{Engine, Program};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut cases = Vec::new();
+    for dir in ["examples/praxis-nova", "examples/tidewater"] {
+        let dir = root.join(dir);
+        cases.push((dir.join("charter.polity"), dir.join("snapshot.json")));
+    }
+    for entry in std::fs::read_dir(root.join("tests/eval")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "polity") {
+            cases.push((path.clone(), path.with_extension("json")));
+        }
+    }
+    assert!(cases.len() > 10);
+    for (charter, json) in cases {
+        let program = Program::compile_file(&charter).unwrap().unwrap();
+        let json = std::fs::read(&json).unwrap();
+        let native = program.load_snapshot_for(&json, Engine::Jit).unwrap();
+        let values = program
+            .load_snapshot_for(&json, Engine::Interpreter)
+            .unwrap();
+        assert!(values.snapshot().layout().is_none());
+        assert!(
+            native.snapshot().layout().is_some(),
+            "{}: not read into the layout",
+            charter.display()
+        );
+        assert_eq!(
+            native.snapshot(),
+            values.snapshot(),
+            "{}",
+            charter.display()
+        );
+        // Streamed from a reader, into either form.
+        for engine in [Engine::Jit, Engine::Interpreter] {
+            let streamed = program.read_snapshot_for(&json[..], engine).unwrap();
+            assert_eq!(streamed.snapshot(), values.snapshot());
+            assert_eq!(
+                streamed.snapshot().layout().is_some(),
+                engine == Engine::Jit
+            );
+        }
+    }
+}
+
+/// A snapshot the layout cannot hold faithfully (`i64::MIN` in an `Int?`) is
+/// read as values; mismatches are reported the same either way.
+#[test]
+fn native_loading_falls_back_and_reports_alike() {
+    use polity::api::{Engine, Program};
+    let charter = "charter \"T\" { version: 1 }\nrecord R { id: Text, o: Int? }\nstate { rs: List<R>, n: Int }\n";
+    let program = Program::compile("t.polity", charter).unwrap();
+    let json = br#"{"rs": [{"id": "a", "o": -9223372036854775808}, {"id": "b"}], "n": 1}"#;
+    let native = program.load_snapshot_for(json, Engine::Jit).unwrap();
+    assert!(native.snapshot().layout().is_none());
+    let values = program
+        .load_snapshot_for(json, Engine::Interpreter)
+        .unwrap();
+    assert_eq!(native.snapshot(), values.snapshot());
+    let bad = br#"{"rs": [{"id": 1}, {"id": "b", "o": "x", "p": 2}], "n": "one"}"#;
+    let errors = [Engine::Jit, Engine::Interpreter]
+        .map(|e| program.load_snapshot_for(bad, e).unwrap_err().to_string());
+    assert_eq!(errors[0], errors[1]);
+    assert_eq!(errors[0].lines().count(), 4, "{}", errors[0]);
+    // A stream that cannot be read so asks for the whole text.
+    assert!(program.read_snapshot_for(&json[..], Engine::Jit).is_none());
+    let streamed = program.read_snapshot_for(&json[..], Engine::Interpreter);
+    assert_eq!(streamed.unwrap().snapshot(), values.snapshot());
+    for engine in [Engine::Jit, Engine::Interpreter] {
+        assert!(program.read_snapshot_for(&bad[..], engine).is_none());
+        assert!(program.read_snapshot_for(&b"{"[..], engine).is_none());
+    }
 }

@@ -1,5 +1,6 @@
 //! Compiling charters into reusable [`Program`]s.
 
+use crate::api::Engine;
 use crate::jit::layout::Layout;
 use crate::jit::JitProgram;
 use crate::snapshot::{self, Snapshot, SnapshotError};
@@ -110,12 +111,36 @@ impl Program {
         self.ir.laws.iter().map(|l| l.name.as_str())
     }
 
-    /// Reads a JSON snapshot and checks it against the charter's `state`.
+    /// Reads a JSON snapshot and checks it against the charter's `state`,
+    /// for the default engine.
     pub fn load_snapshot(&self, json: &[u8]) -> Result<State, SnapshotError> {
-        snapshot::load(&self.ir, json).map(|s| State {
-            snapshot: Arc::new(s),
-            layout: Arc::default(),
-        })
+        self.load_snapshot_for(json, Engine::default())
+    }
+
+    /// Reads a JSON snapshot for `engine`. For the JIT it is read straight
+    /// into the native layout (each top-level list held once, in the layout;
+    /// its values are made from the layout only if the interpreter needs
+    /// them); for the interpreter, into values. Either state works with
+    /// either engine.
+    pub fn load_snapshot_for(&self, json: &[u8], engine: Engine) -> Result<State, SnapshotError> {
+        let snapshot = match (engine, self.jit()) {
+            (Engine::Jit, Some(jit)) => snapshot::load_native(&self.ir, json, jit.literals())?,
+            _ => snapshot::load(&self.ir, json)?,
+        };
+        Ok(State::from_snapshot(snapshot))
+    }
+
+    /// Reads a snapshot for `engine` from a stream, without holding its
+    /// text (for large files). `None` when it cannot be read so — it is not
+    /// a valid snapshot, or holds a value the layout cannot — and the caller
+    /// should read the whole text and use [`Program::load_snapshot_for`],
+    /// which reports precisely what is wrong.
+    pub fn read_snapshot_for(&self, reader: impl std::io::Read, engine: Engine) -> Option<State> {
+        let literals = match (engine, self.jit()) {
+            (Engine::Jit, Some(jit)) => Some(jit.literals()),
+            _ => None,
+        };
+        snapshot::stream(&self.ir, reader, literals).map(State::from_snapshot)
     }
 
     /// The program compiled to machine code (compiled once, on first use);
@@ -153,8 +178,12 @@ impl State {
         }
     }
 
-    /// The snapshot in `jit`'s native layout (built once; use one program per state).
+    /// The snapshot in `jit`'s native layout (read so, or built once; use
+    /// one program per state).
     pub fn layout(&self, program: &ir::Program, jit: &JitProgram) -> &Layout {
+        if let Some(layout) = self.snapshot.layout() {
+            return layout;
+        }
         self.layout
             .get_or_init(|| jit.layout(program, &self.snapshot))
     }

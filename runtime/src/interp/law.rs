@@ -124,7 +124,13 @@ pub fn subject_of(program: &Program, ty: &Type, index: usize, x: &Value) -> Subj
         Type::Record(r) => program.record(*r).and_then(|r| r.id_field),
         _ => None,
     };
-    match id_field.and_then(|i| x.fields().get(i as usize)) {
+    subject_named(index, id_field.and_then(|i| x.fields().get(i as usize)))
+}
+
+/// A subject named by the value of its `id` field, if it has one, else by
+/// its index.
+pub fn subject_named(index: usize, id: Option<&Value>) -> Subject {
+    match id {
         Some(Value::Text(id)) => Subject::Id(id.to_string()),
         Some(Value::Int(id)) => Subject::IntId(*id),
         _ => Subject::Index(index),

@@ -55,7 +55,7 @@ mod thunks;
 mod why;
 
 pub use explain::render_truncated;
-pub use law::subject_of;
+pub use law::{subject_named, subject_of};
 pub use ops::{MAX_DATE, MIN_DATE};
 pub use testing::{run_test, run_tests, TestFailure, TestOutcome};
 pub use why::{Outcome, Why, WhyStep};

@@ -255,28 +255,55 @@ impl Layout {
         }
     }
 
-    /// Converts a snapshot, interning texts after the program's literals.
-    pub fn build(program: &Program, snapshot: &Snapshot, literals: &Interner) -> Layout {
-        let mut layout = Layout {
-            state: Box::new([]),
+    /// An empty layout for `program`'s state (no name present yet), its
+    /// texts starting with the program's literals.
+    pub fn new(program: &Program, literals: &Interner) -> Layout {
+        Layout {
+            state: vec![0; program.state.len() * 2].into_boxed_slice(),
             blocks: Words::default(),
             cells: DecCells::default(),
             texts: literals.clone(),
             ambiguous: false,
-        };
-        let mut state = vec![0; program.state.len() * 2];
-        for i in 0..program.state.len() {
-            if let (Some(v), Some(def)) = (snapshot.values().get(i), program.state.get(i)) {
+        }
+    }
+
+    /// Converts a snapshot, interning texts after the program's literals.
+    pub fn build(program: &Program, snapshot: &Snapshot, literals: &Interner) -> Layout {
+        let mut layout = Layout::new(program, literals);
+        for (i, def) in program.state.iter().enumerate() {
+            if let Some(v) = snapshot.get(polity_compiler::ir::StateId(i as u32)) {
                 layout.ambiguous |= holds_ambiguous(program, &def.ty, v);
                 let w = to_word(&mut layout, v);
-                if let Some(pair) = state.get_mut(2 * i..2 * i + 2) {
-                    pair.copy_from_slice(&[1, w]);
-                }
+                layout.set_state(i, w);
             }
         }
-        layout.state = state.into_boxed_slice();
         layout
     }
+
+    /// State name `i` has the value `w`.
+    pub fn set_state(&mut self, i: usize, w: i64) {
+        let pair = i
+            .checked_mul(2)
+            .and_then(|at| self.state.get_mut(at..at.checked_add(2)?));
+        if let Some(pair) = pair {
+            pair.copy_from_slice(&[1, w]);
+        }
+    }
+
+    /// The word of a list (or, already sorted, a set) of element words.
+    pub fn list_of(&mut self, words: &[i64]) -> i64 {
+        list_block(self, words)
+    }
+}
+
+/// A block holding `words` after their count.
+fn list_block(store: &mut dyn Store, words: &[i64]) -> i64 {
+    let block = store.words(words.len() + 1);
+    if let Some((len, rest)) = block.split_first_mut() {
+        *len = words.len() as i64;
+        rest.copy_from_slice(words);
+    }
+    block.as_ptr() as i64
 }
 
 /// The word of a value, storing its blocks and cells in `store` (values carry
@@ -291,12 +318,7 @@ pub fn to_word(store: &mut dyn Store, v: &Value) -> i64 {
         Value::Text(t) => store.text(t),
         Value::List(xs) | Value::Set(xs) => {
             let words: Vec<i64> = xs.iter().map(|x| to_word(store, x)).collect();
-            let block = store.words(words.len() + 1);
-            if let Some((len, rest)) = block.split_first_mut() {
-                *len = words.len() as i64;
-                rest.copy_from_slice(&words);
-            }
-            block.as_ptr() as i64
+            list_block(store, &words)
         }
         Value::Record(fs) => {
             let words: Vec<i64> = fs.iter().map(|x| to_word(store, x)).collect();

@@ -488,6 +488,11 @@ impl JitProgram {
         &self.fallbacks
     }
 
+    /// The program's text literals, which every layout for it interns first.
+    pub fn literals(&self) -> &Interner {
+        &self.texts
+    }
+
     /// Converts a snapshot into this program's layout.
     pub fn layout(&self, program: &Program, snapshot: &Snapshot) -> Layout {
         Layout::build(program, snapshot, &self.texts)
@@ -593,7 +598,7 @@ impl JitProgram {
         };
         let mut keep = run.ctx();
         let word = keep.keep_word(subject);
-        let (results, problems) = run.chunk(&[(0, word, subject)], &ty);
+        let (results, problems) = run.chunk(&[(0, word, Some(subject))], &ty);
         match results.into_iter().next() {
             Some(r) => (r.verdict, problems),
             None => (run.interp.eval_law_for(law, subject), problems),
@@ -641,35 +646,49 @@ impl JitProgram {
             limits,
         };
         let (Some(coll), Some(param)) = (coll, &def.param) else {
-            let (mut results, problems) = run.chunk(&[(0, 0, &Value::None)], &Type::Never);
+            let (mut results, problems) = run.chunk(&[(0, 0, Some(&Value::None))], &Type::Never);
             for r in &mut results {
                 r.subject = Subject::Whole;
             }
             return (results, problems);
         };
-        let Ok(values) = interp.eval_expr(&param.collection, def.frame_size) else {
-            return (interp.eval_law(law), Vec::new());
+        // A state name's elements live in the layout, so a failing subject's
+        // value is made from its word; any other collection is evaluated by
+        // the interpreter too (its elements may hold texts that only the
+        // JIT's evaluation context knows).
+        let values = match param.collection.kind {
+            ExprKind::State(_) => None,
+            _ => match interp.eval_expr(&param.collection, def.frame_size) {
+                Ok(v) => Some(v),
+                Err(_) => return (interp.eval_law(law), Vec::new()),
+            },
         };
         let mut ctx = run.ctx();
         let words = match self.code.call(coll, &mut ctx, 0, None) {
             Some([w, 0]) => code::list(w).to_vec(),
             _ => return (interp.eval_law(law), Vec::new()),
         };
-        let values = values.elements();
-        if words.len() != values.len() {
-            return (
-                interp.eval_law(law),
-                vec![format!("law `{}`: the JIT's collection differs", def.name)],
-            );
-        }
-        let subjects: Vec<(usize, i64, &Value)> = words
-            .iter()
-            .zip(values)
-            .enumerate()
-            .map(|(i, (w, v))| (i, *w, v))
-            .collect();
+        let subjects: Vec<(usize, i64, Option<&Value>)> = match &values {
+            None => words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, *w, None))
+                .collect(),
+            Some(values) if values.elements().len() == words.len() => words
+                .iter()
+                .zip(values.elements())
+                .enumerate()
+                .map(|(i, (w, v))| (i, *w, Some(v)))
+                .collect(),
+            Some(_) => {
+                return (
+                    interp.eval_law(law),
+                    vec![format!("law `{}`: the JIT's collection differs", def.name)],
+                )
+            }
+        };
         let per = subjects.len().div_ceil(threads()).max(PARALLEL_MIN);
-        let chunks: Vec<&[(usize, i64, &Value)]> = subjects.chunks(per).collect();
+        let chunks: Vec<&[(usize, i64, Option<&Value>)]> = subjects.chunks(per).collect();
         let ty = &param.ty;
         let parts: Vec<(Vec<SubjectResult>, Vec<String>)> = if chunks.len() <= 1 {
             vec![run.chunk(&subjects, ty)]
@@ -901,12 +920,13 @@ impl Run<'_> {
         abi::JitCtx::new(self.program, &self.jit.types, self.layout, self.limits)
     }
 
-    /// A chunk of subjects: the JIT decides each; then the failing and
-    /// faulting ones are explained by the interpreter in one context (so its
-    /// memoised constants and thunks are evaluated once per chunk).
+    /// A chunk of subjects (index, word, and value unless it is to be made
+    /// from the layout): the JIT decides each; then the failing and faulting
+    /// ones are explained by the interpreter in one context (so its memoised
+    /// constants and thunks are evaluated once per chunk).
     fn chunk(
         &self,
-        subjects: &[(usize, i64, &Value)],
+        subjects: &[(usize, i64, Option<&Value>)],
         ty: &Type,
     ) -> (Vec<SubjectResult>, Vec<String>) {
         let mut ctx = self.ctx();
@@ -933,37 +953,66 @@ impl Run<'_> {
                 },
             );
         }
-        let explain: Vec<&Value> = subjects
+        let explain: Vec<Value> = subjects
             .iter()
             .zip(&decided)
             .filter(|(_, d)| d.is_some())
-            .map(|((_, _, v), _)| *v)
+            .map(|((_, w, v), _)| self.value(ty, *w, *v))
             .collect();
-        let mut verdicts = self.interp.eval_law_many(self.law, &explain).into_iter();
+        let refs: Vec<&Value> = explain.iter().collect();
+        let mut verdicts = self.interp.eval_law_many(self.law, &refs).into_iter();
+        let mut explained = explain.iter();
         let mut problems = Vec::new();
         let results = subjects
             .iter()
             .zip(decided)
-            .map(|((i, _, v), d)| {
-                let verdict = match d {
-                    None => Verdict::Pass,
-                    Some((fault, failed)) => {
-                        let verdict = verdicts
-                            .next()
-                            .unwrap_or_else(|| self.interp.eval_law_for(self.law, v));
-                        if fault & 7 != abi::BAIL {
-                            problems.extend(self.disagreement(&verdict, fault, &failed));
-                        }
-                        verdict
+            .map(|((i, w, v), d)| match d {
+                None => SubjectResult {
+                    subject: self.subject(ty, *i, *w, *v),
+                    verdict: Verdict::Pass,
+                },
+                Some((fault, failed)) => {
+                    let value = explained.next().cloned().unwrap_or(Value::None);
+                    let verdict = verdicts
+                        .next()
+                        .unwrap_or_else(|| self.interp.eval_law_for(self.law, &value));
+                    if fault & 7 != abi::BAIL {
+                        problems.extend(self.disagreement(&verdict, fault, &failed));
                     }
-                };
-                SubjectResult {
-                    subject: subject_of(self.program, ty, *i, v),
-                    verdict,
+                    SubjectResult {
+                        subject: subject_of(self.program, ty, *i, &value),
+                        verdict,
+                    }
                 }
             })
             .collect();
         (results, problems)
+    }
+
+    /// A subject's value: the one given, or made from its layout word.
+    fn value(&self, ty: &Type, w: i64, v: Option<&Value>) -> Value {
+        match v {
+            Some(v) => v.clone(),
+            None => layout::to_value(self.program, self.layout, ty, w),
+        }
+    }
+
+    /// How a subject is named: by its `id` field (read from its word when
+    /// it has no value), else by its index.
+    fn subject(&self, ty: &Type, i: usize, w: i64, v: Option<&Value>) -> Subject {
+        if let Some(v) = v {
+            return subject_of(self.program, ty, i, v);
+        }
+        let id = match ty {
+            Type::Record(r) => self.program.record(*r).and_then(|d| {
+                let at = d.id_field? as usize;
+                let field = d.fields.get(at)?;
+                let word = *code::words(w, d.fields.len()).get(at)?;
+                Some(layout::to_value(self.program, self.layout, &field.ty, word))
+            }),
+            _ => None,
+        };
+        interp::subject_named(i, id.as_ref())
     }
 
     fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {

@@ -4,37 +4,92 @@
 //! ([`seed`]) that builds [`Value`]s directly; scalars are converted in
 //! [`scalar`], never through floating point. Every mismatch is reported with
 //! its JSON path; only malformed JSON stops the reader early.
+//!
+//! [`load_native`] reads the same way for the JIT, but converts each element
+//! of a top-level list into the native layout as soon as it is read, so the
+//! snapshot is held once, in the layout; the values of those lists are made
+//! from the layout only if something asks for them ([`Snapshot::get`]).
 
 mod scalar;
 mod seed;
 mod syntax;
 
+use crate::jit::layout::{self, holds_ambiguous, to_word, Interner, Layout};
 use crate::value::Value;
 use polity_compiler::ir::{Program, StateId};
 use serde::de::DeserializeSeed;
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 /// A snapshot that matches its charter's `state`: one value per state name.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// *Invariant:* every slot of `values` is set, except, in a snapshot loaded
+/// by [`load_native`], those of the lists kept only in its layout; such a
+/// slot is filled from the layout on first use and never changes after.
+#[derive(Clone, Debug)]
 pub struct Snapshot {
-    values: Vec<Value>,
+    values: Vec<OnceLock<Value>>,
+    native: Option<Native>,
 }
+
+/// A snapshot's native layout and what is needed to read values back from it.
+#[derive(Clone, Debug)]
+struct Native {
+    program: Arc<Program>,
+    layout: Arc<Layout>,
+}
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        self.values() == other.values()
+    }
+}
+
+impl Eq for Snapshot {}
 
 impl Snapshot {
     /// A snapshot from already-typed values, one per state name in order
     /// (for tests and embedders that build state in memory).
     pub fn from_values(values: Vec<Value>) -> Snapshot {
-        Snapshot { values }
+        Snapshot {
+            values: values.into_iter().map(OnceLock::from).collect(),
+            native: None,
+        }
     }
 
-    /// Every state value, in `state` order.
-    pub fn values(&self) -> &[Value] {
-        &self.values
+    /// How many state names have a value.
+    pub fn len(&self) -> usize {
+        self.values.len()
     }
 
-    /// The value of a state name.
+    /// Whether no state name has a value.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Every state value, in `state` order (made from the layout if need be).
+    pub fn values(&self) -> Vec<&Value> {
+        (0..self.values.len() as u32)
+            .filter_map(|i| self.get(StateId(i)))
+            .collect()
+    }
+
+    /// The value of a state name (made from the layout on first use).
     pub fn get(&self, id: StateId) -> Option<&Value> {
-        self.values.get(id.0 as usize)
+        let i = id.0 as usize;
+        let slot = self.values.get(i)?;
+        if let Some(v) = slot.get() {
+            return Some(v);
+        }
+        let native = self.native.as_ref()?;
+        let ty = &native.program.state.get(i)?.ty;
+        let w = native.layout.state_word(i)?;
+        Some(slot.get_or_init(|| layout::to_value(&native.program, &*native.layout, ty, w)))
+    }
+
+    /// The native layout, when the snapshot was loaded for the JIT.
+    pub fn layout(&self) -> Option<&Arc<Layout>> {
+        self.native.as_ref().map(|n| &n.layout)
     }
 }
 
@@ -99,10 +154,100 @@ impl std::error::Error for SnapshotError {}
 /// [`SnapshotError::Syntax`]; anything that does not match `state` is
 /// [`SnapshotError::Mismatch`] listing every mismatch in document order.
 pub fn load(program: &Program, json: &[u8]) -> Result<Snapshot, SnapshotError> {
+    let (root, _) = read(program, json, None)?;
+    Ok(Snapshot::from_values(root.fields().to_vec()))
+}
+
+/// Reads a snapshot from a stream without holding its text, for large
+/// files: into values, or, given a JIT's `literals`, into the native layout
+/// as [`load_native`] does. `None` when the stream is not a snapshot that
+/// can be read so (any error, or a value the layout cannot hold): read the
+/// whole text and use [`load`] or [`load_native`], which say precisely why.
+pub fn stream(
+    program: &Arc<Program>,
+    reader: impl std::io::Read,
+    literals: Option<&Interner>,
+) -> Option<Snapshot> {
+    let sink = literals.map(|l| seed::Sink::new(Layout::new(program, l), program.state.len()));
+    let reader = std::io::BufReader::with_capacity(1 << 16, reader);
+    let deserializer = serde_json::Deserializer::from_reader(reader);
+    let (root, sink) = read_from(program, deserializer, sink).ok()?;
+    match sink {
+        None => Some(Snapshot::from_values(root.fields().to_vec())),
+        Some(sink) => native(program, root, sink),
+    }
+}
+
+/// Reads and checks a snapshot as [`load`] does, into the native layout of a
+/// program whose JIT interned `literals`: top-level lists are converted
+/// element by element as they are read and kept only in the layout.
+///
+/// A snapshot whose `Int?` or `Duration?` values hold `i64::MIN` (which the
+/// layout cannot tell from `none`) is read again by [`load`], whose values
+/// the JIT then leaves to the interpreter.
+pub fn load_native(
+    program: &Arc<Program>,
+    json: &[u8],
+    literals: &Interner,
+) -> Result<Snapshot, SnapshotError> {
+    let sink = seed::Sink::new(Layout::new(program, literals), program.state.len());
+    let (root, sink) = read(program, json, Some(sink))?;
+    match sink.and_then(|sink| native(program, root, sink)) {
+        Some(snapshot) => Ok(snapshot),
+        None => load(program, json),
+    }
+}
+
+/// The snapshot of a pass that streamed into `sink`: the other state names
+/// converted too; `None` if the layout cannot hold the values faithfully.
+fn native(program: &Arc<Program>, root: Value, sink: seed::Sink) -> Option<Snapshot> {
+    if sink.layout.ambiguous {
+        return None;
+    }
+    let mut layout = sink.layout;
+    let mut values = Vec::with_capacity(program.state.len());
+    for (i, def) in program.state.iter().enumerate() {
+        if let Some(w) = sink.streamed.get(i).copied().flatten() {
+            layout.set_state(i, w);
+            values.push(OnceLock::new());
+            continue;
+        }
+        let v = root.fields().get(i).cloned().unwrap_or(Value::None);
+        layout.ambiguous |= holds_ambiguous(program, &def.ty, &v);
+        let w = to_word(&mut layout, &v);
+        layout.set_state(i, w);
+        values.push(OnceLock::from(v));
+    }
+    if layout.ambiguous {
+        return None;
+    }
+    Some(Snapshot {
+        values,
+        native: Some(Native {
+            program: program.clone(),
+            layout: Arc::new(layout),
+        }),
+    })
+}
+
+/// One pass over the JSON: the root record of state values (placeholders
+/// for lists that went to `sink`), and the sink.
+fn read(
+    program: &Program,
+    json: &[u8],
+    sink: Option<seed::Sink>,
+) -> Result<(Value, Option<seed::Sink>), SnapshotError> {
     let text = std::str::from_utf8(json).map_err(|e| syntax::utf8_error(json, e))?;
+    read_from(program, serde_json::Deserializer::from_str(text), sink)
+}
+
+fn read_from<'de, R: serde_json::de::Read<'de>>(
+    program: &Program,
+    mut deserializer: serde_json::Deserializer<R>,
+    sink: Option<seed::Sink>,
+) -> Result<(Value, Option<seed::Sink>), SnapshotError> {
     let schema = seed::Schema::new(program);
-    let mut ctx = seed::Ctx::new(&schema);
-    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut ctx = seed::Ctx::new(&schema, sink);
     let root = seed::root(&mut ctx)
         .deserialize(&mut deserializer)
         .and_then(|root| deserializer.end().map(|()| root))
@@ -110,7 +255,5 @@ pub fn load(program: &Program, json: &[u8]) -> Result<Snapshot, SnapshotError> {
     if !ctx.mismatches.is_empty() {
         return Err(SnapshotError::Mismatch(ctx.mismatches));
     }
-    Ok(Snapshot {
-        values: root.fields().to_vec(),
-    })
+    Ok((root, ctx.sink))
 }

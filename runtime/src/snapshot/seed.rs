@@ -11,6 +11,7 @@
 
 use super::scalar::{convert, Atom};
 use super::Mismatch;
+use crate::jit::layout::{holds_ambiguous, to_word, Layout};
 use crate::value::Value;
 use polity_compiler::diagnostic::did_you_mean;
 use polity_compiler::ir::Program;
@@ -96,21 +97,53 @@ enum Segment<'s> {
     Index(usize),
 }
 
+/// Where a load for the JIT puts the state's top-level lists: each element
+/// is converted to the native layout as soon as it is read, so that a large
+/// list never exists as a tree of [`Value`]s.
+pub(super) struct Sink {
+    pub(super) layout: Layout,
+    /// Per state name: the word of its list, when it was streamed.
+    pub(super) streamed: Vec<Option<i64>>,
+    /// The state name being read, while reading one.
+    top: Option<usize>,
+}
+
+impl Sink {
+    pub(super) fn new(layout: Layout, names: usize) -> Sink {
+        Sink {
+            layout,
+            streamed: vec![None; names],
+            top: None,
+        }
+    }
+}
+
 /// The reader's mutable state: where it is, and what it found wrong so far.
 pub(super) struct Ctx<'s> {
     schema: &'s Schema<'s>,
     path: Vec<Segment<'s>>,
     /// Every mismatch so far, in document order.
     pub(super) mismatches: Vec<Mismatch>,
+    /// Set when loading for the JIT.
+    pub(super) sink: Option<Sink>,
 }
 
 impl<'s> Ctx<'s> {
-    pub(super) fn new(schema: &'s Schema<'s>) -> Ctx<'s> {
+    pub(super) fn new(schema: &'s Schema<'s>, sink: Option<Sink>) -> Ctx<'s> {
         Ctx {
             schema,
             path: Vec::new(),
             mismatches: Vec::new(),
+            sink,
         }
+    }
+
+    /// The state name whose list is being read, when it goes to the sink.
+    fn streaming(&self, is_set: bool) -> Option<usize> {
+        if is_set || self.path.len() != 1 {
+            return None;
+        }
+        self.sink.as_ref().and_then(|s| s.top)
     }
 
     /// The current JSON path: `members[2].stake`, or `$` at the top.
@@ -296,6 +329,9 @@ fn read_collection<'de, 's, A: SeqAccess<'de>>(
     elem: &'s Type,
     is_set: bool,
 ) -> Result<Value, A::Error> {
+    if let Some(top) = ctx.streaming(is_set) {
+        return stream_list(ctx, seq, elem, top);
+    }
     let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
     loop {
         ctx.path.push(Segment::Index(items.len()));
@@ -314,6 +350,38 @@ fn read_collection<'de, 's, A: SeqAccess<'de>>(
     } else {
         Value::List(items.into())
     })
+}
+
+/// Reads a top-level list into the sink's layout, one element at a time;
+/// the state's value is left as a placeholder.
+fn stream_list<'de, 's, A: SeqAccess<'de>>(
+    ctx: &mut Ctx<'s>,
+    mut seq: A,
+    elem: &'s Type,
+    top: usize,
+) -> Result<Value, A::Error> {
+    let program = ctx.schema.program;
+    let mut words = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+    loop {
+        ctx.path.push(Segment::Index(words.len()));
+        let next = seq.next_element_seed(TypedSeed {
+            ctx: &mut *ctx,
+            shape: Shape::Type(elem),
+        });
+        ctx.path.pop();
+        let Some(v) = next? else { break };
+        if let Some(sink) = ctx.sink.as_mut() {
+            sink.layout.ambiguous |= holds_ambiguous(program, elem, &v);
+            words.push(to_word(&mut sink.layout, &v));
+        }
+    }
+    if let Some(sink) = ctx.sink.as_mut() {
+        let w = sink.layout.list_of(&words);
+        if let Some(slot) = sink.streamed.get_mut(top) {
+            *slot = Some(w);
+        }
+    }
+    Ok(Value::None)
 }
 
 /// Reads an object's fields into declaration order: unknown and duplicate
@@ -338,12 +406,19 @@ fn read_object<'de, 's, A: MapAccess<'de>>(
                 hint = i + 1;
                 *seen = true;
                 let (name, ty) = field(fields, i);
+                let root = std::ptr::eq(fields, &ctx.schema.state);
+                if let (true, Some(sink)) = (root, ctx.sink.as_mut()) {
+                    sink.top = Some(i);
+                }
                 ctx.path.push(Segment::Field(name));
                 let value = map.next_value_seed(TypedSeed {
                     ctx: &mut *ctx,
                     shape: Shape::Type(ty),
                 });
                 ctx.path.pop();
+                if let (true, Some(sink)) = (root, ctx.sink.as_mut()) {
+                    sink.top = None;
+                }
                 *slot = value?;
             }
             Some(_) => {

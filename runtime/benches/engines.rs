@@ -53,12 +53,12 @@ fn funded_by_hand(layout: &Layout) -> usize {
         .iter()
         .filter(|x| {
             let f = fields(layout, **x, 5);
-            let mut total = polity_compiler::num::Dec::ZERO;
+            let mut total = polity_compiler::num::DecSum::ZERO;
             for g in elements(layout, f[4]) {
                 let amount = decimal(layout, fields(layout, *g, 2)[1]);
-                total = total.checked_add(amount).unwrap();
+                total.add(amount).unwrap();
             }
-            total >= decimal(layout, f[3])
+            total.value() >= decimal(layout, f[3])
         })
         .count()
 }

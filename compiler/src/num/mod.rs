@@ -6,6 +6,8 @@
 
 mod date;
 mod dec;
+mod sum;
 
 pub use date::{civil_from_days, days_from_civil, format_date, parse_date};
 pub use dec::{Dec, ParseDecError};
+pub use sum::DecSum;

@@ -11,7 +11,7 @@ use super::layout::{self, DecCells, Layout, Store, Words, NONE};
 use crate::interp::{Limits, MAX_DATE, MIN_DATE};
 use crate::value::Value;
 use polity_compiler::ir::Program;
-use polity_compiler::num::Dec;
+use polity_compiler::num::{Dec, DecSum};
 use polity_compiler::types::Type;
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -76,6 +76,8 @@ pub struct JitCtx<'a> {
     /// A test's own state block (`given`), which [`JitCtx::state`] points
     /// at; empty outside tests.
     test_state: Vec<i64>,
+    /// Running decimal sums of the loops being evaluated ([`dec_sum`]).
+    sums: Vec<DecSum>,
 }
 
 impl<'a> JitCtx<'a> {
@@ -102,6 +104,7 @@ impl<'a> JitCtx<'a> {
             const_depth: 0,
             extra_texts: Vec::new(),
             test_state: Vec::new(),
+            sums: Vec::new(),
         }
     }
 
@@ -122,6 +125,7 @@ impl<'a> JitCtx<'a> {
     /// Frees what the previous subject made (constants' values stay).
     pub fn next_subject(&mut self) {
         self.temp.clear();
+        self.sums.clear();
         self.flag = 0;
         self.const_depth = 0;
         self.memo = self.memo_store.as_mut_ptr();
@@ -235,6 +239,33 @@ pub extern "C" fn dec_bin(p: *mut JitCtx<'_>, op: i64, a: i64, b: i64) -> i64 {
             2 => dec_result(c, x.checked_mul(y), OVERFLOW),
             _ if y == Dec::ZERO => c.fail(DIV_ZERO),
             _ => dec_result(c, x.checked_div(y), OVERFLOW),
+        }
+    })
+}
+
+/// A loop's running decimal sum, exact and reduced only when it must be
+/// ([`DecSum`]): op 0 starts one and returns its handle; op 1 adds the
+/// decimal `x` to sum `h` (an overflow fault exactly where adding one by one
+/// would fault); op 2 ends sum `h` (and any that a fault left open above it) and
+/// returns its value.
+pub extern "C" fn dec_sum(p: *mut JitCtx<'_>, op: i64, h: i64, x: i64) -> i64 {
+    with(p, |c| {
+        let at = usize::try_from(h).unwrap_or(usize::MAX);
+        match op {
+            0 => {
+                c.sums.push(DecSum::ZERO);
+                c.ok(c.sums.len() as i64 - 1)
+            }
+            1 => match c.sums.get_mut(at).map(|s| s.add(code::dec_at(x))) {
+                Some(Some(())) => c.ok(0),
+                _ => c.fail(OVERFLOW),
+            },
+            _ => {
+                let sum = c.sums.get(at).copied().unwrap_or_default();
+                c.sums.truncate(at);
+                let w = c.dec(sum.value());
+                c.ok(w)
+            }
         }
     })
 }
@@ -572,6 +603,7 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_range", 2, range as F2 as *const u8),
         ("polity_const_scope", 1, const_scope as F1 as *const u8),
         ("polity_give", 2, give as F2 as *const u8),
+        ("polity_dec_sum", 3, dec_sum as F3 as *const u8),
         ("polity_num_op", 4, num_op as F4 as *const u8),
     ]
 }

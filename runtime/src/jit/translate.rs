@@ -1172,16 +1172,11 @@ impl Fx<'_, '_> {
         };
         let acc = self.b.declare_var(I64);
         let init = match kind {
-            LoopKind::Sum(Num::Dec) => {
-                let cell = Box::new(Dec::ZERO);
-                let addr = &*cell as *const Dec as i64;
-                self.shared.decs.push(cell);
-                addr
-            }
-            LoopKind::All => 1,
-            _ => 0,
+            // A decimal sum runs in the context ([`abi::dec_sum`]); `acc` is its handle.
+            LoopKind::Sum(Num::Dec) => self.helper("polity_dec_sum", &[0, 0, 0])?,
+            LoopKind::All => self.iconst(1),
+            _ => self.iconst(0),
         };
-        let init = self.iconst(init);
         self.b.def_var(acc, init);
         let count = self.b.declare_var(I64);
         let zero = self.iconst(0);
@@ -1262,9 +1257,9 @@ impl Fx<'_, '_> {
             }
             LoopKind::Count => self.b.def_var(count, k1),
             LoopKind::Sum(Num::Dec) => {
-                let a = self.b.use_var(acc);
-                let r = self.dec_bin(0, a, v, e.span)?;
-                self.b.def_var(acc, r);
+                let h = self.b.use_var(acc);
+                let add = self.iconst(1);
+                self.flagged("polity_dec_sum", &[add, h, v], e.span)?;
             }
             LoopKind::Sum(_) => {
                 let a = self.b.use_var(acc);
@@ -1324,6 +1319,11 @@ impl Fx<'_, '_> {
                 Ok(out)
             }
             LoopKind::Count => Ok(k),
+            LoopKind::Sum(Num::Dec) => {
+                let h = self.b.use_var(acc);
+                let (end, zero) = (self.iconst(2), self.iconst(0));
+                self.call_helper("polity_dec_sum", &[end, h, zero])
+            }
             LoopKind::Sum(_) => Ok(self.b.use_var(acc)),
             LoopKind::Min | LoopKind::Max => {
                 let empty = self.b.ins().icmp_imm_s(IntCC::Equal, k, 0);

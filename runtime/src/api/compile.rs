@@ -123,9 +123,9 @@ impl Program {
     /// them); for the interpreter, into values. Either state works with
     /// either engine.
     pub fn load_snapshot_for(&self, json: &[u8], engine: Engine) -> Result<State, SnapshotError> {
-        let snapshot = match (engine, self.jit()) {
-            (Engine::Jit, Some(jit)) => snapshot::load_native(&self.ir, json, jit.literals())?,
-            _ => snapshot::load(&self.ir, json)?,
+        let snapshot = match self.jit_for(engine) {
+            Some(jit) => snapshot::load_native(&self.ir, json, jit.literals())?,
+            None => snapshot::load(&self.ir, json)?,
         };
         Ok(State::from_snapshot(snapshot))
     }
@@ -136,11 +136,17 @@ impl Program {
     /// should read the whole text and use [`Program::load_snapshot_for`],
     /// which reports precisely what is wrong.
     pub fn read_snapshot_for(&self, reader: impl std::io::Read, engine: Engine) -> Option<State> {
-        let literals = match (engine, self.jit()) {
-            (Engine::Jit, Some(jit)) => Some(jit.literals()),
-            _ => None,
-        };
+        let literals = self.jit_for(engine).map(|jit| jit.literals());
         snapshot::stream(&self.ir, reader, literals).map(State::from_snapshot)
+    }
+
+    /// The machine code when `engine` is the JIT (compiled on first use;
+    /// never compiled for the interpreter).
+    pub(crate) fn jit_for(&self, engine: Engine) -> Option<&Arc<JitProgram>> {
+        match engine {
+            Engine::Jit => self.jit(),
+            Engine::Interpreter => None,
+        }
     }
 
     /// The program compiled to machine code (compiled once, on first use);

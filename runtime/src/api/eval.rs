@@ -133,12 +133,12 @@ impl Program {
         limits: Limits,
         engine: Engine,
     ) -> Vec<SubjectResult> {
-        match (engine, self.jit()) {
-            (Engine::Jit, Some(jit)) => {
+        match self.jit_for(engine) {
+            Some(jit) => {
                 let layout = state.layout(self.ir(), jit);
                 jit.eval_law(self.ir(), state.snapshot(), layout, id, limits)
             }
-            _ => Interpreter::new(self.ir(), state.snapshot())
+            None => Interpreter::new(self.ir(), state.snapshot())
                 .with_limits(limits)
                 .eval_law(id),
         }
@@ -220,11 +220,9 @@ impl Program {
     /// does not pass is re-run in the interpreter for its explanation (as a
     /// law's failing subject is).
     pub fn run_tests_with(&self, engine: Engine) -> Vec<TestOutcome> {
-        match (engine, self.jit()) {
-            (Engine::Jit, Some(jit)) => jit.run_tests_checked(self.ir(), Limits::default()).0,
-            (Engine::Jit | Engine::Interpreter, _) => {
-                interp::run_tests(self.ir(), Limits::default())
-            }
+        match self.jit_for(engine) {
+            Some(jit) => jit.run_tests_checked(self.ir(), Limits::default()).0,
+            None => interp::run_tests(self.ir(), Limits::default()),
         }
     }
 }

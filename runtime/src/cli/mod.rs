@@ -148,8 +148,8 @@ pub fn main() -> i32 {
         Command::Test {
             files,
             stdlib,
-            engine: _,
-        } => test::run(&files, stdlib),
+            engine,
+        } => test::run(&files, stdlib, engine.engine()),
         Command::Repl { charter, snapshot } => repl::run(charter.as_deref(), snapshot.as_deref()),
     }
 }

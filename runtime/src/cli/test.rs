@@ -3,18 +3,18 @@
 
 use super::color_stderr;
 use super::report::{locate, write_failure};
-use crate::api::Program;
+use crate::api::{Engine, Program};
 use crate::interp::TestFailure;
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], stdlib: bool) -> i32 {
+pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine) -> i32 {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut broken = false;
     let std_modules = polity_compiler::stdlib::names().filter(|_| stdlib);
     for name in std_modules {
         let source = polity_compiler::stdlib::source(name).unwrap_or_default();
         match Program::compile(name, source) {
-            Ok(p) => report(&p, &mut passed, &mut failed),
+            Ok(p) => report(&p, engine, &mut passed, &mut failed),
             Err(e) => {
                 eprint!("{}", e.render(color_stderr()));
                 broken = true;
@@ -35,7 +35,7 @@ pub fn run(files: &[PathBuf], stdlib: bool) -> i32 {
             }
             Ok(Ok(p)) => p,
         };
-        report(&program, &mut passed, &mut failed);
+        report(&program, engine, &mut passed, &mut failed);
     }
     println!("{passed} passed, {failed} failed");
     if failed > 0 || broken {
@@ -46,9 +46,9 @@ pub fn run(files: &[PathBuf], stdlib: bool) -> i32 {
 }
 
 /// Runs one program's tests, printing each outcome.
-fn report(program: &Program, passed: &mut usize, failed: &mut usize) {
+fn report(program: &Program, engine: Engine, passed: &mut usize, failed: &mut usize) {
     let sources = &program.ir().sources;
-    for outcome in program.run_tests() {
+    for outcome in program.run_tests_with(engine) {
         match &outcome.result {
             Ok(()) => {
                 *passed += 1;

@@ -5,46 +5,20 @@
 //!
 //! `cargo bench -p polity --bench engines` (`-- may_vote` for one law).
 //! Figures are recorded in docs/performance.md. Peer engines (cel, rhai,
-//! regorus, cedar-policy) are not part of this harness yet.
+//! regorus, cedar-policy) on `may_vote` are in `peers.rs`, behind the
+//! `peers` feature.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../examples/gen_snapshot.rs"]
-#[allow(dead_code, unused_imports)]
-mod gen_snapshot;
+mod common;
 
+use common::{may_vote_by_hand, setup, PRAXIS};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use polity::api::{Engine, Limits, Program, State};
+use polity::api::{Engine, Limits, Program};
 use polity::jit::layout::{decimal, elements, fields, Layout};
 use std::hint::black_box;
 
-const PRAXIS: &str = include_str!("../../examples/praxis-nova/charter.polity");
-
-// Praxis Nova's layout: state names, and enum cases and fields used below.
-const NOW: usize = 0;
-const MEMBERS: usize = 1;
+// Praxis Nova's parcels (the other names are in `common`).
 const PARCELS: usize = 3;
-const ACTIVE: i64 = 1;
-const FOUNDER: i64 = 0;
-const CITIZEN: i64 = 2;
-const PROBATION: i64 = 90;
-
-/// `may_vote` by hand: how many members pass.
-fn may_vote_by_hand(layout: &Layout) -> usize {
-    let now = layout.state_word(NOW).unwrap();
-    let members = elements(layout, layout.state_word(MEMBERS).unwrap());
-    members
-        .iter()
-        .filter(|m| {
-            let f = fields(layout, **m, 7);
-            let roles = elements(layout, f[3]);
-            let citizen = f[2] == ACTIVE && roles.binary_search(&CITIZEN).is_ok();
-            let Some(tenure) = now.checked_sub(f[1]) else {
-                return false;
-            };
-            citizen && (tenure >= PROBATION || roles.binary_search(&FOUNDER).is_ok())
-        })
-        .count()
-}
 
 /// `funded` by hand: how many parcels are covered.
 fn funded_by_hand(layout: &Layout) -> usize {
@@ -61,14 +35,6 @@ fn funded_by_hand(layout: &Layout) -> usize {
             total.value() >= decimal(layout, f[3])
         })
         .count()
-}
-
-fn setup(members: u64) -> (Program, State) {
-    let program = Program::compile("praxis-nova.polity", PRAXIS).unwrap();
-    let mut json = Vec::new();
-    gen_snapshot::write_snapshot(members, 7, &mut json).unwrap();
-    let state = program.load_snapshot(&json).unwrap();
-    (program, state)
 }
 
 fn engines(c: &mut Criterion) {

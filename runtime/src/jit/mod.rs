@@ -9,13 +9,22 @@
 //! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order) |
 //! | `code.rs` | the only `unsafe`: owns the machine code, frees it on drop |
 //!
-//! How a verdict is made: the generated code decides pass, fail (and which
-//! requirements failed) or error (and at which site). A passing subject is
-//! done. For a failing or faulting subject the interpreter re-runs that one
-//! subject to gather the reasons and the error's message; its verdict is
-//! compared with the JIT's (same failed labels; same error kind and span) and
-//! any disagreement is recorded ([`JitProgram::eval_law_checked`]) — tests
-//! require none — and the interpreter's verdict, the specification, is used.
+//! How a verdict is made: each law has a *bulk entry*, one native call that
+//! evaluates the law for every subject word of a slice (the law's statements
+//! translated into the loop, its requirements combined branch-free) and
+//! writes one decision byte per subject: pass, fail, or fault (the fault's
+//! code, `site << 3 | kind`, recorded by a helper only then). Between
+//! subjects the scratch arena is cleared only if the previous subject used
+//! it; memoised constants stay for the whole call. A passing subject is done.
+//! A failing subject is run again through the law's own entry, which also
+//! reports which requirements failed. For a failing or faulting subject the
+//! interpreter then re-runs that one subject to gather the reasons and the
+//! error's message; its verdict is compared with the JIT's (same failed
+//! labels; same error kind and span) and any disagreement is recorded
+//! ([`JitProgram::eval_law_checked`]) — tests require none — and the
+//! interpreter's verdict, the specification, is used.
+//! [`JitProgram::decide`] runs the bulk entry alone (once per core for a
+//! large collection).
 //!
 //! Coverage: every IR form is translated — every `ExprKind`, `BinOp`, `UnOp`,
 //! `Builtin`, `LoopKind`, `Lit` and `Pattern`, over every type. Integer,
@@ -105,6 +114,8 @@ pub enum Decision {
 #[derive(Debug)]
 pub struct JitProgram {
     code: code::Code,
+    /// Per law: the index of its bulk entry ([`code::Code::bulk`]).
+    bulks: Vec<Option<usize>>,
     /// Per law: the entry index of its body and of its collection.
     laws: Vec<Option<(usize, Option<usize>)>>,
     sites: Vec<Span>,
@@ -350,6 +361,8 @@ impl JitProgram {
         }
         let mut entries = Vec::new();
         let mut laws = Vec::new();
+        let mut bulk_ids = Vec::new();
+        let mut bulks = vec![None; program.laws.len()];
         for (i, def) in program.laws.iter().enumerate() {
             let Some(Some(body)) = shared.laws.get(i).copied() else {
                 laws.push(None);
@@ -375,6 +388,19 @@ impl JitProgram {
                 }
                 None => None,
             };
+            match define_bulk(&mut shared, program, def) {
+                Ok(id) => {
+                    bulk_ids.push(id);
+                    if let Some(slot) = bulks.get_mut(i) {
+                        *slot = Some(bulk_ids.len() - 1);
+                    }
+                }
+                Err(e) => {
+                    fallbacks.push((def.name.clone(), e));
+                    laws.push(None);
+                    continue;
+                }
+            }
             let law_entry = entry(&mut shared, body)?;
             entries.push(law_entry);
             let law_index = entries.len() - 1;
@@ -388,8 +414,10 @@ impl JitProgram {
             laws.push(Some((law_index, coll_index)));
         }
         let code = code::Code::finalize(shared.module, &entries)?;
+        let code = code.with_bulks(&bulk_ids);
         Ok(JitProgram {
             code,
+            bulks,
             laws,
             sites: shared.sites,
             types: shared.types,
@@ -422,56 +450,63 @@ impl JitProgram {
         limits: Limits,
         parallel: bool,
     ) -> Option<Vec<Decision>> {
-        let (body, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
+        let (_, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten()?;
         if self.max_depth > limits.max_call_depth || layout.ambiguous {
             return None;
         }
-        let n = program
-            .laws
-            .get(law.0 as usize)
-            .map_or(0, requirement_count);
         let types = &self.types;
-        let one = |ctx: &mut abi::JitCtx<'_>, failed: &mut [u8], w: i64| {
-            failed.fill(0);
-            ctx.next_subject();
-            match self.code.call(body, ctx, w, Some(failed)) {
-                Some([p, 0]) if p != 0 => Decision::Pass,
-                Some([_, 0]) => Decision::Fail,
-                Some([_, f]) if f & 7 == abi::BAIL => Decision::Interpret,
-                Some([_, f]) => Decision::Error(f),
-                None => Decision::Interpret,
+        let run = |words: &[i64]| {
+            let mut ctx = abi::JitCtx::new(program, types, layout, limits);
+            let bytes = self.bulk(bulk, &mut ctx, words)?;
+            let mut decisions: Vec<Decision> = bytes
+                .iter()
+                .map(|b| match *b {
+                    translate::BULK_PASS => Decision::Pass,
+                    translate::BULK_FAIL => Decision::Fail,
+                    _ => Decision::Interpret,
+                })
+                .collect();
+            for (i, f) in ctx.take_faults() {
+                if let Some(d) = decisions.get_mut(i) {
+                    if f & 7 != abi::BAIL {
+                        *d = Decision::Error(f);
+                    }
+                }
             }
+            Some(decisions)
+        };
+        let Some(coll) = coll else {
+            return run(&[0]);
         };
         let mut ctx = abi::JitCtx::new(program, types, layout, limits);
-        let mut failed = vec![0u8; n.max(1)];
-        let Some(coll) = coll else {
-            return Some(vec![one(&mut ctx, &mut failed, 0)]);
-        };
         let words = match self.code.call(coll, &mut ctx, 0, None) {
             Some([w, 0]) => code::list(w),
             _ => return None,
         };
         let per = words.len().div_ceil(threads()).max(PARALLEL_MIN);
-        let run = |chunk: &[i64]| {
-            let mut ctx = abi::JitCtx::new(program, types, layout, limits);
-            let mut failed = vec![0u8; n.max(1)];
-            chunk
-                .iter()
-                .map(|w| one(&mut ctx, &mut failed, *w))
-                .collect::<Vec<_>>()
-        };
         if words.len() <= per || !parallel {
-            return Some(run(words));
+            return run(words);
         }
-        let parts: Vec<Vec<Decision>> = std::thread::scope(|s| {
+        let parts: Vec<Option<Vec<Decision>>> = std::thread::scope(|s| {
             let handles: Vec<_> = words.chunks(per).map(|c| s.spawn(move || run(c))).collect();
             handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        let out: Vec<Decision> = parts.into_iter().flatten().collect();
+        let out: Vec<Decision> = parts.into_iter().flatten().flatten().collect();
         (out.len() == words.len()).then_some(out)
+    }
+
+    /// Runs bulk entry `bulk` over `words` in a fresh subject state of
+    /// `ctx`: one decision byte per word (`translate::BULK_*`); the faults
+    /// are left in `ctx` ([`abi::JitCtx::take_faults`]).
+    fn bulk(&self, bulk: usize, ctx: &mut abi::JitCtx<'_>, words: &[i64]) -> Option<Vec<u8>> {
+        ctx.next_subject();
+        let mut out = vec![translate::BULK_FAULT; words.len()];
+        self.code.bulk(bulk, ctx, words, &mut out)?;
+        Some(out)
     }
 
     /// The verdict of `law` for one subject built in memory (as
@@ -488,8 +523,9 @@ impl JitProgram {
     ) -> (Verdict, Vec<String>) {
         let interp = Interpreter::new(program, snapshot).with_limits(limits);
         let entries = self.laws.get(law.0 as usize).copied().flatten();
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten();
         let def = program.laws.get(law.0 as usize);
-        let (Some((body, _)), Some(def)) = (entries, def) else {
+        let (Some((body, _)), Some(bulk), Some(def)) = (entries, bulk, def) else {
             return (interp.eval_law_for(law, subject), Vec::new());
         };
         let ty = def.param.as_ref().map_or(Type::Never, |p| p.ty.clone());
@@ -506,6 +542,7 @@ impl JitProgram {
             interp,
             law,
             body,
+            bulk,
             limits,
         };
         let mut keep = run.ctx();
@@ -542,7 +579,9 @@ impl JitProgram {
     ) -> (Vec<SubjectResult>, Vec<String>) {
         let interp = Interpreter::new(program, snapshot).with_limits(limits);
         let entries = self.laws.get(law.0 as usize).copied().flatten();
-        let (Some((body, coll)), Some(def)) = (entries, program.laws.get(law.0 as usize)) else {
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten();
+        let def = program.laws.get(law.0 as usize);
+        let (Some((body, coll)), Some(bulk), Some(def)) = (entries, bulk, def) else {
             return (interp.eval_law(law), Vec::new());
         };
         if self.max_depth > limits.max_call_depth || layout.ambiguous {
@@ -555,6 +594,7 @@ impl JitProgram {
             interp,
             law,
             body,
+            bulk,
             limits,
         };
         let (Some(coll), Some(param)) = (coll, &def.param) else {
@@ -654,6 +694,19 @@ fn declare_and_define(
     Ok(id)
 }
 
+/// Translates and defines the bulk entry of a law ([`translate::translate_bulk`]).
+fn define_bulk(
+    shared: &mut Shared,
+    program: &Program,
+    def: &polity_compiler::ir::LawDef,
+) -> Result<FuncId, String> {
+    let mut ctx = shared.module.make_context();
+    let mut fctx = FunctionBuilderContext::new();
+    translate::translate_bulk(shared, program, &mut fctx, &mut ctx.func, def).map_err(|e| e.0)?;
+    let sig = translate::bulk_signature(&shared.module);
+    declare_and_define(shared, &sig, &mut ctx)
+}
+
 /// An `extern "C"` entry `(ctx, subject, failed, out)` that calls `target`
 /// (whose signature is `(ctx, subject, failed) -> (value, fault)` or
 /// `(ctx) -> (value, fault)`) and stores `[value, fault]` at `out`.
@@ -703,6 +756,7 @@ struct Run<'a> {
     interp: Interpreter<'a>,
     law: LawId,
     body: usize,
+    bulk: usize,
     limits: Limits,
 }
 
@@ -711,9 +765,11 @@ impl Run<'_> {
         abi::JitCtx::new(self.program, &self.jit.types, self.layout, self.limits)
     }
 
-    /// A chunk of subjects: the JIT decides each; then the failing and
-    /// faulting ones are explained by the interpreter in one context (so its
-    /// memoised constants and thunks are evaluated once per chunk).
+    /// A chunk of subjects: the JIT's bulk entry decides them all; a failing
+    /// subject is run again through the law's own entry for its failed
+    /// requirements; then the failing and faulting ones are explained by the
+    /// interpreter in one context (so its memoised constants and thunks are
+    /// evaluated once per chunk).
     fn chunk(
         &self,
         subjects: &[(usize, i64, &Value)],
@@ -726,22 +782,39 @@ impl Run<'_> {
             .get(self.law.0 as usize)
             .map_or(0, requirement_count);
         let mut failed = vec![0u8; n.max(1)];
+        let words: Vec<i64> = subjects.iter().map(|(_, w, _)| *w).collect();
+        let bytes = self.jit.bulk(self.bulk, &mut ctx, &words);
+        let mut faults = ctx.take_faults().into_iter().peekable();
+        let mut problems = Vec::new();
         // Per subject: `None` when it passed, else the JIT's fault code and failed bytes.
         let mut decided: Vec<Option<(i64, Vec<u8>)>> = Vec::with_capacity(subjects.len());
-        for (_, w, _) in subjects {
-            failed.fill(0);
-            ctx.next_subject();
-            decided.push(
-                match self
-                    .jit
-                    .code
-                    .call(self.body, &mut ctx, *w, Some(&mut failed))
-                {
-                    Some([p, 0]) if p != 0 => None,
-                    Some([_, fault]) => Some((fault, failed.clone())),
-                    None => Some((BAIL_CODE, failed.clone())),
+        for (i, w) in words.iter().enumerate() {
+            let byte = bytes.as_ref().and_then(|b| b.get(i).copied());
+            decided.push(match byte {
+                Some(translate::BULK_PASS) => None,
+                Some(translate::BULK_FAIL) => {
+                    failed.fill(0);
+                    ctx.next_subject();
+                    match self
+                        .jit
+                        .code
+                        .call(self.body, &mut ctx, *w, Some(&mut failed))
+                    {
+                        Some([0, 0]) => Some((0, failed.clone())),
+                        other => {
+                            problems.push(format!(
+                                "law `{}`: the bulk entry decided fail, the law's entry {other:?}",
+                                self.name()
+                            ));
+                            Some((BAIL_CODE, failed.clone()))
+                        }
+                    }
+                }
+                _ => match faults.next_if(|(at, _)| *at == i) {
+                    Some((_, fault)) => Some((fault, Vec::new())),
+                    None => Some((BAIL_CODE, Vec::new())),
                 },
-            );
+            });
         }
         let explain: Vec<&Value> = subjects
             .iter()
@@ -750,7 +823,6 @@ impl Run<'_> {
             .map(|((_, _, v), _)| *v)
             .collect();
         let mut verdicts = self.interp.eval_law_many(self.law, &explain).into_iter();
-        let mut problems = Vec::new();
         let results = subjects
             .iter()
             .zip(decided)
@@ -776,12 +848,15 @@ impl Run<'_> {
         (results, problems)
     }
 
-    fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {
-        let name = self
-            .program
+    fn name(&self) -> &str {
+        self.program
             .laws
             .get(self.law.0 as usize)
-            .map_or("?", |l| &l.name);
+            .map_or("?", |l| &l.name)
+    }
+
+    fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {
+        let name = self.name();
         let jit = if fault != 0 {
             let kind = match fault & 7 {
                 abi::OVERFLOW => ErrorKind::Overflow,

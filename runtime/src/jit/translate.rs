@@ -10,7 +10,7 @@
 //! A form the translator does not handle is reported as [`Unsupported`]; the
 //! function (and everything that calls it) is then left to the interpreter.
 
-use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET};
+use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET, TEMP_USED_OFFSET};
 use super::layout::{ambiguous_optional, representable, Interner};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -161,6 +161,130 @@ pub fn translate(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The signature of a bulk entry: `(ctx, words, n, out)`, no result.
+pub fn bulk_signature(module: &JITModule) -> Signature {
+    let mut sig = module.make_signature();
+    for _ in 0..4 {
+        sig.params.push(AbiParam::new(I64));
+    }
+    sig
+}
+
+/// The decision byte of a subject whose requirements all held.
+pub const BULK_PASS: u8 = 1;
+/// The decision byte of a subject with a failed requirement.
+pub const BULK_FAIL: u8 = 0;
+/// The decision byte of a subject that faulted or bailed out (its code is
+/// recorded by [`abi::fault`]).
+pub const BULK_FAULT: u8 = 2;
+
+/// Translates the bulk entry of `def` into `func`: `(ctx, words, n, out)`
+/// evaluates the law's statements (translated in place, not called) for each
+/// of the `n` subject words at `words` and stores a decision byte
+/// ([`BULK_PASS`], [`BULK_FAIL`], [`BULK_FAULT`]) at `out + i`. Between
+/// subjects the per-subject arena is cleared, by a helper, only when the
+/// previous subject allocated ([`abi::JitCtx::temp_used`]).
+pub fn translate_bulk(
+    shared: &mut Shared,
+    program: &Program,
+    fctx: &mut FunctionBuilderContext,
+    func: &mut cranelift_codegen::ir::Function,
+    def: &polity_compiler::ir::LawDef,
+) -> Tr<()> {
+    func.signature = bulk_signature(&shared.module);
+    let config = shared.module.target_config();
+    func.name = UserFuncName::user(0, 0);
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let args: Vec<CValue> = b.block_params(entry).to_vec();
+    let (Some(ctx), Some(words), Some(n), Some(out)) = (
+        args.first().copied(),
+        args.get(1).copied(),
+        args.get(2).copied(),
+        args.get(3).copied(),
+    ) else {
+        return unsupported("bulk entry parameters");
+    };
+    let (header, body, next, exit, fault) = (
+        b.create_block(),
+        b.create_block(),
+        b.create_block(),
+        b.create_block(),
+        b.create_block(),
+    );
+    b.append_block_param(fault, I64);
+    b.set_cold_block(fault);
+    let i = b.declare_var(I64);
+    let zero = b.ins().iconst(I64, 0);
+    b.def_var(i, zero);
+    let mut vars = Vec::new();
+    for _ in 0..def.frame_size.max(1) {
+        vars.push(b.declare_var(I64));
+    }
+    let mut fx = Fx {
+        b,
+        shared,
+        program,
+        ctx,
+        vars,
+        fault_block: fault,
+        refs: HashMap::new(),
+    };
+    fx.b.ins().jump(header, &[]);
+    // header: while i < n
+    fx.b.switch_to_block(header);
+    let iv = fx.b.use_var(i);
+    let done = fx.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, n);
+    fx.b.ins().brif(done, exit, &[], body, &[]);
+    // body: clear the arena if the previous subject used it, then the law
+    fx.b.switch_to_block(body);
+    let used =
+        fx.b.ins()
+            .load(I64, MemFlagsData::trusted(), ctx, TEMP_USED_OFFSET);
+    let (clear, run) = (fx.b.create_block(), fx.b.create_block());
+    fx.b.set_cold_block(clear);
+    fx.b.ins().brif(used, clear, &[], run, &[]);
+    fx.b.switch_to_block(clear);
+    fx.call_helper("polity_clear_temp", &[])?;
+    fx.b.ins().jump(run, &[]);
+    fx.b.switch_to_block(run);
+    // Every subject starts from a zeroed frame, as a call of the law does.
+    let zero = fx.iconst(0);
+    for v in fx.vars.clone() {
+        fx.b.def_var(v, zero);
+    }
+    let off = fx.b.ins().ishl_imm_s(iv, 3);
+    let addr = fx.b.ins().iadd(words, off);
+    let w = fx.b.ins().load(I64, MemFlagsData::trusted(), addr, 0);
+    let passed = fx.law_stmts(def, w, None)?;
+    let iv = fx.b.use_var(i);
+    let at = fx.b.ins().iadd(out, iv);
+    fx.b.ins().istore8(MemFlagsData::trusted(), passed, at, 0);
+    fx.b.ins().jump(next, &[]);
+    // fault(code): record it, mark the subject
+    fx.b.switch_to_block(fault);
+    let code = fx.param(fault);
+    let iv = fx.b.use_var(i);
+    fx.call_helper("polity_fault", &[iv, code])?;
+    let at = fx.b.ins().iadd(out, iv);
+    let byte = fx.iconst(i64::from(BULK_FAULT));
+    fx.b.ins().istore8(MemFlagsData::trusted(), byte, at, 0);
+    fx.b.ins().jump(next, &[]);
+    // next: i += 1
+    fx.b.switch_to_block(next);
+    let iv = fx.b.use_var(i);
+    let iv = fx.b.ins().iadd_imm_s(iv, 1);
+    fx.b.def_var(i, iv);
+    fx.b.ins().jump(header, &[]);
+    fx.b.switch_to_block(exit);
+    fx.b.ins().return_(&[]);
+    fx.b.seal_all_blocks();
+    fx.b.finalize(config);
+    Ok(())
 }
 
 struct Fx<'a, 'f> {
@@ -319,7 +443,22 @@ impl Fx<'_, '_> {
         let (Some(subject), Some(failed)) = (params.first(), params.get(1)) else {
             return unsupported("law parameters");
         };
-        let (subject, failed) = (*subject, *failed);
+        let p = self.law_stmts(def, *subject, Some(*failed))?;
+        self.ret(p);
+        Ok(())
+    }
+
+    /// A law's statements for `subject`; the result is whether every
+    /// requirement held. With `failed` (a pointer, maybe null at run time), a
+    /// failed requirement writes 1 to its byte; without, the requirements'
+    /// results are combined branch-free (every requirement is evaluated
+    /// either way, as the interpreter does).
+    fn law_stmts(
+        &mut self,
+        def: &polity_compiler::ir::LawDef,
+        subject: CValue,
+        failed: Option<CValue>,
+    ) -> Tr<CValue> {
         if def.param.is_some() {
             let v = self.var(0)?;
             self.b.def_var(v, subject);
@@ -340,6 +479,12 @@ impl Fx<'_, '_> {
                     for x in &r.exceptions {
                         holds = self.or_else(holds, &x.cond)?;
                     }
+                    let Some(failed) = failed else {
+                        let p = self.b.use_var(passed);
+                        let p = self.b.ins().band(p, holds);
+                        self.b.def_var(passed, p);
+                        continue;
+                    };
                     let (fail, next) = (self.b.create_block(), self.b.create_block());
                     self.b.ins().brif(holds, next, &[], fail, &[]);
                     self.b.switch_to_block(fail);
@@ -360,9 +505,7 @@ impl Fx<'_, '_> {
                 }
             }
         }
-        let p = self.b.use_var(passed);
-        self.ret(p);
-        Ok(())
+        Ok(self.b.use_var(passed))
     }
 
     /// `holds or cond`, evaluating `cond` only when `holds` is false.

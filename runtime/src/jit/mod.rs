@@ -32,9 +32,12 @@
 //! concatenation, `div`/`mod`, date arithmetic, structural comparison of
 //! records, lists and sets, `sorted`, set construction, `xs[key]` and `range`
 //! call `extern "C"` helpers ([`abi`]). Membership of integer, enum, date and
-//! text elements is an inline scan; `and`/`or` whose right side cannot fail
-//! are branch-free; law and fn calls are direct calls; constants and
-//! parameterless fns are memoised per evaluation context.
+//! text elements is an inline scan; `and`/`or` (and `unless`) whose right
+//! side cannot fail are branch-free; a call of a small fn (at most 24 IR
+//! nodes; at most 256 such nodes per compiled function) is translated in
+//! place, with its own frame and the same fault sites; other law and fn
+//! calls are direct calls; constants and parameterless fns are memoised per
+//! evaluation context, and a memoised value is read inline.
 //!
 //! Not compiled: `test` blocks (they build their state in memory; they run
 //! in the interpreter under either engine), and

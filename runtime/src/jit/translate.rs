@@ -127,6 +127,7 @@ pub fn translate(
     let args: Vec<CValue> = b.block_params(entry).to_vec();
     let fault_block = b.create_block();
     b.append_block_param(fault_block, I64);
+    b.set_cold_block(fault_block);
     let mut vars = Vec::new();
     let zero = b.ins().iconst(I64, 0);
     for _ in 0..frame.max(1) {
@@ -143,6 +144,7 @@ pub fn translate(
         vars,
         fault_block,
         refs: HashMap::new(),
+        inline_budget: INLINE_BUDGET,
     };
     let result = fx.translate_body(body, &args);
     match result {
@@ -233,6 +235,7 @@ pub fn translate_bulk(
         vars,
         fault_block: fault,
         refs: HashMap::new(),
+        inline_budget: INLINE_BUDGET,
     };
     fx.b.ins().jump(header, &[]);
     // header: while i < n
@@ -295,6 +298,9 @@ struct Fx<'a, 'f> {
     vars: Vec<Variable>,
     fault_block: Block,
     refs: HashMap<FuncId, FuncRef>,
+    /// How many more IR nodes of fn bodies may be translated in place
+    /// ([`Fx::inline_fn`], [`INLINE_BUDGET`]).
+    inline_budget: usize,
 }
 
 fn int_like(t: &Type) -> bool {
@@ -310,6 +316,27 @@ fn has_never(t: &Type) -> bool {
         Type::List(x) | Type::Set(x) | Type::Optional(x) => has_never(x),
         _ => false,
     }
+}
+
+/// The most IR nodes of a fn body translated in place at its call sites.
+const INLINE_NODES: usize = 24;
+
+/// The most IR nodes translated in place into one compiled function, all
+/// inlined bodies together (so that nested small fns cannot multiply).
+const INLINE_BUDGET: usize = 256;
+
+/// The size of a fn body in IR nodes, if it is small enough to translate in
+/// place at its call sites.
+fn small(body: &Expr) -> Option<usize> {
+    fn count(e: &Expr, n: &mut usize) {
+        *n += 1;
+        if *n <= INLINE_NODES {
+            e.for_each_child(&mut |c| count(c, n));
+        }
+    }
+    let mut n = 0;
+    count(body, &mut n);
+    (n <= INLINE_NODES).then_some(n)
 }
 
 /// Whether evaluating `e` can neither fault nor cost much, so that `a and e`
@@ -508,8 +535,13 @@ impl Fx<'_, '_> {
         Ok(self.b.use_var(passed))
     }
 
-    /// `holds or cond`, evaluating `cond` only when `holds` is false.
+    /// `holds or cond`, evaluating `cond` only when `holds` is false (or
+    /// unconditionally, branch-free, when it cannot fail).
     fn or_else(&mut self, holds: CValue, cond: &Expr) -> Tr<CValue> {
+        if cannot_fail(cond) {
+            let c = self.translate_expr(cond)?;
+            return Ok(self.b.ins().bor(holds, c));
+        }
         let (rhs, join) = (self.b.create_block(), self.b.create_block());
         self.b.append_block_param(join, I64);
         self.b.ins().brif(holds, join, &[holds.into()], rhs, &[]);
@@ -649,6 +681,78 @@ impl Fx<'_, '_> {
         Ok(v)
     }
 
+    /// A constant or parameterless fn (memo `slot`, compiled as `id`): its
+    /// memoised value read inline when there is one, else a call of its thunk
+    /// (which evaluates and memoises it, or returns its memoised fault).
+    fn memoised(&mut self, slot: u32, id: Option<FuncId>) -> Tr<CValue> {
+        if id.is_none() {
+            return self.call_compiled(id, &[]);
+        }
+        let memo = self
+            .b
+            .ins()
+            .load(I64, MemFlagsData::trusted(), self.ctx, MEMO_OFFSET);
+        let at = self.b.ins().iadd_imm_s(memo, i64::from(slot) * 16);
+        let status = self.b.ins().load(I64, MemFlagsData::trusted(), at, 0);
+        let (hit, miss, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(join, I64);
+        self.b.set_cold_block(miss);
+        let known = self.b.ins().icmp_imm_s(IntCC::Equal, status, 1);
+        self.b.ins().brif(known, hit, &[], miss, &[]);
+        self.b.switch_to_block(hit);
+        let w = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
+        self.b.ins().jump(join, &[w.into()]);
+        self.b.switch_to_block(miss);
+        let v = self.call_compiled(id, &[])?;
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    /// A call of a small fn translated in place: its arguments `args`
+    /// (already evaluated, in order, as for a call) bound to a fresh frame.
+    /// Faults inside it jump to the caller's fault block with the same sites
+    /// (spans and kinds) a call would have returned; the call-depth limit is
+    /// checked statically over the call graph, so inlining does not change it.
+    fn inline_fn(&mut self, def: &polity_compiler::ir::FnDef, args: &[CValue]) -> Tr<CValue> {
+        let zero = self.iconst(0);
+        let mut frame = Vec::new();
+        for _ in 0..def.frame_size.max(1) {
+            let v = self.b.declare_var(I64);
+            self.b.def_var(v, zero);
+            frame.push(v);
+        }
+        let outer = std::mem::replace(&mut self.vars, frame);
+        let mut result = Ok(zero);
+        for (i, a) in args.iter().take(def.params.len()).enumerate() {
+            match self.var(i as u32) {
+                Ok(v) => self.b.def_var(v, *a),
+                Err(e) => result = Err(e),
+            }
+        }
+        if result.is_ok() {
+            result = self.translate_to(&def.body, &def.ret);
+        }
+        self.vars = outer;
+        result
+    }
+
+    /// Whether a call of a fn with this body is translated in place (which
+    /// then spends its size from the budget).
+    fn may_inline(&mut self, body: &Expr) -> bool {
+        match small(body) {
+            Some(n) if n <= self.inline_budget => {
+                self.inline_budget -= n;
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn translate_expr(&mut self, e: &Expr) -> Tr<CValue> {
         if !representable(&e.ty) {
             return unsupported("a type without a word representation");
@@ -662,20 +766,25 @@ impl Fx<'_, '_> {
             ExprKind::State(id) => self.translate_state(id.0, e.span),
             ExprKind::Const(id) => {
                 let f = self.shared.consts.get(id.0 as usize).copied().flatten();
-                self.call_compiled(f, &[])
+                self.memoised(id.0, f)
             }
             ExprKind::CallFn(f, args) => {
                 let program = self.program;
-                let params = program
-                    .fns
-                    .get(f.0 as usize)
-                    .map(|d| d.params.iter().map(|(_, t)| t));
+                let def = program.fns.get(f.0 as usize);
+                let params = def.map(|d| d.params.iter().map(|(_, t)| t));
                 let vs = match params {
                     Some(ps) => self.translate_all_to(args, ps)?,
                     None => self.translate_all(args)?,
                 };
-                let f = self.shared.fns.get(f.0 as usize).copied().flatten();
-                self.call_compiled(f, &vs)
+                let id = self.shared.fns.get(f.0 as usize).copied().flatten();
+                match def {
+                    Some(d) if d.params.is_empty() => {
+                        let slot = (program.consts.len() as u32).saturating_add(f.0);
+                        self.memoised(slot, id)
+                    }
+                    Some(d) if id.is_some() && self.may_inline(&d.body) => self.inline_fn(d, &vs),
+                    _ => self.call_compiled(id, &vs),
+                }
             }
             ExprKind::CallLaw(law, arg) => {
                 let program = self.program;

@@ -113,6 +113,59 @@ pub enum Decision {
     Interpret,
 }
 
+/// What generated code decided for each subject of a law, in order
+/// ([`JitProgram::decide`]): one byte per subject, as the bulk entry wrote
+/// it, and the fault codes of the few subjects that faulted or bailed out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Decisions {
+    bytes: Vec<u8>,
+    /// `(subject index, fault code)`, by index.
+    faults: Vec<(usize, i64)>,
+}
+
+impl Decisions {
+    /// How many subjects were decided.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether there were no subjects.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The decision for subject `i`.
+    pub fn get(&self, i: usize) -> Option<Decision> {
+        let b = *self.bytes.get(i)?;
+        Some(match b {
+            translate::BULK_PASS => Decision::Pass,
+            translate::BULK_FAIL => Decision::Fail,
+            _ => {
+                let at = self.faults.binary_search_by_key(&i, |(at, _)| *at);
+                let code = at.ok().and_then(|k| self.faults.get(k)).map(|(_, f)| *f);
+                Self::fault(code)
+            }
+        })
+    }
+
+    /// Every subject's decision, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Decision> + '_ {
+        let mut faults = self.faults.iter().peekable();
+        self.bytes.iter().enumerate().map(move |(i, b)| match *b {
+            translate::BULK_PASS => Decision::Pass,
+            translate::BULK_FAIL => Decision::Fail,
+            _ => Self::fault(faults.next_if(|(at, _)| *at == i).map(|(_, f)| *f)),
+        })
+    }
+
+    fn fault(code: Option<i64>) -> Decision {
+        match code {
+            Some(f) if f & 7 != abi::BAIL => Decision::Error(f),
+            _ => Decision::Interpret,
+        }
+    }
+}
+
 /// A program compiled to machine code. Dropping it frees the code.
 #[derive(Debug)]
 pub struct JitProgram {
@@ -452,7 +505,7 @@ impl JitProgram {
         law: LawId,
         limits: Limits,
         parallel: bool,
-    ) -> Option<Vec<Decision>> {
+    ) -> Option<Decisions> {
         let (_, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
         let bulk = self.bulks.get(law.0 as usize).copied().flatten()?;
         if self.max_depth > limits.max_call_depth || layout.ambiguous {
@@ -462,22 +515,10 @@ impl JitProgram {
         let run = |words: &[i64]| {
             let mut ctx = abi::JitCtx::new(program, types, layout, limits);
             let bytes = self.bulk(bulk, &mut ctx, words)?;
-            let mut decisions: Vec<Decision> = bytes
-                .iter()
-                .map(|b| match *b {
-                    translate::BULK_PASS => Decision::Pass,
-                    translate::BULK_FAIL => Decision::Fail,
-                    _ => Decision::Interpret,
-                })
-                .collect();
-            for (i, f) in ctx.take_faults() {
-                if let Some(d) = decisions.get_mut(i) {
-                    if f & 7 != abi::BAIL {
-                        *d = Decision::Error(f);
-                    }
-                }
-            }
-            Some(decisions)
+            Some(Decisions {
+                bytes,
+                faults: ctx.take_faults(),
+            })
         };
         let Some(coll) = coll else {
             return run(&[0]);
@@ -491,14 +532,21 @@ impl JitProgram {
         if words.len() <= per || !parallel {
             return run(words);
         }
-        let parts: Vec<Option<Vec<Decision>>> = std::thread::scope(|s| {
+        let parts: Vec<Option<Decisions>> = std::thread::scope(|s| {
             let handles: Vec<_> = words.chunks(per).map(|c| s.spawn(move || run(c))).collect();
             handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        let out: Vec<Decision> = parts.into_iter().flatten().flatten().collect();
+        let mut out = Decisions::default();
+        for part in parts {
+            let part = part?;
+            let base = out.bytes.len();
+            out.faults
+                .extend(part.faults.into_iter().map(|(i, f)| (base + i, f)));
+            out.bytes.extend(part.bytes);
+        }
         (out.len() == words.len()).then_some(out)
     }
 

@@ -289,6 +289,7 @@ enum Tag { Plain, Marked }
 record Row { id: Text, a: Int, b: Int, opt: Int?, tags: Set<Tag> }
 state { rows: List<Row>, base: Int }
 const big: Int = base * 2
+const late: Int = 100 div (base - 1)
 fn twice(x: Int) -> Int = x * 2
 fn gap(r: Row) -> Int {
   let d = r.a - r.b
@@ -303,6 +304,7 @@ law rows_ok(r in rows) {
   require "gap": gap(r) != 7 and k == r.a
   require "big": r.a < big unless "marked": Marked in r.tags
   require "later": r.b + later() > 0 or Plain in r.tags
+  require "late": r.a < 5 or r.b < late
 }
 law scratch(r in rows) {
   require "lists": count([x * 2 for x in [r.a, r.b]]) == 2
@@ -313,7 +315,9 @@ law scratch(r in rows) {
 /// memos are read inline, and a law's subjects run in one bulk call that
 /// reuses the scratch arena: faults keep their sites (checked against the
 /// interpreter's spans by `agree`), a bail-out in an inlined fn hands only
-/// that subject to the interpreter, and a memoised fault stays a fault.
+/// that subject to the interpreter, a constant first needed by a later
+/// subject (`late`) stops the bulk entry there, and a memoised fault stays
+/// a fault (with `base` 1, `late` divides by zero).
 #[test]
 fn inlined_fns_memos_and_bulk_subjects() {
     let rows = r#"[
@@ -322,7 +326,8 @@ fn inlined_fns_memos_and_bulk_subjects() {
       {"id": "overb", "a": 1, "b": 9223372036854775807, "tags": []},
       {"id": "gap", "a": 3, "b": 1, "tags": ["Plain"]},
       {"id": "min", "a": 0, "b": -9223372036854775808, "tags": []},
-      {"id": "three", "a": 5, "b": 3, "opt": 1, "tags": ["Plain", "Marked"]}
+      {"id": "three", "a": 5, "b": 3, "opt": 1, "tags": ["Plain", "Marked"]},
+      {"id": "six", "a": 6, "b": 0, "tags": ["Marked"]}
     ]"#;
     for base in ["1", "4611686018427387904", "-5"] {
         let json = format!(r#"{{"base": {base}, "rows": {rows}}}"#);
@@ -332,6 +337,12 @@ fn inlined_fns_memos_and_bulk_subjects() {
                 .any(|r| r.starts_with("rows_ok over error overflow")),
             "{v:?}"
         );
+        if base == "1" {
+            for id in ["three", "six"] {
+                let want = format!("rows_ok {id} error division_by_zero");
+                assert!(v.contains(&want), "{v:?}");
+            }
+        }
     }
 }
 

@@ -77,9 +77,6 @@ pub struct JitCtx<'a> {
     /// For constants' values, which are memoised across subjects.
     keep: Arena,
     const_depth: u32,
-    /// `(subject index, fault code)` of each subject a bulk entry did not
-    /// decide pass or fail, in order ([`fault`]).
-    faults: Vec<(usize, i64)>,
     extra_texts: Vec<Arc<str>>,
 }
 
@@ -106,7 +103,6 @@ impl<'a> JitCtx<'a> {
             temp: Arena::default(),
             keep: Arena::default(),
             const_depth: 0,
-            faults: Vec::new(),
             extra_texts: Vec::new(),
         }
     }
@@ -126,11 +122,6 @@ impl<'a> JitCtx<'a> {
         let w = layout::to_word(self, v);
         self.const_depth = self.const_depth.saturating_sub(1);
         w
-    }
-
-    /// Takes the faults a bulk entry recorded (subject index, fault code).
-    pub fn take_faults(&mut self) -> Vec<(usize, i64)> {
-        std::mem::take(&mut self.faults)
     }
 
     fn arena(&mut self) -> &mut Arena {
@@ -503,15 +494,6 @@ pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
     })
 }
 
-/// A bulk entry's subject `index` faulted (or bailed out) with `code`.
-pub extern "C" fn fault(p: *mut JitCtx<'_>, index: i64, code: i64) -> i64 {
-    with(p, |c| {
-        c.faults
-            .push((usize::try_from(index).unwrap_or(usize::MAX), code));
-        0
-    })
-}
-
 /// The exact numeric builtins of the standard library, by `which`:
 /// 0 decimal `div`, 1 decimal `mod`, 2 `isqrt` of an Int, 3 `isqrt` of a
 /// Decimal, 4 `sqrt`, 5 `mul_div(a, b, c)`, 6 `pow(a, b)` (b an Int). The
@@ -575,7 +557,6 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_const_scope", 1, const_scope as F1 as *const u8),
         ("polity_num_op", 4, num_op as F4 as *const u8),
         ("polity_clear_temp", 0, clear_temp as F0 as *const u8),
-        ("polity_fault", 2, fault as F2 as *const u8),
     ]
 }
 

@@ -22,10 +22,12 @@ use polity_compiler::num::Dec;
 /// receives one byte per requirement (1 = failed), or is null.
 pub type Entry = extern "C" fn(*mut JitCtx<'_>, i64, *mut u8, *mut i64);
 
-/// The signature of every bulk entry: `(ctx, words, n, out)`. It runs one law
-/// for each of the `n` subject words at `words` and writes one decision byte
-/// per subject at `out` (see [`super::translate::translate_bulk`]).
-pub type Bulk = extern "C" fn(*mut JitCtx<'_>, *const i64, i64, *mut u8);
+/// The signature of every bulk entry: `(ctx, words, n, out, stop) -> index`.
+/// It runs one law for the subject words at `words`, in order, writing one
+/// decision byte per subject at `out`, until all `n` are decided (it returns
+/// `n`) or one needs the host (it returns its index and writes a code to
+/// `stop`; see [`super::translate::translate_bulk`]).
+pub type Bulk = extern "C" fn(*mut JitCtx<'_>, *const i64, i64, *mut u8, *mut i64) -> i64;
 
 /// Finalised machine code and its entry points.
 pub struct Code {
@@ -99,29 +101,33 @@ impl Code {
         Some(out)
     }
 
-    /// Runs bulk entry `index` over `words`, writing one decision byte per
-    /// word to `out` (as many as both hold); `None` for an unknown entry.
+    /// Runs bulk entry `index` over `words` (as many as `out` has room
+    /// for), writing one decision byte per word to `out`: returns how many
+    /// were decided and, if that is not all of them, the code the next one
+    /// stopped with. `None` for an unknown entry.
     pub fn bulk(
         &self,
         index: usize,
         ctx: &mut JitCtx<'_>,
         words: &[i64],
         out: &mut [u8],
-    ) -> Option<()> {
+    ) -> Option<(usize, i64)> {
         let addr = *self.bulks.get(index)?;
         if addr == 0 {
             return None;
         }
         let n = i64::try_from(words.len().min(out.len())).ok()?;
+        let mut stop = 0i64;
         // SAFETY: `addr` is the finalised address of a function that the
         // translator defined with exactly the `Bulk` signature (pointer,
-        // pointer, i64, pointer -> nothing) in the host's default calling
-        // convention; it reads the first `n` words of `words` and writes the
-        // first `n` bytes of `out`, both at least that long; the module that
-        // holds the code lives as long as `self`.
+        // pointer, i64, pointer, pointer -> i64) in the host's default
+        // calling convention; it reads at most the first `n` words of `words`,
+        // writes at most the first `n` bytes of `out` (both at least that
+        // long) and at most one word to `stop`; the module that holds the
+        // code lives as long as `self`.
         let f: Bulk = unsafe { std::mem::transmute::<usize, Bulk>(addr) };
-        f(ctx, words.as_ptr(), n, out.as_mut_ptr());
-        Some(())
+        let done = f(ctx, words.as_ptr(), n, out.as_mut_ptr(), &mut stop);
+        Some((usize::try_from(done).ok()?, stop))
     }
 }
 

@@ -9,22 +9,30 @@
 //! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order) |
 //! | `code.rs` | the only `unsafe`: owns the machine code, frees it on drop |
 //!
-//! How a verdict is made: each law has a *bulk entry*, one native call that
-//! evaluates the law for every subject word of a slice (the law's statements
-//! translated into the loop, its requirements combined branch-free) and
-//! writes one decision byte per subject: pass, fail, or fault (the fault's
-//! code, `site << 3 | kind`, recorded by a helper only then). Between
+//! How a verdict is made: each law has its own entry (one subject; it also
+//! reports which requirements failed) and a *bulk entry*: one native call
+//! that evaluates the law for the subject words of a slice, in order (the
+//! law's statements translated into the loop, its requirements combined
+//! branch-free), writing one decision byte per subject, pass or fail,
+//! without calling anything on that path. It stops at a subject that faults
+//! or bails out (returning its index and the fault code, `site << 3 | kind`)
+//! and at a subject that needs a constant or parameterless fn not memoised
+//! yet; the host then records the fault, or decides that subject through the
+//! law's own entry (which memoises the value), and resumes the bulk entry
+//! after it. The first subject of each call always goes through the law's
+//! own entry, so that the bulk entry rarely stops for a constant. Between
 //! subjects the scratch arena is cleared only if the previous subject used
-//! it; memoised constants stay for the whole call. A passing subject is done.
-//! A failing subject is run again through the law's own entry, which also
-//! reports which requirements failed. For a failing or faulting subject the
-//! interpreter then re-runs that one subject to gather the reasons and the
+//! it (and never when the law cannot allocate there); memoised constants
+//! stay for the whole evaluation context. [`JitProgram::decide`] is this
+//! alone ([`Decisions`]: one byte per subject, the fault codes beside them;
+//! once per core for a large collection). Through the API, a passing subject
+//! is done; a failing subject is run again through the law's own entry for
+//! its failed requirements; and for a failing or faulting subject the
+//! interpreter re-runs that one subject to gather the reasons and the
 //! error's message; its verdict is compared with the JIT's (same failed
 //! labels; same error kind and span) and any disagreement is recorded
 //! ([`JitProgram::eval_law_checked`]) — tests require none — and the
 //! interpreter's verdict, the specification, is used.
-//! [`JitProgram::decide`] runs the bulk entry alone (once per core for a
-//! large collection).
 //!
 //! Coverage: every IR form is translated — every `ExprKind`, `BinOp`, `UnOp`,
 //! `Builtin`, `LoopKind`, `Lit` and `Pattern`, over every type. Integer,
@@ -37,7 +45,9 @@
 //! nodes; at most 256 such nodes per compiled function) is translated in
 //! place, with its own frame and the same fault sites; other law and fn
 //! calls are direct calls; constants and parameterless fns are memoised per
-//! evaluation context, and a memoised value is read inline.
+//! evaluation context, and a memoised value is read inline. In a bulk entry
+//! the state block's loads are marked read-only, so Cranelift hoists them
+//! out of the loop.
 //!
 //! Not compiled: `test` blocks (they build their state in memory; they run
 //! in the interpreter under either engine), and
@@ -506,7 +516,7 @@ impl JitProgram {
         limits: Limits,
         parallel: bool,
     ) -> Option<Decisions> {
-        let (_, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
+        let (body, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
         let bulk = self.bulks.get(law.0 as usize).copied().flatten()?;
         if self.max_depth > limits.max_call_depth || layout.ambiguous {
             return None;
@@ -514,11 +524,7 @@ impl JitProgram {
         let types = &self.types;
         let run = |words: &[i64]| {
             let mut ctx = abi::JitCtx::new(program, types, layout, limits);
-            let bytes = self.bulk(bulk, &mut ctx, words)?;
-            Some(Decisions {
-                bytes,
-                faults: ctx.take_faults(),
-            })
+            self.bulk(bulk, body, &mut ctx, words)
         };
         let Some(coll) = coll else {
             return run(&[0]);
@@ -550,13 +556,62 @@ impl JitProgram {
         (out.len() == words.len()).then_some(out)
     }
 
-    /// Runs bulk entry `bulk` over `words` in a fresh subject state of
-    /// `ctx`: one decision byte per word (`translate::BULK_*`); the faults
-    /// are left in `ctx` ([`abi::JitCtx::take_faults`]).
-    fn bulk(&self, bulk: usize, ctx: &mut abi::JitCtx<'_>, words: &[i64]) -> Option<Vec<u8>> {
+    /// Decides `words` with bulk entry `bulk` of the law whose own entry is
+    /// `body`. The first subject runs through the law's own entry, which
+    /// evaluates and memoises the constants it reaches; the bulk entry then
+    /// decides runs of subjects. Where it stops at a subject, that subject's
+    /// fault is recorded, or (code 0: a constant not memoised yet) the law's
+    /// own entry decides it; the bulk entry resumes after it.
+    fn bulk(
+        &self,
+        bulk: usize,
+        body: usize,
+        ctx: &mut abi::JitCtx<'_>,
+        words: &[i64],
+    ) -> Option<Decisions> {
+        let mut out = Decisions {
+            bytes: vec![translate::BULK_FAULT; words.len()],
+            faults: Vec::new(),
+        };
+        let one = |ctx: &mut abi::JitCtx<'_>, out: &mut Decisions, at: usize| {
+            let w = *words.get(at)?;
+            ctx.next_subject();
+            let (byte, fault) = match self.code.call(body, ctx, w, None)? {
+                [p, 0] if p != 0 => (translate::BULK_PASS, 0),
+                [_, 0] => (translate::BULK_FAIL, 0),
+                [_, f] => (translate::BULK_FAULT, f),
+            };
+            if let Some(b) = out.bytes.get_mut(at) {
+                *b = byte;
+            }
+            if fault != 0 {
+                out.faults.push((at, fault));
+            }
+            Some(())
+        };
+        if words.is_empty() {
+            return Some(out);
+        }
+        one(ctx, &mut out, 0)?;
+        let mut start = 1;
         ctx.next_subject();
-        let mut out = vec![translate::BULK_FAULT; words.len()];
-        self.code.bulk(bulk, ctx, words, &mut out)?;
+        while let (Some(rest), Some(bytes)) = (words.get(start..), out.bytes.get_mut(start..)) {
+            if rest.is_empty() {
+                break;
+            }
+            let (done, code) = self.code.bulk(bulk, ctx, rest, bytes)?;
+            let at = start + done;
+            if at >= words.len() {
+                break;
+            }
+            if code != 0 {
+                out.faults.push((at, code));
+            } else {
+                one(ctx, &mut out, at)?;
+                ctx.next_subject();
+            }
+            start = at + 1;
+        }
         Some(out)
     }
 
@@ -834,16 +889,15 @@ impl Run<'_> {
             .map_or(0, requirement_count);
         let mut failed = vec![0u8; n.max(1)];
         let words: Vec<i64> = subjects.iter().map(|(_, w, _)| *w).collect();
-        let bytes = self.jit.bulk(self.bulk, &mut ctx, &words);
-        let mut faults = ctx.take_faults().into_iter().peekable();
+        let decisions = self.jit.bulk(self.bulk, self.body, &mut ctx, &words);
+        let mut decisions = decisions.iter().flat_map(Decisions::iter);
         let mut problems = Vec::new();
         // Per subject: `None` when it passed, else the JIT's fault code and failed bytes.
         let mut decided: Vec<Option<(i64, Vec<u8>)>> = Vec::with_capacity(subjects.len());
-        for (i, w) in words.iter().enumerate() {
-            let byte = bytes.as_ref().and_then(|b| b.get(i).copied());
-            decided.push(match byte {
-                Some(translate::BULK_PASS) => None,
-                Some(translate::BULK_FAIL) => {
+        for w in &words {
+            decided.push(match decisions.next() {
+                Some(Decision::Pass) => None,
+                Some(Decision::Fail) => {
                     failed.fill(0);
                     ctx.next_subject();
                     match self
@@ -861,10 +915,8 @@ impl Run<'_> {
                         }
                     }
                 }
-                _ => match faults.next_if(|(at, _)| *at == i) {
-                    Some((_, fault)) => Some((fault, Vec::new())),
-                    None => Some((BAIL_CODE, Vec::new())),
-                },
+                Some(Decision::Error(fault)) => Some((fault, Vec::new())),
+                Some(Decision::Interpret) | None => Some((BAIL_CODE, Vec::new())),
             });
         }
         let explain: Vec<&Value> = subjects

@@ -145,6 +145,8 @@ pub fn translate(
         fault_block,
         refs: HashMap::new(),
         inline_budget: INLINE_BUDGET,
+        in_bulk: false,
+        allocates: false,
     };
     let result = fx.translate_body(body, &args);
     match result {
@@ -165,12 +167,20 @@ pub fn translate(
     }
 }
 
-/// The signature of a bulk entry: `(ctx, words, n, out)`, no result.
+/// Flags for a load of a word that nothing writes while generated code runs
+/// (the context's state and memo pointers; the state block during a bulk
+/// entry): the load never traps and may be shared or hoisted out of a loop.
+fn fixed() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// The signature of a bulk entry: `(ctx, words, n, out, stop) -> index`.
 pub fn bulk_signature(module: &JITModule) -> Signature {
     let mut sig = module.make_signature();
-    for _ in 0..4 {
+    for _ in 0..5 {
         sig.params.push(AbiParam::new(I64));
     }
+    sig.returns.push(AbiParam::new(I64));
     sig
 }
 
@@ -178,16 +188,24 @@ pub fn bulk_signature(module: &JITModule) -> Signature {
 pub const BULK_PASS: u8 = 1;
 /// The decision byte of a subject with a failed requirement.
 pub const BULK_FAIL: u8 = 0;
-/// The decision byte of a subject that faulted or bailed out (its code is
-/// recorded by [`abi::fault`]).
+/// The decision byte of a subject that faulted or bailed out (the host
+/// keeps its fault code beside the bytes).
 pub const BULK_FAULT: u8 = 2;
 
-/// Translates the bulk entry of `def` into `func`: `(ctx, words, n, out)`
-/// evaluates the law's statements (translated in place, not called) for each
-/// of the `n` subject words at `words` and stores a decision byte
-/// ([`BULK_PASS`], [`BULK_FAIL`], [`BULK_FAULT`]) at `out + i`. Between
+/// Translates the bulk entry of `def` into `func`: `(ctx, words, n, out,
+/// stop)` evaluates the law's statements (translated in place, not called)
+/// for the subject words at `words`, in order, storing a decision byte
+/// ([`BULK_PASS`] or [`BULK_FAIL`]) at `out + i`, and returns `n` when all
+/// `n` are decided. It makes no call of its own on that path: at a subject
+/// that faults (or bails out) it stops, writes the fault code to `stop` and
+/// returns the subject's index; and where the subject needs a constant or
+/// parameterless fn that is not memoised yet it stops likewise with code 0,
+/// so that the host runs that subject through the law's own entry (which
+/// evaluates and memoises it) and then resumes after it. A memoised fault is
+/// the subject's fault, as a call of the thunk would return. Between
 /// subjects the per-subject arena is cleared, by a helper, only when the
-/// previous subject allocated ([`abi::JitCtx::temp_used`]).
+/// previous subject allocated ([`abi::JitCtx::temp_used`]), and not at all
+/// when the law cannot allocate there ([`Fx::allocates`]).
 pub fn translate_bulk(
     shared: &mut Shared,
     program: &Program,
@@ -203,16 +221,11 @@ pub fn translate_bulk(
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
     let args: Vec<CValue> = b.block_params(entry).to_vec();
-    let (Some(ctx), Some(words), Some(n), Some(out)) = (
-        args.first().copied(),
-        args.get(1).copied(),
-        args.get(2).copied(),
-        args.get(3).copied(),
-    ) else {
+    let [ctx, words, n, out, stop] = args.as_slice() else {
         return unsupported("bulk entry parameters");
     };
-    let (header, body, next, exit, fault) = (
-        b.create_block(),
+    let (ctx, words, n, out, stop) = (*ctx, *words, *n, *out, *stop);
+    let (header, body, exit, fault) = (
         b.create_block(),
         b.create_block(),
         b.create_block(),
@@ -236,6 +249,8 @@ pub fn translate_bulk(
         fault_block: fault,
         refs: HashMap::new(),
         inline_budget: INLINE_BUDGET,
+        in_bulk: true,
+        allocates: false,
     };
     fx.b.ins().jump(header, &[]);
     // header: while i < n
@@ -243,19 +258,9 @@ pub fn translate_bulk(
     let iv = fx.b.use_var(i);
     let done = fx.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, n);
     fx.b.ins().brif(done, exit, &[], body, &[]);
-    // body: clear the arena if the previous subject used it, then the law
+    // body: the law, from a zeroed frame (as a call of the law has); its
+    // decision byte
     fx.b.switch_to_block(body);
-    let used =
-        fx.b.ins()
-            .load(I64, MemFlagsData::trusted(), ctx, TEMP_USED_OFFSET);
-    let (clear, run) = (fx.b.create_block(), fx.b.create_block());
-    fx.b.set_cold_block(clear);
-    fx.b.ins().brif(used, clear, &[], run, &[]);
-    fx.b.switch_to_block(clear);
-    fx.call_helper("polity_clear_temp", &[])?;
-    fx.b.ins().jump(run, &[]);
-    fx.b.switch_to_block(run);
-    // Every subject starts from a zeroed frame, as a call of the law does.
     let zero = fx.iconst(0);
     for v in fx.vars.clone() {
         fx.b.def_var(v, zero);
@@ -267,24 +272,29 @@ pub fn translate_bulk(
     let iv = fx.b.use_var(i);
     let at = fx.b.ins().iadd(out, iv);
     fx.b.ins().istore8(MemFlagsData::trusted(), passed, at, 0);
-    fx.b.ins().jump(next, &[]);
-    // fault(code): record it, mark the subject
-    fx.b.switch_to_block(fault);
-    let code = fx.param(fault);
-    let iv = fx.b.use_var(i);
-    fx.call_helper("polity_fault", &[iv, code])?;
-    let at = fx.b.ins().iadd(out, iv);
-    let byte = fx.iconst(i64::from(BULK_FAULT));
-    fx.b.ins().istore8(MemFlagsData::trusted(), byte, at, 0);
-    fx.b.ins().jump(next, &[]);
-    // next: i += 1
-    fx.b.switch_to_block(next);
-    let iv = fx.b.use_var(i);
+    if fx.allocates {
+        let used =
+            fx.b.ins()
+                .load(I64, MemFlagsData::trusted(), ctx, TEMP_USED_OFFSET);
+        let (clear, step) = (fx.b.create_block(), fx.b.create_block());
+        fx.b.set_cold_block(clear);
+        fx.b.ins().brif(used, clear, &[], step, &[]);
+        fx.b.switch_to_block(clear);
+        fx.call_helper("polity_clear_temp", &[])?;
+        fx.b.ins().jump(step, &[]);
+        fx.b.switch_to_block(step);
+    }
     let iv = fx.b.ins().iadd_imm_s(iv, 1);
     fx.b.def_var(i, iv);
     fx.b.ins().jump(header, &[]);
+    // fault(code): stop at this subject
+    fx.b.switch_to_block(fault);
+    let code = fx.param(fault);
+    fx.b.ins().store(MemFlagsData::trusted(), code, stop, 0);
+    let iv = fx.b.use_var(i);
+    fx.b.ins().return_(&[iv]);
     fx.b.switch_to_block(exit);
-    fx.b.ins().return_(&[]);
+    fx.b.ins().return_(&[n]);
     fx.b.seal_all_blocks();
     fx.b.finalize(config);
     Ok(())
@@ -301,7 +311,32 @@ struct Fx<'a, 'f> {
     /// How many more IR nodes of fn bodies may be translated in place
     /// ([`Fx::inline_fn`], [`INLINE_BUDGET`]).
     inline_budget: usize,
+    /// Whether this is a bulk entry ([`translate_bulk`]): the state block
+    /// is immutable while it runs (a `test`'s `given` writes it), so that
+    /// its loads are [`fixed`]; and a memo miss stops it ([`Fx::memoised`]).
+    in_bulk: bool,
+    /// Whether the code translated so far may allocate in the per-subject
+    /// arena: it calls a helper not in [`NON_ALLOCATING`], or a compiled fn
+    /// or law (a constant's or parameterless fn's thunk allocates in the
+    /// arena kept across subjects).
+    allocates: bool,
 }
+
+/// Helpers that never allocate in an evaluation's arenas.
+const NON_ALLOCATING: &[&str] = &[
+    "polity_dec_cmp",
+    "polity_text_cmp",
+    "polity_text_len",
+    "polity_cmp",
+    "polity_contains",
+    "polity_index",
+    "polity_int_div",
+    "polity_date_add",
+    "polity_dec_round",
+    "polity_concat",
+    "polity_const_scope",
+    "polity_clear_temp",
+];
 
 fn int_like(t: &Type) -> bool {
     matches!(
@@ -590,6 +625,7 @@ impl Fx<'_, '_> {
         let Some((id, _)) = self.shared.helpers.get(name).copied() else {
             return unsupported("an unknown helper");
         };
+        self.allocates |= !NON_ALLOCATING.contains(&name);
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
@@ -669,6 +705,7 @@ impl Fx<'_, '_> {
         let Some(id) = id else {
             return unsupported("a call to something left to the interpreter");
         };
+        self.allocates = true;
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
@@ -683,15 +720,15 @@ impl Fx<'_, '_> {
 
     /// A constant or parameterless fn (memo `slot`, compiled as `id`): its
     /// memoised value read inline when there is one, else a call of its thunk
-    /// (which evaluates and memoises it, or returns its memoised fault).
+    /// (which evaluates and memoises it, or returns its memoised fault). In a
+    /// bulk entry there is no call: a memoised fault is this subject's fault,
+    /// and a value not memoised yet stops the entry with code 0 (the host
+    /// runs the subject through the law's own entry).
     fn memoised(&mut self, slot: u32, id: Option<FuncId>) -> Tr<CValue> {
         if id.is_none() {
             return self.call_compiled(id, &[]);
         }
-        let memo = self
-            .b
-            .ins()
-            .load(I64, MemFlagsData::trusted(), self.ctx, MEMO_OFFSET);
+        let memo = self.b.ins().load(I64, fixed(), self.ctx, MEMO_OFFSET);
         let at = self.b.ins().iadd_imm_s(memo, i64::from(slot) * 16);
         let status = self.b.ins().load(I64, MemFlagsData::trusted(), at, 0);
         let (hit, miss, join) = (
@@ -707,7 +744,18 @@ impl Fx<'_, '_> {
         let w = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
         self.b.ins().jump(join, &[w.into()]);
         self.b.switch_to_block(miss);
+        if self.in_bulk {
+            let faulted = self.b.ins().icmp_imm_s(IntCC::Equal, status, 2);
+            let word = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
+            let zero = self.iconst(0);
+            let code = self.b.ins().select(faulted, word, zero);
+            self.b.ins().jump(self.fault_block, &[code.into()]);
+            self.b.switch_to_block(join);
+            return Ok(self.param(join));
+        }
+        let allocates = self.allocates;
         let v = self.call_compiled(id, &[])?;
+        self.allocates = allocates;
         self.b.ins().jump(join, &[v.into()]);
         self.b.switch_to_block(join);
         Ok(self.param(join))
@@ -925,18 +973,20 @@ impl Fx<'_, '_> {
     }
 
     fn translate_state(&mut self, id: u32, span: Span) -> Tr<CValue> {
-        let st = self
-            .b
-            .ins()
-            .load(I64, MemFlagsData::trusted(), self.ctx, STATE_OFFSET);
+        let st = self.b.ins().load(I64, fixed(), self.ctx, STATE_OFFSET);
         let off = i32::try_from(id).ok().and_then(|i| i.checked_mul(16));
         let Some(off) = off else {
             return unsupported("too many state names");
         };
-        let present = self.b.ins().load(I64, MemFlagsData::trusted(), st, off);
+        let flags = if self.in_bulk {
+            fixed()
+        } else {
+            MemFlagsData::trusted()
+        };
+        let present = self.b.ins().load(I64, flags, st, off);
         let missing = self.b.ins().icmp_imm_s(IntCC::Equal, present, 0);
         self.fault_if(missing, abi::MISSING, span);
-        Ok(self.b.ins().load(I64, MemFlagsData::trusted(), st, off + 8))
+        Ok(self.b.ins().load(I64, flags, st, off + 8))
     }
 
     fn load_field(&mut self, r: CValue, i: u32) -> CValue {

@@ -41,13 +41,13 @@
 //! records, lists and sets, `sorted`, set construction, `xs[key]` and `range`
 //! call `extern "C"` helpers ([`abi`]). Membership of integer, enum, date and
 //! text elements is an inline scan; `and`/`or` (and `unless`) whose right
-//! side cannot fail are branch-free; a call of a small fn (at most 24 IR
-//! nodes; at most 256 such nodes per compiled function) is translated in
-//! place, with its own frame and the same fault sites; other law and fn
-//! calls are direct calls; constants and parameterless fns are memoised per
-//! evaluation context, and a memoised value is read inline. In a bulk entry
-//! the state block's loads are marked read-only, so Cranelift hoists them
-//! out of the loop.
+//! side cannot fail are branch-free; law and fn calls are direct calls,
+//! except that in a bulk entry a call of a small fn (at most 24 IR nodes; at
+//! most 256 such nodes per bulk entry) is translated in place, with its own
+//! frame and the same fault sites; constants and parameterless fns are
+//! memoised per evaluation context, and a memoised value is read inline. In
+//! a bulk entry the state block's loads are marked read-only, so Cranelift
+//! hoists them out of the loop.
 //!
 //! Not compiled: `test` blocks (they build their state in memory; they run
 //! in the interpreter under either engine), and

@@ -313,7 +313,8 @@ struct Fx<'a, 'f> {
     inline_budget: usize,
     /// Whether this is a bulk entry ([`translate_bulk`]): the state block
     /// is immutable while it runs (a `test`'s `given` writes it), so that
-    /// its loads are [`fixed`]; and a memo miss stops it ([`Fx::memoised`]).
+    /// its loads are [`fixed`]; a memo miss stops it ([`Fx::memoised`]); and
+    /// small fns are translated in place ([`Fx::may_inline`]).
     in_bulk: bool,
     /// Whether the code translated so far may allocate in the per-subject
     /// arena: it calls a helper not in [`NON_ALLOCATING`], or a compiled fn
@@ -356,8 +357,8 @@ fn has_never(t: &Type) -> bool {
 /// The most IR nodes of a fn body translated in place at its call sites.
 const INLINE_NODES: usize = 24;
 
-/// The most IR nodes translated in place into one compiled function, all
-/// inlined bodies together (so that nested small fns cannot multiply).
+/// The most IR nodes translated in place into one bulk entry, all inlined
+/// bodies together (so that nested small fns cannot multiply).
 const INLINE_BUDGET: usize = 256;
 
 /// The size of a fn body in IR nodes, if it is small enough to translate in
@@ -790,8 +791,14 @@ impl Fx<'_, '_> {
     }
 
     /// Whether a call of a fn with this body is translated in place (which
-    /// then spends its size from the budget).
+    /// then spends its size from the budget): only in a bulk entry, where
+    /// the calls are per subject; elsewhere the larger code cost more
+    /// compile time than it saved (Tidewater's check and JIT took 60 ms
+    /// rather than 37).
     fn may_inline(&mut self, body: &Expr) -> bool {
+        if !self.in_bulk {
+            return false;
+        }
         match small(body) {
             Some(n) if n <= self.inline_budget => {
                 self.inline_budget -= n;

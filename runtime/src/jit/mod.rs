@@ -11,11 +11,12 @@
 //!
 //! How a verdict is made: each law has its own entry (one subject; it also
 //! reports which requirements failed) and a *bulk entry*: one native call
-//! that evaluates the law for the subject words of a slice, in order (the
-//! law's statements translated into the loop, its requirements combined
-//! branch-free), writing one decision byte per subject, pass or fail,
-//! without calling anything on that path. It stops at a subject that faults
-//! or bails out (returning its index and the fault code, `site << 3 | kind`)
+//! that evaluates the law for the subject words of a slice, in order,
+//! writing one decision byte per subject, pass or fail. A small law's
+//! statements (at most 32 IR nodes) are translated into the loop, their
+//! requirements combined branch-free, with no call on that path; a larger
+//! law's own entry is called per subject. The bulk entry stops at a subject
+//! that faults or bails out (returning its index and the fault code, `site << 3 | kind`)
 //! and at a subject that needs a constant or parameterless fn not memoised
 //! yet; the host then records the fault, or decides that subject through the
 //! law's own entry (which memoises the value), and resumes the bulk entry
@@ -454,7 +455,7 @@ impl JitProgram {
                 }
                 None => None,
             };
-            match define_bulk(&mut shared, program, def) {
+            match define_bulk(&mut shared, program, def, Some(body)) {
                 Ok(id) => {
                     bulk_ids.push(id);
                     if let Some(slot) = bulks.get_mut(i) {
@@ -805,10 +806,12 @@ fn define_bulk(
     shared: &mut Shared,
     program: &Program,
     def: &polity_compiler::ir::LawDef,
+    own: Option<FuncId>,
 ) -> Result<FuncId, String> {
     let mut ctx = shared.module.make_context();
     let mut fctx = FunctionBuilderContext::new();
-    translate::translate_bulk(shared, program, &mut fctx, &mut ctx.func, def).map_err(|e| e.0)?;
+    translate::translate_bulk(shared, program, &mut fctx, &mut ctx.func, def, own)
+        .map_err(|e| e.0)?;
     let sig = translate::bulk_signature(&shared.module);
     declare_and_define(shared, &sig, &mut ctx)
 }

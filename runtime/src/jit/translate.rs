@@ -193,16 +193,17 @@ pub const BULK_FAIL: u8 = 0;
 pub const BULK_FAULT: u8 = 2;
 
 /// Translates the bulk entry of `def` into `func`: `(ctx, words, n, out,
-/// stop)` evaluates the law's statements (translated in place, not called)
-/// for the subject words at `words`, in order, storing a decision byte
-/// ([`BULK_PASS`] or [`BULK_FAIL`]) at `out + i`, and returns `n` when all
-/// `n` are decided. It makes no call of its own on that path: at a subject
-/// that faults (or bails out) it stops, writes the fault code to `stop` and
-/// returns the subject's index; and where the subject needs a constant or
-/// parameterless fn that is not memoised yet it stops likewise with code 0,
-/// so that the host runs that subject through the law's own entry (which
-/// evaluates and memoises it) and then resumes after it. A memoised fault is
-/// the subject's fault, as a call of the thunk would return. Between
+/// stop)` evaluates the law for the subject words at `words`, in order,
+/// storing a decision byte ([`BULK_PASS`] or [`BULK_FAIL`]) at `out + i`,
+/// and returns `n` when all `n` are decided. At a subject that faults (or
+/// bails out) it stops, writes the fault code to `stop` and returns the
+/// subject's index. A [`small_law`]'s statements are translated in place,
+/// with no call of their own on that path: where the subject needs a
+/// constant or parameterless fn that is not memoised yet the entry stops
+/// likewise with code 0, so that the host runs that subject through the
+/// law's own entry (which evaluates and memoises it) and then resumes after
+/// it, and a memoised fault is the subject's fault, as a call of the thunk
+/// would return. A larger law's entry `own` is called for each subject. Between
 /// subjects the per-subject arena is cleared, by a helper, only when the
 /// previous subject allocated ([`abi::JitCtx::temp_used`]), and not at all
 /// when the law cannot allocate there ([`Fx::allocates`]).
@@ -212,6 +213,7 @@ pub fn translate_bulk(
     fctx: &mut FunctionBuilderContext,
     func: &mut cranelift_codegen::ir::Function,
     def: &polity_compiler::ir::LawDef,
+    own: Option<FuncId>,
 ) -> Tr<()> {
     func.signature = bulk_signature(&shared.module);
     let config = shared.module.target_config();
@@ -268,7 +270,13 @@ pub fn translate_bulk(
     let off = fx.b.ins().ishl_imm_s(iv, 3);
     let addr = fx.b.ins().iadd(words, off);
     let w = fx.b.ins().load(I64, MemFlagsData::trusted(), addr, 0);
-    let passed = fx.law_stmts(def, w, None)?;
+    let passed = match own {
+        Some(own) if !small_law(def) => {
+            let null = fx.iconst(0);
+            fx.call_compiled(Some(own), &[w, null])?
+        }
+        _ => fx.law_stmts(def, w, None)?,
+    };
     let iv = fx.b.use_var(i);
     let at = fx.b.ins().iadd(out, iv);
     fx.b.ins().istore8(MemFlagsData::trusted(), passed, at, 0);
@@ -357,6 +365,46 @@ fn has_never(t: &Type) -> bool {
 /// The most IR nodes of a fn body translated in place at its call sites.
 const INLINE_NODES: usize = 24;
 
+/// The most IR nodes of a law's statements that its bulk entry translates
+/// in place; a larger law's bulk entry calls the law's own entry for each
+/// subject (its work per subject dwarfs a call, and translating it twice
+/// would cost more compile time than it saves run time).
+const LAW_IN_PLACE_NODES: usize = 32;
+
+/// The number of IR nodes in `e`, counting at most up to `limit`.
+fn nodes(e: &Expr, limit: usize) -> usize {
+    fn count(e: &Expr, n: &mut usize, limit: usize) {
+        *n += 1;
+        if *n <= limit {
+            e.for_each_child(&mut |c| count(c, n, limit));
+        }
+    }
+    let mut n = 0;
+    count(e, &mut n, limit);
+    n
+}
+
+/// Whether a law's statements are small enough for its bulk entry to
+/// translate them in place ([`LAW_IN_PLACE_NODES`]).
+fn small_law(def: &polity_compiler::ir::LawDef) -> bool {
+    let mut n = 0;
+    for st in &def.body {
+        let exprs: Vec<&Expr> = match st {
+            polity_compiler::ir::LawStmt::Let { value, .. } => vec![value],
+            polity_compiler::ir::LawStmt::Require(r) => std::iter::once(&r.cond)
+                .chain(r.exceptions.iter().map(|x| &x.cond))
+                .collect(),
+        };
+        for e in exprs {
+            n += nodes(e, LAW_IN_PLACE_NODES);
+            if n > LAW_IN_PLACE_NODES {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// The most IR nodes translated in place into one bulk entry, all inlined
 /// bodies together (so that nested small fns cannot multiply).
 const INLINE_BUDGET: usize = 256;
@@ -364,14 +412,7 @@ const INLINE_BUDGET: usize = 256;
 /// The size of a fn body in IR nodes, if it is small enough to translate in
 /// place at its call sites.
 fn small(body: &Expr) -> Option<usize> {
-    fn count(e: &Expr, n: &mut usize) {
-        *n += 1;
-        if *n <= INLINE_NODES {
-            e.for_each_child(&mut |c| count(c, n));
-        }
-    }
-    let mut n = 0;
-    count(body, &mut n);
+    let n = nodes(body, INLINE_NODES);
     (n <= INLINE_NODES).then_some(n)
 }
 

@@ -283,6 +283,80 @@ fn law_calls_consts_and_fallback() {
     assert!(program.jit().unwrap().fallbacks().is_empty());
 }
 
+const INLINED: &str = r#"
+charter "Inlined" { version: 1 }
+enum Tag { Plain, Marked }
+record Row { id: Text, a: Int, b: Int, opt: Int?, tags: Set<Tag> }
+state { rows: List<Row>, base: Int }
+const big: Int = base * 2
+const late: Int = 100 div (base - 1)
+fn twice(x: Int) -> Int = x * 2
+fn gap(r: Row) -> Int {
+  let d = r.a - r.b
+  twice(d) + r.a
+}
+fn maybe(x: Int) -> Int? = x
+fn later() -> Int = base + 1
+law inlined(r in rows) {
+  let k = r.a
+  require "maybe": (maybe(r.b) ?? 0) != 3
+  require "twice": twice(r.a) > twice(r.b) or r.a <= r.b
+  require "gap": gap(r) != 7 and k == r.a
+}
+law memos(r in rows) {
+  require "big": r.a < big unless "marked": Marked in r.tags
+  require "later": r.b + later() > 0 or Plain in r.tags
+  require "late": r.a < 5 or r.b < late
+}
+law both(r in rows) {
+  let k = r.a
+  require "maybe": (maybe(r.b) ?? 0) != 3
+  require "twice": twice(r.a) > twice(r.b) or r.a <= r.b
+  require "gap": gap(r) != 7 and k == r.a
+  require "big": r.a < big unless "marked": Marked in r.tags
+  require "later": r.b + later() > 0 or Plain in r.tags
+  require "late": r.a < 5 or r.b < late
+}
+law scratch(r in rows) {
+  require "lists": count([x * 2 for x in [r.a, r.b]]) == 2
+}
+"#;
+
+/// Bulk entries: small laws (`inlined`, `memos`, `scratch`) are translated
+/// into the loop, with small fns in place and memos read inline; a larger
+/// one (`both`) calls the law's own entry per subject. Faults keep their
+/// sites (checked against the interpreter's spans by `agree`), a bail-out in
+/// an inlined fn hands only that subject to the interpreter, a constant first
+/// needed by a later subject (`late`, for `over`) stops the bulk entry
+/// there, a memoised fault stays a fault (with `base` 1, `late` divides by
+/// zero), and the scratch arena is reused between subjects.
+#[test]
+fn inlined_fns_memos_and_bulk_subjects() {
+    let rows = r#"[
+      {"id": "ok", "a": 3, "b": 1, "tags": []},
+      {"id": "over", "a": 9223372036854775807, "b": 0, "tags": ["Marked"]},
+      {"id": "overb", "a": 1, "b": 9223372036854775807, "tags": []},
+      {"id": "gap", "a": 3, "b": 1, "tags": ["Plain"]},
+      {"id": "min", "a": 0, "b": -9223372036854775808, "tags": []},
+      {"id": "three", "a": 5, "b": 3, "opt": 1, "tags": ["Plain", "Marked"]},
+      {"id": "six", "a": 6, "b": 0, "tags": ["Marked"]}
+    ]"#;
+    for base in ["1", "4611686018427387904", "-5"] {
+        let json = format!(r#"{{"base": {base}, "rows": {rows}}}"#);
+        let v = agree(INLINED, &json, &["inlined", "memos", "both", "scratch"]);
+        for law in ["inlined", "both"] {
+            let want = format!("{law} over error overflow");
+            assert!(v.contains(&want), "{v:?}");
+        }
+        if base == "1" {
+            for id in ["over", "three", "six"] {
+                let want = format!("memos {id} error division_by_zero");
+                assert!(v.contains(&want), "{v:?}");
+            }
+        }
+    }
+}
+
 /// Compiling and dropping programs frees their machine code: resident memory
 /// stays flat. `POLITY_JIT_DROPS=10000 cargo test -p polity --test jit -- --ignored`
 /// runs the issue's 10,000.

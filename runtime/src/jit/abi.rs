@@ -36,6 +36,8 @@ pub const STATE_OFFSET: i32 = 0;
 pub const MEMO_OFFSET: i32 = 8;
 /// Byte offset of [`JitCtx::flag`].
 pub const FLAG_OFFSET: i32 = 16;
+/// Byte offset of [`JitCtx::temp_used`].
+pub const TEMP_USED_OFFSET: i32 = 24;
 
 /// Blocks and cells made during an evaluation.
 #[derive(Debug, Default)]
@@ -51,8 +53,8 @@ impl Arena {
     }
 }
 
-/// One evaluation's context. Generated code reads the first three fields at
-/// fixed offsets; the rest is for helpers.
+/// One evaluation's context. Generated code reads the first four fields at
+/// fixed offsets (checked by a test); the rest is for helpers.
 #[repr(C)]
 pub struct JitCtx<'a> {
     /// The layout's state block (`[present, word]` per state name).
@@ -62,6 +64,9 @@ pub struct JitCtx<'a> {
     pub memo: *mut i64,
     /// The fault kind of the last helper (0 = none).
     pub flag: i64,
+    /// Whether the per-subject arena holds anything (1) or not (0): a bulk
+    /// entry clears it between subjects only then ([`clear_temp`]).
+    pub temp_used: i64,
     program: &'a Program,
     types: &'a [Type],
     layout: &'a Layout,
@@ -94,6 +99,7 @@ impl<'a> JitCtx<'a> {
             state: layout.state.as_ptr(),
             memo,
             flag: 0,
+            temp_used: 0,
             program,
             types,
             layout,
@@ -126,6 +132,7 @@ impl<'a> JitCtx<'a> {
     pub fn next_subject(&mut self) {
         self.temp.clear();
         self.sums.clear();
+        self.temp_used = 0;
         self.flag = 0;
         self.const_depth = 0;
         self.memo = self.memo_store.as_mut_ptr();
@@ -143,6 +150,7 @@ impl<'a> JitCtx<'a> {
         if self.const_depth > 0 {
             &mut self.keep
         } else {
+            self.temp_used = 1;
             &mut self.temp
         }
     }
@@ -542,6 +550,16 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
     })
 }
 
+/// Between two subjects of a bulk entry (which calls this only when
+/// [`JitCtx::temp_used`] is set): frees what the previous subject made.
+pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
+    with(p, |c| {
+        c.temp.clear();
+        c.temp_used = 0;
+        0
+    })
+}
+
 /// The exact numeric builtins of the standard library, by `which`:
 /// 0 decimal `div`, 1 decimal `mod`, 2 `isqrt` of an Int, 3 `isqrt` of a
 /// Decimal, 4 `sqrt`, 5 `mul_div(a, b, c)`, 6 `pow(a, b)` (b an Int). The
@@ -578,6 +596,7 @@ pub const NONE_WORD: i64 = NONE;
 /// The helpers, by symbol name, with their number of i64 parameters after the
 /// context, and their addresses.
 pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
+    type F0 = extern "C" fn(*mut JitCtx<'static>) -> i64;
     type F1 = extern "C" fn(*mut JitCtx<'static>, i64) -> i64;
     type F2 = extern "C" fn(*mut JitCtx<'static>, i64, i64) -> i64;
     type F3 = extern "C" fn(*mut JitCtx<'static>, i64, i64, i64) -> i64;
@@ -605,5 +624,31 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_give", 2, give as F2 as *const u8),
         ("polity_dec_sum", 3, dec_sum as F3 as *const u8),
         ("polity_num_op", 4, num_op as F4 as *const u8),
+        ("polity_clear_temp", 0, clear_temp as F0 as *const u8),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_code_finds_the_fields_it_reads() {
+        assert_eq!(
+            std::mem::offset_of!(JitCtx<'static>, state),
+            STATE_OFFSET as usize
+        );
+        assert_eq!(
+            std::mem::offset_of!(JitCtx<'static>, memo),
+            MEMO_OFFSET as usize
+        );
+        assert_eq!(
+            std::mem::offset_of!(JitCtx<'static>, flag),
+            FLAG_OFFSET as usize
+        );
+        assert_eq!(
+            std::mem::offset_of!(JitCtx<'static>, temp_used),
+            TEMP_USED_OFFSET as usize
+        );
+    }
 }

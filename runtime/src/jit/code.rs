@@ -22,10 +22,18 @@ use polity_compiler::num::Dec;
 /// receives one byte per requirement (1 = failed), or is null.
 pub type Entry = extern "C" fn(*mut JitCtx<'_>, i64, *mut u8, *mut i64);
 
+/// The signature of every bulk entry: `(ctx, words, n, out, stop) -> index`.
+/// It runs one law for the subject words at `words`, in order, writing one
+/// decision byte per subject at `out`, until all `n` are decided (it returns
+/// `n`) or one needs the host (it returns its index and writes a code to
+/// `stop`; see [`super::translate::translate_bulk`]).
+pub type Bulk = extern "C" fn(*mut JitCtx<'_>, *const i64, i64, *mut u8, *mut i64) -> i64;
+
 /// Finalised machine code and its entry points.
 pub struct Code {
     module: Option<JITModule>,
     entries: Vec<usize>,
+    bulks: Vec<usize>,
 }
 
 // SAFETY: after `finalize_definitions` the module is never mutated again; its
@@ -54,7 +62,20 @@ impl Code {
         Ok(Code {
             module: Some(module),
             entries,
+            bulks: Vec::new(),
         })
+    }
+
+    /// Records the addresses of the bulk entries `ids` (defined with the
+    /// [`Bulk`] signature), indexed from 0 in that order.
+    pub fn with_bulks(mut self, ids: &[FuncId]) -> Code {
+        if let Some(module) = &self.module {
+            self.bulks = ids
+                .iter()
+                .map(|id| module.get_finalized_function(*id) as usize)
+                .collect();
+        }
+        self
     }
 
     /// Runs entry `index`: returns `[value, fault]`, or `None` for an unknown entry.
@@ -79,14 +100,43 @@ impl Code {
         f(ctx, subject, failed, out.as_mut_ptr());
         Some(out)
     }
+
+    /// Runs bulk entry `index` over `words` (as many as `out` has room
+    /// for), writing one decision byte per word to `out`: returns how many
+    /// were decided and, if that is not all of them, the code the next one
+    /// stopped with. `None` for an unknown entry.
+    pub fn bulk(
+        &self,
+        index: usize,
+        ctx: &mut JitCtx<'_>,
+        words: &[i64],
+        out: &mut [u8],
+    ) -> Option<(usize, i64)> {
+        let addr = *self.bulks.get(index)?;
+        if addr == 0 {
+            return None;
+        }
+        let n = i64::try_from(words.len().min(out.len())).ok()?;
+        let mut stop = 0i64;
+        // SAFETY: `addr` is the finalised address of a function that the
+        // translator defined with exactly the `Bulk` signature (pointer,
+        // pointer, i64, pointer, pointer -> i64) in the host's default
+        // calling convention; it reads at most the first `n` words of `words`,
+        // writes at most the first `n` bytes of `out` (both at least that
+        // long) and at most one word to `stop`; the module that holds the
+        // code lives as long as `self`.
+        let f: Bulk = unsafe { std::mem::transmute::<usize, Bulk>(addr) };
+        let done = f(ctx, words.as_ptr(), n, out.as_mut_ptr(), &mut stop);
+        Some((usize::try_from(done).ok()?, stop))
+    }
 }
 
 impl Drop for Code {
     fn drop(&mut self) {
         if let Some(module) = self.module.take() {
             // SAFETY: no function pointer into this module survives it: entry
-            // addresses live in `self` only and are used only by `call`, which
-            // borrows `self`.
+            // addresses live in `self` only and are used only by `call` and
+            // `bulk`, which borrow `self`.
             unsafe { module.free_memory() };
         }
     }
@@ -129,7 +179,8 @@ pub fn words<'a>(w: i64, n: usize) -> &'a [i64] {
 /// The evaluation context a helper was called with.
 pub fn ctx<'a, 'c>(p: *mut JitCtx<'c>) -> Option<&'a mut JitCtx<'c>> {
     // SAFETY: generated code passes on, unchanged, the `&mut JitCtx` that
-    // `Code::call` received, and no other reference to it is used while the
-    // helper runs (generated code only reads three plain words of it).
+    // `Code::call` or `Code::bulk` received, and no other reference to it is
+    // used while the helper runs (generated code only reads four plain words
+    // of it).
     unsafe { p.as_mut() }
 }

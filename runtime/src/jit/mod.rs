@@ -9,13 +9,31 @@
 //! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order) |
 //! | `code.rs` | the only `unsafe`: owns the machine code, frees it on drop |
 //!
-//! How a verdict is made: the generated code decides pass, fail (and which
-//! requirements failed) or error (and at which site). A passing subject is
-//! done. For a failing or faulting subject the interpreter re-runs that one
-//! subject to gather the reasons and the error's message; its verdict is
-//! compared with the JIT's (same failed labels; same error kind and span) and
-//! any disagreement is recorded ([`JitProgram::eval_law_checked`]) — tests
-//! require none — and the interpreter's verdict, the specification, is used.
+//! How a verdict is made: each law has its own entry (one subject; it also
+//! reports which requirements failed) and a *bulk entry*: one native call
+//! that evaluates the law for the subject words of a slice, in order,
+//! writing one decision byte per subject, pass or fail. A small law's
+//! statements (at most 32 IR nodes) are translated into the loop, their
+//! requirements combined branch-free, with no call on that path; a larger
+//! law's own entry is called per subject. The bulk entry stops at a subject
+//! that faults or bails out (returning its index and the fault code, `site << 3 | kind`)
+//! and at a subject that needs a constant or parameterless fn not memoised
+//! yet; the host then records the fault, or decides that subject through the
+//! law's own entry (which memoises the value), and resumes the bulk entry
+//! after it. The first subject of each call always goes through the law's
+//! own entry, so that the bulk entry rarely stops for a constant. Between
+//! subjects the scratch arena is cleared only if the previous subject used
+//! it (and never when the law cannot allocate there); memoised constants
+//! stay for the whole evaluation context. [`JitProgram::decide`] is this
+//! alone ([`Decisions`]: one byte per subject, the fault codes beside them;
+//! once per core for a large collection). Through the API, a passing subject
+//! is done; a failing subject is run again through the law's own entry for
+//! its failed requirements; and for a failing or faulting subject the
+//! interpreter re-runs that one subject to gather the reasons and the
+//! error's message; its verdict is compared with the JIT's (same failed
+//! labels; same error kind and span) and any disagreement is recorded
+//! ([`JitProgram::eval_law_checked`]) — tests require none — and the
+//! interpreter's verdict, the specification, is used.
 //!
 //! Coverage: every IR form is translated — every `ExprKind`, `BinOp`, `UnOp`,
 //! `Builtin`, `LoopKind`, `Lit` and `Pattern`, over every type. Integer,
@@ -23,9 +41,14 @@
 //! concatenation, `div`/`mod`, date arithmetic, structural comparison of
 //! records, lists and sets, `sorted`, set construction, `xs[key]` and `range`
 //! call `extern "C"` helpers ([`abi`]). Membership of integer, enum, date and
-//! text elements is an inline scan; `and`/`or` whose right side cannot fail
-//! are branch-free; law and fn calls are direct calls; constants and
-//! parameterless fns are memoised per evaluation context.
+//! text elements is an inline scan; `and`/`or` (and `unless`) whose right
+//! side cannot fail are branch-free; law and fn calls are direct calls,
+//! except that in a bulk entry a call of a small fn (at most 24 IR nodes; at
+//! most 256 such nodes per bulk entry) is translated in place, with its own
+//! frame and the same fault sites; constants and parameterless fns are
+//! memoised per evaluation context, and a memoised value is read inline. In
+//! a bulk entry the state block's loads are marked read-only, so Cranelift
+//! hoists them out of the loop.
 //!
 //! `test` blocks are compiled too, each to one function over a context whose
 //! state starts empty: `given` stores its value there (and forgets memoised
@@ -120,10 +143,65 @@ pub enum TestDecision {
     Interpret,
 }
 
+/// What generated code decided for each subject of a law, in order
+/// ([`JitProgram::decide`]): one byte per subject, as the bulk entry wrote
+/// it, and the fault codes of the few subjects that faulted or bailed out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Decisions {
+    bytes: Vec<u8>,
+    /// `(subject index, fault code)`, by index.
+    faults: Vec<(usize, i64)>,
+}
+
+impl Decisions {
+    /// How many subjects were decided.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether there were no subjects.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The decision for subject `i`.
+    pub fn get(&self, i: usize) -> Option<Decision> {
+        let b = *self.bytes.get(i)?;
+        Some(match b {
+            translate::BULK_PASS => Decision::Pass,
+            translate::BULK_FAIL => Decision::Fail,
+            _ => {
+                let at = self.faults.binary_search_by_key(&i, |(at, _)| *at);
+                let code = at.ok().and_then(|k| self.faults.get(k)).map(|(_, f)| *f);
+                Self::fault(code)
+            }
+        })
+    }
+
+    /// Every subject's decision, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Decision> + '_ {
+        let mut faults = self.faults.iter().peekable();
+        self.bytes.iter().enumerate().map(move |(i, b)| match *b {
+            translate::BULK_PASS => Decision::Pass,
+            translate::BULK_FAIL => Decision::Fail,
+            _ => Self::fault(faults.next_if(|(at, _)| *at == i).map(|(_, f)| *f)),
+        })
+    }
+
+    fn fault(code: Option<i64>) -> Decision {
+        match code {
+            Some(f) if f & 7 != abi::BAIL => Decision::Error(f),
+            _ => Decision::Interpret,
+        }
+    }
+}
+
 /// A program compiled to machine code. Dropping it frees the code.
 #[derive(Debug)]
 pub struct JitProgram {
     code: code::Code,
+    /// Per law: the index of its bulk entry ([`code::Code::bulk`]).
+    bulks: Vec<Option<usize>>,
     /// Per law: the entry index of its body and of its collection.
     laws: Vec<Option<(usize, Option<usize>)>>,
     /// Per `test` block: the entry index of its function.
@@ -422,6 +500,8 @@ impl JitProgram {
         }
         let mut entries = Vec::new();
         let mut laws = Vec::new();
+        let mut bulk_ids = Vec::new();
+        let mut bulks = vec![None; program.laws.len()];
         for (i, def) in program.laws.iter().enumerate() {
             let Some(Some(body)) = shared.laws.get(i).copied() else {
                 laws.push(None);
@@ -447,6 +527,19 @@ impl JitProgram {
                 }
                 None => None,
             };
+            match define_bulk(&mut shared, program, def, Some(body)) {
+                Ok(id) => {
+                    bulk_ids.push(id);
+                    if let Some(slot) = bulks.get_mut(i) {
+                        *slot = Some(bulk_ids.len() - 1);
+                    }
+                }
+                Err(e) => {
+                    fallbacks.push((def.name.clone(), e));
+                    laws.push(None);
+                    continue;
+                }
+            }
             let law_entry = entry(&mut shared, body)?;
             entries.push(law_entry);
             let law_index = entries.len() - 1;
@@ -470,8 +563,10 @@ impl JitProgram {
             });
         }
         let code = code::Code::finalize(shared.module, &entries)?;
+        let code = code.with_bulks(&bulk_ids);
         Ok(JitProgram {
             code,
+            bulks,
             laws,
             tests,
             sites: shared.sites,
@@ -510,57 +605,104 @@ impl JitProgram {
         law: LawId,
         limits: Limits,
         parallel: bool,
-    ) -> Option<Vec<Decision>> {
+    ) -> Option<Decisions> {
         let (body, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten()?;
         if self.max_depth > limits.max_call_depth || layout.ambiguous {
             return None;
         }
-        let n = program
-            .laws
-            .get(law.0 as usize)
-            .map_or(0, requirement_count);
         let types = &self.types;
-        let one = |ctx: &mut abi::JitCtx<'_>, failed: &mut [u8], w: i64| {
-            failed.fill(0);
-            ctx.next_subject();
-            match self.code.call(body, ctx, w, Some(failed)) {
-                Some([p, 0]) if p != 0 => Decision::Pass,
-                Some([_, 0]) => Decision::Fail,
-                Some([_, f]) if f & 7 == abi::BAIL => Decision::Interpret,
-                Some([_, f]) => Decision::Error(f),
-                None => Decision::Interpret,
-            }
+        let run = |words: &[i64]| {
+            let mut ctx = abi::JitCtx::new(program, types, layout, limits);
+            self.bulk(bulk, body, &mut ctx, words)
+        };
+        let Some(coll) = coll else {
+            return run(&[0]);
         };
         let mut ctx = abi::JitCtx::new(program, types, layout, limits);
-        let mut failed = vec![0u8; n.max(1)];
-        let Some(coll) = coll else {
-            return Some(vec![one(&mut ctx, &mut failed, 0)]);
-        };
         let words = match self.code.call(coll, &mut ctx, 0, None) {
             Some([w, 0]) => code::list(w),
             _ => return None,
         };
         let per = words.len().div_ceil(threads()).max(PARALLEL_MIN);
-        let run = |chunk: &[i64]| {
-            let mut ctx = abi::JitCtx::new(program, types, layout, limits);
-            let mut failed = vec![0u8; n.max(1)];
-            chunk
-                .iter()
-                .map(|w| one(&mut ctx, &mut failed, *w))
-                .collect::<Vec<_>>()
-        };
         if words.len() <= per || !parallel {
-            return Some(run(words));
+            return run(words);
         }
-        let parts: Vec<Vec<Decision>> = std::thread::scope(|s| {
+        let parts: Vec<Option<Decisions>> = std::thread::scope(|s| {
             let handles: Vec<_> = words.chunks(per).map(|c| s.spawn(move || run(c))).collect();
             handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        let out: Vec<Decision> = parts.into_iter().flatten().collect();
+        let mut out = Decisions::default();
+        for part in parts {
+            let part = part?;
+            let base = out.bytes.len();
+            out.faults
+                .extend(part.faults.into_iter().map(|(i, f)| (base + i, f)));
+            out.bytes.extend(part.bytes);
+        }
         (out.len() == words.len()).then_some(out)
+    }
+
+    /// Decides `words` with bulk entry `bulk` of the law whose own entry is
+    /// `body`. The first subject runs through the law's own entry, which
+    /// evaluates and memoises the constants it reaches; the bulk entry then
+    /// decides runs of subjects. Where it stops at a subject, that subject's
+    /// fault is recorded, or (code 0: a constant not memoised yet) the law's
+    /// own entry decides it; the bulk entry resumes after it.
+    fn bulk(
+        &self,
+        bulk: usize,
+        body: usize,
+        ctx: &mut abi::JitCtx<'_>,
+        words: &[i64],
+    ) -> Option<Decisions> {
+        let mut out = Decisions {
+            bytes: vec![translate::BULK_FAULT; words.len()],
+            faults: Vec::new(),
+        };
+        let one = |ctx: &mut abi::JitCtx<'_>, out: &mut Decisions, at: usize| {
+            let w = *words.get(at)?;
+            ctx.next_subject();
+            let (byte, fault) = match self.code.call(body, ctx, w, None)? {
+                [p, 0] if p != 0 => (translate::BULK_PASS, 0),
+                [_, 0] => (translate::BULK_FAIL, 0),
+                [_, f] => (translate::BULK_FAULT, f),
+            };
+            if let Some(b) = out.bytes.get_mut(at) {
+                *b = byte;
+            }
+            if fault != 0 {
+                out.faults.push((at, fault));
+            }
+            Some(())
+        };
+        if words.is_empty() {
+            return Some(out);
+        }
+        one(ctx, &mut out, 0)?;
+        let mut start = 1;
+        ctx.next_subject();
+        while let (Some(rest), Some(bytes)) = (words.get(start..), out.bytes.get_mut(start..)) {
+            if rest.is_empty() {
+                break;
+            }
+            let (done, code) = self.code.bulk(bulk, ctx, rest, bytes)?;
+            let at = start + done;
+            if at >= words.len() {
+                break;
+            }
+            if code != 0 {
+                out.faults.push((at, code));
+            } else {
+                one(ctx, &mut out, at)?;
+                ctx.next_subject();
+            }
+            start = at + 1;
+        }
+        Some(out)
     }
 
     /// The verdict of `law` for one subject built in memory (as
@@ -577,8 +719,9 @@ impl JitProgram {
     ) -> (Verdict, Vec<String>) {
         let interp = Interpreter::new(program, snapshot).with_limits(limits);
         let entries = self.laws.get(law.0 as usize).copied().flatten();
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten();
         let def = program.laws.get(law.0 as usize);
-        let (Some((body, _)), Some(def)) = (entries, def) else {
+        let (Some((body, _)), Some(bulk), Some(def)) = (entries, bulk, def) else {
             return (interp.eval_law_for(law, subject), Vec::new());
         };
         let ty = def.param.as_ref().map_or(Type::Never, |p| p.ty.clone());
@@ -595,6 +738,7 @@ impl JitProgram {
             interp,
             law,
             body,
+            bulk,
             limits,
         };
         let mut keep = run.ctx();
@@ -631,7 +775,9 @@ impl JitProgram {
     ) -> (Vec<SubjectResult>, Vec<String>) {
         let interp = Interpreter::new(program, snapshot).with_limits(limits);
         let entries = self.laws.get(law.0 as usize).copied().flatten();
-        let (Some((body, coll)), Some(def)) = (entries, program.laws.get(law.0 as usize)) else {
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten();
+        let def = program.laws.get(law.0 as usize);
+        let (Some((body, coll)), Some(bulk), Some(def)) = (entries, bulk, def) else {
             return (interp.eval_law(law), Vec::new());
         };
         if self.max_depth > limits.max_call_depth || layout.ambiguous {
@@ -644,6 +790,7 @@ impl JitProgram {
             interp,
             law,
             body,
+            bulk,
             limits,
         };
         let (Some(coll), Some(param)) = (coll, &def.param) else {
@@ -864,6 +1011,21 @@ fn declare_and_define(
     Ok(id)
 }
 
+/// Translates and defines the bulk entry of a law ([`translate::translate_bulk`]).
+fn define_bulk(
+    shared: &mut Shared,
+    program: &Program,
+    def: &polity_compiler::ir::LawDef,
+    own: Option<FuncId>,
+) -> Result<FuncId, String> {
+    let mut ctx = shared.module.make_context();
+    let mut fctx = FunctionBuilderContext::new();
+    translate::translate_bulk(shared, program, &mut fctx, &mut ctx.func, def, own)
+        .map_err(|e| e.0)?;
+    let sig = translate::bulk_signature(&shared.module);
+    declare_and_define(shared, &sig, &mut ctx)
+}
+
 /// An `extern "C"` entry `(ctx, subject, failed, out)` that calls `target`
 /// (whose signature is `(ctx, subject, failed) -> (value, fault)` or
 /// `(ctx) -> (value, fault)`) and stores `[value, fault]` at `out`.
@@ -913,6 +1075,7 @@ struct Run<'a> {
     interp: Interpreter<'a>,
     law: LawId,
     body: usize,
+    bulk: usize,
     limits: Limits,
 }
 
@@ -922,9 +1085,11 @@ impl Run<'_> {
     }
 
     /// A chunk of subjects (index, word, and value unless it is to be made
-    /// from the layout): the JIT decides each; then the failing and faulting
-    /// ones are explained by the interpreter in one context (so its memoised
-    /// constants and thunks are evaluated once per chunk).
+    /// from the layout): the JIT's bulk entry decides them all; a failing
+    /// subject is run again through the law's own entry for its failed
+    /// requirements; then the failing and faulting ones are explained by the
+    /// interpreter in one context (so its memoised constants and thunks are
+    /// evaluated once per chunk).
     fn chunk(
         &self,
         subjects: &[(usize, i64, Option<&Value>)],
@@ -937,22 +1102,36 @@ impl Run<'_> {
             .get(self.law.0 as usize)
             .map_or(0, requirement_count);
         let mut failed = vec![0u8; n.max(1)];
+        let words: Vec<i64> = subjects.iter().map(|(_, w, _)| *w).collect();
+        let decisions = self.jit.bulk(self.bulk, self.body, &mut ctx, &words);
+        let mut decisions = decisions.iter().flat_map(Decisions::iter);
+        let mut problems = Vec::new();
         // Per subject: `None` when it passed, else the JIT's fault code and failed bytes.
         let mut decided: Vec<Option<(i64, Vec<u8>)>> = Vec::with_capacity(subjects.len());
-        for (_, w, _) in subjects {
-            failed.fill(0);
-            ctx.next_subject();
-            decided.push(
-                match self
-                    .jit
-                    .code
-                    .call(self.body, &mut ctx, *w, Some(&mut failed))
-                {
-                    Some([p, 0]) if p != 0 => None,
-                    Some([_, fault]) => Some((fault, failed.clone())),
-                    None => Some((BAIL_CODE, failed.clone())),
-                },
-            );
+        for w in &words {
+            decided.push(match decisions.next() {
+                Some(Decision::Pass) => None,
+                Some(Decision::Fail) => {
+                    failed.fill(0);
+                    ctx.next_subject();
+                    match self
+                        .jit
+                        .code
+                        .call(self.body, &mut ctx, *w, Some(&mut failed))
+                    {
+                        Some([0, 0]) => Some((0, failed.clone())),
+                        other => {
+                            problems.push(format!(
+                                "law `{}`: the bulk entry decided fail, the law's entry {other:?}",
+                                self.name()
+                            ));
+                            Some((BAIL_CODE, failed.clone()))
+                        }
+                    }
+                }
+                Some(Decision::Error(fault)) => Some((fault, Vec::new())),
+                Some(Decision::Interpret) | None => Some((BAIL_CODE, Vec::new())),
+            });
         }
         let explain: Vec<Value> = subjects
             .iter()
@@ -963,7 +1142,6 @@ impl Run<'_> {
         let refs: Vec<&Value> = explain.iter().collect();
         let mut verdicts = self.interp.eval_law_many(self.law, &refs).into_iter();
         let mut explained = explain.iter();
-        let mut problems = Vec::new();
         let results = subjects
             .iter()
             .zip(decided)
@@ -1016,12 +1194,15 @@ impl Run<'_> {
         interp::subject_named(i, id.as_ref())
     }
 
-    fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {
-        let name = self
-            .program
+    fn name(&self) -> &str {
+        self.program
             .laws
             .get(self.law.0 as usize)
-            .map_or("?", |l| &l.name);
+            .map_or("?", |l| &l.name)
+    }
+
+    fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {
+        let name = self.name();
         let jit = if fault != 0 {
             let kind = fault_kind(fault);
             let span = self.jit.fault_site(fault);

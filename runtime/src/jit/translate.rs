@@ -10,7 +10,7 @@
 //! A form the translator does not handle is reported as [`Unsupported`]; the
 //! function (and everything that calls it) is then left to the interpreter.
 
-use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET};
+use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET, TEMP_USED_OFFSET};
 use super::layout::{ambiguous_optional, representable, Interner};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -131,6 +131,7 @@ pub fn translate(
     let args: Vec<CValue> = b.block_params(entry).to_vec();
     let fault_block = b.create_block();
     b.append_block_param(fault_block, I64);
+    b.set_cold_block(fault_block);
     let mut vars = Vec::new();
     let zero = b.ins().iconst(I64, 0);
     for _ in 0..frame.max(1) {
@@ -147,6 +148,9 @@ pub fn translate(
         vars,
         fault_block,
         refs: HashMap::new(),
+        inline_budget: INLINE_BUDGET,
+        in_bulk: false,
+        allocates: false,
     };
     let result = fx.translate_body(body, &args);
     match result {
@@ -167,6 +171,147 @@ pub fn translate(
     }
 }
 
+/// Flags for a load of a word that nothing writes while generated code runs
+/// (the context's state and memo pointers; the state block during a bulk
+/// entry): the load never traps and may be shared or hoisted out of a loop.
+fn fixed() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// The signature of a bulk entry: `(ctx, words, n, out, stop) -> index`.
+pub fn bulk_signature(module: &JITModule) -> Signature {
+    let mut sig = module.make_signature();
+    for _ in 0..5 {
+        sig.params.push(AbiParam::new(I64));
+    }
+    sig.returns.push(AbiParam::new(I64));
+    sig
+}
+
+/// The decision byte of a subject whose requirements all held.
+pub const BULK_PASS: u8 = 1;
+/// The decision byte of a subject with a failed requirement.
+pub const BULK_FAIL: u8 = 0;
+/// The decision byte of a subject that faulted or bailed out (the host
+/// keeps its fault code beside the bytes).
+pub const BULK_FAULT: u8 = 2;
+
+/// Translates the bulk entry of `def` into `func`: `(ctx, words, n, out,
+/// stop)` evaluates the law for the subject words at `words`, in order,
+/// storing a decision byte ([`BULK_PASS`] or [`BULK_FAIL`]) at `out + i`,
+/// and returns `n` when all `n` are decided. At a subject that faults (or
+/// bails out) it stops, writes the fault code to `stop` and returns the
+/// subject's index. A [`small_law`]'s statements are translated in place,
+/// with no call of their own on that path: where the subject needs a
+/// constant or parameterless fn that is not memoised yet the entry stops
+/// likewise with code 0, so that the host runs that subject through the
+/// law's own entry (which evaluates and memoises it) and then resumes after
+/// it, and a memoised fault is the subject's fault, as a call of the thunk
+/// would return. A larger law's entry `own` is called for each subject. Between
+/// subjects the per-subject arena is cleared, by a helper, only when the
+/// previous subject allocated ([`abi::JitCtx::temp_used`]), and not at all
+/// when the law cannot allocate there ([`Fx::allocates`]).
+pub fn translate_bulk(
+    shared: &mut Shared,
+    program: &Program,
+    fctx: &mut FunctionBuilderContext,
+    func: &mut cranelift_codegen::ir::Function,
+    def: &polity_compiler::ir::LawDef,
+    own: Option<FuncId>,
+) -> Tr<()> {
+    func.signature = bulk_signature(&shared.module);
+    let config = shared.module.target_config();
+    func.name = UserFuncName::user(0, 0);
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let args: Vec<CValue> = b.block_params(entry).to_vec();
+    let [ctx, words, n, out, stop] = args.as_slice() else {
+        return unsupported("bulk entry parameters");
+    };
+    let (ctx, words, n, out, stop) = (*ctx, *words, *n, *out, *stop);
+    let (header, body, exit, fault) = (
+        b.create_block(),
+        b.create_block(),
+        b.create_block(),
+        b.create_block(),
+    );
+    b.append_block_param(fault, I64);
+    b.set_cold_block(fault);
+    let i = b.declare_var(I64);
+    let zero = b.ins().iconst(I64, 0);
+    b.def_var(i, zero);
+    let mut vars = Vec::new();
+    for _ in 0..def.frame_size.max(1) {
+        vars.push(b.declare_var(I64));
+    }
+    let mut fx = Fx {
+        b,
+        shared,
+        program,
+        ctx,
+        vars,
+        fault_block: fault,
+        refs: HashMap::new(),
+        inline_budget: INLINE_BUDGET,
+        in_bulk: true,
+        allocates: false,
+    };
+    fx.b.ins().jump(header, &[]);
+    // header: while i < n
+    fx.b.switch_to_block(header);
+    let iv = fx.b.use_var(i);
+    let done = fx.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, n);
+    fx.b.ins().brif(done, exit, &[], body, &[]);
+    // body: the law, from a zeroed frame (as a call of the law has); its
+    // decision byte
+    fx.b.switch_to_block(body);
+    let zero = fx.iconst(0);
+    for v in fx.vars.clone() {
+        fx.b.def_var(v, zero);
+    }
+    let off = fx.b.ins().ishl_imm_s(iv, 3);
+    let addr = fx.b.ins().iadd(words, off);
+    let w = fx.b.ins().load(I64, MemFlagsData::trusted(), addr, 0);
+    let passed = match own {
+        Some(own) if !small_law(def) => {
+            let null = fx.iconst(0);
+            fx.call_compiled(Some(own), &[w, null])?
+        }
+        _ => fx.law_stmts(def, w, None)?,
+    };
+    let iv = fx.b.use_var(i);
+    let at = fx.b.ins().iadd(out, iv);
+    fx.b.ins().istore8(MemFlagsData::trusted(), passed, at, 0);
+    if fx.allocates {
+        let used =
+            fx.b.ins()
+                .load(I64, MemFlagsData::trusted(), ctx, TEMP_USED_OFFSET);
+        let (clear, step) = (fx.b.create_block(), fx.b.create_block());
+        fx.b.set_cold_block(clear);
+        fx.b.ins().brif(used, clear, &[], step, &[]);
+        fx.b.switch_to_block(clear);
+        fx.call_helper("polity_clear_temp", &[])?;
+        fx.b.ins().jump(step, &[]);
+        fx.b.switch_to_block(step);
+    }
+    let iv = fx.b.ins().iadd_imm_s(iv, 1);
+    fx.b.def_var(i, iv);
+    fx.b.ins().jump(header, &[]);
+    // fault(code): stop at this subject
+    fx.b.switch_to_block(fault);
+    let code = fx.param(fault);
+    fx.b.ins().store(MemFlagsData::trusted(), code, stop, 0);
+    let iv = fx.b.use_var(i);
+    fx.b.ins().return_(&[iv]);
+    fx.b.switch_to_block(exit);
+    fx.b.ins().return_(&[n]);
+    fx.b.seal_all_blocks();
+    fx.b.finalize(config);
+    Ok(())
+}
+
 struct Fx<'a, 'f> {
     b: FunctionBuilder<'f>,
     shared: &'a mut Shared,
@@ -175,7 +320,36 @@ struct Fx<'a, 'f> {
     vars: Vec<Variable>,
     fault_block: Block,
     refs: HashMap<FuncId, FuncRef>,
+    /// How many more IR nodes of fn bodies may be translated in place
+    /// ([`Fx::inline_fn`], [`INLINE_BUDGET`]).
+    inline_budget: usize,
+    /// Whether this is a bulk entry ([`translate_bulk`]): the state block
+    /// is immutable while it runs (a `test`'s `given` writes it), so that
+    /// its loads are [`fixed`]; a memo miss stops it ([`Fx::memoised`]); and
+    /// small fns are translated in place ([`Fx::may_inline`]).
+    in_bulk: bool,
+    /// Whether the code translated so far may allocate in the per-subject
+    /// arena: it calls a helper not in [`NON_ALLOCATING`], or a compiled fn
+    /// or law (a constant's or parameterless fn's thunk allocates in the
+    /// arena kept across subjects).
+    allocates: bool,
 }
+
+/// Helpers that never allocate in an evaluation's arenas.
+const NON_ALLOCATING: &[&str] = &[
+    "polity_dec_cmp",
+    "polity_text_cmp",
+    "polity_text_len",
+    "polity_cmp",
+    "polity_contains",
+    "polity_index",
+    "polity_int_div",
+    "polity_date_add",
+    "polity_dec_round",
+    "polity_concat",
+    "polity_const_scope",
+    "polity_clear_temp",
+];
 
 fn int_like(t: &Type) -> bool {
     matches!(
@@ -190,6 +364,60 @@ fn has_never(t: &Type) -> bool {
         Type::List(x) | Type::Set(x) | Type::Optional(x) => has_never(x),
         _ => false,
     }
+}
+
+/// The most IR nodes of a fn body translated in place at its call sites.
+const INLINE_NODES: usize = 24;
+
+/// The most IR nodes of a law's statements that its bulk entry translates
+/// in place; a larger law's bulk entry calls the law's own entry for each
+/// subject (its work per subject dwarfs a call, and translating it twice
+/// would cost more compile time than it saves run time).
+const LAW_IN_PLACE_NODES: usize = 32;
+
+/// The number of IR nodes in `e`, counting at most up to `limit`.
+fn nodes(e: &Expr, limit: usize) -> usize {
+    fn count(e: &Expr, n: &mut usize, limit: usize) {
+        *n += 1;
+        if *n <= limit {
+            e.for_each_child(&mut |c| count(c, n, limit));
+        }
+    }
+    let mut n = 0;
+    count(e, &mut n, limit);
+    n
+}
+
+/// Whether a law's statements are small enough for its bulk entry to
+/// translate them in place ([`LAW_IN_PLACE_NODES`]).
+fn small_law(def: &polity_compiler::ir::LawDef) -> bool {
+    let mut n = 0;
+    for st in &def.body {
+        let exprs: Vec<&Expr> = match st {
+            polity_compiler::ir::LawStmt::Let { value, .. } => vec![value],
+            polity_compiler::ir::LawStmt::Require(r) => std::iter::once(&r.cond)
+                .chain(r.exceptions.iter().map(|x| &x.cond))
+                .collect(),
+        };
+        for e in exprs {
+            n += nodes(e, LAW_IN_PLACE_NODES);
+            if n > LAW_IN_PLACE_NODES {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The most IR nodes translated in place into one bulk entry, all inlined
+/// bodies together (so that nested small fns cannot multiply).
+const INLINE_BUDGET: usize = 256;
+
+/// The size of a fn body in IR nodes, if it is small enough to translate in
+/// place at its call sites.
+fn small(body: &Expr) -> Option<usize> {
+    let n = nodes(body, INLINE_NODES);
+    (n <= INLINE_NODES).then_some(n)
 }
 
 /// Whether evaluating `e` can neither fault nor cost much, so that `a and e`
@@ -359,7 +587,22 @@ impl Fx<'_, '_> {
         let (Some(subject), Some(failed)) = (params.first(), params.get(1)) else {
             return unsupported("law parameters");
         };
-        let (subject, failed) = (*subject, *failed);
+        let p = self.law_stmts(def, *subject, Some(*failed))?;
+        self.ret(p);
+        Ok(())
+    }
+
+    /// A law's statements for `subject`; the result is whether every
+    /// requirement held. With `failed` (a pointer, maybe null at run time), a
+    /// failed requirement writes 1 to its byte; without, the requirements'
+    /// results are combined branch-free (every requirement is evaluated
+    /// either way, as the interpreter does).
+    fn law_stmts(
+        &mut self,
+        def: &polity_compiler::ir::LawDef,
+        subject: CValue,
+        failed: Option<CValue>,
+    ) -> Tr<CValue> {
         if def.param.is_some() {
             let v = self.var(0)?;
             self.b.def_var(v, subject);
@@ -380,6 +623,12 @@ impl Fx<'_, '_> {
                     for x in &r.exceptions {
                         holds = self.or_else(holds, &x.cond)?;
                     }
+                    let Some(failed) = failed else {
+                        let p = self.b.use_var(passed);
+                        let p = self.b.ins().band(p, holds);
+                        self.b.def_var(passed, p);
+                        continue;
+                    };
                     let (fail, next) = (self.b.create_block(), self.b.create_block());
                     self.b.ins().brif(holds, next, &[], fail, &[]);
                     self.b.switch_to_block(fail);
@@ -400,13 +649,16 @@ impl Fx<'_, '_> {
                 }
             }
         }
-        let p = self.b.use_var(passed);
-        self.ret(p);
-        Ok(())
+        Ok(self.b.use_var(passed))
     }
 
-    /// `holds or cond`, evaluating `cond` only when `holds` is false.
+    /// `holds or cond`, evaluating `cond` only when `holds` is false (or
+    /// unconditionally, branch-free, when it cannot fail).
     fn or_else(&mut self, holds: CValue, cond: &Expr) -> Tr<CValue> {
+        if cannot_fail(cond) {
+            let c = self.translate_expr(cond)?;
+            return Ok(self.b.ins().bor(holds, c));
+        }
         let (rhs, join) = (self.b.create_block(), self.b.create_block());
         self.b.append_block_param(join, I64);
         self.b.ins().brif(holds, join, &[holds.into()], rhs, &[]);
@@ -455,6 +707,7 @@ impl Fx<'_, '_> {
         let Some((id, _)) = self.shared.helpers.get(name).copied() else {
             return unsupported("an unknown helper");
         };
+        self.allocates |= !NON_ALLOCATING.contains(&name);
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
@@ -534,6 +787,7 @@ impl Fx<'_, '_> {
         let Some(id) = id else {
             return unsupported("a call to something left to the interpreter");
         };
+        self.allocates = true;
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
@@ -544,6 +798,95 @@ impl Fx<'_, '_> {
         };
         self.check(fault);
         Ok(v)
+    }
+
+    /// A constant or parameterless fn (memo `slot`, compiled as `id`): its
+    /// memoised value read inline when there is one, else a call of its thunk
+    /// (which evaluates and memoises it, or returns its memoised fault). In a
+    /// bulk entry there is no call: a memoised fault is this subject's fault,
+    /// and a value not memoised yet stops the entry with code 0 (the host
+    /// runs the subject through the law's own entry).
+    fn memoised(&mut self, slot: u32, id: Option<FuncId>) -> Tr<CValue> {
+        if id.is_none() {
+            return self.call_compiled(id, &[]);
+        }
+        let memo = self.b.ins().load(I64, fixed(), self.ctx, MEMO_OFFSET);
+        let at = self.b.ins().iadd_imm_s(memo, i64::from(slot) * 16);
+        let status = self.b.ins().load(I64, MemFlagsData::trusted(), at, 0);
+        let (hit, miss, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(join, I64);
+        self.b.set_cold_block(miss);
+        let known = self.b.ins().icmp_imm_s(IntCC::Equal, status, 1);
+        self.b.ins().brif(known, hit, &[], miss, &[]);
+        self.b.switch_to_block(hit);
+        let w = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
+        self.b.ins().jump(join, &[w.into()]);
+        self.b.switch_to_block(miss);
+        if self.in_bulk {
+            let faulted = self.b.ins().icmp_imm_s(IntCC::Equal, status, 2);
+            let word = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
+            let zero = self.iconst(0);
+            let code = self.b.ins().select(faulted, word, zero);
+            self.b.ins().jump(self.fault_block, &[code.into()]);
+            self.b.switch_to_block(join);
+            return Ok(self.param(join));
+        }
+        let allocates = self.allocates;
+        let v = self.call_compiled(id, &[])?;
+        self.allocates = allocates;
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    /// A call of a small fn translated in place: its arguments `args`
+    /// (already evaluated, in order, as for a call) bound to a fresh frame.
+    /// Faults inside it jump to the caller's fault block with the same sites
+    /// (spans and kinds) a call would have returned; the call-depth limit is
+    /// checked statically over the call graph, so inlining does not change it.
+    fn inline_fn(&mut self, def: &polity_compiler::ir::FnDef, args: &[CValue]) -> Tr<CValue> {
+        let zero = self.iconst(0);
+        let mut frame = Vec::new();
+        for _ in 0..def.frame_size.max(1) {
+            let v = self.b.declare_var(I64);
+            self.b.def_var(v, zero);
+            frame.push(v);
+        }
+        let outer = std::mem::replace(&mut self.vars, frame);
+        let mut result = Ok(zero);
+        for (i, a) in args.iter().take(def.params.len()).enumerate() {
+            match self.var(i as u32) {
+                Ok(v) => self.b.def_var(v, *a),
+                Err(e) => result = Err(e),
+            }
+        }
+        if result.is_ok() {
+            result = self.translate_to(&def.body, &def.ret);
+        }
+        self.vars = outer;
+        result
+    }
+
+    /// Whether a call of a fn with this body is translated in place (which
+    /// then spends its size from the budget): only in a bulk entry, where
+    /// the calls are per subject; elsewhere the larger code cost more
+    /// compile time than it saved (Tidewater's check and JIT took 60 ms
+    /// rather than 37).
+    fn may_inline(&mut self, body: &Expr) -> bool {
+        if !self.in_bulk {
+            return false;
+        }
+        match small(body) {
+            Some(n) if n <= self.inline_budget => {
+                self.inline_budget -= n;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn translate_expr(&mut self, e: &Expr) -> Tr<CValue> {
@@ -585,20 +928,25 @@ impl Fx<'_, '_> {
             ExprKind::State(id) => self.translate_state(id.0, e.span),
             ExprKind::Const(id) => {
                 let f = self.shared.consts.get(id.0 as usize).copied().flatten();
-                self.call_compiled(f, &[])
+                self.memoised(id.0, f)
             }
             ExprKind::CallFn(f, args) => {
                 let program = self.program;
-                let params = program
-                    .fns
-                    .get(f.0 as usize)
-                    .map(|d| d.params.iter().map(|(_, t)| t));
+                let def = program.fns.get(f.0 as usize);
+                let params = def.map(|d| d.params.iter().map(|(_, t)| t));
                 let vs = match params {
                     Some(ps) => self.translate_all_to(args, ps)?,
                     None => self.translate_all(args)?,
                 };
-                let f = self.shared.fns.get(f.0 as usize).copied().flatten();
-                self.call_compiled(f, &vs)
+                let id = self.shared.fns.get(f.0 as usize).copied().flatten();
+                match def {
+                    Some(d) if d.params.is_empty() => {
+                        let slot = (program.consts.len() as u32).saturating_add(f.0);
+                        self.memoised(slot, id)
+                    }
+                    Some(d) if id.is_some() && self.may_inline(&d.body) => self.inline_fn(d, &vs),
+                    _ => self.call_compiled(id, &vs),
+                }
             }
             ExprKind::CallLaw(law, arg) => {
                 let program = self.program;
@@ -739,18 +1087,20 @@ impl Fx<'_, '_> {
     }
 
     fn translate_state(&mut self, id: u32, span: Span) -> Tr<CValue> {
-        let st = self
-            .b
-            .ins()
-            .load(I64, MemFlagsData::trusted(), self.ctx, STATE_OFFSET);
+        let st = self.b.ins().load(I64, fixed(), self.ctx, STATE_OFFSET);
         let off = i32::try_from(id).ok().and_then(|i| i.checked_mul(16));
         let Some(off) = off else {
             return unsupported("too many state names");
         };
-        let present = self.b.ins().load(I64, MemFlagsData::trusted(), st, off);
+        let flags = if self.in_bulk {
+            fixed()
+        } else {
+            MemFlagsData::trusted()
+        };
+        let present = self.b.ins().load(I64, flags, st, off);
         let missing = self.b.ins().icmp_imm_s(IntCC::Equal, present, 0);
         self.fault_if(missing, abi::MISSING, span);
-        Ok(self.b.ins().load(I64, MemFlagsData::trusted(), st, off + 8))
+        Ok(self.b.ins().load(I64, flags, st, off + 8))
     }
 
     fn load_field(&mut self, r: CValue, i: u32) -> CValue {

@@ -598,3 +598,29 @@ test "overflows" {
         ]
     );
 }
+
+/// Subjects that are texts made by the collection (in no table of the
+/// layout): every context that decides them, on one thread or many, must
+/// read the texts the collection's context made.
+#[test]
+fn subjects_made_as_texts_are_read_in_every_context() {
+    let charter = r#"
+charter "Made texts" { version: 1 }
+record Row { id: Text, name: Text }
+state { rows: List<Row> }
+law tagged(x in [r.name + "!" for r in rows]) {
+  require "not the first": x != "n0!"
+  require "sorts after m": x > "m"
+  require "short": len(x) < 6
+}
+"#;
+    let rows: Vec<String> = (0..9000)
+        .map(|i| format!(r#"{{"id": "r{i}", "name": "n{i}"}}"#))
+        .collect();
+    let json = format!(r#"{{"rows": [{}]}}"#, rows.join(","));
+    let out = agree(charter, &json, &["tagged"]);
+    assert_eq!(out.len(), 9000);
+    assert_eq!(out[0], "tagged #0 fail");
+    assert_eq!(out[1], "tagged #1 pass");
+    assert_eq!(out[8999], "tagged #8999 fail");
+}

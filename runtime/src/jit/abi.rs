@@ -138,6 +138,20 @@ impl<'a> JitCtx<'a> {
         self.memo = self.memo_store.as_mut_ptr();
     }
 
+    /// The texts this context made (concatenations, texts of values built
+    /// in memory), which its words name by id after the layout's own.
+    pub fn texts(&self) -> &[Arc<str>] {
+        &self.extra_texts
+    }
+
+    /// Makes words from another context valid here: its texts get the same
+    /// ids in this one. Only for a fresh context, before it makes any text.
+    pub fn adopt_texts(&mut self, texts: &[Arc<str>]) {
+        if self.extra_texts.is_empty() {
+            self.extra_texts = texts.to_vec();
+        }
+    }
+
     /// The word of a value built in memory, kept across subjects.
     pub fn keep_word(&mut self, v: &Value) -> i64 {
         self.const_depth = self.const_depth.saturating_add(1);

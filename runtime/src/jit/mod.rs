@@ -95,6 +95,7 @@ use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 use std::collections::HashMap;
+use std::sync::Arc;
 use translate::{Body, Shared};
 
 /// Subjects per thread below which a law is evaluated on one thread.
@@ -612,17 +613,20 @@ impl JitProgram {
             return None;
         }
         let types = &self.types;
+        let mut ctx = abi::JitCtx::new(program, types, layout, limits);
+        let words = match coll {
+            None => &[0][..],
+            Some(coll) => match self.code.call(coll, &mut ctx, 0, None) {
+                Some([w, 0]) => code::list(w),
+                _ => return None,
+            },
+        };
+        // The subjects' texts are ids of `ctx`; each chunk's context adopts them.
+        let texts = ctx.texts();
         let run = |words: &[i64]| {
             let mut ctx = abi::JitCtx::new(program, types, layout, limits);
+            ctx.adopt_texts(texts);
             self.bulk(bulk, body, &mut ctx, words)
-        };
-        let Some(coll) = coll else {
-            return run(&[0]);
-        };
-        let mut ctx = abi::JitCtx::new(program, types, layout, limits);
-        let words = match self.code.call(coll, &mut ctx, 0, None) {
-            Some([w, 0]) => code::list(w),
-            _ => return None,
         };
         let per = words.len().div_ceil(threads()).max(PARALLEL_MIN);
         if words.len() <= per || !parallel {
@@ -731,7 +735,7 @@ impl JitProgram {
         {
             return (interp.eval_law_for(law, subject), Vec::new());
         }
-        let run = Run {
+        let mut run = Run {
             jit: self,
             program,
             layout,
@@ -740,9 +744,11 @@ impl JitProgram {
             body,
             bulk,
             limits,
+            texts: Vec::new(),
         };
         let mut keep = run.ctx();
         let word = keep.keep_word(subject);
+        run.texts = keep.texts().to_vec();
         let (results, problems) = run.chunk(&[(0, word, Some(subject))], &ty);
         match results.into_iter().next() {
             Some(r) => (r.verdict, problems),
@@ -783,7 +789,7 @@ impl JitProgram {
         if self.max_depth > limits.max_call_depth || layout.ambiguous {
             return (interp.eval_law(law), Vec::new());
         }
-        let run = Run {
+        let mut run = Run {
             jit: self,
             program,
             layout,
@@ -792,6 +798,7 @@ impl JitProgram {
             body,
             bulk,
             limits,
+            texts: Vec::new(),
         };
         let (Some(coll), Some(param)) = (coll, &def.param) else {
             let (mut results, problems) = run.chunk(&[(0, 0, Some(&Value::None))], &Type::Never);
@@ -814,8 +821,9 @@ impl JitProgram {
         let mut ctx = run.ctx();
         let words = match self.code.call(coll, &mut ctx, 0, None) {
             Some([w, 0]) => code::list(w).to_vec(),
-            _ => return (interp.eval_law(law), Vec::new()),
+            _ => return (run.interp.eval_law(law), Vec::new()),
         };
+        run.texts = ctx.texts().to_vec();
         let subjects: Vec<(usize, i64, Option<&Value>)> = match &values {
             None => words
                 .iter()
@@ -1077,11 +1085,17 @@ struct Run<'a> {
     body: usize,
     bulk: usize,
     limits: Limits,
+    /// The texts of the context the subjects' words were made in, which
+    /// every context of this run adopts (a text's word is an id that only
+    /// the context that made it can read).
+    texts: Vec<Arc<str>>,
 }
 
 impl Run<'_> {
     fn ctx(&self) -> abi::JitCtx<'_> {
-        abi::JitCtx::new(self.program, &self.jit.types, self.layout, self.limits)
+        let mut ctx = abi::JitCtx::new(self.program, &self.jit.types, self.layout, self.limits);
+        ctx.adopt_texts(&self.texts);
+        ctx
     }
 
     /// A chunk of subjects (index, word, and value unless it is to be made

@@ -50,6 +50,10 @@
 //! a bulk entry the state block's loads are marked read-only, so Cranelift
 //! hoists them out of the loop.
 //!
+//! Translation to Cranelift IR is sequential (it declares functions in one
+//! module); Cranelift's compilation of the translated functions, most of the
+//! time, is spread across cores ([`compile_pending`]).
+//!
 //! `test` blocks are compiled too, each to one function over a context whose
 //! state starts empty: `given` stores its value there (and forgets memoised
 //! constants), and the function returns which `expect` failed, if any. As
@@ -436,6 +440,7 @@ impl JitProgram {
             types: Vec::new(),
             texts: Interner::default(),
             decs: Vec::new(),
+            pending: Vec::new(),
         };
         let (items, depths) = order(program);
         if depths.native > MAX_NATIVE_DEPTH {
@@ -563,6 +568,7 @@ impl JitProgram {
                 None => None,
             });
         }
+        compile_pending(&mut shared.module, std::mem::take(&mut shared.pending))?;
         let code = code::Code::finalize(shared.module, &entries)?;
         let code = code.with_bulks(&bulk_ids);
         Ok(JitProgram {
@@ -999,24 +1005,120 @@ fn define(
     translate::translate(shared, program, &mut fctx, &mut ctx.func, body, frame)
         .map_err(|e| e.0)?;
     let sig = translate::signature(&shared.module, params);
-    declare_and_define(shared, &sig, &mut ctx)
+    declare_and_define(shared, &sig, ctx)
 }
 
-/// Declares an anonymous function with `sig` and defines it from `ctx`.
+/// Declares an anonymous function with `sig`, to be compiled from `ctx`
+/// with the others ([`compile_pending`]).
 fn declare_and_define(
     shared: &mut Shared,
     sig: &cranelift_codegen::ir::Signature,
-    ctx: &mut cranelift_codegen::Context,
+    ctx: cranelift_codegen::Context,
 ) -> Result<FuncId, String> {
     let id = shared
         .module
         .declare_anonymous_function(sig)
         .map_err(|e| e.to_string())?;
-    shared
-        .module
-        .define_function(id, ctx)
-        .map_err(|e| format!("cranelift: {e:?}"))?;
+    shared.pending.push((id, ctx.func));
     Ok(id)
+}
+
+/// Below this many functions, compiling on one thread is faster than
+/// starting others.
+const PARALLEL_COMPILE_MIN: usize = 8;
+
+/// One function's machine code: its alignment, bytes and relocations.
+type Compiled = (FuncId, u64, Vec<u8>, Vec<cranelift_module::ModuleReloc>);
+
+/// Compiles `func` in `ctx`, which is reused from one function to the next
+/// (its register allocator's and analyses' memory with it).
+fn compile_one(
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    ctx: &mut cranelift_codegen::Context,
+    id: FuncId,
+    func: cranelift_codegen::ir::Function,
+) -> Result<Compiled, String> {
+    ctx.clear();
+    ctx.func = func;
+    let mut plane = cranelift_codegen::control::ControlPlane::default();
+    let align = ctx
+        .compile(isa, &mut plane)
+        .map(|code| u64::from(code.buffer.alignment))
+        .map_err(|e| format!("cranelift: {:?}", e.inner))?;
+    let code = ctx
+        .compiled_code()
+        .ok_or_else(|| "cranelift: no code".to_string())?;
+    let bytes = code.code_buffer().to_vec();
+    let relocs = code
+        .buffer
+        .relocs()
+        .iter()
+        .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+        .collect();
+    Ok((id, align, bytes, relocs))
+}
+
+/// Compiles the translated functions, each on its own (Cranelift compiles a
+/// function without looking at the others), across cores when there are
+/// enough of them, and defines their code in the module in declaration
+/// order, so the module is the same whatever the number of threads. Each
+/// thread reuses one Cranelift context (reallocating its register
+/// allocator's memory cost about 50 µs per function). A function Cranelift
+/// rejects fails the whole compilation, and the program then runs in the
+/// interpreter ([`crate::api::Program::jit`]).
+fn compile_pending(
+    module: &mut JITModule,
+    pending: Vec<(FuncId, cranelift_codegen::ir::Function)>,
+) -> Result<(), String> {
+    let isa = module.isa();
+    let n = pending.len();
+    let workers = threads().min(n / PARALLEL_COMPILE_MIN).max(1);
+    let compiled: Vec<Result<Compiled, String>> = if workers <= 1 {
+        let mut ctx = cranelift_codegen::Context::new();
+        pending
+            .into_iter()
+            .map(|(id, func)| compile_one(isa, &mut ctx, id, func))
+            .collect()
+    } else {
+        // Workers take the next function from a shared queue (sizes vary a
+        // lot), and results are put back in declaration order.
+        let queue = std::sync::Mutex::new(pending.into_iter().enumerate());
+        let mut parts: Vec<(usize, Result<Compiled, String>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut ctx = cranelift_codegen::Context::new();
+                        let mut out = Vec::new();
+                        loop {
+                            let next = match queue.lock() {
+                                Ok(mut q) => q.next(),
+                                Err(_) => None,
+                            };
+                            let Some((i, (id, func))) = next else { break };
+                            out.push((i, compile_one(isa, &mut ctx, id, func)));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        if parts.len() != n {
+            return Err("a compiling thread stopped".to_string());
+        }
+        parts.sort_by_key(|(i, _)| *i);
+        parts.into_iter().map(|(_, r)| r).collect()
+    };
+    for c in compiled {
+        let (id, align, bytes, relocs) = c?;
+        module
+            .define_function_bytes(id, align, &bytes, &relocs)
+            .map_err(|e| format!("cranelift: {e:?}"))?;
+    }
+    Ok(())
 }
 
 /// Translates and defines the bulk entry of a law ([`translate::translate_bulk`]).
@@ -1031,7 +1133,7 @@ fn define_bulk(
     translate::translate_bulk(shared, program, &mut fctx, &mut ctx.func, def, own)
         .map_err(|e| e.0)?;
     let sig = translate::bulk_signature(&shared.module);
-    declare_and_define(shared, &sig, &mut ctx)
+    declare_and_define(shared, &sig, ctx)
 }
 
 /// An `extern "C"` entry `(ctx, subject, failed, out)` that calls `target`
@@ -1072,7 +1174,7 @@ fn entry(shared: &mut Shared, target: FuncId) -> Result<FuncId, String> {
         b.seal_all_blocks();
         b.finalize(config);
     }
-    declare_and_define(shared, &sig, &mut ctx)
+    declare_and_define(shared, &sig, ctx)
 }
 
 /// One law's evaluation, shared by the threads that run its subjects.

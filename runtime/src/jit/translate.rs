@@ -63,6 +63,10 @@ pub struct Shared {
     /// survive the vector's growth.
     #[allow(clippy::vec_box)]
     pub decs: Vec<Box<Dec>>,
+    /// Functions declared and translated but not compiled yet: they are
+    /// compiled together, across cores, before the module is finalised
+    /// ([`super::compile_pending`]).
+    pub pending: Vec<(FuncId, cranelift_codegen::ir::Function)>,
 }
 
 impl Shared {

@@ -713,3 +713,35 @@ mod no_panics {
         }
     }
 }
+
+/// A library module parsed without its tests keeps every other item, with
+/// the same spans, and skips the tests' blocks however they nest.
+#[test]
+fn library_modules_parse_without_their_tests() {
+    let src = r#"
+/// Kept.
+fn f(x: Int) -> Int = x + 1
+test "nested" {
+  given members = [R { id: "a", n: 1 }]
+  expect f(1) == 2
+  expect [y for y in [1, 2] where (y > 0)] == [1, 2]
+}
+record R { id: Text, n: Int }
+test "second" { expect R { id: "b", n: 1 }.n == len({1, (2)}) - 1 }
+const c = f(2)
+"#;
+    let (whole, diags) = parse(FileId(0), src);
+    assert!(diags.is_empty());
+    let (lib, diags) = polity_compiler::syntax::parse_without_tests(FileId(0), src);
+    assert!(diags.is_empty(), "{}", rendered(src, &diags));
+    let kept: Vec<&Item> = whole
+        .items
+        .iter()
+        .filter(|i| !matches!(i, Item::Test(_)))
+        .collect();
+    assert_eq!(whole.items.len(), 5);
+    assert_eq!(lib.items.len(), 3);
+    for (a, b) in kept.iter().zip(&lib.items) {
+        assert_eq!(*a, b);
+    }
+}

@@ -60,13 +60,15 @@ pub fn load_all(root_name: &str, root_text: &str, loader: &dyn Loader) -> Loaded
             .get(file)
             .map(|f| f.text.clone())
             .unwrap_or_default();
-        let (mut module, diags) = syntax::parse(file, &text);
+        // A standard module's tests are run on their own (`polity test
+        // --stdlib`), not as part of every charter that imports it, and are
+        // not even parsed then.
+        let (module, diags) = if file != root && is_std(&loaded.sources, file) {
+            syntax::parse_without_tests(file, &text)
+        } else {
+            syntax::parse(file, &text)
+        };
         loaded.diagnostics.extend(diags);
-        if file != root && is_std(&loaded.sources, file) {
-            // A standard module's tests are run on their own (`polity test --stdlib`),
-            // not as part of every charter that imports it.
-            module.items.retain(|i| !matches!(i, ast::Item::Test(_)));
-        }
         for item in &module.items {
             if let ast::Item::Import(import) = item {
                 if let Some(next) = import_one(&mut loaded, file, import, loader) {

@@ -48,6 +48,53 @@ pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
     (ast::Module { file, items }, diags)
 }
 
+/// Parses a library module whose `test` blocks are not wanted (a standard
+/// module imported by a charter): the tokens of every top-level `test`
+/// block are dropped before parsing, which halves the work for the
+/// standard library, whose tests are about half of its text. Errors inside
+/// a dropped block are not reported; the module's own tests parse it whole.
+pub fn parse_without_tests(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
+    let (items, diags, docs) = parse_tokens(file, text, drop_tests, |state, tokens| {
+        grammar::ModuleParser::new().parse(state, tokens)
+    });
+    let mut items = items.unwrap_or_default();
+    attach_docs(&mut items, &docs);
+    (ast::Module { file, items }, diags)
+}
+
+/// Removes every top-level `test NAME { ... }` from `tokens`: from the
+/// `test` keyword at depth 0 to the brace that closes its block.
+fn drop_tests(tokens: &mut Vec<lexer::Spanned>) {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut depth = 0usize;
+    // Inside a dropped test: `None` before its block opens, then its depth.
+    let mut dropping: Option<Option<usize>> = None;
+    for t in tokens.drain(..) {
+        let opens = matches!(t.1, Tok::LParen | Tok::LBracket | Tok::LBrace);
+        let closes = matches!(t.1, Tok::RParen | Tok::RBracket | Tok::RBrace);
+        if dropping.is_none() && depth == 0 && t.1 == Tok::Test {
+            dropping = Some(None);
+        }
+        if opens {
+            depth += 1;
+            if dropping == Some(None) && t.1 == Tok::LBrace {
+                dropping = Some(Some(depth));
+            }
+        }
+        let keep = dropping.is_none();
+        if closes {
+            if dropping == Some(Some(depth)) && t.1 == Tok::RBrace {
+                dropping = None;
+            }
+            depth = depth.saturating_sub(1);
+        }
+        if keep {
+            out.push(t);
+        }
+    }
+    *tokens = out;
+}
+
 /// Parses one line typed at the REPL (`file` holds just that line): a
 /// `let` binding or an expression. `None` when it does not parse; the
 /// diagnostics then say why, pointing into the line.
@@ -73,12 +120,26 @@ fn parse_with<T>(
         &mut dyn Iterator<Item = Result<lexer::Spanned, ()>>,
     ) -> ParseResult<T>,
 ) -> (Option<T>, Vec<Diagnostic>, BTreeMap<usize, String>) {
+    parse_tokens(file, text, |_| {}, run)
+}
+
+/// As [`parse_with`], with the tokens passed through `filter` first.
+fn parse_tokens<T>(
+    file: FileId,
+    text: &str,
+    filter: impl FnOnce(&mut Vec<lexer::Spanned>),
+    run: impl FnOnce(
+        &mut ParseState<Recovery>,
+        &mut dyn Iterator<Item = Result<lexer::Spanned, ()>>,
+    ) -> ParseResult<T>,
+) -> (Option<T>, Vec<Diagnostic>, BTreeMap<usize, String>) {
     let lexed = lexer::lex(file, text);
     let mut diags = lexed.diagnostics;
     if lexed.aborted {
         return (None, diags, lexed.docs);
     }
-    let tokens = lexed.tokens;
+    let mut tokens = lexed.tokens;
+    filter(&mut tokens);
     let lexical: Vec<Span> = diags.iter().map(|d| d.span).collect();
     let mut state: ParseState<Recovery> = ParseState::new(file);
     let result = run(&mut state, &mut tokens.iter().cloned().map(Ok::<_, ()>));

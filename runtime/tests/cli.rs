@@ -273,3 +273,33 @@ fn eval_engines_print_the_same_verdicts() {
     assert_eq!(default.stdout, jit.stdout);
     assert_eq!(polity(&args("fast")).code, 2);
 }
+
+#[test]
+fn check_jit_reports_what_runs_as_machine_code() {
+    let r = polity(&[
+        "check",
+        "--jit",
+        PRAXIS,
+        "../examples/tidewater/charter.polity",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout, @r"
+    ok: ../examples/praxis-nova/charter.polity
+    jit: 4 laws and 1 test compiled to machine code
+    ok: ../examples/tidewater/charter.polity
+    jit: 8 laws and 3 tests compiled to machine code
+    ");
+    let r = polity(&["check", "--jit", "--format", "json", PRAXIS]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["ok"], true);
+    let jit = &doc["jit"][0];
+    assert_eq!(jit["compiled"], true);
+    assert_eq!(jit["laws"], 4);
+    assert_eq!(jit["tests"], 1);
+    assert_eq!(jit["interpreted"], serde_json::json!([]));
+    // Without --jit, no machine code is mentioned.
+    let r = polity(&["check", "--format", "json", PRAXIS]);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(doc.get("jit").is_none());
+}

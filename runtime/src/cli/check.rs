@@ -1,4 +1,8 @@
 //! `polity check FILE...`: exit 0 when everything compiles, 1 on errors, 2 on I/O errors.
+//!
+//! With `--jit`, each charter that checks is also compiled to machine code,
+//! and whatever is left to the interpreter is reported (as notes: the
+//! verdicts are the same, so this never fails the check).
 
 use super::report::diagnostic_json;
 use super::{color_stderr, CheckFormat};
@@ -8,20 +12,26 @@ use polity_compiler::span::SourceMap;
 use serde_json::json;
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], format: CheckFormat) -> i32 {
+pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool) -> i32 {
     let mut io_failed = false;
     let mut errors = 0usize;
     let mut json_diags = Vec::new();
+    let mut json_jit = Vec::new();
     for path in files {
-        let (diags, sources): (Vec<Diagnostic>, SourceMap) = match Program::compile_file(path) {
-            Err(e) => {
-                io_failed = true;
-                eprintln!("{}", super::read_error(path, &e));
-                continue;
-            }
-            Ok(Ok(program)) => (program.warnings().to_vec(), program.ir().sources.clone()),
-            Ok(Err(e)) => (e.diagnostics, e.sources),
-        };
+        let (diags, sources, native): (Vec<Diagnostic>, SourceMap, Option<Native>) =
+            match Program::compile_file(path) {
+                Err(e) => {
+                    io_failed = true;
+                    eprintln!("{}", super::read_error(path, &e));
+                    continue;
+                }
+                Ok(Ok(program)) => (
+                    program.warnings().to_vec(),
+                    program.ir().sources.clone(),
+                    jit.then(|| native(&program)),
+                ),
+                Ok(Err(e)) => (e.diagnostics, e.sources, None),
+            };
         errors += diags.iter().filter(|d| d.is_error()).count();
         match format {
             CheckFormat::Human => {
@@ -32,15 +42,27 @@ pub fn run(files: &[PathBuf], format: CheckFormat) -> i32 {
                 if errs == 0 {
                     println!("ok: {}", path.display());
                 }
+                if let Some(n) = &native {
+                    println!("{}", n.summary());
+                    for (what, why) in &n.fallbacks {
+                        println!("  {what} runs in the interpreter: {why}");
+                    }
+                }
             }
             CheckFormat::Json => {
-                json_diags.extend(diags.iter().map(|d| diagnostic_json(d, &sources)))
+                json_diags.extend(diags.iter().map(|d| diagnostic_json(d, &sources)));
+                if let Some(n) = &native {
+                    json_jit.push(n.json(path));
+                }
             }
         }
     }
     if format == CheckFormat::Json {
-        let doc =
+        let mut doc =
             json!({ "ok": errors == 0 && !io_failed, "errors": errors, "diagnostics": json_diags });
+        if jit {
+            doc["jit"] = json!(json_jit);
+        }
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else if errors > 0 {
         eprintln!(
@@ -54,5 +76,90 @@ pub fn run(files: &[PathBuf], format: CheckFormat) -> i32 {
         1
     } else {
         0
+    }
+}
+
+/// What compiling a checked charter to machine code gave.
+struct Native {
+    /// Whether the program compiled at all (else everything is interpreted).
+    compiled: bool,
+    laws: usize,
+    tests: usize,
+    /// `(law `name` or test "name", why)`, in the JIT's order.
+    fallbacks: Vec<(String, String)>,
+}
+
+fn native(program: &Program) -> Native {
+    let ir = program.ir();
+    let (laws, tests) = (ir.laws.len(), ir.tests.len());
+    match program.jit() {
+        Some(jit) => Native {
+            compiled: true,
+            laws,
+            tests,
+            fallbacks: jit
+                .fallbacks()
+                .iter()
+                .map(|(name, why)| {
+                    let what = if name.starts_with("test ") {
+                        name.clone()
+                    } else {
+                        format!("law `{name}`")
+                    };
+                    (what, why.clone())
+                })
+                .collect(),
+        },
+        None => Native {
+            compiled: false,
+            laws,
+            tests,
+            fallbacks: Vec::new(),
+        },
+    }
+}
+
+impl Native {
+    fn summary(&self) -> String {
+        if !self.compiled {
+            return "jit: not compiled to machine code; every law and test runs in the interpreter"
+                .to_string();
+        }
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let left_tests = self
+            .fallbacks
+            .iter()
+            .filter(|(what, _)| what.starts_with("test "))
+            .count();
+        let left_laws = self.fallbacks.len() - left_tests;
+        let part = |n: usize, left: usize, one: &str, many: &str| {
+            let of = if left == 0 {
+                String::new()
+            } else {
+                format!("{} of ", n.saturating_sub(left))
+            };
+            format!("{of}{}", count(n, one, many))
+        };
+        format!(
+            "jit: {} and {} compiled to machine code",
+            part(self.laws, left_laws, "law", "laws"),
+            part(self.tests, left_tests, "test", "tests"),
+        )
+    }
+
+    fn json(&self, path: &std::path::Path) -> serde_json::Value {
+        let fallbacks: Vec<serde_json::Value> = self
+            .fallbacks
+            .iter()
+            .map(|(what, why)| json!({ "item": what, "reason": why }))
+            .collect();
+        json!({
+            "file": path.display().to_string(),
+            "compiled": self.compiled,
+            "laws": self.laws,
+            "tests": self.tests,
+            "interpreted": fallbacks,
+        })
     }
 }

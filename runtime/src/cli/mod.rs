@@ -29,6 +29,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
+        /// Also compile each charter that checks to machine code and report
+        /// what is left to the interpreter.
+        #[arg(long)]
+        jit: bool,
     },
     /// Evaluate a charter's laws over a JSON snapshot.
     Eval {
@@ -137,7 +141,7 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { files, format } => check::run(&files, format),
+        Command::Check { files, format, jit } => check::run(&files, format, jit),
         Command::Eval {
             charter,
             snapshot,

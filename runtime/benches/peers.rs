@@ -485,7 +485,7 @@ fn compare(c: &mut Criterion, members: u64) -> String {
             name: "Polity JIT (decide, 1 thread)",
             run: Box::new(|| {
                 let decisions = jit.decide(program.ir(), layout, id, limits, false).unwrap();
-                decisions.iter().filter(|d| **d == Decision::Pass).count()
+                decisions.iter().filter(|d| *d == Decision::Pass).count()
             }),
         },
         Contender {

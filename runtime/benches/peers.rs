@@ -49,7 +49,6 @@ use common::{may_vote_by_hand, setup, ACTIVE, MEMBERS, MEMBER_FIELDS, NOW};
 use criterion::{Criterion, Throughput};
 use polity::api::{Engine, Limits};
 use polity::jit::layout::{elements, fields, Layout};
-use polity::jit::Decision;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -485,7 +484,7 @@ fn compare(c: &mut Criterion, members: u64) -> String {
             name: "Polity JIT (decide, 1 thread)",
             run: Box::new(|| {
                 let decisions = jit.decide(program.ir(), layout, id, limits, false).unwrap();
-                decisions.iter().filter(|d| *d == Decision::Pass).count()
+                decisions.passed()
             }),
         },
         Contender {

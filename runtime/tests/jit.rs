@@ -39,10 +39,14 @@ fn agree(charter: &str, json: &str, compiled: &[&str]) -> Vec<String> {
         );
         assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(results, report.results);
-        // The verdict-only path decides the same, on one thread and on many.
-        for parallel in [false, true] {
-            if let Some(ds) = jit.decide(program.ir(), layout, id, Default::default(), parallel) {
+        // The verdict-only path decides the same, on one thread and on many
+        // (split from 1,000 subjects a thread, where `decide` would not).
+        for per_thread in [usize::MAX, 1000] {
+            let limits = Default::default();
+            if let Some(ds) = jit.decide_split(program.ir(), layout, id, limits, per_thread) {
                 assert_eq!(ds.len(), results.len());
+                let passed = ds.iter().filter(|d| *d == Decision::Pass).count();
+                assert_eq!(ds.passed(), passed);
                 for (d, r) in ds.iter().zip(&results) {
                     let same = matches!(
                         (d, &r.verdict),

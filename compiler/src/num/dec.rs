@@ -389,49 +389,41 @@ fn isqrt_u256(n: ethnum::U256) -> ethnum::U256 {
     }
 }
 
-/// Binary GCD on unsigned 256-bit integers.
-fn gcd(mut a: ethnum::U256, mut b: ethnum::U256) -> ethnum::U256 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
+/// Binary GCD, defined once for each width it is needed at.
+macro_rules! binary_gcd {
+    ($(#[$doc:meta])* $name:ident: $t:ty) => {
+        $(#[$doc])*
+        fn $name(mut a: $t, mut b: $t) -> $t {
+            if a == 0 {
+                return b;
+            }
+            if b == 0 {
+                return a;
+            }
+            let shift = (a | b).trailing_zeros();
+            a >>= a.trailing_zeros();
+            loop {
+                b >>= b.trailing_zeros();
+                if a > b {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                b -= a;
+                if b == 0 {
+                    return a << shift;
+                }
+            }
         }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
+    };
 }
 
-/// [`gcd`] of 128-bit integers (binary, as there).
-fn gcd128(mut a: u128, mut b: u128) -> u128 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
-}
+binary_gcd!(
+    /// Binary GCD on unsigned 256-bit integers.
+    gcd: ethnum::U256
+);
+binary_gcd!(
+    /// [`gcd`] of 128-bit integers.
+    gcd128: u128
+);
 
 impl Ord for Dec {
     fn cmp(&self, other: &Dec) -> Ordering {

@@ -648,21 +648,15 @@ mod tests {
 
     #[test]
     fn generated_code_finds_the_fields_it_reads() {
-        assert_eq!(
-            std::mem::offset_of!(JitCtx<'static>, state),
-            STATE_OFFSET as usize
-        );
-        assert_eq!(
-            std::mem::offset_of!(JitCtx<'static>, memo),
-            MEMO_OFFSET as usize
-        );
-        assert_eq!(
-            std::mem::offset_of!(JitCtx<'static>, flag),
-            FLAG_OFFSET as usize
-        );
-        assert_eq!(
-            std::mem::offset_of!(JitCtx<'static>, temp_used),
-            TEMP_USED_OFFSET as usize
-        );
+        use std::mem::offset_of;
+        let fields = [
+            (offset_of!(JitCtx<'static>, state), STATE_OFFSET),
+            (offset_of!(JitCtx<'static>, memo), MEMO_OFFSET),
+            (offset_of!(JitCtx<'static>, flag), FLAG_OFFSET),
+            (offset_of!(JitCtx<'static>, temp_used), TEMP_USED_OFFSET),
+        ];
+        for (actual, used) in fields {
+            assert_eq!(actual, used as usize);
+        }
     }
 }

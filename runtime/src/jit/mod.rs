@@ -90,7 +90,7 @@ use crate::value::Value;
 use crate::verdict::{ErrorKind, Subject, SubjectResult, Verdict};
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
 use cranelift_codegen::settings::{self, Configurable};
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 use layout::{Interner, Layout};
@@ -1181,7 +1181,6 @@ fn entry(shared: &mut Shared, target: FuncId) -> Result<FuncId, String> {
     for _ in 0..4 {
         sig.params.push(AbiParam::new(I64));
     }
-    ctx.func.signature = sig.clone();
     let target_params = shared
         .module
         .declarations()
@@ -1192,11 +1191,7 @@ fn entry(shared: &mut Shared, target: FuncId) -> Result<FuncId, String> {
     let mut fctx = FunctionBuilderContext::new();
     let config = shared.module.target_config();
     {
-        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-        let block = b.create_block();
-        b.append_block_params_for_function_params(block);
-        b.switch_to_block(block);
-        let ps = b.block_params(block).to_vec();
+        let (mut b, ps) = translate::begin(&mut ctx.func, &mut fctx, sig.clone());
         let f = shared.module.declare_func_in_func(target, b.func);
         let args: Vec<_> = ps.iter().take(target_params.min(3)).copied().collect();
         let call = b.ins().call(f, &args);

@@ -111,6 +111,23 @@ pub enum Body<'p> {
     Test(&'p TestDef),
 }
 
+/// Starts `func` with signature `sig`: a builder positioned in its entry
+/// block, and that block's parameters (the function's).
+pub(super) fn begin<'f>(
+    func: &'f mut cranelift_codegen::ir::Function,
+    fctx: &'f mut FunctionBuilderContext,
+    sig: cranelift_codegen::ir::Signature,
+) -> (FunctionBuilder<'f>, Vec<CValue>) {
+    func.signature = sig;
+    func.name = UserFuncName::user(0, 0);
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let args = b.block_params(entry).to_vec();
+    (b, args)
+}
+
 /// Translates one body into `func`.
 pub fn translate(
     shared: &mut Shared,
@@ -125,14 +142,8 @@ pub fn translate(
         Body::Thunk(..) | Body::Collection(_) | Body::Test(_) => 0,
         Body::Law(_) => 2,
     };
-    func.signature = signature(&shared.module, params);
     let config = shared.module.target_config();
-    func.name = UserFuncName::user(0, 0);
-    let mut b = FunctionBuilder::new(func, fctx);
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    let args: Vec<CValue> = b.block_params(entry).to_vec();
+    let (mut b, args) = begin(func, fctx, signature(&shared.module, params));
     let fault_block = b.create_block();
     b.append_block_param(fault_block, I64);
     b.set_cold_block(fault_block);
@@ -223,14 +234,8 @@ pub fn translate_bulk(
     def: &polity_compiler::ir::LawDef,
     own: Option<FuncId>,
 ) -> Tr<()> {
-    func.signature = bulk_signature(&shared.module);
     let config = shared.module.target_config();
-    func.name = UserFuncName::user(0, 0);
-    let mut b = FunctionBuilder::new(func, fctx);
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    let args: Vec<CValue> = b.block_params(entry).to_vec();
+    let (mut b, args) = begin(func, fctx, bulk_signature(&shared.module));
     let [ctx, words, n, out, stop] = args.as_slice() else {
         return unsupported("bulk entry parameters");
     };

@@ -333,23 +333,31 @@ fn read_collection<'de, 's, A: SeqAccess<'de>>(
         return stream_list(ctx, seq, elem, top);
     }
     let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-    loop {
-        ctx.path.push(Segment::Index(items.len()));
-        let next = seq.next_element_seed(TypedSeed {
-            ctx: &mut *ctx,
-            shape: Shape::Type(elem),
-        });
-        ctx.path.pop();
-        match next? {
-            Some(v) => items.push(v),
-            None => break,
-        }
+    while let Some(v) = next_element(ctx, &mut seq, elem, items.len())? {
+        items.push(v);
     }
     Ok(if is_set {
         Value::set_from(items)
     } else {
         Value::List(items.into())
     })
+}
+
+/// Reads element `index` of a list, with its index on the path while it is
+/// read (so a mismatch inside it is reported there); `None` at the end.
+fn next_element<'de, 's, A: SeqAccess<'de>>(
+    ctx: &mut Ctx<'s>,
+    seq: &mut A,
+    elem: &'s Type,
+    index: usize,
+) -> Result<Option<Value>, A::Error> {
+    ctx.path.push(Segment::Index(index));
+    let next = seq.next_element_seed(TypedSeed {
+        ctx: &mut *ctx,
+        shape: Shape::Type(elem),
+    });
+    ctx.path.pop();
+    next
 }
 
 /// Reads a top-level list into the sink's layout, one element at a time;
@@ -362,14 +370,7 @@ fn stream_list<'de, 's, A: SeqAccess<'de>>(
 ) -> Result<Value, A::Error> {
     let program = ctx.schema.program;
     let mut words = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-    loop {
-        ctx.path.push(Segment::Index(words.len()));
-        let next = seq.next_element_seed(TypedSeed {
-            ctx: &mut *ctx,
-            shape: Shape::Type(elem),
-        });
-        ctx.path.pop();
-        let Some(v) = next? else { break };
+    while let Some(v) = next_element(ctx, &mut seq, elem, words.len())? {
         if let Some(sink) = ctx.sink.as_mut() {
             sink.layout.ambiguous |= holds_ambiguous(program, elem, &v);
             words.push(to_word(&mut sink.layout, &v));

@@ -15,8 +15,9 @@ mod common;
 use common::{may_vote_by_hand, setup, ACTIVE, CITIZEN, MEMBERS, MEMBER_FIELDS, NOW, PRAXIS};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use polity::api::{Engine, Limits, Program};
-use polity::jit::layout::{decimal, elements, fields, Layout, NONE};
+use polity::jit::layout::{decimal, elements, fields, inline_dec, is_inline_dec, Layout, NONE};
 use polity_compiler::num::{Dec, DecSum};
+use std::cmp::Ordering;
 use std::hint::black_box;
 
 // Praxis Nova's proposals, parcels and treasury (the other names are in
@@ -27,12 +28,83 @@ const TREASURY: usize = 4;
 const FOR: i64 = 0;
 const AGAINST: i64 = 1;
 
+/// A decimal as hand-written Rust over the layout holds it: the word
+/// (inline fixed point, or a cell), or an exact value it computed.
+#[derive(Clone, Copy)]
+enum Num {
+    Word(i64),
+    Exact(Dec),
+}
+
+impl Num {
+    /// The word the JIT would make of `d` when it is inline.
+    fn of(d: Dec) -> Num {
+        inline_dec(d).map_or(Num::Exact(d), Num::Word)
+    }
+
+    fn dec(self, layout: &Layout) -> Dec {
+        match self {
+            Num::Word(w) => decimal(layout, w),
+            Num::Exact(d) => d,
+        }
+    }
+
+    /// Inline words compare as integers; anything else as exact decimals.
+    fn cmp(self, other: Num, layout: &Layout) -> Ordering {
+        match (self, other) {
+            (Num::Word(a), Num::Word(b)) if is_inline_dec(a) && is_inline_dec(b) => a.cmp(&b),
+            _ => self.dec(layout).cmp(&other.dec(layout)),
+        }
+    }
+
+    fn ge(self, other: Num, layout: &Layout) -> bool {
+        self.cmp(other, layout) != Ordering::Less
+    }
+}
+
+/// A sum of decimal words as the JIT's loops take it: integer additions of
+/// inline words while the sum stays inline, then the exact sum.
+struct WordSum {
+    /// The inline word of the sum, until `exact` takes over.
+    word: i64,
+    exact: Option<DecSum>,
+}
+
+impl WordSum {
+    const ZERO: WordSum = WordSum {
+        word: 1,
+        exact: None,
+    };
+
+    fn add(&mut self, layout: &Layout, w: i64) {
+        if self.exact.is_none() && is_inline_dec(w) {
+            if let Some(s) = (self.word - 1).checked_add(w) {
+                self.word = s;
+                return;
+            }
+        }
+        let exact = self.exact.get_or_insert_with(|| {
+            let mut s = DecSum::ZERO;
+            s.add(decimal(layout, self.word)).unwrap();
+            s
+        });
+        exact.add(decimal(layout, w)).unwrap();
+    }
+
+    fn value(&self) -> Num {
+        match self.exact {
+            None => Num::Word(self.word),
+            Some(s) => Num::Exact(s.value()),
+        }
+    }
+}
+
 /// What `passes` needs once per evaluation (the JIT memoises both: the
 /// quorum constant and the parameterless fn `citizens()`).
 struct Tally {
     now: i64,
     /// `quorum * count(citizens())`.
-    needed: Dec,
+    needed: Num,
     two_thirds: Dec,
 }
 
@@ -49,7 +121,7 @@ impl Tally {
         let quorum = Dec::ratio(20, 100).unwrap();
         Tally {
             now: layout.state_word(NOW).unwrap(),
-            needed: quorum.checked_mul(Dec::from_int(citizens as i64)).unwrap(),
+            needed: Num::of(quorum.checked_mul(Dec::from_int(citizens as i64)).unwrap()),
             two_thirds: Dec::ratio(2, 3).unwrap(),
         }
     }
@@ -57,20 +129,19 @@ impl Tally {
     /// `passes(p)` for the proposal word `p`.
     fn passes(&self, layout: &Layout, p: i64) -> bool {
         let f = fields(layout, p, 5);
-        let (mut cast, mut yes, mut no) = (DecSum::ZERO, DecSum::ZERO, DecSum::ZERO);
+        let (mut cast, mut yes, mut no) = (WordSum::ZERO, WordSum::ZERO, WordSum::ZERO);
         for v in elements(layout, f[3]) {
             let v = fields(layout, *v, 3);
-            let weight = decimal(layout, v[2]);
-            cast.add(weight).unwrap();
+            cast.add(layout, v[2]);
             match v[1] {
-                FOR => yes.add(weight).unwrap(),
-                AGAINST => no.add(weight).unwrap(),
+                FOR => yes.add(layout, v[2]),
+                AGAINST => no.add(layout, v[2]),
                 _ => {}
             }
         }
-        let (cast, yes, no) = (cast.value(), yes.value(), no.value());
+        let (yes, no) = (yes.value().dec(layout), no.value().dec(layout));
         self.now > f[2]
-            && cast >= self.needed
+            && cast.value().ge(self.needed, layout)
             && yes
                 >= self
                     .two_thirds
@@ -93,21 +164,23 @@ fn passes_by_hand(layout: &Layout) -> usize {
 fn may_pay_by_hand(layout: &Layout) -> usize {
     let tally = Tally::new(layout);
     let treasury = fields(layout, layout.state_word(TREASURY).unwrap(), 2);
-    let limit = Dec::ratio(10, 100)
-        .unwrap()
-        .checked_mul(decimal(layout, treasury[0]))
-        .unwrap();
+    let limit = Num::of(
+        Dec::ratio(10, 100)
+            .unwrap()
+            .checked_mul(decimal(layout, treasury[0]))
+            .unwrap(),
+    );
     let proposals = elements(layout, layout.state_word(PROPOSALS).unwrap());
     proposals
         .iter()
         .filter(|p| {
             let amount = fields(layout, **p, 5)[4];
             let amount = if amount == NONE {
-                Dec::ZERO
+                Num::of(Dec::ZERO)
             } else {
-                decimal(layout, amount)
+                Num::Word(amount)
             };
-            tally.passes(layout, **p) && amount <= limit
+            tally.passes(layout, **p) && limit.ge(amount, layout)
         })
         .count()
 }
@@ -119,12 +192,11 @@ fn funded_by_hand(layout: &Layout) -> usize {
         .iter()
         .filter(|x| {
             let f = fields(layout, **x, 5);
-            let mut total = DecSum::ZERO;
+            let mut total = WordSum::ZERO;
             for g in elements(layout, f[4]) {
-                let amount = decimal(layout, fields(layout, *g, 2)[1]);
-                total.add(amount).unwrap();
+                total.add(layout, fields(layout, *g, 2)[1]);
             }
-            total.value() >= decimal(layout, f[3])
+            total.value().ge(Num::Word(f[3]), layout)
         })
         .count()
 }

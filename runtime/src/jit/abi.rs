@@ -81,7 +81,7 @@ pub struct JitCtx<'a> {
     /// A test's own state block (`given`), which [`JitCtx::state`] points
     /// at; empty outside tests.
     test_state: Vec<i64>,
-    /// Running decimal sums of the loops being evaluated ([`dec_sum`]).
+    /// Running decimal sums of the loops being evaluated ([`dec_sum_add`]).
     sums: Vec<DecSum>,
 }
 
@@ -197,7 +197,7 @@ impl Store for JitCtx<'_> {
     }
 
     fn dec(&mut self, d: Dec) -> i64 {
-        self.arena().cells.push(d)
+        self.arena().cells.word(d)
     }
 
     fn text(&mut self, s: &str) -> i64 {
@@ -265,30 +265,44 @@ pub extern "C" fn dec_bin(p: *mut JitCtx<'_>, op: i64, a: i64, b: i64) -> i64 {
     })
 }
 
-/// A loop's running decimal sum, exact and reduced only when it must be
-/// ([`DecSum`]): op 0 starts one and returns its handle; op 1 adds the
-/// decimal `x` to sum `h` (an overflow fault exactly where adding one by one
-/// would fault); op 2 ends sum `h` (and any that a fault left open above it) and
-/// returns its value.
-pub extern "C" fn dec_sum(p: *mut JitCtx<'_>, op: i64, h: i64, x: i64) -> i64 {
+/// The handle of a loop's decimal sum that has not needed an exact sum yet.
+pub const NO_SUM: i64 = -1;
+
+/// Adds the decimal `x` to a loop's exact running sum `h` ([`DecSum`],
+/// reduced only when it must be), first starting that sum from the inline
+/// word `a` when `h` is [`NO_SUM`] (generated code sums inline words itself
+/// until the first cell, or the first sum that leaves the inline range).
+/// Returns the sum's handle; an overflow fault exactly where adding one by
+/// one would fault.
+pub extern "C" fn dec_sum_add(p: *mut JitCtx<'_>, h: i64, a: i64, x: i64) -> i64 {
+    with(p, |c| {
+        let h = if h == NO_SUM {
+            let mut sum = DecSum::ZERO;
+            if sum.add(code::dec_at(a)).is_none() {
+                return c.fail(OVERFLOW);
+            }
+            c.sums.push(sum);
+            c.sums.len() as i64 - 1
+        } else {
+            h
+        };
+        let at = usize::try_from(h).unwrap_or(usize::MAX);
+        match c.sums.get_mut(at).map(|s| s.add(code::dec_at(x))) {
+            Some(Some(())) => c.ok(h),
+            _ => c.fail(OVERFLOW),
+        }
+    })
+}
+
+/// Ends a loop's exact sum `h` (and any that a fault left open above it)
+/// and returns its value's word.
+pub extern "C" fn dec_sum_end(p: *mut JitCtx<'_>, h: i64) -> i64 {
     with(p, |c| {
         let at = usize::try_from(h).unwrap_or(usize::MAX);
-        match op {
-            0 => {
-                c.sums.push(DecSum::ZERO);
-                c.ok(c.sums.len() as i64 - 1)
-            }
-            1 => match c.sums.get_mut(at).map(|s| s.add(code::dec_at(x))) {
-                Some(Some(())) => c.ok(0),
-                _ => c.fail(OVERFLOW),
-            },
-            _ => {
-                let sum = c.sums.get(at).copied().unwrap_or_default();
-                c.sums.truncate(at);
-                let w = c.dec(sum.value());
-                c.ok(w)
-            }
-        }
+        let sum = c.sums.get(at).copied().unwrap_or_default();
+        c.sums.truncate(at);
+        let w = c.dec(sum.value());
+        c.ok(w)
     })
 }
 
@@ -636,7 +650,8 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_range", 2, range as F2 as *const u8),
         ("polity_const_scope", 1, const_scope as F1 as *const u8),
         ("polity_give", 2, give as F2 as *const u8),
-        ("polity_dec_sum", 3, dec_sum as F3 as *const u8),
+        ("polity_dec_sum_add", 3, dec_sum_add as F3 as *const u8),
+        ("polity_dec_sum_end", 1, dec_sum_end as F1 as *const u8),
         ("polity_num_op", 4, num_op as F4 as *const u8),
         ("polity_clear_temp", 0, clear_temp as F0 as *const u8),
     ]

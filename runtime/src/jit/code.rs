@@ -13,6 +13,7 @@
 #![allow(unsafe_code)]
 
 use super::abi::JitCtx;
+use super::layout;
 use cranelift_jit::JITModule;
 use cranelift_module::FuncId;
 use polity_compiler::num::Dec;
@@ -142,8 +143,11 @@ impl Drop for Code {
     }
 }
 
-/// The decimal in the cell at address `w`.
+/// The decimal of the `Decimal` word `w`: inline, or the cell at address `w`.
 pub fn dec_at(w: i64) -> Dec {
+    if layout::is_inline_dec(w) {
+        return layout::from_inline_dec(w);
+    }
     if w == 0 {
         return Dec::ZERO;
     }

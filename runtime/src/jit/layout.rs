@@ -9,7 +9,7 @@
 //! | `Date` | the day number |
 //! | enum | the case index |
 //! | `Text` | an interned id: equal texts have equal ids |
-//! | `Decimal` | the address of a 32-byte cell holding a [`Dec`] (num, den: i128) |
+//! | `Decimal` | fixed point in the word, `m << 1 \| 1` for `m / 10^6`, when the decimal has at most six places and `m` fits in 63 bits; otherwise the address of a 32-byte cell holding a [`Dec`] (num, den: i128) |
 //! | record | the address of a block of one word per field, in declaration order |
 //! | `List`, `Set` | the address of a block `[len, e0, e1, ...]`; sets sorted, no duplicates |
 //! | `T?` | `T`'s word, or [`NONE`] |
@@ -18,6 +18,15 @@
 //! value. For `Int?` and `Duration?`, whose every word is a value, this holds
 //! because generated code bails out to the interpreter wherever `i64::MIN`
 //! would become one, and a snapshot holding one is evaluated by the interpreter.
+//!
+//! *Architecture Invariant:* a decimal's word is canonical: it is inline
+//! exactly when [`inline_dec`] can encode it ([`DecCells::word`] is the only
+//! way decimals become words). So two inline words are equal (and ordered)
+//! as their decimals are, an inline word never equals a cell's value, and
+//! generated code compares and adds inline words as integers, calling a
+//! helper only when a cell is involved or the result leaves the inline range.
+//! Cells are aligned (checked at compile time), so a cell's address is
+//! even and an inline word odd; [`NONE`] is even, so it is never an inline decimal.
 //!
 //! The snapshot is converted once per (program, state) into a [`Layout`]; blocks
 //! are boxed slices, so their addresses are stable while the layout lives.
@@ -111,12 +120,41 @@ impl Interner {
     }
 }
 
+/// The scale of an inline decimal: its word holds `m` for `m / DEC_SCALE`.
+pub const DEC_SCALE: i64 = 1_000_000;
+
+/// The inline word of `d` (`m << 1 | 1` for `d = m / 10^6`), when `d` has at
+/// most six decimal places and `m` fits in 63 bits.
+pub fn inline_dec(d: Dec) -> Option<i64> {
+    let scale = i128::from(DEC_SCALE);
+    // `Dec` is in lowest terms with a positive denominator.
+    if scale % d.denom() != 0 {
+        return None;
+    }
+    let m = i64::try_from(d.numer().checked_mul(scale / d.denom())?).ok()?;
+    m.checked_mul(2)?.checked_add(1)
+}
+
+// A cell's address is even, so it is never an inline word.
+const _: () = assert!(std::mem::align_of::<Dec>() >= 2);
+
+/// Whether `w` is an inline decimal word (else it is a cell's address).
+pub const fn is_inline_dec(w: i64) -> bool {
+    w & 1 == 1
+}
+
+/// The decimal of an inline word.
+pub fn from_inline_dec(w: i64) -> Dec {
+    // The denominator is positive, so the ratio exists.
+    Dec::ratio(i128::from(w >> 1), i128::from(DEC_SCALE)).unwrap_or(Dec::ZERO)
+}
+
 /// Somewhere blocks and decimal cells can be put: a layout's storage, or a
 /// per-evaluation arena.
 pub trait Store {
     /// A zeroed block of `n` words; its address stays valid while the store lives.
     fn words(&mut self, n: usize) -> &mut [i64];
-    /// A cell holding `d`; returns its address.
+    /// The word of `d` ([`DecCells::word`]).
     fn dec(&mut self, d: Dec) -> i64;
     /// The id of a text.
     fn text(&mut self, s: &str) -> i64;
@@ -133,8 +171,8 @@ pub struct DecCells {
 const DEC_CHUNK: usize = 1024;
 
 impl DecCells {
-    /// Stores `d`, returning its address.
-    pub fn push(&mut self, d: Dec) -> i64 {
+    /// Stores `d` in a cell, returning its address.
+    fn push(&mut self, d: Dec) -> i64 {
         let full = self.chunks.last().is_none_or(|c| c.len() == c.capacity());
         if full {
             self.chunks.push(Vec::with_capacity(DEC_CHUNK));
@@ -148,6 +186,12 @@ impl DecCells {
             }
             None => 0,
         }
+    }
+
+    /// The word of `d`: inline when [`inline_dec`] can encode it, else the
+    /// address of a new cell.
+    pub fn word(&mut self, d: Dec) -> i64 {
+        inline_dec(d).unwrap_or_else(|| self.push(d))
     }
 
     /// Forgets every cell but keeps the first chunk's memory.
@@ -219,7 +263,7 @@ impl Store for Layout {
     }
 
     fn dec(&mut self, d: Dec) -> i64 {
-        self.cells.push(d)
+        self.cells.word(d)
     }
 
     fn text(&mut self, s: &str) -> i64 {

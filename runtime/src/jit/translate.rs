@@ -11,7 +11,7 @@
 //! function (and everything that calls it) is then left to the interpreter.
 
 use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET, TEMP_USED_OFFSET};
-use super::layout::{ambiguous_optional, representable, Interner};
+use super::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature,
@@ -365,6 +365,15 @@ fn int_like(t: &Type) -> bool {
         t.strip_optional(),
         Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Enum(_)
     )
+}
+
+/// A loop's state: its accumulator, its count of elements taken, and (for a
+/// decimal sum) the handle of the helper's exact sum, or [`abi::NO_SUM`].
+#[derive(Clone, Copy)]
+struct FoldVars {
+    acc: Variable,
+    count: Variable,
+    sum: Variable,
 }
 
 fn has_never(t: &Type) -> bool {
@@ -1035,8 +1044,13 @@ impl Fx<'_, '_> {
                 self.translate_expr(body)
             }
             ExprKind::IntToDec(x) => {
+                // `n` is inline as `2 · n · 10^6 + 1` unless that overflows.
                 let n = self.translate_expr(x)?;
-                self.call_helper("polity_dec_from_int", &[n])
+                let scale = self.iconst(2 * DEC_SCALE);
+                let (m, of) = self.b.ins().smul_overflow(n, scale);
+                let fast = self.b.ins().iadd_imm_s(m, 1);
+                let ok = self.b.ins().bxor_imm_s(of, 1);
+                self.either(ok, fast, |t| t.call_helper("polity_dec_from_int", &[n]))
             }
         }
     }
@@ -1082,12 +1096,15 @@ impl Fx<'_, '_> {
         let w = match lit {
             Lit::Bool(b) => i64::from(*b),
             Lit::Int(n) | Lit::Date(n) | Lit::Duration(n) => *n,
-            Lit::Dec(d) => {
-                let cell = Box::new(*d);
-                let addr = &*cell as *const Dec as i64;
-                self.shared.decs.push(cell);
-                addr
-            }
+            Lit::Dec(d) => match inline_dec(*d) {
+                Some(w) => w,
+                None => {
+                    let cell = Box::new(*d);
+                    let addr = &*cell as *const Dec as i64;
+                    self.shared.decs.push(cell);
+                    addr
+                }
+            },
             Lit::Text(s) => self.shared.texts.intern(s),
             Lit::None => NONE_WORD,
             Lit::Enum(_, i) => i64::from(*i),
@@ -1336,9 +1353,57 @@ impl Fx<'_, '_> {
         self.flagged("polity_num_op", &all, span)
     }
 
+    /// A decimal operation: `+` and `-` of two inline words whose result is
+    /// inline are integer operations on the words; the rest is the helper's.
     fn dec_bin(&mut self, op: i64, x: CValue, y: CValue, span: Span) -> Tr<CValue> {
-        let op = self.iconst(op);
-        self.flagged("polity_dec_bin", &[op, x, y], span)
+        let slow = |t: &mut Self| {
+            let op = t.iconst(op);
+            t.flagged("polity_dec_bin", &[op, x, y], span)
+        };
+        let (fast, of) = match op {
+            // (2a + 1) - 1 + (2b + 1) = 2(a + b) + 1
+            0 => {
+                let x1 = self.b.ins().iadd_imm_s(x, -1);
+                self.b.ins().sadd_overflow(x1, y)
+            }
+            // (2a + 1) - (2b + 1) + 1 = 2(a - b) + 1; the difference is even,
+            // so adding one cannot overflow.
+            1 => {
+                let (d, of) = self.b.ins().ssub_overflow(x, y);
+                (self.b.ins().iadd_imm_s(d, 1), of)
+            }
+            _ => return slow(self),
+        };
+        // Overflow is exactly a result outside the inline range.
+        let inline = self.both_inline(x, y);
+        let of = self.bool_of(of);
+        let ok = self.b.ins().band_not(inline, of);
+        self.either(ok, fast, slow)
+    }
+
+    /// 1 when the decimal words `x` and `y` are both inline, else 0.
+    fn both_inline(&mut self, x: CValue, y: CValue) -> CValue {
+        let both = self.b.ins().band(x, y);
+        self.b.ins().band_imm_s(both, 1)
+    }
+
+    /// `fast` where `ok` (an integer) is non-zero; otherwise the value that
+    /// `slow` computes in a cold block of its own.
+    fn either(
+        &mut self,
+        ok: CValue,
+        fast: CValue,
+        slow: impl FnOnce(&mut Self) -> Tr<CValue>,
+    ) -> Tr<CValue> {
+        let (cold, join) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(cold);
+        self.b.append_block_param(join, I64);
+        self.b.ins().brif(ok, join, &[fast.into()], cold, &[]);
+        self.b.switch_to_block(cold);
+        let v = slow(self)?;
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
     }
 
     fn cc(op: BinOp) -> IntCC {
@@ -1358,13 +1423,24 @@ impl Fx<'_, '_> {
         let words_order = int_like(ty);
         let words_equal = words_order || *ty.strip_optional() == Type::Text;
         let direct = words_order || (words_equal && matches!(op, BinOp::Eq | BinOp::Ne));
-        let c = if direct {
-            self.b.ins().icmp(Self::cc(op), x, y)
-        } else {
-            let r = self.cmp_words(ty, x, y)?;
-            self.b.ins().icmp_imm_s(Self::cc(op), r, 0)
+        if direct {
+            let c = self.b.ins().icmp(Self::cc(op), x, y);
+            return Ok(self.bool_of(c));
+        }
+        let slow = |t: &mut Self| {
+            let r = t.cmp_words(ty, x, y)?;
+            let c = t.b.ins().icmp_imm_s(Self::cc(op), r, 0);
+            Ok(t.bool_of(c))
         };
-        Ok(self.bool_of(c))
+        if *ty.strip_optional() != Type::Decimal {
+            return slow(self);
+        }
+        // Inline decimal words are ordered as their decimals (and `none` is
+        // never inline).
+        let c = self.b.ins().icmp(Self::cc(op), x, y);
+        let fast = self.bool_of(c);
+        let ok = self.both_inline(x, y);
+        self.either(ok, fast, slow)
     }
 
     fn cmp_words(&mut self, ty: &Type, x: CValue, y: CValue) -> Tr<CValue> {
@@ -1531,15 +1607,20 @@ impl Fx<'_, '_> {
         };
         let acc = self.b.declare_var(I64);
         let init = match kind {
-            // A decimal sum runs in the context ([`abi::dec_sum`]); `acc` is its handle.
-            LoopKind::Sum(Num::Dec) => self.helper("polity_dec_sum", &[0, 0, 0])?,
-            LoopKind::All => self.iconst(1),
-            _ => self.iconst(0),
+            // A decimal sum starts as the inline word of zero ([`Self::step`]).
+            LoopKind::Sum(Num::Dec) => 1,
+            LoopKind::All => 1,
+            _ => 0,
         };
+        let init = self.iconst(init);
         self.b.def_var(acc, init);
         let count = self.b.declare_var(I64);
         let zero = self.iconst(0);
         self.b.def_var(count, zero);
+        let sum = self.b.declare_var(I64);
+        let no_sum = self.iconst(abi::NO_SUM);
+        self.b.def_var(sum, no_sum);
+        let vars = FoldVars { acc, count, sum };
         let i = self.b.declare_var(I64);
         self.b.def_var(i, zero);
         let (header, body, next, exit) = (
@@ -1578,7 +1659,7 @@ impl Fx<'_, '_> {
             }
             None => x,
         };
-        self.step(e, kind, elem_ty, v, acc, count, out, exit)?;
+        self.step(e, kind, elem_ty, v, vars, out, exit)?;
         self.b.ins().jump(next, &[]);
         self.b.switch_to_block(next);
         let iv = self.b.use_var(i);
@@ -1587,7 +1668,7 @@ impl Fx<'_, '_> {
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(exit);
         let early = self.param(exit);
-        self.finish(e, kind, acc, count, out, early)
+        self.finish(e, kind, vars, out, early)
     }
 
     /// One element's contribution to the loop's result.
@@ -1598,11 +1679,11 @@ impl Fx<'_, '_> {
         kind: LoopKind,
         elem_ty: &Type,
         v: CValue,
-        acc: Variable,
-        count: Variable,
+        vars: FoldVars,
         out: Option<CValue>,
         exit: Block,
     ) -> Tr<()> {
+        let FoldVars { acc, count, sum } = vars;
         let k = self.b.use_var(count);
         let k1 = self.b.ins().iadd_imm_s(k, 1);
         match kind {
@@ -1616,9 +1697,43 @@ impl Fx<'_, '_> {
             }
             LoopKind::Count => self.b.def_var(count, k1),
             LoopKind::Sum(Num::Dec) => {
-                let h = self.b.use_var(acc);
-                let add = self.iconst(1);
-                self.flagged("polity_dec_sum", &[add, h, v], e.span)?;
+                // While every element so far is inline and so is their sum,
+                // `acc` is the sum's inline word and there is no exact sum.
+                // The first element that is a cell, or would take the sum
+                // out of the inline range, starts the helper's exact sum
+                // from `acc`, and every later element is added there one
+                // by one: an overflow faults at the step where the
+                // interpreter's does. (No sum of inline decimals can
+                // overflow a `Dec`.) The cold path is one call that needs
+                // nothing of the hot path afterwards, so the hot path keeps
+                // the sum in registers.
+                let a = self.b.use_var(acc);
+                let h = self.b.use_var(sum);
+                let a1 = self.b.ins().iadd_imm_s(a, -1);
+                let (r, of) = self.b.ins().sadd_overflow(a1, v);
+                let pure = self.b.ins().icmp_imm_s(IntCC::Equal, h, abi::NO_SUM);
+                let pure = self.bool_of(pure);
+                let inline = self.b.ins().band(pure, v);
+                let of = self.bool_of(of);
+                let ok = self.b.ins().band_not(inline, of);
+                let (fast, slow, next) = (
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                );
+                self.b.set_cold_block(slow);
+                self.b.ins().brif(ok, fast, &[], slow, &[]);
+                self.b.switch_to_block(fast);
+                self.b.def_var(acc, r);
+                self.b.ins().jump(next, &[]);
+                self.b.switch_to_block(slow);
+                let h = self.flagged("polity_dec_sum_add", &[h, a, v], e.span)?;
+                self.b.def_var(sum, h);
+                // (unused once the exact sum holds the total)
+                let inline_zero = self.iconst(1);
+                self.b.def_var(acc, inline_zero);
+                self.b.ins().jump(next, &[]);
+                self.b.switch_to_block(next);
             }
             LoopKind::Sum(_) => {
                 let a = self.b.use_var(acc);
@@ -1658,11 +1773,11 @@ impl Fx<'_, '_> {
         &mut self,
         e: &Expr,
         kind: LoopKind,
-        acc: Variable,
-        count: Variable,
+        vars: FoldVars,
         out: Option<CValue>,
         early: CValue,
     ) -> Tr<CValue> {
+        let FoldVars { acc, count, sum } = vars;
         let k = self.b.use_var(count);
         match kind {
             LoopKind::List | LoopKind::Set => {
@@ -1679,9 +1794,9 @@ impl Fx<'_, '_> {
             }
             LoopKind::Count => Ok(k),
             LoopKind::Sum(Num::Dec) => {
-                let h = self.b.use_var(acc);
-                let (end, zero) = (self.iconst(2), self.iconst(0));
-                self.call_helper("polity_dec_sum", &[end, h, zero])
+                let (a, h) = (self.b.use_var(acc), self.b.use_var(sum));
+                let pure = self.b.ins().icmp_imm_s(IntCC::Equal, h, abi::NO_SUM);
+                self.either(pure, a, |t| t.call_helper("polity_dec_sum_end", &[h]))
             }
             LoopKind::Sum(_) => Ok(self.b.use_var(acc)),
             LoopKind::Min | LoopKind::Max => {

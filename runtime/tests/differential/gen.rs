@@ -67,7 +67,8 @@ pub const EDGE_INTS: &[i64] = &[
     i64::MIN + 1,
 ];
 
-/// Decimal literals (source forms): many digits, 10^30, tiny fractions.
+/// Decimal literals (source forms): many digits, 10^30, tiny fractions, and
+/// the edges of the JIT's inline decimals.
 pub const DEC_LITS: &[&str] = &[
     "0.0",
     "0.5",
@@ -83,6 +84,13 @@ pub const DEC_LITS: &[&str] = &[
     "12.5%",
     "0.5%",
     "100%",
+    // the JIT's inline fixed-point range: its largest value, the next (a
+    // cell), half of the range (two make a cell), the finest places
+    "4611686018427.387903",
+    "4611686018427.387904",
+    "2305843009213.693952",
+    "0.000001",
+    "0.0000001",
 ];
 
 pub const DATES: &[&str] = &[

@@ -5,7 +5,8 @@
 use crate::gen::{random_date, Rng, DATES, EDGE_INTS, TEXTS, TEXT_IDS};
 use crate::model::{Charter, Json, Ty};
 
-/// Decimals as JSON: plain numbers, exponents, and exact strings.
+/// Decimals as JSON: plain numbers, exponents, exact strings, and the edges
+/// of the JIT's inline decimals.
 const DECIMALS: &[&str] = &[
     "0",
     "1",
@@ -26,6 +27,15 @@ const DECIMALS: &[&str] = &[
     "-9223372036854775808",
     "\"0.1\"",
     "\"3\"",
+    // the edges of the JIT's inline decimals (see `gen::DEC_LITS`)
+    "4611686018427.387903",
+    "\"4611686018427.387904\"",
+    "-4611686018427.387904",
+    "\"-4611686018427.387905\"",
+    "2305843009213.693952",
+    "-2305843009213.693952",
+    "0.000001",
+    "-0.0000001",
 ];
 
 const DURATIONS: &[i64] = &[0, 1, -1, 7, 30, 90, 365, 366, -400, 1_000_000_000, i64::MAX];

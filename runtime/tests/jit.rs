@@ -628,3 +628,33 @@ law tagged(x in [r.name + "!" for r in rows]) {
     assert_eq!(out[1], "tagged #1 pass");
     assert_eq!(out[8999], "tagged #8999 fail");
 }
+
+/// Subjects the collection builds (a block among the collection's
+/// temporaries) outlive the temporaries each subject makes and clears: one
+/// thread decides them in the collection's own context, and a subject's
+/// lists must not be written over the subjects' block.
+#[test]
+fn subjects_built_by_the_collection_survive_each_subjects_temporaries() {
+    // Each subject makes lists; were they written over the subjects' block,
+    // the second subject would read the first one's `x - 1` (odd).
+    let charter = r#"
+charter "Built subjects" { version: 1 }
+record Row { id: Text, n: Int }
+state { rows: List<Row> }
+law quadrupled(x in [r.n * 4 for r in rows]) {
+  require "a multiple of four": max([x, x - 1, 0]) mod 4 == 0
+  require "not a multiple of twelve": count([y for y in [x, x + 12] if y mod 12 == 0]) == 0
+}
+"#;
+    let rows: Vec<String> = (1..=3000)
+        .map(|i| format!(r#"{{"id": "r{i}", "n": {i}}}"#))
+        .collect();
+    let json = format!(r#"{{"rows": [{}]}}"#, rows.join(","));
+    let out = agree(charter, &json, &["quadrupled"]);
+    assert_eq!(out.len(), 3000);
+    // subject i is x = 4n for n = i + 1, a multiple of twelve when 3 divides n
+    assert_eq!(out[0], "quadrupled #0 pass");
+    assert_eq!(out[1], "quadrupled #1 pass");
+    assert_eq!(out[2], "quadrupled #2 fail");
+    assert_eq!(out.iter().filter(|o| o.ends_with("pass")).count(), 2000);
+}

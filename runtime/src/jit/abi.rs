@@ -41,7 +41,7 @@ pub const TEMP_USED_OFFSET: i32 = 24;
 
 /// Blocks and cells made during an evaluation.
 #[derive(Debug, Default)]
-struct Arena {
+pub struct Arena {
     blocks: Words,
     cells: DecCells,
 }
@@ -136,6 +136,14 @@ impl<'a> JitCtx<'a> {
         self.flag = 0;
         self.const_depth = 0;
         self.memo = self.memo_store.as_mut_ptr();
+    }
+
+    /// Moves the temporaries made so far out of the context, so that the
+    /// next subject's clearing leaves them alone: their blocks and cells
+    /// stay where they are while the returned arena lives.
+    pub fn set_aside_temp(&mut self) -> Arena {
+        self.temp_used = 0;
+        std::mem::take(&mut self.temp)
     }
 
     /// The texts this context made (concatenations, texts of values built

@@ -20,8 +20,7 @@
 //! and at a subject that needs a constant or parameterless fn not memoised
 //! yet; the host then records the fault, or decides that subject through the
 //! law's own entry (which memoises the value), and resumes the bulk entry
-//! after it. The first subject of each call always goes through the law's
-//! own entry, so that the bulk entry rarely stops for a constant. Between
+//! after it (so it stops once per constant a law reaches). Between
 //! subjects the scratch arena is cleared only if the previous subject used
 //! it (and never when the law cannot allocate there); memoised constants
 //! stay for the whole evaluation context. [`JitProgram::decide`] is this
@@ -662,6 +661,14 @@ impl JitProgram {
                 _ => return None,
             },
         };
+        let per = words.len().div_ceil(threads()).max(per_thread.max(1));
+        if words.len() <= per {
+            // One thread decides them all in the collection's own context,
+            // with the subjects' block set aside from the temporaries that
+            // each subject clears.
+            let _subjects = ctx.set_aside_temp();
+            return self.bulk(bulk, body, &mut ctx, words);
+        }
         // The subjects' texts are ids of `ctx`; each chunk's context adopts them.
         let texts = ctx.texts();
         let run = |words: &[i64]| {
@@ -669,10 +676,6 @@ impl JitProgram {
             ctx.adopt_texts(texts);
             self.bulk(bulk, body, &mut ctx, words)
         };
-        let per = words.len().div_ceil(threads()).max(per_thread.max(1));
-        if words.len() <= per {
-            return run(words);
-        }
         let parts: Vec<Option<Decisions>> = std::thread::scope(|s| {
             let handles: Vec<_> = words.chunks(per).map(|c| s.spawn(move || run(c))).collect();
             handles
@@ -692,11 +695,10 @@ impl JitProgram {
     }
 
     /// Decides `words` with bulk entry `bulk` of the law whose own entry is
-    /// `body`. The first subject runs through the law's own entry, which
-    /// evaluates and memoises the constants it reaches; the bulk entry then
-    /// decides runs of subjects. Where it stops at a subject, that subject's
-    /// fault is recorded, or (code 0: a constant not memoised yet) the law's
-    /// own entry decides it; the bulk entry resumes after it.
+    /// `body`: the bulk entry decides runs of subjects. Where it stops at a
+    /// subject, that subject's fault is recorded, or (code 0: a constant not
+    /// memoised yet) the law's own entry decides it, memoising the constant;
+    /// the bulk entry resumes after it.
     fn bulk(
         &self,
         bulk: usize,
@@ -724,11 +726,7 @@ impl JitProgram {
             }
             Some(())
         };
-        if words.is_empty() {
-            return Some(out);
-        }
-        one(ctx, &mut out, 0)?;
-        let mut start = 1;
+        let mut start = 0;
         ctx.next_subject();
         while let (Some(rest), Some(bytes)) = (words.get(start..), out.bytes.get_mut(start..)) {
             if rest.is_empty() {

@@ -100,21 +100,14 @@ fn sexp(e: &Expr) -> String {
         ExprKind::Set(items) => format!("{{{}}}", list(items)),
         ExprKind::Comprehension { kind, generator: g } => format!("({kind:?} {})", generator(g)),
         ExprKind::Where { source, cond } => format!("(where {} {})", sexp(source), sexp(cond)),
-        ExprKind::Fold {
-            acc,
-            acc_ty,
-            init,
-            var,
-            source,
-            body,
-        } => format!(
+        ExprKind::Fold(f) => format!(
             "(fold {}{} {} {} {} {})",
-            acc.name,
-            if acc_ty.is_some() { ":T" } else { "" },
-            sexp(init),
-            var.name,
-            sexp(source),
-            sexp(body)
+            f.acc.name,
+            if f.acc_ty.is_some() { ":T" } else { "" },
+            sexp(&f.init),
+            f.var.name,
+            sexp(&f.source),
+            sexp(&f.body)
         ),
         ExprKind::Error => "<error>".into(),
     }

@@ -474,6 +474,24 @@ pub struct MatchArm {
     pub span: Span,
 }
 
+/// `fold(acc = init, x in xs) => body`: `acc` starts at `init` and becomes
+/// `body` for each element `x` of `xs` in turn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoldExpr {
+    /// The accumulator's name.
+    pub acc: Ident,
+    /// Its declared type, if written (`fold(acc: T = init, ...)`).
+    pub acc_ty: Option<TypeExpr>,
+    /// Its first value.
+    pub init: Expr,
+    /// The element's name.
+    pub var: Ident,
+    /// The collection iterated.
+    pub source: Expr,
+    /// The accumulator's next value.
+    pub body: Expr,
+}
+
 /// Whether a bracketed comprehension builds a list or a set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CollectionKind {
@@ -595,22 +613,9 @@ pub enum ExprKind {
         /// The condition on `it`.
         cond: Box<Expr>,
     },
-    /// `fold(acc = init, x in xs) => body`: `acc` starts at `init` and
-    /// becomes `body` for each element `x` of `xs` in turn.
-    Fold {
-        /// The accumulator's name.
-        acc: Ident,
-        /// Its declared type, if written (`fold(acc: T = init, ...)`).
-        acc_ty: Option<TypeExpr>,
-        /// Its first value.
-        init: Box<Expr>,
-        /// The element's name.
-        var: Ident,
-        /// The collection iterated.
-        source: Box<Expr>,
-        /// The accumulator's next value.
-        body: Box<Expr>,
-    },
+    /// `fold(acc = init, x in xs) => body` (boxed: the largest form, which
+    /// would make every expression as large).
+    Fold(Box<FoldExpr>),
     /// Stands in for an expression that failed to parse (already reported).
     Error,
 }

@@ -103,7 +103,7 @@ pub fn parse_repl(file: FileId, text: &str) -> (Option<ast::ReplInput>, Vec<Diag
         grammar::ReplInputParser::new().parse(state, tokens)
     });
     let ok = !diags.iter().any(Diagnostic::is_error);
-    (input.filter(|_| ok), diags)
+    (input.filter(|_| ok).map(|i| *i), diags)
 }
 
 type Recovery = ErrorRecovery<usize, Tok, ()>;

@@ -187,16 +187,21 @@ pub fn index(base: Node, index: Node, span: Span) -> Node {
     make(kind, span, meta)
 }
 
-/// A field initialiser under construction.
-pub type InitNode = (Ident, Node);
+/// A field initialiser under construction (boxed, as are the other large
+/// parser values: the parser moves its whole symbol type, as large as the
+/// largest of them, at every step).
+pub type InitNode = Box<(Ident, Node)>;
 
 fn inits(fields: Vec<InitNode>) -> (Vec<FieldInit>, Meta) {
-    let meta = join(fields.iter().map(|(_, n)| n.meta()));
+    let meta = join(fields.iter().map(|f| f.1.meta()));
     let fields = fields
         .into_iter()
-        .map(|(name, n)| FieldInit {
-            name,
-            value: n.expr,
+        .map(|f| {
+            let (name, n) = *f;
+            FieldInit {
+                name,
+                value: n.expr,
+            }
         })
         .collect();
     (fields, meta)
@@ -254,7 +259,7 @@ pub fn call(callee: Ident, args: Vec<Node>, span: Span) -> Node {
 
 /// A generator under construction: `elem for var in source if filter`.
 pub struct GenNode {
-    generator: Generator,
+    generator: Box<Generator>,
     meta: Meta,
 }
 
@@ -266,12 +271,12 @@ pub fn generator(elem: Node, var: Ident, source: Node, filter: Option<Node>) -> 
             .chain(filter.as_ref().map(Node::meta)),
     );
     GenNode {
-        generator: Generator {
+        generator: Box::new(Generator {
             elem: elem.expr,
             var,
             source: source.expr,
             filter: filter.map(|f| f.expr),
-        },
+        }),
         meta,
     }
 }
@@ -281,7 +286,7 @@ pub fn call_generator(callee: Ident, g: GenNode, span: Span) -> Node {
     make(
         ExprKind::Call {
             callee,
-            args: CallArgs::Generator(Box::new(g.generator)),
+            args: CallArgs::Generator(g.generator),
         },
         span,
         g.meta,
@@ -293,7 +298,7 @@ pub fn comprehension(kind: CollectionKind, g: GenNode, span: Span) -> Node {
     make(
         ExprKind::Comprehension {
             kind,
-            generator: Box::new(g.generator),
+            generator: g.generator,
         },
         span,
         g.meta,
@@ -340,31 +345,34 @@ pub fn fold(
 ) -> Node {
     let meta = join([init.meta(), source.meta(), body.meta()]);
     make(
-        ExprKind::Fold {
+        ExprKind::Fold(Box::new(FoldExpr {
             acc,
             acc_ty,
-            init: Box::new(init.expr),
+            init: init.expr,
             var,
-            source: Box::new(source.expr),
-            body: Box::new(body.expr),
-        },
+            source: source.expr,
+            body: body.expr,
+        })),
         span,
         meta,
     )
 }
 
-/// A match arm under construction.
-pub type ArmNode = (Pattern, Node, Span);
+/// A match arm under construction (boxed, as [`InitNode`]).
+pub type ArmNode = Box<(Pattern, Node, Span)>;
 
 /// `match e { p => x }`
 pub fn match_(scrutinee: Node, arms: Vec<ArmNode>, span: Span) -> Node {
-    let meta = join(std::iter::once(scrutinee.meta()).chain(arms.iter().map(|(_, n, _)| n.meta())));
+    let meta = join(std::iter::once(scrutinee.meta()).chain(arms.iter().map(|a| a.1.meta())));
     let arms = arms
         .into_iter()
-        .map(|(pattern, body, span)| MatchArm {
-            pattern,
-            body: body.expr,
-            span,
+        .map(|a| {
+            let (pattern, body, span) = *a;
+            MatchArm {
+                pattern,
+                body: body.expr,
+                span,
+            }
         })
         .collect();
     make(
@@ -476,9 +484,12 @@ pub fn dismantle(expr: Expr) {
             ExprKind::List(items) | ExprKind::Set(items) => stack.extend(items),
             ExprKind::Comprehension { generator, .. } => push_generator(&mut stack, *generator),
             ExprKind::Where { source, cond } => stack.extend([*source, *cond]),
-            ExprKind::Fold {
-                init, source, body, ..
-            } => stack.extend([*init, *source, *body]),
+            ExprKind::Fold(f) => {
+                let FoldExpr {
+                    init, source, body, ..
+                } = *f;
+                stack.extend([init, source, body]);
+            }
             ExprKind::Int(_)
             | ExprKind::Decimal(_)
             | ExprKind::Percent(_)
@@ -535,9 +546,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
             .collect(),
         ExprKind::List(items) | ExprKind::Set(items) => items.iter().collect(),
         ExprKind::Comprehension { generator, .. } => generator_children(generator),
-        ExprKind::Fold {
-            init, source, body, ..
-        } => vec![init, source, body],
+        ExprKind::Fold(f) => vec![&f.init, &f.source, &f.body],
         _ => Vec::new(),
     }
 }

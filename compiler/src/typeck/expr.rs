@@ -122,21 +122,14 @@ impl Checker<'_> {
                 self.check_comprehension(*kind, generator, span, expect)
             }
             ast::ExprKind::Where { source, cond } => self.check_where(source, cond, span),
-            ast::ExprKind::Fold {
-                acc,
-                acc_ty,
-                init,
-                var,
-                source,
-                body,
-            } => self.check_fold(
+            ast::ExprKind::Fold(f) => self.check_fold(
                 super::calls::FoldParts {
-                    acc,
-                    acc_ty: acc_ty.as_ref(),
-                    init,
-                    var,
-                    source,
-                    body,
+                    acc: &f.acc,
+                    acc_ty: f.acc_ty.as_ref(),
+                    init: &f.init,
+                    var: &f.var,
+                    source: &f.source,
+                    body: &f.body,
                 },
                 span,
                 expect,

@@ -18,10 +18,11 @@ use cranelift_jit::JITModule;
 use cranelift_module::FuncId;
 use polity_compiler::num::Dec;
 
-/// The signature of every entry point: `(ctx, subject, failed, out)`. It runs
-/// one law (or collection) and writes `[value, fault]` to `out`; `failed`
+/// The signature of the trampolines the host enters generated code through:
+/// `(ctx, subject, failed, out, target)`. It runs the law (or collection, or
+/// test) at address `target` and writes `[value, fault]` to `out`; `failed`
 /// receives one byte per requirement (1 = failed), or is null.
-pub type Entry = extern "C" fn(*mut JitCtx<'_>, i64, *mut u8, *mut i64);
+pub type Entry = extern "C" fn(*mut JitCtx<'_>, i64, *mut u8, *mut i64, usize);
 
 /// The signature of every bulk entry: `(ctx, words, n, out, stop) -> index`.
 /// It runs one law for the subject words at `words`, in order, writing one
@@ -33,7 +34,8 @@ pub type Bulk = extern "C" fn(*mut JitCtx<'_>, *const i64, i64, *mut u8, *mut i6
 /// Finalised machine code and its entry points.
 pub struct Code {
     module: Option<JITModule>,
-    entries: Vec<usize>,
+    /// Per entry point: the address of its trampoline and of its function.
+    entries: Vec<(usize, usize)>,
     bulks: Vec<usize>,
 }
 
@@ -51,14 +53,20 @@ impl std::fmt::Debug for Code {
 }
 
 impl Code {
-    /// Finalises `module` and records the addresses of `entries`.
-    pub fn finalize(mut module: JITModule, entries: &[FuncId]) -> Result<Code, String> {
+    /// Finalises `module` and records the addresses of `entries`: each a
+    /// trampoline with the [`Entry`] signature and the function it enters.
+    pub fn finalize(mut module: JITModule, entries: &[(FuncId, FuncId)]) -> Result<Code, String> {
         module
             .finalize_definitions()
             .map_err(|e| format!("cannot finalize generated code: {e}"))?;
         let entries = entries
             .iter()
-            .map(|id| module.get_finalized_function(*id) as usize)
+            .map(|(tramp, target)| {
+                (
+                    module.get_finalized_function(*tramp) as usize,
+                    module.get_finalized_function(*target) as usize,
+                )
+            })
             .collect();
         Ok(Code {
             module: Some(module),
@@ -87,18 +95,21 @@ impl Code {
         subject: i64,
         failed: Option<&mut [u8]>,
     ) -> Option<[i64; 2]> {
-        let addr = *self.entries.get(index)?;
-        if addr == 0 {
+        let (addr, target) = *self.entries.get(index)?;
+        if addr == 0 || target == 0 {
             return None;
         }
-        // SAFETY: `addr` is the finalised address of a function that the
-        // translator defined with exactly the `Entry` signature (pointer, i64,
-        // pointer, pointer -> nothing) in the host's default calling
-        // convention; the module that holds the code lives as long as `self`.
+        // SAFETY: `addr` is the finalised address of a trampoline that the
+        // translator defined with exactly the `Entry` signature (pointer,
+        // i64, pointer, pointer, address -> nothing) in the host's default
+        // calling convention; `target` is the finalised address of a
+        // function of the signature that trampoline calls (`Code::finalize`
+        // pairs them as the translator declared them); the module that holds
+        // both lives as long as `self`.
         let f: Entry = unsafe { std::mem::transmute::<usize, Entry>(addr) };
         let mut out = [0i64; 2];
         let failed = failed.map_or(std::ptr::null_mut(), |b| b.as_mut_ptr());
-        f(ctx, subject, failed, out.as_mut_ptr());
+        f(ctx, subject, failed, out.as_mut_ptr(), target);
         Some(out)
     }
 

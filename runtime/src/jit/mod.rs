@@ -5,6 +5,7 @@
 //! | --- | --- |
 //! | `mod.rs` | the engine: [`JitProgram`] compiles once, evaluates laws over subjects |
 //! | `translate.rs` | IR to Cranelift IR, one `translate_*` per form |
+//! | `pipeline.rs` | Cranelift's compilation, overlapping translation, across cores |
 //! | `layout.rs` | the snapshot as words, blocks and decimal cells |
 //! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order) |
 //! | `code.rs` | the only `unsafe`: owns the machine code, frees it on drop |
@@ -51,7 +52,7 @@
 //!
 //! Translation to Cranelift IR is sequential (it declares functions in one
 //! module); Cranelift's compilation of the translated functions, most of the
-//! time, is spread across cores ([`compile_pending`]).
+//! time, overlaps it and is spread across cores (`pipeline.rs`).
 //!
 //! `test` blocks are compiled too, each to one function over a context whose
 //! state starts empty: `given` stores its value there (and forgets memoised
@@ -81,6 +82,7 @@
 mod abi;
 mod code;
 pub mod layout;
+mod pipeline;
 mod translate;
 
 use crate::interp::{self, subject_of, Interpreter, Limits, TestFailure, TestOutcome};
@@ -88,11 +90,13 @@ use crate::snapshot::Snapshot;
 use crate::value::Value;
 use crate::verdict::{ErrorKind, Subject, SubjectResult, Verdict};
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
+use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 use layout::{Interner, Layout};
+use pipeline::Pipeline;
 use polity_compiler::ir::{Expr, ExprKind, LawId, LawStmt, Program, TestDef, TestStmt};
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
@@ -402,7 +406,8 @@ fn order(program: &Program) -> (Vec<Item>, Depths) {
     (out, depths)
 }
 
-fn new_module() -> Result<JITModule, String> {
+/// A module for the host, and the ISA it compiles for.
+fn new_module() -> Result<(JITModule, OwnedTargetIsa), String> {
     let mut flags = settings::builder();
     let set = |f: &mut settings::Builder, k: &str, v: &str| {
         f.set(k, v)
@@ -419,17 +424,28 @@ fn new_module() -> Result<JITModule, String> {
         .map_err(|e| format!("unsupported host: {e}"))?
         .finish(settings::Flags::new(flags))
         .map_err(|e| format!("cannot configure the host ISA: {e}"))?;
-    let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+    let mut builder =
+        JITBuilder::with_isa(Arc::clone(&isa), cranelift_module::default_libcall_names());
     for (name, _, addr) in abi::symbols() {
         builder.symbol(name, addr);
     }
-    Ok(JITModule::new(builder))
+    Ok((JITModule::new(builder), isa))
 }
 
 impl JitProgram {
     /// Compiles every law (and what it calls) that the JIT supports.
     pub fn compile(program: &Program) -> Result<JitProgram, String> {
-        let mut module = new_module()?;
+        let (module, isa) = new_module()?;
+        std::thread::scope(|s| JitProgram::compile_in(program, module, Pipeline::new(s, isa)))
+    }
+
+    /// Translates `program` into `module`, handing each function to `pipe`
+    /// for Cranelift as soon as it is translated.
+    fn compile_in(
+        program: &Program,
+        mut module: JITModule,
+        mut pipe: Pipeline<'_, '_>,
+    ) -> Result<JitProgram, String> {
         let mut helpers = HashMap::new();
         for (name, arity, _) in abi::symbols() {
             let mut sig = module.make_signature();
@@ -519,12 +535,20 @@ impl JitProgram {
                     Item::Fn(_) | Item::Const(_) => {}
                 },
             }
+            pipe.feed(&mut shared.pending);
         }
+        // The host enters a law, collection or test through one of two
+        // trampolines, passing the function's address.
+        let trampolines = Trampolines {
+            law: trampoline(&mut shared, 2)?,
+            thunk: trampoline(&mut shared, 0)?,
+        };
         let mut entries = Vec::new();
         let mut laws = Vec::new();
         let mut bulk_ids = Vec::new();
         let mut bulks = vec![None; program.laws.len()];
         for (i, def) in program.laws.iter().enumerate() {
+            pipe.feed(&mut shared.pending);
             let Some(Some(body)) = shared.laws.get(i).copied() else {
                 laws.push(None);
                 continue;
@@ -562,12 +586,11 @@ impl JitProgram {
                     continue;
                 }
             }
-            let law_entry = entry(&mut shared, body)?;
-            entries.push(law_entry);
+            entries.push((trampolines.law, body));
             let law_index = entries.len() - 1;
             let coll_index = match coll {
                 Some(c) => {
-                    entries.push(entry(&mut shared, c)?);
+                    entries.push((trampolines.thunk, c));
                     Some(entries.len() - 1)
                 }
                 None => None,
@@ -578,13 +601,18 @@ impl JitProgram {
         for id in test_ids {
             tests.push(match id {
                 Some(id) => {
-                    entries.push(entry(&mut shared, id)?);
+                    entries.push((trampolines.thunk, id));
                     Some(entries.len() - 1)
                 }
                 None => None,
             });
         }
-        compile_pending(&mut shared.module, std::mem::take(&mut shared.pending))?;
+        for (id, align, bytes, relocs) in pipe.finish(&mut shared.pending)? {
+            shared
+                .module
+                .define_function_bytes(id, align, &bytes, &relocs)
+                .map_err(|e| format!("cranelift: {e:?}"))?;
+        }
         let code = code::Code::finalize(shared.module, &entries)?;
         let code = code.with_bulks(&bulk_ids);
         Ok(JitProgram {
@@ -1042,7 +1070,7 @@ fn define(
 }
 
 /// Declares an anonymous function with `sig`, to be compiled from `ctx`
-/// with the others ([`compile_pending`]).
+/// with the others (`pipeline.rs`).
 fn declare_and_define(
     shared: &mut Shared,
     sig: &cranelift_codegen::ir::Signature,
@@ -1054,104 +1082,6 @@ fn declare_and_define(
         .map_err(|e| e.to_string())?;
     shared.pending.push((id, ctx.func));
     Ok(id)
-}
-
-/// Below this many functions, compiling on one thread is faster than
-/// starting others.
-const PARALLEL_COMPILE_MIN: usize = 8;
-
-/// One function's machine code: its alignment, bytes and relocations.
-type Compiled = (FuncId, u64, Vec<u8>, Vec<cranelift_module::ModuleReloc>);
-
-/// Compiles `func` in `ctx`, which is reused from one function to the next
-/// (its register allocator's and analyses' memory with it).
-fn compile_one(
-    isa: &dyn cranelift_codegen::isa::TargetIsa,
-    ctx: &mut cranelift_codegen::Context,
-    id: FuncId,
-    func: cranelift_codegen::ir::Function,
-) -> Result<Compiled, String> {
-    ctx.clear();
-    ctx.func = func;
-    let mut plane = cranelift_codegen::control::ControlPlane::default();
-    let align = ctx
-        .compile(isa, &mut plane)
-        .map(|code| u64::from(code.buffer.alignment))
-        .map_err(|e| format!("cranelift: {:?}", e.inner))?;
-    let code = ctx
-        .compiled_code()
-        .ok_or_else(|| "cranelift: no code".to_string())?;
-    let bytes = code.code_buffer().to_vec();
-    let relocs = code
-        .buffer
-        .relocs()
-        .iter()
-        .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
-        .collect();
-    Ok((id, align, bytes, relocs))
-}
-
-/// Compiles the translated functions, each on its own (Cranelift compiles a
-/// function without looking at the others), across cores when there are
-/// enough of them, and defines their code in the module in declaration
-/// order, so the module is the same whatever the number of threads. Each
-/// thread reuses one Cranelift context (reallocating its register
-/// allocator's memory cost about 50 µs per function). A function Cranelift
-/// rejects fails the whole compilation, and the program then runs in the
-/// interpreter ([`crate::api::Program::jit`]).
-fn compile_pending(
-    module: &mut JITModule,
-    pending: Vec<(FuncId, cranelift_codegen::ir::Function)>,
-) -> Result<(), String> {
-    let isa = module.isa();
-    let n = pending.len();
-    let workers = threads().min(n / PARALLEL_COMPILE_MIN).max(1);
-    let compiled: Vec<Result<Compiled, String>> = if workers <= 1 {
-        let mut ctx = cranelift_codegen::Context::new();
-        pending
-            .into_iter()
-            .map(|(id, func)| compile_one(isa, &mut ctx, id, func))
-            .collect()
-    } else {
-        // Workers take the next function from a shared queue (sizes vary a
-        // lot), and results are put back in declaration order.
-        let queue = std::sync::Mutex::new(pending.into_iter().enumerate());
-        let mut parts: Vec<(usize, Result<Compiled, String>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut ctx = cranelift_codegen::Context::new();
-                        let mut out = Vec::new();
-                        loop {
-                            let next = match queue.lock() {
-                                Ok(mut q) => q.next(),
-                                Err(_) => None,
-                            };
-                            let Some((i, (id, func))) = next else { break };
-                            out.push((i, compile_one(isa, &mut ctx, id, func)));
-                        }
-                        out
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        if parts.len() != n {
-            return Err("a compiling thread stopped".to_string());
-        }
-        parts.sort_by_key(|(i, _)| *i);
-        parts.into_iter().map(|(_, r)| r).collect()
-    };
-    for c in compiled {
-        let (id, align, bytes, relocs) = c?;
-        module
-            .define_function_bytes(id, align, &bytes, &relocs)
-            .map_err(|e| format!("cranelift: {e:?}"))?;
-    }
-    Ok(())
 }
 
 /// Translates and defines the bulk entry of a law ([`translate::translate_bulk`]).
@@ -1169,34 +1099,43 @@ fn define_bulk(
     declare_and_define(shared, &sig, ctx)
 }
 
-/// An `extern "C"` entry `(ctx, subject, failed, out)` that calls `target`
-/// (whose signature is `(ctx, subject, failed) -> (value, fault)` or
-/// `(ctx) -> (value, fault)`) and stores `[value, fault]` at `out`.
-fn entry(shared: &mut Shared, target: FuncId) -> Result<FuncId, String> {
+/// The trampolines the host enters generated code through
+/// ([`code::Entry`]), one per signature of what it enters.
+struct Trampolines {
+    /// For a law: `(ctx, subject, failed) -> (value, fault)`.
+    law: FuncId,
+    /// For a collection or a test: `(ctx) -> (value, fault)`.
+    thunk: FuncId,
+}
+
+/// An `extern "C"` trampoline `(ctx, subject, failed, out, target)` that
+/// calls the function at address `target`, whose signature is
+/// [`translate::signature`] with `params` parameters after the context (2:
+/// `subject` and `failed`; 0: none), and stores `[value, fault]` at `out`.
+/// One trampoline serves every function of that signature, where a wrapper
+/// per function would cost a Cranelift compilation each.
+fn trampoline(shared: &mut Shared, params: usize) -> Result<FuncId, String> {
     use cranelift_codegen::ir::{types::I64, AbiParam};
     let mut ctx = shared.module.make_context();
     let mut sig = shared.module.make_signature();
-    for _ in 0..4 {
+    for _ in 0..5 {
         sig.params.push(AbiParam::new(I64));
     }
-    let target_params = shared
-        .module
-        .declarations()
-        .get_function_decl(target)
-        .signature
-        .params
-        .len();
+    let target_sig = translate::signature(&shared.module, params);
     let mut fctx = FunctionBuilderContext::new();
     let config = shared.module.target_config();
     {
         let (mut b, ps) = translate::begin(&mut ctx.func, &mut fctx, sig.clone());
-        let f = shared.module.declare_func_in_func(target, b.func);
-        let args: Vec<_> = ps.iter().take(target_params.min(3)).copied().collect();
-        let call = b.ins().call(f, &args);
+        let sig_ref = b.import_signature(target_sig);
+        let (Some(out), Some(target)) = (ps.get(3).copied(), ps.get(4).copied()) else {
+            return Err("a trampoline without its parameters".into());
+        };
+        let args: Vec<_> = ps.iter().take(params + 1).copied().collect();
+        let call = b.ins().call_indirect(sig_ref, target, &args);
         let rs = b.inst_results(call).to_vec();
-        if let (Some(out), Some(v), Some(fault)) = (ps.get(3), rs.first(), rs.get(1)) {
-            b.ins().store(MemFlagsData::trusted(), *v, *out, 0);
-            b.ins().store(MemFlagsData::trusted(), *fault, *out, 8);
+        if let (Some(v), Some(fault)) = (rs.first(), rs.get(1)) {
+            b.ins().store(MemFlagsData::trusted(), *v, out, 0);
+            b.ins().store(MemFlagsData::trusted(), *fault, out, 8);
         }
         b.ins().return_(&[]);
         b.seal_all_blocks();

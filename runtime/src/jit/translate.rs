@@ -64,8 +64,7 @@ pub struct Shared {
     #[allow(clippy::vec_box)]
     pub decs: Vec<Box<Dec>>,
     /// Functions declared and translated but not compiled yet: they are
-    /// compiled together, across cores, before the module is finalised
-    /// ([`super::compile_pending`]).
+    /// handed to the compiling pipeline (`pipeline.rs`) as translation goes.
     pub pending: Vec<(FuncId, cranelift_codegen::ir::Function)>,
 }
 

@@ -991,7 +991,7 @@ impl Fx<'_, '_> {
                 let r = self.translate_expr(r)?;
                 Ok(self.load_field(r, *i))
             }
-            ExprKind::OptField(r, i) => self.translate_opt_field(r, *i),
+            ExprKind::OptField(r, i) => self.translate_opt_field(r, *i, &e.ty),
             ExprKind::Coalesce(a, b) => self.translate_coalesce(a, b, &e.ty),
             ExprKind::Record(r, fields) => {
                 let program = self.program;
@@ -1250,14 +1250,28 @@ impl Fx<'_, '_> {
         Ok(self.param(join))
     }
 
-    fn translate_opt_field(&mut self, r: &Expr, i: u32) -> Tr<CValue> {
+    /// `r?.field`: `none` when `r` is, else the field, of type `ty` (the
+    /// field's type made optional, which may make an `Int` an `Int?`).
+    fn translate_opt_field(&mut self, r: &Expr, i: u32, ty: &Type) -> Tr<CValue> {
         let v = self.translate_expr(r)?;
+        let field_ty = match r.ty.strip_optional() {
+            Type::Record(id) => self
+                .program
+                .record(*id)
+                .and_then(|d| d.fields.get(i as usize))
+                .map(|f| f.ty.clone()),
+            _ => None,
+        };
         let (load, join) = (self.b.create_block(), self.b.create_block());
         self.b.append_block_param(join, I64);
         let none = self.b.ins().icmp_imm_s(IntCC::Equal, v, NONE_WORD);
         self.b.ins().brif(none, join, &[v.into()], load, &[]);
         self.b.switch_to_block(load);
         let f = self.load_field(v, i);
+        match &field_ty {
+            Some(from) => self.flow(f, from, ty),
+            None => return unsupported("a field of something not a record"),
+        }
         self.b.ins().jump(join, &[f.into()]);
         self.b.switch_to_block(join);
         Ok(self.param(join))

@@ -603,6 +603,12 @@ test "overflows" {
     );
 }
 
+/// A snapshot `{"rows": [...]}` of one object per item (its fields).
+fn rows_json(rows: impl Iterator<Item = String>) -> String {
+    let rows: Vec<String> = rows.map(|fields| format!("{{{fields}}}")).collect();
+    format!(r#"{{"rows": [{}]}}"#, rows.join(","))
+}
+
 /// Subjects that are texts made by the collection (in no table of the
 /// layout): every context that decides them, on one thread or many, must
 /// read the texts the collection's context made.
@@ -618,10 +624,7 @@ law tagged(x in [r.name + "!" for r in rows]) {
   require "short": len(x) < 6
 }
 "#;
-    let rows: Vec<String> = (0..9000)
-        .map(|i| format!(r#"{{"id": "r{i}", "name": "n{i}"}}"#))
-        .collect();
-    let json = format!(r#"{{"rows": [{}]}}"#, rows.join(","));
+    let json = rows_json((0..9000).map(|i| format!(r#""id": "r{i}", "name": "n{i}""#)));
     let out = agree(charter, &json, &["tagged"]);
     assert_eq!(out.len(), 9000);
     assert_eq!(out[0], "tagged #0 fail");
@@ -646,10 +649,7 @@ law quadrupled(x in [r.n * 4 for r in rows]) {
   require "not a multiple of twelve": count([y for y in [x, x + 12] if y mod 12 == 0]) == 0
 }
 "#;
-    let rows: Vec<String> = (1..=3000)
-        .map(|i| format!(r#"{{"id": "r{i}", "n": {i}}}"#))
-        .collect();
-    let json = format!(r#"{{"rows": [{}]}}"#, rows.join(","));
+    let json = rows_json((1..=3000).map(|i| format!(r#""id": "r{i}", "n": {i}"#)));
     let out = agree(charter, &json, &["quadrupled"]);
     assert_eq!(out.len(), 3000);
     // subject i is x = 4n for n = i + 1, a multiple of twelve when 3 divides n

@@ -129,6 +129,26 @@ impl Dec {
         if self.den == 1 && rhs.den == 1 {
             return self.num.checked_mul(rhs.num).map(|num| Dec { num, den: 1 });
         }
+        self.mul_cancelled(rhs).or_else(|| self.mul_wide(rhs))
+    }
+
+    /// `self * rhs` with each numerator first divided by its gcd with the
+    /// other denominator: both operands being in lowest terms, the products
+    /// are then in lowest terms too, with no 256-bit product or gcd. `None`
+    /// when a product overflows 128 bits (then so does the reduced result,
+    /// which these products are).
+    fn mul_cancelled(self, rhs: Dec) -> Option<Dec> {
+        // 0 < g <= the denominator, which fits in i128.
+        let g1 = i128::try_from(gcd128(self.num.unsigned_abs(), rhs.den.unsigned_abs())).ok()?;
+        let g2 = i128::try_from(gcd128(rhs.num.unsigned_abs(), self.den.unsigned_abs())).ok()?;
+        Some(Dec {
+            num: (self.num / g1).checked_mul(rhs.num / g2)?,
+            den: (self.den / g2).checked_mul(rhs.den / g1)?,
+        })
+    }
+
+    /// `self * rhs` through a 256-bit product, reduced.
+    fn mul_wide(self, rhs: Dec) -> Option<Dec> {
         let (a, b, c, d) = self.wide(rhs);
         Dec::from_wide(a.checked_mul(c)?, b.checked_mul(d)?)
     }
@@ -422,8 +442,36 @@ binary_gcd!(
 );
 binary_gcd!(
     /// [`gcd`] of 128-bit integers.
-    gcd128: u128
+    binary_gcd128: u128
 );
+binary_gcd!(
+    /// [`gcd`] of 64-bit integers.
+    gcd64: u64
+);
+
+/// The gcd of 128-bit integers: one remainder step (a single hardware
+/// division when both fit in 64 bits), which brings the larger below the
+/// smaller, then the binary algorithm, in 64 bits whenever the operands
+/// fit. Decimals' denominators are mostly small (a power of ten), so the
+/// remainder step does most of the work that the binary algorithm would
+/// spend a hundred 128-bit iterations on.
+pub(crate) fn gcd128(a: u128, b: u128) -> u128 {
+    let (a, b) = if a < b { (b, a) } else { (a, b) };
+    if b == 0 {
+        return a;
+    }
+    let r = match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(a), Ok(b)) => u128::from(a % b),
+        _ => a % b,
+    };
+    if r == 0 {
+        return b;
+    }
+    match (u64::try_from(b), u64::try_from(r)) {
+        (Ok(b), Ok(r)) => u128::from(gcd64(b, r)),
+        _ => binary_gcd128(b, r),
+    }
+}
 
 impl Ord for Dec {
     fn cmp(&self, other: &Dec) -> Ordering {
@@ -479,6 +527,35 @@ mod tests {
                 prop_assert_eq!(Some(narrow), Dec::reduce_wide(n, d));
             }
             prop_assert_eq!(Dec::from_wide(n, d), Dec::reduce_wide(n, d));
+        }
+
+        /// The remainder-first gcd is the binary one.
+        #[test]
+        fn gcd128_equals_binary(a in any::<u128>(), b in any::<u128>(), shift in 0u32..128) {
+            let (a64, b64) = (a >> shift, b >> (127 - shift));
+            prop_assert_eq!(gcd128(a, b), binary_gcd128(a, b));
+            prop_assert_eq!(gcd128(a64, b64), binary_gcd128(a64, b64));
+            prop_assert_eq!(gcd128(a, b % 1000), binary_gcd128(a, b % 1000));
+        }
+
+        /// Multiplying after cancelling gives what reducing the 256-bit
+        /// product gives, and fails exactly when that does.
+        #[test]
+        fn cancelled_product_equals_wide(
+            a in any::<i128>(), b in 1..i128::MAX, c in any::<i128>(), d in 1..i128::MAX,
+            small in any::<bool>(),
+        ) {
+            let shrink = |x: i128| if small { x % 1_000_000 } else { x };
+            let (Some(x), Some(y)) = (
+                Dec::ratio(shrink(a), shrink(b).max(1)),
+                Dec::ratio(shrink(c), shrink(d).max(1)),
+            ) else {
+                return Ok(());
+            };
+            prop_assert_eq!(x.checked_mul(y), x.mul_wide(y));
+            if let Some(p) = x.mul_cancelled(y) {
+                prop_assert_eq!(Some(p), x.mul_wide(y));
+            }
         }
     }
 

@@ -75,11 +75,9 @@ impl DecSum {
     }
 }
 
-fn gcd(mut a: u64, mut b: u64) -> u64 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
+fn gcd(a: u64, b: u64) -> u64 {
+    // `gcd128` of values that fit in 64 bits fits in 64 bits.
+    u64::try_from(super::dec::gcd128(u128::from(a), u128::from(b))).unwrap_or(1)
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 use layout::{Interner, Layout};
-use pipeline::Pipeline;
+use pipeline::{Isas, Pipeline, Tier};
 use polity_compiler::ir::{Expr, ExprKind, LawId, LawStmt, Program, TestDef, TestStmt};
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
@@ -406,37 +406,50 @@ fn order(program: &Program) -> (Vec<Item>, Depths) {
     (out, depths)
 }
 
-/// A module for the host, and the ISA it compiles for.
-fn new_module() -> Result<(JITModule, OwnedTargetIsa), String> {
+/// A module for the host, and the ISAs of the two tiers it compiles for
+/// ([`Tier`]).
+fn new_module() -> Result<(JITModule, Isas), String> {
+    let speed = host_isa(&[("opt_level", "speed")])?;
+    let once = host_isa(&[("opt_level", "none"), ("regalloc_algorithm", "single_pass")])?;
+    let mut builder = JITBuilder::with_isa(
+        Arc::clone(&speed),
+        cranelift_module::default_libcall_names(),
+    );
+    for (name, _, addr) in abi::symbols() {
+        builder.symbol(name, addr);
+    }
+    Ok((JITModule::new(builder), Isas { speed, once }))
+}
+
+/// The host's ISA with `settings`; the verifier on in debug builds (tests)
+/// and off in release builds.
+fn host_isa(settings: &[(&str, &str)]) -> Result<OwnedTargetIsa, String> {
     let mut flags = settings::builder();
-    let set = |f: &mut settings::Builder, k: &str, v: &str| {
-        f.set(k, v)
-            .map_err(|e| format!("cranelift setting {k}: {e}"))
-    };
-    set(&mut flags, "opt_level", "speed")?;
     let verify = if cfg!(debug_assertions) {
         "true"
     } else {
         "false"
     };
-    set(&mut flags, "enable_verifier", verify)?;
-    let isa = cranelift_native::builder()
+    for (k, v) in settings
+        .iter()
+        .copied()
+        .chain([("enable_verifier", verify)])
+    {
+        flags
+            .set(k, v)
+            .map_err(|e| format!("cranelift setting {k}: {e}"))?;
+    }
+    cranelift_native::builder()
         .map_err(|e| format!("unsupported host: {e}"))?
         .finish(settings::Flags::new(flags))
-        .map_err(|e| format!("cannot configure the host ISA: {e}"))?;
-    let mut builder =
-        JITBuilder::with_isa(Arc::clone(&isa), cranelift_module::default_libcall_names());
-    for (name, _, addr) in abi::symbols() {
-        builder.symbol(name, addr);
-    }
-    Ok((JITModule::new(builder), isa))
+        .map_err(|e| format!("cannot configure the host ISA: {e}"))
 }
 
 impl JitProgram {
     /// Compiles every law (and what it calls) that the JIT supports.
     pub fn compile(program: &Program) -> Result<JitProgram, String> {
-        let (module, isa) = new_module()?;
-        std::thread::scope(|s| JitProgram::compile_in(program, module, Pipeline::new(s, isa)))
+        let (module, isas) = new_module()?;
+        std::thread::scope(|s| JitProgram::compile_in(program, module, Pipeline::new(s, isas)))
     }
 
     /// Translates `program` into `module`, handing each function to `pipe`
@@ -1066,21 +1079,26 @@ fn define(
     translate::translate(shared, program, &mut fctx, &mut ctx.func, body, frame)
         .map_err(|e| e.0)?;
     let sig = translate::signature(&shared.module, params);
-    declare_and_define(shared, &sig, ctx)
+    let tier = match body {
+        Body::Test(_) => Tier::Once,
+        Body::Fn(..) | Body::Thunk(..) | Body::Law(_) | Body::Collection(_) => Tier::Speed,
+    };
+    declare_and_define(shared, &sig, ctx, tier)
 }
 
 /// Declares an anonymous function with `sig`, to be compiled from `ctx`
-/// with the others (`pipeline.rs`).
+/// for `tier` with the others (`pipeline.rs`).
 fn declare_and_define(
     shared: &mut Shared,
     sig: &cranelift_codegen::ir::Signature,
     ctx: cranelift_codegen::Context,
+    tier: Tier,
 ) -> Result<FuncId, String> {
     let id = shared
         .module
         .declare_anonymous_function(sig)
         .map_err(|e| e.to_string())?;
-    shared.pending.push((id, ctx.func));
+    shared.pending.push((id, ctx.func, tier));
     Ok(id)
 }
 
@@ -1096,7 +1114,7 @@ fn define_bulk(
     translate::translate_bulk(shared, program, &mut fctx, &mut ctx.func, def, own)
         .map_err(|e| e.0)?;
     let sig = translate::bulk_signature(&shared.module);
-    declare_and_define(shared, &sig, ctx)
+    declare_and_define(shared, &sig, ctx, Tier::Speed)
 }
 
 /// The trampolines the host enters generated code through
@@ -1141,7 +1159,7 @@ fn trampoline(shared: &mut Shared, params: usize) -> Result<FuncId, String> {
         b.seal_all_blocks();
         b.finalize(config);
     }
-    declare_and_define(shared, &sig, ctx)
+    declare_and_define(shared, &sig, ctx, Tier::Speed)
 }
 
 /// One law's evaluation, shared by the threads that run its subjects.

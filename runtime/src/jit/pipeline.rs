@@ -12,10 +12,20 @@
 //! (reallocating its register allocator's memory costs about 50 µs a
 //! function). A function Cranelift rejects fails the whole compilation (the
 //! program then runs in the interpreter).
+//!
+//! Code is compiled for one of two [`Tier`]s. What runs per subject (laws,
+//! fns, bulk entries) and what runs once per evaluation but over whole
+//! collections (constants, parameterless fns, a law's collection) is
+//! optimised (`opt_level=speed`, the backtracking register allocator). A
+//! `test` block runs once per `polity test`, so its compilation is made
+//! cheap instead: no optimisation and the single-pass register allocator,
+//! which together compile it in about half the time. Both tiers run in the
+//! same module and agree with the interpreter, test by test (`polity test`
+//! re-runs every test the JIT did not pass and reports disagreements).
 
 use super::threads;
 use cranelift_codegen::ir::Function;
-use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
+use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_module::{FuncId, ModuleReloc};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -28,8 +38,35 @@ const PARALLEL_COMPILE_MIN: usize = 8;
 /// One function's machine code: its alignment, bytes and relocations.
 pub type Compiled = (FuncId, u64, Vec<u8>, Vec<ModuleReloc>);
 
+/// How a function is compiled: for the speed of the code or of compiling it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// Code that runs per subject or over whole collections.
+    Speed,
+    /// Code that runs once (a `test` block).
+    Once,
+}
+
+/// The ISAs of the two tiers, for the same host.
+#[derive(Clone)]
+pub struct Isas {
+    /// [`Tier::Speed`].
+    pub speed: OwnedTargetIsa,
+    /// [`Tier::Once`].
+    pub once: OwnedTargetIsa,
+}
+
+impl Isas {
+    fn get(&self, tier: Tier) -> &OwnedTargetIsa {
+        match tier {
+            Tier::Speed => &self.speed,
+            Tier::Once => &self.once,
+        }
+    }
+}
+
 /// A function to compile, numbered in declaration order.
-type Job = (usize, FuncId, Function);
+type Job = (usize, FuncId, Function, Tier);
 
 /// A compiled function (or Cranelift's error), with its number.
 type Done = (usize, Result<Compiled, String>);
@@ -37,7 +74,7 @@ type Done = (usize, Result<Compiled, String>);
 /// Functions on their way to machine code.
 pub struct Pipeline<'scope, 'env> {
     scope: &'scope Scope<'scope, 'env>,
-    isa: OwnedTargetIsa,
+    isas: Isas,
     /// How many functions were handed over.
     next: usize,
     /// Functions handed over before the workers start.
@@ -48,12 +85,12 @@ pub struct Pipeline<'scope, 'env> {
 }
 
 impl<'scope, 'env> Pipeline<'scope, 'env> {
-    /// A pipeline compiling for `isa`, whose workers run in `scope`.
-    pub fn new(scope: &'scope Scope<'scope, 'env>, isa: OwnedTargetIsa) -> Self {
+    /// A pipeline compiling for `isas`, whose workers run in `scope`.
+    pub fn new(scope: &'scope Scope<'scope, 'env>, isas: Isas) -> Self {
         let (to_workers, queue) = channel();
         Pipeline {
             scope,
-            isa,
+            isas,
             next: 0,
             held: Vec::new(),
             to_workers: Some(to_workers),
@@ -64,9 +101,9 @@ impl<'scope, 'env> Pipeline<'scope, 'env> {
 
     /// Takes the functions translated since the last call, in declaration
     /// order.
-    pub fn feed(&mut self, translated: &mut Vec<(FuncId, Function)>) {
-        for (id, func) in translated.drain(..) {
-            let job = (self.next, id, func);
+    pub fn feed(&mut self, translated: &mut Vec<(FuncId, Function, Tier)>) {
+        for (id, func, tier) in translated.drain(..) {
+            let job = (self.next, id, func, tier);
             self.next += 1;
             if self.workers.is_empty() {
                 self.held.push(job);
@@ -81,9 +118,9 @@ impl<'scope, 'env> Pipeline<'scope, 'env> {
 
     fn start(&mut self) {
         for _ in 1..threads() {
-            let (isa, queue) = (Arc::clone(&self.isa), Arc::clone(&self.queue));
+            let (isas, queue) = (self.isas.clone(), Arc::clone(&self.queue));
             self.workers
-                .push(self.scope.spawn(move || work(&*isa, &queue)));
+                .push(self.scope.spawn(move || work(&isas, &queue)));
         }
         for job in std::mem::take(&mut self.held) {
             self.send(job);
@@ -102,7 +139,7 @@ impl<'scope, 'env> Pipeline<'scope, 'env> {
     /// thread too, and returns every function's code in declaration order.
     pub fn finish(
         mut self,
-        translated: &mut Vec<(FuncId, Function)>,
+        translated: &mut Vec<(FuncId, Function, Tier)>,
     ) -> Result<Vec<Compiled>, String> {
         self.feed(translated);
         self.to_workers = None;
@@ -110,10 +147,12 @@ impl<'scope, 'env> Pipeline<'scope, 'env> {
             let mut ctx = cranelift_codegen::Context::new();
             std::mem::take(&mut self.held)
                 .into_iter()
-                .map(|(i, id, func)| (i, compile_one(&*self.isa, &mut ctx, id, func)))
+                .map(|(i, id, func, tier)| {
+                    (i, compile_one(self.isas.get(tier), &mut ctx, id, func))
+                })
                 .collect()
         } else {
-            work(&*self.isa, &self.queue)
+            work(&self.isas, &self.queue)
         };
         for w in self.workers.drain(..) {
             done.extend(w.join().unwrap_or_default());
@@ -127,7 +166,7 @@ impl<'scope, 'env> Pipeline<'scope, 'env> {
 }
 
 /// Compiles functions from `queue` until it is closed and empty.
-fn work(isa: &dyn TargetIsa, queue: &Mutex<Receiver<Job>>) -> Vec<Done> {
+fn work(isas: &Isas, queue: &Mutex<Receiver<Job>>) -> Vec<Done> {
     let mut ctx = cranelift_codegen::Context::new();
     let mut out = Vec::new();
     loop {
@@ -136,8 +175,10 @@ fn work(isa: &dyn TargetIsa, queue: &Mutex<Receiver<Job>>) -> Vec<Done> {
             Ok(q) => q.recv().ok(),
             Err(_) => None,
         };
-        let Some((i, id, func)) = job else { break };
-        out.push((i, compile_one(isa, &mut ctx, id, func)));
+        let Some((i, id, func, tier)) = job else {
+            break;
+        };
+        out.push((i, compile_one(isas.get(tier), &mut ctx, id, func)));
     }
     out
 }
@@ -145,7 +186,7 @@ fn work(isa: &dyn TargetIsa, queue: &Mutex<Receiver<Job>>) -> Vec<Done> {
 /// Compiles `func` in `ctx`, which is reused from one function to the next
 /// (its register allocator's and analyses' memory with it).
 fn compile_one(
-    isa: &dyn TargetIsa,
+    isa: &OwnedTargetIsa,
     ctx: &mut cranelift_codegen::Context,
     id: FuncId,
     func: Function,
@@ -154,7 +195,7 @@ fn compile_one(
     ctx.func = func;
     let mut plane = cranelift_codegen::control::ControlPlane::default();
     let align = ctx
-        .compile(isa, &mut plane)
+        .compile(&**isa, &mut plane)
         .map(|code| u64::from(code.buffer.alignment))
         .map_err(|e| format!("cranelift: {:?}", e.inner))?;
     let code = ctx

@@ -12,6 +12,7 @@
 
 use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET, TEMP_USED_OFFSET};
 use super::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
+use super::pipeline::Tier;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature,
@@ -65,7 +66,7 @@ pub struct Shared {
     pub decs: Vec<Box<Dec>>,
     /// Functions declared and translated but not compiled yet: they are
     /// handed to the compiling pipeline (`pipeline.rs`) as translation goes.
-    pub pending: Vec<(FuncId, cranelift_codegen::ir::Function)>,
+    pub pending: Vec<(FuncId, cranelift_codegen::ir::Function, Tier)>,
 }
 
 impl Shared {

@@ -5,7 +5,7 @@
 //! | --- | --- |
 //! | `mod.rs` | the engine: [`JitProgram`] compiles once, evaluates laws over subjects |
 //! | `translate.rs` | IR to Cranelift IR, one `translate_*` per form |
-//! | `pipeline.rs` | Cranelift's compilation, overlapping translation, across cores |
+//! | `pipeline.rs` | Cranelift's compilation, overlapping translation, across cores, in two tiers |
 //! | `layout.rs` | the snapshot as words, blocks and decimal cells |
 //! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order) |
 //! | `code.rs` | the only `unsafe`: owns the machine code, frees it on drop |

@@ -164,6 +164,11 @@ impl Program {
 
     /// Evaluates one law for the subject whose id is `subject` (or, written
     /// `#3`, the element at that position); only that subject is evaluated.
+    ///
+    /// One subject is evaluated by the interpreter, whatever the default
+    /// engine: the JIT would first build the snapshot's native layout (once
+    /// per [`State`]), which costs far more than one subject. For many
+    /// subjects, use [`Program::eval_law_engine`].
     pub fn eval_law_for(
         &self,
         state: &State,
@@ -200,7 +205,8 @@ impl Program {
         }
     }
 
-    /// Evaluates one law for a value built in memory (any value of its subject type).
+    /// Evaluates one law for a value built in memory (any value of its
+    /// subject type), in the interpreter (as [`Program::eval_law_for`]).
     pub fn eval_law_on(
         &self,
         state: &State,

@@ -2,7 +2,7 @@
 //! binary.
 //!
 //! Each module starts with `//!` lines (its introduction in the reference) and
-//! documents every declaration with `///`; [`reference`] turns them into
+//! documents every declaration with `///`; [`reference()`] turns them into
 //! `docs/stdlib.md`. A module's `test` blocks run when it is compiled as the
 //! root (`polity test --stdlib`); a charter that imports it does not see them.
 

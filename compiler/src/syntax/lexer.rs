@@ -2,7 +2,7 @@
 //! the lalrpop parser consumes, plus the `///` doc comments and lexical
 //! diagnostics collected on the side.
 //!
-//! logos recognises the raw tokens ([`RawTok`]); [`lex`] then turns them into
+//! logos recognises the raw tokens (`RawTok`); [`lex`] then turns them into
 //! parser tokens ([`Tok`]), merging what one regular pattern cannot express
 //! alone: `90 days` becomes one [`Tok::Duration`] (charter metadata has no
 //! commas, so a duration must not be two tokens) and `not in` one

@@ -40,7 +40,7 @@
 //! duration and comparison arithmetic is inline; decimals, text ordering and
 //! concatenation, `div`/`mod`, date arithmetic, structural comparison of
 //! records, lists and sets, `sorted`, set construction, `xs[key]` and `range`
-//! call `extern "C"` helpers ([`abi`]). Membership of integer, enum, date and
+//! call `extern "C"` helpers (`abi.rs`). Membership of integer, enum, date and
 //! text elements is an inline scan; `and`/`or` (and `unless`) whose right
 //! side cannot fail are branch-free; law and fn calls are direct calls,
 //! except that in a bulk entry a call of a small fn (at most 24 IR nodes; at
@@ -77,7 +77,7 @@
 //!
 //! *Architecture Invariant:* a [`JitProgram`] is immutable after compilation
 //! and `Send + Sync`; each evaluation (and each thread of a parallel one) has
-//! its own [`abi::JitCtx`].
+//! its own `abi::JitCtx`.
 
 mod abi;
 mod code;

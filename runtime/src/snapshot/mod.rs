@@ -1,8 +1,8 @@
 //! JSON snapshots read into typed values, checked against the charter's `state`.
 //!
 //! [`load`] reads the bytes in one pass with a schema-driven `DeserializeSeed`
-//! ([`seed`]) that builds [`Value`]s directly; scalars are converted in
-//! [`scalar`], never through floating point. Every mismatch is reported with
+//! (`seed.rs`) that builds [`Value`]s directly; scalars are converted in
+//! `scalar.rs`, never through floating point. Every mismatch is reported with
 //! its JSON path; only malformed JSON stops the reader early.
 //!
 //! [`load_native`] reads the same way for the JIT, but converts each element

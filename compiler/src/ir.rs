@@ -617,7 +617,7 @@ pub enum ExprKind {
 
 impl Expr {
     /// Calls `f` on each direct sub-expression, in evaluation order.
-    pub fn for_each_child(&self, f: &mut dyn FnMut(&Expr)) {
+    pub fn for_each_child<'e>(&'e self, f: &mut dyn FnMut(&'e Expr)) {
         match &self.kind {
             ExprKind::Lit(_) | ExprKind::Local(_) | ExprKind::State(_) | ExprKind::Const(_) => {}
             ExprKind::CallFn(_, xs)

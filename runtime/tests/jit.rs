@@ -658,3 +658,27 @@ law quadrupled(x in [r.n * 4 for r in rows]) {
     assert_eq!(out[2], "quadrupled #2 fail");
     assert_eq!(out.iter().filter(|o| o.ends_with("pass")).count(), 2000);
 }
+
+/// Expressions that read only the state are evaluated once per evaluation
+/// context and memoised (`jit/hoist.rs`); the verdicts, the JIT's own
+/// decisions and the faults' kinds and spans stay the interpreter's, on one
+/// thread and split across threads.
+#[test]
+fn state_only_expressions_are_memoised() {
+    let charter = std::fs::read_to_string("../tests/eval/state_only_memoised.polity").unwrap();
+    let json = std::fs::read_to_string("../tests/eval/state_only_memoised.json").unwrap();
+    let laws = ["within_budget", "guarded", "shares", "empty_loop"];
+    let kinds = agree(&charter, &json, &laws);
+    for faulted in ["guarded small", "guarded large", "empty_loop large"] {
+        assert!(
+            kinds.contains(&format!("{faulted} error division_by_zero")),
+            "{kinds:#?}"
+        );
+    }
+    assert!(kinds.contains(&"empty_loop small pass".to_string()));
+    let program = Program::compile("t.polity", &charter).unwrap();
+    // `10% * balance`, the average, `balance / zero > 0` (in `guarded` and
+    // in `empty_loop`'s loop), `1/2`, the largest item's tags, and the
+    // total in `share`.
+    assert_eq!(program.jit().unwrap().memoised(), 7);
+}

@@ -116,14 +116,16 @@ impl Drop for MemoStore {
 }
 
 impl<'a> JitCtx<'a> {
-    /// A fresh context over a layout.
+    /// A fresh context over a layout, with a memo of `memo_slots` `[status, word]` pairs.
     pub fn new(
         program: &'a Program,
         types: &'a [Type],
         layout: &'a Layout,
         limits: Limits,
+        memo_slots: usize,
     ) -> Self {
-        let mut memo_store = MemoStore::new((program.consts.len() + program.fns.len()) * 2 + 2);
+        // One pair more than the slots: the memo is never empty.
+        let mut memo_store = MemoStore::new(memo_slots.saturating_add(1).saturating_mul(2));
         let memo = memo_store.0.as_mut_ptr();
         JitCtx {
             state: layout.state.as_ptr(),
@@ -151,8 +153,9 @@ impl<'a> JitCtx<'a> {
         types: &'a [Type],
         layout: &'a Layout,
         limits: Limits,
+        memo_slots: usize,
     ) -> Self {
-        let mut ctx = JitCtx::new(program, types, layout, limits);
+        let mut ctx = JitCtx::new(program, types, layout, limits, memo_slots);
         ctx.test_state = vec![0; program.state.len() * 2];
         ctx.state = ctx.test_state.as_ptr();
         ctx

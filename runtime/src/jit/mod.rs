@@ -5,6 +5,7 @@
 //! | --- | --- |
 //! | `mod.rs` | the engine: [`JitProgram`] compiles once, evaluates laws over subjects |
 //! | `translate.rs` | IR to Cranelift IR, one `translate_*` per form |
+//! | `hoist.rs` | which state-only expressions are memoised like constants |
 //! | `pipeline.rs` | Cranelift's compilation, overlapping translation, across cores, in two tiers |
 //! | `layout.rs` | the snapshot as words, blocks and decimal cells |
 //! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order) |
@@ -46,7 +47,12 @@
 //! except that in a bulk entry a call of a small fn (at most 24 IR nodes; at
 //! most 256 such nodes per bulk entry) is translated in place, with its own
 //! frame and the same fault sites; constants and parameterless fns are
-//! memoised per evaluation context, and a memoised value is read inline. In
+//! memoised per evaluation context, and a memoised value is read inline; so
+//! is an expression inside a law or fn that reads only the state and does
+//! real work (`10% * treasury.balance`, `sum(x.stake for x in rows)`):
+//! each is compiled as a thunk of its own and evaluated the first time a
+//! subject reaches it (`hoist.rs`), which turns a law that averages over
+//! its own collection from quadratic into linear time. In
 //! a bulk entry the state block's loads are marked read-only, so Cranelift
 //! hoists them out of the loop.
 //!
@@ -81,6 +87,7 @@
 
 mod abi;
 mod code;
+mod hoist;
 pub mod layout;
 mod pipeline;
 mod translate;
@@ -243,6 +250,10 @@ pub struct JitProgram {
     test_depth: u32,
     /// Why each law (or test) left to the interpreter was left there.
     fallbacks: Vec<(String, String)>,
+    /// The memo's length in `[status, word]` pairs.
+    memo_slots: usize,
+    /// How many state-only expressions are memoised (`hoist.rs`).
+    memoised: usize,
 }
 
 /// What a compiled item is.
@@ -486,6 +497,7 @@ impl JitProgram {
             texts: Interner::default(),
             decs: Vec::new(),
             pending: Vec::new(),
+            memoised: HashMap::new(),
         };
         let (items, depths) = order(program);
         if depths.native > MAX_NATIVE_DEPTH {
@@ -496,7 +508,15 @@ impl JitProgram {
         }
         let mut fallbacks = Vec::new();
         let mut test_ids = vec![None; program.tests.len()];
+        // Memo slots: constants, parameterless fns, then memoised
+        // state-only expressions (`hoist.rs`), which add at most one native
+        // frame per item on a chain of calls.
+        let mut memo_slots = program.consts.len() + program.fns.len();
+        let hoisting = depths.native.saturating_mul(2) <= MAX_NATIVE_DEPTH;
         for item in items {
+            if hoisting {
+                memo_slots += memoise_state_only(&mut shared, program, item, memo_slots);
+            }
             let (body, frame, params) = match item {
                 Item::Fn(i) => {
                     let Some(f) = program.fns.get(i as usize) else {
@@ -640,12 +660,20 @@ impl JitProgram {
             max_depth: depths.call,
             test_depth: depths.test,
             fallbacks,
+            memo_slots,
+            memoised: shared.memoised.len(),
         })
     }
 
     /// Laws left to the interpreter, with the reason.
     pub fn fallbacks(&self) -> &[(String, String)] {
         &self.fallbacks
+    }
+
+    /// How many state-only expressions are memoised per evaluation context
+    /// instead of evaluated per subject (`hoist.rs`).
+    pub fn memoised(&self) -> usize {
+        self.memoised
     }
 
     /// The program's text literals, which every layout for it interns first.
@@ -694,7 +722,7 @@ impl JitProgram {
             return None;
         }
         let types = &self.types;
-        let mut ctx = abi::JitCtx::new(program, types, layout, limits);
+        let mut ctx = abi::JitCtx::new(program, types, layout, limits, self.memo_slots);
         let words = match coll {
             None => &[0][..],
             Some(coll) => match self.code.call(coll, &mut ctx, 0, None) {
@@ -713,7 +741,7 @@ impl JitProgram {
         // The subjects' texts are ids of `ctx`; each chunk's context adopts them.
         let texts = ctx.texts();
         let run = |words: &[i64]| {
-            let mut ctx = abi::JitCtx::new(program, types, layout, limits);
+            let mut ctx = abi::JitCtx::new(program, types, layout, limits, self.memo_slots);
             ctx.adopt_texts(texts);
             self.bulk(bulk, body, &mut ctx, words)
         };
@@ -971,7 +999,7 @@ impl JitProgram {
         if self.test_depth > limits.max_call_depth {
             return None;
         }
-        let mut ctx = abi::JitCtx::for_test(program, &self.types, layout, limits);
+        let mut ctx = abi::JitCtx::for_test(program, &self.types, layout, limits, self.memo_slots);
         Some(match self.code.call(entry, &mut ctx, 0, None) {
             Some([0, 0]) => TestDecision::Pass,
             Some([k, 0]) => match usize::try_from(k - 1) {
@@ -1086,6 +1114,41 @@ fn define(
     declare_and_define(shared, &sig, ctx, tier)
 }
 
+/// Compiles the state-only expressions of `item` that are worth memoising
+/// (`hoist.rs`) as thunks with memo slots from `first`, so that translating
+/// the item (and its bulk entry, and any body it is translated into) reads
+/// them from the memo; returns how many. One that does not compile stays
+/// where it is.
+fn memoise_state_only(shared: &mut Shared, program: &Program, item: Item, first: usize) -> usize {
+    let (roots, include_roots, frame) = match item {
+        Item::Law(i) => match program.laws.get(i as usize) {
+            Some(l) => (translate::law_exprs(l), true, l.frame_size),
+            None => return 0,
+        },
+        Item::Fn(i) => match program.fns.get(i as usize) {
+            Some(f) => (vec![&f.body], !f.params.is_empty(), f.frame_size),
+            None => return 0,
+        },
+        Item::Const(i) => match program.consts.get(i as usize) {
+            Some(c) => (vec![&c.value], false, c.frame_size),
+            None => return 0,
+        },
+        // A test runs once.
+        Item::Test(_) => return 0,
+    };
+    let mut n = 0;
+    for e in hoist::memoisable(&roots, include_roots) {
+        let Ok(slot) = u32::try_from(first + n) else {
+            break;
+        };
+        if let Ok(id) = define(shared, program, &Body::Thunk(slot, e, &e.ty), frame, 0) {
+            shared.memoised.insert(std::ptr::from_ref(e), (slot, id));
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Declares an anonymous function with `sig`, to be compiled from `ctx`
 /// for `tier` with the others (`pipeline.rs`).
 fn declare_and_define(
@@ -1180,7 +1243,13 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn ctx(&self) -> abi::JitCtx<'_> {
-        let mut ctx = abi::JitCtx::new(self.program, &self.jit.types, self.layout, self.limits);
+        let mut ctx = abi::JitCtx::new(
+            self.program,
+            &self.jit.types,
+            self.layout,
+            self.limits,
+            self.jit.memo_slots,
+        );
         ctx.adopt_texts(&self.texts);
         ctx
     }

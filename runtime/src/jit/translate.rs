@@ -67,6 +67,9 @@ pub struct Shared {
     /// Functions declared and translated but not compiled yet: they are
     /// handed to the compiling pipeline (`pipeline.rs`) as translation goes.
     pub pending: Vec<(FuncId, cranelift_codegen::ir::Function, Tier)>,
+    /// State-only expressions compiled as thunks of their own
+    /// (`hoist.rs`): the expression's address, its memo slot and thunk.
+    pub memoised: HashMap<*const Expr, (u32, FuncId)>,
 }
 
 impl Shared {
@@ -410,21 +413,29 @@ fn nodes(e: &Expr, limit: usize) -> usize {
 /// translate them in place ([`LAW_IN_PLACE_NODES`]).
 fn small_law(def: &polity_compiler::ir::LawDef) -> bool {
     let mut n = 0;
-    for st in &def.body {
-        let exprs: Vec<&Expr> = match st {
-            polity_compiler::ir::LawStmt::Let { value, .. } => vec![value],
-            polity_compiler::ir::LawStmt::Require(r) => std::iter::once(&r.cond)
-                .chain(r.exceptions.iter().map(|x| &x.cond))
-                .collect(),
-        };
-        for e in exprs {
-            n += nodes(e, LAW_IN_PLACE_NODES);
-            if n > LAW_IN_PLACE_NODES {
-                return false;
-            }
+    for e in law_exprs(def) {
+        n += nodes(e, LAW_IN_PLACE_NODES);
+        if n > LAW_IN_PLACE_NODES {
+            return false;
         }
     }
     true
+}
+
+/// The expressions of a law's statements, in order: `let` values,
+/// requirements and their exceptions.
+pub(super) fn law_exprs(def: &polity_compiler::ir::LawDef) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    for st in &def.body {
+        match st {
+            polity_compiler::ir::LawStmt::Let { value, .. } => out.push(value),
+            polity_compiler::ir::LawStmt::Require(r) => {
+                out.push(&r.cond);
+                out.extend(r.exceptions.iter().map(|x| &x.cond));
+            }
+        }
+    }
+    out
 }
 
 /// The most IR nodes translated in place into one bulk entry, all inlined
@@ -910,6 +921,9 @@ impl Fx<'_, '_> {
     fn translate_expr(&mut self, e: &Expr) -> Tr<CValue> {
         if !representable(&e.ty) {
             return unsupported("a type without a word representation");
+        }
+        if let Some(&(slot, id)) = self.shared.memoised.get(&std::ptr::from_ref(e)) {
+            return self.memoised(slot, Some(id));
         }
         let v = self.translate_kind(e)?;
         // A form whose value is never `none` but which its context typed as an

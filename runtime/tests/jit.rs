@@ -676,6 +676,36 @@ fn state_only_expressions_are_memoised() {
         );
     }
     assert!(kinds.contains(&"empty_loop small pass".to_string()));
+    // 2,500 subjects of laws as cheap for the interpreter: `agree` also
+    // decides them split across threads (at least 1,000 each), each one's context
+    // memoising on its own.
+    let cheap = r#"
+charter "Memoised on many threads" { version: 1 }
+record Item { id: Text, amount: Decimal, urgent: Bool }
+state { items: List<Item>, balance: Decimal, zero: Int }
+law within_budget(x in items) {
+  require "at most a tenth of the balance": x.amount <= 10% * balance
+}
+law guarded(x in items) {
+  require "urgent, or a division by zero": x.urgent or balance / zero > 0
+}
+"#;
+    let items: Vec<String> = (0..2500)
+        .map(|i| {
+            let (amount, urgent) = ((i * 37) % 1000, i % 5 == 0);
+            format!(r#"{{"id": "i{i}", "amount": {amount}, "urgent": {urgent}}}"#)
+        })
+        .collect();
+    let json = format!(
+        r#"{{"items": [{}], "balance": 4000, "zero": 0}}"#,
+        items.join(",")
+    );
+    let kinds = agree(cheap, &json, &["within_budget", "guarded"]);
+    let count = |suffix: &str| kinds.iter().filter(|k| k.ends_with(suffix)).count();
+    // Amounts over a tenth of 4,000 fail; every fifth item is urgent.
+    let over = (0..2500).filter(|i| (i * 37) % 1000 > 400).count();
+    assert_eq!(count("fail"), over);
+    assert_eq!(count("division_by_zero"), 2000);
     let program = Program::compile("t.polity", &charter).unwrap();
     // `10% * balance`, the average, `balance / zero > 0` (in `guarded` and
     // in `empty_loop`'s loop), `1/2`, the largest item's tags, and the

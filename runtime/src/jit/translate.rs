@@ -922,8 +922,10 @@ impl Fx<'_, '_> {
         if !representable(&e.ty) {
             return unsupported("a type without a word representation");
         }
-        if let Some(&(slot, id)) = self.shared.memoised.get(&std::ptr::from_ref(e)) {
-            return self.memoised(slot, Some(id));
+        if !self.shared.memoised.is_empty() {
+            if let Some(&(slot, id)) = self.shared.memoised.get(&std::ptr::from_ref(e)) {
+                return self.memoised(slot, Some(id));
+            }
         }
         let v = self.translate_kind(e)?;
         // A form whose value is never `none` but which its context typed as an

@@ -456,11 +456,35 @@ fn host_isa(settings: &[(&str, &str)]) -> Result<OwnedTargetIsa, String> {
         .map_err(|e| format!("cannot configure the host ISA: {e}"))
 }
 
+/// How [`JitProgram::compile_with`] compiles a program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Memoise state-only expressions per evaluation context (`hoist.rs`);
+    /// on by default. Off, they are evaluated per subject (for measuring
+    /// what memoising them gains).
+    pub memoise_state_only: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            memoise_state_only: true,
+        }
+    }
+}
+
 impl JitProgram {
     /// Compiles every law (and what it calls) that the JIT supports.
     pub fn compile(program: &Program) -> Result<JitProgram, String> {
+        JitProgram::compile_with(program, Options::default())
+    }
+
+    /// As [`JitProgram::compile`], with `options`.
+    pub fn compile_with(program: &Program, options: Options) -> Result<JitProgram, String> {
         let (module, isas) = new_module()?;
-        std::thread::scope(|s| JitProgram::compile_in(program, module, Pipeline::new(s, isas)))
+        std::thread::scope(|s| {
+            JitProgram::compile_in(program, module, Pipeline::new(s, isas), options)
+        })
     }
 
     /// Translates `program` into `module`, handing each function to `pipe`
@@ -469,6 +493,7 @@ impl JitProgram {
         program: &Program,
         mut module: JITModule,
         mut pipe: Pipeline<'_, '_>,
+        options: Options,
     ) -> Result<JitProgram, String> {
         let mut helpers = HashMap::new();
         for (name, arity, _) in abi::symbols() {
@@ -512,7 +537,8 @@ impl JitProgram {
         // state-only expressions (`hoist.rs`), which add at most one native
         // frame per item on a chain of calls.
         let mut memo_slots = program.consts.len() + program.fns.len();
-        let hoisting = depths.native.saturating_mul(2) <= MAX_NATIVE_DEPTH;
+        let hoisting =
+            options.memoise_state_only && depths.native.saturating_mul(2) <= MAX_NATIVE_DEPTH;
         for item in items {
             if hoisting {
                 memo_slots += memoise_state_only(&mut shared, program, item, memo_slots);

@@ -93,9 +93,10 @@ fn parse_files(
             syntax::parse(file, text)
         }
     };
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    // Asked only for several files: on Linux it reads the cgroup's limits.
+    let parallel = || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     match files {
-        [first, rest @ ..] if parallel && !rest.is_empty() => std::thread::scope(|s| {
+        [first, rest @ ..] if !rest.is_empty() && parallel() => std::thread::scope(|s| {
             let others: Vec<_> = rest
                 .iter()
                 .map(|&file| (file, s.spawn(move || parse_one(file))))

@@ -97,7 +97,6 @@ fn heavy(e: &Expr) -> bool {
         | ExprKind::Set(_) => true,
         ExprKind::CallFn(_, args) | ExprKind::List(args) => !args.is_empty(),
         ExprKind::Binary(_, a, b) => is_decimal(&a.ty) || is_decimal(&b.ty),
-        ExprKind::IntToDec(_) => false,
         _ => false,
     };
     if own {

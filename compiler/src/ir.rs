@@ -194,8 +194,86 @@ pub enum LawStmt {
         /// The value.
         value: Expr,
     },
-    /// `require "label": cond unless ...`
+    /// `require "label": cond unless ...` (or `should "label": ...`, advisory)
     Require(Requirement),
+    /// `when cond { ... }`, or `require "label" when cond: ...`: statements
+    /// that apply only when `cond` holds.
+    When(Guard),
+}
+
+/// `when cond { statements }`: when `cond` is false, the requirements inside
+/// are not applicable (they neither pass nor fail: the law's verdict is
+/// decided by the others) and its `let`s are not evaluated. A fault in `cond`
+/// is the law's fault, as in any requirement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guard {
+    /// The precondition (a `Bool`).
+    pub cond: Expr,
+    /// The precondition as written (`when ...` up to the block or `:`).
+    pub span: Span,
+    /// The statements it guards, in source order.
+    pub body: Vec<LawStmt>,
+}
+
+/// The requirements among `stmts`, at any depth, in source order.
+fn requirements_in<'a>(stmts: &'a [LawStmt], out: &mut Vec<&'a Requirement>) {
+    for s in stmts {
+        match s {
+            LawStmt::Let { .. } => {}
+            LawStmt::Require(r) => out.push(r),
+            LawStmt::When(g) => requirements_in(&g.body, out),
+        }
+    }
+}
+
+impl Guard {
+    /// The labels of the requirements it guards, at any depth, in source order.
+    pub fn body_labels(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        requirements_in(&self.body, &mut out);
+        out.into_iter().map(|r| r.label.clone()).collect()
+    }
+}
+
+impl LawDef {
+    /// Every requirement of the law (advisory ones too), in source order,
+    /// including those inside `when` guards.
+    pub fn requirements(&self) -> Vec<&Requirement> {
+        let mut out = Vec::new();
+        requirements_in(&self.body, &mut out);
+        out
+    }
+
+    /// Whether the law has a guard or an advisory requirement: a subject that
+    /// passes may still have something to report (see `LawStmt::When`).
+    pub fn may_note(&self) -> bool {
+        self.body.iter().any(|s| matches!(s, LawStmt::When(_)))
+            || self.requirements().iter().any(|r| r.advisory)
+    }
+
+    /// Every expression of the law's statements, in evaluation order (the
+    /// subject collection first): `let` values, guards, conditions and
+    /// exceptions.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        fn walk<'a>(stmts: &'a [LawStmt], out: &mut Vec<&'a Expr>) {
+            for s in stmts {
+                match s {
+                    LawStmt::Let { value, .. } => out.push(value),
+                    LawStmt::Require(r) => {
+                        out.push(&r.cond);
+                        out.extend(r.exceptions.iter().map(|x| &x.cond));
+                    }
+                    LawStmt::When(g) => {
+                        out.push(&g.cond);
+                        walk(&g.body, out);
+                    }
+                }
+            }
+        }
+        let mut out: Vec<&Expr> = self.param.iter().map(|p| &p.collection).collect();
+        walk(&self.body, &mut out);
+        out
+    }
 }
 
 /// `require "label": cond` with its exceptions.
@@ -209,6 +287,9 @@ pub struct Requirement {
     pub cond: Expr,
     /// `unless` exceptions, in order: if any holds, the requirement passes.
     pub exceptions: Vec<Exception>,
+    /// `should "label": ...`: advice. When it does not hold the subject gets
+    /// a warning with the reasons, and the verdict is unchanged.
+    pub advisory: bool,
 }
 
 /// `unless "label": cond`
@@ -543,6 +624,8 @@ pub enum Pattern {
     Bool(bool),
     /// `none`
     None,
+    /// `some(x)` on an optional: matches a value, bound to the slot.
+    Some(LocalId),
     /// `_`
     Wildcard,
 }

@@ -142,4 +142,38 @@ pub struct SubjectResult {
     pub subject: Subject,
     /// Its verdict.
     pub verdict: Verdict,
+    /// What else the law says about it (empty for an `error` verdict).
+    pub notes: Notes,
+}
+
+/// What a law says about a subject besides its verdict: requirements that
+/// did not apply, and advice that was not followed. Neither changes the
+/// verdict.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Notes {
+    /// Each `when` precondition that did not hold, in source order.
+    pub not_applicable: Vec<NotApplicable>,
+    /// Each `should` requirement that did not hold, with its reasons.
+    pub warnings: Vec<Failure>,
+}
+
+impl Notes {
+    /// Whether there is nothing to say.
+    pub fn is_empty(&self) -> bool {
+        self.not_applicable.is_empty() && self.warnings.is_empty()
+    }
+}
+
+/// A `when` precondition that did not hold: the requirements it guards were
+/// not applicable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotApplicable {
+    /// The labels of the requirements it guards, in source order.
+    pub labels: Vec<String>,
+    /// The precondition as written (`p.poll != none`), on one line.
+    pub cond: String,
+    /// Where it is.
+    pub span: Span,
+    /// Why the precondition was false, as for a failed requirement.
+    pub reasons: Vec<Reason>,
 }

@@ -132,6 +132,43 @@ fn eval_json_has_the_documented_shape() {
     );
 }
 
+const GUARDS: &str = "../tests/eval/guards_advice_optionals.polity";
+const GUARDS_STATE: &str = "../tests/eval/guards_advice_optionals.json";
+
+#[test]
+fn eval_lists_requirements_not_applicable_and_advice() {
+    let guards = [
+        "eval",
+        GUARDS,
+        "--snapshot",
+        GUARDS_STATE,
+        "--law",
+        "passes",
+    ];
+    let table = polity(&guards);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    insta::assert_snapshot!(table.stdout);
+    for engine in ["jit", "interp"] {
+        let args = [&guards[..], &["--format", "json", "--engine", engine]].concat();
+        let r = polity(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let results = doc["laws"][0]["results"].as_array().unwrap();
+        let by_id = |id: &str| results.iter().find(|r| r["subject"] == id).unwrap();
+        let nopoll = by_id("nopoll");
+        assert_eq!(nopoll["verdict"], "fail");
+        let na = &nopoll["not_applicable"][0];
+        assert_eq!(na["labels"], serde_json::json!(["quorum", "majority"]));
+        assert_eq!(na["when"], "p.poll != none");
+        assert_eq!(na["reasons"][0]["text"], "p.poll = none, needs != none");
+        let late = by_id("late");
+        assert_eq!(late["verdict"], "pass");
+        assert_eq!(late["warnings"][0]["label"], "paid within ninety days");
+        assert_eq!(late["not_applicable"], serde_json::json!([]));
+        assert_eq!(by_id("full")["warnings"], serde_json::json!([]));
+    }
+}
+
 #[test]
 fn eval_rejects_a_mismatched_snapshot_with_exit_3() {
     let bad = temp_file(

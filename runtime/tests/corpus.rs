@@ -6,11 +6,14 @@
 //!   without marks must compile cleanly). The rendered diagnostics are snapshotted.
 //! - `tests/eval/NAME.polity` + `NAME.json`: `// expect LAW SUBJECT: VERDICT
 //!   ["label" ...]` lines (VERDICT is `pass`, `fail` with its failed labels in
-//!   order, or `error KIND`); every verdict with its reasons is snapshotted.
+//!   order, or `error KIND`), followed by the subject's notes when it has any:
+//!   `n/a "label" ...` (requirements whose `when` did not hold) and
+//!   `warn "label" ...` (advice not followed); every verdict with its reasons
+//!   is snapshotted.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use polity::api::{Engine, Program};
-use polity::verdict::{Subject, Verdict};
+use polity::verdict::{Notes, Subject, SubjectResult, Verdict};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -93,6 +96,48 @@ fn subject_name(s: &Subject) -> String {
         Subject::IntId(n) => n.to_string(),
         Subject::Index(i) => format!("#{i}"),
     }
+}
+
+fn labels<'a>(ls: impl Iterator<Item = &'a String>) -> String {
+    ls.map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" ")
+}
+
+fn notes_line(n: &Notes) -> String {
+    let mut out = String::new();
+    if !n.not_applicable.is_empty() {
+        let na = labels(n.not_applicable.iter().flat_map(|x| &x.labels));
+        out.push_str(&format!(" n/a {na}"));
+    }
+    if !n.warnings.is_empty() {
+        out.push_str(&format!(
+            " warn {}",
+            labels(n.warnings.iter().map(|w| &w.label))
+        ));
+    }
+    out
+}
+
+fn result_line(r: &SubjectResult) -> String {
+    format!("{}{}", verdict_line(&r.verdict), notes_line(&r.notes))
+}
+
+/// The notes with their reasons, for the snapshot.
+fn explain_notes(n: &Notes) -> String {
+    let mut out = String::new();
+    for x in &n.not_applicable {
+        let reasons: Vec<String> = x.reasons.iter().map(ToString::to_string).collect();
+        out.push_str(&format!(
+            "; n/a {} ({} did not hold: {})",
+            labels(x.labels.iter()),
+            x.cond,
+            reasons.join("; ")
+        ));
+    }
+    for w in &n.warnings {
+        let reasons: Vec<String> = w.reasons.iter().map(ToString::to_string).collect();
+        out.push_str(&format!("; warn {:?} [{}]", w.label, reasons.join("; ")));
+    }
+    out
 }
 
 fn verdict_line(v: &Verdict) -> String {
@@ -180,11 +225,7 @@ fn eval_corpus() {
                     .find(|r| subject_name(&r.subject) == subject);
                 let result =
                     result.unwrap_or_else(|| panic!("{name}: law {law} has no subject {subject}"));
-                assert_eq!(
-                    verdict_line(&result.verdict),
-                    want.trim(),
-                    "{name}: {law} {subject}"
-                );
+                assert_eq!(result_line(result), want.trim(), "{name}: {law} {subject}");
                 seen += 1;
             }
             assert!(seen > 0, "{name} has no `// expect` lines");
@@ -193,10 +234,11 @@ fn eval_corpus() {
                 .flat_map(|r| {
                     r.results.iter().map(move |s| {
                         format!(
-                            "{} {}: {}",
+                            "{} {}: {}{}",
                             r.law,
                             subject_name(&s.subject),
-                            explain(&s.verdict)
+                            explain(&s.verdict),
+                            explain_notes(&s.notes)
                         )
                     })
                 })

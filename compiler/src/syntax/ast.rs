@@ -224,8 +224,28 @@ pub struct LawDecl {
 pub enum LawStmt {
     /// `let name = expr`
     Let(LetStmt),
-    /// `require "label": expr` with its `unless` exceptions.
+    /// `require "label": expr` with its `unless` exceptions (or `should`).
     Require(Require),
+    /// `when cond { statements }`: statements that apply only when `cond` holds.
+    When(WhenBlock),
+}
+
+/// A precondition: `when cond`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct When {
+    /// What must hold for the guarded statements to apply.
+    pub cond: Expr,
+    /// `when cond`.
+    pub span: Span,
+}
+
+/// `when cond { statements }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WhenBlock {
+    /// The precondition.
+    pub guard: When,
+    /// The statements it guards.
+    pub body: Vec<LawStmt>,
 }
 
 /// `let name = expr` (or `let name: Type = expr`).
@@ -255,6 +275,10 @@ pub enum ReplInput {
 pub struct Require {
     /// The requirement's label.
     pub label: TextLit,
+    /// `require "label" when cond: ...`: applies only when `cond` holds.
+    pub guard: Option<When>,
+    /// Written `should`: advice that warns and never decides the verdict.
+    pub advisory: bool,
     /// The condition that must hold.
     pub cond: Expr,
     /// Exceptions that let it pass.
@@ -459,6 +483,9 @@ pub enum Pattern {
     Bool(bool, Span),
     /// `none`
     None(Span),
+    /// `some(x)`: a present optional, its value bound to `x` (the first name
+    /// is the constructor as written, checked to be `some`).
+    Some(Ident, Ident),
     /// `_`
     Wildcard(Span),
 }

@@ -84,6 +84,35 @@ const DECLARATIONS: &[&str] = &[
     "\"test\"",
 ];
 
+/// Keywords the grammar also accepts as names (soft keywords everywhere a
+/// name is, every keyword as a field name): where a name is expected they are
+/// "a name", not a list of thirty keywords.
+fn is_name_keyword(terminal: &str) -> bool {
+    let Some(word) = terminal.strip_prefix('"').and_then(|s| s.strip_suffix('"')) else {
+        return false;
+    };
+    word.chars().all(|c| c.is_ascii_lowercase()) && word != "not in"
+}
+
+/// The expected terminals with name-like keywords folded into `Ident`, when
+/// a name is expected at all.
+fn fold_names(expected: &[String]) -> Vec<String> {
+    if !expected.iter().any(|e| e == "Ident") {
+        return expected.to_vec();
+    }
+    let keywords = expected.iter().filter(|e| is_name_keyword(e)).count();
+    // Many keywords at once: a field name (every keyword is one); else only
+    // the soft keywords, which are names wherever a name is.
+    let all = keywords >= 20;
+    expected
+        .iter()
+        .filter(|e| {
+            !(is_name_keyword(e) && (all || e.as_str() == "\"when\"" || e.as_str() == "\"should\""))
+        })
+        .cloned()
+        .collect()
+}
+
 /// Converts one parser error (none for the never-produced user error).
 pub fn convert(ctx: &Context<'_>, err: ParseError<usize, Tok, ()>) -> Option<Diagnostic> {
     match err {
@@ -218,6 +247,7 @@ fn help(found: &Tok, prev: &[&Tok], expected: &[String]) -> String {
 
 /// A readable list of what was expected: long lists are summarised by kind.
 fn summarise(expected: &[String]) -> String {
+    let expected = &fold_names(expected)[..];
     let has = |set: &[&str]| {
         set.iter()
             .filter(|t| expected.iter().any(|e| e == *t))
@@ -244,8 +274,8 @@ fn summarise(expected: &[String]) -> String {
             parts.push(shown(e));
         }
     }
-    if parts.len() > 6 {
-        parts.truncate(5);
+    if parts.len() > 7 {
+        parts.truncate(6);
         parts.push("another token".to_string());
     }
     join_or(&parts)

@@ -92,6 +92,10 @@ enum RawTok {
     Div,
     #[token("mod")]
     Mod,
+    #[token("when")]
+    When,
+    #[token("should")]
+    Should,
     #[regex("[A-Za-z_][A-Za-z0-9_]*")]
     Ident,
     #[regex("[0-9][0-9_]*")]
@@ -248,6 +252,10 @@ pub enum Tok {
     None,
     Div,
     Mod,
+    /// `when` (a soft keyword: also a name)
+    When,
+    /// `should` (a soft keyword: also a name)
+    Should,
     /// A name.
     Ident(String),
     /// Digits as written.
@@ -345,6 +353,8 @@ impl Tok {
             Tok::None => "none",
             Tok::Div => "div",
             Tok::Mod => "mod",
+            Tok::When => "when",
+            Tok::Should => "should",
             Tok::LParen => "(",
             Tok::RParen => ")",
             Tok::LBracket => "[",
@@ -526,6 +536,8 @@ fn convert(raw: RawTok, slice: &str) -> Tok {
         RawTok::None => Tok::None,
         RawTok::Div => Tok::Div,
         RawTok::Mod => Tok::Mod,
+        RawTok::When => Tok::When,
+        RawTok::Should => Tok::Should,
         RawTok::Ident => Tok::Ident(slice.to_string()),
         RawTok::Int => Tok::Int(slice.to_string()),
         RawTok::Decimal => Tok::Decimal(slice.to_string()),

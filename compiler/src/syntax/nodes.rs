@@ -385,6 +385,22 @@ pub fn match_(scrutinee: Node, arms: Vec<ArmNode>, span: Span) -> Node {
     )
 }
 
+/// `if let x = opt then a else b`, read as `match opt { some(x) => a, _ => b }`
+/// (`_` rather than `none`, so that a value that is not optional is reported
+/// once).
+pub fn if_let(name: Ident, value: Node, then: Node, otherwise: Node, span: Span) -> Node {
+    let some = Ident {
+        name: "some".into(),
+        span: name.span,
+    };
+    let (then_span, else_span) = (then.expr.span, otherwise.expr.span);
+    let arms = vec![
+        Box::new((Pattern::Some(some, name), then, then_span)),
+        Box::new((Pattern::Wildcard(else_span), otherwise, else_span)),
+    ];
+    match_(value, arms, span)
+}
+
 /// A pattern from a bare name (`_` is the wildcard).
 pub fn name_pattern(name: Ident) -> Pattern {
     if name.name == "_" {

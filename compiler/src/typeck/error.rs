@@ -159,6 +159,8 @@ pub enum CheckError {
     },
     /// E0212
     GeneratorNotAllowed { span: Span, name: String },
+    /// E0230
+    UnknownConstructor { span: Span, name: String },
 }
 
 fn mean(s: &Option<String>) -> Option<String> {
@@ -269,13 +271,16 @@ impl From<CheckError> for Diagnostic {
                 .with_help("add a type annotation, for example `let xs: List<Int> = []`"),
             BadPattern { span, ty } => Diagnostic::error("E0210", span, format!("this pattern cannot match a value of type `{ty}`"))
                 .with_label("wrong pattern")
-                .with_help("match an enum on its cases, a Bool on `true`/`false`, an optional on `none`, or use `_`"),
+                .with_help("match an enum on its cases, a Bool on `true`/`false`, an optional on `some(x)` and `none` (`if let x = ...` needs an optional too), or use `_`"),
             NotOrdered { span, ty, context } => Diagnostic::error("E0211", span, format!("{context} needs ordered values, found `{ty}`"))
                 .with_label("not ordered")
                 .with_help("Int, Decimal, Date, Duration and Text are ordered"),
             GeneratorNotAllowed { span, name } => Diagnostic::error("E0212", span, format!("`{name}` does not take a `for` generator"))
                 .with_label("generator not allowed")
                 .with_help("generators work with `count`, `sum`, `min`, `max`, `all` and `any`; build a list with `[e for x in xs]`"),
+            UnknownConstructor { span, name } => Diagnostic::error("E0230", span, format!("`{name}(...)` is not a pattern"))
+                .with_label("unknown pattern")
+                .with_help("`some(x)` matches an optional that has a value and names it `x`; `none` matches the absent one"),
         }
     }
 }

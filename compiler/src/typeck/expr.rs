@@ -485,17 +485,23 @@ impl Checker<'_> {
         };
         let mut covered = vec![false; universe.len()];
         let mut wildcard = false;
+        // A pattern already reported makes coverage unknowable: say nothing more.
+        let mut bad_pattern = false;
         let mut out: Vec<ir::Arm> = Vec::new();
         // As for `if`, `expect` only hints the arms; the match's type is theirs
         // unified, which the context then converts.
         let hint: Option<Type> = expect.cloned().filter(|t| !contains_never(t));
         let mut ty: Option<Type> = None;
         for arm in arms {
+            // A name bound by `some(x)` is visible in its arm only.
+            let mark = self.frame.mark();
             let pattern = self.check_pattern(&arm.pattern, &s.ty);
+            bad_pattern |= pattern.is_none();
             let slot = match &pattern {
                 Some(ir::Pattern::Case(i)) => Some(*i as usize),
                 Some(ir::Pattern::Bool(b)) => Some(usize::from(*b)),
                 Some(ir::Pattern::None) => Some(0),
+                Some(ir::Pattern::Some(_)) => Some(1),
                 _ => None,
             };
             let reachable =
@@ -513,6 +519,7 @@ impl Checker<'_> {
                 _ => {}
             }
             let body = self.check_expr(&arm.body, ty.as_ref().or(hint.as_ref()));
+            self.frame.reset(mark);
             ty = Some(match &ty {
                 None => body.ty.clone(),
                 Some(t) => unify(t, &body.ty).unwrap_or_else(|| t.clone()),
@@ -533,7 +540,11 @@ impl Checker<'_> {
             .filter(|(_, c)| !**c)
             .map(|(n, _)| n.clone())
             .collect();
-        if !wildcard && !s.ty.has_error() && (universe.is_empty() || !missing.is_empty()) {
+        if !wildcard
+            && !bad_pattern
+            && !s.ty.has_error()
+            && (universe.is_empty() || !missing.is_empty())
+        {
             let missing = if universe.is_empty() {
                 vec!["_".to_string()]
             } else {
@@ -561,6 +572,25 @@ impl Checker<'_> {
                     Type::Optional(_) => Some(ir::Pattern::None),
                     _ => self.bad_pattern(*span, ty),
                 }
+            }
+            ast::Pattern::Some(c, x) => {
+                let inner = match ty {
+                    Type::Optional(inner) if c.name == "some" => (**inner).clone(),
+                    _ => {
+                        // Reported once; the name is still bound, so that the
+                        // arm's uses of it report nothing more.
+                        self.frame.bind(&x.name, Type::Error);
+                        if c.name != "some" {
+                            self.error(CheckError::UnknownConstructor {
+                                span: c.span.to(x.span),
+                                name: c.name.clone(),
+                            });
+                            return None;
+                        }
+                        return self.bad_pattern(c.span.to(x.span), ty);
+                    }
+                };
+                return Some(ir::Pattern::Some(self.frame.bind(&x.name, inner)));
             }
             ast::Pattern::Name(id) => (id.span, id),
             ast::Pattern::Qualified(e, c) => {

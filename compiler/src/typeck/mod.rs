@@ -576,38 +576,7 @@ impl<'a> Checker<'a> {
             }
             _ => None,
         };
-        let mut body = Vec::new();
-        for stmt in &law.body {
-            match stmt {
-                ast::LawStmt::Let(l) => {
-                    let value = self.check_let_value(l);
-                    let local = self.frame.bind(&l.name.name, value.ty.clone());
-                    body.push(ir::LawStmt::Let {
-                        local,
-                        name: l.name.name.clone(),
-                        value,
-                    });
-                }
-                ast::LawStmt::Require(r) => {
-                    let cond = self.check_cond(&r.cond, "a requirement");
-                    let exceptions = r
-                        .exceptions
-                        .iter()
-                        .map(|u| ir::Exception {
-                            label: u.label.value.clone(),
-                            span: u.span,
-                            cond: self.check_cond(&u.cond, "an exception"),
-                        })
-                        .collect();
-                    body.push(ir::LawStmt::Require(ir::Requirement {
-                        label: r.label.value.clone(),
-                        span: r.span,
-                        cond,
-                        exceptions,
-                    }));
-                }
-            }
-        }
+        let body = self.check_law_stmts(&law.body);
         // The collection is evaluated in the law's frame, so it must fit too.
         let frame_size = self.frame.size().max(1);
         self.leave(saved);
@@ -619,6 +588,68 @@ impl<'a> Checker<'a> {
             frame_size,
             span: law.name.span,
         })
+    }
+
+    /// A law's statements; a `when` block's names are visible only inside it.
+    fn check_law_stmts(&mut self, stmts: &[ast::LawStmt]) -> Vec<ir::LawStmt> {
+        let mut body = Vec::new();
+        for stmt in stmts {
+            match stmt {
+                ast::LawStmt::Let(l) => {
+                    let value = self.check_let_value(l);
+                    let local = self.frame.bind(&l.name.name, value.ty.clone());
+                    body.push(ir::LawStmt::Let {
+                        local,
+                        name: l.name.name.clone(),
+                        value,
+                    });
+                }
+                ast::LawStmt::Require(r) => {
+                    let guard = r.guard.as_ref().map(|g| self.check_guard(g));
+                    let cond = self.check_cond(&r.cond, "a requirement");
+                    let exceptions = r
+                        .exceptions
+                        .iter()
+                        .map(|u| ir::Exception {
+                            label: u.label.value.clone(),
+                            span: u.span,
+                            cond: self.check_cond(&u.cond, "an exception"),
+                        })
+                        .collect();
+                    let require = ir::LawStmt::Require(ir::Requirement {
+                        label: r.label.value.clone(),
+                        span: r.span,
+                        cond,
+                        exceptions,
+                        advisory: r.advisory,
+                    });
+                    body.push(match guard {
+                        Some((cond, span)) => ir::LawStmt::When(ir::Guard {
+                            cond,
+                            span,
+                            body: vec![require],
+                        }),
+                        None => require,
+                    });
+                }
+                ast::LawStmt::When(w) => {
+                    let (cond, span) = self.check_guard(&w.guard);
+                    let mark = self.frame.mark();
+                    let inner = self.check_law_stmts(&w.body);
+                    self.frame.reset(mark);
+                    body.push(ir::LawStmt::When(ir::Guard {
+                        cond,
+                        span,
+                        body: inner,
+                    }));
+                }
+            }
+        }
+        body
+    }
+
+    fn check_guard(&mut self, w: &ast::When) -> (ir::Expr, Span) {
+        (self.check_cond(&w.cond, "a precondition"), w.span)
     }
 
     /// A condition that must be Bool.

@@ -1,7 +1,7 @@
 //! Rendering verdicts and diagnostics for people (tables) and tools (JSON).
 
 use crate::api::LawReport;
-use crate::verdict::{EvalError, Failure, Subject, Verdict};
+use crate::verdict::{EvalError, Failure, Notes, Subject, Verdict};
 use polity_compiler::diagnostic::Diagnostic;
 use polity_compiler::span::{SourceMap, Span};
 use serde_json::{json, Value as Json};
@@ -55,18 +55,42 @@ fn subject_json(s: &Subject) -> Json {
     }
 }
 
-fn failure_json(f: &Failure, sources: &SourceMap) -> Json {
-    let (_, line, column) = locate(sources, f.span);
-    let reasons: Vec<Json> = f
-        .reasons
+fn reasons_json(reasons: &[crate::verdict::Reason], sources: &SourceMap) -> Vec<Json> {
+    reasons
         .iter()
         .map(|r| {
             json!({ "expr": r.expr, "value": r.value, "needs": r.needs, "text": r.to_string(),
                     "nested": r.nested.iter().map(|n| failure_json(n, sources)).collect::<Vec<_>>() })
         })
+        .collect()
+}
+
+fn failure_json(f: &Failure, sources: &SourceMap) -> Json {
+    let (_, line, column) = locate(sources, f.span);
+    json!({ "label": f.label, "line": line, "column": column,
+            "reasons": reasons_json(&f.reasons, sources), "exceptions": f.exceptions })
+}
+
+/// A subject's notes: `not_applicable` (each precondition that did not hold,
+/// the labels it guards and why) and `warnings` (advice not followed, shaped
+/// like failures).
+fn notes_json(map: &mut serde_json::Map<String, Json>, notes: &Notes, sources: &SourceMap) {
+    let not_applicable: Vec<Json> = notes
+        .not_applicable
+        .iter()
+        .map(|n| {
+            let (_, line, column) = locate(sources, n.span);
+            json!({ "labels": n.labels, "when": n.cond, "line": line, "column": column,
+                    "reasons": reasons_json(&n.reasons, sources) })
+        })
         .collect();
-    json!({ "label": f.label, "line": line, "column": column, "reasons": reasons,
-            "exceptions": f.exceptions })
+    let warnings: Vec<Json> = notes
+        .warnings
+        .iter()
+        .map(|w| failure_json(w, sources))
+        .collect();
+    map.insert("not_applicable".into(), Json::Array(not_applicable));
+    map.insert("warnings".into(), Json::Array(warnings));
 }
 
 /// An evaluation fault as JSON.
@@ -103,6 +127,7 @@ pub fn eval_json(charter: &str, reports: &[LawReport], sources: &SourceMap) -> J
                                 map.insert("error".into(), error_json(e, sources));
                             }
                         }
+                        notes_json(map, &s.notes, sources);
                     }
                     o
                 })
@@ -115,8 +140,29 @@ pub fn eval_json(charter: &str, reports: &[LawReport], sources: &SourceMap) -> J
 
 /// Reasons of a failure, indented, nested law failures further in.
 pub fn write_failure(out: &mut String, f: &Failure, indent: usize) {
+    write_item(out, "-", f, indent);
+}
+
+/// What a law says besides the verdict: advice not followed (`!`), then
+/// requirements that were not applicable and why.
+pub fn write_notes(out: &mut String, notes: &Notes, indent: usize) {
     let pad = " ".repeat(indent);
-    let _ = writeln!(out, "{pad}- {}", f.label);
+    for w in &notes.warnings {
+        write_item(out, "! advice:", w, indent);
+    }
+    for n in &notes.not_applicable {
+        let list: Vec<String> = n.labels.iter().map(|l| format!("\"{l}\"")).collect();
+        let _ = writeln!(out, "{pad}- not applicable: {}", list.join(", "));
+        let _ = writeln!(out, "{pad}    (when {} did not hold)", n.cond);
+        for r in &n.reasons {
+            let _ = writeln!(out, "{pad}    {r}");
+        }
+    }
+}
+
+fn write_item(out: &mut String, bullet: &str, f: &Failure, indent: usize) {
+    let pad = " ".repeat(indent);
+    let _ = writeln!(out, "{pad}{bullet} {}", f.label);
     for r in &f.reasons {
         let _ = writeln!(out, "{pad}    {r}");
         for n in &r.nested {
@@ -146,12 +192,17 @@ pub fn eval_table(charter: &str, reports: &[LawReport], sources: &SourceMap) -> 
         );
         for s in &r.results {
             match &s.verdict {
-                Verdict::Pass => {}
+                Verdict::Pass if s.notes.is_empty() => {}
+                Verdict::Pass => {
+                    let _ = writeln!(out, "  pass  {}", s.subject);
+                    write_notes(&mut out, &s.notes, 8);
+                }
                 Verdict::Fail(fs) => {
                     let _ = writeln!(out, "  fail  {}", s.subject);
                     for f in fs {
                         write_failure(&mut out, f, 8);
                     }
+                    write_notes(&mut out, &s.notes, 8);
                 }
                 Verdict::Error(e) => {
                     let (file, line, column) = locate(sources, e.span);

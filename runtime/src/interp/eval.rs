@@ -401,8 +401,8 @@ impl<'c, 'p> Eval<'c, 'p> {
     fn call_law(&mut self, e: &Expr, law: LawId, arg: Option<&Expr>) -> Result<Value, EvalError> {
         let subject = arg.map(|a| self.eval(a)).transpose()?;
         let depth = self.deeper(e)?;
-        let failures = self.ctx.run_law(e.span, law, subject, depth, false)?;
-        Ok(Value::Bool(failures.is_empty()))
+        let outcome = self.ctx.run_law(e.span, law, subject, depth, false)?;
+        Ok(Value::Bool(outcome.failures.is_empty()))
     }
 
     fn unary(&mut self, e: &Expr, op: UnOp, x: &Expr) -> Result<Value, EvalError> {
@@ -450,10 +450,17 @@ impl<'c, 'p> Eval<'c, 'p> {
             (Pattern::Wildcard, _) | (Pattern::None, Value::None) => true,
             (Pattern::Case(i), Value::Enum(j)) => i == j,
             (Pattern::Bool(a), Value::Bool(b)) => a == b,
+            (Pattern::Some(_), v) => !matches!(v, Value::None),
             _ => false,
         });
         match arm {
-            Some(arm) => self.eval(&arm.body),
+            Some(arm) => {
+                // An optional's value is the value itself; `some(x)` names it.
+                if let Pattern::Some(slot) = arm.pattern {
+                    self.set(slot, v);
+                }
+                self.eval(&arm.body)
+            }
             None => Err(ill(e.span, "a `match` with no matching arm")),
         }
     }

@@ -57,6 +57,7 @@ impl Eval<'_, '_> {
                 };
                 let depth = self.depth.saturating_add(1);
                 if let Ok(nested) = self.ctx.run_law(e.span, *law, subject, depth, true) {
+                    let nested = nested.failures;
                     if !nested.is_empty() {
                         let mut reason = self.reason(e, "fail".into(), None);
                         reason.nested = nested;

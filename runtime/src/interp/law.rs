@@ -2,15 +2,16 @@
 
 use super::eval::{ill, Ctx, Eval};
 use crate::value::Value;
-use crate::verdict::{EvalError, Failure, Subject, SubjectResult, Verdict};
-use polity_compiler::ir::{LawDef, LawId, LawStmt, LocalId, Program, Requirement};
+use crate::verdict::{EvalError, Failure, NotApplicable, Notes, Subject, SubjectResult, Verdict};
+use polity_compiler::ir::{Guard, LawDef, LawId, LawStmt, LocalId, Program, Requirement};
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 
 impl Ctx<'_> {
     /// Runs a law's body for one subject (ignored by a law without a parameter)
     /// at call depth `depth`: its failed requirements, in source order, or the
-    /// first fault. Failures carry reasons only when `explain` is set.
+    /// first fault. Failures carry reasons, and notes are gathered, only when
+    /// `explain` is set.
     pub(crate) fn run_law(
         &self,
         span: Span,
@@ -18,7 +19,7 @@ impl Ctx<'_> {
         subject: Option<Value>,
         depth: u32,
         explain: bool,
-    ) -> Result<Vec<Failure>, EvalError> {
+    ) -> Result<Outcome, EvalError> {
         let Some(def) = self.program.laws.get(id.0 as usize) else {
             return Err(ill(span, "unknown law"));
         };
@@ -35,10 +36,11 @@ impl Ctx<'_> {
         let Some(def) = self.program.laws.get(id.0 as usize) else {
             return Vec::new();
         };
-        let whole = |verdict| {
+        let whole = |(verdict, notes)| {
             vec![SubjectResult {
                 subject: Subject::Whole,
                 verdict,
+                notes,
             }]
         };
         let Some(param) = &def.param else {
@@ -46,48 +48,99 @@ impl Ctx<'_> {
         };
         let collection = match Eval::new(self, def.frame_size, 0).eval(&param.collection) {
             Ok(c) => c,
-            Err(e) => return whole(Verdict::Error(e)),
+            Err(e) => return whole((Verdict::Error(e), Notes::default())),
         };
         collection
             .elements()
             .iter()
             .enumerate()
-            .map(|(i, x)| SubjectResult {
-                subject: subject_of(self.program, &param.ty, i, x),
-                verdict: self.verdict(id, def.span, Some(x.clone())),
+            .map(|(i, x)| {
+                let (verdict, notes) = self.verdict(id, def.span, Some(x.clone()));
+                SubjectResult {
+                    subject: subject_of(self.program, &param.ty, i, x),
+                    verdict,
+                    notes,
+                }
             })
             .collect()
     }
 
-    /// A law's explained verdict for one subject.
-    pub(crate) fn verdict(&self, id: LawId, span: Span, subject: Option<Value>) -> Verdict {
+    /// A law's explained verdict for one subject, with its notes.
+    pub(crate) fn verdict(
+        &self,
+        id: LawId,
+        span: Span,
+        subject: Option<Value>,
+    ) -> (Verdict, Notes) {
         match self.run_law(span, id, subject, 0, true) {
-            Ok(failures) if failures.is_empty() => Verdict::Pass,
-            Ok(failures) => Verdict::Fail(failures),
-            Err(e) => Verdict::Error(e),
+            Ok(o) if o.failures.is_empty() => (Verdict::Pass, o.notes),
+            Ok(o) => (Verdict::Fail(o.failures), o.notes),
+            Err(e) => (Verdict::Error(e), Notes::default()),
         }
     }
+}
+
+/// What running a law's body gives: its failed requirements and, when
+/// explaining, its notes.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    /// Failed requirements (not advisory), in source order.
+    pub failures: Vec<Failure>,
+    /// Guards that did not hold and advice not followed (only when explaining).
+    pub notes: Notes,
 }
 
 impl Eval<'_, '_> {
     /// Every statement in order; every requirement is checked, so that all
     /// failing labels are listed.
-    fn law_body(&mut self, def: &LawDef, explain: bool) -> Result<Vec<Failure>, EvalError> {
-        let mut failures = Vec::new();
-        for stmt in &def.body {
+    fn law_body(&mut self, def: &LawDef, explain: bool) -> Result<Outcome, EvalError> {
+        let mut out = Outcome::default();
+        self.law_stmts(&def.body, explain, &mut out)?;
+        Ok(out)
+    }
+
+    fn law_stmts(
+        &mut self,
+        stmts: &[LawStmt],
+        explain: bool,
+        out: &mut Outcome,
+    ) -> Result<(), EvalError> {
+        for stmt in stmts {
             match stmt {
                 LawStmt::Let { local, value, .. } => {
                     let v = self.eval(value)?;
                     self.set(*local, v);
                 }
                 LawStmt::Require(r) => {
-                    if !self.holds(r)? {
-                        failures.push(self.failure(r, explain));
+                    if self.holds(r)? {
+                        continue;
+                    }
+                    if !r.advisory {
+                        out.failures.push(self.failure(r, explain));
+                    } else if explain {
+                        out.notes.warnings.push(self.failure(r, explain));
+                    }
+                }
+                LawStmt::When(g) => {
+                    if self.bool(&g.cond)? {
+                        self.law_stmts(&g.body, explain, out)?;
+                    } else if explain {
+                        out.notes.not_applicable.push(self.not_applicable(g));
                     }
                 }
             }
         }
-        Ok(failures)
+        Ok(())
+    }
+
+    fn not_applicable(&mut self, g: &Guard) -> NotApplicable {
+        let cond = self.ctx.snippet(g.cond.span);
+        NotApplicable {
+            cond: super::why::one_line(cond),
+            labels: g.body_labels(),
+            span: g.span,
+            reasons: self.explain(&g.cond),
+        }
     }
 
     /// The condition, or else the first exception that holds (exceptions are

@@ -62,7 +62,7 @@ pub use why::{Outcome, Why, WhyStep};
 
 use crate::snapshot::Snapshot;
 use crate::value::Value;
-use crate::verdict::{EvalError, SubjectResult, Verdict};
+use crate::verdict::{EvalError, Notes, SubjectResult, Verdict};
 use eval::{Ctx, Eval, States};
 use polity_compiler::ir::{Expr, LawId, Program};
 
@@ -131,14 +131,20 @@ impl<'p> Interpreter<'p> {
 
     /// The law's verdict for one subject (ignored when the law has no parameter).
     pub fn eval_law_for(&self, law: LawId, subject: &Value) -> Verdict {
+        self.eval_law_noted(law, subject).0
+    }
+
+    /// The law's verdict for one subject with its notes (requirements not
+    /// applicable, advice not followed).
+    pub fn eval_law_noted(&self, law: LawId, subject: &Value) -> (Verdict, Notes) {
         let span = self.law_span(law);
         self.ctx().verdict(law, span, Some(subject.clone()))
     }
 
-    /// The law's verdicts for several subjects, in one evaluation context, so
-    /// that constants and parameterless fns are evaluated once for all of them
-    /// (as in [`Interpreter::eval_law`]).
-    pub fn eval_law_many(&self, law: LawId, subjects: &[&Value]) -> Vec<Verdict> {
+    /// The law's verdicts and notes for several subjects, in one evaluation
+    /// context, so that constants and parameterless fns are evaluated once for
+    /// all of them (as in [`Interpreter::eval_law`]).
+    pub fn eval_law_many(&self, law: LawId, subjects: &[&Value]) -> Vec<(Verdict, Notes)> {
         let span = self.law_span(law);
         let ctx = self.ctx();
         subjects

@@ -7,7 +7,7 @@
 //! dependency order (the call graph is acyclic), so a chain of ten thousand
 //! constants never recurses ten thousand frames deep.
 
-use polity_compiler::ir::{Expr, ExprKind, LawStmt, Program};
+use polity_compiler::ir::{Expr, ExprKind, Program};
 
 /// A memoised node: a const or a parameterless fn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,14 +67,10 @@ fn edges(program: &Program, node: Node) -> Vec<Node> {
         }
         Node::Law(i) => {
             if let Some(d) = program.laws.get(i as usize) {
-                for stmt in &d.body {
-                    match stmt {
-                        LawStmt::Let { value, .. } => refs(value, &mut out),
-                        LawStmt::Require(r) => {
-                            refs(&r.cond, &mut out);
-                            r.exceptions.iter().for_each(|x| refs(&x.cond, &mut out));
-                        }
-                    }
+                // The subject collection is evaluated in its own frame, like a
+                // constant's value, so it is not part of the law's edges.
+                for e in d.exprs().into_iter().skip(usize::from(d.param.is_some())) {
+                    refs(e, &mut out);
                 }
             }
         }

@@ -31,17 +31,26 @@ pub struct Why {
 impl Why {
     /// `"pass"`, `"fail"` or `"error"`, as the law's verdict.
     pub fn verdict(&self) -> &'static str {
-        let mut verdict = "pass";
-        for s in &self.steps {
-            match s {
-                WhyStep::Error(_) => return "error",
-                WhyStep::Require {
-                    outcome: Outcome::Failed { .. },
-                    ..
-                } => verdict = "fail",
-                _ => {}
+        fn walk(steps: &[WhyStep], verdict: &mut &'static str) -> bool {
+            for s in steps {
+                match s {
+                    WhyStep::Error(_) => {
+                        *verdict = "error";
+                        return false;
+                    }
+                    WhyStep::Require {
+                        outcome: Outcome::Failed { .. },
+                        advisory: false,
+                        ..
+                    } => *verdict = "fail",
+                    WhyStep::Guard { steps, .. } if !walk(steps, verdict) => return false,
+                    _ => {}
+                }
             }
+            true
         }
+        let mut verdict = "pass";
+        walk(&self.steps, &mut verdict);
         verdict
     }
 }
@@ -67,6 +76,24 @@ pub enum WhyStep {
         reasons: Vec<Reason>,
         /// The laws its condition calls, each explained.
         calls: Vec<Why>,
+        /// Written `should`: a failure is a warning, not part of the verdict.
+        advisory: bool,
+    },
+    /// A `when` precondition and the statements it guards.
+    Guard {
+        /// The precondition as written, on one line.
+        cond: String,
+        /// Whether it held (then `steps` are the guarded statements
+        /// explained; else they were not applicable).
+        held: bool,
+        /// When it did not hold: why.
+        reasons: Vec<Reason>,
+        /// When it held: the guarded statements, explained; else the labels
+        /// of the requirements that were not applicable, as `Require` steps
+        /// would be named.
+        steps: Vec<WhyStep>,
+        /// When it did not hold: the labels it made not applicable.
+        labels: Vec<String>,
     },
     /// Evaluation faulted here; the law's verdict is an error.
     Error(EvalError),
@@ -103,31 +130,62 @@ impl Ctx<'_> {
         if let (Some(subject), Some(_)) = (subject, &def.param) {
             eval.set(LocalId(0), subject);
         }
-        for stmt in &def.body {
-            let step = match stmt {
-                LawStmt::Let { local, name, value } => eval.eval(value).map(|v| {
-                    let shown = render_truncated(self.program, &value.ty, &v);
-                    eval.set(*local, v);
-                    WhyStep::Let {
-                        name: name.clone(),
-                        value: shown,
-                    }
-                }),
-                LawStmt::Require(r) => eval.why_requirement(r, level),
-            };
-            match step {
-                Ok(s) => why.steps.push(s),
-                Err(e) => {
-                    why.steps.push(WhyStep::Error(e));
-                    break;
-                }
-            }
-        }
+        eval.why_stmts(&def.body, level, &mut why.steps);
         why
     }
 }
 
 impl Eval<'_, '_> {
+    /// Explains `stmts` into `out`; false when a fault ended the law.
+    fn why_stmts(&mut self, stmts: &[LawStmt], level: u32, out: &mut Vec<WhyStep>) -> bool {
+        for stmt in stmts {
+            let step = match stmt {
+                LawStmt::Let { local, name, value } => self.eval(value).map(|v| {
+                    let shown = render_truncated(self.ctx.program, &value.ty, &v);
+                    self.set(*local, v);
+                    WhyStep::Let {
+                        name: name.clone(),
+                        value: shown,
+                    }
+                }),
+                LawStmt::Require(r) => self.why_requirement(r, level),
+                LawStmt::When(g) => match self.bool(&g.cond) {
+                    Ok(true) => {
+                        let mut steps = Vec::new();
+                        let ok = self.why_stmts(&g.body, level, &mut steps);
+                        out.push(WhyStep::Guard {
+                            cond: one_line(self.ctx.snippet(g.cond.span)),
+                            held: true,
+                            reasons: Vec::new(),
+                            steps,
+                            labels: Vec::new(),
+                        });
+                        if !ok {
+                            return false;
+                        }
+                        continue;
+                    }
+                    Ok(false) => Ok(WhyStep::Guard {
+                        cond: one_line(self.ctx.snippet(g.cond.span)),
+                        held: false,
+                        reasons: self.explain(&g.cond),
+                        steps: Vec::new(),
+                        labels: g.body_labels(),
+                    }),
+                    Err(e) => Err(e),
+                },
+            };
+            match step {
+                Ok(s) => out.push(s),
+                Err(e) => {
+                    out.push(WhyStep::Error(e));
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
     fn why_requirement(&mut self, r: &Requirement, level: u32) -> Result<WhyStep, EvalError> {
         let outcome = if self.bool(&r.cond)? {
             Outcome::Held
@@ -164,6 +222,7 @@ impl Eval<'_, '_> {
             outcome,
             reasons,
             calls,
+            advisory: r.advisory,
         })
     }
 
@@ -201,4 +260,9 @@ impl Eval<'_, '_> {
             _ => {}
         }
     }
+}
+
+/// Source text on one line: runs of whitespace become one space.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -95,7 +95,7 @@ mod translate;
 use crate::interp::{self, subject_of, Interpreter, Limits, TestFailure, TestOutcome};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
-use crate::verdict::{ErrorKind, Subject, SubjectResult, Verdict};
+use crate::verdict::{ErrorKind, Notes, Subject, SubjectResult, Verdict};
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -104,7 +104,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 use layout::{Interner, Layout};
 use pipeline::{Isas, Pipeline, Tier};
-use polity_compiler::ir::{Expr, ExprKind, LawId, LawStmt, Program, TestDef, TestStmt};
+use polity_compiler::ir::{Expr, ExprKind, LawId, Program, TestDef, TestStmt};
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
@@ -125,6 +125,9 @@ const DECIDE_PARALLEL_MIN: usize = 32_768;
 
 /// The fault code of a subject the JIT could not run (the interpreter decides).
 const BAIL_CODE: i64 = abi::BAIL;
+/// Marks a subject the JIT decided as a pass with notes (not a fault code:
+/// fault codes are `site << 3 | kind` with a kind of at least 1).
+const NOTED_CODE: i64 = -8;
 
 /// The number of cores, asked once: `available_parallelism` reads cgroup
 /// files on Linux, which costs more than evaluating a small law.
@@ -133,11 +136,19 @@ fn threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// How many failed bytes a law's own entry writes: one per requirement that
+/// decides (advice does not), in source order.
 fn requirement_count(l: &polity_compiler::ir::LawDef) -> usize {
-    l.body
-        .iter()
-        .filter(|s| matches!(s, LawStmt::Require(_)))
-        .count()
+    deciding_labels(l).len()
+}
+
+/// The labels of a law's requirements that decide, in failed-byte order.
+fn deciding_labels(l: &polity_compiler::ir::LawDef) -> Vec<&str> {
+    l.requirements()
+        .into_iter()
+        .filter(|r| !r.advisory)
+        .map(|r| r.label.as_str())
+        .collect()
 }
 
 /// What generated code decided for one subject.
@@ -147,6 +158,9 @@ pub enum Decision {
     Pass,
     /// Some requirement failed.
     Fail,
+    /// Every requirement holds, and the law has notes for the subject (a
+    /// `when` precondition that did not hold, or advice not followed).
+    Noted,
     /// A fault (its code: `site << 3 | kind`).
     Error(i64),
     /// Generated code bailed out: the interpreter decides this subject.
@@ -193,6 +207,7 @@ impl Decisions {
         Some(match b {
             translate::BULK_PASS => Decision::Pass,
             translate::BULK_FAIL => Decision::Fail,
+            translate::BULK_NOTED => Decision::Noted,
             _ => {
                 let at = self.faults.binary_search_by_key(&i, |(at, _)| *at);
                 let code = at.ok().and_then(|k| self.faults.get(k)).map(|(_, f)| *f);
@@ -206,7 +221,7 @@ impl Decisions {
     pub fn passed(&self) -> usize {
         self.bytes
             .iter()
-            .filter(|b| **b == translate::BULK_PASS)
+            .filter(|b| matches!(**b, translate::BULK_PASS | translate::BULK_NOTED))
             .count()
     }
 
@@ -216,6 +231,7 @@ impl Decisions {
         self.bytes.iter().enumerate().map(move |(i, b)| match *b {
             translate::BULK_PASS => Decision::Pass,
             translate::BULK_FAIL => Decision::Fail,
+            translate::BULK_NOTED => Decision::Noted,
             _ => Self::fault(faults.next_if(|(at, _)| *at == i).map(|(_, f)| *f)),
         })
     }
@@ -291,22 +307,11 @@ fn bodies(program: &Program, item: Item) -> Vec<&Expr> {
             .map(|c| &c.value)
             .into_iter()
             .collect(),
-        Item::Law(i) => {
-            let Some(l) = program.laws.get(i as usize) else {
-                return Vec::new();
-            };
-            let mut out: Vec<&Expr> = l.param.iter().map(|p| &p.collection).collect();
-            for s in &l.body {
-                match s {
-                    LawStmt::Let { value, .. } => out.push(value),
-                    LawStmt::Require(r) => {
-                        out.push(&r.cond);
-                        out.extend(r.exceptions.iter().map(|x| &x.cond));
-                    }
-                }
-            }
-            out
-        }
+        Item::Law(i) => program
+            .laws
+            .get(i as usize)
+            .map(|l| l.exprs())
+            .unwrap_or_default(),
         Item::Test(i) => {
             let Some(t) = program.tests.get(i as usize) else {
                 return Vec::new();
@@ -809,6 +814,7 @@ impl JitProgram {
             let w = *words.get(at)?;
             ctx.next_subject();
             let (byte, fault) = match self.code.call(body, ctx, w, None)? {
+                [3, 0] => (translate::BULK_NOTED, 0),
                 [p, 0] if p != 0 => (translate::BULK_PASS, 0),
                 [_, 0] => (translate::BULK_FAIL, 0),
                 [_, f] => (translate::BULK_FAULT, f),
@@ -1302,11 +1308,13 @@ impl Run<'_> {
         let decisions = self.jit.bulk(self.bulk, self.body, &mut ctx, &words);
         let mut decisions = decisions.iter().flat_map(Decisions::iter);
         let mut problems = Vec::new();
-        // Per subject: `None` when it passed, else the JIT's fault code and failed bytes.
+        // Per subject: `None` when it passed, else the JIT's fault code and
+        // failed bytes (none for a pass with notes).
         let mut decided: Vec<Option<(i64, Vec<u8>)>> = Vec::with_capacity(subjects.len());
         for w in &words {
             decided.push(match decisions.next() {
                 Some(Decision::Pass) => None,
+                Some(Decision::Noted) => Some((NOTED_CODE, Vec::new())),
                 Some(Decision::Fail) => {
                     failed.fill(0);
                     ctx.next_subject();
@@ -1345,18 +1353,27 @@ impl Run<'_> {
                 None => SubjectResult {
                     subject: self.subject(ty, *i, *w, *v),
                     verdict: Verdict::Pass,
+                    notes: Notes::default(),
                 },
                 Some((fault, failed)) => {
                     let value = explained.next().cloned().unwrap_or(Value::None);
-                    let verdict = verdicts
+                    let (verdict, notes) = verdicts
                         .next()
-                        .unwrap_or_else(|| self.interp.eval_law_for(self.law, &value));
-                    if fault & 7 != abi::BAIL {
+                        .unwrap_or_else(|| self.interp.eval_law_noted(self.law, &value));
+                    if fault == NOTED_CODE {
+                        if verdict != Verdict::Pass || notes.is_empty() {
+                            problems.push(format!(
+                                "law `{}`: the JIT decided a pass with notes, the interpreter {verdict:?} with {notes:?}",
+                                self.name()
+                            ));
+                        }
+                    } else if fault & 7 != abi::BAIL {
                         problems.extend(self.disagreement(&verdict, fault, &failed));
                     }
                     SubjectResult {
                         subject: subject_of(self.program, ty, *i, &value),
                         verdict,
+                        notes,
                     }
                 }
             })
@@ -1411,12 +1428,9 @@ impl Run<'_> {
                 .program
                 .laws
                 .get(self.law.0 as usize)
+                .map(deciding_labels)
+                .unwrap_or_default()
                 .into_iter()
-                .flat_map(|l| l.body.iter())
-                .filter_map(|s| match s {
-                    LawStmt::Require(r) => Some(r.label.as_str()),
-                    LawStmt::Let { .. } => None,
-                })
                 .zip(failed.iter())
                 .filter(|(_, f)| **f != 0)
                 .map(|(l, _)| l)

@@ -213,6 +213,11 @@ pub const BULK_FAIL: u8 = 0;
 /// The decision byte of a subject that faulted or bailed out (the host
 /// keeps its fault code beside the bytes).
 pub const BULK_FAULT: u8 = 2;
+/// The decision byte of a subject whose requirements all held but that has
+/// notes: a `when` precondition that did not hold, or advice (`should`) not
+/// followed. A law that may note returns this from its own entry too; a call
+/// of the law as a Bool keeps only the low bit.
+pub const BULK_NOTED: u8 = 3;
 
 /// Translates the bulk entry of `def` into `func`: `(ctx, words, n, out,
 /// stop)` evaluates the law for the subject words at `words`, in order,
@@ -324,6 +329,19 @@ pub fn translate_bulk(
     Ok(())
 }
 
+/// The variables of a law's statements while they are translated.
+struct LawVars {
+    /// Whether every requirement so far held.
+    passed: Variable,
+    /// Whether a guard did not hold or advice was not followed (laws that
+    /// may note only).
+    noted: Option<Variable>,
+    /// The failed bytes (a pointer, maybe null at run time), when written.
+    failed: Option<CValue>,
+    /// The next failed byte: requirements that decide, in source order.
+    index: i32,
+}
+
 struct Fx<'a, 'f> {
     b: FunctionBuilder<'f>,
     shared: &'a mut Shared,
@@ -422,18 +440,13 @@ fn small_law(def: &polity_compiler::ir::LawDef) -> bool {
     true
 }
 
-/// The expressions of a law's statements, in order: `let` values,
-/// requirements and their exceptions.
+/// The expressions of a law's statements, in order: `let` values, guards,
+/// requirements and their exceptions (not its subject collection, which is
+/// evaluated in an entry of its own).
 pub(super) fn law_exprs(def: &polity_compiler::ir::LawDef) -> Vec<&Expr> {
-    let mut out = Vec::new();
-    for st in &def.body {
-        match st {
-            polity_compiler::ir::LawStmt::Let { value, .. } => out.push(value),
-            polity_compiler::ir::LawStmt::Require(r) => {
-                out.push(&r.cond);
-                out.extend(r.exceptions.iter().map(|x| &x.cond));
-            }
-        }
+    let mut out = def.exprs();
+    if def.param.is_some() && !out.is_empty() {
+        out.remove(0);
     }
     out
 }
@@ -636,11 +649,35 @@ impl Fx<'_, '_> {
             let v = self.var(0)?;
             self.b.def_var(v, subject);
         }
-        let passed = self.b.declare_var(I64);
         let one = self.b.ins().iconst(I64, 1);
-        self.b.def_var(passed, one);
-        let mut index = 0i32;
-        for stmt in &def.body {
+        let zero = self.b.ins().iconst(I64, 0);
+        let mut st = LawVars {
+            passed: self.b.declare_var(I64),
+            noted: def.may_note().then(|| self.b.declare_var(I64)),
+            failed,
+            index: 0,
+        };
+        self.b.def_var(st.passed, one);
+        if let Some(noted) = st.noted {
+            self.b.def_var(noted, zero);
+        }
+        self.stmts(&def.body, &mut st)?;
+        let passed = self.b.use_var(st.passed);
+        Ok(match st.noted {
+            // passed | (passed & noted) << 1: 0 fail, 1 pass, 3 pass with notes.
+            Some(noted) => {
+                let noted = self.b.use_var(noted);
+                let both = self.b.ins().band(passed, noted);
+                let both = self.b.ins().ishl_imm_s(both, 1);
+                self.b.ins().bor(passed, both)
+            }
+            None => passed,
+        })
+    }
+
+    /// Statements of a law (or of a `when` block) into `st`.
+    fn stmts(&mut self, stmts: &[polity_compiler::ir::LawStmt], st: &mut LawVars) -> Tr<()> {
+        for stmt in stmts {
             match stmt {
                 polity_compiler::ir::LawStmt::Let { local, value, .. } => {
                     let v = self.translate_expr(value)?;
@@ -652,33 +689,69 @@ impl Fx<'_, '_> {
                     for x in &r.exceptions {
                         holds = self.or_else(holds, &x.cond)?;
                     }
-                    let Some(failed) = failed else {
-                        let p = self.b.use_var(passed);
-                        let p = self.b.ins().band(p, holds);
-                        self.b.def_var(passed, p);
+                    if r.advisory {
+                        let Some(noted) = st.noted else {
+                            return unsupported("advice in a law that cannot note");
+                        };
+                        let not = self.b.ins().bxor_imm_s(holds, 1);
+                        let n = self.b.use_var(noted);
+                        let n = self.b.ins().bor(n, not);
+                        self.b.def_var(noted, n);
                         continue;
+                    }
+                    self.require(holds, st);
+                }
+                polity_compiler::ir::LawStmt::When(g) => {
+                    let Some(noted) = st.noted else {
+                        return unsupported("a guard in a law that cannot note");
                     };
-                    let (fail, next) = (self.b.create_block(), self.b.create_block());
-                    self.b.ins().brif(holds, next, &[], fail, &[]);
-                    self.b.switch_to_block(fail);
-                    let zero = self.b.ins().iconst(I64, 0);
-                    self.b.def_var(passed, zero);
-                    let (write, after) = (self.b.create_block(), self.b.create_block());
-                    self.b.ins().brif(failed, write, &[], after, &[]);
-                    self.b.switch_to_block(write);
-                    let byte = self.b.ins().iconst(types::I8, 1);
-                    self.b
-                        .ins()
-                        .store(MemFlagsData::trusted(), byte, failed, index);
+                    let c = self.translate_expr(&g.cond)?;
+                    let (inside, skip, after) = (
+                        self.b.create_block(),
+                        self.b.create_block(),
+                        self.b.create_block(),
+                    );
+                    self.b.ins().brif(c, inside, &[], skip, &[]);
+                    self.b.switch_to_block(skip);
+                    let one = self.iconst(1);
+                    self.b.def_var(noted, one);
+                    self.b.ins().jump(after, &[]);
+                    self.b.switch_to_block(inside);
+                    self.stmts(&g.body, st)?;
                     self.b.ins().jump(after, &[]);
                     self.b.switch_to_block(after);
-                    self.b.ins().jump(next, &[]);
-                    self.b.switch_to_block(next);
-                    index += 1;
                 }
             }
         }
-        Ok(self.b.use_var(passed))
+        Ok(())
+    }
+
+    /// A requirement's result `holds`: with failed bytes, a failure writes
+    /// its byte; without, results are combined branch-free.
+    fn require(&mut self, holds: CValue, st: &mut LawVars) {
+        let Some(failed) = st.failed else {
+            let p = self.b.use_var(st.passed);
+            let p = self.b.ins().band(p, holds);
+            self.b.def_var(st.passed, p);
+            return;
+        };
+        let (fail, next) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(holds, next, &[], fail, &[]);
+        self.b.switch_to_block(fail);
+        let zero = self.b.ins().iconst(I64, 0);
+        self.b.def_var(st.passed, zero);
+        let (write, after) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(failed, write, &[], after, &[]);
+        self.b.switch_to_block(write);
+        let byte = self.b.ins().iconst(types::I8, 1);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), byte, failed, st.index);
+        self.b.ins().jump(after, &[]);
+        self.b.switch_to_block(after);
+        self.b.ins().jump(next, &[]);
+        self.b.switch_to_block(next);
+        st.index += 1;
     }
 
     /// `holds or cond`, evaluating `cond` only when `holds` is false (or
@@ -995,7 +1068,12 @@ impl Fx<'_, '_> {
                 };
                 let null = self.iconst(0);
                 let f = self.shared.laws.get(law.0 as usize).copied().flatten();
-                self.call_compiled(f, &[subject, null])
+                let r = self.call_compiled(f, &[subject, null])?;
+                // A law that may note returns 3 for a pass with notes.
+                Ok(match program.laws.get(law.0 as usize) {
+                    Some(l) if l.may_note() => self.b.ins().band_imm_s(r, 1),
+                    _ => r,
+                })
             }
             ExprKind::Builtin(b, args) => self.translate_builtin(e, *b, args),
             ExprKind::Unary(op, x) => self.translate_unary(e, *op, x),
@@ -1245,6 +1323,19 @@ impl Fx<'_, '_> {
                 Pattern::Bool(b) => Some(i64::from(b)),
                 Pattern::None => Some(NONE_WORD),
                 Pattern::Wildcard => None,
+                // A present optional's word is its value's word.
+                Pattern::Some(slot) => {
+                    let hit = self.b.ins().icmp_imm_s(IntCC::NotEqual, v, NONE_WORD);
+                    let (body, next) = (self.b.create_block(), self.b.create_block());
+                    self.b.ins().brif(hit, body, &[], next, &[]);
+                    self.b.switch_to_block(body);
+                    let var = self.var(slot.0)?;
+                    self.b.def_var(var, v);
+                    let r = self.translate_to(&arm.body, to)?;
+                    self.b.ins().jump(join, &[r.into()]);
+                    self.b.switch_to_block(next);
+                    continue;
+                }
             };
             let Some(test) = test else {
                 let r = self.translate_to(&arm.body, to)?;

@@ -374,7 +374,10 @@ impl Gen {
             }
             _ => {
                 let inner = self.scalar_ty();
-                let s = self.gen(&Ty::opt(inner), d);
+                let s = self.gen(&Ty::opt(inner.clone()), d);
+                if self.rng.chance(2, 3) {
+                    return Some(self.bind_optional(s, &inner, ty, d));
+                }
                 (s, vec!["none".into(), "_".into()])
             }
         };
@@ -399,6 +402,47 @@ impl Gen {
         }
         parts.push(t(" })"));
         Some(Node::new(ty.clone(), parts))
+    }
+
+    /// An optional's value bound by name: `match s { some(v) => a, none => b }`
+    /// (either arm first), or `if let v = s then a else b`; `v` is in scope
+    /// in `a` only.
+    fn bind_optional(&mut self, s: Node, inner: &Ty, ty: &Ty, d: u32) -> Node {
+        let v = self.fresh("v");
+        self.scope.push((v.clone(), inner.clone()));
+        let some = self.gen(ty, d);
+        self.scope.pop();
+        let none = self.typed(ty, d);
+        let parts = match self.rng.below(3) {
+            0 => vec![
+                t("(match ("),
+                c(s),
+                t(format!(") {{ some({v}) => ")),
+                c(some),
+                t(", none => "),
+                c(none),
+                t(" })"),
+            ],
+            1 => vec![
+                t("(match ("),
+                c(s),
+                t(") { none => "),
+                c(none),
+                t(format!(", some({v}) => ")),
+                c(some),
+                t(" })"),
+            ],
+            _ => vec![
+                t(format!("(if let {v} = ")),
+                c(s),
+                t(" then "),
+                c(some),
+                t(" else "),
+                c(none),
+                t(")"),
+            ],
+        };
+        Node::new(ty.clone(), parts)
     }
 
     pub(crate) fn call_fn(&mut self, ty: &Ty, d: u32) -> Option<Node> {

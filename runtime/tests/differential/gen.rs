@@ -276,10 +276,19 @@ impl Gen {
                     6 if i > 0 => Ty::opt(Ty::Rec(self.rng.below(i))),
                     _ => self.scalar_ty(),
                 };
-                fields.push(Field {
-                    name: format!("f{j}"),
-                    ty,
-                });
+                // Now and then a keyword that is a word of governance: any
+                // keyword may name a field.
+                let name = match self.rng.below(12) {
+                    0 => self
+                        .rng
+                        .pick(&["state", "test", "record", "law", "in"])
+                        .to_string(),
+                    _ => format!("f{j}"),
+                };
+                if fields.iter().any(|f: &Field| f.name == name) {
+                    continue;
+                }
+                fields.push(Field { name, ty });
             }
             self.ch.records.push(RecordDef {
                 name: format!("Rec{i}"),
@@ -416,19 +425,38 @@ impl Gen {
                 stmts.push(Stmt::Let(self.let_stmt()));
                 continue;
             }
-            let cond = self.gen(&Ty::Bool, 3 + self.extra);
-            let mut unless = Vec::new();
-            for j in 0..self.rng.below(3).saturating_sub(1) {
-                unless.push((format!("exception {i}.{j}"), self.gen(&Ty::Bool, 2)));
+            if self.rng.chance(1, 6) {
+                // `when cond { requirements }`
+                let cond = self.gen(&Ty::Bool, 2);
+                let body = (0..1 + self.rng.below(2))
+                    .map(|j| self.requirement(&format!("{i}.{j}")))
+                    .collect();
+                stmts.push(Stmt::When { cond, body });
+                continue;
             }
-            stmts.push(Stmt::Require {
-                label: format!("requirement {i}"),
-                cond,
-                unless,
-            });
+            stmts.push(self.requirement(&i.to_string()));
         }
         let name = format!("law{}", self.ch.laws.len());
         self.ch.laws.push(LawDef { name, param, stmts });
+    }
+
+    /// `require` (or, now and then, `should`) with exceptions and sometimes
+    /// a `when` guard.
+    fn requirement(&mut self, n: &str) -> Stmt {
+        let guard = self.rng.chance(1, 6).then(|| self.gen(&Ty::Bool, 2));
+        let advisory = self.rng.chance(1, 6);
+        let cond = self.gen(&Ty::Bool, 3 + self.extra);
+        let mut unless = Vec::new();
+        for j in 0..self.rng.below(3).saturating_sub(1) {
+            unless.push((format!("exception {n}.{j}"), self.gen(&Ty::Bool, 2)));
+        }
+        Stmt::Require {
+            label: format!("requirement {n}"),
+            guard,
+            advisory,
+            cond,
+            unless,
+        }
     }
 
     pub(crate) fn law_collection(&mut self) -> Node {

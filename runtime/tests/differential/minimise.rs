@@ -109,8 +109,14 @@ fn statements(m: &mut Min, ch: &mut Charter, json: &Json) {
             }
             let n = match &ch.laws[l].stmts[s] {
                 Stmt::Require { unless, .. } => unless.len(),
-                Stmt::Let(_) => 0,
+                Stmt::Let(_) | Stmt::When { .. } => 0,
             };
+            // A guard that is not needed to fail: the statement without it.
+            attempt(m, ch, json, |c| {
+                if let Some(Stmt::Require { guard, .. }) = c.laws[l].stmts.get_mut(s) {
+                    *guard = None;
+                }
+            });
             for u in (0..n).rev() {
                 attempt(m, ch, json, |c| {
                     if let Some(Stmt::Require { unless, .. }) = c.laws[l].stmts.get_mut(s) {

@@ -183,9 +183,40 @@ pub enum Stmt {
     Let(Let),
     Require {
         label: String,
+        /// `require "label" when guard: ...`
+        guard: Option<Node>,
+        /// Written `should` (advice).
+        advisory: bool,
         cond: Node,
         unless: Vec<(String, Node)>,
     },
+    /// `when cond { requirements }`
+    When {
+        cond: Node,
+        body: Vec<Stmt>,
+    },
+}
+
+impl Stmt {
+    /// Every expression of the statement, outermost first.
+    pub fn nodes_mut(&mut self) -> Vec<&mut Node> {
+        match self {
+            Stmt::Let(l) => vec![&mut l.value],
+            Stmt::Require {
+                guard,
+                cond,
+                unless,
+                ..
+            } => guard
+                .iter_mut()
+                .chain(std::iter::once(cond))
+                .chain(unless.iter_mut().map(|(_, u)| u))
+                .collect(),
+            Stmt::When { cond, body } => std::iter::once(cond)
+                .chain(body.iter_mut().flat_map(Stmt::nodes_mut))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -262,13 +293,7 @@ impl Charter {
                 }
             }
             for s in &mut law.stmts {
-                let stop = match s {
-                    Stmt::Let(l) => l.value.walk_mut(f),
-                    Stmt::Require { cond, unless, .. } => {
-                        cond.walk_mut(f) || unless.iter_mut().any(|(_, u)| u.walk_mut(f))
-                    }
-                };
-                if stop {
+                if s.nodes_mut().into_iter().any(|n| n.walk_mut(f)) {
                     return true;
                 }
             }
@@ -383,22 +408,38 @@ impl Charter {
                 let _ = writeln!(o, "law {} {{", law.name);
             }
         }
-        for s in &law.stmts {
+        self.render_stmts(&law.stmts, "  ", o);
+        o.push_str("}\n");
+    }
+
+    fn render_stmts(&self, stmts: &[Stmt], pad: &str, o: &mut String) {
+        for s in stmts {
             match s {
-                Stmt::Let(l) => self.render_let(l, "  ", o),
+                Stmt::Let(l) => self.render_let(l, pad, o),
                 Stmt::Require {
                     label,
+                    guard,
+                    advisory,
                     cond,
                     unless,
                 } => {
-                    let _ = writeln!(o, "  require {label:?}: {}", cond.text());
+                    let word = if *advisory { "should" } else { "require" };
+                    let guard = guard
+                        .as_ref()
+                        .map(|g| format!(" when ({})", g.text()))
+                        .unwrap_or_default();
+                    let _ = writeln!(o, "{pad}{word} {label:?}{guard}: {}", cond.text());
                     for (l, u) in unless {
-                        let _ = writeln!(o, "    unless {l:?}: {}", u.text());
+                        let _ = writeln!(o, "{pad}  unless {l:?}: {}", u.text());
                     }
+                }
+                Stmt::When { cond, body } => {
+                    let _ = writeln!(o, "{pad}when ({}) {{", cond.text());
+                    self.render_stmts(body, &format!("{pad}  "), o);
+                    let _ = writeln!(o, "{pad}}}");
                 }
             }
         }
-        o.push_str("}\n");
     }
 }
 

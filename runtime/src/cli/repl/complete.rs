@@ -8,8 +8,8 @@ use polity_compiler::types::Type;
 
 /// Keywords that may start or continue an expression.
 const KEYWORDS: &[&str] = &[
-    "and", "else", "false", "for", "if", "in", "let", "match", "none", "not", "or", "then", "true",
-    "where", "with",
+    "and", "else", "false", "for", "if", "in", "let", "match", "none", "not", "or", "some", "then",
+    "true", "where", "with",
 ];
 
 /// What to complete at byte `pos` of `line`: where the replaced word starts,

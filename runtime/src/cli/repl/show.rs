@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
 const RESET: &str = "\x1b[0m";
 
 /// `word` in `code`'s colour when `color`.
@@ -59,27 +60,37 @@ fn write_why(out: &mut String, w: &Why, indent: usize, color: bool) {
         format!("{}({})", w.law, w.subject)
     };
     let _ = writeln!(out, "{pad}{call}: {}", verdict_word(w.verdict(), color));
-    for step in &w.steps {
+    write_steps(out, &w.steps, indent + 2, color);
+}
+
+fn write_steps(out: &mut String, steps: &[WhyStep], indent: usize, color: bool) {
+    let pad = " ".repeat(indent);
+    for step in steps {
         match step {
             WhyStep::Let { name, value } => {
-                let _ = writeln!(out, "{pad}  let {name} = {value}");
+                let _ = writeln!(out, "{pad}let {name} = {value}");
             }
             WhyStep::Require {
                 label,
                 outcome,
                 reasons,
                 calls,
+                advisory,
             } => {
                 let (mark, note) = match outcome {
                     Outcome::Held => (paint("✓", GREEN, color), String::new()),
                     Outcome::Excepted(x) => {
                         (paint("✓", GREEN, color), format!(" (by exception \"{x}\")"))
                     }
+                    Outcome::Failed { .. } if *advisory => (
+                        paint("!", YELLOW, color),
+                        " (advice: a warning)".to_string(),
+                    ),
                     Outcome::Failed { .. } => (paint("✗", RED, color), String::new()),
                 };
-                let _ = writeln!(out, "{pad}  {mark} {label}{note}");
+                let _ = writeln!(out, "{pad}{mark} {label}{note}");
                 for r in reasons {
-                    let _ = writeln!(out, "{pad}      {r}");
+                    let _ = writeln!(out, "{pad}    {r}");
                 }
                 if let Outcome::Failed { exceptions } = outcome {
                     if !exceptions.is_empty() {
@@ -87,17 +98,39 @@ fn write_why(out: &mut String, w: &Why, indent: usize, color: bool) {
                             exceptions.iter().map(|e| format!("\"{e}\"")).collect();
                         let _ = writeln!(
                             out,
-                            "{pad}      (exception {} did not apply)",
+                            "{pad}    (exception {} did not apply)",
                             list.join(", ")
                         );
                     }
                 }
                 for c in calls {
-                    write_why(out, c, indent + 6, color);
+                    write_why(out, c, indent + 4, color);
                 }
             }
+            WhyStep::Guard {
+                cond,
+                held: true,
+                steps,
+                ..
+            } => {
+                let _ = writeln!(out, "{pad}{} when {cond}", paint("✓", GREEN, color));
+                write_steps(out, steps, indent + 2, color);
+            }
+            WhyStep::Guard {
+                cond,
+                reasons,
+                labels,
+                ..
+            } => {
+                let _ = writeln!(out, "{pad}- when {cond}: did not hold");
+                for r in reasons {
+                    let _ = writeln!(out, "{pad}    {r}");
+                }
+                let list: Vec<String> = labels.iter().map(|l| format!("\"{l}\"")).collect();
+                let _ = writeln!(out, "{pad}    not applicable: {}", list.join(", "));
+            }
             WhyStep::Error(e) => {
-                let _ = writeln!(out, "{pad}  {} {}", verdict_word("error", color), e.message);
+                let _ = writeln!(out, "{pad}{} {}", verdict_word("error", color), e.message);
             }
         }
     }

@@ -533,7 +533,8 @@ fn subjects_by_text_id_int_id_or_position() {
         interp.eval_law(LawId(2)),
         [SubjectResult {
             subject: Subject::Whole,
-            verdict: Verdict::Pass
+            verdict: Verdict::Pass,
+            notes: Default::default(),
         }]
     );
     assert!(interp.eval_law(LawId(9)).is_empty());

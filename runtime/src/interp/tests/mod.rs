@@ -227,6 +227,7 @@ pub fn require(label: &str, span: Span, cond: Expr, unless: Vec<(&str, Expr)>) -
         label: label.into(),
         span,
         cond,
+        advisory: false,
         exceptions: unless
             .into_iter()
             .map(|(label, cond)| Exception {

@@ -129,6 +129,8 @@ pub struct ConstDef {
     pub doc: Option<String>,
     /// Its value (evaluated in a frame of `frame_size` slots).
     pub value: Expr,
+    /// `private const`: visible only in its own file.
+    pub private: bool,
     /// Slots its value needs.
     pub frame_size: u32,
     /// Where it was declared.
@@ -148,6 +150,8 @@ pub struct FnDef {
     pub ret: Type,
     /// Its result.
     pub body: Expr,
+    /// `private fn`: visible only in its own file.
+    pub private: bool,
     /// Slots its body needs (at least `params.len()`).
     pub frame_size: u32,
     /// Where it was declared.
@@ -357,6 +361,8 @@ pub enum Lit {
     Date(i64),
     /// A duration in days.
     Duration(i64),
+    /// A calendar period in months.
+    Period(i64),
     /// A text.
     Text(String),
     /// `none`
@@ -385,6 +391,8 @@ pub enum Num {
     Dec,
     /// `Duration` in days (overflow is an error)
     Duration,
+    /// `Period` in months (overflow is an error)
+    Period,
 }
 
 /// Binary operators, specialised to their operand types.
@@ -398,6 +406,14 @@ pub enum BinOp {
     Mul(Num),
     /// `Duration * Int` (the duration on the left)
     MulDurInt,
+    /// `Period * Int` (the period on the left): months times the Int
+    MulPeriodInt,
+    /// `Date + Period`: the same day `n` months later, clamped to the end of
+    /// the month (`2026-01-31 + 1 month == 2026-02-28`); a result outside
+    /// the date range is `Overflow`
+    DateAddPeriod,
+    /// `Date - Period`: `Date + (-Period)`
+    DateSubPeriod,
     /// `a / b` on decimals: exact
     Div,
     /// `Duration / Duration`: an exact decimal ratio
@@ -438,9 +454,9 @@ impl BinOp {
     /// The operator as written in source.
     pub fn symbol(self) -> &'static str {
         match self {
-            BinOp::Add(_) | BinOp::DateAddDur | BinOp::Concat => "+",
-            BinOp::Sub(_) | BinOp::DateSubDur | BinOp::DateSubDate => "-",
-            BinOp::Mul(_) | BinOp::MulDurInt => "*",
+            BinOp::Add(_) | BinOp::DateAddDur | BinOp::DateAddPeriod | BinOp::Concat => "+",
+            BinOp::Sub(_) | BinOp::DateSubDur | BinOp::DateSubPeriod | BinOp::DateSubDate => "-",
+            BinOp::Mul(_) | BinOp::MulDurInt | BinOp::MulPeriodInt => "*",
             BinOp::Div | BinOp::DivDur => "/",
             BinOp::IntDiv | BinOp::DecDiv => "div",
             BinOp::IntMod | BinOp::DecMod => "mod",
@@ -520,11 +536,81 @@ pub enum Builtin {
     /// `c` is 0; `Overflow` when the result exceeds `i128`, or when an
     /// intermediate of non-integer operands exceeds 255 bits.
     MulDiv,
+    /// A calendar field or start of a Date (`year(d)`, `month_start(d)`...).
+    Calendar(Calendar),
     /// `pow(d, n)`: Decimal `d` to the Int power `n`, exact (`pow(0, 0) = 1`;
     /// a negative `n` gives `1 / d^|n|`). `Overflow` when the exact result's
     /// numerator or denominator exceeds `i128` (`pow(10, 39)`);
     /// `DivisionByZero` for `pow(0, n)` with `n < 0`.
     Pow,
+}
+
+/// The calendar builtins of a Date, each total (they never fault).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Calendar {
+    /// `year(d)`: the year (Int).
+    Year,
+    /// `month(d)`: the month, 1 (January) to 12 (Int).
+    Month,
+    /// `day(d)`: the day of the month, 1 to 31 (Int).
+    Day,
+    /// `weekday(d)`: the ISO 8601 day of the week, 1 (Monday) to 7 (Sunday).
+    Weekday,
+    /// `month_start(d)`: the first day of the Date's month.
+    MonthStart,
+    /// `quarter_start(d)`: the first day of the Date's quarter (January,
+    /// April, July or October).
+    QuarterStart,
+    /// `year_start(d)`: January 1 of the Date's year.
+    YearStart,
+}
+
+impl Calendar {
+    /// Every calendar builtin, in declaration order.
+    pub const ALL: [Calendar; 7] = [
+        Calendar::Year,
+        Calendar::Month,
+        Calendar::Day,
+        Calendar::Weekday,
+        Calendar::MonthStart,
+        Calendar::QuarterStart,
+        Calendar::YearStart,
+    ];
+
+    /// The name as written in source.
+    pub fn name(self) -> &'static str {
+        match self {
+            Calendar::Year => "year",
+            Calendar::Month => "month",
+            Calendar::Day => "day",
+            Calendar::Weekday => "weekday",
+            Calendar::MonthStart => "month_start",
+            Calendar::QuarterStart => "quarter_start",
+            Calendar::YearStart => "year_start",
+        }
+    }
+
+    /// Its result for the day number `d`.
+    pub fn apply(self, d: i64) -> i64 {
+        let (y, m, day) = crate::num::fields(d);
+        match self {
+            Calendar::Year => y,
+            Calendar::Month => m,
+            Calendar::Day => day,
+            Calendar::Weekday => crate::num::weekday(d),
+            Calendar::MonthStart => crate::num::period_start(d, 1),
+            Calendar::QuarterStart => crate::num::period_start(d, 3),
+            Calendar::YearStart => crate::num::period_start(d, 12),
+        }
+    }
+
+    /// Whether the result is a Date (else an Int).
+    pub fn gives_date(self) -> bool {
+        matches!(
+            self,
+            Calendar::MonthStart | Calendar::QuarterStart | Calendar::YearStart
+        )
+    }
 }
 
 impl Builtin {
@@ -549,6 +635,7 @@ impl Builtin {
             Builtin::Sqrt => "sqrt",
             Builtin::Pow => "pow",
             Builtin::MulDiv => "mul_div",
+            Builtin::Calendar(c) => c.name(),
         }
     }
 }

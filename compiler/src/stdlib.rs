@@ -42,9 +42,9 @@ pub fn reference() -> String {
         "# The standard library\n\n\
          <!-- Generated from the doc comments of stdlib/*.polity; do not edit. Regenerate with\n\
          `UPDATE_STDLIB_DOCS=1 cargo test -p polity --test stdlib`. -->\n\n\
-         Import a module with `import std.NAME`; its declarations join the charter's\n\
-         namespace. Every rule below is tested by the module's `test` blocks\n\
-         (`polity test --stdlib`).\n",
+         Import a module with `import std.NAME`; its public declarations join the\n\
+         charter's namespace (its `private` helpers stay inside it). Every rule\n\
+         below is tested by the module's `test` blocks (`polity test --stdlib`).\n",
     );
     for (name, text) in MODULES {
         let _ = write!(out, "\n## `{name}`\n\n");
@@ -82,11 +82,12 @@ fn module_items(out: &mut String, p: &Program) {
         let head = format!("enum {} {{ {} }}", e.name, e.cases.join(", "));
         items.push((e.span.start, head, e.doc.as_ref()));
     }
-    for c in p.consts.iter().filter(|c| root(c.span)) {
+    // The private helpers are not part of a module's surface.
+    for c in p.consts.iter().filter(|c| root(c.span) && !c.private) {
         let head = format!("const {}: {}", c.name, ty(&c.ty));
         items.push((c.span.start, head, c.doc.as_ref()));
     }
-    for f in p.fns.iter().filter(|f| root(f.span)) {
+    for f in p.fns.iter().filter(|f| root(f.span) && !f.private) {
         let params: Vec<String> = f
             .params
             .iter()

@@ -23,6 +23,10 @@ pub enum Type {
     Date,
     /// `Duration`: a whole number of days.
     Duration,
+    /// `Period`: a calendar period, a whole number of months (`6 months`,
+    /// `5 years`): added to a date with end-of-month clamping, never a
+    /// number of days.
+    Period,
     /// `Text`: UTF-8.
     Text,
     /// `List<T>`
@@ -81,7 +85,7 @@ impl Type {
     pub fn is_ordered(&self) -> bool {
         matches!(
             self,
-            Type::Int | Type::Decimal | Type::Date | Type::Duration | Type::Text
+            Type::Int | Type::Decimal | Type::Date | Type::Duration | Type::Period | Type::Text
         )
     }
 
@@ -125,6 +129,7 @@ impl<N: TypeNames + ?Sized> fmt::Display for DisplayType<'_, N> {
             Type::Decimal => f.write_str("Decimal"),
             Type::Date => f.write_str("Date"),
             Type::Duration => f.write_str("Duration"),
+            Type::Period => f.write_str("Period"),
             Type::Text => f.write_str("Text"),
             Type::List(t) => write!(f, "List<{}>", sub(t)),
             Type::Set(t) => write!(f, "Set<{}>", sub(t)),

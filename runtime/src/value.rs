@@ -26,6 +26,8 @@ pub enum Value {
     Date(i64),
     /// A Duration in days.
     Duration(i64),
+    /// A calendar Period in months.
+    Period(i64),
     /// A Text.
     Text(Arc<str>),
     /// An enum case by index.
@@ -75,6 +77,7 @@ impl Value {
             Value::Dec(_) => 3,
             Value::Date(_) => 4,
             Value::Duration(_) => 5,
+            Value::Period(_) => 11,
             Value::Text(_) => 6,
             Value::Enum(_) => 7,
             Value::List(_) => 8,
@@ -96,6 +99,7 @@ impl Ord for Value {
             (Value::Dec(a), Value::Int(b)) => a.cmp(&Dec::from_int(*b)),
             (Value::Date(a), Value::Date(b)) => a.cmp(b),
             (Value::Duration(a), Value::Duration(b)) => a.cmp(b),
+            (Value::Period(a), Value::Period(b)) => a.cmp(b),
             (Value::Text(a), Value::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
             (Value::Enum(a), Value::Enum(b)) => a.cmp(b),
             (Value::List(a), Value::List(b))
@@ -165,6 +169,7 @@ fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
             let unit = if d.unsigned_abs() == 1 { "day" } else { "days" };
             let _ = write!(out, "{d} {unit}");
         }
+        Value::Period(m) => out.push_str(&render_period(*m)),
         Value::Text(s) => {
             let _ = write!(out, "{s:?}");
         }
@@ -218,4 +223,16 @@ fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
             out.push_str(" }");
         }
     }
+}
+
+/// A calendar period as a charter writes it: whole years as `N years`
+/// (`1 year`), anything else as `N months` (`1 month`).
+pub fn render_period(months: i64) -> String {
+    let (n, unit) = if months % 12 == 0 && months != 0 {
+        (months / 12, "year")
+    } else {
+        (months, "month")
+    };
+    let plural = if n.unsigned_abs() == 1 { "" } else { "s" };
+    format!("{n} {unit}{plural}")
 }

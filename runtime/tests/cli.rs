@@ -233,6 +233,36 @@ fn test_failures_are_explained_and_exit_1() {
 }
 
 #[test]
+fn private_helpers_stay_in_their_file() {
+    let dir = std::env::temp_dir().join(format!("polity-private-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write(
+        "helpers.polity",
+        "private fn twice(x: Int) -> Int = 2 * x\nfn double(x: Int) -> Int = twice(x)\n",
+    );
+    // The charter has a `twice` of its own: private names do not clash.
+    write("main.polity", "charter \"P\" { version: 1 }\nimport \"helpers.polity\"\nrecord R { id: Text, x: Int }\nstate { rows: List<R> }\nprivate fn twice(x: Int) -> Int = x + x\nlaw ok(r in rows) { require \"same\": double(r.x) == twice(r.x) }\n");
+    write("s.json", r#"{"rows": [{"id": "a", "x": 3}]}"#);
+    let path = |name: &str| dir.join(name).display().to_string();
+    let r = polity(&["eval", &path("main.polity"), "--snapshot", &path("s.json")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("law ok: 1 pass, 0 fail"), "{}", r.stdout);
+    write(
+        "outside.polity",
+        "charter \"O\" { version: 1 }\nimport \"helpers.polity\"\nconst four: Int = twice(2)\n",
+    );
+    let r = polity(&["check", &path("outside.polity")]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("error[E0126]: `twice` is private to")
+            && r.stderr.contains("use `double` instead"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn charters_import_files_relative_to_themselves_once() {
     let dir = std::env::temp_dir().join(format!("polity-import-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("laws")).unwrap();

@@ -42,6 +42,43 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
+/// The day `months` calendar months after day number `day` (before, when
+/// negative), clamped to the end of the month: `2026-01-31` + 1 month is
+/// `2026-02-28`. `None` when the year leaves `i32` (callers check their own
+/// date range).
+pub fn add_months(day: i64, months: i64) -> Option<i64> {
+    let (y, m, d) = civil_from_days(day);
+    let index = y
+        .checked_mul(12)?
+        .checked_add(i64::from(m) - 1)?
+        .checked_add(months)?;
+    let (y, m) = (index.div_euclid(12), (index.rem_euclid(12) + 1) as u32);
+    if i32::try_from(y).is_err() {
+        return None;
+    }
+    days_from_civil(y, m, d.min(days_in_month(y, m)))
+}
+
+/// The ISO 8601 day of the week of a day number: 1 (Monday) to 7 (Sunday).
+pub fn weekday(day: i64) -> i64 {
+    // 1970-01-01 was a Thursday (4).
+    (day + 3).rem_euclid(7) + 1
+}
+
+/// `(year, month, day)` as integers, for the calendar fields.
+pub fn fields(day: i64) -> (i64, i64, i64) {
+    let (y, m, d) = civil_from_days(day);
+    (y, i64::from(m), i64::from(d))
+}
+
+/// The first day of the month, quarter (`months` = 3) or year (12) of a
+/// day number; `months` must divide 12.
+pub fn period_start(day: i64, months: u32) -> i64 {
+    let (y, m, _) = civil_from_days(day);
+    let first = (m - 1) / months.max(1) * months.max(1) + 1;
+    days_from_civil(y, first, 1).unwrap_or(day)
+}
+
 /// Reads `YYYY-MM-DD` (exactly four, two and two digits); `None` if malformed or impossible.
 pub fn parse_date(text: &str) -> Option<i64> {
     let b = text.as_bytes();
@@ -66,6 +103,73 @@ pub fn format_date(days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(s: &str) -> i64 {
+        parse_date(s).unwrap_or(i64::MIN)
+    }
+
+    #[test]
+    fn months_clamp_to_the_end_of_the_month() {
+        let after = |s: &str, n: i64| add_months(d(s), n).map(format_date);
+        assert_eq!(after("2026-01-31", 1).as_deref(), Some("2026-02-28"));
+        assert_eq!(after("2024-01-31", 1).as_deref(), Some("2024-02-29"));
+        assert_eq!(after("2024-02-29", 12).as_deref(), Some("2025-02-28"));
+        assert_eq!(after("2024-02-29", 48).as_deref(), Some("2028-02-29"));
+        assert_eq!(after("2026-03-31", -1).as_deref(), Some("2026-02-28"));
+        assert_eq!(after("2026-05-31", 1).as_deref(), Some("2026-06-30"));
+        assert_eq!(after("2026-12-15", 1).as_deref(), Some("2027-01-15"));
+        assert_eq!(after("2026-01-15", -1).as_deref(), Some("2025-12-15"));
+        assert_eq!(after("2026-01-15", -25).as_deref(), Some("2023-12-15"));
+        assert_eq!(add_months(d("0000-01-01"), -1), days_from_civil(-1, 12, 1));
+        assert_eq!(add_months(0, i64::MAX), None);
+        assert_eq!(add_months(0, i64::MIN), None);
+    }
+
+    /// Every day of four centuries against stepping month by month.
+    #[test]
+    fn months_agree_with_counting_month_lengths() {
+        for day in (d("1900-01-01")..d("2300-01-01")).step_by(7) {
+            let (y, m, dd) = civil_from_days(day);
+            for k in [1i64, 5, 12, 13, -1, -7, -12, -30] {
+                // Walk `k` months through (year, month) by hand.
+                let (mut yy, mut mm) = (y, i64::from(m));
+                for _ in 0..k.abs() {
+                    mm += k.signum();
+                    if mm == 13 {
+                        (yy, mm) = (yy + 1, 1);
+                    }
+                    if mm == 0 {
+                        (yy, mm) = (yy - 1, 12);
+                    }
+                }
+                let want = days_from_civil(yy, mm as u32, dd.min(days_in_month(yy, mm as u32)));
+                assert_eq!(
+                    add_months(day, k),
+                    want,
+                    "{} + {k} months",
+                    format_date(day)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn calendar_fields_and_starts() {
+        assert_eq!(weekday(d("1970-01-01")), 4);
+        assert_eq!(weekday(d("2026-12-06")), 7);
+        assert_eq!(weekday(d("2026-12-07")), 1);
+        assert_eq!(weekday(d("0000-01-01")), 6);
+        assert_eq!(fields(d("2026-03-09")), (2026, 3, 9));
+        assert_eq!(format_date(period_start(d("2026-03-09"), 1)), "2026-03-01");
+        assert_eq!(format_date(period_start(d("2026-03-09"), 3)), "2026-01-01");
+        assert_eq!(format_date(period_start(d("2026-08-31"), 3)), "2026-07-01");
+        assert_eq!(format_date(period_start(d("2026-12-31"), 3)), "2026-10-01");
+        assert_eq!(format_date(period_start(d("2026-12-31"), 12)), "2026-01-01");
+        // Consecutive days cycle through the week.
+        for day in d("1999-12-25")..d("2000-03-05") {
+            assert_eq!(weekday(day + 1), weekday(day) % 7 + 1);
+        }
+    }
 
     #[test]
     fn epoch_and_leap_years() {

@@ -8,6 +8,9 @@ mod date;
 mod dec;
 mod sum;
 
-pub use date::{civil_from_days, days_from_civil, format_date, parse_date};
+pub use date::{
+    add_months, civil_from_days, days_from_civil, fields, format_date, parse_date, period_start,
+    weekday,
+};
 pub use dec::{Dec, ParseDecError};
 pub use sum::DecSum;

@@ -1,7 +1,7 @@
 //! The declaration table: every top-level declaration, indexed by name.
 
 use crate::diagnostic::Diagnostic;
-use crate::span::Span;
+use crate::span::{FileId, Span};
 use crate::syntax::ast;
 use crate::typeck::error::CheckError;
 use std::collections::BTreeMap;
@@ -47,24 +47,83 @@ pub struct Decls<'a> {
     pub laws: Vec<&'a ast::LawDecl>,
     /// Tests.
     pub tests: Vec<&'a ast::TestDecl>,
-    /// The value namespace.
+    /// The value namespace: every public name of every file.
     pub values: BTreeMap<&'a str, (ValueDecl, Span)>,
+    /// `private` fns and consts, visible only in the file that declares them
+    /// (where they shadow a public name of another file).
+    pub private: BTreeMap<(FileId, &'a str), (ValueDecl, Span)>,
+    /// Files that see another file's private names as their own (a REPL
+    /// line sees the root charter's).
+    pub inside: BTreeMap<FileId, FileId>,
     /// The type namespace.
     pub types: BTreeMap<&'a str, (TypeDecl, Span)>,
 }
 
 /// Names of the built-in functions (reserved in the value namespace).
 pub const BUILTINS: &[&str] = &[
-    "count", "sum", "min", "max", "all", "any", "len", "first", "sorted", "range", "floor", "ceil",
-    "round", "abs", "isqrt", "sqrt", "pow", "mul_div",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "all",
+    "any",
+    "len",
+    "first",
+    "sorted",
+    "range",
+    "floor",
+    "ceil",
+    "round",
+    "abs",
+    "isqrt",
+    "sqrt",
+    "pow",
+    "mul_div",
+    "year",
+    "month",
+    "day",
+    "weekday",
+    "month_start",
+    "quarter_start",
+    "year_start",
 ];
 
 /// Names of the built-in types.
 pub const BUILTIN_TYPES: &[&str] = &[
-    "Bool", "Int", "Decimal", "Date", "Duration", "Text", "List", "Set",
+    "Bool", "Int", "Decimal", "Date", "Duration", "Period", "Text", "List", "Set",
 ];
 
 impl<'a> Decls<'a> {
+    /// What `name` means when written in `file`: the file's own private
+    /// declaration, else a public one.
+    pub fn value(&self, name: &str, file: FileId) -> Option<(ValueDecl, Span)> {
+        let file = self.inside.get(&file).copied().unwrap_or(file);
+        self.private
+            .get(&(file, name))
+            .or_else(|| self.values.get(name))
+            .copied()
+    }
+
+    /// Every value name visible in `file` (for "did you mean").
+    pub fn value_names(&self, file: FileId) -> impl Iterator<Item = &'a str> + '_ {
+        let file = self.inside.get(&file).copied().unwrap_or(file);
+        let own = self
+            .private
+            .range((file, "")..)
+            .take_while(move |((f, _), _)| *f == file)
+            .map(|((_, n), _)| *n);
+        self.values.keys().copied().chain(own)
+    }
+
+    /// A private declaration named `name` in a file other than `file`.
+    pub fn private_elsewhere(&self, name: &str, file: FileId) -> Option<(ValueDecl, Span)> {
+        let file = self.inside.get(&file).copied().unwrap_or(file);
+        self.private
+            .iter()
+            .find(|((f, n), _)| *f != file && *n == name)
+            .map(|(_, d)| *d)
+    }
+
     /// Collects the declarations of every module, reporting duplicates.
     pub fn collect(modules: &'a [ast::Module], diags: &mut Vec<Diagnostic>) -> Decls<'a> {
         let mut d = Decls::default();
@@ -112,12 +171,14 @@ impl<'a> Decls<'a> {
                 }
             }
             ast::Item::Const(c) => {
-                if self.add_value(&c.name, ValueDecl::Const(self.consts.len()), "const", diags) {
+                let decl = ValueDecl::Const(self.consts.len());
+                if self.add_scoped(&c.name, decl, c.private, "const", diags) {
                     self.consts.push(c);
                 }
             }
             ast::Item::Fn(f) => {
-                if self.add_value(&f.name, ValueDecl::Fn(self.fns.len()), "fn", diags) {
+                let decl = ValueDecl::Fn(self.fns.len());
+                if self.add_scoped(&f.name, decl, f.private, "fn", diags) {
                     self.fns.push(f);
                 }
             }
@@ -142,6 +203,49 @@ impl<'a> Decls<'a> {
                 }
             }
         }
+    }
+
+    /// A fn or const: private ones go to their file's own namespace, where
+    /// they may not repeat a name the file declares publicly, nor the file's
+    /// public names one of its private ones.
+    fn add_scoped(
+        &mut self,
+        name: &'a ast::Ident,
+        decl: ValueDecl,
+        private: bool,
+        what: &'static str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let file = name.span.file;
+        let clash = if private {
+            self.values
+                .get(name.name.as_str())
+                .filter(|(_, at)| at.file == file)
+                .or_else(|| self.private.get(&(file, name.name.as_str())))
+        } else {
+            self.private.get(&(file, name.name.as_str()))
+        };
+        if let Some((_, first)) = clash {
+            diags.push(
+                CheckError::Duplicate {
+                    span: name.span,
+                    what,
+                    name: name.name.clone(),
+                    first: *first,
+                }
+                .into(),
+            );
+            return false;
+        }
+        if !private {
+            return self.add_value(name, decl, what, diags);
+        }
+        if BUILTINS.contains(&name.name.as_str()) {
+            return self.add_value(name, decl, what, diags);
+        }
+        self.private
+            .insert((file, name.name.as_str()), (decl, name.span));
+        true
     }
 
     fn add_value(

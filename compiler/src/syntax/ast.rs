@@ -163,6 +163,8 @@ pub struct ConstDecl {
     pub ty: Option<TypeExpr>,
     /// Its value.
     pub value: Expr,
+    /// `private const`: visible only in its own file (module).
+    pub private: bool,
     /// The whole declaration.
     pub span: Span,
 }
@@ -191,6 +193,8 @@ pub struct FnDecl {
     pub lets: Vec<LetStmt>,
     /// The result.
     pub body: Expr,
+    /// `private fn`: visible only in its own file (module).
+    pub private: bool,
     /// The whole declaration.
     pub span: Span,
 }
@@ -439,6 +443,12 @@ pub enum DurationUnit {
     Days,
     /// `week` / `weeks`
     Weeks,
+    /// `month` / `months` (a calendar period)
+    Months,
+    /// `year` / `years` (a calendar period of 12 months)
+    Years,
+    /// A word of time that is not a unit (`3 hours`): already reported.
+    Unknown,
 }
 
 /// `field: value` in a record construction or `with`.

@@ -84,6 +84,9 @@ const DECLARATIONS: &[&str] = &[
     "\"test\"",
 ];
 
+/// Keywords only where a statement or declaration starts, names elsewhere.
+const SOFT_KEYWORDS: &[&str] = &["\"when\"", "\"should\"", "\"private\""];
+
 /// Keywords the grammar also accepts as names (soft keywords everywhere a
 /// name is, every keyword as a field name): where a name is expected they are
 /// "a name", not a list of thirty keywords.
@@ -106,9 +109,7 @@ fn fold_names(expected: &[String]) -> Vec<String> {
     let all = keywords >= 20;
     expected
         .iter()
-        .filter(|e| {
-            !(is_name_keyword(e) && (all || e.as_str() == "\"when\"" || e.as_str() == "\"should\""))
-        })
+        .filter(|e| !(is_name_keyword(e) && (all || SOFT_KEYWORDS.contains(&e.as_str()))))
         .cloned()
         .collect()
 }
@@ -227,6 +228,9 @@ fn help(found: &Tok, prev: &[&Tok], expected: &[String]) -> String {
     match found {
         Tok::Assign if expects("\"==\"") => "use `==` to compare values; `=` only binds names".to_string(),
         Tok::PercentSign => "use `mod` for the remainder; write a percentage without a space, like `20%`".to_string(),
+        Tok::Ident(word) if matches!(prev.first(), Some(Tok::Int(_))) => format!(
+            "`{word}` is not a unit: a Duration is written `N days` or `N weeks`, a calendar Period `N months` or `N years`"
+        ),
         Tok::Require | Tok::Unless | Tok::Let if expects("\"}\"") || expects("\"let\"") => {
             "`require`, `unless` and `let` each start a new statement; the previous one may be incomplete".to_string()
         }
@@ -269,7 +273,7 @@ fn summarise(expected: &[String]) -> String {
     for e in expected {
         let covered = (expr && EXPR_START.contains(&e.as_str()))
             || (ops && OPERATORS.contains(&e.as_str()))
-            || (decls && DECLARATIONS.contains(&e.as_str()));
+            || (decls && (DECLARATIONS.contains(&e.as_str()) || e == "\"private\""));
         if !covered {
             parts.push(shown(e));
         }
@@ -299,7 +303,8 @@ fn shown(terminal: &str) -> String {
     .to_string()
 }
 
-fn join_or(parts: &[String]) -> String {
+/// `a`, `a or b`, `a, b or c`.
+pub(crate) fn join_or(parts: &[String]) -> String {
     match parts {
         [] => String::new(),
         [one] => one.clone(),

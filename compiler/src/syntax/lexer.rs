@@ -96,6 +96,8 @@ enum RawTok {
     When,
     #[token("should")]
     Should,
+    #[token("private")]
+    Private,
     #[regex("[A-Za-z_][A-Za-z0-9_]*")]
     Ident,
     #[regex("[0-9][0-9_]*")]
@@ -256,6 +258,8 @@ pub enum Tok {
     When,
     /// `should` (a soft keyword: also a name)
     Should,
+    /// `private` (a soft keyword: also a name)
+    Private,
     /// A name.
     Ident(String),
     /// Digits as written.
@@ -310,6 +314,9 @@ impl Tok {
                 let unit = match u {
                     DurationUnit::Days => "days",
                     DurationUnit::Weeks => "weeks",
+                    DurationUnit::Months => "months",
+                    DurationUnit::Years => "years",
+                    DurationUnit::Unknown => "?",
                 };
                 format!("duration `{n} {unit}`")
             }
@@ -355,6 +362,7 @@ impl Tok {
             Tok::Mod => "mod",
             Tok::When => "when",
             Tok::Should => "should",
+            Tok::Private => "private",
             Tok::LParen => "(",
             Tok::RParen => ")",
             Tok::LBracket => "[",
@@ -454,40 +462,100 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
             out.docs.insert(start, doc_lines.join("\n"));
             doc_lines.clear();
         }
-        push_merged(&mut out.tokens, text, (start, tok, end));
+        if let Some(d) = push_merged(&mut out.tokens, text, (start, tok, end)) {
+            out.diagnostics.push(unknown_unit(file, d));
+        }
     }
     out
 }
 
 /// Appends a token, merging `INT days` into a duration and `not in` into one
-/// token.
-fn push_merged(tokens: &mut Vec<Spanned>, text: &str, (start, tok, end): Spanned) {
+/// token. `INT hours` (a word of time that is not a unit) is merged too, with
+/// [`DurationUnit::Unknown`]; the unit's span and word are returned for E0010.
+fn push_merged(
+    tokens: &mut Vec<Spanned>,
+    text: &str,
+    (start, tok, end): Spanned,
+) -> Option<(usize, usize, String)> {
     if let Some((_, prev, prev_end)) = tokens.last_mut() {
         let gap = text.get(*prev_end..start).unwrap_or("x");
         let blank = gap.chars().all(|c| c == ' ' || c == '\t');
         match (&*prev, &tok) {
             (Tok::Int(digits), Tok::Ident(word)) if blank => {
-                if let Some(unit) = duration_unit(word) {
-                    *prev = Tok::Duration((digits.clone(), unit));
+                let unit = duration_unit(word);
+                let unknown = unit.is_none() && NOT_UNITS.contains(&word.as_str());
+                if unit.is_some() || unknown {
+                    *prev = Tok::Duration((digits.clone(), unit.unwrap_or(DurationUnit::Unknown)));
                     *prev_end = end;
-                    return;
+                    return unknown.then(|| (start, end, word.clone()));
                 }
             }
             (Tok::Not, Tok::In) => {
                 *prev = Tok::NotIn;
                 *prev_end = end;
-                return;
+                return None;
             }
             _ => {}
         }
     }
     tokens.push((start, tok, end));
+    None
+}
+
+/// Words of time that are not units of Polity: after a number they are a
+/// mistaken unit, not a name.
+const NOT_UNITS: &[&str] = &[
+    "second",
+    "seconds",
+    "sec",
+    "secs",
+    "s",
+    "minute",
+    "minutes",
+    "min",
+    "mins",
+    "hour",
+    "hours",
+    "h",
+    "hr",
+    "hrs",
+    "fortnight",
+    "fortnights",
+    "quarter",
+    "quarters",
+    "decade",
+    "decades",
+    "century",
+    "centuries",
+    "d",
+    "w",
+    "wk",
+    "wks",
+    "mo",
+    "mos",
+    "y",
+    "yr",
+    "yrs",
+];
+
+fn unknown_unit(file: FileId, (start, end, word): (usize, usize, String)) -> Diagnostic {
+    Diagnostic::error(
+        "E0010",
+        Span::new(file, start, end),
+        format!("`{word}` is not a unit"),
+    )
+    .with_label("unknown unit")
+    .with_help(
+        "a Duration is written `N days` or `N weeks`; a calendar Period `N months` or `N years`",
+    )
 }
 
 fn duration_unit(word: &str) -> Option<DurationUnit> {
     match word {
         "day" | "days" => Some(DurationUnit::Days),
         "week" | "weeks" => Some(DurationUnit::Weeks),
+        "month" | "months" => Some(DurationUnit::Months),
+        "year" | "years" => Some(DurationUnit::Years),
         _ => None,
     }
 }
@@ -538,6 +606,7 @@ fn convert(raw: RawTok, slice: &str) -> Tok {
         RawTok::Mod => Tok::Mod,
         RawTok::When => Tok::When,
         RawTok::Should => Tok::Should,
+        RawTok::Private => Tok::Private,
         RawTok::Ident => Tok::Ident(slice.to_string()),
         RawTok::Int => Tok::Int(slice.to_string()),
         RawTok::Decimal => Tok::Decimal(slice.to_string()),

@@ -11,7 +11,7 @@
 //! [`nodes::MAX_EXPR_DEPTH`] are replaced while they are built.
 
 pub mod ast;
-mod errors;
+pub(crate) mod errors;
 pub mod lexer;
 pub mod nodes;
 

@@ -4,7 +4,7 @@ use super::error::CheckError;
 use super::expr::{node, poisoned, unify};
 use super::{Checker, Node};
 use crate::diagnostic::did_you_mean;
-use crate::ir::{self, Builtin, ExprKind, FnId, LoopKind, Num};
+use crate::ir::{self, Builtin, Calendar, ExprKind, FnId, LoopKind, Num};
 use crate::resolve::decls::{ValueDecl, BUILTINS};
 use crate::span::Span;
 use crate::syntax::ast::{self, CallArgs, CollectionKind};
@@ -15,6 +15,7 @@ fn num_of(t: &Type) -> Option<Num> {
         Type::Int => Some(Num::Int),
         Type::Decimal => Some(Num::Dec),
         Type::Duration => Some(Num::Duration),
+        Type::Period => Some(Num::Period),
         _ => None,
     }
 }
@@ -75,7 +76,11 @@ impl Checker<'_> {
         span: Span,
         expect: Option<&Type>,
     ) -> ir::Expr {
-        match self.decls.values.get(callee.name.as_str()).map(|(d, _)| *d) {
+        match self
+            .decls
+            .value(&callee.name, callee.span.file)
+            .map(|(d, _)| d)
+        {
             Some(ValueDecl::Fn(i)) => return self.call_fn(i, callee, args, span),
             Some(ValueDecl::Law(i)) => return self.call_law(i, callee, args, span),
             Some(ValueDecl::State(_)) => return self.not_callable(callee, "a state name", span),
@@ -281,11 +286,12 @@ impl Checker<'_> {
     }
 
     fn unknown_function(&mut self, callee: &ast::Ident, span: Span) -> ir::Expr {
+        if self.report_private(callee) {
+            return poisoned(span);
+        }
         let candidates = self
             .decls
-            .values
-            .keys()
-            .copied()
+            .value_names(callee.span.file)
             .chain(BUILTINS.iter().copied());
         let suggestion = did_you_mean(&callee.name, candidates).map(str::to_string);
         self.error(CheckError::UnknownFunction {
@@ -333,7 +339,7 @@ impl Checker<'_> {
                     "sum",
                     &elem,
                     parts.3.span,
-                    "`sum` adds Int, Decimal or Duration values",
+                    "`sum` adds Int, Decimal, Duration or Period values",
                 ),
             },
             "min" | "max" => {
@@ -424,7 +430,7 @@ impl Checker<'_> {
                         "sum",
                         &first_ty,
                         arg_span,
-                        "`sum` adds Int, Decimal or Duration values",
+                        "`sum` adds Int, Decimal, Duration or Period values",
                     )
                 }
             },
@@ -492,6 +498,15 @@ impl Checker<'_> {
                     .collect();
                 return node(ExprKind::Builtin(b, args), Type::Int, span);
             }
+            (_, Type::Date, _) if calendar(name).is_some() => {
+                let c = calendar(name).unwrap_or(Calendar::Year);
+                let ty = if c.gives_date() {
+                    Type::Date
+                } else {
+                    Type::Int
+                };
+                (Builtin::Calendar(c), ty)
+            }
             ("abs", t, _) if num_of(t).is_some() => {
                 let n = num_of(t).unwrap_or(Num::Int);
                 (Builtin::Abs(n), t.clone())
@@ -501,7 +516,9 @@ impl Checker<'_> {
                 let wanted = match name {
                     "floor" | "ceil" | "round" | "sqrt" => "Decimal",
                     "isqrt" => "Int or Decimal",
-                    "abs" => "Int, Decimal or Duration",
+                    "abs" => "Int, Decimal, Duration or Period",
+                    "year" | "month" | "day" | "weekday" | "month_start" | "quarter_start"
+                    | "year_start" => "a Date",
                     "len" => "a list, set or text",
                     "all" | "any" => "a list or set of Bool",
                     _ => "a list or set",
@@ -610,4 +627,9 @@ impl Checker<'_> {
         };
         node(ExprKind::Builtin(b, args), ty, span)
     }
+}
+
+/// The calendar builtin named `name`.
+fn calendar(name: &str) -> Option<Calendar> {
+    Calendar::ALL.into_iter().find(|c| c.name() == name)
 }

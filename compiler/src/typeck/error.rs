@@ -161,6 +161,13 @@ pub enum CheckError {
     GeneratorNotAllowed { span: Span, name: String },
     /// E0230
     UnknownConstructor { span: Span, name: String },
+    /// E0126
+    PrivateName {
+        span: Span,
+        name: String,
+        module: String,
+        instead: Vec<String>,
+    },
 }
 
 fn mean(s: &Option<String>) -> Option<String> {
@@ -278,6 +285,18 @@ impl From<CheckError> for Diagnostic {
             GeneratorNotAllowed { span, name } => Diagnostic::error("E0212", span, format!("`{name}` does not take a `for` generator"))
                 .with_label("generator not allowed")
                 .with_help("generators work with `count`, `sum`, `min`, `max`, `all` and `any`; build a list with `[e for x in xs]`"),
+            PrivateName { span, name, module, instead } => {
+                let help = match instead.as_slice() {
+                    [] => format!("it is a helper of `{module}`; use the module's public functions"),
+                    names => {
+                        let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                        format!("use {} instead, the public part of `{module}` that relies on it", crate::syntax::errors::join_or(&list))
+                    }
+                };
+                Diagnostic::error("E0126", span, format!("`{name}` is private to `{module}`"))
+                    .with_label("private")
+                    .with_help(help)
+            }
             UnknownConstructor { span, name } => Diagnostic::error("E0230", span, format!("`{name}(...)` is not a pattern"))
                 .with_label("unknown pattern")
                 .with_help("`some(x)` matches an optional that has a value and names it `x`; `none` matches the absent one"),

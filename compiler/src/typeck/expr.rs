@@ -71,13 +71,20 @@ impl Checker<'_> {
                 }
             },
             ast::ExprKind::Duration(n, unit) => {
-                let factor = if *unit == DurationUnit::Weeks { 7 } else { 1 };
+                let (factor, period) = match unit {
+                    DurationUnit::Unknown => return poisoned(span),
+                    DurationUnit::Days => (1, false),
+                    DurationUnit::Weeks => (7, false),
+                    DurationUnit::Months => (1, true),
+                    DurationUnit::Years => (12, true),
+                };
                 match n
                     .replace('_', "")
                     .parse::<i64>()
                     .ok()
                     .and_then(|n| n.checked_mul(factor))
                 {
+                    Some(months) if period => lit(Lit::Period(months), Type::Period, span),
                     Some(days) => lit(Lit::Duration(days), Type::Duration, span),
                     None => self.too_large(span),
                 }
@@ -192,7 +199,7 @@ impl Checker<'_> {
             self.error(CheckError::ItOutsideWhere { span });
             return poisoned(span);
         }
-        match self.decls.values.get(id.name.as_str()).map(|(d, _)| *d) {
+        match self.decls.value(&id.name, id.span.file).map(|(d, _)| d) {
             Some(ValueDecl::State(i)) => {
                 let ty = self.state.get(i).cloned().unwrap_or(Type::Error);
                 return node(ExprKind::State(StateId(i as u32)), ty, span);
@@ -225,9 +232,12 @@ impl Checker<'_> {
         if let Some(e) = self.enum_case(id, expect) {
             return e;
         }
+        if self.report_private(id) {
+            return poisoned(span);
+        }
         let suggestion = {
             let locals = self.frame.names();
-            let globals = self.decls.values.keys().copied();
+            let globals = self.decls.value_names(span.file);
             let cases = self.cases.keys().map(String::as_str);
             did_you_mean(&id.name, locals.chain(globals).chain(cases)).map(str::to_string)
         };
@@ -276,7 +286,8 @@ impl Checker<'_> {
         let ast::ExprKind::Name(b) = &base.kind else {
             return None;
         };
-        if self.frame.lookup(&b.name).is_some() || self.decls.values.contains_key(b.name.as_str()) {
+        if self.frame.lookup(&b.name).is_some() || self.decls.value(&b.name, b.span.file).is_some()
+        {
             return None;
         }
         let Some((TypeDecl::Enum(i), _)) = self.decls.types.get(b.name.as_str()) else {

@@ -12,6 +12,7 @@ mod cycles;
 pub mod error;
 mod expr;
 mod ops;
+mod privacy;
 mod repl;
 mod scope;
 
@@ -237,6 +238,7 @@ impl<'a> Checker<'a> {
                     "Decimal" => Some(Type::Decimal),
                     "Date" => Some(Type::Date),
                     "Duration" => Some(Type::Duration),
+                    "Period" => Some(Type::Period),
                     "Text" => Some(Type::Text),
                     _ => None,
                 };
@@ -441,6 +443,7 @@ impl<'a> Checker<'a> {
                     ty,
                     doc: d.doc.clone(),
                     value,
+                    private: d.private,
                     frame_size,
                     span: d.name.span,
                 }),
@@ -507,6 +510,7 @@ impl<'a> Checker<'a> {
             params: names,
             ret,
             body,
+            private: f.private,
             frame_size,
             span: f.name.span,
         })
@@ -672,13 +676,13 @@ impl<'a> Checker<'a> {
         for stmt in &t.body {
             match stmt {
                 ast::TestStmt::Given { name, value, span } => {
-                    match self.decls.values.get(name.name.as_str()) {
+                    match self.decls.value(&name.name, name.span.file) {
                         Some((ValueDecl::State(i), _)) => {
-                            let ty = self.state.get(*i).cloned().unwrap_or(Type::Error);
+                            let ty = self.state.get(i).cloned().unwrap_or(Type::Error);
                             let v = self.check_expr(value, Some(&ty));
                             let v = self.coerce(v, &ty);
                             body.push(ir::TestStmt::Given {
-                                state: StateId(*i as u32),
+                                state: StateId(i as u32),
                                 value: v,
                                 span: *span,
                             });

@@ -12,7 +12,7 @@ use crate::types::Type;
 /// What an arithmetic operator does on these operand types: the IR operator,
 /// the types to convert each side to, and the result type.
 fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> {
-    use Type::{Date, Decimal as Dec, Duration as Dur, Int, Text};
+    use Type::{Date, Decimal as Dec, Duration as Dur, Int, Period, Text};
     let numeric = |t: &Type| matches!(t, Int | Dec);
     let both_int = *l == Int && *r == Int;
     let mixed = numeric(l) && numeric(r) && !both_int;
@@ -23,6 +23,8 @@ fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> 
         BinaryOp::Add => match (l, r) {
             (Dur, Dur) => same(BinOp::Add(Num::Duration), Dur),
             (Date, Dur) => Some((BinOp::DateAddDur, Date, Dur, Date)),
+            (Period, Period) => same(BinOp::Add(Num::Period), Period),
+            (Date, Period) => Some((BinOp::DateAddPeriod, Date, Period, Date)),
             (Text, Text) => same(BinOp::Concat, Text),
             _ => None,
         },
@@ -31,6 +33,8 @@ fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> 
         BinaryOp::Sub => match (l, r) {
             (Dur, Dur) => same(BinOp::Sub(Num::Duration), Dur),
             (Date, Dur) => Some((BinOp::DateSubDur, Date, Dur, Date)),
+            (Period, Period) => same(BinOp::Sub(Num::Period), Period),
+            (Date, Period) => Some((BinOp::DateSubPeriod, Date, Period, Date)),
             (Date, Date) => Some((BinOp::DateSubDate, Date, Date, Dur)),
             _ => None,
         },
@@ -38,6 +42,7 @@ fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> 
         BinaryOp::Mul if mixed => same(BinOp::Mul(Num::Dec), Dec),
         BinaryOp::Mul => match (l, r) {
             (Dur, Int) => Some((BinOp::MulDurInt, Dur, Int, Dur)),
+            (Period, Int) => Some((BinOp::MulPeriodInt, Period, Int, Period)),
             _ => None,
         },
         BinaryOp::Div if numeric(l) && numeric(r) => Some((BinOp::Div, Dec, Dec, Dec)),
@@ -57,6 +62,15 @@ fn arith_help(op: BinaryOp, l: &Type, r: &Type) -> Option<String> {
     match (op, l, r) {
         (BinaryOp::Mul, Type::Int, Type::Duration) => {
             Some("write the duration first, for example `30 days * 2`".into())
+        }
+        (BinaryOp::Mul, Type::Int, Type::Period) => {
+            Some("write the period first, for example `3 months * 2`".into())
+        }
+        (_, Type::Period, Type::Duration) | (_, Type::Duration, Type::Period) => Some(
+            "a calendar period (months, years) is not a number of days: add each to a Date".into(),
+        ),
+        (BinaryOp::Add, Type::Period, Type::Date) => {
+            Some("write the date first: `date + period`".into())
         }
         (BinaryOp::IntDiv | BinaryOp::Mod, _, _) => {
             Some("`div` and `mod` work on Int and Decimal".into())
@@ -91,6 +105,7 @@ impl Checker<'_> {
             Type::Int => Num::Int,
             Type::Decimal => Num::Dec,
             Type::Duration => Num::Duration,
+            Type::Period => Num::Period,
             Type::Error => return poisoned(span),
             ref other => {
                 let lhs = self.show(other);
@@ -99,7 +114,7 @@ impl Checker<'_> {
                     op: "-".into(),
                     lhs,
                     rhs: None,
-                    help: Some("negate an Int, Decimal or Duration".into()),
+                    help: Some("negate an Int, Decimal, Duration or Period".into()),
                 });
                 return poisoned(span);
             }
@@ -193,7 +208,7 @@ impl Checker<'_> {
         // A bare enum case on the left is disambiguated by the right.
         let l = match &lhs.kind {
             ast::ExprKind::Name(id)
-                if l.ty.has_error() && !r.ty.has_error() && self.is_ambiguous_case(&id.name) =>
+                if l.ty.has_error() && !r.ty.has_error() && self.is_ambiguous_case(id) =>
             {
                 // Drop the ambiguity error just reported for `lhs` and retry with a hint.
                 if self
@@ -252,9 +267,10 @@ impl Checker<'_> {
     }
 
     /// Whether `name` is only a bare enum case shared by several enums.
-    fn is_ambiguous_case(&self, name: &str) -> bool {
+    fn is_ambiguous_case(&self, id: &ast::Ident) -> bool {
+        let name = id.name.as_str();
         self.frame.lookup(name).is_none()
-            && !self.decls.values.contains_key(name)
+            && self.decls.value(name, id.span.file).is_none()
             && self.cases.get(name).is_some_and(|c| c.len() > 1)
     }
 

@@ -40,7 +40,13 @@ pub fn check_repl(
     // The charter checked cleanly already: what setting up reports again
     // (warnings) is not about this line.
     let mut scratch = Vec::new();
-    let decls = Decls::collect(modules, &mut scratch);
+    let mut decls = Decls::collect(modules, &mut scratch);
+    // The line is written inside the root charter: it sees its private names.
+    let line = match input {
+        ast::ReplInput::Let(l) => l.span.file,
+        ast::ReplInput::Expr(e) => e.span.file,
+    };
+    decls.inside.insert(line, crate::span::FileId(0));
     let mut c = Checker::new(&decls, sources, Vec::new());
     for (name, ty) in bindings {
         c.frame.bind(name, ty.clone());

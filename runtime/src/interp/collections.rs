@@ -67,6 +67,7 @@ impl Eval<'_, '_> {
                 ops::to_int(n).map_err(|f| op_error(self, f))
             }
             Builtin::Abs(num) => ops::abs(num, x).map_err(|f| op_error(self, f)),
+            Builtin::Calendar(c) => ops::calendar(c, x).map_err(|f| op_error(self, f)),
             Builtin::Isqrt(_) => ops::isqrt(x).map_err(|f| op_error(self, f)),
             Builtin::Sqrt => ops::sqrt(x).map_err(|f| op_error(self, f)),
             Builtin::MulDiv => {

@@ -540,6 +540,7 @@ fn literal(lit: &Lit) -> Value {
         Lit::Dec(d) => Value::Dec(*d),
         Lit::Date(d) => Value::Date(*d),
         Lit::Duration(d) => Value::Duration(*d),
+        Lit::Period(m) => Value::Period(*m),
         Lit::Text(s) => Value::text(s),
         Lit::None => Value::None,
         Lit::Enum(_, i) => Value::Enum(*i),

@@ -7,7 +7,8 @@
 //! [`EvalError`]: crate::verdict::EvalError
 
 use crate::value::Value;
-use polity_compiler::ir::{BinOp, Num};
+use polity_compiler::ir::{BinOp, Calendar, Num};
+use polity_compiler::num::add_months;
 use polity_compiler::num::Dec;
 use std::cmp::Ordering;
 
@@ -36,6 +37,7 @@ pub fn kind_word(num: Num) -> &'static str {
         Num::Int => "integer",
         Num::Dec => "decimal",
         Num::Duration => "duration",
+        Num::Period => "period",
     }
 }
 
@@ -61,6 +63,14 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, OpFault> {
         (BinOp::IntMod, Int(x), Int(y)) => floor_mod(*x, *y).map(Int),
         (BinOp::DecDiv, Value::Dec(x), Value::Dec(y)) => dec_floor(*x, *y, Dec::checked_floor_div),
         (BinOp::DecMod, Value::Dec(x), Value::Dec(y)) => dec_floor(*x, *y, Dec::checked_floor_mod),
+        (BinOp::MulPeriodInt, Value::Period(p), Int(k)) => p
+            .checked_mul(*k)
+            .map(Value::Period)
+            .ok_or(OpFault::Overflow("period")),
+        (BinOp::DateAddPeriod, Date(d), Value::Period(m)) => date(add_months(*d, *m)),
+        (BinOp::DateSubPeriod, Date(d), Value::Period(m)) => {
+            date(m.checked_neg().and_then(|m| add_months(*d, m)))
+        }
         (BinOp::DateAddDur, Date(d), Duration(k)) => date(d.checked_add(*k)),
         (BinOp::DateSubDur, Date(d), Duration(k)) => date(d.checked_sub(*k)),
         (BinOp::DateSubDate, Date(x), Date(y)) => x
@@ -92,6 +102,9 @@ pub fn add(num: Num, a: &Value, b: &Value) -> Result<Value, OpFault> {
         (Num::Duration, Value::Duration(x), Value::Duration(y)) => {
             x.checked_add(*y).map(Value::Duration).ok_or(over)
         }
+        (Num::Period, Value::Period(x), Value::Period(y)) => {
+            x.checked_add(*y).map(Value::Period).ok_or(over)
+        }
         _ => Err(OpFault::Ill),
     }
 }
@@ -103,6 +116,9 @@ fn sub(num: Num, a: &Value, b: &Value) -> Result<Value, OpFault> {
         (Num::Dec, Value::Dec(x), Value::Dec(y)) => x.checked_sub(*y).map(Value::Dec).ok_or(over),
         (Num::Duration, Value::Duration(x), Value::Duration(y)) => {
             x.checked_sub(*y).map(Value::Duration).ok_or(over)
+        }
+        (Num::Period, Value::Period(x), Value::Period(y)) => {
+            x.checked_sub(*y).map(Value::Period).ok_or(over)
         }
         _ => Err(OpFault::Ill),
     }
@@ -230,6 +246,7 @@ pub fn neg(num: Num, x: &Value) -> Result<Value, OpFault> {
         (Num::Int, Value::Int(x)) => x.checked_neg().map(Value::Int).ok_or(over),
         (Num::Dec, Value::Dec(x)) => x.checked_neg().map(Value::Dec).ok_or(over),
         (Num::Duration, Value::Duration(x)) => x.checked_neg().map(Value::Duration).ok_or(over),
+        (Num::Period, Value::Period(x)) => x.checked_neg().map(Value::Period).ok_or(over),
         _ => Err(OpFault::Ill),
     }
 }
@@ -241,6 +258,7 @@ pub fn abs(num: Num, x: &Value) -> Result<Value, OpFault> {
         (Num::Int, Value::Int(x)) => x.checked_abs().map(Value::Int).ok_or(over),
         (Num::Dec, Value::Dec(x)) => x.checked_abs().map(Value::Dec).ok_or(over),
         (Num::Duration, Value::Duration(x)) => x.checked_abs().map(Value::Duration).ok_or(over),
+        (Num::Period, Value::Period(x)) => x.checked_abs().map(Value::Period).ok_or(over),
         _ => Err(OpFault::Ill),
     }
 }
@@ -251,6 +269,7 @@ pub fn zero(num: Num) -> Value {
         Num::Int => Value::Int(0),
         Num::Dec => Value::Dec(Dec::ZERO),
         Num::Duration => Value::Duration(0),
+        Num::Period => Value::Period(0),
     }
 }
 
@@ -259,4 +278,18 @@ pub fn to_int(n: i128) -> Result<Value, OpFault> {
     i64::try_from(n)
         .map(Value::Int)
         .map_err(|_| OpFault::Overflow("integer"))
+}
+
+/// A calendar builtin of a Date: `year`, `month`, `day`, `weekday` (Ints) or
+/// the first day of its month, quarter or year.
+pub fn calendar(c: Calendar, x: &Value) -> Result<Value, OpFault> {
+    let Value::Date(d) = x else {
+        return Err(OpFault::Ill);
+    };
+    let r = c.apply(*d);
+    Ok(if c.gives_date() {
+        Value::Date(r)
+    } else {
+        Value::Int(r)
+    })
 }

@@ -10,7 +10,7 @@ use super::code;
 use super::layout::{self, DecCells, Layout, Store, Words, NONE};
 use crate::interp::{Limits, MAX_DATE, MIN_DATE};
 use crate::value::Value;
-use polity_compiler::ir::Program;
+use polity_compiler::ir::{Calendar, Program};
 use polity_compiler::num::{Dec, DecSum};
 use polity_compiler::types::Type;
 use std::cell::Cell;
@@ -416,18 +416,36 @@ pub extern "C" fn int_div(p: *mut JitCtx<'_>, op: i64, a: i64, b: i64) -> i64 {
     })
 }
 
-/// `d + k` (op 0) or `d - k` (op 1) on a date, checked against the date range.
+/// `d + k` (op 0) or `d - k` (op 1) days on a date, or `d + k` (op 2) or
+/// `d - k` (op 3) calendar months (clamped to the end of the month), checked
+/// against the date range.
 pub extern "C" fn date_add(p: *mut JitCtx<'_>, op: i64, d: i64, k: i64) -> i64 {
     with(p, |c| {
-        let r = if op == 0 {
-            d.checked_add(k)
-        } else {
-            d.checked_sub(k)
+        let r = match op {
+            0 => d.checked_add(k),
+            1 => d.checked_sub(k),
+            2 => polity_compiler::num::add_months(d, k),
+            _ => k
+                .checked_neg()
+                .and_then(|k| polity_compiler::num::add_months(d, k)),
         };
         match r {
             Some(r) if (MIN_DATE..=MAX_DATE).contains(&r) => c.ok(r),
             _ => c.fail(OVERFLOW),
         }
+    })
+}
+
+/// A calendar field or start of a date (`which` indexes [`Calendar::ALL`]):
+/// never faults.
+pub extern "C" fn calendar(p: *mut JitCtx<'_>, which: i64, d: i64) -> i64 {
+    with(p, |_| {
+        let c = usize::try_from(which)
+            .ok()
+            .and_then(|i| Calendar::ALL.get(i))
+            .copied()
+            .unwrap_or(Calendar::Year);
+        c.apply(d)
     })
 }
 
@@ -486,7 +504,7 @@ pub extern "C" fn cmp(p: *mut JitCtx<'_>, ty: i64, a: i64, b: i64) -> i64 {
 fn int_like(t: &Type) -> bool {
     matches!(
         t,
-        Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Enum(_)
+        Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Period | Type::Enum(_)
     )
 }
 
@@ -680,6 +698,7 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_dec_cmp", 2, dec_cmp as F2 as *const u8),
         ("polity_int_div", 3, int_div as F3 as *const u8),
         ("polity_date_add", 3, date_add as F3 as *const u8),
+        ("polity_calendar", 2, calendar as F2 as *const u8),
         ("polity_text_cmp", 2, text_cmp as F2 as *const u8),
         ("polity_text_len", 1, text_len as F1 as *const u8),
         ("polity_concat", 2, concat as F2 as *const u8),

@@ -57,14 +57,16 @@ pub fn representable(ty: &Type) -> bool {
 /// the word of the value `i64::MIN`: generated code bails out to the
 /// interpreter rather than let `i64::MIN` become such an optional.
 pub fn ambiguous_optional(ty: &Type) -> bool {
-    matches!(ty, Type::Optional(t) if matches!(**t, Type::Int | Type::Duration))
+    matches!(ty, Type::Optional(t) if matches!(**t, Type::Int | Type::Duration | Type::Period))
 }
 
 /// Whether a value of type `ty` holds `i64::MIN` where an `Int?` or
 /// `Duration?` is expected (such a snapshot is evaluated by the interpreter).
 pub fn holds_ambiguous(program: &Program, ty: &Type, v: &Value) -> bool {
     match (ty, v) {
-        (t, Value::Int(i64::MIN) | Value::Duration(i64::MIN)) => ambiguous_optional(t),
+        (t, Value::Int(i64::MIN) | Value::Duration(i64::MIN) | Value::Period(i64::MIN)) => {
+            ambiguous_optional(t)
+        }
         (Type::Optional(t), v) => holds_ambiguous(program, t, v),
         (Type::List(t) | Type::Set(t), Value::List(xs) | Value::Set(xs)) => {
             xs.iter().any(|x| holds_ambiguous(program, t, x))
@@ -356,7 +358,7 @@ pub fn to_word(store: &mut dyn Store, v: &Value) -> i64 {
     match v {
         Value::None => NONE,
         Value::Bool(b) => i64::from(*b),
-        Value::Int(n) | Value::Date(n) | Value::Duration(n) => *n,
+        Value::Int(n) | Value::Date(n) | Value::Duration(n) | Value::Period(n) => *n,
         Value::Enum(i) => i64::from(*i),
         Value::Dec(d) => store.dec(*d),
         Value::Text(t) => store.text(t),
@@ -390,6 +392,7 @@ pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Valu
         Type::Int => Value::Int(w),
         Type::Date => Value::Date(w),
         Type::Duration => Value::Duration(w),
+        Type::Period => Value::Period(w),
         Type::Enum(_) => Value::Enum(u32::try_from(w).unwrap_or(0)),
         Type::Decimal => Value::Dec(code::dec_at(w)),
         Type::Text => Value::Text(store.text_of(w).unwrap_or_else(|| Arc::from(""))),

@@ -22,8 +22,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use polity_compiler::ir::{
-    Arm, BinOp, Builtin, Expr, ExprKind, Fold, Lit, Loop, LoopKind, Num, Pattern, Program, TestDef,
-    TestStmt, UnOp,
+    Arm, BinOp, Builtin, Calendar, Expr, ExprKind, Fold, Lit, Loop, LoopKind, Num, Pattern,
+    Program, TestDef, TestStmt, UnOp,
 };
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
@@ -375,6 +375,7 @@ const NON_ALLOCATING: &[&str] = &[
     "polity_index",
     "polity_int_div",
     "polity_date_add",
+    "polity_calendar",
     "polity_dec_round",
     "polity_concat",
     "polity_const_scope",
@@ -384,7 +385,7 @@ const NON_ALLOCATING: &[&str] = &[
 fn int_like(t: &Type) -> bool {
     matches!(
         t.strip_optional(),
-        Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Enum(_)
+        Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Period | Type::Enum(_)
     )
 }
 
@@ -1189,7 +1190,7 @@ impl Fx<'_, '_> {
     fn translate_lit(&mut self, lit: &Lit) -> Tr<CValue> {
         let w = match lit {
             Lit::Bool(b) => i64::from(*b),
-            Lit::Int(n) | Lit::Date(n) | Lit::Duration(n) => *n,
+            Lit::Int(n) | Lit::Date(n) | Lit::Duration(n) | Lit::Period(n) => *n,
             Lit::Dec(d) => match inline_dec(*d) {
                 Some(w) => w,
                 None => {
@@ -1434,9 +1435,11 @@ impl Fx<'_, '_> {
             BinOp::Sub(Num::Dec) => self.dec_bin(1, x, y, s),
             BinOp::Mul(Num::Dec) => self.dec_bin(2, x, y, s),
             BinOp::Div => self.dec_bin(3, x, y, s),
-            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::MulDurInt => {
-                Ok(self.checked(op, x, y, s))
-            }
+            BinOp::Add(_)
+            | BinOp::Sub(_)
+            | BinOp::Mul(_)
+            | BinOp::MulDurInt
+            | BinOp::MulPeriodInt => Ok(self.checked(op, x, y, s)),
             BinOp::DateSubDate => Ok(self.checked(op, x, y, s)),
             BinOp::DivDur => self.flagged("polity_dec_ratio", &[x, y], s),
             BinOp::DecDiv | BinOp::DecMod => {
@@ -1447,8 +1450,14 @@ impl Fx<'_, '_> {
                 let which = self.iconst(i64::from(op == BinOp::IntMod));
                 self.flagged("polity_int_div", &[which, x, y], s)
             }
-            BinOp::DateAddDur | BinOp::DateSubDur => {
-                let which = self.iconst(i64::from(op == BinOp::DateSubDur));
+            BinOp::DateAddDur | BinOp::DateSubDur | BinOp::DateAddPeriod | BinOp::DateSubPeriod => {
+                let which = match op {
+                    BinOp::DateAddDur => 0,
+                    BinOp::DateSubDur => 1,
+                    BinOp::DateAddPeriod => 2,
+                    _ => 3,
+                };
+                let which = self.iconst(which);
                 self.flagged("polity_date_add", &[which, x, y], s)
             }
             BinOp::Concat => self.flagged("polity_concat", &[x, y], s),
@@ -1586,6 +1595,13 @@ impl Fx<'_, '_> {
             Builtin::Count => Ok(self.b.ins().load(I64, MemFlagsData::trusted(), x, 0)),
             Builtin::Len if first.ty == Type::Text => self.call_helper("polity_text_len", &[x]),
             Builtin::Len => Ok(self.b.ins().load(I64, MemFlagsData::trusted(), x, 0)),
+            Builtin::Calendar(c) => {
+                let Some(which) = Calendar::ALL.iter().position(|k| *k == c) else {
+                    return unsupported("an unknown calendar builtin");
+                };
+                let which = self.iconst(which as i64);
+                self.call_helper("polity_calendar", &[which, x])
+            }
             Builtin::Sum(_) | Builtin::Min | Builtin::Max | Builtin::All | Builtin::Any => {
                 let kind = match b {
                     Builtin::Sum(n) => LoopKind::Sum(n),

@@ -84,12 +84,36 @@ pub(super) fn convert(program: &Program, ty: &Type, atom: Atom<'_>) -> Result<Va
         (Type::Duration, _) => whole(atom, "Duration")
             .ok_or_else(expected)?
             .map(Value::Duration),
+        (Type::Period, Atom::Str(s)) => period(s).map(Value::Period),
+        (Type::Period, _) => whole(atom, "Period")
+            .ok_or_else(expected)?
+            .map(Value::Period),
         (Type::Decimal, _) => decimal(atom).ok_or_else(expected)?.map(Value::Dec),
         (Type::Date, Atom::Str(s)) => date(s).map(Value::Date),
         (Type::Text, Atom::Str(s)) => Ok(Value::text(s)),
         (Type::Enum(id), Atom::Str(s)) => enum_case(program, *id, s).map(Value::Enum),
         _ => Err(expected()),
     }
+}
+
+/// A Period written as a charter writes it, `"6 months"` or `"2 years"`
+/// (a JSON number is a count of months).
+fn period(s: &str) -> Result<i64, String> {
+    let bad = || {
+        format!(
+            "expected a Period such as \"6 months\" or \"2 years\", found {}",
+            quote(s)
+        )
+    };
+    let (n, unit) = s.trim().split_once(' ').ok_or_else(bad)?;
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    let factor = match unit.trim() {
+        "month" | "months" => 1,
+        "year" | "years" => 12,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("Period out of range, found {}", quote(s)))
 }
 
 /// A whole number for Int and Duration: `None` when the atom is not a number

@@ -113,6 +113,11 @@ impl Gen {
                 };
                 Self::call(Ty::Int, "len", vec![arg])
             }
+            7 if self.rng.chance(1, 2) => {
+                let f = *self.rng.pick(&["year", "month", "day", "weekday"]);
+                let a = self.gen(&Ty::Date, d);
+                Self::call(Ty::Int, f, vec![a])
+            }
             5 | 6 => {
                 let f = *self.rng.pick(&["floor", "ceil", "round"]);
                 let arg = if self.rng.chance(1, 5) {
@@ -151,14 +156,48 @@ impl Gen {
     }
 
     pub(crate) fn gen_date(&mut self, d: u32) -> Node {
-        match self.rng.below(4) {
+        match self.rng.below(6) {
             0 | 1 => {
                 let op = *self.rng.pick(&["+", "-"]);
                 let (a, b) = (self.gen(&Ty::Date, d), self.gen(&Ty::Dur, d));
                 Self::bin(Ty::Date, a, op, b)
             }
             2 => self.min_max(&Ty::Date, d),
+            3 => {
+                // A calendar period, clamped to the end of the month.
+                let op = *self.rng.pick(&["+", "-"]);
+                let a = self.gen(&Ty::Date, d);
+                let mut parts = vec![t("("), c(a), t(format!(" {op} "))];
+                parts.extend(self.period(d));
+                parts.push(t(")"));
+                Node::new(Ty::Date, parts)
+            }
+            4 => {
+                let f = *self
+                    .rng
+                    .pick(&["month_start", "quarter_start", "year_start"]);
+                let a = self.gen(&Ty::Date, d);
+                Self::call(Ty::Date, f, vec![a])
+            }
             _ => self.leaf(&Ty::Date, d),
+        }
+    }
+
+    /// The parts of a Period (the generator's model has no Period type, so
+    /// only an Int factor is a sub-expression): a literal in months or years,
+    /// scaled by an Int, negated, added to or `abs`.
+    fn period(&mut self, d: u32) -> Vec<crate::model::Part> {
+        let n = *self
+            .rng
+            .pick(&[0i64, 1, 2, 11, 12, 13, 25, 1200, 120_000, -1, -12]);
+        let unit = *self.rng.pick(&["month", "months", "year", "years"]);
+        let lit = format!("({n} {unit})");
+        match self.rng.below(5) {
+            0 => vec![t(format!("({lit} * ")), c(self.gen(&Ty::Int, d)), t(")")],
+            1 => vec![t(format!("(-{lit})"))],
+            2 => vec![t(format!("abs({lit} - 3 years)"))],
+            3 => vec![t(format!("({lit} + 7 months)"))],
+            _ => vec![t(lit)],
         }
     }
 

@@ -90,8 +90,23 @@ fn names(s: &Session) -> Vec<String> {
     let ir = &s.charter.ir;
     let mut out: Vec<String> = s.bindings.iter().map(|b| b.name.clone()).collect();
     out.extend(ir.state.iter().map(|x| x.name.clone()));
-    out.extend(ir.consts.iter().map(|x| x.name.clone()));
-    out.extend(ir.fns.iter().map(|x| x.name.clone()));
+    // Private names of imported modules are not visible here; the root
+    // charter's are (a line is checked inside it).
+    let visible = |private: bool, span: polity_compiler::span::Span| {
+        !private || span.file == polity_compiler::span::FileId(0)
+    };
+    out.extend(
+        ir.consts
+            .iter()
+            .filter(|x| visible(x.private, x.span))
+            .map(|x| x.name.clone()),
+    );
+    out.extend(
+        ir.fns
+            .iter()
+            .filter(|x| visible(x.private, x.span))
+            .map(|x| x.name.clone()),
+    );
     out.extend(ir.laws.iter().map(|x| x.name.clone()));
     out.extend(ir.records.iter().map(|x| x.name.clone()));
     for e in &ir.enums {

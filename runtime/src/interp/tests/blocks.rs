@@ -53,6 +53,7 @@ fn suite() -> Program {
         ty: Type::Int,
         doc: None,
         value: count,
+        private: false,
         frame_size: 0,
         span: Span::default(),
     }];

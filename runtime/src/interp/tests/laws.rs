@@ -73,6 +73,7 @@ fn charter() -> Program {
         ty: Type::Duration,
         doc: None,
         value: days(90).at(sp(src, "90 days")),
+        private: false,
         frame_size: 0,
         span: Span::default(),
     }];
@@ -587,6 +588,7 @@ fn consts_are_evaluated_in_their_own_frame() {
         ty: Type::Int,
         doc: None,
         value,
+        private: false,
         frame_size: 1,
         span: Span::default(),
     }];

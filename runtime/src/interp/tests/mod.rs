@@ -151,6 +151,7 @@ pub fn num_ty(n: Num) -> Type {
         Num::Int => Type::Int,
         Num::Dec => Type::Decimal,
         Num::Duration => Type::Duration,
+        Num::Period => Type::Period,
     }
 }
 
@@ -302,6 +303,7 @@ pub fn fn_def(
         params: params.into_iter().map(|(n, t)| (n.into(), t)).collect(),
         ret,
         body,
+        private: false,
         frame_size,
         span: Span::default(),
     }

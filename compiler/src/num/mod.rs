@@ -8,6 +8,9 @@ mod date;
 mod dec;
 mod sum;
 
+#[cfg(test)]
+mod display_oracle;
+
 pub use date::{civil_from_days, days_from_civil, format_date, parse_date};
-pub use dec::{Dec, ParseDecError};
+pub use dec::{Dec, ParseDecError, Truncated};
 pub use sum::DecSum;

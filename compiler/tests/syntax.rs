@@ -638,6 +638,31 @@ law a(r in rs) { require \"one\": r.a > 0 and r.b == [1] and R { a: 1, b: [] } i
     insta::assert_snapshot!(one_diagnostic(src));
 }
 
+/// Recovery skips tokens without counting brackets, so it may stop at the
+/// `}` of a nested record or set and take it for the end of the
+/// declaration; the error that follows (a statement where a declaration
+/// was expected) is only an echo and is not reported.
+#[test]
+fn an_error_before_nested_braces_is_one_diagnostic() {
+    let law = "record M { id: Text, age: Int }
+state { ms: List<M> }
+law a(m in ms) {
+  require \"x\": m.age >= + 1 and m == M { id: \"a\", age: 1 }
+  require \"y\": m.age < 100
+}
+law b { require \"z\": a(ms[\"x\"]) }
+";
+    insta::assert_snapshot!(one_diagnostic(law));
+    one_diagnostic(
+        "fn f() -> Int { let s = {1, 2 + * 3}  count(s) }\nlaw b { require \"z\": f() > 0 }\n",
+    );
+    // Two independent errors in one declaration are still both reported.
+    assert_eq!(
+        codes("law l {\n  require \"a\" true\n  require \"b\": M { x: 1 } == + 1\n}\n"),
+        ["E0004", "E0004"]
+    );
+}
+
 // ---------------------------------------------------------------- rendering
 
 #[test]

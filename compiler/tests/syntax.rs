@@ -549,6 +549,120 @@ fn statement_recovery_keeps_the_good_statements() {
     assert_eq!(law.body.len(), 1);
 }
 
+/// Compiles `src` whole (parse and check): the rendered diagnostics, after
+/// asserting that there is exactly one and no program.
+fn one_diagnostic(src: &str) -> String {
+    let c = polity_compiler::compile("test.polity", src, &polity_compiler::NoFiles);
+    let shown = render(&c.diagnostics, &c.sources, false);
+    assert_eq!(c.diagnostics.len(), 1, "{shown}");
+    assert!(c.program.is_none(), "no IR when there are errors");
+    format!("{src}\n----\n{shown}")
+}
+
+/// A fn whose body does not parse is still declared with its signature:
+/// its three call sites check normally instead of each reporting E0114.
+#[test]
+fn a_broken_fn_body_is_one_diagnostic() {
+    let src = "state { xs: List<Int> }
+fn total() -> Int = sum(x for x in xs if)
+const half: Int = total() div 2
+law a { require \"one\": total() > 0 }
+law b { require \"two\": total() < 100 and half > 1 }
+test \"t\" { expect total() == 0 }
+";
+    insta::assert_snapshot!(one_diagnostic(src));
+    let (module, _) = parse(FileId(0), src);
+    let Some(Item::Fn(f)) = module.items.get(1) else {
+        panic!("the fn is kept: {:?}", module.items)
+    };
+    assert_eq!(
+        (f.name.name.as_str(), &f.body.kind),
+        ("total", &ExprKind::Error)
+    );
+}
+
+/// The same for a block body, whether a `let` or the result is broken.
+#[test]
+fn a_broken_block_body_is_one_diagnostic() {
+    for body in ["let a = sum(x for x in xs if)  a + 1", "let a = 1  a + * 2"] {
+        let src = format!(
+            "state {{ xs: List<Int> }}
+fn total() -> Int {{ {body} }}
+law a {{ require \"one\": total() > 0 and total() < 9 and total() != 3 }}
+"
+        );
+        one_diagnostic(&src);
+    }
+}
+
+/// A const whose value does not parse is still declared with its type.
+#[test]
+fn a_broken_const_is_one_diagnostic() {
+    let src = "state { n: Int }
+const limit: Int = 1 + * 2
+fn over() -> Bool = n > limit
+law a { require \"one\": limit > 0 }
+law b { require \"two\": over() or n == limit }
+";
+    insta::assert_snapshot!(one_diagnostic(src));
+    // Without a type too: the value is an error, accepted silently.
+    one_diagnostic("const limit = 1 + * 2\nconst twice: Int = limit * 2\nlaw a { require \"x\": limit > twice }\n");
+}
+
+/// A `let` whose value does not parse still binds its name, in a law and
+/// in a test, and a record field whose type does not parse is still a
+/// field (of an error type), so neither the record nor its uses cascade.
+#[test]
+fn broken_lets_and_fields_are_one_diagnostic() {
+    one_diagnostic(
+        "state { n: Int }
+law a {
+  let t = n + * 1
+  require \"one\": t > 0
+  require \"two\": t < 10
+}
+",
+    );
+    one_diagnostic(
+        "state { n: Int }
+test \"t\" {
+  let t = n + )
+  expect t > 0 and t < 10
+}
+",
+    );
+    let src = "record R { a: Int, b: List<Int }
+state { rs: List<R> }
+law a(r in rs) { require \"one\": r.a > 0 and r.b == [1] and R { a: 1, b: [] } in rs }
+";
+    insta::assert_snapshot!(one_diagnostic(src));
+}
+
+/// Recovery skips tokens without counting brackets, so it may stop at the
+/// `}` of a nested record or set and take it for the end of the
+/// declaration; the error that follows (a statement where a declaration
+/// was expected) is only an echo and is not reported.
+#[test]
+fn an_error_before_nested_braces_is_one_diagnostic() {
+    let law = "record M { id: Text, age: Int }
+state { ms: List<M> }
+law a(m in ms) {
+  require \"x\": m.age >= + 1 and m == M { id: \"a\", age: 1 }
+  require \"y\": m.age < 100
+}
+law b { require \"z\": a(ms[\"x\"]) }
+";
+    insta::assert_snapshot!(one_diagnostic(law));
+    one_diagnostic(
+        "fn f() -> Int { let s = {1, 2 + * 3}  count(s) }\nlaw b { require \"z\": f() > 0 }\n",
+    );
+    // Two independent errors in one declaration are still both reported.
+    assert_eq!(
+        codes("law l {\n  require \"a\" true\n  require \"b\": M { x: 1 } == + 1\n}\n"),
+        ["E0004", "E0004"]
+    );
+}
+
 // ---------------------------------------------------------------- rendering
 
 #[test]

@@ -128,28 +128,10 @@ pub fn render(program: &Program, ty: &Type, value: &Value) -> String {
 /// otherwise six digits and the exact fraction (`3.993333… (599/150)`).
 fn render_dec(d: Dec, out: &mut String) {
     use std::fmt::Write as _;
-    let exact = d.to_string();
-    if !exact.contains('/') {
-        out.push_str(&exact);
-        return;
-    }
-    // Truncate toward zero at 10^-6: |d| * 10^6, floored, with the sign restored.
-    let scaled = d
-        .checked_abs()
-        .and_then(|a| a.checked_mul(Dec::from_int(1_000_000)));
-    match scaled {
-        Some(s) => {
-            let units = s.floor();
-            let sign = if d < Dec::ZERO { "-" } else { "" };
-            let _ = write!(
-                out,
-                "{sign}{}.{:06}… ({exact})",
-                units / 1_000_000,
-                units % 1_000_000
-            );
-        }
-        None => out.push_str(&exact),
-    }
+    let _ = match d.terminating_places() {
+        Some(_) => write!(out, "{d}"),
+        None => write!(out, "{}… ({d})", d.truncated(6)),
+    };
 }
 
 fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {

@@ -159,6 +159,20 @@ fn exceptions_that_applied_are_named() {
     insta::assert_snapshot!(t);
 }
 
+/// Without a snapshot, the hint to load one comes only with the fault of a
+/// state name that has no value, not with faults no snapshot would change.
+#[test]
+fn the_snapshot_hint_comes_only_with_a_missing_state_value() {
+    let charter = format!("{PRAXIS}/charter.polity");
+    let (t, code) = repl(
+        &[&charter],
+        "100000000000000000000000000000000000000 mod 0.5\npow(10, 39)\n1 div 0\nmin(range(0, 0))\ncount(members)\ncount(citizens())\n",
+    );
+    assert_eq!(code, 1, "{t}");
+    assert_eq!(t.matches("no snapshot is loaded").count(), 2, "{t}");
+    insta::assert_snapshot!(t);
+}
+
 /// A fresh directory under the system's temp dir.
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("polity-repl-{name}-{}", std::process::id()));

@@ -117,41 +117,140 @@ fn every_module_is_documented() {
     }
 }
 
-/// Code blocks fenced as ```polity in a Markdown file.
-fn polity_blocks(path: &Path) -> Vec<(usize, String)> {
+/// How a block of Polity in the documentation is checked (docs/testing.md).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Fence {
+    /// ```polity: a whole charter, which compiles without errors.
+    Charter,
+    /// ```polity-fragment: an excerpt of a charter, checked as one (below).
+    Fragment,
+    /// ```polity-syntax: the shape of a form, with placeholders; not compiled.
+    Syntax,
+}
+
+/// Code blocks fenced as ```polity or ```polity-* in a Markdown file, with
+/// their first line; a ```polity-* fence of any other kind is an error.
+fn polity_blocks(path: &Path) -> Vec<(usize, Fence, String)> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut blocks = Vec::new();
-    let mut current: Option<(usize, String)> = None;
+    let mut current: Option<(usize, Fence, String)> = None;
     for (i, line) in text.lines().enumerate() {
+        let info = line.trim().strip_prefix("```");
         match &mut current {
-            None if line.trim() == "```polity" => current = Some((i + 1, String::new())),
-            Some((start, body)) if line.trim() == "```" => {
-                blocks.push((*start, std::mem::take(body)));
-                current = None;
+            None => {
+                let fence = match info {
+                    Some("polity") => Fence::Charter,
+                    Some("polity-fragment") => Fence::Fragment,
+                    Some("polity-syntax") => Fence::Syntax,
+                    Some(other) if other.starts_with("polity") => panic!(
+                        "{}:{}: unknown fence ```{other} (use polity, polity-fragment or polity-syntax)",
+                        path.display(),
+                        i + 1
+                    ),
+                    _ => continue,
+                };
+                current = Some((i + 1, fence, String::new()));
             }
-            Some((_, body)) => {
+            Some(_) if info == Some("") => blocks.extend(current.take()),
+            Some((_, _, body)) => {
                 body.push_str(line);
                 body.push('\n');
             }
-            None => {}
         }
     }
     blocks
+}
+
+/// Diagnostics that a fragment may have: names it leaves to the charter it
+/// is an excerpt of (a state name, a record type). Everything else, such as
+/// a call to a fn that does not exist or a wrong argument, is an error.
+const LEFT_TO_THE_CHARTER: &[&str] = &["E0100", "E0101"];
+
+/// A fragment compiled as a file, or, when it is a law's statements (it does
+/// not parse as a file), inside `law fragment { ... }` after its imports.
+fn compile_fragment(name: &str, code: &str) -> polity_compiler::Compilation {
+    let c = polity_compiler::compile(name, code, &polity_compiler::NoFiles);
+    let syntax_error =
+        |c: &polity_compiler::Compilation| c.diagnostics.iter().any(|d| d.code.starts_with("E000"));
+    if !syntax_error(&c) {
+        return c;
+    }
+    let (imports, body): (Vec<&str>, Vec<&str>) = code
+        .lines()
+        .partition(|l| l.trim_start().starts_with("import "));
+    let wrapped = format!(
+        "{}\nlaw fragment {{\n{}\n}}\n",
+        imports.join("\n"),
+        body.join("\n")
+    );
+    let w = polity_compiler::compile(name, &wrapped, &polity_compiler::NoFiles);
+    if syntax_error(&w) {
+        c
+    } else {
+        w
+    }
 }
 
 #[test]
 fn polity_code_in_the_docs_compiles() {
     let mut docs = vec![PathBuf::from("../README.md")];
     docs.extend(files_under("../docs", "md"));
-    let mut checked = 0;
+    let mut checked = [0; 3];
     for doc in docs {
-        for (line, code) in polity_blocks(&doc) {
+        for (line, fence, code) in polity_blocks(&doc) {
             let name = format!("{}:{line}", doc.display());
-            let c = polity_compiler::compile(&name, &code, &polity_compiler::NoFiles);
-            let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).collect();
-            assert!(errors.is_empty(), "{name}: a `polity` block does not compile (fence fragments as ```polity-fragment):\n{}", polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false));
-            checked += 1;
+            let c = match fence {
+                Fence::Charter => polity_compiler::compile(&name, &code, &polity_compiler::NoFiles),
+                Fence::Fragment => compile_fragment(&name, &code),
+                Fence::Syntax => {
+                    checked[2] += 1;
+                    continue;
+                }
+            };
+            let allowed = |d: &polity_compiler::diagnostic::Diagnostic| {
+                fence == Fence::Fragment && LEFT_TO_THE_CHARTER.contains(&d.code)
+            };
+            let errors: Vec<_> = c
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error() && !allowed(d))
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{name}: a ```{} block does not compile:\n{}",
+                if fence == Fence::Charter {
+                    "polity"
+                } else {
+                    "polity-fragment"
+                },
+                polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false)
+            );
+            checked[usize::from(fence == Fence::Fragment)] += 1;
         }
     }
-    assert!(checked > 0);
+    assert!(checked.iter().all(|n| *n > 0), "{checked:?}");
+}
+
+/// The fragment check is not vacuous: a fragment may leave names to its
+/// charter, but not call what does not exist.
+#[test]
+fn fragments_are_checked() {
+    let ok =
+        "import std.treasury\nlet p = payments[\"x\"]\nrequire \"ok\": within_cap([], p, now, 1)\n";
+    let c = compile_fragment("ok", ok);
+    assert!(
+        c.diagnostics
+            .iter()
+            .all(|d| LEFT_TO_THE_CHARTER.contains(&d.code)),
+        "{:?}",
+        c.diagnostics
+    );
+    assert!(!c.diagnostics.is_empty());
+    let bad = "import std.treasury\nlaw x(p in payments) {\n  require \"cap\": within_cap([], p, month_beginning(now), 1)\n}\n";
+    let c = compile_fragment("bad", bad);
+    assert!(
+        c.diagnostics.iter().any(|d| d.code == "E0114"),
+        "{:?}",
+        c.diagnostics
+    );
 }

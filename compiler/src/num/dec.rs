@@ -106,22 +106,35 @@ impl Dec {
 
     /// `self + rhs`.
     pub fn checked_add(self, rhs: Dec) -> Option<Dec> {
-        if self.den == rhs.den {
-            if self.den == 1 {
-                return self.num.checked_add(rhs.num).map(|num| Dec { num, den: 1 });
-            }
-            return Dec::from_wide(
-                I256::from(self.num) + I256::from(rhs.num),
-                I256::from(self.den),
-            );
-        }
-        let (a, b, c, d) = self.wide(rhs);
-        Dec::from_wide(a * d + c * b, b * d)
+        self.add_or_sub(rhs, false)
     }
 
-    /// `self - rhs`.
+    /// `self - rhs`, computed directly (not as `self + -rhs`, whose negation
+    /// overflows for a numerator of `i128::MIN` although `-1 - rhs` may fit).
     pub fn checked_sub(self, rhs: Dec) -> Option<Dec> {
-        self.checked_add(rhs.checked_neg()?)
+        self.add_or_sub(rhs, true)
+    }
+
+    /// `self + rhs`, or `self - rhs` when `sub`. INVARIANT: every 256-bit
+    /// intermediate is a sum of two products of factors below 2^127 in
+    /// magnitude, so it stays below 2^255.
+    fn add_or_sub(self, rhs: Dec, sub: bool) -> Option<Dec> {
+        if self.den == rhs.den && self.den == 1 {
+            let r = if sub {
+                self.num.checked_sub(rhs.num)
+            } else {
+                self.num.checked_add(rhs.num)
+            };
+            return r.map(|num| Dec { num, den: 1 });
+        }
+        let (a, b, mut c, d) = self.wide(rhs);
+        if sub {
+            c = -c;
+        }
+        if b == d {
+            return Dec::from_wide(a + c, b);
+        }
+        Dec::from_wide(a * d + c * b, b * d)
     }
 
     /// `self * rhs`.
@@ -182,7 +195,9 @@ impl Dec {
 
     /// The smallest integer `>= self`.
     pub fn ceil(self) -> i128 {
-        -((-I256::from(self.num)).div_euclid(I256::from(self.den))).as_i128()
+        // Negated in 256 bits: `ceil(i128::MIN)` is `i128::MIN`, whose `-(-x)` would overflow.
+        let ceil = -((-I256::from(self.num)).div_euclid(I256::from(self.den)));
+        ceil.as_i128()
     }
 
     /// The nearest integer, ties away from zero (`2.5` to `3`, `-2.5` to `-3`).
@@ -228,9 +243,23 @@ impl Dec {
         Dec::from_wide(n.div_euclid(d), I256::ONE)
     }
 
-    /// `self - rhs * floor(self / rhs)` (`a mod b` on decimals: the sign of `rhs`).
+    /// `self - rhs * floor(self / rhs)` (`a mod b` on decimals: the sign of
+    /// `rhs`); `None` on division by zero, or when the exact remainder does
+    /// not fit. With `self = a/b` and `rhs = c/d` (`b, d > 0`) it is
+    /// `(a·d mod c·b) / (b·d)`, each product below 2^254, so neither the
+    /// quotient (which may exceed `i128`, as in `10^38 mod 0.5`) nor
+    /// `rhs * quotient` is ever narrowed.
     pub fn checked_floor_mod(self, rhs: Dec) -> Option<Dec> {
-        self.checked_sub(rhs.checked_mul(self.checked_floor_div(rhs)?)?)
+        let (a, b, c, d) = self.wide(rhs);
+        let (n, m) = (a * d, c * b);
+        let r = n.checked_rem_euclid(m)?;
+        // `rem_euclid` is in `[0, |m|)`; flooring takes the sign of `m`.
+        let r = if m < I256::ZERO && r != I256::ZERO {
+            r + m
+        } else {
+            r
+        };
+        Dec::from_wide(r, b * d)
     }
 
     /// `self` to the integer power `n`, exactly: `0^0 = 1`, and a negative `n`
@@ -376,8 +405,9 @@ impl Dec {
         Some(Dec { num: v, den: 1 })
     }
 
-    /// If the denominator is `2^a 5^b`, the number of fractional digits needed.
-    fn terminating_digits(self) -> Option<u32> {
+    /// If the decimal expansion terminates (the denominator is `2^a 5^b`),
+    /// the number of fractional digits it has: `max(a, b)`, at most 127.
+    pub fn terminating_places(self) -> Option<u32> {
         let mut d = self.den;
         let (mut twos, mut fives) = (0u32, 0u32);
         while d % 2 == 0 {
@@ -389,6 +419,14 @@ impl Dec {
             fives += 1;
         }
         (d == 1).then_some(twos.max(fives))
+    }
+
+    /// `self` written in decimal, truncated toward zero after `places`
+    /// fractional digits (none: no point), with a `-` when `self` is
+    /// negative (`-0.333333` for `-1/3` at six places). Exact for every
+    /// representable value: computed by long division, 38 digits at a time.
+    pub fn truncated(self, places: u32) -> Truncated {
+        Truncated { dec: self, places }
     }
 }
 
@@ -489,26 +527,52 @@ impl PartialOrd for Dec {
     }
 }
 
-/// Exact decimal text when the expansion terminates (`0.3`, `-12.5`, `1000`);
-/// otherwise the reduced fraction (`2/3`).
+/// The decimal expansion of a `Dec` truncated toward zero after `places`
+/// fractional digits (see [`Dec::truncated`]).
+pub struct Truncated {
+    dec: Dec,
+    places: u32,
+}
+
+impl fmt::Display for Truncated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// The most decimal digits a `u128` quotient chunk holds: `10^38 < 2^127`.
+        const CHUNK: u32 = 38;
+        let Dec { num, den } = self.dec;
+        let den = den.unsigned_abs();
+        let abs = num.unsigned_abs();
+        let sign = if num < 0 { "-" } else { "" };
+        write!(f, "{sign}{}", abs / den)?;
+        if self.places == 0 {
+            return Ok(());
+        }
+        f.write_str(".")?;
+        // INVARIANT: `rem < den < 2^127` and `10^k <= 10^38 < 2^127`, so
+        // `rem · 10^k` fits in 256 bits and the quotient (below `10^k`) in 128.
+        let den_wide = ethnum::U256::from(den);
+        let mut rem = ethnum::U256::from(abs % den);
+        let mut left = self.places;
+        while left > 0 {
+            let k = left.min(CHUNK);
+            let scaled = rem * ethnum::U256::from(10u8).pow(k);
+            let digits = (scaled / den_wide).as_u128();
+            rem = scaled % den_wide;
+            write!(f, "{digits:0>width$}", width = k as usize)?;
+            left -= k;
+        }
+        Ok(())
+    }
+}
+
+/// Exact decimal text when the expansion terminates (`0.3`, `-12.5`, `1000`,
+/// and every power of two down to `2^-126`); otherwise the reduced fraction
+/// (`2/3`).
 impl fmt::Display for Dec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(digits) = self.terminating_digits() else {
-            return write!(f, "{}/{}", self.num, self.den);
-        };
-        if digits == 0 {
-            return write!(f, "{}", self.num);
+        match self.terminating_places() {
+            Some(places) => write!(f, "{}", self.truncated(places)),
+            None => write!(f, "{}/{}", self.num, self.den),
         }
-        // num/den == scaled / 10^digits exactly; widen to avoid overflow.
-        let scale = I256::from(10u8).pow(digits);
-        let scaled = I256::from(self.num) * (scale / I256::from(self.den));
-        let neg = scaled < 0;
-        let abs = scaled.unsigned_abs();
-        let scale_u = scale.unsigned_abs();
-        let int = abs / scale_u;
-        let frac = abs % scale_u;
-        let sign = if neg { "-" } else { "" };
-        write!(f, "{sign}{int}.{frac:0>width$}", width = digits as usize)
     }
 }
 
@@ -622,6 +686,55 @@ mod tests {
         assert_eq!(d("-7.5").checked_floor_div(d("2")), Some(d("-4")));
         assert_eq!(d("-7.5").checked_floor_mod(d("2")), Some(d("0.5")));
         assert_eq!(d("1").checked_floor_div(Dec::ZERO), None);
+        assert_eq!(d("1").checked_floor_mod(Dec::ZERO), None);
+        assert_eq!(d("7").checked_floor_mod(d("-2")), Some(d("-1")));
+        assert_eq!(d("-7").checked_floor_mod(d("-2")), Some(d("-1")));
+        assert_eq!(d("-6").checked_floor_mod(d("-2")), Some(Dec::ZERO));
+    }
+
+    /// Remainders and quotients whose exact value fits never overflow,
+    /// however large the quotient or `rhs * quotient` would be.
+    #[test]
+    fn decimal_div_and_mod_at_the_edges() {
+        let min = Dec::ratio(i128::MIN, 1).unwrap_or(Dec::ZERO);
+        let max = Dec::ratio(i128::MAX, 1).unwrap_or(Dec::ZERO);
+        let e38 = d("100000000000000000000000000000000000000");
+        assert_eq!(e38.checked_floor_mod(d("0.5")), Some(Dec::ZERO));
+        assert_eq!(
+            max.checked_neg().and_then(|m| m.checked_floor_mod(d("7"))),
+            Some(d("6"))
+        );
+        assert_eq!(min.checked_floor_mod(d("7")), Some(d("5")));
+        assert_eq!(min.checked_floor_mod(d("-7")), Some(d("-2")));
+        assert_eq!(min.checked_floor_mod(min), Some(Dec::ZERO));
+        assert_eq!(max.checked_floor_mod(min), Some(d("-1")));
+        assert_eq!(min.checked_floor_mod(d("0.3")), Some(d("0.1")));
+        // The quotient itself must fit.
+        assert_eq!(e38.checked_floor_div(d("0.5")), None);
+        assert_eq!(min.checked_floor_div(d("-1")), None);
+        assert_eq!(min.checked_floor_div(Dec::ONE), Some(min));
+        assert_eq!(
+            min.checked_floor_div(d("2")),
+            d("-85070591730234615865843651857942052864").into()
+        );
+        assert_eq!(max.checked_floor_div(d("-0.5")), None);
+        assert_eq!(max.checked_floor_div(max), Some(Dec::ONE));
+    }
+
+    #[test]
+    fn subtraction_does_not_negate_first() {
+        let min = Dec::ratio(i128::MIN, 1).unwrap_or(Dec::ZERO);
+        let max = Dec::ratio(i128::MAX, 1).unwrap_or(Dec::ZERO);
+        assert_eq!(d("-1").checked_sub(min), Some(max));
+        let half_min = min.checked_div(d("3"));
+        assert_eq!(
+            half_min.and_then(|h| d("-1").checked_sub(h)),
+            Dec::ratio(i128::MIN + 3, 3).and_then(|x| x.checked_neg())
+        );
+        assert_eq!(Dec::ZERO.checked_sub(min), None);
+        assert_eq!(min.ceil(), i128::MIN);
+        assert_eq!(min.round(), i128::MIN);
+        assert_eq!(max.floor(), i128::MAX);
     }
 
     #[test]

@@ -8,9 +8,12 @@ mod date;
 mod dec;
 mod sum;
 
+#[cfg(test)]
+mod display_oracle;
+
 pub use date::{
     add_months, civil_from_days, days_from_civil, fields, format_date, parse_date, period_start,
     weekday,
 };
-pub use dec::{Dec, ParseDecError};
+pub use dec::{Dec, ParseDecError, Truncated};
 pub use sum::DecSum;

@@ -352,6 +352,18 @@ pub enum TypeExprKind {
     Named(Ident, Vec<TypeExpr>),
     /// `T?`
     Optional(Box<TypeExpr>),
+    /// Stands in for a type that failed to parse (already reported).
+    Error,
+}
+
+impl TypeExpr {
+    /// A placeholder for a type that failed to parse.
+    pub fn error(span: Span) -> TypeExpr {
+        TypeExpr {
+            kind: TypeExprKind::Error,
+            span,
+        }
+    }
 }
 
 /// An expression with its span.

@@ -134,6 +134,31 @@ pub fn convert(ctx: &Context<'_>, err: ParseError<usize, Tok, ()>) -> Option<Dia
     }
 }
 
+/// Whether an error is only the echo of an earlier one: the parser expected
+/// a declaration (it was back at the top level) at a token that is inside
+/// brackets. Recovering from the earlier error skipped tokens up to a `}`
+/// (which it does without counting brackets) that closed a nested record
+/// or set, and took it for the end of the declaration.
+pub fn lost_the_brackets(ctx: &Context<'_>, err: &ParseError<usize, Tok, ()>) -> bool {
+    let ParseError::UnrecognizedToken {
+        token: (start, _, _),
+        expected,
+    } = err
+    else {
+        return false;
+    };
+    let top_level = DECLARATIONS.iter().all(|d| expected.iter().any(|e| e == d));
+    top_level && {
+        let before = ctx.tokens.iter().take_while(|(s, _, _)| s < start);
+        let depth = before.fold(0i64, |depth, (_, t, _)| match t {
+            Tok::LParen | Tok::LBracket | Tok::LBrace => depth + 1,
+            Tok::RParen | Tok::RBracket | Tok::RBrace => depth - 1,
+            _ => depth,
+        });
+        depth > 0
+    }
+}
+
 /// E0008 for an expression replaced because it was too deep.
 pub fn too_deep(span: Span) -> Diagnostic {
     Diagnostic::error(

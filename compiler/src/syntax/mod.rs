@@ -149,10 +149,13 @@ fn parse_tokens<T>(
         tokens: &tokens,
     };
     let mut parsed = None;
+    // The first error is always reported: an echo needs an earlier error.
     let mut parse_errors: Vec<Diagnostic> = state
         .recovered
         .drain(..)
-        .filter_map(|rec| errors::convert(&ctx, rec.error))
+        .enumerate()
+        .filter(|(i, rec)| *i == 0 || !errors::lost_the_brackets(&ctx, &rec.error))
+        .filter_map(|(_, rec)| errors::convert(&ctx, rec.error))
         .collect();
     match result {
         Ok(p) => parsed = Some(p),

@@ -465,6 +465,7 @@ fn dismantle_type(ty: TypeExpr) {
         match ty.kind {
             TypeExprKind::Named(_, args) => stack.extend(args),
             TypeExprKind::Optional(inner) => stack.push(*inner),
+            TypeExprKind::Error => {}
         }
     }
 }

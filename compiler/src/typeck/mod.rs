@@ -227,6 +227,7 @@ impl<'a> Checker<'a> {
     /// Resolves a written type.
     pub(crate) fn resolve_type(&mut self, t: &ast::TypeExpr) -> Type {
         match &t.kind {
+            ast::TypeExprKind::Error => Type::Error,
             ast::TypeExprKind::Optional(inner) => {
                 let inner = self.resolve_type(inner);
                 Type::optional(inner)

@@ -267,10 +267,19 @@ impl Session {
             ErrorKind::Domain => "outside the domain",
         };
         let mut d = Diagnostic::error(e.kind.as_str(), e.span, e.message.clone()).with_label(label);
-        if self.snapshot.values().is_empty() && self.snapshot_path.is_none() {
+        if self.snapshot_path.is_none() && self.reads_missing_state(e) {
             d = d.with_help("no snapshot is loaded; load one with `:snapshot FILE`");
         }
         self.render(&[d])
+    }
+
+    /// Whether `e` is the read of a `state` name that has no value (the
+    /// fault the interpreter reports at the name itself), rather than an
+    /// overflow or an empty `min`, which no snapshot would change.
+    fn reads_missing_state(&self, e: &EvalError) -> bool {
+        let ir = &self.charter.ir;
+        let read = ir.sources.snippet(e.span);
+        e.kind == ErrorKind::MissingValue && ir.state.iter().any(|s| s.name == read)
     }
 
     pub fn eval_error(&self, e: &EvalError) -> Reply {

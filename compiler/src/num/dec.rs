@@ -489,19 +489,23 @@ impl PartialOrd for Dec {
     }
 }
 
-/// Exact decimal text when the expansion terminates (`0.3`, `-12.5`, `1000`);
-/// otherwise the reduced fraction (`2/3`).
+/// Exact decimal text when the expansion terminates (`0.3`, `-12.5`, `1000`)
+/// within 256 bits; otherwise the reduced fraction (`2/3`, and `1/2^81`,
+/// whose 81 fractional digits do not fit).
 impl fmt::Display for Dec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(digits) = self.terminating_digits() else {
+        // num/den == scaled / 10^digits exactly, in 256 bits when it fits.
+        let wide = self.terminating_digits().and_then(|digits| {
+            let scale = I256::from(10u8).checked_pow(digits)?;
+            let scaled = I256::from(self.num).checked_mul(scale / I256::from(self.den))?;
+            Some((digits, scale, scaled))
+        });
+        let Some((digits, scale, scaled)) = wide else {
             return write!(f, "{}/{}", self.num, self.den);
         };
         if digits == 0 {
             return write!(f, "{}", self.num);
         }
-        // num/den == scaled / 10^digits exactly; widen to avoid overflow.
-        let scale = I256::from(10u8).pow(digits);
-        let scaled = I256::from(self.num) * (scale / I256::from(self.den));
         let neg = scaled < 0;
         let abs = scaled.unsigned_abs();
         let scale_u = scale.unsigned_abs();
@@ -681,5 +685,14 @@ mod tests {
         assert_eq!(d("-0.05").to_string(), "-0.05");
         assert_eq!(d("12.50").to_string(), "12.5");
         assert_eq!(Dec::ratio(1, 3).map(|x| x.to_string()), Some("1/3".into()));
+        // Terminating, but with more digits than 256 bits hold (found by the
+        // differential tests: `-0.000000000000000001 / -9223372036854775808`).
+        let tiny = Dec::ratio(-1, 9_223_372_036_854_775_808_000_000_000_000_000_000);
+        assert_eq!(
+            tiny.map(|x| x.to_string()),
+            Some("-1/9223372036854775808000000000000000000".into())
+        );
+        let wide = Dec::ratio(i128::MAX, 1 << 100).map(|x| x.to_string());
+        assert_eq!(wide.as_deref(), Some(&*format!("{}/{}", i128::MAX, 1i128 << 100)));
     }
 }

@@ -61,7 +61,7 @@ impl Dec {
     }
 
     /// Reduces a wide fraction and narrows it; `None` if it does not fit or `den == 0`.
-    fn from_wide(num: I256, den: I256) -> Option<Dec> {
+    pub(crate) fn from_wide(num: I256, den: I256) -> Option<Dec> {
         if den == I256::ZERO {
             return None;
         }
@@ -693,6 +693,9 @@ mod tests {
             Some("-1/9223372036854775808000000000000000000".into())
         );
         let wide = Dec::ratio(i128::MAX, 1 << 100).map(|x| x.to_string());
-        assert_eq!(wide.as_deref(), Some(&*format!("{}/{}", i128::MAX, 1i128 << 100)));
+        assert_eq!(
+            wide.as_deref(),
+            Some(&*format!("{}/{}", i128::MAX, 1i128 << 100))
+        );
     }
 }

@@ -6,8 +6,10 @@
 
 mod date;
 mod dec;
+mod round;
 mod sum;
 
 pub use date::{civil_from_days, days_from_civil, format_date, parse_date};
 pub use dec::{Dec, ParseDecError};
+pub use round::{RoundMode, MAX_PLACES};
 pub use sum::DecSum;

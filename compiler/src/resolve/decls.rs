@@ -55,8 +55,30 @@ pub struct Decls<'a> {
 
 /// Names of the built-in functions (reserved in the value namespace).
 pub const BUILTINS: &[&str] = &[
-    "count", "sum", "min", "max", "all", "any", "len", "first", "sorted", "range", "floor", "ceil",
-    "round", "abs", "isqrt", "sqrt", "pow", "mul_div",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "all",
+    "any",
+    "len",
+    "first",
+    "sorted",
+    "range",
+    "floor",
+    "ceil",
+    "round",
+    "abs",
+    "isqrt",
+    "sqrt",
+    "pow",
+    "mul_div",
+    "text",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "lower",
+    "upper",
 ];
 
 /// Names of the built-in types.

@@ -5,6 +5,7 @@
 #![allow(missing_docs)]
 
 use crate::diagnostic::Diagnostic;
+use crate::num::{RoundMode, MAX_PLACES};
 use crate::span::Span;
 
 /// Something the resolver or checker found wrong. Each variant has a stable code.
@@ -159,6 +160,14 @@ pub enum CheckError {
     },
     /// E0212
     GeneratorNotAllowed { span: Span, name: String },
+    /// E0214
+    UnknownRoundMode {
+        span: Span,
+        found: Option<String>,
+        suggestion: Option<String>,
+    },
+    /// E0215
+    PlacesOutOfRange { span: Span, places: i64 },
     /// E0230
     UnknownConstructor { span: Span, name: String },
 }
@@ -278,6 +287,23 @@ impl From<CheckError> for Diagnostic {
             GeneratorNotAllowed { span, name } => Diagnostic::error("E0212", span, format!("`{name}` does not take a `for` generator"))
                 .with_label("generator not allowed")
                 .with_help("generators work with `count`, `sum`, `min`, `max`, `all` and `any`; build a list with `[e for x in xs]`"),
+            UnknownRoundMode { span, found, suggestion } => {
+                let modes: Vec<String> = RoundMode::ALL.iter().map(|m| m.name().to_string()).collect();
+                let accepted = format!("the rounding modes are {}", quote_list(&modes));
+                let message = match found {
+                    Some(f) => format!("`{f}` is not a rounding mode"),
+                    None => "a rounding mode must be written as its name".into(),
+                };
+                Diagnostic::error("E0214", span, message)
+                    .with_label("unknown mode")
+                    .with_help(match mean(&suggestion) {
+                        Some(m) => format!("{m} {accepted}"),
+                        None => accepted,
+                    })
+            }
+            PlacesOutOfRange { span, places } => Diagnostic::error("E0215", span, format!("cannot round to {places} places"))
+                .with_label("out of range")
+                .with_help(format!("places go from -{MAX_PLACES} (tens, hundreds, ...) to {MAX_PLACES}")),
             UnknownConstructor { span, name } => Diagnostic::error("E0230", span, format!("`{name}(...)` is not a pattern"))
                 .with_label("unknown pattern")
                 .with_help("`some(x)` matches an optional that has a value and names it `x`; `none` matches the absent one"),

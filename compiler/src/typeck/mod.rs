@@ -13,6 +13,7 @@ pub mod error;
 mod expr;
 mod ops;
 mod repl;
+mod round;
 mod scope;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};

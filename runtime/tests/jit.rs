@@ -755,3 +755,56 @@ fn texts_and_rounding_to_places() {
         assert!(v.contains(&want.to_string()), "{want}: {v:?}");
     }
 }
+
+/// A text that `text`, `lower` or `upper` makes past the length limit is the
+/// same `limit` fault on both engines (`upper("ßß")` grows to 4 bytes).
+#[test]
+fn made_texts_respect_the_length_limit() {
+    let charter = r#"
+charter "Long texts" { version: 1 }
+record Row { id: Text, name: Text, xs: List<Int> }
+state { rows: List<Row> }
+law short(r in rows) {
+  require "rendered": len(text(r.xs)) > 0
+  require "cased": upper(r.name) != lower(r.name)
+}
+"#;
+    let json = r#"{"rows": [
+      {"id": "fits", "name": "ab", "xs": [1]},
+      {"id": "list", "name": "ab", "xs": [1, 2, 3, 4, 5]},
+      {"id": "grows", "name": "ßß", "xs": []}
+    ]}"#;
+    let program = Program::compile("t.polity", charter).unwrap();
+    let state = program.load_snapshot(json.as_bytes()).unwrap();
+    let limits = polity::interp::Limits {
+        max_collection_len: 3,
+        ..Default::default()
+    };
+    let interp = program
+        .eval_law_engine(&state, "short", limits, Engine::Interpreter)
+        .unwrap();
+    let native = program
+        .eval_law_engine(&state, "short", limits, Engine::Jit)
+        .unwrap();
+    assert_eq!(native, interp);
+    let kinds: Vec<String> = interp
+        .results
+        .iter()
+        .map(|r| match &r.verdict {
+            Verdict::Error(e) => format!("{} error {}", r.subject, e.kind.as_str()),
+            v => format!("{} {}", r.subject, v.as_str()),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["fits pass", "list error limit", "grows error limit"]
+    );
+    let jit = program.jit().unwrap();
+    assert!(jit.fallbacks().is_empty(), "{:?}", jit.fallbacks());
+    let layout = state.layout(program.ir(), jit);
+    let id = polity_compiler::ir::LawId(0);
+    let (results, problems) =
+        jit.eval_law_checked(program.ir(), state.snapshot(), layout, id, limits);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(results, interp.results);
+}

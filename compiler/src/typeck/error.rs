@@ -289,17 +289,13 @@ impl From<CheckError> for Diagnostic {
                 .with_help("generators work with `count`, `sum`, `min`, `max`, `all` and `any`; build a list with `[e for x in xs]`"),
             UnknownRoundMode { span, found, suggestion } => {
                 let modes: Vec<String> = RoundMode::ALL.iter().map(|m| m.name().to_string()).collect();
-                let accepted = format!("the rounding modes are {}", quote_list(&modes));
                 let message = match found {
                     Some(f) => format!("`{f}` is not a rounding mode"),
                     None => "a rounding mode must be written as its name".into(),
                 };
                 Diagnostic::error("E0214", span, message)
-                    .with_label("unknown mode")
-                    .with_help(match mean(&suggestion) {
-                        Some(m) => format!("{m} {accepted}"),
-                        None => accepted,
-                    })
+                    .with_label(mean(&suggestion).unwrap_or_else(|| "unknown mode".into()))
+                    .with_help(format!("the rounding modes are {}", quote_list(&modes)))
             }
             PlacesOutOfRange { span, places } => Diagnostic::error("E0215", span, format!("cannot round to {places} places"))
                 .with_label("out of range")

@@ -80,7 +80,9 @@ impl Checker<'_> {
             _ => None,
         };
         let suggestion = found.as_deref().and_then(|f| {
-            did_you_mean(f, RoundMode::ALL.iter().map(|m| m.name())).map(str::to_string)
+            let known = other_spelling(f).map(RoundMode::name);
+            let near = || did_you_mean(f, RoundMode::ALL.iter().map(|m| m.name()));
+            known.or_else(near).map(str::to_string)
         });
         self.error(CheckError::UnknownRoundMode {
             span: arg.span,
@@ -89,4 +91,19 @@ impl Checker<'_> {
         });
         None
     }
+}
+
+/// The mode that another language's name for it means (Python's `decimal`
+/// `ROUND_HALF_EVEN`, Java's `HALF_UP`; their "up" and "down" are away from
+/// and toward zero).
+fn other_spelling(name: &str) -> Option<RoundMode> {
+    let lower = name.to_ascii_lowercase();
+    let bare = lower.trim_start_matches("round_");
+    RoundMode::from_name(bare).or(match bare {
+        "half_up" => Some(RoundMode::HalfAwayFromZero),
+        "bankers" | "half_to_even" => Some(RoundMode::HalfEven),
+        "down" | "truncate" | "trunc" => Some(RoundMode::TowardZero),
+        "ceiling" => Some(RoundMode::Ceil),
+        _ => None,
+    })
 }

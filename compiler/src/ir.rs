@@ -10,7 +10,7 @@
 //! *Architecture Invariant:* expression nesting is bounded (the parser rejects
 //! deeper input), so engines may recurse over expressions.
 
-use crate::num::Dec;
+use crate::num::{Dec, RoundMode};
 use crate::span::{SourceMap, Span};
 use crate::types::{EnumId, RecordId, Type, TypeNames};
 
@@ -543,6 +543,25 @@ pub enum Builtin {
     /// numerator or denominator exceeds `i128` (`pow(10, 39)`);
     /// `DivisionByZero` for `pow(0, n)` with `n < 0`.
     Pow,
+    /// `round(d, places)`, `round(d, places, mode)`, `floor(d, places)`,
+    /// `ceil(d, places)`: the Decimal `d` rounded to a multiple of
+    /// `10^-places` (an Int) in the mode, as a Decimal. A `Domain` fault when
+    /// `places` is beyond [`crate::num::MAX_PLACES`] either way; `Overflow`
+    /// when the result does not fit.
+    RoundTo(RoundMode),
+    /// `text(x)`: any value as a Text, as verdicts show it (a Text itself is
+    /// unchanged; inside lists, sets and records texts are quoted).
+    Text,
+    /// `contains(t, part)`: whether the Text `part` occurs in `t`.
+    Contains,
+    /// `starts_with(t, prefix)` of two Texts.
+    StartsWith,
+    /// `ends_with(t, suffix)` of two Texts.
+    EndsWith,
+    /// `lower(t)`: Unicode lowercase (Rust's `str::to_lowercase`).
+    Lower,
+    /// `upper(t)`: Unicode uppercase (Rust's `str::to_uppercase`).
+    Upper,
 }
 
 /// The calendar builtins of a Date, each total (they never fault).
@@ -636,6 +655,15 @@ impl Builtin {
             Builtin::Pow => "pow",
             Builtin::MulDiv => "mul_div",
             Builtin::Calendar(c) => c.name(),
+            Builtin::RoundTo(RoundMode::Floor) => "floor",
+            Builtin::RoundTo(RoundMode::Ceil) => "ceil",
+            Builtin::RoundTo(_) => "round",
+            Builtin::Text => "text",
+            Builtin::Contains => "contains",
+            Builtin::StartsWith => "starts_with",
+            Builtin::EndsWith => "ends_with",
+            Builtin::Lower => "lower",
+            Builtin::Upper => "upper",
         }
     }
 }

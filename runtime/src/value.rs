@@ -124,6 +124,15 @@ pub fn render(program: &Program, ty: &Type, value: &Value) -> String {
     out
 }
 
+/// `text(x)`: a Text as it is (`ana`), any other value as [`render`] shows
+/// it (`11 days`, `["ana"]`); both engines call this, so they agree byte for byte.
+pub fn to_text(program: &Program, ty: &Type, value: &Value) -> String {
+    match value {
+        Value::Text(s) => s.to_string(),
+        _ => render(program, ty, value),
+    }
+}
+
 /// A decimal for people: exact when its expansion terminates (`12.5`),
 /// otherwise six digits and the exact fraction (`3.993333… (599/150)`).
 fn render_dec(d: Dec, out: &mut String) {

@@ -712,3 +712,99 @@ law guarded(x in items) {
     // total in `share`.
     assert_eq!(program.jit().unwrap().memoised(), 7);
 }
+
+const TEXTS_AND_PLACES: &str = r#"
+charter "Texts and places" { version: 1 }
+enum Tier { Gold, Bronze }
+record Row { id: Text, name: Text, n: Int, x: Decimal, p: Int, tier: Tier?, tags: Set<Text> }
+state { rows: List<Row> }
+law texts(r in rows) {
+  require "label": "AIP-" + text(r.n) != "AIP-0"
+  require "renders": len(text(r.x) + text(r.tier) + text(r.tags) + text(r)) > 0
+  require "tests": contains(r.name, "a") or starts_with(r.name, "Z") or ends_with(r.name, "ü")
+  require "case": lower(upper(r.name)) == lower(r.name)
+  require "chars": len(r.name) < 6
+}
+law places(r in rows) {
+  require "cents": round(r.x, r.p) != round(r.x, r.p, half_even)
+  require "directed": floor(r.x, r.p) <= ceil(r.x, r.p) and round(r.x, r.p, toward_zero) != 7
+}
+"#;
+
+/// The text builtins and rounding to places are machine code (no fallback),
+/// non-ASCII texts and compound values render alike, and the faults (places
+/// out of range, overflow) agree.
+#[test]
+fn texts_and_rounding_to_places() {
+    let json = r#"{"rows": [
+      {"id": "a", "name": "ana", "n": 0, "x": "0.125", "p": 2, "tier": "Gold", "tags": ["x", "é"]},
+      {"id": "b", "name": "Zürich", "n": -7, "x": "-2.5", "p": 0, "tags": []},
+      {"id": "c", "name": "ŞİŞLİ", "n": 9223372036854775807, "x": "2", "p": 39, "tier": "Bronze", "tags": ["ß"]},
+      {"id": "d", "name": "straße", "n": 1, "x": "170141183460469231731687303715884105727", "p": -1, "tags": []}
+    ]}"#;
+    let v = agree(TEXTS_AND_PLACES, json, &["texts", "places"]);
+    for want in [
+        "texts a fail",
+        "texts b fail",
+        "texts c fail",
+        "places a pass",
+        "places b pass",
+        "places c error domain",
+        "places d error overflow",
+    ] {
+        assert!(v.contains(&want.to_string()), "{want}: {v:?}");
+    }
+}
+
+/// A text that `text`, `lower` or `upper` makes past the length limit is the
+/// same `limit` fault on both engines (`upper("ßß")` grows to 4 bytes).
+#[test]
+fn made_texts_respect_the_length_limit() {
+    let charter = r#"
+charter "Long texts" { version: 1 }
+record Row { id: Text, name: Text, xs: List<Int> }
+state { rows: List<Row> }
+law short(r in rows) {
+  require "rendered": len(text(r.xs)) > 0
+  require "cased": upper(r.name) != lower(r.name)
+}
+"#;
+    let json = r#"{"rows": [
+      {"id": "fits", "name": "ab", "xs": [1]},
+      {"id": "list", "name": "ab", "xs": [1, 2, 3, 4, 5]},
+      {"id": "grows", "name": "ßß", "xs": []}
+    ]}"#;
+    let program = Program::compile("t.polity", charter).unwrap();
+    let state = program.load_snapshot(json.as_bytes()).unwrap();
+    let limits = polity::interp::Limits {
+        max_collection_len: 3,
+        ..Default::default()
+    };
+    let interp = program
+        .eval_law_engine(&state, "short", limits, Engine::Interpreter)
+        .unwrap();
+    let native = program
+        .eval_law_engine(&state, "short", limits, Engine::Jit)
+        .unwrap();
+    assert_eq!(native, interp);
+    let kinds: Vec<String> = interp
+        .results
+        .iter()
+        .map(|r| match &r.verdict {
+            Verdict::Error(e) => format!("{} error {}", r.subject, e.kind.as_str()),
+            v => format!("{} {}", r.subject, v.as_str()),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["fits pass", "list error limit", "grows error limit"]
+    );
+    let jit = program.jit().unwrap();
+    assert!(jit.fallbacks().is_empty(), "{:?}", jit.fallbacks());
+    let layout = state.layout(program.ir(), jit);
+    let id = polity_compiler::ir::LawId(0);
+    let (results, problems) =
+        jit.eval_law_checked(program.ir(), state.snapshot(), layout, id, limits);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(results, interp.results);
+}

@@ -61,7 +61,7 @@ impl Dec {
     }
 
     /// Reduces a wide fraction and narrows it; `None` if it does not fit or `den == 0`.
-    fn from_wide(num: I256, den: I256) -> Option<Dec> {
+    pub(crate) fn from_wide(num: I256, den: I256) -> Option<Dec> {
         if den == I256::ZERO {
             return None;
         }
@@ -794,5 +794,19 @@ mod tests {
         assert_eq!(d("-0.05").to_string(), "-0.05");
         assert_eq!(d("12.50").to_string(), "12.5");
         assert_eq!(Dec::ratio(1, 3).map(|x| x.to_string()), Some("1/3".into()));
+        // Terminating with more digits than 256 bits hold (found by the
+        // differential tests: `-0.000000000000000001 / -9223372036854775808`):
+        // printed exactly, never overflowing.
+        let tiny = Dec::ratio(-1, 9_223_372_036_854_775_808_000_000_000_000_000_000);
+        assert_eq!(
+            tiny.map(|x| x.to_string()).as_deref(),
+            Some("-0.000000000000000000000000000000000000108420217248550443400745280086994171142578125")
+        );
+        // (2^127 - 1) / 2^100 = 2^27 - 2^-100: 100 fractional digits ending in 5.
+        let wide = Dec::ratio(i128::MAX, 1 << 100).map(|x| x.to_string());
+        let wide = wide.as_deref().unwrap_or("");
+        let (int, frac) = wide.split_once('.').unwrap_or(("", ""));
+        assert_eq!((int, frac.len()), ("134217727", 100));
+        assert!(frac.starts_with("99999999999999999999999999999921") && frac.ends_with('5'));
     }
 }

@@ -6,6 +6,7 @@
 
 mod date;
 mod dec;
+mod round;
 mod sum;
 
 #[cfg(test)]
@@ -16,4 +17,5 @@ pub use date::{
     weekday,
 };
 pub use dec::{Dec, ParseDecError, Truncated};
+pub use round::{RoundMode, MAX_PLACES};
 pub use sum::DecSum;

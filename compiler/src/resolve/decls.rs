@@ -86,6 +86,12 @@ pub const BUILTINS: &[&str] = &[
     "month_start",
     "quarter_start",
     "year_start",
+    "text",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "lower",
+    "upper",
 ];
 
 /// Names of the built-in types.

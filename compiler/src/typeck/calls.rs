@@ -405,8 +405,11 @@ impl Checker<'_> {
         if matches!(name, "min" | "max") && list.len() >= 2 {
             return self.min_max_of(name, list, span, expect);
         }
+        if matches!(name, "round" | "floor" | "ceil") && list.len() >= 2 {
+            return self.round_to(callee, list, span);
+        }
         let expected = match name {
-            "range" | "pow" => 2,
+            "range" | "pow" | "contains" | "starts_with" | "ends_with" => 2,
             "mul_div" => 3,
             _ => 1,
         };
@@ -507,11 +510,18 @@ impl Checker<'_> {
                 };
                 (Builtin::Calendar(c), ty)
             }
+            ("text", _, _) => (Builtin::Text, Type::Text),
+            ("lower", Type::Text, _) => (Builtin::Lower, Type::Text),
+            ("upper", Type::Text, _) => (Builtin::Upper, Type::Text),
+            ("contains" | "starts_with" | "ends_with", Type::Text, _) => {
+                return self.text_test(name, args, span)
+            }
             ("abs", t, _) if num_of(t).is_some() => {
                 let n = num_of(t).unwrap_or(Num::Int);
                 (Builtin::Abs(n), t.clone())
             }
             _ => {
+                let elem_of_first = first_ty.element().is_some();
                 let found = self.show(&first_ty);
                 let wanted = match name {
                     "floor" | "ceil" | "round" | "sqrt" => "Decimal",
@@ -521,13 +531,18 @@ impl Checker<'_> {
                     | "year_start" => "a Date",
                     "len" => "a list, set or text",
                     "all" | "any" => "a list or set of Bool",
+                    "lower" | "upper" | "contains" | "starts_with" | "ends_with" => "Text",
                     _ => "a list or set",
+                };
+                let help = match (name, elem_of_first) {
+                    ("contains", true) => "for a list or set, write `x in xs`".into(),
+                    _ => format!("`{name}` takes {wanted}"),
                 };
                 self.error(CheckError::Mismatch {
                     span: arg_span,
                     expected: wanted.into(),
                     found,
-                    help: Some(format!("`{name}` takes {wanted}")),
+                    help: Some(help),
                 });
                 return poisoned(span);
             }
@@ -547,20 +562,37 @@ impl Checker<'_> {
         )
     }
 
+    /// `contains(t, part)`, `starts_with(t, prefix)`, `ends_with(t, suffix)`:
+    /// two Texts (the first already checked) to a Bool.
+    fn text_test(&mut self, name: &str, args: Vec<ir::Expr>, span: Span) -> ir::Expr {
+        let b = match name {
+            "contains" => Builtin::Contains,
+            "starts_with" => Builtin::StartsWith,
+            _ => Builtin::EndsWith,
+        };
+        self.builtin_of(b, args, &Type::Text, Type::Bool, span)
+    }
+
     /// `mul_div(a, b, c)`: three Decimals (Ints widen).
     fn mul_div(&mut self, args: Vec<ir::Expr>, span: Span) -> ir::Expr {
-        let args: Vec<ir::Expr> = args
-            .into_iter()
-            .map(|a| self.coerce(a, &Type::Decimal))
-            .collect();
+        self.builtin_of(Builtin::MulDiv, args, &Type::Decimal, Type::Decimal, span)
+    }
+
+    /// `b(args)` of type `ty`, every argument converted to `arg` (an Int
+    /// widens to a Decimal) or reported.
+    fn builtin_of(
+        &mut self,
+        b: Builtin,
+        args: Vec<ir::Expr>,
+        arg: &Type,
+        ty: Type,
+        span: Span,
+    ) -> ir::Expr {
+        let args: Vec<ir::Expr> = args.into_iter().map(|a| self.coerce(a, arg)).collect();
         if args.iter().any(|a| a.ty.has_error()) {
             return poisoned(span);
         }
-        node(
-            ExprKind::Builtin(Builtin::MulDiv, args),
-            Type::Decimal,
-            span,
-        )
+        node(ExprKind::Builtin(b, args), ty, span)
     }
 
     /// `pow(d, n)`: a Decimal (an Int widens) to an Int power.

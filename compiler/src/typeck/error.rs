@@ -5,6 +5,7 @@
 #![allow(missing_docs)]
 
 use crate::diagnostic::Diagnostic;
+use crate::num::{RoundMode, MAX_PLACES};
 use crate::span::Span;
 
 /// Something the resolver or checker found wrong. Each variant has a stable code.
@@ -159,6 +160,14 @@ pub enum CheckError {
     },
     /// E0212
     GeneratorNotAllowed { span: Span, name: String },
+    /// E0214
+    UnknownRoundMode {
+        span: Span,
+        found: Option<String>,
+        suggestion: Option<String>,
+    },
+    /// E0215
+    PlacesOutOfRange { span: Span, places: i64 },
     /// E0230
     UnknownConstructor { span: Span, name: String },
     /// E0126
@@ -297,6 +306,19 @@ impl From<CheckError> for Diagnostic {
                     .with_label("private")
                     .with_help(help)
             }
+            UnknownRoundMode { span, found, suggestion } => {
+                let modes: Vec<String> = RoundMode::ALL.iter().map(|m| m.name().to_string()).collect();
+                let message = match found {
+                    Some(f) => format!("`{f}` is not a rounding mode"),
+                    None => "a rounding mode must be written as its name".into(),
+                };
+                Diagnostic::error("E0214", span, message)
+                    .with_label(mean(&suggestion).unwrap_or_else(|| "unknown mode".into()))
+                    .with_help(format!("the rounding modes are {}", quote_list(&modes)))
+            }
+            PlacesOutOfRange { span, places } => Diagnostic::error("E0215", span, format!("cannot round to {places} places"))
+                .with_label("out of range")
+                .with_help(format!("places go from -{MAX_PLACES} (tens, hundreds, ...) to {MAX_PLACES}")),
             UnknownConstructor { span, name } => Diagnostic::error("E0230", span, format!("`{name}(...)` is not a pattern"))
                 .with_label("unknown pattern")
                 .with_help("`some(x)` matches an optional that has a value and names it `x`; `none` matches the absent one"),

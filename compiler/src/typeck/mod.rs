@@ -14,6 +14,7 @@ mod expr;
 mod ops;
 mod privacy;
 mod repl;
+mod round;
 mod scope;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};

@@ -2,9 +2,10 @@
 
 use super::eval::{ill, Eval};
 use super::ops;
-use crate::value::Value;
+use crate::value::{to_text, Value};
 use crate::verdict::EvalError;
 use polity_compiler::ir::{Builtin, Expr, Fold, Loop, LoopKind};
+use polity_compiler::types::Type;
 
 /// A collection length as an Int (lengths never reach `i64::MAX`).
 fn int_len(n: usize) -> Value {
@@ -80,7 +81,33 @@ impl Eval<'_, '_> {
                 let n = values.get(1).unwrap_or(&Value::None);
                 ops::pow(x, n).map_err(|f| op_error(self, f))
             }
+            Builtin::RoundTo(mode) => {
+                let places = values.get(1).unwrap_or(&Value::None);
+                ops::round_to(x, places, mode).map_err(|f| op_error(self, f))
+            }
+            Builtin::Text => {
+                let ty = args.first().map_or(&Type::Never, |a| &a.ty);
+                self.made_text(e, to_text(self.ctx.program, ty, x))
+            }
+            Builtin::Lower | Builtin::Upper => match x {
+                Value::Text(t) => self.made_text(e, ops::text_case(b, t)),
+                _ => Err(ill(e.span, "changing the case of a non-Text")),
+            },
+            Builtin::Contains | Builtin::StartsWith | Builtin::EndsWith => {
+                match (x, values.get(1)) {
+                    (Value::Text(t), Some(Value::Text(part))) => {
+                        Ok(Value::Bool(ops::text_test(b, t, part)))
+                    }
+                    _ => Err(ill(e.span, "searching a non-Text")),
+                }
+            }
         }
+    }
+
+    /// A text a builtin made at `e`, or a `Limit` fault when it is too long.
+    fn made_text(&self, e: &Expr, s: String) -> Result<Value, EvalError> {
+        self.check_len(e, s.len(), "a text", "bytes")?;
+        Ok(Value::text(&s))
     }
 
     /// `range(a, b)`: the Ints `a..b`, at most `max_collection_len` of them.

@@ -13,6 +13,7 @@ use crate::verdict::{ErrorKind, EvalError};
 use polity_compiler::ir::{
     Arm, BinOp, Builtin, Expr, ExprKind, FnId, LawId, Lit, LocalId, Pattern, Program, StateId, UnOp,
 };
+use polity_compiler::num::MAX_PLACES;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 use std::cell::RefCell;
@@ -233,6 +234,11 @@ impl<'c, 'p> Eval<'c, 'p> {
                 ErrorKind::Domain,
                 e.span,
                 format!("square root of a negative number in `{text}`"),
+            ),
+            OpFault::Places => self.fault(
+                ErrorKind::Domain,
+                e.span,
+                format!("places out of range (-{MAX_PLACES} to {MAX_PLACES}) in `{text}`"),
             ),
             OpFault::Ill => ill(e.span, "operands of the wrong type"),
         }

@@ -71,8 +71,8 @@ use polity_compiler::ir::{Expr, LawId, Program};
 pub struct Limits {
     /// The most fn and law calls active at once (default 200).
     pub max_call_depth: u32,
-    /// The most elements a `range` may produce, and bytes a text `+` may
-    /// build (default 10,000,000).
+    /// The most elements a `range` may produce, and bytes a text `+`,
+    /// `text`, `lower` or `upper` may build (default 10,000,000).
     pub max_collection_len: usize,
 }
 

@@ -7,9 +7,9 @@
 //! [`EvalError`]: crate::verdict::EvalError
 
 use crate::value::Value;
-use polity_compiler::ir::{BinOp, Calendar, Num};
+use polity_compiler::ir::{BinOp, Builtin, Calendar, Num};
 use polity_compiler::num::add_months;
-use polity_compiler::num::Dec;
+use polity_compiler::num::{Dec, RoundMode, MAX_PLACES};
 use std::cmp::Ordering;
 
 /// The first representable date, 0000-01-01, as a day number.
@@ -26,6 +26,8 @@ pub enum OpFault {
     DivisionByZero,
     /// The square root of a negative number.
     NegativeRoot,
+    /// Rounding to more places than [`MAX_PLACES`] either way.
+    Places,
     /// The operands do not have the types the operator was specialised to: a
     /// bug in the compiler, never a property of the charter.
     Ill,
@@ -198,6 +200,39 @@ pub fn pow(d: &Value, n: &Value) -> Result<Value, OpFault> {
             .map(Value::Dec)
             .ok_or(OpFault::Overflow("decimal")),
         _ => Err(OpFault::Ill),
+    }
+}
+
+/// `round(d, places, mode)` and its spellings: exact, a `Places` fault
+/// beyond [`MAX_PLACES`], an overflow when the result does not fit.
+pub fn round_to(d: &Value, places: &Value, mode: RoundMode) -> Result<Value, OpFault> {
+    match (d, places) {
+        (Value::Dec(_), Value::Int(p)) if p.unsigned_abs() > MAX_PLACES.unsigned_abs() => {
+            Err(OpFault::Places)
+        }
+        (Value::Dec(d), Value::Int(p)) => d
+            .checked_round_to(*p, mode)
+            .map(Value::Dec)
+            .ok_or(OpFault::Overflow("decimal")),
+        _ => Err(OpFault::Ill),
+    }
+}
+
+/// `contains(t, part)`, `starts_with(t, part)` or `ends_with(t, part)`.
+pub fn text_test(b: Builtin, t: &str, part: &str) -> bool {
+    match b {
+        Builtin::StartsWith => t.starts_with(part),
+        Builtin::EndsWith => t.ends_with(part),
+        _ => t.contains(part),
+    }
+}
+
+/// `lower(t)` or `upper(t)`: Unicode's full case mappings (`"Straße"` upper
+/// is `"STRASSE"`), fixed by the Unicode version of the Rust toolchain.
+pub fn text_case(b: Builtin, t: &str) -> String {
+    match b {
+        Builtin::Upper => t.to_uppercase(),
+        _ => t.to_lowercase(),
     }
 }
 

@@ -11,11 +11,13 @@ use super::layout::{self, DecCells, Layout, Store, Words, NONE};
 use crate::interp::{Limits, MAX_DATE, MIN_DATE};
 use crate::value::Value;
 use polity_compiler::ir::{Calendar, Program};
-use polity_compiler::num::{Dec, DecSum};
+use polity_compiler::num::{Dec, DecSum, RoundMode};
 use polity_compiler::types::Type;
 use std::cell::Cell;
 use std::cmp::Ordering;
 use std::sync::Arc;
+
+mod text;
 
 /// Fault kind: a value left its range.
 pub const OVERFLOW: i64 = 1;
@@ -649,7 +651,8 @@ pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
 
 /// The exact numeric builtins of the standard library, by `which`:
 /// 0 decimal `div`, 1 decimal `mod`, 2 `isqrt` of an Int, 3 `isqrt` of a
-/// Decimal, 4 `sqrt`, 5 `mul_div(a, b, c)`, 6 `pow(a, b)` (b an Int). The
+/// Decimal, 4 `sqrt`, 5 `mul_div(a, b, c)`, 6 `pow(a, b)` (b an Int),
+/// [`ROUND_TO`] + i `round(a, b, RoundMode::ALL[i])` (b an Int). The
 /// interpreter's own operations compute them, so the results are identical.
 pub extern "C" fn num_op(p: *mut JitCtx<'_>, which: i64, a: i64, b: i64, c: i64) -> i64 {
     use crate::interp::ops::{self, OpFault};
@@ -662,7 +665,17 @@ pub extern "C" fn num_op(p: *mut JitCtx<'_>, which: i64, a: i64, b: i64, c: i64)
             3 => ops::isqrt(&dec(a)),
             4 => ops::sqrt(&dec(a)),
             5 => ops::mul_div(&dec(a), &dec(b), &dec(c)),
-            _ => ops::pow(&dec(a), &Value::Int(b)),
+            6 => ops::pow(&dec(a), &Value::Int(b)),
+            _ => {
+                let mode = which
+                    .checked_sub(ROUND_TO)
+                    .and_then(|i| usize::try_from(i).ok())
+                    .and_then(|i| RoundMode::ALL.get(i));
+                match mode {
+                    Some(m) => ops::round_to(&dec(a), &Value::Int(b), *m),
+                    None => Err(OpFault::Ill),
+                }
+            }
         };
         match r {
             Ok(v) => {
@@ -671,11 +684,14 @@ pub extern "C" fn num_op(p: *mut JitCtx<'_>, which: i64, a: i64, b: i64, c: i64)
             }
             Err(OpFault::Overflow(_)) => ctx.fail(OVERFLOW),
             Err(OpFault::DivisionByZero) => ctx.fail(DIV_ZERO),
-            Err(OpFault::NegativeRoot) => ctx.fail(DOMAIN),
+            Err(OpFault::NegativeRoot | OpFault::Places) => ctx.fail(DOMAIN),
             Err(OpFault::Ill) => ctx.fail(MISSING),
         }
     })
 }
+
+/// [`num_op`]'s first rounding: `round(a, places)` in mode `RoundMode::ALL[i]` is `ROUND_TO + i`.
+pub const ROUND_TO: i64 = 7;
 
 /// `none`'s word (re-exported for the translator).
 pub const NONE_WORD: i64 = NONE;
@@ -714,6 +730,9 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_dec_sum_end", 1, dec_sum_end as F1 as *const u8),
         ("polity_num_op", 4, num_op as F4 as *const u8),
         ("polity_clear_temp", 0, clear_temp as F0 as *const u8),
+        ("polity_to_text", 2, text::to_text_of as F2 as *const u8),
+        ("polity_text_case", 2, text::text_case as F2 as *const u8),
+        ("polity_text_test", 3, text::text_test as F3 as *const u8),
     ]
 }
 

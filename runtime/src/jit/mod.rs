@@ -40,8 +40,10 @@
 //! `Builtin`, `LoopKind`, `Lit` and `Pattern`, over every type. Integer,
 //! duration and comparison arithmetic is inline; decimals, text ordering and
 //! concatenation, `div`/`mod`, date arithmetic, structural comparison of
-//! records, lists and sets, `sorted`, set construction, `xs[key]` and `range`
-//! call `extern "C"` helpers (`abi.rs`). Membership of integer, enum, date and
+//! records, lists and sets, `sorted`, set construction, `xs[key]`, `range`,
+//! rounding to places and the text builtins (`text(x)` of any type, through
+//! the value of its word and the interpreter's renderer) call `extern "C"`
+//! helpers (`abi.rs`). Membership of integer, enum, date and
 //! text elements is an inline scan; `and`/`or` (and `unless`) whose right
 //! side cannot fail are branch-free; law and fn calls are direct calls,
 //! except that in a bulk entry a call of a small fn (at most 24 IR nodes; at

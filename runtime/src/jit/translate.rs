@@ -25,7 +25,7 @@ use polity_compiler::ir::{
     Arm, BinOp, Builtin, Calendar, Expr, ExprKind, Fold, Lit, Loop, LoopKind, Num, Pattern,
     Program, TestDef, TestStmt, UnOp,
 };
-use polity_compiler::num::Dec;
+use polity_compiler::num::{Dec, RoundMode};
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 use std::collections::HashMap;
@@ -378,6 +378,9 @@ const NON_ALLOCATING: &[&str] = &[
     "polity_calendar",
     "polity_dec_round",
     "polity_concat",
+    "polity_to_text",
+    "polity_text_case",
+    "polity_text_test",
     "polity_const_scope",
     "polity_clear_temp",
 ];
@@ -1665,6 +1668,32 @@ impl Fx<'_, '_> {
             Builtin::Sqrt => self.num_op(4, &vs, s),
             Builtin::MulDiv => self.num_op(5, &vs, s),
             Builtin::Pow => self.num_op(6, &vs, s),
+            Builtin::RoundTo(mode) => {
+                let i = RoundMode::ALL.iter().position(|m| *m == mode);
+                let i = i64::try_from(i.unwrap_or(0)).unwrap_or(0);
+                self.num_op(abi::ROUND_TO + i, &vs, s)
+            }
+            Builtin::Text => {
+                let ty = self.shared.type_id(&first.ty);
+                let ty = self.iconst(ty);
+                self.flagged("polity_to_text", &[ty, x], s)
+            }
+            Builtin::Lower | Builtin::Upper => {
+                let op = self.iconst(i64::from(b == Builtin::Upper));
+                self.flagged("polity_text_case", &[op, x], s)
+            }
+            Builtin::Contains | Builtin::StartsWith | Builtin::EndsWith => {
+                let Some(y) = vs.get(1).copied() else {
+                    return unsupported("a text test without two arguments");
+                };
+                let op = match b {
+                    Builtin::Contains => 0,
+                    Builtin::StartsWith => 1,
+                    _ => 2,
+                };
+                let op = self.iconst(op);
+                self.call_helper("polity_text_test", &[op, x, y])
+            }
             Builtin::Abs(Num::Dec) => {
                 let one = self.iconst(1);
                 self.flagged("polity_dec_un", &[one, x], s)

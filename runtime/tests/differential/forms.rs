@@ -13,7 +13,7 @@ impl Gen {
     }
 
     pub(crate) fn gen_bool(&mut self, d: u32) -> Node {
-        match self.rng.below(12) {
+        match self.rng.below(13) {
             0 | 1 => {
                 let ty = self.ordered_ty();
                 let op = *self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
@@ -51,6 +51,17 @@ impl Gen {
             8 | 9 => {
                 let agg = *self.rng.pick(&["all", "any"]);
                 self.aggregate(agg, Ty::Bool, &Ty::Bool, d)
+            }
+            10 => {
+                // sometimes a part of the text itself, so that it is found
+                let f = *self.rng.pick(&["contains", "starts_with", "ends_with"]);
+                let t = self.gen(&Ty::Text, d);
+                let part = if self.rng.chance(1, 3) {
+                    t.clone()
+                } else {
+                    self.gen(&Ty::Text, d)
+                };
+                Self::call(Ty::Bool, f, vec![t, part])
             }
             _ => {
                 if self.allow_laws && self.laws_visible > 0 {
@@ -135,7 +146,7 @@ impl Gen {
         if let Some(n) = self.numeric(&Ty::Dec, d) {
             return n;
         }
-        match self.rng.below(6) {
+        match self.rng.below(8) {
             0..=2 => {
                 let op = *self.rng.pick(&["+", "-", "*", "/"]);
                 let (lt, rt) = match (op, self.rng.below(4)) {
@@ -151,8 +162,55 @@ impl Gen {
                 let (a, b) = (self.gen(&Ty::Dur, d), self.gen(&Ty::Dur, d));
                 Self::bin(Ty::Dec, a, "/", b)
             }
+            4 | 5 => self.round_places(d),
             _ => self.lit(&Ty::Dec, d),
         }
+    }
+
+    /// `round(x, places[, mode])`, `floor(x, places)` or `ceil(x, places)`:
+    /// places mostly small, sometimes at the limits, sometimes computed (and
+    /// then sometimes out of range: a `domain` fault).
+    pub(crate) fn round_places(&mut self, d: u32) -> Node {
+        let x = if self.rng.chance(1, 5) {
+            self.gen(&Ty::Int, d)
+        } else {
+            self.gen(&Ty::Dec, d)
+        };
+        let places = match self.rng.below(6) {
+            0 => {
+                // computed, from -40 to 39: out of range at either end
+                let n = self.gen(&Ty::Int, d);
+                Node::new(Ty::Int, vec![t("(("), c(n), t(") mod 80 - 40)")])
+            }
+            1 => Node::leaf(Ty::Int, *self.rng.pick(&["38", "(-38)", "18", "(-18)"])),
+            _ => {
+                let p = self.rng.range(-3, 8);
+                Node::leaf(
+                    Ty::Int,
+                    if p < 0 {
+                        format!("({p})")
+                    } else {
+                        p.to_string()
+                    },
+                )
+            }
+        };
+        let f = *self.rng.pick(&["round", "round", "floor", "ceil"]);
+        let mode = match f {
+            "round" if self.rng.chance(2, 3) => {
+                let m = *self.rng.pick(&[
+                    "half_away_from_zero",
+                    "half_even",
+                    "floor",
+                    "ceil",
+                    "toward_zero",
+                ]);
+                format!(", {m})")
+            }
+            _ => ")".to_string(),
+        };
+        let parts = vec![t(format!("{f}(")), c(x), t(", "), c(places), t(mode)];
+        Node::new(Ty::Dec, parts)
     }
 
     pub(crate) fn gen_date(&mut self, d: u32) -> Node {
@@ -224,12 +282,22 @@ impl Gen {
     }
 
     pub(crate) fn gen_text(&mut self, d: u32) -> Node {
-        match self.rng.below(3) {
+        match self.rng.below(5) {
             0 => {
                 let (a, b) = (self.gen(&Ty::Text, d), self.gen(&Ty::Text, d));
                 Self::bin(Ty::Text, a, "+", b)
             }
             1 => self.min_max(&Ty::Text, d),
+            2 => {
+                // any value, compound ones included, rendered by both engines
+                let ty = self.any_ty();
+                let x = self.gen(&ty, d);
+                Self::call(Ty::Text, "text", vec![x])
+            }
+            3 => {
+                let f = *self.rng.pick(&["lower", "upper"]);
+                Self::call(Ty::Text, f, vec![self.gen(&Ty::Text, d)])
+            }
             _ => self.leaf(&Ty::Text, d),
         }
     }

@@ -123,6 +123,10 @@ pub const TEXTS: &[&str] = &[
     "two\nlines",
     "tab\there",
     "a",
+    "Straße",
+    "İz",
+    "ΟΔΟΣ",
+    "ǅ",
 ];
 
 /// Text ids used in snapshots; lookups sometimes ask for one that is absent.

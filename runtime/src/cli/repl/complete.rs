@@ -3,6 +3,7 @@
 
 use super::commands::COMMANDS;
 use super::session::Session;
+use polity_compiler::num::RoundMode;
 use polity_compiler::resolve::decls::BUILTINS;
 use polity_compiler::types::Type;
 
@@ -114,13 +115,27 @@ fn names(s: &Session) -> Vec<String> {
         out.extend(e.cases.iter().cloned());
     }
     out.extend(BUILTINS.iter().map(|b| b.to_string()));
+    // `round(x, 2, half_even)`: the modes are names only in that position.
+    out.extend(RoundMode::ALL.iter().map(|m| m.name().to_string()));
     out.extend(KEYWORDS.iter().map(|k| k.to_string()));
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::receiver_text;
+    use super::{complete, receiver_text};
+    use crate::cli::repl::session::Session;
+
+    #[test]
+    fn text_builtins_and_rounding_modes() {
+        let s = Session::start(None, None, false).unwrap();
+        let at = |line: &str| complete(&s, line, line.len()).1;
+        assert_eq!(at("te"), ["text"]);
+        assert_eq!(at("starts"), ["starts_with"]);
+        assert_eq!(at("up"), ["upper"]);
+        assert_eq!(at("round(x, 2, half"), ["half_away_from_zero", "half_even"]);
+        assert_eq!(at("round(x, 2, tow"), ["toward_zero"]);
+    }
 
     #[test]
     fn receivers() {

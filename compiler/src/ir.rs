@@ -86,10 +86,15 @@ pub struct RecordDef {
 pub struct FieldDef {
     /// Its name.
     pub name: String,
-    /// Its type.
+    /// Its type as stored (a reference field stores ids: `Text`,
+    /// `List<Text>`, `Text?`).
     pub ty: Type,
     /// Its documentation.
     pub doc: Option<String>,
+    /// `voter: Member in members`: the state list whose elements the stored
+    /// ids name. The snapshot loader checks every id; the checker lowers
+    /// reading the field to looking the elements up (`members[id]`).
+    pub refers: Option<StateId>,
 }
 
 /// An enum type. Cases are numbered from 0 in declaration order.

@@ -233,6 +233,41 @@ fn test_failures_are_explained_and_exit_1() {
 }
 
 #[test]
+fn dangling_references_are_snapshot_mismatches() {
+    let bad = temp_file(
+        "refs_bad.json",
+        r#"{"members": [
+  {"id": "ana", "stake": 10, "vouched_by": ["bo", "zed"], "mentor": null},
+  {"id": "bo", "stake": 5, "vouched_by": ["ana"], "mentor": "nobody"},
+  {"id": "bo", "stake": 0, "vouched_by": [], "mentor": "ana"}],
+ "proposals": [{"id": "p1", "votes": [{"voter": "ghost", "choice": "For"}]}]}"#,
+    );
+    for engine in ["jit", "interp"] {
+        let r = polity(&[
+            "eval",
+            "../tests/eval/references.polity",
+            "--snapshot",
+            &bad,
+            "--engine",
+            engine,
+        ]);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().skip(1).collect();
+        assert_eq!(
+            lines,
+            [
+                "members[2].id: the id \"bo\" is repeated, and `members` is referred to by id",
+                "members[0].vouched_by[1]: \"zed\" is not the id of an element of `members`",
+                "members[1].mentor: \"nobody\" is not the id of an element of `members`",
+                "proposals[0].votes[0].voter: \"ghost\" is not the id of an element of `members`",
+            ],
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn private_helpers_stay_in_their_file() {
     let dir = std::env::temp_dir().join(format!("polity-private-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

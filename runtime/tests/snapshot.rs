@@ -25,6 +25,7 @@ mod support {
             name: name.into(),
             ty,
             doc: None,
+            refers: None,
         }
     }
 

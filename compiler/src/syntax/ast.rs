@@ -352,6 +352,9 @@ pub enum TypeExprKind {
     Named(Ident, Vec<TypeExpr>),
     /// `T?`
     Optional(Box<TypeExpr>),
+    /// `Member in members`, `List<Member> in members`: a record field that
+    /// refers to elements of a keyed state list by their ids.
+    Ref(Box<TypeExpr>, Ident),
     /// Stands in for a type that failed to parse (already reported).
     Error,
 }

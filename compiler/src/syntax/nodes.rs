@@ -435,6 +435,15 @@ pub fn optional_type(inner: TyNode, span: Span) -> TyNode {
     guard_type(ty, inner.depth.saturating_add(1), inner.too_deep)
 }
 
+/// `T in xs`: a reference to elements of the state list `xs`.
+pub fn ref_type(inner: TyNode, target: Ident, span: Span) -> TyNode {
+    let ty = TypeExpr {
+        kind: TypeExprKind::Ref(Box::new(inner.ty), target),
+        span,
+    };
+    guard_type(ty, inner.depth.saturating_add(1), inner.too_deep)
+}
+
 fn guard_type(ty: TypeExpr, depth: u32, too_deep: bool) -> TyNode {
     if !too_deep && depth <= MAX_EXPR_DEPTH {
         return TyNode {
@@ -464,7 +473,7 @@ fn dismantle_type(ty: TypeExpr) {
     while let Some(ty) = stack.pop() {
         match ty.kind {
             TypeExprKind::Named(_, args) => stack.extend(args),
-            TypeExprKind::Optional(inner) => stack.push(*inner),
+            TypeExprKind::Optional(inner) | TypeExprKind::Ref(inner, _) => stack.push(*inner),
             TypeExprKind::Error => {}
         }
     }

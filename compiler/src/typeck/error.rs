@@ -170,6 +170,14 @@ pub enum CheckError {
     PlacesOutOfRange { span: Span, places: i64 },
     /// E0230
     UnknownConstructor { span: Span, name: String },
+    /// E0127
+    BadRef {
+        span: Span,
+        target: String,
+        problem: String,
+    },
+    /// E0128
+    RefOutsideRecord { span: Span },
     /// E0126
     PrivateName {
         span: Span,
@@ -294,6 +302,12 @@ impl From<CheckError> for Diagnostic {
             GeneratorNotAllowed { span, name } => Diagnostic::error("E0212", span, format!("`{name}` does not take a `for` generator"))
                 .with_label("generator not allowed")
                 .with_help("generators work with `count`, `sum`, `min`, `max`, `all` and `any`; build a list with `[e for x in xs]`"),
+            BadRef { span, target, problem } => Diagnostic::error("E0127", span, format!("this cannot refer to `{target}`: {problem}"))
+                .with_label("not a reference")
+                .with_help("a reference names elements of a `state` list of records with an `id` field: `voter: Member in members`, `vouched_by: List<Member> in members`, `mentor: Member? in members`"),
+            RefOutsideRecord { span } => Diagnostic::error("E0128", span, "a reference type is written only on a record's field")
+                .with_label("not a record field")
+                .with_help("use the record type here (`Member`); a field declared `Member in members` already reads as a `Member`"),
             PrivateName { span, name, module, instead } => {
                 let help = match instead.as_slice() {
                     [] => format!("it is a helper of `{module}`; use the module's public functions"),

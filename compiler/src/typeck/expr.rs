@@ -348,7 +348,12 @@ impl Checker<'_> {
             });
             return poisoned(span);
         }
-        if through_optional {
+        let refers = self
+            .records
+            .get(record.0 as usize)
+            .and_then(|d| d.fields.get(index as usize))
+            .and_then(|f| f.refers);
+        let stored = if through_optional {
             node(
                 ExprKind::OptField(Box::new(b), index),
                 Type::optional(fty),
@@ -356,6 +361,10 @@ impl Checker<'_> {
             )
         } else {
             node(ExprKind::Field(Box::new(b), index), fty, span)
+        };
+        match refers {
+            Some(target) => self.follow(stored, target),
+            None => stored,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod error;
 mod expr;
 mod ops;
 mod privacy;
+mod refs;
 mod repl;
 mod round;
 mod scope;
@@ -185,6 +186,7 @@ impl<'a> Checker<'a> {
                 span: r.name.span,
             });
         }
+        let mut pending = Vec::new();
         for (i, r) in decls.records.iter().enumerate() {
             let mut fields: Vec<ir::FieldDef> = Vec::new();
             for f in &r.fields {
@@ -203,11 +205,19 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                 }
-                let ty = self.resolve_type(&f.ty);
+                let ty = match &f.ty.kind {
+                    ast::TypeExprKind::Ref(inner, target) => {
+                        let followed = self.resolve_type(inner);
+                        pending.push((i, fields.len(), followed, target, f.ty.span));
+                        Type::Error
+                    }
+                    _ => self.resolve_type(&f.ty),
+                };
                 fields.push(ir::FieldDef {
                     name: f.name.name.clone(),
                     ty,
                     doc: f.doc.clone(),
+                    refers: None,
                 });
             }
             let id_field = fields
@@ -223,12 +233,30 @@ impl<'a> Checker<'a> {
             let ty = self.resolve_type(&f.ty);
             self.state.push(ty);
         }
+        // References need every record's id field and every state type.
+        for (record, field, followed, target, span) in pending {
+            let resolved = self.resolve_ref(&followed, target, span);
+            if let Some(f) = self
+                .records
+                .get_mut(record)
+                .and_then(|r| r.fields.get_mut(field))
+            {
+                if let Some((stored, state)) = resolved {
+                    f.ty = stored;
+                    f.refers = Some(state);
+                }
+            }
+        }
     }
 
     /// Resolves a written type.
     pub(crate) fn resolve_type(&mut self, t: &ast::TypeExpr) -> Type {
         match &t.kind {
             ast::TypeExprKind::Error => Type::Error,
+            ast::TypeExprKind::Ref(inner, _) => {
+                self.error(CheckError::RefOutsideRecord { span: t.span });
+                self.resolve_type(inner)
+            }
             ast::TypeExprKind::Optional(inner) => {
                 let inner = self.resolve_type(inner);
                 Type::optional(inner)

@@ -10,6 +10,7 @@
 //! snapshot is held once, in the layout; the values of those lists are made
 //! from the layout only if something asks for them ([`Snapshot::get`]).
 
+mod refs;
 mod scalar;
 mod seed;
 mod syntax;
@@ -155,7 +156,17 @@ impl std::error::Error for SnapshotError {}
 /// [`SnapshotError::Mismatch`] listing every mismatch in document order.
 pub fn load(program: &Program, json: &[u8]) -> Result<Snapshot, SnapshotError> {
     let (root, _) = read(program, json, None)?;
-    Ok(Snapshot::from_values(root.fields().to_vec()))
+    checked(program, Snapshot::from_values(root.fields().to_vec()))
+}
+
+/// The snapshot, unless a reference in it dangles (see `refs.rs`).
+fn checked(program: &Program, snapshot: Snapshot) -> Result<Snapshot, SnapshotError> {
+    let dangling = refs::check(program, &snapshot);
+    if dangling.is_empty() {
+        Ok(snapshot)
+    } else {
+        Err(SnapshotError::Mismatch(dangling))
+    }
 }
 
 /// Reads a snapshot from a stream without holding its text, for large
@@ -172,10 +183,11 @@ pub fn stream(
     let reader = std::io::BufReader::with_capacity(1 << 16, reader);
     let deserializer = serde_json::Deserializer::from_reader(reader);
     let (root, sink) = read_from(program, deserializer, sink).ok()?;
-    match sink {
+    let snapshot = match sink {
         None => Some(Snapshot::from_values(root.fields().to_vec())),
         Some(sink) => native(program, root, sink),
-    }
+    }?;
+    checked(program, snapshot).ok()
 }
 
 /// Reads and checks a snapshot as [`load`] does, into the native layout of a
@@ -193,7 +205,7 @@ pub fn load_native(
     let sink = seed::Sink::new(Layout::new(program, literals), program.state.len());
     let (root, sink) = read(program, json, Some(sink))?;
     match sink.and_then(|sink| native(program, root, sink)) {
-        Some(snapshot) => Ok(snapshot),
+        Some(snapshot) => checked(program, snapshot),
         None => load(program, json),
     }
 }

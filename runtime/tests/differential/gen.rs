@@ -289,7 +289,7 @@ impl Gen {
                 let name = match self.rng.below(12) {
                     0 => self
                         .rng
-                        .pick(&["state", "test", "record", "law", "in"])
+                        .pick(&["state", "test", "record", "law", "for"])
                         .to_string(),
                     _ => format!("f{j}"),
                 };

@@ -274,6 +274,7 @@ pub fn record_def(name: &str, fields: &[(&str, Type)], id_field: Option<u32>) ->
                 name: (*n).into(),
                 ty: t.clone(),
                 doc: None,
+                refers: None,
             })
             .collect(),
         id_field,

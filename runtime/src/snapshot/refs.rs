@@ -1,0 +1,171 @@
+//! References between collections: every id a reference field stores must
+//! name an element of its target list, and a target's ids must be unique.
+//! Checked once per snapshot, after it is read, so that a dangling id is a
+//! snapshot mismatch with its JSON path rather than a fault in one verdict.
+
+use super::{Mismatch, Snapshot};
+use crate::value::{render, Value};
+use polity_compiler::ir::{Program, StateId};
+use polity_compiler::types::Type;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every dangling reference and every repeated id of a referenced list, in
+/// document order (targets' repeated ids first).
+pub(super) fn check(program: &Program, snapshot: &Snapshot) -> Vec<Mismatch> {
+    let targets: BTreeSet<StateId> = program
+        .records
+        .iter()
+        .flat_map(|r| r.fields.iter().filter_map(|f| f.refers))
+        .collect();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut ids: BTreeMap<StateId, BTreeSet<Value>> = BTreeMap::new();
+    for t in &targets {
+        ids.insert(*t, target_ids(program, snapshot, *t, &mut out));
+    }
+    let mut walk = Walk {
+        program,
+        ids: &ids,
+        out: &mut out,
+    };
+    for (i, def) in program.state.iter().enumerate() {
+        if let Some(v) = snapshot.get(StateId(i as u32)) {
+            walk.value(&def.ty, v, &mut def.name.clone());
+        }
+    }
+    out
+}
+
+/// The ids of the target list's elements, reporting repeated ones.
+fn target_ids(
+    program: &Program,
+    snapshot: &Snapshot,
+    target: StateId,
+    out: &mut Vec<Mismatch>,
+) -> BTreeSet<Value> {
+    let mut ids = BTreeSet::new();
+    let Some(def) = program.state.get(target.0 as usize) else {
+        return ids;
+    };
+    let id_field = match &def.ty {
+        Type::List(e) => match **e {
+            Type::Record(r) => program.record(r).and_then(|d| d.id_field),
+            _ => None,
+        },
+        _ => None,
+    };
+    let (Some(at), Some(list)) = (id_field, snapshot.get(target)) else {
+        return ids;
+    };
+    for (i, x) in list.elements().iter().enumerate() {
+        let Some(id) = x.fields().get(at as usize) else {
+            continue;
+        };
+        if !ids.insert(id.clone()) {
+            out.push(Mismatch {
+                path: format!("{}[{i}].id", def.name),
+                message: format!(
+                    "the id {} is repeated, and `{}` is referred to by id",
+                    shown(id),
+                    def.name
+                ),
+            });
+        }
+    }
+    ids
+}
+
+fn shown(id: &Value) -> String {
+    match id {
+        Value::Text(t) => format!("{t:?}"),
+        other => format!("{other:?}"),
+    }
+}
+
+struct Walk<'a> {
+    program: &'a Program,
+    ids: &'a BTreeMap<StateId, BTreeSet<Value>>,
+    out: &'a mut Vec<Mismatch>,
+}
+
+impl Walk<'_> {
+    /// Checks the references inside `v` of type `ty` at JSON path `path`.
+    fn value(&mut self, ty: &Type, v: &Value, path: &mut String) {
+        match ty {
+            Type::Optional(inner) if !matches!(v, Value::None) => self.value(inner, v, path),
+            Type::List(e) | Type::Set(e) if contains_refs(self.program, e) => {
+                for (i, x) in v.elements().iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    self.value(e, x, path);
+                    path.truncate(len);
+                }
+            }
+            Type::Record(r) => {
+                let Some(def) = self.program.record(*r) else {
+                    return;
+                };
+                for (f, x) in def.fields.iter().zip(v.fields()) {
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(&f.name);
+                    match f.refers {
+                        Some(t) => self.ids_in(&f.ty, x, t, path),
+                        None => self.value(&f.ty, x, path),
+                    }
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The stored ids of a reference field (an id, an optional one, or a
+    /// list or set of them) against its target's ids.
+    fn ids_in(&mut self, ty: &Type, v: &Value, target: StateId, path: &mut String) {
+        match (ty, v) {
+            (Type::Optional(_), Value::None) => {}
+            (Type::Optional(inner), _) => self.ids_in(inner, v, target, path),
+            (Type::List(e) | Type::Set(e), _) => {
+                for (i, x) in v.elements().iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    self.ids_in(e, x, target, path);
+                    path.truncate(len);
+                }
+            }
+            (_, id) => {
+                let known = self.ids.get(&target).is_some_and(|s| s.contains(id));
+                if !known {
+                    let name = self
+                        .program
+                        .state
+                        .get(target.0 as usize)
+                        .map_or("?", |s| s.name.as_str());
+                    self.out.push(Mismatch {
+                        path: path.clone(),
+                        message: format!(
+                            "{} is not the id of an element of `{name}`",
+                            render(self.program, ty, id)
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Whether values of `ty` may hold references (so a walk must enter them).
+fn contains_refs(program: &Program, ty: &Type) -> bool {
+    match ty {
+        Type::Optional(t) | Type::List(t) | Type::Set(t) => contains_refs(program, t),
+        Type::Record(r) => program.record(*r).is_some_and(|d| {
+            d.fields
+                .iter()
+                .any(|f| f.refers.is_some() || contains_refs(program, &f.ty))
+        }),
+        _ => false,
+    }
+}

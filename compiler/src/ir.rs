@@ -364,8 +364,10 @@ pub enum Lit {
     Dec(Dec),
     /// A date as a day number since 1970-01-01.
     Date(i64),
-    /// A duration in days.
+    /// A duration in seconds.
     Duration(i64),
+    /// An instant in seconds since 1970-01-01T00:00Z.
+    Instant(i64),
     /// A calendar period in months.
     Period(i64),
     /// A text.
@@ -394,7 +396,7 @@ pub enum Num {
     Int,
     /// `Decimal` (exact; overflow of the reduced result is an error)
     Dec,
-    /// `Duration` in days (overflow is an error)
+    /// `Duration` in seconds (overflow is an error)
     Duration,
     /// `Period` in months (overflow is an error)
     Period,
@@ -433,12 +435,23 @@ pub enum BinOp {
     DecDiv,
     /// `a mod b` on Decimal: `a - b * floor(a / b)` (sign of `b`); faults as [`BinOp::DecDiv`].
     DecMod,
-    /// `Date + Duration`
+    /// `Date + Duration`: the Duration must be whole days (else a `Domain`
+    /// fault: a Date has no time of day)
     DateAddDur,
-    /// `Date - Duration`
+    /// `Date - Duration`, as `DateAddDur`
     DateSubDur,
-    /// `Date - Date` (a Duration)
+    /// `Date - Date` (a Duration of whole days)
     DateSubDate,
+    /// `Instant + Duration`
+    InstantAddDur,
+    /// `Instant - Duration`
+    InstantSubDur,
+    /// `Instant - Instant` (a Duration)
+    InstantSubInstant,
+    /// `Instant + Period`: the date moves as `DateAddPeriod`, the time of day stays
+    InstantAddPeriod,
+    /// `Instant - Period`
+    InstantSubPeriod,
     /// `Text + Text`
     Concat,
     /// `==` (operands of equal type; structural)
@@ -459,8 +472,19 @@ impl BinOp {
     /// The operator as written in source.
     pub fn symbol(self) -> &'static str {
         match self {
-            BinOp::Add(_) | BinOp::DateAddDur | BinOp::DateAddPeriod | BinOp::Concat => "+",
-            BinOp::Sub(_) | BinOp::DateSubDur | BinOp::DateSubPeriod | BinOp::DateSubDate => "-",
+            BinOp::Add(_)
+            | BinOp::DateAddDur
+            | BinOp::DateAddPeriod
+            | BinOp::InstantAddDur
+            | BinOp::InstantAddPeriod
+            | BinOp::Concat => "+",
+            BinOp::Sub(_)
+            | BinOp::DateSubDur
+            | BinOp::DateSubPeriod
+            | BinOp::DateSubDate
+            | BinOp::InstantSubDur
+            | BinOp::InstantSubInstant
+            | BinOp::InstantSubPeriod => "-",
             BinOp::Mul(_) | BinOp::MulDurInt | BinOp::MulPeriodInt => "*",
             BinOp::Div | BinOp::DivDur => "/",
             BinOp::IntDiv | BinOp::DecDiv => "div",
@@ -541,8 +565,13 @@ pub enum Builtin {
     /// `c` is 0; `Overflow` when the result exceeds `i128`, or when an
     /// intermediate of non-integer operands exceeds 255 bits.
     MulDiv,
-    /// A calendar field or start of a Date (`year(d)`, `month_start(d)`...).
+    /// A calendar field or start of a Date or an Instant (`year(d)`,
+    /// `hour(t)`, `month_start(d)`...).
     Calendar(Calendar),
+    /// `instant(d)`: a Date's instant at midnight UTC.
+    InstantOf,
+    /// `date(t)`: an Instant's Date (UTC).
+    DateOf,
     /// `pow(d, n)`: Decimal `d` to the Int power `n`, exact (`pow(0, 0) = 1`;
     /// a negative `n` gives `1 / d^|n|`). `Overflow` when the exact result's
     /// numerator or denominator exceeds `i128` (`pow(10, 39)`);
@@ -580,6 +609,12 @@ pub enum Calendar {
     Day,
     /// `weekday(d)`: the ISO 8601 day of the week, 1 (Monday) to 7 (Sunday).
     Weekday,
+    /// `hour(t)`: an Instant's hour, 0 to 23 (UTC).
+    Hour,
+    /// `minute(t)`: 0 to 59.
+    Minute,
+    /// `second(t)`: 0 to 59.
+    Second,
     /// `month_start(d)`: the first day of the Date's month.
     MonthStart,
     /// `quarter_start(d)`: the first day of the Date's quarter (January,
@@ -591,11 +626,14 @@ pub enum Calendar {
 
 impl Calendar {
     /// Every calendar builtin, in declaration order.
-    pub const ALL: [Calendar; 7] = [
+    pub const ALL: [Calendar; 10] = [
         Calendar::Year,
         Calendar::Month,
         Calendar::Day,
         Calendar::Weekday,
+        Calendar::Hour,
+        Calendar::Minute,
+        Calendar::Second,
         Calendar::MonthStart,
         Calendar::QuarterStart,
         Calendar::YearStart,
@@ -608,6 +646,9 @@ impl Calendar {
             Calendar::Month => "month",
             Calendar::Day => "day",
             Calendar::Weekday => "weekday",
+            Calendar::Hour => "hour",
+            Calendar::Minute => "minute",
+            Calendar::Second => "second",
             Calendar::MonthStart => "month_start",
             Calendar::QuarterStart => "quarter_start",
             Calendar::YearStart => "year_start",
@@ -616,12 +657,22 @@ impl Calendar {
 
     /// Its result for the day number `d`.
     pub fn apply(self, d: i64) -> i64 {
+        self.apply_instant(d.saturating_mul(crate::num::DAY))
+    }
+
+    /// Its result for the instant `t` (seconds since the epoch; the starts
+    /// are day numbers).
+    pub fn apply_instant(self, t: i64) -> i64 {
+        let (d, secs) = (t.div_euclid(crate::num::DAY), t.rem_euclid(crate::num::DAY));
         let (y, m, day) = crate::num::fields(d);
         match self {
             Calendar::Year => y,
             Calendar::Month => m,
             Calendar::Day => day,
             Calendar::Weekday => crate::num::weekday(d),
+            Calendar::Hour => secs / 3600,
+            Calendar::Minute => secs % 3600 / 60,
+            Calendar::Second => secs % 60,
             Calendar::MonthStart => crate::num::period_start(d, 1),
             Calendar::QuarterStart => crate::num::period_start(d, 3),
             Calendar::YearStart => crate::num::period_start(d, 12),
@@ -660,6 +711,8 @@ impl Builtin {
             Builtin::Pow => "pow",
             Builtin::MulDiv => "mul_div",
             Builtin::Calendar(c) => c.name(),
+            Builtin::InstantOf => "instant",
+            Builtin::DateOf => "date",
             Builtin::RoundTo(RoundMode::Floor) => "floor",
             Builtin::RoundTo(RoundMode::Ceil) => "ceil",
             Builtin::RoundTo(_) => "round",

@@ -21,8 +21,10 @@ pub enum Type {
     Decimal,
     /// `Date`: a day number.
     Date,
-    /// `Duration`: a whole number of days.
+    /// `Duration`: a whole number of seconds (`3 days`, `72 hours`).
     Duration,
+    /// `Instant`: a moment in UTC, to the second (`2026-03-01T12:00Z`).
+    Instant,
     /// `Period`: a calendar period, a whole number of months (`6 months`,
     /// `5 years`): added to a date with end-of-month clamping, never a
     /// number of days.
@@ -85,7 +87,13 @@ impl Type {
     pub fn is_ordered(&self) -> bool {
         matches!(
             self,
-            Type::Int | Type::Decimal | Type::Date | Type::Duration | Type::Period | Type::Text
+            Type::Int
+                | Type::Decimal
+                | Type::Date
+                | Type::Instant
+                | Type::Duration
+                | Type::Period
+                | Type::Text
         )
     }
 
@@ -130,6 +138,7 @@ impl<N: TypeNames + ?Sized> fmt::Display for DisplayType<'_, N> {
             Type::Date => f.write_str("Date"),
             Type::Duration => f.write_str("Duration"),
             Type::Period => f.write_str("Period"),
+            Type::Instant => f.write_str("Instant"),
             Type::Text => f.write_str("Text"),
             Type::List(t) => write!(f, "List<{}>", sub(t)),
             Type::Set(t) => write!(f, "Set<{}>", sub(t)),

@@ -46,7 +46,9 @@ fn expr(src: &str) -> String {
 
 fn sexp(e: &Expr) -> String {
     match &e.kind {
-        ExprKind::Int(s) | ExprKind::Decimal(s) | ExprKind::Date(s) => s.clone(),
+        ExprKind::Int(s) | ExprKind::Decimal(s) | ExprKind::Date(s) | ExprKind::Instant(s) => {
+            s.clone()
+        }
         ExprKind::Percent(s) => format!("{s}%"),
         ExprKind::Duration(n, u) => format!("{n}{u:?}"),
         ExprKind::Text(s) => format!("{s:?}"),

@@ -24,8 +24,10 @@ pub enum Value {
     Dec(Dec),
     /// A Date as days since 1970-01-01.
     Date(i64),
-    /// A Duration in days.
+    /// A Duration in seconds.
     Duration(i64),
+    /// An Instant in seconds since 1970-01-01T00:00Z.
+    Instant(i64),
     /// A calendar Period in months.
     Period(i64),
     /// A Text.
@@ -78,6 +80,7 @@ impl Value {
             Value::Date(_) => 4,
             Value::Duration(_) => 5,
             Value::Period(_) => 11,
+            Value::Instant(_) => 12,
             Value::Text(_) => 6,
             Value::Enum(_) => 7,
             Value::List(_) => 8,
@@ -100,6 +103,7 @@ impl Ord for Value {
             (Value::Date(a), Value::Date(b)) => a.cmp(b),
             (Value::Duration(a), Value::Duration(b)) => a.cmp(b),
             (Value::Period(a), Value::Period(b)) => a.cmp(b),
+            (Value::Instant(a), Value::Instant(b)) => a.cmp(b),
             (Value::Text(a), Value::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
             (Value::Enum(a), Value::Enum(b)) => a.cmp(b),
             (Value::List(a), Value::List(b))
@@ -156,10 +160,8 @@ fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
         }
         Value::Dec(d) => render_dec(*d, out),
         Value::Date(d) => out.push_str(&format_date(*d)),
-        Value::Duration(d) => {
-            let unit = if d.unsigned_abs() == 1 { "day" } else { "days" };
-            let _ = write!(out, "{d} {unit}");
-        }
+        Value::Duration(d) => out.push_str(&render_duration(*d)),
+        Value::Instant(t) => out.push_str(&polity_compiler::num::format_instant(*t)),
         Value::Period(m) => out.push_str(&render_period(*m)),
         Value::Text(s) => {
             let _ = write!(out, "{s:?}");
@@ -224,6 +226,17 @@ pub fn render_period(months: i64) -> String {
     } else {
         (months, "month")
     };
+    let plural = if n.unsigned_abs() == 1 { "" } else { "s" };
+    format!("{n} {unit}{plural}")
+}
+
+/// A duration as a charter writes it, in the largest unit that divides it
+/// exactly: `90 days`, `36 hours`, `90 minutes`, `1 second`.
+pub fn render_duration(seconds: i64) -> String {
+    let (n, unit) = [(86_400, "day"), (3_600, "hour"), (60, "minute")]
+        .into_iter()
+        .find(|(size, _)| seconds % size == 0)
+        .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit));
     let plural = if n.unsigned_abs() == 1 { "" } else { "s" };
     format!("{n} {unit}{plural}")
 }

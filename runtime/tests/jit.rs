@@ -441,7 +441,7 @@ state { }
 law a { require "r": (none != (-9223372036854775808)) }
 law b { require "r": ((-9223372036854775808) != none) }
 law c { require "r": not (none == (-9223372036854775808)) }
-law d { require "r": (none != (-9223372036854775807 days - 1 day)) }
+law d { require "r": (none != (-9223372036854689408 seconds - 1 day)) }
 "#;
     assert_eq!(
         agree(bare, "{}", &["a", "b", "c", "d"]),

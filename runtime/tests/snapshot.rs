@@ -175,7 +175,7 @@ fn loads_a_valid_snapshot() {
         m1[4],
         Value::Set(vec![Value::Enum(0), Value::Enum(1)].into())
     );
-    assert_eq!(m1[5], Value::Duration(30));
+    assert_eq!(m1[5], Value::Duration(30 * 86_400));
     assert_eq!(m1[6], Value::Int(1));
     assert_eq!(m1[7], Value::Bool(true));
     assert_eq!(m1[8], Value::None);
@@ -347,10 +347,51 @@ fn ints() {
 }
 
 #[test]
-fn durations_are_whole_days() {
-    assert_eq!(load_one(Type::Duration, "30"), Ok(Value::Duration(30)));
-    insta::assert_snapshot!(errors_one(Type::Duration, r#""30 days""#), @r#"x: expected Duration, found "30 days""#);
+fn durations_are_days_or_written_with_a_unit() {
+    // Durations count seconds; a JSON number is a count of days.
+    assert_eq!(
+        load_one(Type::Duration, "30"),
+        Ok(Value::Duration(30 * 86_400))
+    );
+    assert_eq!(
+        load_one(Type::Duration, r#""30 days""#),
+        Ok(Value::Duration(30 * 86_400))
+    );
+    assert_eq!(
+        load_one(Type::Duration, r#""72 hours""#),
+        Ok(Value::Duration(72 * 3_600))
+    );
+    assert_eq!(
+        load_one(Type::Duration, r#""-90 minutes""#),
+        Ok(Value::Duration(-5_400))
+    );
+    assert_eq!(
+        load_one(Type::Duration, r#""1 second""#),
+        Ok(Value::Duration(1))
+    );
+    insta::assert_snapshot!(errors_one(Type::Duration, r#""30 dayz""#), @r#"x: expected a Duration such as "72 hours" or "3 days", found "30 dayz""#);
     insta::assert_snapshot!(errors_one(Type::Duration, "0.5"), @"x: expected Duration, found 0.5");
+    insta::assert_snapshot!(errors_one(Type::Duration, "106751991167301"), @"x: Duration out of range, found 106751991167301 days");
+}
+
+#[test]
+fn instants_are_rfc_3339_in_utc() {
+    let noon = 20_513 * 86_400 + 12 * 3_600; // 2026-03-01T12:00Z
+    assert_eq!(
+        load_one(Type::Instant, r#""2026-03-01T12:00:00Z""#),
+        Ok(Value::Instant(noon))
+    );
+    assert_eq!(
+        load_one(Type::Instant, r#""2026-03-01T14:00:00+02:00""#),
+        Ok(Value::Instant(noon))
+    );
+    assert_eq!(
+        load_one(Type::Instant, r#""2026-03-01T12:00:00.000Z""#),
+        Ok(Value::Instant(noon))
+    );
+    insta::assert_snapshot!(errors_one(Type::Instant, r#""2026-03-01T12:00:00.5Z""#), @r#"x: expected an Instant in RFC 3339 form such as "2026-03-01T12:00:00Z", found "2026-03-01T12:00:00.5Z""#);
+    insta::assert_snapshot!(errors_one(Type::Instant, r#""2026-03-01""#), @r#"x: expected an Instant in RFC 3339 form such as "2026-03-01T12:00:00Z", found "2026-03-01""#);
+    insta::assert_snapshot!(errors_one(Type::Instant, r#""9999-12-31T23:00:00-02:00""#), @r#"x: Instant out of range, found "9999-12-31T23:00:00-02:00""#);
 }
 
 // ---- dates ----

@@ -79,6 +79,88 @@ pub fn period_start(day: i64, months: u32) -> i64 {
     days_from_civil(y, first, 1).unwrap_or(day)
 }
 
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// Seconds since 1970-01-01T00:00Z of an instant written
+/// `YYYY-MM-DDTHH:MMZ` or `YYYY-MM-DDTHH:MM:SSZ` (UTC only); `None` if
+/// malformed or impossible.
+pub fn parse_instant(text: &str) -> Option<i64> {
+    let (date, time) = text.split_once('T')?;
+    let time = time.strip_suffix('Z')?;
+    instant_of(parse_date(date)?, time, 0)
+}
+
+/// Seconds since the epoch of an RFC 3339 date-time as snapshots write it:
+/// `2026-03-01T12:00:00Z`, `2026-03-01T12:00:00+02:00` (converted to UTC),
+/// seconds optional; fractional seconds only if all zeros (`.000`).
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let (date, time) = text.split_once(['T', 't'])?;
+    let (clock, offset) = if let Some(t) = time.strip_suffix(['Z', 'z']) {
+        (t, 0)
+    } else {
+        let at = time.rfind(['+', '-'])?;
+        let (clock, off) = time.split_at(at);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let (h, m) = off.get(1..)?.split_once(':')?;
+        let (h, m) = (two_digits(h)?, two_digits(m)?);
+        if h > 23 || m > 59 {
+            return None;
+        }
+        (clock, sign * (h * 3600 + m * 60))
+    };
+    let clock = match clock.split_once('.') {
+        Some((c, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => c,
+        Some(_) => return None,
+        None => clock,
+    };
+    instant_of(parse_date(date)?, clock, offset)
+}
+
+/// The instant of day number `day` at `HH:MM` or `HH:MM:SS`, minus `offset`
+/// seconds (a local time's offset from UTC).
+fn instant_of(day: i64, clock: &str, offset: i64) -> Option<i64> {
+    let mut parts = clock.split(':');
+    let h = two_digits(parts.next()?)?;
+    let m = two_digits(parts.next()?)?;
+    let s = match parts.next() {
+        Some(s) => two_digits(s)?,
+        None => 0,
+    };
+    if parts.next().is_some() || h > 23 || m > 59 || s > 59 {
+        return None;
+    }
+    day.checked_mul(DAY)?
+        .checked_add(h * 3600 + m * 60 + s)?
+        .checked_sub(offset)
+}
+
+fn two_digits(s: &str) -> Option<i64> {
+    if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `YYYY-MM-DDTHH:MMZ` (with `:SS` when the seconds are not zero).
+pub fn format_instant(t: i64) -> String {
+    let (day, secs) = (t.div_euclid(DAY), t.rem_euclid(DAY));
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let date = format_date(day);
+    if s == 0 {
+        format!("{date}T{h:02}:{m:02}Z")
+    } else {
+        format!("{date}T{h:02}:{m:02}:{s:02}Z")
+    }
+}
+
+/// The instant `months` calendar months after `t`: its date moved as
+/// [`add_months`] does, its time of day kept.
+pub fn add_months_instant(t: i64, months: i64) -> Option<i64> {
+    let (day, secs) = (t.div_euclid(DAY), t.rem_euclid(DAY));
+    add_months(day, months)?.checked_mul(DAY)?.checked_add(secs)
+}
+
 /// Reads `YYYY-MM-DD` (exactly four, two and two digits); `None` if malformed or impossible.
 pub fn parse_date(text: &str) -> Option<i64> {
     let b = text.as_bytes();
@@ -150,6 +232,51 @@ mod tests {
                     format_date(day)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn instants_parse_print_and_convert_exactly() {
+        assert_eq!(parse_instant("1970-01-01T00:00Z"), Some(0));
+        assert_eq!(parse_instant("1970-01-01T00:00:01Z"), Some(1));
+        assert_eq!(
+            parse_instant("2026-03-01T12:00Z"),
+            Some(d("2026-03-01") * DAY + 43_200)
+        );
+        for bad in [
+            "2026-03-01T24:00Z",
+            "2026-03-01T12:60Z",
+            "2026-02-30T12:00Z",
+            "2026-03-01T12:00",
+        ] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
+        let t = parse_rfc3339("2026-03-01T12:00:00+02:00");
+        assert_eq!(t, parse_instant("2026-03-01T10:00Z"));
+        assert_eq!(
+            parse_rfc3339("2026-03-01T00:30:00-01:00"),
+            parse_instant("2026-03-01T01:30Z")
+        );
+        assert_eq!(
+            parse_rfc3339("2026-03-01T12:00:00.000Z"),
+            parse_instant("2026-03-01T12:00Z")
+        );
+        assert_eq!(parse_rfc3339("2026-03-01T12:00:00.5Z"), None);
+        assert_eq!(parse_rfc3339("2026-03-01"), None);
+        assert_eq!(
+            format_instant(d("2026-03-01") * DAY + 43_230),
+            "2026-03-01T12:00:30Z"
+        );
+        assert_eq!(format_instant(-1), "1969-12-31T23:59:59Z");
+        let t = parse_instant("2026-01-31T18:30Z").unwrap_or(0);
+        assert_eq!(
+            add_months_instant(t, 1).map(format_instant).as_deref(),
+            Some("2026-02-28T18:30Z")
+        );
+        // Every minute of a day round-trips through the text form.
+        for k in (0..DAY).step_by(61) {
+            let t = d("2024-02-29") * DAY + k;
+            assert_eq!(parse_rfc3339(&format_instant(t)), Some(t));
         }
     }
 

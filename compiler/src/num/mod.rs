@@ -13,8 +13,8 @@ mod sum;
 mod display_oracle;
 
 pub use date::{
-    add_months, civil_from_days, days_from_civil, fields, format_date, parse_date, period_start,
-    weekday,
+    add_months, add_months_instant, civil_from_days, days_from_civil, fields, format_date,
+    format_instant, parse_date, parse_instant, parse_rfc3339, period_start, weekday, DAY,
 };
 pub use dec::{Dec, ParseDecError, Truncated};
 pub use round::{RoundMode, MAX_PLACES};

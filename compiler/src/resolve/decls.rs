@@ -79,13 +79,6 @@ pub const BUILTINS: &[&str] = &[
     "sqrt",
     "pow",
     "mul_div",
-    "year",
-    "month",
-    "day",
-    "weekday",
-    "month_start",
-    "quarter_start",
-    "year_start",
     "text",
     "contains",
     "starts_with",
@@ -94,9 +87,33 @@ pub const BUILTINS: &[&str] = &[
     "upper",
 ];
 
+/// Built-in functions named by common words (`year`, `date`): a charter's
+/// own fn, const, law or state name of the same name takes precedence
+/// instead of being refused (E0115), so that charters written before these
+/// existed keep working.
+pub const SOFT_BUILTINS: &[&str] = &[
+    "year",
+    "month",
+    "day",
+    "weekday",
+    "hour",
+    "minute",
+    "second",
+    "month_start",
+    "quarter_start",
+    "year_start",
+    "instant",
+    "date",
+];
+
+/// Whether `name` is a built-in function of either kind.
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.contains(&name) || SOFT_BUILTINS.contains(&name)
+}
+
 /// Names of the built-in types.
 pub const BUILTIN_TYPES: &[&str] = &[
-    "Bool", "Int", "Decimal", "Date", "Duration", "Period", "Text", "List", "Set",
+    "Bool", "Int", "Decimal", "Date", "Duration", "Period", "Instant", "Text", "List", "Set",
 ];
 
 impl<'a> Decls<'a> {

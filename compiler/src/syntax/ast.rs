@@ -458,6 +458,12 @@ pub enum DurationUnit {
     Days,
     /// `week` / `weeks`
     Weeks,
+    /// `hour` / `hours`
+    Hours,
+    /// `minute` / `minutes`
+    Minutes,
+    /// `second` / `seconds`
+    Seconds,
     /// `month` / `months` (a calendar period)
     Months,
     /// `year` / `years` (a calendar period of 12 months)
@@ -565,6 +571,8 @@ pub enum ExprKind {
     Percent(String),
     /// `2026-01-31` (as written)
     Date(String),
+    /// `2026-03-01T12:00Z`
+    Instant(String),
     /// `30 days`, `2 weeks` (the digits and the unit)
     Duration(String, DurationUnit),
     /// `"text"` (decoded)

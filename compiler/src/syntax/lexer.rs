@@ -108,6 +108,8 @@ enum RawTok {
     Percent,
     #[regex("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]")]
     Date,
+    #[regex("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9](:[0-9][0-9])?Z")]
+    Instant,
     #[token("\"", lex_text)]
     Text(TextScan),
     #[token("(")]
@@ -270,6 +272,8 @@ pub enum Tok {
     Percent(String),
     /// `YYYY-MM-DD` as written.
     Date(String),
+    /// `2026-03-01T12:00Z`: an instant in UTC.
+    Instant(String),
     /// `90 days`: the digits and the unit.
     Duration((String, DurationUnit)),
     /// Decoded text.
@@ -310,12 +314,16 @@ impl Tok {
             Tok::Int(s) | Tok::Decimal(s) => format!("number `{s}`"),
             Tok::Percent(s) => format!("percentage `{s}%`"),
             Tok::Date(s) => format!("date `{s}`"),
+            Tok::Instant(s) => format!("instant `{s}`"),
             Tok::Duration((n, u)) => {
                 let unit = match u {
                     DurationUnit::Days => "days",
                     DurationUnit::Weeks => "weeks",
                     DurationUnit::Months => "months",
                     DurationUnit::Years => "years",
+                    DurationUnit::Hours => "hours",
+                    DurationUnit::Minutes => "minutes",
+                    DurationUnit::Seconds => "seconds",
                     DurationUnit::Unknown => "?",
                 };
                 format!("duration `{n} {unit}`")
@@ -394,6 +402,7 @@ impl Tok {
             | Tok::Decimal(_)
             | Tok::Percent(_)
             | Tok::Date(_)
+            | Tok::Instant(_)
             | Tok::Duration(_)
             | Tok::Text(_) => "",
         }
@@ -505,17 +514,11 @@ fn push_merged(
 /// Words of time that are not units of Polity: after a number they are a
 /// mistaken unit, not a name.
 const NOT_UNITS: &[&str] = &[
-    "second",
-    "seconds",
     "sec",
     "secs",
     "s",
-    "minute",
-    "minutes",
     "min",
     "mins",
-    "hour",
-    "hours",
     "h",
     "hr",
     "hrs",
@@ -536,6 +539,9 @@ const NOT_UNITS: &[&str] = &[
     "y",
     "yr",
     "yrs",
+    "ms",
+    "millisecond",
+    "milliseconds",
 ];
 
 fn unknown_unit(file: FileId, (start, end, word): (usize, usize, String)) -> Diagnostic {
@@ -545,9 +551,7 @@ fn unknown_unit(file: FileId, (start, end, word): (usize, usize, String)) -> Dia
         format!("`{word}` is not a unit"),
     )
     .with_label("unknown unit")
-    .with_help(
-        "a Duration is written `N days` or `N weeks`; a calendar Period `N months` or `N years`",
-    )
+    .with_help("a Duration is written `N days`, `N weeks`, `N hours`, `N minutes` or `N seconds`; a calendar Period `N months` or `N years`")
 }
 
 fn duration_unit(word: &str) -> Option<DurationUnit> {
@@ -556,6 +560,9 @@ fn duration_unit(word: &str) -> Option<DurationUnit> {
         "week" | "weeks" => Some(DurationUnit::Weeks),
         "month" | "months" => Some(DurationUnit::Months),
         "year" | "years" => Some(DurationUnit::Years),
+        "hour" | "hours" => Some(DurationUnit::Hours),
+        "minute" | "minutes" => Some(DurationUnit::Minutes),
+        "second" | "seconds" => Some(DurationUnit::Seconds),
         _ => None,
     }
 }
@@ -612,6 +619,7 @@ fn convert(raw: RawTok, slice: &str) -> Tok {
         RawTok::Decimal => Tok::Decimal(slice.to_string()),
         RawTok::Percent => Tok::Percent(slice.trim_end_matches('%').to_string()),
         RawTok::Date => Tok::Date(slice.to_string()),
+        RawTok::Instant => Tok::Instant(slice.to_string()),
         RawTok::Text(scan) => Tok::Text(scan.value),
         RawTok::LParen => Tok::LParen,
         RawTok::RParen => Tok::RParen,

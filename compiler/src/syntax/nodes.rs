@@ -520,6 +520,7 @@ pub fn dismantle(expr: Expr) {
             | ExprKind::Decimal(_)
             | ExprKind::Percent(_)
             | ExprKind::Date(_)
+            | ExprKind::Instant(_)
             | ExprKind::Duration(..)
             | ExprKind::Text(_)
             | ExprKind::Bool(_)

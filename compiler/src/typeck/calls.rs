@@ -5,7 +5,7 @@ use super::expr::{node, poisoned, unify};
 use super::{Checker, Node};
 use crate::diagnostic::did_you_mean;
 use crate::ir::{self, Builtin, Calendar, ExprKind, FnId, LoopKind, Num};
-use crate::resolve::decls::{ValueDecl, BUILTINS};
+use crate::resolve::decls::{is_builtin, ValueDecl, BUILTINS, SOFT_BUILTINS};
 use crate::span::Span;
 use crate::syntax::ast::{self, CallArgs, CollectionKind};
 use crate::types::Type;
@@ -292,7 +292,8 @@ impl Checker<'_> {
         let candidates = self
             .decls
             .value_names(callee.span.file)
-            .chain(BUILTINS.iter().copied());
+            .chain(BUILTINS.iter().copied())
+            .chain(SOFT_BUILTINS.iter().copied());
         let suggestion = did_you_mean(&callee.name, candidates).map(str::to_string);
         self.error(CheckError::UnknownFunction {
             span: callee.span,
@@ -311,7 +312,7 @@ impl Checker<'_> {
     ) -> ir::Expr {
         let name = callee.name.as_str();
         if !matches!(name, "count" | "sum" | "min" | "max" | "all" | "any") {
-            if BUILTINS.contains(&name) {
+            if is_builtin(name) {
                 self.error(CheckError::GeneratorNotAllowed {
                     span: callee.span,
                     name: callee.name.clone(),
@@ -399,7 +400,7 @@ impl Checker<'_> {
         expect: Option<&Type>,
     ) -> ir::Expr {
         let name = callee.name.as_str();
-        if !BUILTINS.contains(&name) {
+        if !is_builtin(name) {
             return self.unknown_function(callee, span);
         }
         if matches!(name, "min" | "max") && list.len() >= 2 {
@@ -501,8 +502,13 @@ impl Checker<'_> {
                     .collect();
                 return node(ExprKind::Builtin(b, args), Type::Int, span);
             }
-            (_, Type::Date, _) if calendar(name).is_some() => {
+            (_, Type::Date | Type::Instant, _) if calendar(name).is_some() => {
                 let c = calendar(name).unwrap_or(Calendar::Year);
+                if first_ty == Type::Date
+                    && matches!(c, Calendar::Hour | Calendar::Minute | Calendar::Second)
+                {
+                    return self.wrong_argument(name, &first_ty, arg_span, "an Instant");
+                }
                 let ty = if c.gives_date() {
                     Type::Date
                 } else {
@@ -510,6 +516,8 @@ impl Checker<'_> {
                 };
                 (Builtin::Calendar(c), ty)
             }
+            ("instant", Type::Date, _) => (Builtin::InstantOf, Type::Instant),
+            ("date", Type::Instant, _) => (Builtin::DateOf, Type::Date),
             ("text", _, _) => (Builtin::Text, Type::Text),
             ("lower", Type::Text, _) => (Builtin::Lower, Type::Text),
             ("upper", Type::Text, _) => (Builtin::Upper, Type::Text),
@@ -528,7 +536,9 @@ impl Checker<'_> {
                     "isqrt" => "Int or Decimal",
                     "abs" => "Int, Decimal, Duration or Period",
                     "year" | "month" | "day" | "weekday" | "month_start" | "quarter_start"
-                    | "year_start" => "a Date",
+                    | "year_start" => "a Date or an Instant",
+                    "hour" | "minute" | "second" | "date" => "an Instant",
+                    "instant" => "a Date",
                     "len" => "a list, set or text",
                     "all" | "any" => "a list or set of Bool",
                     "lower" | "upper" | "contains" | "starts_with" | "ends_with" => "Text",
@@ -548,6 +558,18 @@ impl Checker<'_> {
             }
         };
         node(ExprKind::Builtin(builtin, args), ty, span)
+    }
+
+    /// E0200 for a builtin's argument of the wrong type.
+    fn wrong_argument(&mut self, name: &str, found: &Type, span: Span, wanted: &str) -> ir::Expr {
+        let found = self.show(found);
+        self.error(CheckError::Mismatch {
+            span,
+            expected: wanted.into(),
+            found,
+            help: Some(format!("`{name}` takes {wanted}")),
+        });
+        poisoned(span)
     }
 
     fn range(&mut self, args: Vec<ir::Expr>, span: Span) -> ir::Expr {

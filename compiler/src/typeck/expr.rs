@@ -60,6 +60,16 @@ impl Checker<'_> {
                     _ => self.too_large(span),
                 }
             }
+            ast::ExprKind::Instant(text) => match crate::num::parse_instant(text) {
+                Some(t) => lit(Lit::Instant(t), Type::Instant, span),
+                None => {
+                    self.error(CheckError::InvalidDate {
+                        span,
+                        text: text.clone(),
+                    });
+                    poisoned(span)
+                }
+            },
             ast::ExprKind::Date(text) => match parse_date(text) {
                 Some(d) => lit(Lit::Date(d), Type::Date, span),
                 None => {
@@ -73,8 +83,11 @@ impl Checker<'_> {
             ast::ExprKind::Duration(n, unit) => {
                 let (factor, period) = match unit {
                     DurationUnit::Unknown => return poisoned(span),
-                    DurationUnit::Days => (1, false),
-                    DurationUnit::Weeks => (7, false),
+                    DurationUnit::Seconds => (1, false),
+                    DurationUnit::Minutes => (60, false),
+                    DurationUnit::Hours => (3_600, false),
+                    DurationUnit::Days => (86_400, false),
+                    DurationUnit::Weeks => (604_800, false),
                     DurationUnit::Months => (1, true),
                     DurationUnit::Years => (12, true),
                 };
@@ -85,7 +98,7 @@ impl Checker<'_> {
                     .and_then(|n| n.checked_mul(factor))
                 {
                     Some(months) if period => lit(Lit::Period(months), Type::Period, span),
-                    Some(days) => lit(Lit::Duration(days), Type::Duration, span),
+                    Some(seconds) => lit(Lit::Duration(seconds), Type::Duration, span),
                     None => self.too_large(span),
                 }
             }

@@ -269,6 +269,7 @@ impl<'a> Checker<'a> {
                     "Date" => Some(Type::Date),
                     "Duration" => Some(Type::Duration),
                     "Period" => Some(Type::Period),
+                    "Instant" => Some(Type::Instant),
                     "Text" => Some(Type::Text),
                     _ => None,
                 };

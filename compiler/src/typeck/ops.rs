@@ -12,7 +12,7 @@ use crate::types::Type;
 /// What an arithmetic operator does on these operand types: the IR operator,
 /// the types to convert each side to, and the result type.
 fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> {
-    use Type::{Date, Decimal as Dec, Duration as Dur, Int, Period, Text};
+    use Type::{Date, Decimal as Dec, Duration as Dur, Instant, Int, Period, Text};
     let numeric = |t: &Type| matches!(t, Int | Dec);
     let both_int = *l == Int && *r == Int;
     let mixed = numeric(l) && numeric(r) && !both_int;
@@ -25,6 +25,8 @@ fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> 
             (Date, Dur) => Some((BinOp::DateAddDur, Date, Dur, Date)),
             (Period, Period) => same(BinOp::Add(Num::Period), Period),
             (Date, Period) => Some((BinOp::DateAddPeriod, Date, Period, Date)),
+            (Instant, Dur) => Some((BinOp::InstantAddDur, Instant, Dur, Instant)),
+            (Instant, Period) => Some((BinOp::InstantAddPeriod, Instant, Period, Instant)),
             (Text, Text) => same(BinOp::Concat, Text),
             _ => None,
         },
@@ -35,6 +37,9 @@ fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> 
             (Date, Dur) => Some((BinOp::DateSubDur, Date, Dur, Date)),
             (Period, Period) => same(BinOp::Sub(Num::Period), Period),
             (Date, Period) => Some((BinOp::DateSubPeriod, Date, Period, Date)),
+            (Instant, Dur) => Some((BinOp::InstantSubDur, Instant, Dur, Instant)),
+            (Instant, Period) => Some((BinOp::InstantSubPeriod, Instant, Period, Instant)),
+            (Instant, Instant) => Some((BinOp::InstantSubInstant, Instant, Instant, Dur)),
             (Date, Date) => Some((BinOp::DateSubDate, Date, Date, Dur)),
             _ => None,
         },
@@ -68,6 +73,9 @@ fn arith_help(op: BinaryOp, l: &Type, r: &Type) -> Option<String> {
         }
         (_, Type::Period, Type::Duration) | (_, Type::Duration, Type::Period) => Some(
             "a calendar period (months, years) is not a number of days: add each to a Date".into(),
+        ),
+        (_, Type::Instant, Type::Date) | (_, Type::Date, Type::Instant) => Some(
+            "a Date has no time of day: compare `instant(d)` with the Instant, or `date(t)` with the Date".into(),
         ),
         (BinaryOp::Add, Type::Period, Type::Date) => {
             Some("write the date first: `date + period`".into())

@@ -69,6 +69,9 @@ impl Eval<'_, '_> {
             }
             Builtin::Abs(num) => ops::abs(num, x).map_err(|f| op_error(self, f)),
             Builtin::Calendar(c) => ops::calendar(c, x).map_err(|f| op_error(self, f)),
+            Builtin::InstantOf | Builtin::DateOf => {
+                ops::convert_time(b == Builtin::InstantOf, x).map_err(|f| op_error(self, f))
+            }
             Builtin::Isqrt(_) => ops::isqrt(x).map_err(|f| op_error(self, f)),
             Builtin::Sqrt => ops::sqrt(x).map_err(|f| op_error(self, f)),
             Builtin::MulDiv => {

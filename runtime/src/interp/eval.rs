@@ -235,6 +235,11 @@ impl<'c, 'p> Eval<'c, 'p> {
                 e.span,
                 format!("square root of a negative number in `{text}`"),
             ),
+            OpFault::PartialDay => self.fault(
+                ErrorKind::Domain,
+                e.span,
+                format!("`{text}` moves a Date by part of a day; a Date has no time of day (use an Instant)"),
+            ),
             OpFault::Places => self.fault(
                 ErrorKind::Domain,
                 e.span,
@@ -547,6 +552,7 @@ fn literal(lit: &Lit) -> Value {
         Lit::Date(d) => Value::Date(*d),
         Lit::Duration(d) => Value::Duration(*d),
         Lit::Period(m) => Value::Period(*m),
+        Lit::Instant(t) => Value::Instant(*t),
         Lit::Text(s) => Value::text(s),
         Lit::None => Value::None,
         Lit::Enum(_, i) => Value::Enum(*i),

@@ -8,7 +8,7 @@
 
 use crate::value::Value;
 use polity_compiler::ir::{BinOp, Builtin, Calendar, Num};
-use polity_compiler::num::add_months;
+use polity_compiler::num::{add_months, add_months_instant, DAY};
 use polity_compiler::num::{Dec, RoundMode, MAX_PLACES};
 use std::cmp::Ordering;
 
@@ -28,6 +28,8 @@ pub enum OpFault {
     NegativeRoot,
     /// Rounding to more places than [`MAX_PLACES`] either way.
     Places,
+    /// A Date moved by a Duration that is not whole days.
+    PartialDay,
     /// The operands do not have the types the operator was specialised to: a
     /// bug in the compiler, never a property of the charter.
     Ill,
@@ -73,12 +75,25 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, OpFault> {
         (BinOp::DateSubPeriod, Date(d), Value::Period(m)) => {
             date(m.checked_neg().and_then(|m| add_months(*d, m)))
         }
-        (BinOp::DateAddDur, Date(d), Duration(k)) => date(d.checked_add(*k)),
-        (BinOp::DateSubDur, Date(d), Duration(k)) => date(d.checked_sub(*k)),
+        (BinOp::DateAddDur, Date(d), Duration(k)) => date(d.checked_add(whole_days(*k)?)),
+        (BinOp::DateSubDur, Date(d), Duration(k)) => date(d.checked_sub(whole_days(*k)?)),
         (BinOp::DateSubDate, Date(x), Date(y)) => x
+            .checked_sub(*y)
+            .and_then(|days| days.checked_mul(DAY))
+            .map(Duration)
+            .ok_or(OpFault::Overflow("duration")),
+        (BinOp::InstantAddDur, Value::Instant(t), Duration(k)) => instant(t.checked_add(*k)),
+        (BinOp::InstantSubDur, Value::Instant(t), Duration(k)) => instant(t.checked_sub(*k)),
+        (BinOp::InstantSubInstant, Value::Instant(x), Value::Instant(y)) => x
             .checked_sub(*y)
             .map(Duration)
             .ok_or(OpFault::Overflow("duration")),
+        (BinOp::InstantAddPeriod, Value::Instant(t), Value::Period(m)) => {
+            instant(add_months_instant(*t, *m))
+        }
+        (BinOp::InstantSubPeriod, Value::Instant(t), Value::Period(m)) => {
+            instant(m.checked_neg().and_then(|m| add_months_instant(*t, m)))
+        }
         (BinOp::Concat, Text(x), Text(y)) => {
             let mut s = String::with_capacity(x.len() + y.len());
             s.push_str(x);
@@ -267,6 +282,22 @@ pub fn floor_mod(x: i64, y: i64) -> Result<i64, OpFault> {
     })
 }
 
+/// The whole days of a Duration moving a Date (a Date has no time of day).
+fn whole_days(seconds: i64) -> Result<i64, OpFault> {
+    if seconds % DAY == 0 {
+        Ok(seconds / DAY)
+    } else {
+        Err(OpFault::PartialDay)
+    }
+}
+
+fn instant(t: Option<i64>) -> Result<Value, OpFault> {
+    match t {
+        Some(t) if (MIN_DATE * DAY..(MAX_DATE + 1) * DAY).contains(&t) => Ok(Value::Instant(t)),
+        _ => Err(OpFault::Overflow("date")),
+    }
+}
+
 fn date(d: Option<i64>) -> Result<Value, OpFault> {
     match d {
         Some(d) if (MIN_DATE..=MAX_DATE).contains(&d) => Ok(Value::Date(d)),
@@ -318,13 +349,23 @@ pub fn to_int(n: i128) -> Result<Value, OpFault> {
 /// A calendar builtin of a Date: `year`, `month`, `day`, `weekday` (Ints) or
 /// the first day of its month, quarter or year.
 pub fn calendar(c: Calendar, x: &Value) -> Result<Value, OpFault> {
-    let Value::Date(d) = x else {
-        return Err(OpFault::Ill);
+    let r = match x {
+        Value::Date(d) => c.apply(*d),
+        Value::Instant(t) => c.apply_instant(*t),
+        _ => return Err(OpFault::Ill),
     };
-    let r = c.apply(*d);
     Ok(if c.gives_date() {
         Value::Date(r)
     } else {
         Value::Int(r)
     })
+}
+
+/// `instant(d)`: midnight of a Date; `date(t)`: an Instant's Date.
+pub fn convert_time(to_instant: bool, x: &Value) -> Result<Value, OpFault> {
+    match (to_instant, x) {
+        (true, Value::Date(d)) => instant(d.checked_mul(DAY)),
+        (false, Value::Instant(t)) => Ok(Value::Date(t.div_euclid(DAY))),
+        _ => Err(OpFault::Ill),
+    }
 }

@@ -8,9 +8,10 @@
 
 use super::code;
 use super::layout::{self, DecCells, Layout, Store, Words, NONE};
-use crate::interp::{Limits, MAX_DATE, MIN_DATE};
+use crate::interp::ops::{self, OpFault};
+use crate::interp::Limits;
 use crate::value::Value;
-use polity_compiler::ir::{Calendar, Program};
+use polity_compiler::ir::{BinOp, Calendar, Program};
 use polity_compiler::num::{Dec, DecSum, RoundMode};
 use polity_compiler::types::Type;
 use std::cell::Cell;
@@ -418,38 +419,92 @@ pub extern "C" fn int_div(p: *mut JitCtx<'_>, op: i64, a: i64, b: i64) -> i64 {
     })
 }
 
-/// `d + k` (op 0) or `d - k` (op 1) days on a date, or `d + k` (op 2) or
-/// `d - k` (op 3) calendar months (clamped to the end of the month), checked
-/// against the date range.
-pub extern "C" fn date_add(p: *mut JitCtx<'_>, op: i64, d: i64, k: i64) -> i64 {
+/// The operators on dates, instants, durations and periods that generated
+/// code leaves to [`date_add`], by index.
+pub const TIME_OPS: [BinOp; 10] = [
+    BinOp::DateAddDur,
+    BinOp::DateSubDur,
+    BinOp::DateAddPeriod,
+    BinOp::DateSubPeriod,
+    BinOp::DateSubDate,
+    BinOp::InstantAddDur,
+    BinOp::InstantSubDur,
+    BinOp::InstantAddPeriod,
+    BinOp::InstantSubPeriod,
+    BinOp::InstantSubInstant,
+];
+
+/// `a op b` for `op = TIME_OPS[i]`, computed by the interpreter's own
+/// arithmetic (so range checks and faults are the same).
+pub extern "C" fn date_add(p: *mut JitCtx<'_>, i: i64, a: i64, b: i64) -> i64 {
     with(p, |c| {
-        let r = match op {
-            0 => d.checked_add(k),
-            1 => d.checked_sub(k),
-            2 => polity_compiler::num::add_months(d, k),
-            _ => k
-                .checked_neg()
-                .and_then(|k| polity_compiler::num::add_months(d, k)),
+        let op = usize::try_from(i)
+            .ok()
+            .and_then(|i| TIME_OPS.get(i))
+            .copied();
+        let (a, b) = match op {
+            Some(BinOp::DateAddDur | BinOp::DateSubDur) => (Value::Date(a), Value::Duration(b)),
+            Some(BinOp::DateAddPeriod | BinOp::DateSubPeriod) => (Value::Date(a), Value::Period(b)),
+            Some(BinOp::DateSubDate) => (Value::Date(a), Value::Date(b)),
+            Some(BinOp::InstantAddDur | BinOp::InstantSubDur) => {
+                (Value::Instant(a), Value::Duration(b))
+            }
+            Some(BinOp::InstantAddPeriod | BinOp::InstantSubPeriod) => {
+                (Value::Instant(a), Value::Period(b))
+            }
+            Some(BinOp::InstantSubInstant) => (Value::Instant(a), Value::Instant(b)),
+            _ => return c.fail(MISSING),
         };
-        match r {
-            Some(r) if (MIN_DATE..=MAX_DATE).contains(&r) => c.ok(r),
-            _ => c.fail(OVERFLOW),
+        match op.map(|op| ops::binary(op, &a, &b)) {
+            Some(Ok(Value::Date(w) | Value::Instant(w) | Value::Duration(w))) => c.ok(w),
+            Some(Err(f)) => c.fail(fault_kind(f)),
+            _ => c.fail(MISSING),
         }
     })
 }
 
-/// A calendar field or start of a date (`which` indexes [`Calendar::ALL`]):
-/// never faults.
-pub extern "C" fn calendar(p: *mut JitCtx<'_>, which: i64, d: i64) -> i64 {
+/// The fault kind of an arithmetic fault.
+fn fault_kind(f: OpFault) -> i64 {
+    match f {
+        OpFault::Overflow(_) => OVERFLOW,
+        OpFault::DivisionByZero => DIV_ZERO,
+        OpFault::NegativeRoot | OpFault::Places | OpFault::PartialDay => DOMAIN,
+        OpFault::Ill => MISSING,
+    }
+}
+
+/// A calendar field or start (`which` indexes [`Calendar::ALL`]) of a date,
+/// or of an instant when `which` has [`OF_INSTANT`]; or [`INSTANT_OF`]
+/// (`instant(d)`) or [`DATE_OF`] (`date(t)`). Never faults: every date's
+/// midnight is an instant.
+pub extern "C" fn calendar(p: *mut JitCtx<'_>, which: i64, x: i64) -> i64 {
     with(p, |_| {
-        let c = usize::try_from(which)
-            .ok()
-            .and_then(|i| Calendar::ALL.get(i))
-            .copied()
-            .unwrap_or(Calendar::Year);
-        c.apply(d)
+        let day = polity_compiler::num::DAY;
+        match which {
+            INSTANT_OF => x.saturating_mul(day),
+            DATE_OF => x.div_euclid(day),
+            _ => {
+                let c = usize::try_from(which & !OF_INSTANT)
+                    .ok()
+                    .and_then(|i| Calendar::ALL.get(i))
+                    .copied()
+                    .unwrap_or(Calendar::Year);
+                if which & OF_INSTANT != 0 {
+                    c.apply_instant(x)
+                } else {
+                    c.apply(x)
+                }
+            }
+        }
     })
 }
+
+/// [`calendar`]: the field is of an instant.
+pub const OF_INSTANT: i64 = 16;
+/// [`calendar`]: `instant(d)`.
+pub const INSTANT_OF: i64 = 32;
+/// [`calendar`]: `date(t)`.
+pub const DATE_OF: i64 = 33;
 
 /// Compares two texts by bytes: -1, 0 or 1.
 pub extern "C" fn text_cmp(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
@@ -503,10 +558,16 @@ pub extern "C" fn cmp(p: *mut JitCtx<'_>, ty: i64, a: i64, b: i64) -> i64 {
 }
 
 /// Whether words of this type are ordered like the integers they are.
-fn int_like(t: &Type) -> bool {
+pub(super) fn int_like(t: &Type) -> bool {
     matches!(
         t,
-        Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Period | Type::Enum(_)
+        Type::Bool
+            | Type::Int
+            | Type::Date
+            | Type::Instant
+            | Type::Duration
+            | Type::Period
+            | Type::Enum(_)
     )
 }
 
@@ -655,7 +716,6 @@ pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
 /// [`ROUND_TO`] + i `round(a, b, RoundMode::ALL[i])` (b an Int). The
 /// interpreter's own operations compute them, so the results are identical.
 pub extern "C" fn num_op(p: *mut JitCtx<'_>, which: i64, a: i64, b: i64, c: i64) -> i64 {
-    use crate::interp::ops::{self, OpFault};
     with(p, |ctx| {
         let dec = |w: i64| Value::Dec(code::dec_at(w));
         let r = match which {
@@ -682,10 +742,7 @@ pub extern "C" fn num_op(p: *mut JitCtx<'_>, which: i64, a: i64, b: i64, c: i64)
                 let w = layout::to_word(ctx, &v);
                 ctx.ok(w)
             }
-            Err(OpFault::Overflow(_)) => ctx.fail(OVERFLOW),
-            Err(OpFault::DivisionByZero) => ctx.fail(DIV_ZERO),
-            Err(OpFault::NegativeRoot | OpFault::Places) => ctx.fail(DOMAIN),
-            Err(OpFault::Ill) => ctx.fail(MISSING),
+            Err(f) => ctx.fail(fault_kind(f)),
         }
     })
 }

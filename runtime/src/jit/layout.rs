@@ -358,7 +358,11 @@ pub fn to_word(store: &mut dyn Store, v: &Value) -> i64 {
     match v {
         Value::None => NONE,
         Value::Bool(b) => i64::from(*b),
-        Value::Int(n) | Value::Date(n) | Value::Duration(n) | Value::Period(n) => *n,
+        Value::Int(n)
+        | Value::Date(n)
+        | Value::Duration(n)
+        | Value::Period(n)
+        | Value::Instant(n) => *n,
         Value::Enum(i) => i64::from(*i),
         Value::Dec(d) => store.dec(*d),
         Value::Text(t) => store.text(t),
@@ -393,6 +397,7 @@ pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Valu
         Type::Date => Value::Date(w),
         Type::Duration => Value::Duration(w),
         Type::Period => Value::Period(w),
+        Type::Instant => Value::Instant(w),
         Type::Enum(_) => Value::Enum(u32::try_from(w).unwrap_or(0)),
         Type::Decimal => Value::Dec(code::dec_at(w)),
         Type::Text => Value::Text(store.text_of(w).unwrap_or_else(|| Arc::from(""))),

@@ -386,10 +386,7 @@ const NON_ALLOCATING: &[&str] = &[
 ];
 
 fn int_like(t: &Type) -> bool {
-    matches!(
-        t.strip_optional(),
-        Type::Bool | Type::Int | Type::Date | Type::Duration | Type::Period | Type::Enum(_)
-    )
+    abi::int_like(t.strip_optional())
 }
 
 /// A loop's state: its accumulator, its count of elements taken, and (for a
@@ -1193,7 +1190,7 @@ impl Fx<'_, '_> {
     fn translate_lit(&mut self, lit: &Lit) -> Tr<CValue> {
         let w = match lit {
             Lit::Bool(b) => i64::from(*b),
-            Lit::Int(n) | Lit::Date(n) | Lit::Duration(n) | Lit::Period(n) => *n,
+            Lit::Int(n) | Lit::Date(n) | Lit::Duration(n) | Lit::Period(n) | Lit::Instant(n) => *n,
             Lit::Dec(d) => match inline_dec(*d) {
                 Some(w) => w,
                 None => {
@@ -1443,7 +1440,7 @@ impl Fx<'_, '_> {
             | BinOp::Mul(_)
             | BinOp::MulDurInt
             | BinOp::MulPeriodInt => Ok(self.checked(op, x, y, s)),
-            BinOp::DateSubDate => Ok(self.checked(op, x, y, s)),
+            BinOp::InstantSubInstant => Ok(self.checked(BinOp::Sub(Num::Duration), x, y, s)),
             BinOp::DivDur => self.flagged("polity_dec_ratio", &[x, y], s),
             BinOp::DecDiv | BinOp::DecMod => {
                 let which = i64::from(op == BinOp::DecMod);
@@ -1453,14 +1450,19 @@ impl Fx<'_, '_> {
                 let which = self.iconst(i64::from(op == BinOp::IntMod));
                 self.flagged("polity_int_div", &[which, x, y], s)
             }
-            BinOp::DateAddDur | BinOp::DateSubDur | BinOp::DateAddPeriod | BinOp::DateSubPeriod => {
-                let which = match op {
-                    BinOp::DateAddDur => 0,
-                    BinOp::DateSubDur => 1,
-                    BinOp::DateAddPeriod => 2,
-                    _ => 3,
+            BinOp::DateAddDur
+            | BinOp::DateSubDur
+            | BinOp::DateAddPeriod
+            | BinOp::DateSubPeriod
+            | BinOp::DateSubDate
+            | BinOp::InstantAddDur
+            | BinOp::InstantSubDur
+            | BinOp::InstantAddPeriod
+            | BinOp::InstantSubPeriod => {
+                let Some(which) = abi::TIME_OPS.iter().position(|o| *o == op) else {
+                    return unsupported("an operator on dates without a helper");
                 };
-                let which = self.iconst(which);
+                let which = self.iconst(which as i64);
                 self.flagged("polity_date_add", &[which, x, y], s)
             }
             BinOp::Concat => self.flagged("polity_concat", &[x, y], s),
@@ -1602,7 +1604,21 @@ impl Fx<'_, '_> {
                 let Some(which) = Calendar::ALL.iter().position(|k| *k == c) else {
                     return unsupported("an unknown calendar builtin");
                 };
-                let which = self.iconst(which as i64);
+                let of = if first.ty == Type::Instant {
+                    abi::OF_INSTANT
+                } else {
+                    0
+                };
+                let which = self.iconst(which as i64 | of);
+                self.call_helper("polity_calendar", &[which, x])
+            }
+            Builtin::InstantOf | Builtin::DateOf => {
+                let which = if b == Builtin::InstantOf {
+                    abi::INSTANT_OF
+                } else {
+                    abi::DATE_OF
+                };
+                let which = self.iconst(which);
                 self.call_helper("polity_calendar", &[which, x])
             }
             Builtin::Sum(_) | Builtin::Min | Builtin::Max | Builtin::All | Builtin::Any => {

@@ -81,9 +81,15 @@ pub(super) fn convert(program: &Program, ty: &Type, atom: Atom<'_>) -> Result<Va
     match (ty, atom) {
         (Type::Bool, Atom::Bool(b)) => Ok(Value::Bool(b)),
         (Type::Int, _) => whole(atom, "Int").ok_or_else(expected)?.map(Value::Int),
+        (Type::Duration, Atom::Str(s)) => duration(s).map(Value::Duration),
         (Type::Duration, _) => whole(atom, "Duration")
             .ok_or_else(expected)?
+            .and_then(|days| {
+                days.checked_mul(polity_compiler::num::DAY)
+                    .ok_or_else(|| format!("Duration out of range, found {days} days"))
+            })
             .map(Value::Duration),
+        (Type::Instant, Atom::Str(s)) => instant(s).map(Value::Instant),
         (Type::Period, Atom::Str(s)) => period(s).map(Value::Period),
         (Type::Period, _) => whole(atom, "Period")
             .ok_or_else(expected)?
@@ -96,24 +102,58 @@ pub(super) fn convert(program: &Program, ty: &Type, atom: Atom<'_>) -> Result<Va
     }
 }
 
+/// A Duration written as a charter writes it: `"72 hours"`, `"3 days"`,
+/// `"90 minutes"`, `"2 weeks"`, `"30 seconds"` (a JSON number is a count of
+/// days).
+fn duration(s: &str) -> Result<i64, String> {
+    let units = [
+        ("second", 1),
+        ("minute", 60),
+        ("hour", 3_600),
+        ("day", 86_400),
+        ("week", 604_800),
+    ];
+    quantity(s, &units, "Duration", "\"72 hours\" or \"3 days\"")
+}
+
+/// `"N unit"` (or `"N units"`) in the smallest unit: `units` gives each
+/// unit's size.
+fn quantity(s: &str, units: &[(&str, i64)], what: &str, example: &str) -> Result<i64, String> {
+    let bad = || format!("expected a {what} such as {example}, found {}", quote(s));
+    let (n, unit) = s.trim().split_once(' ').ok_or_else(bad)?;
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    let unit = unit.trim();
+    let size = units
+        .iter()
+        .find(|(u, _)| unit == *u || unit.strip_suffix('s') == Some(u))
+        .map(|(_, size)| *size)
+        .ok_or_else(bad)?;
+    n.checked_mul(size)
+        .ok_or_else(|| format!("{what} out of range, found {}", quote(s)))
+}
+
+/// An Instant as RFC 3339 text (`"2026-03-01T12:00:00Z"`, an offset such as
+/// `+02:00` converted to UTC), within the date range.
+fn instant(s: &str) -> Result<i64, String> {
+    let day = polity_compiler::num::DAY;
+    // 0000-01-01T00:00Z up to the end of 9999-12-31, as dates are.
+    let first = days_from_civil(0, 1, 1).unwrap_or(0) * day;
+    let end = (days_from_civil(9999, 12, 31).unwrap_or(0) + 1) * day;
+    match polity_compiler::num::parse_rfc3339(s) {
+        Some(t) if (first..end).contains(&t) => Ok(t),
+        Some(_) => Err(format!("Instant out of range, found {}", quote(s))),
+        None => Err(format!(
+            "expected an Instant in RFC 3339 form such as \"2026-03-01T12:00:00Z\", found {}",
+            quote(s)
+        )),
+    }
+}
+
 /// A Period written as a charter writes it, `"6 months"` or `"2 years"`
 /// (a JSON number is a count of months).
 fn period(s: &str) -> Result<i64, String> {
-    let bad = || {
-        format!(
-            "expected a Period such as \"6 months\" or \"2 years\", found {}",
-            quote(s)
-        )
-    };
-    let (n, unit) = s.trim().split_once(' ').ok_or_else(bad)?;
-    let n: i64 = n.parse().map_err(|_| bad())?;
-    let factor = match unit.trim() {
-        "month" | "months" => 1,
-        "year" | "years" => 12,
-        _ => return Err(bad()),
-    };
-    n.checked_mul(factor)
-        .ok_or_else(|| format!("Period out of range, found {}", quote(s)))
+    let units = [("month", 1), ("year", 12)];
+    quantity(s, &units, "Period", "\"6 months\" or \"2 years\"")
 }
 
 /// A whole number for Int and Duration: `None` when the atom is not a number

@@ -203,10 +203,12 @@ impl Gen {
                 let n = *self
                     .rng
                     .pick(&[0i64, 1, 7, 30, 90, 365, 366, 1000, 100_000_000]);
-                let unit = if self.rng.chance(1, 4) {
-                    "weeks"
-                } else {
-                    "days"
+                let unit = match self.rng.below(8) {
+                    0 | 1 => "weeks",
+                    2 => "hours",
+                    3 => "minutes",
+                    4 => "seconds",
+                    _ => "days",
                 };
                 let text = if self.rng.chance(1, 5) {
                     format!("(-{n} {unit})")

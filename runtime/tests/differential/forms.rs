@@ -129,6 +129,15 @@ impl Gen {
                 let a = self.gen(&Ty::Date, d);
                 Self::call(Ty::Int, f, vec![a])
             }
+            7 => {
+                let f = *self
+                    .rng
+                    .pick(&["hour", "minute", "second", "year", "weekday"]);
+                let mut parts = vec![t(format!("{f}("))];
+                parts.extend(self.instant(d));
+                parts.push(t(")"));
+                Node::new(Ty::Int, parts)
+            }
             5 | 6 => {
                 let f = *self.rng.pick(&["floor", "ceil", "round"]);
                 let arg = if self.rng.chance(1, 5) {
@@ -237,8 +246,47 @@ impl Gen {
                 let a = self.gen(&Ty::Date, d);
                 Self::call(Ty::Date, f, vec![a])
             }
+            5 if self.rng.chance(1, 2) => {
+                // through an Instant: `date(instant(d) ± duration)`
+                let mut parts = vec![t("date(")];
+                parts.extend(self.instant(d));
+                parts.push(t(")"));
+                Node::new(Ty::Date, parts)
+            }
             _ => self.leaf(&Ty::Date, d),
         }
+    }
+
+    /// The parts of an Instant (the model has no Instant type, so only the
+    /// Date, Duration and Int inside are sub-expressions): a literal or a
+    /// Date's midnight, moved by a Duration or a Period.
+    fn instant(&mut self, d: u32) -> Vec<crate::model::Part> {
+        let mut parts = match self.rng.below(3) {
+            0 => vec![t(*self.rng.pick(&[
+                "2026-03-01T12:00Z",
+                "2024-02-29T23:59:59Z",
+                "0000-01-01T00:00Z",
+                "9999-12-31T23:59:59Z",
+                "1970-01-01T00:00:01Z",
+            ]))],
+            _ => vec![t("instant("), c(self.gen(&Ty::Date, d)), t(")")],
+        };
+        match self.rng.below(4) {
+            0 => {
+                parts.insert(0, t("("));
+                parts.push(t(format!(" {} ", self.rng.pick(&["+", "-"]))));
+                parts.push(c(self.gen(&Ty::Dur, d)));
+                parts.push(t(")"));
+            }
+            1 => {
+                parts.insert(0, t("("));
+                parts.push(t(" + "));
+                parts.extend(self.period(d));
+                parts.push(t(")"));
+            }
+            _ => {}
+        }
+        parts
     }
 
     /// The parts of a Period (the generator's model has no Period type, so
@@ -276,6 +324,15 @@ impl Gen {
             2 => {
                 let (a, b) = (self.gen(&Ty::Dur, d), self.gen(&Ty::Int, d));
                 Self::bin(Ty::Dur, a, "*", b)
+            }
+            3 if self.rng.chance(1, 3) => {
+                // the time between two instants
+                let mut parts = vec![t("(")];
+                parts.extend(self.instant(d));
+                parts.push(t(" - "));
+                parts.extend(self.instant(d));
+                parts.push(t(")"));
+                Node::new(Ty::Dur, parts)
             }
             _ => self.lit(&Ty::Dur, d),
         }

@@ -38,7 +38,22 @@ const DECIMALS: &[&str] = &[
     "-0.0000001",
 ];
 
-const DURATIONS: &[i64] = &[0, 1, -1, 7, 30, 90, 365, 366, -400, 1_000_000_000, i64::MAX];
+/// Durations in days as snapshots write them, up to the most that fit in
+/// seconds (`i64::MAX / 86,400` days).
+const DURATIONS: &[i64] = &[
+    0,
+    1,
+    -1,
+    7,
+    30,
+    90,
+    365,
+    366,
+    -400,
+    1_000_000_000,
+    106_751_991_167_300,
+    -106_751_991_167_300,
+];
 
 pub fn snapshot(ch: &Charter, rng: &mut Rng) -> Json {
     let mut fields = Vec::new();
@@ -88,11 +103,15 @@ fn value(ch: &Charter, ty: &Ty, rng: &mut Rng, depth: u32, top: bool) -> Json {
         } else {
             random_date(rng)
         }),
-        Ty::Dur => Json::Num(if rng.chance(1, 3) {
-            rng.pick(DURATIONS).to_string()
-        } else {
-            rng.range(-10, 400).to_string()
-        }),
+        Ty::Dur => match rng.below(6) {
+            0 | 1 => Json::Num(rng.pick(DURATIONS).to_string()),
+            2 => {
+                // a sub-day duration as text
+                let unit = *rng.pick(&["hours", "minutes", "seconds"]);
+                Json::Str(format!("{} {unit}", rng.range(-50, 5000)))
+            }
+            _ => Json::Num(rng.range(-10, 400).to_string()),
+        },
         Ty::Text => Json::Str(rng.pick(TEXTS).to_string()),
         Ty::Enum(e) => Json::Str(rng.pick(&ch.enums[*e].cases).clone()),
         Ty::Opt(inner) => {

@@ -4,7 +4,7 @@
 use super::commands::COMMANDS;
 use super::session::Session;
 use polity_compiler::num::RoundMode;
-use polity_compiler::resolve::decls::BUILTINS;
+use polity_compiler::resolve::decls::{BUILTINS, SOFT_BUILTINS};
 use polity_compiler::types::Type;
 
 /// Keywords that may start or continue an expression.
@@ -115,6 +115,7 @@ fn names(s: &Session) -> Vec<String> {
         out.extend(e.cases.iter().cloned());
     }
     out.extend(BUILTINS.iter().map(|b| b.to_string()));
+    out.extend(SOFT_BUILTINS.iter().map(|b| b.to_string()));
     // `round(x, 2, half_even)`: the modes are names only in that position.
     out.extend(RoundMode::ALL.iter().map(|m| m.name().to_string()));
     out.extend(KEYWORDS.iter().map(|k| k.to_string()));

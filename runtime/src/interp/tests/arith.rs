@@ -128,13 +128,17 @@ fn dates_stay_within_years_0_to_9999() {
     );
     check_fault(
         "d + n",
-        bin(BinOp::DateAddDur, date("2026-01-01"), days(i64::MAX)),
+        bin(
+            BinOp::DateAddDur,
+            date("2026-01-01"),
+            days(i64::MAX / 86_400),
+        ),
         ErrorKind::Overflow,
         "date out of range in `d + n`",
     );
     let p = program("");
     let e = bin(BinOp::DateSubDate, date("2026-03-01"), date("2026-02-01"));
-    assert_eq!(eval(&p, &e), Ok(Value::Duration(28)));
+    assert_eq!(eval(&p, &e), Ok(Value::Duration(28 * 86_400)));
     let e = bin(BinOp::DateAddDur, date("2024-02-28"), days(1));
     assert_eq!(eval(&p, &e), Ok(Value::Date(day("2024-02-29"))));
 }

@@ -100,8 +100,12 @@ pub fn date(s: &str) -> Expr {
     ex(ExprKind::Lit(Lit::Date(day(s))), Type::Date)
 }
 
+/// A Duration of `n` days (durations count seconds).
 pub fn days(n: i64) -> Expr {
-    ex(ExprKind::Lit(Lit::Duration(n)), Type::Duration)
+    ex(
+        ExprKind::Lit(Lit::Duration(n.saturating_mul(86_400))),
+        Type::Duration,
+    )
 }
 
 pub fn none(ty: Type) -> Expr {

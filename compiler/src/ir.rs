@@ -339,6 +339,9 @@ pub enum BinOp {
     DateSubDate,
     /// `Text + Text`
     Concat,
+    /// `List + List`: the elements of the left list, then those of the right.
+    /// A `Limit` fault when the result exceeds the collection size limit.
+    ListConcat,
     /// `==` (operands of equal type; structural)
     Eq,
     /// `!=`
@@ -357,7 +360,7 @@ impl BinOp {
     /// The operator as written in source.
     pub fn symbol(self) -> &'static str {
         match self {
-            BinOp::Add(_) | BinOp::DateAddDur | BinOp::Concat => "+",
+            BinOp::Add(_) | BinOp::DateAddDur | BinOp::Concat | BinOp::ListConcat => "+",
             BinOp::Sub(_) | BinOp::DateSubDur | BinOp::DateSubDate => "-",
             BinOp::Mul(_) | BinOp::MulDurInt => "*",
             BinOp::Div | BinOp::DivDur => "/",
@@ -444,9 +447,49 @@ pub enum Builtin {
     /// numerator or denominator exceeds `i128` (`pow(10, 39)`);
     /// `DivisionByZero` for `pow(0, n)` with `n < 0`.
     Pow,
+    /// `union(a, b)`: the elements of either set (a Set).
+    Union,
+    /// `intersection(a, b)`: the elements of both sets (a Set).
+    Intersection,
+    /// `difference(a, b)`: the elements of set `a` not in set `b` (a Set).
+    Difference,
+    /// `distinct(xs)`: a List of the elements of a list or set without
+    /// repeats, each where it first occurs.
+    Distinct,
+    /// `last(xs)`: the last element of a list or set, or `none`.
+    Last,
+    /// `take(xs, n)`: a List of the first `n` elements of a list or set (all
+    /// of them when there are fewer; none when `n <= 0`).
+    Take,
+    /// `drop(xs, n)`: a List of the elements of a list or set after the first
+    /// `n` (none when there are fewer; all when `n <= 0`).
+    Drop,
+    /// `at(xs, i)`: the element at 0-based position `i` of a list or set; a
+    /// `MissingValue` fault when `i < 0` or `i >= len(xs)`.
+    At,
+    /// `flatten(xss)`: a List of the elements of every inner list or set, in
+    /// order. A `Limit` fault past the collection size limit.
+    Flatten,
 }
 
 impl Builtin {
+    /// Whether this is one of the built-ins over whole collections (set
+    /// algebra, `distinct`, `last`, `take`, `drop`, `at`, `flatten`).
+    pub fn is_whole_collection(self) -> bool {
+        matches!(
+            self,
+            Builtin::Union
+                | Builtin::Intersection
+                | Builtin::Difference
+                | Builtin::Distinct
+                | Builtin::Last
+                | Builtin::Take
+                | Builtin::Drop
+                | Builtin::At
+                | Builtin::Flatten
+        )
+    }
+
     /// The name as written in source.
     pub fn name(self) -> &'static str {
         match self {
@@ -468,6 +511,15 @@ impl Builtin {
             Builtin::Sqrt => "sqrt",
             Builtin::Pow => "pow",
             Builtin::MulDiv => "mul_div",
+            Builtin::Union => "union",
+            Builtin::Intersection => "intersection",
+            Builtin::Difference => "difference",
+            Builtin::Distinct => "distinct",
+            Builtin::Last => "last",
+            Builtin::Take => "take",
+            Builtin::Drop => "drop",
+            Builtin::At => "at",
+            Builtin::Flatten => "flatten",
         }
     }
 }

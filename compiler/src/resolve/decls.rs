@@ -59,6 +59,26 @@ pub const BUILTINS: &[&str] = &[
     "round", "abs", "isqrt", "sqrt", "pow", "mul_div",
 ];
 
+/// Built-in functions added after charters were written with these names:
+/// a declaration may take one of them (E0115 does not apply), and then the
+/// declaration is what a call of that name means.
+pub const SHADOWABLE_BUILTINS: &[&str] = &[
+    "union",
+    "intersection",
+    "difference",
+    "distinct",
+    "last",
+    "take",
+    "drop",
+    "at",
+    "flatten",
+];
+
+/// Whether `name` is a built-in function (reserved or shadowable).
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.contains(&name) || SHADOWABLE_BUILTINS.contains(&name)
+}
+
 /// Names of the built-in types.
 pub const BUILTIN_TYPES: &[&str] = &[
     "Bool", "Int", "Decimal", "Date", "Duration", "Text", "List", "Set",

@@ -1,11 +1,12 @@
 //! Calls (fns, laws, built-ins), aggregates, comprehensions and `where`.
 
+use super::collections::collection_builtin;
 use super::error::CheckError;
 use super::expr::{node, poisoned, unify};
 use super::{Checker, Node};
 use crate::diagnostic::did_you_mean;
 use crate::ir::{self, Builtin, ExprKind, FnId, LoopKind, Num};
-use crate::resolve::decls::{ValueDecl, BUILTINS};
+use crate::resolve::decls::{is_builtin, ValueDecl, BUILTINS, SHADOWABLE_BUILTINS};
 use crate::span::Span;
 use crate::syntax::ast::{self, CallArgs, CollectionKind};
 use crate::types::Type;
@@ -286,7 +287,8 @@ impl Checker<'_> {
             .values
             .keys()
             .copied()
-            .chain(BUILTINS.iter().copied());
+            .chain(BUILTINS.iter().copied())
+            .chain(SHADOWABLE_BUILTINS.iter().copied());
         let suggestion = did_you_mean(&callee.name, candidates).map(str::to_string);
         self.error(CheckError::UnknownFunction {
             span: callee.span,
@@ -305,7 +307,7 @@ impl Checker<'_> {
     ) -> ir::Expr {
         let name = callee.name.as_str();
         if !matches!(name, "count" | "sum" | "min" | "max" | "all" | "any") {
-            if BUILTINS.contains(&name) {
+            if is_builtin(name) {
                 self.error(CheckError::GeneratorNotAllowed {
                     span: callee.span,
                     name: callee.name.clone(),
@@ -393,8 +395,14 @@ impl Checker<'_> {
         expect: Option<&Type>,
     ) -> ir::Expr {
         let name = callee.name.as_str();
-        if !BUILTINS.contains(&name) {
+        if !is_builtin(name) {
             return self.unknown_function(callee, span);
+        }
+        if let Some((b, n)) = collection_builtin(name) {
+            if !self.arg_count(callee, span, n, list.len()) {
+                return poisoned(span);
+            }
+            return self.check_collection_builtin(b, list, span, expect);
         }
         if matches!(name, "min" | "max") && list.len() >= 2 {
             return self.min_max_of(name, list, span, expect);

@@ -8,6 +8,7 @@
 //! mistake is reported once.
 
 mod calls;
+mod collections;
 mod cycles;
 pub mod error;
 mod expr;

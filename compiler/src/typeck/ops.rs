@@ -24,6 +24,9 @@ fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> 
             (Dur, Dur) => same(BinOp::Add(Num::Duration), Dur),
             (Date, Dur) => Some((BinOp::DateAddDur, Date, Dur, Date)),
             (Text, Text) => same(BinOp::Concat, Text),
+            (Type::List(_), Type::List(_)) => {
+                unify(l, r).map(|t| (BinOp::ListConcat, t.clone(), t.clone(), t))
+            }
             _ => None,
         },
         BinaryOp::Sub if both_int => same(BinOp::Sub(Num::Int), Int),
@@ -61,6 +64,9 @@ fn arith_help(op: BinaryOp, l: &Type, r: &Type) -> Option<String> {
         (BinaryOp::IntDiv | BinaryOp::Mod, _, _) => {
             Some("`div` and `mod` work on Int and Decimal".into())
         }
+        (BinaryOp::Add | BinaryOp::Sub, Type::Set(_), Type::Set(_)) => Some(
+            "combine sets with `union(a, b)`, `difference(a, b)` or `intersection(a, b)`".into(),
+        ),
         (BinaryOp::Add, Type::Date, Type::Date) => {
             Some("subtract dates to get a Duration, or add a Duration to a Date".into())
         }

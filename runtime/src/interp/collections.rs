@@ -1,9 +1,9 @@
 //! Builtins and loops: everything that walks a collection.
 
 use super::eval::{ill, Eval};
-use super::ops;
+use super::{lists, ops};
 use crate::value::Value;
-use crate::verdict::EvalError;
+use crate::verdict::{ErrorKind, EvalError};
 use polity_compiler::ir::{Builtin, Expr, Fold, Loop, LoopKind};
 
 /// A collection length as an Int (lengths never reach `i64::MAX`).
@@ -79,6 +79,55 @@ impl Eval<'_, '_> {
                 let n = values.get(1).unwrap_or(&Value::None);
                 ops::pow(x, n).map_err(|f| op_error(self, f))
             }
+            _ if b.is_whole_collection() => self.whole(e, b, args, &values),
+            _ => Err(ill(e.span, "an unknown builtin")),
+        }
+    }
+
+    /// The built-ins over whole collections (`lists.rs`), on evaluated arguments.
+    fn whole(
+        &self,
+        e: &Expr,
+        b: Builtin,
+        args: &[Expr],
+        values: &[Value],
+    ) -> Result<Value, EvalError> {
+        let elems = values.first().map(Value::elements).unwrap_or_default();
+        let other = values.get(1).map(Value::elements).unwrap_or_default();
+        let n = match values.get(1) {
+            Some(Value::Int(n)) => *n,
+            _ => 0,
+        };
+        let set = |items: Vec<Value>| -> Result<Value, EvalError> {
+            self.check_len(e, items.len(), "a set", "elements")?;
+            Ok(Value::Set(items.into()))
+        };
+        match b {
+            Builtin::Union => set(lists::union(elems, other)),
+            Builtin::Intersection => set(lists::intersection(elems, other)),
+            Builtin::Difference => set(lists::difference(elems, other)),
+            Builtin::Distinct => Ok(Value::List(lists::distinct(elems).into())),
+            Builtin::Last => Ok(elems.last().cloned().unwrap_or(Value::None)),
+            Builtin::Take => Ok(Value::List(lists::take(elems, n).into())),
+            Builtin::Drop => Ok(Value::List(lists::drop(elems, n).into())),
+            Builtin::At => lists::at(elems, n).cloned().ok_or_else(|| {
+                let xs = args
+                    .first()
+                    .map_or("the list", |a| self.text_of(a, "the list"));
+                self.fault(
+                    ErrorKind::MissingValue,
+                    e.span,
+                    format!(
+                        "`{xs}` has no element at position {n} (it has {})",
+                        elems.len()
+                    ),
+                )
+            }),
+            Builtin::Flatten => {
+                self.check_len(e, lists::flat_len(elems), "a list", "elements")?;
+                Ok(Value::List(lists::flatten(elems).into()))
+            }
+            _ => Err(ill(e.span, "a builtin that is not over whole collections")),
         }
     }
 

@@ -424,8 +424,10 @@ impl<'c, 'p> Eval<'c, 'p> {
     /// `a op b` on evaluated operands, located at `e`.
     fn apply(&self, e: &Expr, op: BinOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
         let v = ops::binary(op, a, b).map_err(|f| self.op_error(f, e, op.symbol()))?;
-        if let Value::Text(t) = &v {
-            self.check_len(e, t.len(), "a text", "bytes")?;
+        match &v {
+            Value::Text(t) => self.check_len(e, t.len(), "a text", "bytes")?,
+            Value::List(xs) => self.check_len(e, xs.len(), "a list", "elements")?,
+            _ => {}
         }
         Ok(v)
     }

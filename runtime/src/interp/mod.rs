@@ -10,6 +10,7 @@
 //! | `eval.rs` | the evaluation context and one method per expression form |
 //! | `ops.rs` | checked arithmetic on values |
 //! | `collections.rs` | builtins and loops |
+//! | `lists.rs` | the whole-collection built-ins on values (shared with the JIT's helpers) |
 //! | `law.rs` | laws, requirements, exceptions, subjects |
 //! | `explain.rs` | the reasons of a failed requirement |
 //! | `why.rs` | the full explanation tree of one verdict (the REPL's `:why`) |
@@ -37,8 +38,11 @@
 //!   its own verdict would be an error;
 //! - a loop evaluates `elem` for every element that passes the filter, even
 //!   for `count`;
-//! - `range` and text `+` fault with `Limit` when their result would hold more
-//!   than `max_collection_len` elements (bytes, for text).
+//! - `range`, text and list `+`, `union` and `flatten` fault with `Limit`
+//!   when their result would hold more than `max_collection_len` elements
+//!   (bytes, for text);
+//! - `at(xs, i)` outside `0..len(xs)` faults with `MissingValue`; `take` and
+//!   `drop` clamp their count to `0..=len(xs)`.
 //! - `fold` evaluates `init`, then its collection, then its body once per
 //!   element; a negative `sqrt`/`isqrt` argument faults with `Domain`, and
 //!   `pow(0, n < 0)` with `DivisionByZero` (see `docs/numbers-and-folds.md`).
@@ -47,6 +51,7 @@ mod collections;
 mod eval;
 mod explain;
 mod law;
+pub(crate) mod lists;
 pub(crate) mod ops;
 mod testing;
 #[cfg(test)]

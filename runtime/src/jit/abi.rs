@@ -556,6 +556,89 @@ pub extern "C" fn sorted(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
     })
 }
 
+/// A new block `[len, words...]` of the given elements.
+fn block_of_words(c: &mut JitCtx<'_>, items: impl ExactSizeIterator<Item = i64>) -> i64 {
+    let block = c.words(items.len() + 1);
+    if let Some((len, rest)) = block.split_first_mut() {
+        *len = rest.len() as i64;
+        for (slot, w) in rest.iter_mut().zip(items) {
+            *slot = w;
+        }
+    }
+    block.as_ptr() as i64
+}
+
+/// `a + b` on lists: a `Limit` fault past `max_collection_len` elements.
+pub extern "C" fn list_concat(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        let (x, y) = (code::list(a), code::list(b));
+        if x.len().saturating_add(y.len()) > c.limits.max_collection_len {
+            return c.fail(LIMIT);
+        }
+        let w = block_of_words(
+            c,
+            x.iter().chain(y).copied().collect::<Vec<_>>().into_iter(),
+        );
+        c.ok(w)
+    })
+}
+
+/// `take(xs, n)` (`which` 0) or `drop(xs, n)` (1) on a list or set block.
+pub extern "C" fn take_drop(p: *mut JitCtx<'_>, which: i64, xs: i64, n: i64) -> i64 {
+    with(p, |c| {
+        let items = code::list(xs);
+        let k = usize::try_from(n.max(0))
+            .unwrap_or(usize::MAX)
+            .min(items.len());
+        let (head, tail) = items.split_at(k);
+        let part = if which == 0 { head } else { tail };
+        block_of_words(c, part.iter().copied())
+    })
+}
+
+/// `flatten(xss)`: the words of every inner block, in order; a `Limit`
+/// fault past `max_collection_len` elements.
+pub extern "C" fn flatten(p: *mut JitCtx<'_>, xss: i64) -> i64 {
+    with(p, |c| {
+        let inner = code::list(xss);
+        let len: usize = inner.iter().map(|xs| code::list(*xs).len()).sum();
+        if len > c.limits.max_collection_len {
+            return c.fail(LIMIT);
+        }
+        let words: Vec<i64> = inner
+            .iter()
+            .flat_map(|xs| code::list(*xs).iter().copied())
+            .collect();
+        let w = block_of_words(c, words.into_iter());
+        c.ok(w)
+    })
+}
+
+/// `union` (`op` 0), `intersection` (1) or `difference` (2) of two sets of
+/// type `ty`, or `distinct` (3) of a collection of type `ty` (`b` unused),
+/// with the values' meaning (`interp::lists`). A `Limit` fault when a set
+/// would exceed `max_collection_len` elements.
+pub extern "C" fn whole(p: *mut JitCtx<'_>, op: i64, ty: i64, a: i64, b: i64) -> i64 {
+    use crate::interp::lists;
+    with(p, |c| {
+        let t = c.ty(ty);
+        let x = c.value(t, a);
+        let y = if op == 3 { Value::None } else { c.value(t, b) };
+        let (x, y) = (x.elements(), y.elements());
+        let items = match op {
+            0 => lists::union(x, y),
+            1 => lists::intersection(x, y),
+            2 => lists::difference(x, y),
+            _ => lists::distinct(x),
+        };
+        if items.len() > c.limits.max_collection_len {
+            return c.fail(LIMIT);
+        }
+        let w = list_of(c, &items);
+        c.ok(w)
+    })
+}
+
 /// A set (of type `ty`) from the elements of the block `xs`: sorted, no duplicates.
 pub extern "C" fn set_from(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
     with(p, |c| {
@@ -695,6 +778,10 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_dec_sum_end", 1, dec_sum_end as F1 as *const u8),
         ("polity_num_op", 4, num_op as F4 as *const u8),
         ("polity_clear_temp", 0, clear_temp as F0 as *const u8),
+        ("polity_list_concat", 2, list_concat as F2 as *const u8),
+        ("polity_take_drop", 3, take_drop as F3 as *const u8),
+        ("polity_flatten", 1, flatten as F1 as *const u8),
+        ("polity_whole", 4, whole as F4 as *const u8),
     ]
 }
 

@@ -1361,6 +1361,7 @@ impl Fx<'_, '_> {
                 self.flagged("polity_date_add", &[which, x, y], s)
             }
             BinOp::Concat => self.flagged("polity_concat", &[x, y], s),
+            BinOp::ListConcat => self.flagged("polity_list_concat", &[x, y], s),
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 self.flow(x, &a.ty, &b.ty);
                 self.flow(y, &b.ty, &a.ty);
@@ -1519,20 +1520,7 @@ impl Fx<'_, '_> {
                 }
                 Ok(best)
             }
-            Builtin::First => {
-                let elem = first.ty.element().cloned().unwrap_or(Type::Never);
-                let len = self.b.ins().load(I64, MemFlagsData::trusted(), x, 0);
-                let (load, join) = (self.b.create_block(), self.b.create_block());
-                self.b.append_block_param(join, I64);
-                let none = self.iconst(NONE_WORD);
-                self.b.ins().brif(len, load, &[], join, &[none.into()]);
-                self.b.switch_to_block(load);
-                let v = self.b.ins().load(I64, MemFlagsData::trusted(), x, 8);
-                self.flow(v, &elem, &e.ty);
-                self.b.ins().jump(join, &[v.into()]);
-                self.b.switch_to_block(join);
-                Ok(self.param(join))
-            }
+            Builtin::First => Ok(self.end(e, first, x, false)),
             Builtin::Sorted => {
                 let ty = self.shared.type_id(&first.ty);
                 let ty = self.iconst(ty);
@@ -1569,7 +1557,69 @@ impl Fx<'_, '_> {
                 let is_neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
                 Ok(self.b.ins().select(is_neg, neg, x))
             }
+            _ if b.is_whole_collection() => self.translate_whole(e, b, first, &vs),
+            _ => unsupported("an unknown builtin"),
         }
+    }
+
+    /// The built-ins over whole collections: `vs` are the translated
+    /// arguments, `first` the first one's expression.
+    fn translate_whole(&mut self, e: &Expr, b: Builtin, first: &Expr, vs: &[CValue]) -> Tr<CValue> {
+        let (Some(x), y) = (vs.first().copied(), vs.get(1).copied()) else {
+            return unsupported("a collection builtin without arguments");
+        };
+        let y = match y {
+            Some(y) => y,
+            None => self.iconst(0),
+        };
+        let s = e.span;
+        let op = match b {
+            Builtin::Union => 0,
+            Builtin::Intersection => 1,
+            Builtin::Difference => 2,
+            Builtin::Distinct => 3,
+            Builtin::Take | Builtin::Drop => {
+                let which = self.iconst(i64::from(b == Builtin::Drop));
+                return self.call_helper("polity_take_drop", &[which, x, y]);
+            }
+            Builtin::Flatten => return self.flagged("polity_flatten", &[x], s),
+            Builtin::Last => return Ok(self.end(e, first, x, true)),
+            _ => return Ok(self.at(x, y, s)),
+        };
+        let ty = self.shared.type_id(&first.ty);
+        let (op, ty) = (self.iconst(op), self.iconst(ty));
+        self.flagged("polity_whole", &[op, ty, x, y], s)
+    }
+
+    /// `first(xs)` or (`last`) `last(xs)`: the element at 1 or at `len`
+    /// of the block, or `none` when it is empty.
+    fn end(&mut self, e: &Expr, xs: &Expr, x: CValue, last: bool) -> CValue {
+        let elem = xs.ty.element().cloned().unwrap_or(Type::Never);
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), x, 0);
+        let (load, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        let none = self.iconst(NONE_WORD);
+        self.b.ins().brif(len, load, &[], join, &[none.into()]);
+        self.b.switch_to_block(load);
+        let at = if last { len } else { self.iconst(1) };
+        let off = self.b.ins().ishl_imm_s(at, 3);
+        let addr = self.b.ins().iadd(x, off);
+        let v = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 0);
+        self.flow(v, &elem, &e.ty);
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.switch_to_block(join);
+        self.param(join)
+    }
+
+    /// `at(xs, i)`: the element at 0-based `i`, a `MissingValue` fault
+    /// outside `0..len` (one unsigned comparison covers a negative `i`).
+    fn at(&mut self, x: CValue, i: CValue, span: Span) -> CValue {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), x, 0);
+        let outside = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, len);
+        self.fault_if(outside, abi::MISSING, span);
+        let off = self.b.ins().ishl_imm_s(i, 3);
+        let addr = self.b.ins().iadd(x, off);
+        self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8)
     }
 
     /// `fold(acc = init, var in source) => body`: `init`, then `source`, then

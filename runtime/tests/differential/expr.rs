@@ -114,8 +114,9 @@ impl Gen {
             return self.leaf(ty, d);
         }
         let d = d - 1;
-        let shared = match self.rng.below(16) {
+        let shared = match self.rng.below(17) {
             0 => Some(self.if_of(ty, d)),
+            5 if !matches!(ty, Ty::Opt(_)) => Some(self.at_of(ty, d)),
             1 => self.match_of(ty, d),
             2 => self.call_fn(ty, d),
             3 => self.field_of(ty, d),

@@ -3,7 +3,7 @@
 
 use super::commands::COMMANDS;
 use super::session::Session;
-use polity_compiler::resolve::decls::BUILTINS;
+use polity_compiler::resolve::decls::{BUILTINS, SHADOWABLE_BUILTINS};
 use polity_compiler::types::Type;
 
 /// Keywords that may start or continue an expression.
@@ -99,6 +99,7 @@ fn names(s: &Session) -> Vec<String> {
         out.extend(e.cases.iter().cloned());
     }
     out.extend(BUILTINS.iter().map(|b| b.to_string()));
+    out.extend(SHADOWABLE_BUILTINS.iter().map(|b| b.to_string()));
     out.extend(KEYWORDS.iter().map(|k| k.to_string()));
     out
 }

@@ -1,0 +1,87 @@
+//! The meaning of the whole-collection built-ins on values, shared by the
+//! interpreter and the JIT's helpers so that both engines compute them alike.
+//! Elements are equal when [`Value`]'s total order says so.
+
+use crate::value::Value;
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+/// `union(a, b)` of two sets (sorted, without duplicates).
+pub fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            Ordering::Less => {
+                out.push(x.clone());
+                i += 1;
+            }
+            Ordering::Greater => {
+                out.push(y.clone());
+                j += 1;
+            }
+            Ordering::Equal => {
+                out.push(x.clone());
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend(a.iter().skip(i).cloned());
+    out.extend(b.iter().skip(j).cloned());
+    out
+}
+
+/// `intersection(a, b)` of two sets.
+pub fn intersection(a: &[Value], b: &[Value]) -> Vec<Value> {
+    a.iter()
+        .filter(|x| b.binary_search(x).is_ok())
+        .cloned()
+        .collect()
+}
+
+/// `difference(a, b)` of two sets: the elements of `a` not in `b`.
+pub fn difference(a: &[Value], b: &[Value]) -> Vec<Value> {
+    a.iter()
+        .filter(|x| b.binary_search(x).is_err())
+        .cloned()
+        .collect()
+}
+
+/// `distinct(xs)`: each element where it first occurs.
+pub fn distinct(xs: &[Value]) -> Vec<Value> {
+    let mut seen = BTreeSet::new();
+    xs.iter().filter(|x| seen.insert(*x)).cloned().collect()
+}
+
+/// How many of `len` elements `n` stands for in `take`/`drop`: clamped to `0..=len`.
+fn clamp(n: i64, len: usize) -> usize {
+    usize::try_from(n.max(0)).unwrap_or(usize::MAX).min(len)
+}
+
+/// `take(xs, n)`: the first `n` elements.
+pub fn take(xs: &[Value], n: i64) -> Vec<Value> {
+    xs.iter().take(clamp(n, xs.len())).cloned().collect()
+}
+
+/// `drop(xs, n)`: the elements after the first `n`.
+pub fn drop(xs: &[Value], n: i64) -> Vec<Value> {
+    xs.iter().skip(clamp(n, xs.len())).cloned().collect()
+}
+
+/// `at(xs, i)`: the element at 0-based position `i`, if there is one.
+pub fn at(xs: &[Value], i: i64) -> Option<&Value> {
+    xs.get(usize::try_from(i).ok()?)
+}
+
+/// How many elements `flatten(xss)` has.
+pub fn flat_len(xss: &[Value]) -> usize {
+    xss.iter().map(|xs| xs.elements().len()).sum()
+}
+
+/// `flatten(xss)`: the elements of every inner collection, in order.
+pub fn flatten(xss: &[Value]) -> Vec<Value> {
+    xss.iter()
+        .flat_map(|xs| xs.elements().iter().cloned())
+        .collect()
+}

@@ -545,22 +545,42 @@ pub enum LoopKind {
     Any,
 }
 
-/// A loop: `kind(elem for var in source if filter)`.
+/// A loop: `kind(elem for var in source if filter ...)`, with one or more
+/// `for` clauses (`[v for p in proposals for v in p.votes if v.weight > 0]`).
 ///
-/// For every element of `source` in order (a set iterates in ascending
-/// order), bind it to `var`, evaluate `filter` (skip when false), then `elem`.
+/// The clauses nest, outermost first. For every element of the first
+/// clause's `source` in order (a set iterates in ascending order), bind it to
+/// its `var` (and its 0-based position in `source` to `index`), evaluate the
+/// clause's `filter` (skip the element when false), then run the next clause
+/// the same way — its `source` is evaluated afresh for each element of the
+/// clauses around it — and inside the last clause evaluate `elem` and add it
+/// to the result. `all`/`any` stop at the first deciding element, however
+/// deep. A `where` filter is a one-clause loop.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loop {
     /// What it produces.
     pub kind: LoopKind,
+    /// The `for` clauses, outermost first.
+    ///
+    /// INVARIANT: never empty.
+    pub clauses: Vec<Clause>,
+    /// The value produced per element (for `where`, the element itself).
+    pub elem: Expr,
+}
+
+/// One `for` clause of a [`Loop`]: `for var in source if filter`, or
+/// `for index, var in enumerate(source) if filter`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
     /// The loop variable's slot.
     pub var: LocalId,
+    /// The slot of the element's 0-based position in `source` (an Int), if
+    /// the clause names one.
+    pub index: Option<LocalId>,
     /// The collection iterated (a List or Set).
     pub source: Expr,
     /// Elements for which this is false are skipped.
     pub filter: Option<Expr>,
-    /// The value produced per element (for `where`, the element itself).
-    pub elem: Expr,
 }
 
 /// `fold(acc = init, var in source) => body`: bounded iteration with an
@@ -715,9 +735,11 @@ impl Expr {
                 f(&x.body);
             }
             ExprKind::Loop(l) => {
-                f(&l.source);
-                if let Some(x) = &l.filter {
-                    f(x);
+                for c in &l.clauses {
+                    f(&c.source);
+                    if let Some(x) = &c.filter {
+                        f(x);
+                    }
                 }
                 f(&l.elem);
             }

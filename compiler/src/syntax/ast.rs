@@ -426,14 +426,24 @@ pub struct FieldInit {
     pub value: Expr,
 }
 
-/// `elem for var in source if filter`: the inside of a comprehension or aggregate.
+/// `elem for var in source if filter ...`: the inside of a comprehension or
+/// aggregate, with one or more `for` clauses (outermost first).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generator {
     /// The produced element.
     pub elem: Expr,
+    /// The `for` clauses, outermost first (never empty).
+    pub clauses: Vec<ForClause>,
+}
+
+/// `for var in source if filter`, or `for index, var in enumerate(xs) if filter`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForClause {
+    /// The name of the element's position, when two names are written.
+    pub index: Option<Ident>,
     /// The loop variable.
     pub var: Ident,
-    /// The collection iterated.
+    /// The collection iterated (as written, `enumerate(xs)` included).
     pub source: Expr,
     /// The optional filter.
     pub filter: Option<Expr>,

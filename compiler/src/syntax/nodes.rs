@@ -263,19 +263,37 @@ pub struct GenNode {
     meta: Meta,
 }
 
-/// `elem for var in source if filter`
-pub fn generator(elem: Node, var: Ident, source: Node, filter: Option<Node>) -> GenNode {
-    let meta = join(
-        [elem.meta(), source.meta()]
-            .into_iter()
-            .chain(filter.as_ref().map(Node::meta)),
-    );
-    GenNode {
-        generator: Box::new(Generator {
-            elem: elem.expr,
+/// A `for` clause under construction.
+pub struct ClauseNode {
+    clause: ForClause,
+    meta: Meta,
+}
+
+/// `for var in source if filter`, or `for index, var in ...` (`names` as written).
+pub fn for_clause(names: (Ident, Option<Ident>), source: Node, filter: Option<Node>) -> ClauseNode {
+    let meta = join(std::iter::once(source.meta()).chain(filter.as_ref().map(Node::meta)));
+    let (index, var) = match names {
+        (index, Some(var)) => (Some(index), var),
+        (var, None) => (None, var),
+    };
+    ClauseNode {
+        clause: ForClause {
+            index,
             var,
             source: source.expr,
             filter: filter.map(|f| f.expr),
+        },
+        meta,
+    }
+}
+
+/// `elem for var in source if filter ...`
+pub fn generator(elem: Node, clauses: Vec<ClauseNode>) -> GenNode {
+    let meta = join(std::iter::once(elem.meta()).chain(clauses.iter().map(|c| c.meta)));
+    GenNode {
+        generator: Box::new(Generator {
+            elem: elem.expr,
+            clauses: clauses.into_iter().map(|c| c.clause).collect(),
         }),
         meta,
     }
@@ -506,8 +524,10 @@ pub fn dismantle(expr: Expr) {
 
 fn push_generator(stack: &mut Vec<Expr>, g: Generator) {
     stack.push(g.elem);
-    stack.push(g.source);
-    stack.extend(g.filter);
+    for c in g.clauses {
+        stack.push(c.source);
+        stack.extend(c.filter);
+    }
 }
 
 /// The nesting depth of an expression (a leaf is 1), measured iteratively.
@@ -552,8 +572,9 @@ fn children(e: &Expr) -> Vec<&Expr> {
 }
 
 fn generator_children(g: &Generator) -> Vec<&Expr> {
-    [&g.elem, &g.source]
-        .into_iter()
-        .chain(g.filter.as_ref())
-        .collect()
+    let clauses = g
+        .clauses
+        .iter()
+        .flat_map(|c| std::iter::once(&c.source).chain(c.filter.as_ref()));
+    std::iter::once(&g.elem).chain(clauses).collect()
 }

@@ -198,41 +198,32 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks a generator: `(source, var, filter, elem)` with `var` bound while
-    /// checking the filter and element.
+    /// Checks a generator: its clauses, each with its variables bound while
+    /// checking the later clauses and the element, then the element.
     fn check_generator(
         &mut self,
         g: &ast::Generator,
         elem_expect: Option<&Type>,
-    ) -> (ir::Expr, ir::LocalId, Option<ir::Expr>, ir::Expr) {
-        let source = self.check_expr(&g.source, None);
-        let elem_ty = self.element_of(&source, "the collection after `in`");
+    ) -> (Vec<ir::Clause>, ir::Expr) {
         let mark = self.frame.mark();
-        let var = self.frame.bind(&g.var.name, elem_ty);
-        let filter = g.filter.as_ref().map(|f| self.check_cond(f, "a filter"));
+        let clauses = g.clauses.iter().map(|c| self.check_clause(c)).collect();
         let elem = self.check_expr(&g.elem, elem_expect);
         self.frame.reset(mark);
-        (source, var, filter, elem)
+        (clauses, elem)
     }
 
     fn make_loop(
         kind: LoopKind,
-        parts: (ir::Expr, ir::LocalId, Option<ir::Expr>, ir::Expr),
+        (clauses, elem): (Vec<ir::Clause>, ir::Expr),
         ty: Type,
         span: Span,
     ) -> ir::Expr {
-        let (source, var, filter, elem) = parts;
-        node(
-            ExprKind::Loop(Box::new(ir::Loop {
-                kind,
-                var,
-                source,
-                filter,
-                elem,
-            })),
-            ty,
-            span,
-        )
+        let l = ir::Loop {
+            kind,
+            clauses,
+            elem,
+        };
+        node(ExprKind::Loop(Box::new(l)), ty, span)
     }
 
     pub(crate) fn check_comprehension(
@@ -244,7 +235,7 @@ impl Checker<'_> {
     ) -> ir::Expr {
         let elem_expect = expect.and_then(Type::element).cloned();
         let parts = self.check_generator(g, elem_expect.as_ref());
-        let elem = parts.3.ty.clone();
+        let elem = parts.1.ty.clone();
         match kind {
             CollectionKind::List => Self::make_loop(LoopKind::List, parts, Type::list(elem), span),
             CollectionKind::Set => Self::make_loop(LoopKind::Set, parts, Type::set(elem), span),
@@ -278,7 +269,13 @@ impl Checker<'_> {
         } else {
             Type::list(elem_ty)
         };
-        Self::make_loop(kind, (src, var, Some(filter), elem), ty, span)
+        let clause = ir::Clause {
+            var,
+            index: None,
+            source: src,
+            filter: Some(filter),
+        };
+        Self::make_loop(kind, (vec![clause], elem), ty, span)
     }
 
     fn unknown_function(&mut self, callee: &ast::Ident, span: Span) -> ir::Expr {
@@ -323,7 +320,7 @@ impl Checker<'_> {
             _ => None,
         };
         let parts = self.check_generator(g, elem_expect.as_ref());
-        let elem = parts.3.ty.clone();
+        let elem = parts.1.ty.clone();
         if elem.has_error() {
             return poisoned(span);
         }
@@ -334,7 +331,7 @@ impl Checker<'_> {
                 None => self.bad_elements(
                     "sum",
                     &elem,
-                    parts.3.span,
+                    parts.1.span,
                     "`sum` adds Int, Decimal or Duration values",
                 ),
             },
@@ -342,7 +339,7 @@ impl Checker<'_> {
                 if !elem.is_ordered() {
                     let ty = self.show(&elem);
                     self.error(CheckError::NotOrdered {
-                        span: parts.3.span,
+                        span: parts.1.span,
                         ty,
                         context: if name == "min" { "`min`" } else { "`max`" },
                     });
@@ -359,7 +356,7 @@ impl Checker<'_> {
                 if elem != Type::Bool {
                     let found = self.show(&elem);
                     self.error(CheckError::NotBool {
-                        span: parts.3.span,
+                        span: parts.1.span,
                         what: "the element of `all`/`any`",
                         found,
                     });
@@ -395,6 +392,13 @@ impl Checker<'_> {
         expect: Option<&Type>,
     ) -> ir::Expr {
         let name = callee.name.as_str();
+        if name == "enumerate" {
+            self.error(CheckError::Enumerate {
+                span: callee.span,
+                in_clause: false,
+            });
+            return poisoned(span);
+        }
         if !is_builtin(name) {
             return self.unknown_function(callee, span);
         }

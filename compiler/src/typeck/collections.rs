@@ -1,6 +1,6 @@
 //! The built-ins over whole collections: set algebra (`union`,
 //! `intersection`, `difference`), `distinct`, `last`, `take`, `drop`, `at`
-//! and `flatten`.
+//! and `flatten`; `for` clauses (with `enumerate`).
 
 use super::error::CheckError;
 use super::expr::{node, poisoned, unify};
@@ -9,6 +9,20 @@ use crate::ir::{self, Builtin, ExprKind};
 use crate::span::Span;
 use crate::syntax::ast;
 use crate::types::Type;
+
+/// `xs` of `enumerate(xs)`.
+fn enumerated(e: &ast::Expr) -> Option<&ast::Expr> {
+    match &e.kind {
+        ast::ExprKind::Call {
+            callee,
+            args: ast::CallArgs::List(args),
+        } if callee.name == "enumerate" => match args.as_slice() {
+            [xs] => Some(xs),
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 /// The collection built-ins this module checks, with their argument counts.
 pub(crate) fn collection_builtin(name: &str) -> Option<(Builtin, usize)> {
@@ -106,6 +120,35 @@ impl Checker<'_> {
             args.push(self.coerce(n, &Type::Int));
         }
         node(ExprKind::Builtin(b, args), ty, span)
+    }
+
+    /// One `for` clause, binding its variables (the caller resets the frame).
+    pub(crate) fn check_clause(&mut self, c: &ast::ForClause) -> ir::Clause {
+        let source = match (&c.index, enumerated(&c.source)) {
+            (Some(_), Some(inner)) => inner,
+            (Some(_), None) => {
+                self.error(CheckError::Enumerate {
+                    span: c.source.span,
+                    in_clause: true,
+                });
+                &c.source
+            }
+            (None, _) => &c.source,
+        };
+        let source = self.check_expr(source, None);
+        let elem_ty = self.element_of(&source, "the collection after `in`");
+        let var = self.frame.bind(&c.var.name, elem_ty);
+        let index = c
+            .index
+            .as_ref()
+            .map(|i| self.frame.bind(&i.name, Type::Int));
+        let filter = c.filter.as_ref().map(|f| self.check_cond(f, "a filter"));
+        ir::Clause {
+            var,
+            index,
+            source,
+            filter,
+        }
     }
 
     fn wrong_argument(&mut self, b: Builtin, arg: &ir::Expr, wanted: &str) -> ir::Expr {

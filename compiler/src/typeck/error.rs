@@ -159,6 +159,9 @@ pub enum CheckError {
     },
     /// E0212
     GeneratorNotAllowed { span: Span, name: String },
+    /// E0122: `enumerate` outside a two-name `for` clause (`in_clause`
+    /// false), or two names without `enumerate` (true).
+    Enumerate { span: Span, in_clause: bool },
 }
 
 fn mean(s: &Option<String>) -> Option<String> {
@@ -276,6 +279,12 @@ impl From<CheckError> for Diagnostic {
             GeneratorNotAllowed { span, name } => Diagnostic::error("E0212", span, format!("`{name}` does not take a `for` generator"))
                 .with_label("generator not allowed")
                 .with_help("generators work with `count`, `sum`, `min`, `max`, `all` and `any`; build a list with `[e for x in xs]`"),
+            Enumerate { span, in_clause: true } => Diagnostic::error("E0122", span, "a `for` clause with two names iterates `enumerate(...)`")
+                .with_label("not `enumerate(...)`")
+                .with_help("write `for i, x in enumerate(xs)` for each element `x` with its position `i` (from 0), or `for x in xs`"),
+            Enumerate { span, .. } => Diagnostic::error("E0122", span, "`enumerate` is only the collection of a `for` clause with two names")
+                .with_label("not a function")
+                .with_help("write `for i, x in enumerate(xs)` for each element `x` with its position `i` (from 0)"),
         }
     }
 }

@@ -76,8 +76,9 @@ use polity_compiler::ir::{Expr, LawId, Program};
 pub struct Limits {
     /// The most fn and law calls active at once (default 200).
     pub max_call_depth: u32,
-    /// The most elements a `range` may produce, and bytes a text `+` may
-    /// build (default 10,000,000).
+    /// The most elements a `range`, a list `+`, `union`, `flatten` or a
+    /// nested loop may produce, and bytes a text `+` may build (default
+    /// 10,000,000).
     pub max_collection_len: usize,
 }
 

@@ -84,6 +84,8 @@ pub struct JitCtx<'a> {
     test_state: Vec<i64>,
     /// Running decimal sums of the loops being evaluated ([`dec_sum_add`]).
     sums: Vec<DecSum>,
+    /// The growing lists of nested loops being evaluated ([`buf_push`]).
+    bufs: Vec<Vec<i64>>,
 }
 
 thread_local! {
@@ -143,6 +145,7 @@ impl<'a> JitCtx<'a> {
             extra_texts: Vec::new(),
             test_state: Vec::new(),
             sums: Vec::new(),
+            bufs: Vec::new(),
         }
     }
 
@@ -165,6 +168,7 @@ impl<'a> JitCtx<'a> {
     pub fn next_subject(&mut self) {
         self.temp.clear();
         self.sums.clear();
+        self.bufs.clear();
         self.temp_used = 0;
         self.flag = 0;
         self.const_depth = 0;
@@ -639,6 +643,41 @@ pub extern "C" fn whole(p: *mut JitCtx<'_>, op: i64, ty: i64, a: i64, b: i64) ->
     })
 }
 
+/// A new growing list for a nested loop: its handle.
+pub extern "C" fn buf_new(p: *mut JitCtx<'_>) -> i64 {
+    with(p, |c| {
+        c.bufs.push(Vec::new());
+        c.bufs.len() as i64 - 1
+    })
+}
+
+/// Appends `w` to the growing list `h`: a `Limit` fault when it would hold
+/// more than `max_collection_len` elements (as the interpreter's nested loop).
+pub extern "C" fn buf_push(p: *mut JitCtx<'_>, h: i64, w: i64) -> i64 {
+    with(p, |c| {
+        let max = c.limits.max_collection_len;
+        let Some(buf) = usize::try_from(h).ok().and_then(|h| c.bufs.get_mut(h)) else {
+            return c.fail(MISSING);
+        };
+        if buf.len() >= max {
+            return c.fail(LIMIT);
+        }
+        buf.push(w);
+        c.ok(0)
+    })
+}
+
+/// The block of the growing list `h`, which is finished (and the handles
+/// made after it with it: loops finish innermost first).
+pub extern "C" fn buf_end(p: *mut JitCtx<'_>, h: i64) -> i64 {
+    with(p, |c| {
+        let at = usize::try_from(h).unwrap_or(usize::MAX);
+        let words = c.bufs.get_mut(at).map(std::mem::take).unwrap_or_default();
+        c.bufs.truncate(at);
+        block_of_words(c, words.into_iter())
+    })
+}
+
 /// A set (of type `ty`) from the elements of the block `xs`: sorted, no duplicates.
 pub extern "C" fn set_from(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
     with(p, |c| {
@@ -782,6 +821,9 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_take_drop", 3, take_drop as F3 as *const u8),
         ("polity_flatten", 1, flatten as F1 as *const u8),
         ("polity_whole", 4, whole as F4 as *const u8),
+        ("polity_buf_new", 0, buf_new as F0 as *const u8),
+        ("polity_buf_push", 2, buf_push as F2 as *const u8),
+        ("polity_buf_end", 1, buf_end as F1 as *const u8),
     ]
 }
 

@@ -379,6 +379,22 @@ struct FoldVars {
     sum: Variable,
 }
 
+/// What every clause of one loop shares while it is emitted.
+struct LoopParts<'l> {
+    kind: LoopKind,
+    /// The type of the aggregated elements.
+    elem_ty: &'l Type,
+    /// The loop (none for a builtin aggregating a collection's elements).
+    l: Option<&'l Loop>,
+    vars: FoldVars,
+    /// A list or set's block, or (`nested`) its growing buffer's handle.
+    out: Option<CValue>,
+    /// Where an `all`/`any` that stops early jumps (with 2 + its result).
+    exit: Block,
+    /// Whether the loop has more than one clause.
+    nested: bool,
+}
+
 fn has_never(t: &Type) -> bool {
     match t {
         Type::Never => true,
@@ -1661,14 +1677,18 @@ impl Fx<'_, '_> {
     }
 
     fn translate_loop(&mut self, e: &Expr, l: &Loop) -> Tr<CValue> {
-        let src = self.translate_expr(&l.source)?;
+        let Some(first) = l.clauses.first() else {
+            return unsupported("a loop without clauses");
+        };
+        let src = self.translate_expr(&first.source)?;
         let elem_ty = l.elem.ty.clone();
         self.aggregate(e, l.kind, src, &elem_ty, Some(l))
     }
 
     /// A loop over the list block `src`. With `l`, each element is bound to
-    /// its variable, filtered and mapped; without, the elements themselves
-    /// (of type `elem_ty`) are aggregated.
+    /// the first clause's variable, filtered, then the later clauses run
+    /// nested inside, and the innermost maps it; without, the elements
+    /// themselves (of type `elem_ty`) are aggregated.
     fn aggregate(
         &mut self,
         e: &Expr,
@@ -1677,9 +1697,12 @@ impl Fx<'_, '_> {
         elem_ty: &Type,
         l: Option<&Loop>,
     ) -> Tr<CValue> {
-        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        let nested = l.is_some_and(|l| l.clauses.len() > 1);
         let out = match kind {
+            // A nested loop's size is not known in advance: a growing buffer.
+            LoopKind::List | LoopKind::Set if nested => Some(self.helper("polity_buf_new", &[])?),
             LoopKind::List | LoopKind::Set => {
+                let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
                 let n = self.b.ins().iadd_imm_s(len, 1);
                 Some(self.call_helper("polity_alloc", &[n])?)
             }
@@ -1701,74 +1724,106 @@ impl Fx<'_, '_> {
         let no_sum = self.iconst(abi::NO_SUM);
         self.b.def_var(sum, no_sum);
         let vars = FoldVars { acc, count, sum };
+        let exit = self.b.create_block();
+        self.b.append_block_param(exit, I64);
+        let lp = LoopParts {
+            kind,
+            elem_ty,
+            l,
+            vars,
+            out,
+            exit,
+            nested,
+        };
+        self.clause_loop(e, &lp, src, 0)?;
+        let sentinel = self.iconst(0);
+        self.b.ins().jump(exit, &[sentinel.into()]);
+        self.b.switch_to_block(exit);
+        let early = self.param(exit);
+        self.finish(e, &lp, early)
+    }
+
+    /// The loop of clause `depth` over the block `src`; emission continues
+    /// after it (in the block reached when `src` is exhausted).
+    fn clause_loop(&mut self, e: &Expr, lp: &LoopParts<'_>, src: CValue, depth: usize) -> Tr<()> {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
         let i = self.b.declare_var(I64);
+        let zero = self.iconst(0);
         self.b.def_var(i, zero);
-        let (header, body, next, exit) = (
+        let (header, body, next, done) = (
             self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
         );
-        self.b.append_block_param(exit, I64);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(header);
         let iv = self.b.use_var(i);
-        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
-        let sentinel = self.iconst(0);
-        self.b.ins().brif(done, exit, &[sentinel.into()], body, &[]);
+        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
+        self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
         let off = self.b.ins().imul_imm_s(iv, 8);
         let addr = self.b.ins().iadd(src, off);
         let x = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
-        let v = match l {
+        let v = match lp.l {
             Some(l) => {
-                let var = self.var(l.var.0)?;
+                let Some(c) = l.clauses.get(depth) else {
+                    return unsupported("a loop clause out of range");
+                };
+                let var = self.var(c.var.0)?;
                 self.b.def_var(var, x);
-                if let Some(filter) = &l.filter {
+                if let Some(index) = c.index {
+                    let index = self.var(index.0)?;
+                    self.b.def_var(index, iv);
+                }
+                if let Some(filter) = &c.filter {
                     let keep = self.translate_expr(filter)?;
                     let go = self.b.create_block();
                     self.b.ins().brif(keep, go, &[], next, &[]);
                     self.b.switch_to_block(go);
                 }
-                let v = self.translate_expr(&l.elem)?;
-                if matches!(kind, LoopKind::List | LoopKind::Set) {
-                    let to = e.ty.element().cloned().unwrap_or(Type::Never);
-                    self.flow(v, &l.elem.ty, &to);
+                if let Some(inner) = l.clauses.get(depth + 1) {
+                    let inner_src = self.translate_expr(&inner.source)?;
+                    self.clause_loop(e, lp, inner_src, depth + 1)?;
+                    None
+                } else {
+                    let v = self.translate_expr(&l.elem)?;
+                    if matches!(lp.kind, LoopKind::List | LoopKind::Set) {
+                        let to = e.ty.element().cloned().unwrap_or(Type::Never);
+                        self.flow(v, &l.elem.ty, &to);
+                    }
+                    Some(v)
                 }
-                v
             }
-            None => x,
+            None => Some(x),
         };
-        self.step(e, kind, elem_ty, v, vars, out, exit)?;
+        if let Some(v) = v {
+            self.step(e, lp, v)?;
+        }
         self.b.ins().jump(next, &[]);
         self.b.switch_to_block(next);
         let iv = self.b.use_var(i);
         let iv = self.b.ins().iadd_imm_s(iv, 1);
         self.b.def_var(i, iv);
         self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(exit);
-        let early = self.param(exit);
-        self.finish(e, kind, vars, out, early)
+        self.b.switch_to_block(done);
+        Ok(())
     }
 
     /// One element's contribution to the loop's result.
-    #[allow(clippy::too_many_arguments)]
-    fn step(
-        &mut self,
-        e: &Expr,
-        kind: LoopKind,
-        elem_ty: &Type,
-        v: CValue,
-        vars: FoldVars,
-        out: Option<CValue>,
-        exit: Block,
-    ) -> Tr<()> {
-        let FoldVars { acc, count, sum } = vars;
+    fn step(&mut self, e: &Expr, lp: &LoopParts<'_>, v: CValue) -> Tr<()> {
+        let (kind, elem_ty, exit) = (lp.kind, lp.elem_ty, lp.exit);
+        let FoldVars { acc, count, sum } = lp.vars;
         let k = self.b.use_var(count);
         let k1 = self.b.ins().iadd_imm_s(k, 1);
         match kind {
+            LoopKind::List | LoopKind::Set if lp.nested => {
+                if let Some(out) = lp.out {
+                    self.flagged("polity_buf_push", &[out, v], e.span)?;
+                }
+            }
             LoopKind::List | LoopKind::Set => {
-                if let Some(out) = out {
+                if let Some(out) = lp.out {
                     let off = self.b.ins().imul_imm_s(k, 8);
                     let addr = self.b.ins().iadd(out, off);
                     self.b.ins().store(MemFlagsData::trusted(), v, addr, 8);
@@ -1849,22 +1904,20 @@ impl Fx<'_, '_> {
 
     /// The loop's result after its last element (`early` is 2 + the result of
     /// an `all`/`any` that stopped early, else 0).
-    fn finish(
-        &mut self,
-        e: &Expr,
-        kind: LoopKind,
-        vars: FoldVars,
-        out: Option<CValue>,
-        early: CValue,
-    ) -> Tr<CValue> {
-        let FoldVars { acc, count, sum } = vars;
+    fn finish(&mut self, e: &Expr, lp: &LoopParts<'_>, early: CValue) -> Tr<CValue> {
+        let kind = lp.kind;
+        let FoldVars { acc, count, sum } = lp.vars;
         let k = self.b.use_var(count);
         match kind {
             LoopKind::List | LoopKind::Set => {
-                let Some(out) = out else {
+                let Some(mut out) = lp.out else {
                     return unsupported("a collection loop without a block");
                 };
-                self.b.ins().store(MemFlagsData::trusted(), k, out, 0);
+                if lp.nested {
+                    out = self.call_helper("polity_buf_end", &[out])?;
+                } else {
+                    self.b.ins().store(MemFlagsData::trusted(), k, out, 0);
+                }
                 if kind == LoopKind::Set {
                     let ty = self.shared.type_id(&e.ty);
                     let ty = self.iconst(ty);

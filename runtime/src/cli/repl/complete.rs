@@ -12,6 +12,10 @@ const KEYWORDS: &[&str] = &[
     "where", "with",
 ];
 
+/// Names with a meaning only in one place of a call or clause (not
+/// keywords): `for i, x in enumerate(xs)`.
+const FORM_WORDS: &[&str] = &["enumerate"];
+
 /// What to complete at byte `pos` of `line`: where the replaced word starts,
 /// and the candidates, sorted.
 pub fn complete(s: &Session, line: &str, pos: usize) -> (usize, Vec<String>) {
@@ -101,6 +105,7 @@ fn names(s: &Session) -> Vec<String> {
     out.extend(BUILTINS.iter().map(|b| b.to_string()));
     out.extend(SHADOWABLE_BUILTINS.iter().map(|b| b.to_string()));
     out.extend(KEYWORDS.iter().map(|k| k.to_string()));
+    out.extend(FORM_WORDS.iter().map(|k| k.to_string()));
     out
 }
 

@@ -606,6 +606,43 @@ pub struct Fold {
     pub body: Expr,
 }
 
+/// What [`ByKey`] does with the keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyOp {
+    /// `sorted(xs, by: key)` (`desc: false`) or `sorted(xs, by: key, desc)`:
+    /// the elements ordered by their keys, ascending or descending; elements
+    /// with equal keys keep their order in `source` either way (stable).
+    Sort {
+        /// Descending.
+        desc: bool,
+    },
+    /// `take(xs, n, per: key)`: the elements, in order, of which at most `n`
+    /// share each key (the first ones met); none when `n <= 0`.
+    TakePer,
+}
+
+/// `sorted(xs, by: key)`, `sorted(xs, by: key, desc)`, `take(xs, n, per: key)`:
+/// a List made from the elements of `source` by a key computed per element.
+///
+/// Evaluate `source`, then `count` (for [`KeyOp::TakePer`]); then, for every
+/// element in order (a set in ascending order), bind it to `var` (`it`) and
+/// evaluate `key`; then apply `op`. Keys are compared in the values' total
+/// order (as `<` and `sorted`), so sorting takes O(n log n) steps and so
+/// does counting per key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ByKey {
+    /// What it does.
+    pub op: KeyOp,
+    /// The slot of `it`, the element.
+    pub var: LocalId,
+    /// The collection (a List or Set).
+    pub source: Expr,
+    /// The key of `it`.
+    pub key: Expr,
+    /// `n` of [`KeyOp::TakePer`] (an Int).
+    pub count: Option<Expr>,
+}
+
 /// A `match` arm's pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Pattern {
@@ -676,6 +713,8 @@ pub enum ExprKind {
     Loop(Box<Loop>),
     /// `fold(acc = init, x in xs) => body`.
     Fold(Box<Fold>),
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`.
+    ByKey(Box<ByKey>),
     /// `x in xs` (a List or Set); `not in` is `Not(In)`.
     In(Box<Expr>, Box<Expr>),
     /// `xs[key]`: the element of list `xs` whose id field equals `key`; an
@@ -733,6 +772,13 @@ impl Expr {
                 f(&x.init);
                 f(&x.source);
                 f(&x.body);
+            }
+            ExprKind::ByKey(x) => {
+                f(&x.source);
+                if let Some(n) = &x.count {
+                    f(n);
+                }
+                f(&x.key);
             }
             ExprKind::Loop(l) => {
                 for c in &l.clauses {

@@ -100,6 +100,7 @@ fn sexp(e: &Expr) -> String {
         ExprKind::Set(items) => format!("{{{}}}", list(items)),
         ExprKind::Comprehension { kind, generator: g } => format!("({kind:?} {})", generator(g)),
         ExprKind::Where { source, cond } => format!("(where {} {})", sexp(source), sexp(cond)),
+        ExprKind::Named { name, value } => format!("{}: {}", name.name, sexp(value)),
         ExprKind::Fold(f) => format!(
             "(fold {}{} {} {} {} {})",
             f.acc.name,
@@ -310,6 +311,10 @@ fn collections_calls_and_records() {
             "sum(v.weight for v in p.votes if (== v.choice For))",
         ),
         ("f(a, b,)", "f(a, b)"),
+        (
+            "sorted(xs, by: it.stake, desc)",
+            "sorted(xs, by: it.stake, desc)",
+        ),
         ("f()", "f()"),
         (
             "Member { id: \"x\", roles: {Citizen}, }",

@@ -626,6 +626,14 @@ pub enum ExprKind {
     /// `fold(acc = init, x in xs) => body` (boxed: the largest form, which
     /// would make every expression as large).
     Fold(Box<FoldExpr>),
+    /// `name: value`, a named argument (`sorted(xs, by: it.stake)`); the
+    /// parser makes one only among a call's arguments.
+    Named {
+        /// The argument's name.
+        name: Ident,
+        /// Its value.
+        value: Box<Expr>,
+    },
     /// Stands in for an expression that failed to parse (already reported).
     Error,
 }

@@ -324,6 +324,21 @@ pub fn comprehension(kind: CollectionKind, g: GenNode, span: Span) -> Node {
 }
 
 /// `source where cond`
+/// `name: value` among a call's arguments.
+pub fn named(name: Ident, value: Node) -> Node {
+    let meta = join([value.meta()]);
+    let span = name.span.to(value.expr.span);
+    make(
+        ExprKind::Named {
+            name,
+            value: Box::new(value.expr),
+        },
+        span,
+        meta,
+    )
+}
+
+/// `xs where cond`
 pub fn where_(source: Node, cond: Node) -> Node {
     let meta = join([source.meta(), cond.meta()]);
     let span = source.expr.span.to(cond.expr.span);
@@ -502,6 +517,7 @@ pub fn dismantle(expr: Expr) {
             ExprKind::List(items) | ExprKind::Set(items) => stack.extend(items),
             ExprKind::Comprehension { generator, .. } => push_generator(&mut stack, *generator),
             ExprKind::Where { source, cond } => stack.extend([*source, *cond]),
+            ExprKind::Named { value, .. } => stack.push(*value),
             ExprKind::Fold(f) => {
                 let FoldExpr {
                     init, source, body, ..
@@ -544,7 +560,9 @@ pub fn expr_depth(expr: &Expr) -> usize {
 /// The direct sub-expressions of an expression.
 fn children(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
-        ExprKind::Field { base, .. } | ExprKind::Unary { operand: base, .. } => vec![base],
+        ExprKind::Field { base, .. }
+        | ExprKind::Unary { operand: base, .. }
+        | ExprKind::Named { value: base, .. } => vec![base],
         ExprKind::Call { args, .. } => match args {
             CallArgs::List(args) => args.iter().collect(),
             CallArgs::Generator(g) => generator_children(g),

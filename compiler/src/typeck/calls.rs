@@ -3,6 +3,7 @@
 use super::collections::collection_builtin;
 use super::error::CheckError;
 use super::expr::{node, poisoned, unify};
+use super::keyed::is_keyed;
 use super::{Checker, Node};
 use crate::diagnostic::did_you_mean;
 use crate::ir::{self, Builtin, ExprKind, FnId, LoopKind, Num};
@@ -76,7 +77,23 @@ impl Checker<'_> {
         span: Span,
         expect: Option<&Type>,
     ) -> ir::Expr {
-        match self.decls.values.get(callee.name.as_str()).map(|(d, _)| *d) {
+        let decl = self.decls.values.get(callee.name.as_str()).map(|(d, _)| *d);
+        if let CallArgs::List(list) = args {
+            let keyed = decl.is_none() && is_keyed(&callee.name, list);
+            let named = list.iter().find_map(|a| match &a.kind {
+                ast::ExprKind::Named { name, .. } if !keyed => Some(name),
+                _ => None,
+            });
+            if let Some(name) = named {
+                self.error(CheckError::NamedArgument {
+                    span: name.span,
+                    name: format!("{}:", name.name),
+                    callee: Some(callee.name.clone()),
+                });
+                return poisoned(span);
+            }
+        }
+        match decl {
             Some(ValueDecl::Fn(i)) => return self.call_fn(i, callee, args, span),
             Some(ValueDecl::Law(i)) => return self.call_law(i, callee, args, span),
             Some(ValueDecl::State(_)) => return self.not_callable(callee, "a state name", span),
@@ -118,7 +135,7 @@ impl Checker<'_> {
         }
     }
 
-    fn arg_count(
+    pub(crate) fn arg_count(
         &mut self,
         callee: &ast::Ident,
         span: Span,
@@ -401,6 +418,9 @@ impl Checker<'_> {
         }
         if !is_builtin(name) {
             return self.unknown_function(callee, span);
+        }
+        if is_keyed(name, list) {
+            return self.check_keyed(callee, list, span);
         }
         if let Some((b, n)) = collection_builtin(name) {
             if !self.arg_count(callee, span, n, list.len()) {

@@ -12,6 +12,7 @@ mod collections;
 mod cycles;
 pub mod error;
 mod expr;
+mod keyed;
 mod ops;
 mod repl;
 mod scope;

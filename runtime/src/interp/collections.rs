@@ -4,7 +4,7 @@ use super::eval::{ill, Eval};
 use super::{lists, ops};
 use crate::value::Value;
 use crate::verdict::{ErrorKind, EvalError};
-use polity_compiler::ir::{Builtin, Clause, Expr, Fold, Loop, LoopKind};
+use polity_compiler::ir::{Builtin, ByKey, Clause, Expr, Fold, KeyOp, Loop, LoopKind};
 
 /// A collection length as an Int (lengths never reach `i64::MAX`).
 fn int_len(n: usize) -> Value {
@@ -157,6 +157,31 @@ impl Eval<'_, '_> {
             acc = self.eval(&f.body)?;
         }
         Ok(acc)
+    }
+
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`: `source`, then `count`,
+    /// then the key of every element in order, then the elements chosen.
+    pub(crate) fn by_key(&mut self, e: &Expr, k: &ByKey) -> Result<Value, EvalError> {
+        let source = self.eval(&k.source)?;
+        let n = match &k.count {
+            Some(c) => match self.eval(c)? {
+                Value::Int(n) => n,
+                _ => return Err(ill(e.span, "a count that is not an Int")),
+            },
+            None => 0,
+        };
+        let items = source.elements();
+        let mut keys = Vec::with_capacity(items.len());
+        for x in items {
+            self.set(k.var, x.clone());
+            keys.push(self.eval(&k.key)?);
+        }
+        let chosen = match k.op {
+            KeyOp::Sort { desc } => lists::sort_order(&keys, desc),
+            KeyOp::TakePer => lists::take_per(&keys, n),
+        };
+        let list = chosen.iter().filter_map(|i| items.get(*i).cloned());
+        Ok(Value::List(list.collect()))
     }
 
     /// `kind(elem for var in source if filter ...)`: for each element in

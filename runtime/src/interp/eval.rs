@@ -262,6 +262,7 @@ impl<'c, 'p> Eval<'c, 'p> {
             ExprKind::List(xs) => self.list(xs),
             ExprKind::Set(xs) => self.set_literal(xs),
             ExprKind::Loop(l) => self.run_loop(e, l),
+            ExprKind::ByKey(k) => self.by_key(e, k),
             ExprKind::Fold(f) => self.fold(f),
             ExprKind::In(x, xs) => self.member(x, xs),
             ExprKind::Index(xs, key) => self.index(e, xs, key),

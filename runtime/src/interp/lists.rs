@@ -4,7 +4,7 @@
 
 use crate::value::Value;
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `union(a, b)` of two sets (sorted, without duplicates).
 pub fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
@@ -84,4 +84,34 @@ pub fn flatten(xss: &[Value]) -> Vec<Value> {
     xss.iter()
         .flat_map(|xs| xs.elements().iter().cloned())
         .collect()
+}
+
+/// The positions of `keys` in ascending (or, `desc`, descending) order of
+/// key; equal keys keep their order either way (a stable sort).
+pub fn sort_order(keys: &[Value], desc: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|a, b| {
+        let o = keys.get(*a).cmp(&keys.get(*b));
+        if desc {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+    order
+}
+
+/// The positions `take(xs, n, per: key)` keeps: in order, the first `n`
+/// elements of each key.
+pub fn take_per(keys: &[Value], n: i64) -> Vec<usize> {
+    let mut seen: BTreeMap<&Value, i64> = BTreeMap::new();
+    let mut kept = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        let count = seen.entry(k).or_insert(0);
+        if *count < n {
+            *count += 1;
+            kept.push(i);
+        }
+    }
+    kept
 }

@@ -643,6 +643,42 @@ pub extern "C" fn whole(p: *mut JitCtx<'_>, op: i64, ty: i64, a: i64, b: i64) ->
     })
 }
 
+/// The elements of block `xs` at `positions`, in that order.
+fn pick(c: &mut JitCtx<'_>, xs: i64, positions: &[usize]) -> i64 {
+    let items = code::list(xs);
+    let words: Vec<i64> = positions
+        .iter()
+        .filter_map(|i| items.get(*i).copied())
+        .collect();
+    block_of_words(c, words.into_iter())
+}
+
+/// The key words of block `keys` (of type `ty`) as values.
+fn key_values(c: &JitCtx<'_>, ty: i64, keys: i64) -> Vec<Value> {
+    let t = c.ty(ty);
+    code::list(keys).iter().map(|k| c.value(t, *k)).collect()
+}
+
+/// `sorted(xs, by: key)` (`desc` 0) or descending (1): the elements of the
+/// block `xs` ordered by the keys (of type `ty`) in the block `keys`.
+pub extern "C" fn sort_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, desc: i64) -> i64 {
+    use crate::interp::lists;
+    with(p, |c| {
+        let order = lists::sort_order(&key_values(c, ty, keys), desc != 0);
+        pick(c, xs, &order)
+    })
+}
+
+/// `take(xs, n, per: key)`: the elements of the block `xs` kept when at
+/// most `n` share each key (of type `ty`) in the block `keys`.
+pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i64) -> i64 {
+    use crate::interp::lists;
+    with(p, |c| {
+        let kept = lists::take_per(&key_values(c, ty, keys), n);
+        pick(c, xs, &kept)
+    })
+}
+
 /// A new growing list for a nested loop: its handle.
 pub extern "C" fn buf_new(p: *mut JitCtx<'_>) -> i64 {
     with(p, |c| {
@@ -822,6 +858,8 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_flatten", 1, flatten as F1 as *const u8),
         ("polity_whole", 4, whole as F4 as *const u8),
         ("polity_buf_new", 0, buf_new as F0 as *const u8),
+        ("polity_sort_by", 4, sort_by as F4 as *const u8),
+        ("polity_take_per", 4, take_per as F4 as *const u8),
         ("polity_buf_push", 2, buf_push as F2 as *const u8),
         ("polity_buf_end", 1, buf_end as F1 as *const u8),
     ]

@@ -54,6 +54,11 @@ fn closed(e: &Expr, bound: &mut Vec<u32>) -> bool {
             closed(value, bound) && within(bound, &[id.0], |bound| closed(body, bound))
         }
         ExprKind::Loop(l) => closed_clauses(&l.clauses, &l.elem, bound),
+        ExprKind::ByKey(k) => {
+            closed(&k.source, bound)
+                && k.count.as_ref().is_none_or(|n| closed(n, bound))
+                && within(bound, &[k.var.0], |bound| closed(&k.key, bound))
+        }
         ExprKind::Fold(f) => {
             closed(&f.init, bound)
                 && closed(&f.source, bound)
@@ -98,6 +103,7 @@ fn heavy(e: &Expr) -> bool {
     let own = match &e.kind {
         ExprKind::Builtin(..)
         | ExprKind::Loop(_)
+        | ExprKind::ByKey(_)
         | ExprKind::Fold(_)
         | ExprKind::CallLaw(..)
         | ExprKind::In(..)

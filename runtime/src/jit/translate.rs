@@ -22,8 +22,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use polity_compiler::ir::{
-    Arm, BinOp, Builtin, Expr, ExprKind, Fold, Lit, Loop, LoopKind, Num, Pattern, Program, TestDef,
-    TestStmt, UnOp,
+    Arm, BinOp, Builtin, ByKey, Expr, ExprKind, Fold, KeyOp, Lit, Loop, LoopKind, Num, Pattern,
+    Program, TestDef, TestStmt, UnOp,
 };
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
@@ -1051,6 +1051,7 @@ impl Fx<'_, '_> {
             }
             ExprKind::Loop(l) => self.translate_loop(e, l),
             ExprKind::Fold(f) => self.translate_fold(e, f),
+            ExprKind::ByKey(k) => self.translate_by_key(k),
             ExprKind::In(x, xs) => {
                 let elem = xs.ty.element().cloned().unwrap_or(Type::Never);
                 let x = self.translate_to(x, &elem)?;
@@ -1636,6 +1637,53 @@ impl Fx<'_, '_> {
         let off = self.b.ins().ishl_imm_s(i, 3);
         let addr = self.b.ins().iadd(x, off);
         self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8)
+    }
+
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`: `source`, `count`,
+    /// the key of every element (into a block), then a helper chooses.
+    fn translate_by_key(&mut self, k: &ByKey) -> Tr<CValue> {
+        let src = self.translate_expr(&k.source)?;
+        let n = match &k.count {
+            Some(c) => self.translate_expr(c)?,
+            None => self.iconst(0),
+        };
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        let size = self.b.ins().iadd_imm_s(len, 1);
+        let keys = self.call_helper("polity_alloc", &[size])?;
+        self.b.ins().store(MemFlagsData::trusted(), len, keys, 0);
+        let var = self.var(k.var.0)?;
+        let (header, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(header, I64);
+        let zero = self.iconst(0);
+        self.b.ins().jump(header, &[zero.into()]);
+        self.b.switch_to_block(header);
+        let i = self.param(header);
+        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
+        self.b.ins().brif(done, exit, &[], body, &[]);
+        self.b.switch_to_block(body);
+        let off = self.b.ins().ishl_imm_s(i, 3);
+        let at = self.b.ins().iadd(src, off);
+        let x = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
+        self.b.def_var(var, x);
+        let key = self.translate_expr(&k.key)?;
+        let at = self.b.ins().iadd(keys, off);
+        self.b.ins().store(MemFlagsData::trusted(), key, at, 8);
+        let i1 = self.b.ins().iadd_imm_s(i, 1);
+        self.b.ins().jump(header, &[i1.into()]);
+        self.b.switch_to_block(exit);
+        let ty = self.shared.type_id(&k.key.ty);
+        let ty = self.iconst(ty);
+        match k.op {
+            KeyOp::Sort { desc } => {
+                let desc = self.iconst(i64::from(desc));
+                self.call_helper("polity_sort_by", &[ty, src, keys, desc])
+            }
+            KeyOp::TakePer => self.call_helper("polity_take_per", &[ty, src, keys, n]),
+        }
     }
 
     /// `fold(acc = init, var in source) => body`: `init`, then `source`, then

@@ -1,5 +1,5 @@
 //! The whole-collection built-ins: set algebra, list `+`, `distinct`,
-//! `take`, `drop`, `flatten`, `last` and `at`.
+//! `take`, `drop`, `flatten`, `last`, `at`, and `sorted`/`take` by a key.
 
 use crate::gen::Gen;
 use crate::model::{c, t, Node, Ty};
@@ -9,7 +9,7 @@ impl Gen {
     /// caller choose another form.
     pub(crate) fn list_op(&mut self, e: &Ty, d: u32) -> Option<Node> {
         let ty = Ty::list(e.clone());
-        Some(match self.rng.below(8) {
+        Some(match self.rng.below(10) {
             0 | 1 => {
                 let (a, b) = (self.gen(&ty, d), self.gen(&ty, d));
                 Self::bin(ty, a, "+", b)
@@ -33,8 +33,56 @@ impl Gen {
                 let xss = self.comprehension(&Ty::list(inner.clone()), &inner, d);
                 Self::call(ty, "flatten", vec![xss])
             }
+            6 => self.sorted_by(e, d),
+            7 => {
+                let xs = self.collection(e, d);
+                let n = self.small_int(d);
+                let key_ty = self.any_key_ty();
+                let key = self.key_of(e, &key_ty, d);
+                Node::new(
+                    ty,
+                    vec![
+                        t("take("),
+                        c(xs),
+                        t(", "),
+                        c(n),
+                        t(", per: "),
+                        c(key),
+                        t(")"),
+                    ],
+                )
+            }
             _ => return None,
         })
+    }
+
+    /// `sorted(xs, by: key)`, with `desc` or `asc` sometimes.
+    fn sorted_by(&mut self, e: &Ty, d: u32) -> Node {
+        let xs = self.collection(e, d);
+        let key_ty = self.ordered_ty();
+        let key = self.key_of(e, &key_ty, d);
+        let order = *self.rng.pick(&["", "", ", desc", ", asc"]);
+        Node::new(
+            Ty::list(e.clone()),
+            vec![t("sorted("), c(xs), t(", by: "), c(key), t(order), t(")")],
+        )
+    }
+
+    /// A type to group by: ordered, or any type with equality.
+    fn any_key_ty(&mut self) -> Ty {
+        if self.rng.chance(1, 3) {
+            self.any_ty()
+        } else {
+            self.ordered_ty()
+        }
+    }
+
+    /// A key of type `key_ty`, with `it` an element of type `e`.
+    fn key_of(&mut self, e: &Ty, key_ty: &Ty, d: u32) -> Node {
+        self.scope.push(("it".into(), e.clone()));
+        let key = self.gen(key_ty, d);
+        self.scope.pop();
+        key
     }
 
     /// A set of `e` by `union`, `intersection` or `difference`.

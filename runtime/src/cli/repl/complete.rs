@@ -13,8 +13,9 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Names with a meaning only in one place of a call or clause (not
-/// keywords): `for i, x in enumerate(xs)`.
-const FORM_WORDS: &[&str] = &["enumerate"];
+/// keywords): `for i, x in enumerate(xs)`, `sorted(xs, by: key, desc)`,
+/// `take(xs, n, per: key)`.
+const FORM_WORDS: &[&str] = &["enumerate", "by", "desc", "asc", "per"];
 
 /// What to complete at byte `pos` of `line`: where the replaced word starts,
 /// and the candidates, sorted.

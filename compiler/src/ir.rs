@@ -619,10 +619,15 @@ pub enum KeyOp {
     /// `take(xs, n, per: key)`: the elements, in order, of which at most `n`
     /// share each key (the first ones met); none when `n <= 0`.
     TakePer,
+    /// `group_by(xs, by: key)`: a List of non-empty Lists, one per distinct
+    /// key in the order the keys first occur, each of the elements with that
+    /// key in their order in `source`.
+    Group,
 }
 
-/// `sorted(xs, by: key)`, `sorted(xs, by: key, desc)`, `take(xs, n, per: key)`:
-/// a List made from the elements of `source` by a key computed per element.
+/// `sorted(xs, by: key)`, `sorted(xs, by: key, desc)`, `take(xs, n, per: key)`,
+/// `group_by(xs, by: key)`: a List made from the elements of `source` by a
+/// key computed per element.
 ///
 /// Evaluate `source`, then `count` (for [`KeyOp::TakePer`]); then, for every
 /// element in order (a set in ascending order), bind it to `var` (`it`) and
@@ -713,7 +718,7 @@ pub enum ExprKind {
     Loop(Box<Loop>),
     /// `fold(acc = init, x in xs) => body`.
     Fold(Box<Fold>),
-    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`.
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`, `group_by(xs, by: key)`.
     ByKey(Box<ByKey>),
     /// `x in xs` (a List or Set); `not in` is `Not(In)`.
     In(Box<Expr>, Box<Expr>),

@@ -72,6 +72,7 @@ pub const SHADOWABLE_BUILTINS: &[&str] = &[
     "drop",
     "at",
     "flatten",
+    "group_by",
 ];
 
 /// Whether `name` is a built-in function (reserved or shadowable).

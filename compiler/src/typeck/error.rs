@@ -293,7 +293,7 @@ impl From<CheckError> for Diagnostic {
                 None => format!("`{name}:` is not an argument here"),
             })
                 .with_label("unexpected")
-                .with_help("named arguments are `sorted(xs, by: key)`, `sorted(xs, by: key, desc)` and `take(xs, n, per: key)`, once each"),
+                .with_help("named arguments are `sorted(xs, by: key)`, `sorted(xs, by: key, desc)`, `take(xs, n, per: key)` and `group_by(xs, by: key)`, once each"),
             Enumerate { span, .. } => Diagnostic::error("E0122", span, "`enumerate` is only the collection of a `for` clause with two names")
                 .with_label("not a function")
                 .with_help("write `for i, x in enumerate(xs)` for each element `x` with its position `i` (from 0)"),

@@ -1,6 +1,7 @@
 //! The built-ins by a key of each element: `sorted(xs, by: key)`,
-//! `sorted(xs, by: key, desc)` and `take(xs, n, per: key)`, with `it` bound
-//! to the element in `key` (as in `where`).
+//! `sorted(xs, by: key, desc)`, `take(xs, n, per: key)` and
+//! `group_by(xs, by: key)`, with `it` bound to the element in `key` (as in
+//! `where`).
 
 use super::error::CheckError;
 use super::expr::{node, poisoned};
@@ -27,6 +28,7 @@ pub(crate) fn is_keyed(name: &str, list: &[ast::Expr]) -> bool {
     match name {
         "sorted" => named || list.iter().skip(1).any(|a| order_word(a).is_some()),
         "take" => named,
+        "group_by" => true,
         _ => false,
     }
 }
@@ -39,7 +41,8 @@ struct KeyedArgs<'a> {
 }
 
 impl Checker<'_> {
-    /// `sorted(xs, by: key[, desc])` or `take(xs, n, per: key)`.
+    /// `sorted(xs, by: key[, desc])`, `take(xs, n, per: key)` or
+    /// `group_by(xs, by: key)` (without `by:`, the key is the element).
     pub(crate) fn check_keyed(
         &mut self,
         callee: &ast::Ident,
@@ -50,7 +53,8 @@ impl Checker<'_> {
         let Some(args) = self.keyed_args(callee, list, sorting) else {
             return poisoned(span);
         };
-        let expected = if sorting { 1 } else { 2 };
+        let taking = callee.name == "take";
+        let expected = if taking { 2 } else { 1 };
         if !self.arg_count(callee, span, expected, args.positional.len()) {
             return poisoned(span);
         }
@@ -62,10 +66,10 @@ impl Checker<'_> {
             let n = self.check_expr(n, Some(&Type::Int));
             self.coerce(n, &Type::Int)
         });
-        let context = if sorting {
-            "the collection of `sorted`"
-        } else {
-            "the collection of `take`"
+        let context = match callee.name.as_str() {
+            "sorted" => "the collection of `sorted`",
+            "take" => "the collection of `take`",
+            _ => "the collection of `group_by`",
         };
         let elem = self.element_of(&source, context);
         let mark = self.frame.mark();
@@ -89,10 +93,10 @@ impl Checker<'_> {
             });
             return poisoned(span);
         }
-        let op = if sorting {
-            KeyOp::Sort { desc: args.desc }
-        } else {
-            KeyOp::TakePer
+        let (op, ty) = match (sorting, taking) {
+            (true, _) => (KeyOp::Sort { desc: args.desc }, Type::list(elem)),
+            (_, true) => (KeyOp::TakePer, Type::list(elem)),
+            _ => (KeyOp::Group, Type::list(Type::list(elem))),
         };
         let by = ByKey {
             op,
@@ -101,7 +105,7 @@ impl Checker<'_> {
             key,
             count,
         };
-        node(ExprKind::ByKey(Box::new(by)), Type::list(elem), span)
+        node(ExprKind::ByKey(Box::new(by)), ty, span)
     }
 
     /// Splits the arguments into positional ones, the key (`by:` for
@@ -113,7 +117,7 @@ impl Checker<'_> {
         list: &'a [ast::Expr],
         sorting: bool,
     ) -> Option<KeyedArgs<'a>> {
-        let key_name = if sorting { "by" } else { "per" };
+        let key_name = if callee.name == "take" { "per" } else { "by" };
         let mut args = KeyedArgs {
             positional: Vec::new(),
             key: None,

@@ -159,8 +159,9 @@ impl Eval<'_, '_> {
         Ok(acc)
     }
 
-    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`: `source`, then `count`,
-    /// then the key of every element in order, then the elements chosen.
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`, `group_by(xs, by: key)`:
+    /// `source`, then `count`, then the key of every element in order, then
+    /// the elements chosen (or grouped).
     pub(crate) fn by_key(&mut self, e: &Expr, k: &ByKey) -> Result<Value, EvalError> {
         let source = self.eval(&k.source)?;
         let n = match &k.count {
@@ -176,12 +177,18 @@ impl Eval<'_, '_> {
             self.set(k.var, x.clone());
             keys.push(self.eval(&k.key)?);
         }
-        let chosen = match k.op {
-            KeyOp::Sort { desc } => lists::sort_order(&keys, desc),
-            KeyOp::TakePer => lists::take_per(&keys, n),
+        let pick = |chosen: &[usize]| -> Value {
+            let list = chosen.iter().filter_map(|i| items.get(*i).cloned());
+            Value::List(list.collect())
         };
-        let list = chosen.iter().filter_map(|i| items.get(*i).cloned());
-        Ok(Value::List(list.collect()))
+        Ok(match k.op {
+            KeyOp::Sort { desc } => pick(&lists::sort_order(&keys, desc)),
+            KeyOp::TakePer => pick(&lists::take_per(&keys, n)),
+            KeyOp::Group => {
+                let groups = lists::group(&keys);
+                Value::List(groups.iter().map(|g| pick(g)).collect())
+            }
+        })
     }
 
     /// `kind(elem for var in source if filter ...)`: for each element in

@@ -115,3 +115,18 @@ pub fn take_per(keys: &[Value], n: i64) -> Vec<usize> {
     }
     kept
 }
+
+/// The groups of `group_by(xs, by: key)`: the positions of the elements of
+/// each distinct key, in order, the groups in the order their keys first occur.
+pub fn group(keys: &[Value]) -> Vec<Vec<usize>> {
+    let mut index: BTreeMap<&Value, usize> = BTreeMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        let g = *index.entry(k).or_insert(groups.len());
+        match groups.get_mut(g) {
+            Some(members) => members.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups
+}

@@ -679,6 +679,17 @@ pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i
     })
 }
 
+/// `group_by(xs, by: key)`: a block of blocks, the elements of the block
+/// `xs` grouped by the keys (of type `ty`) in the block `keys`.
+pub extern "C" fn group_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64) -> i64 {
+    use crate::interp::lists;
+    with(p, |c| {
+        let groups = lists::group(&key_values(c, ty, keys));
+        let blocks: Vec<i64> = groups.iter().map(|g| pick(c, xs, g)).collect();
+        block_of_words(c, blocks.into_iter())
+    })
+}
+
 /// A new growing list for a nested loop: its handle.
 pub extern "C" fn buf_new(p: *mut JitCtx<'_>) -> i64 {
     with(p, |c| {
@@ -860,6 +871,7 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_buf_new", 0, buf_new as F0 as *const u8),
         ("polity_sort_by", 4, sort_by as F4 as *const u8),
         ("polity_take_per", 4, take_per as F4 as *const u8),
+        ("polity_group_by", 3, group_by as F3 as *const u8),
         ("polity_buf_push", 2, buf_push as F2 as *const u8),
         ("polity_buf_end", 1, buf_end as F1 as *const u8),
     ]

@@ -1639,8 +1639,9 @@ impl Fx<'_, '_> {
         self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8)
     }
 
-    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`: `source`, `count`,
-    /// the key of every element (into a block), then a helper chooses.
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`, `group_by(xs, by: key)`:
+    /// `source`, `count`, the key of every element (into a block), then a
+    /// helper chooses or groups.
     fn translate_by_key(&mut self, k: &ByKey) -> Tr<CValue> {
         let src = self.translate_expr(&k.source)?;
         let n = match &k.count {
@@ -1683,6 +1684,7 @@ impl Fx<'_, '_> {
                 self.call_helper("polity_sort_by", &[ty, src, keys, desc])
             }
             KeyOp::TakePer => self.call_helper("polity_take_per", &[ty, src, keys, n]),
+            KeyOp::Group => self.call_helper("polity_group_by", &[ty, src, keys]),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The whole-collection built-ins: set algebra, list `+`, `distinct`,
-//! `take`, `drop`, `flatten`, `last`, `at`, and `sorted`/`take` by a key.
+//! `take`, `drop`, `flatten`, `last`, `at`, and `sorted`, `take` and
+//! `group_by` by a key.
 
 use crate::gen::Gen;
 use crate::model::{c, t, Node, Ty};
@@ -9,7 +10,7 @@ impl Gen {
     /// caller choose another form.
     pub(crate) fn list_op(&mut self, e: &Ty, d: u32) -> Option<Node> {
         let ty = Ty::list(e.clone());
-        Some(match self.rng.below(10) {
+        Some(match self.rng.below(12) {
             0 | 1 => {
                 let (a, b) = (self.gen(&ty, d), self.gen(&ty, d));
                 Self::bin(ty, a, "+", b)
@@ -52,8 +53,29 @@ impl Gen {
                     ],
                 )
             }
+            8 => {
+                let groups = self.group_by(e, d);
+                Self::call(ty, "flatten", vec![groups])
+            }
+            9 => match e {
+                Ty::List(inner) => self.group_by(inner, d),
+                _ => return None,
+            },
             _ => return None,
         })
+    }
+
+    /// `group_by(xs, by: key)` of elements `e` (a list of lists of `e`),
+    /// sometimes by the element itself.
+    fn group_by(&mut self, e: &Ty, d: u32) -> Node {
+        let xs = self.collection(e, d);
+        let ty = Ty::list(Ty::list(e.clone()));
+        if self.rng.chance(1, 4) {
+            return Self::call(ty, "group_by", vec![xs]);
+        }
+        let key_ty = self.any_key_ty();
+        let key = self.key_of(e, &key_ty, d);
+        Node::new(ty, vec![t("group_by("), c(xs), t(", by: "), c(key), t(")")])
     }
 
     /// `sorted(xs, by: key)`, with `desc` or `asc` sometimes.

@@ -1,8 +1,8 @@
 //! Builtins and loops: everything that walks a collection.
 
 use super::eval::{ill, Eval};
-use super::{lists, ops};
-use crate::value::Value;
+use super::ops;
+use crate::value::{lists, Value};
 use crate::verdict::{ErrorKind, EvalError};
 use polity_compiler::ir::{Builtin, ByKey, Clause, Expr, Fold, KeyOp, Loop, LoopKind};
 

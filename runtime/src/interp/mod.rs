@@ -10,7 +10,6 @@
 //! | `eval.rs` | the evaluation context and one method per expression form |
 //! | `ops.rs` | checked arithmetic on values |
 //! | `collections.rs` | builtins and loops |
-//! | `lists.rs` | the whole-collection built-ins on values (shared with the JIT's helpers) |
 //! | `law.rs` | laws, requirements, exceptions, subjects |
 //! | `explain.rs` | the reasons of a failed requirement |
 //! | `why.rs` | the full explanation tree of one verdict (the REPL's `:why`) |
@@ -51,7 +50,6 @@ mod collections;
 mod eval;
 mod explain;
 mod law;
-pub(crate) mod lists;
 pub(crate) mod ops;
 mod testing;
 #[cfg(test)]

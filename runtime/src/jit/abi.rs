@@ -9,7 +9,7 @@
 use super::code;
 use super::layout::{self, DecCells, Layout, Store, Words, NONE};
 use crate::interp::{Limits, MAX_DATE, MIN_DATE};
-use crate::value::Value;
+use crate::value::{lists, Value};
 use polity_compiler::ir::Program;
 use polity_compiler::num::{Dec, DecSum};
 use polity_compiler::types::Type;
@@ -620,10 +620,9 @@ pub extern "C" fn flatten(p: *mut JitCtx<'_>, xss: i64) -> i64 {
 
 /// `union` (`op` 0), `intersection` (1) or `difference` (2) of two sets of
 /// type `ty`, or `distinct` (3) of a collection of type `ty` (`b` unused),
-/// with the values' meaning (`interp::lists`). A `Limit` fault when a set
+/// with the values' meaning (`value::lists`). A `Limit` fault when a set
 /// would exceed `max_collection_len` elements.
 pub extern "C" fn whole(p: *mut JitCtx<'_>, op: i64, ty: i64, a: i64, b: i64) -> i64 {
-    use crate::interp::lists;
     with(p, |c| {
         let t = c.ty(ty);
         let x = c.value(t, a);
@@ -662,7 +661,6 @@ fn key_values(c: &JitCtx<'_>, ty: i64, keys: i64) -> Vec<Value> {
 /// `sorted(xs, by: key)` (`desc` 0) or descending (1): the elements of the
 /// block `xs` ordered by the keys (of type `ty`) in the block `keys`.
 pub extern "C" fn sort_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, desc: i64) -> i64 {
-    use crate::interp::lists;
     with(p, |c| {
         let order = lists::sort_order(&key_values(c, ty, keys), desc != 0);
         pick(c, xs, &order)
@@ -672,7 +670,6 @@ pub extern "C" fn sort_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, desc:
 /// `take(xs, n, per: key)`: the elements of the block `xs` kept when at
 /// most `n` share each key (of type `ty`) in the block `keys`.
 pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i64) -> i64 {
-    use crate::interp::lists;
     with(p, |c| {
         let kept = lists::take_per(&key_values(c, ty, keys), n);
         pick(c, xs, &kept)
@@ -682,7 +679,6 @@ pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i
 /// `group_by(xs, by: key)`: a block of blocks, the elements of the block
 /// `xs` grouped by the keys (of type `ty`) in the block `keys`.
 pub extern "C" fn group_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64) -> i64 {
-    use crate::interp::lists;
     with(p, |c| {
         let groups = lists::group(&key_values(c, ty, keys));
         let blocks: Vec<i64> = groups.iter().map(|g| pick(c, xs, g)).collect();

@@ -40,8 +40,14 @@
 //! `Builtin`, `LoopKind`, `Lit` and `Pattern`, over every type. Integer,
 //! duration and comparison arithmetic is inline; decimals, text ordering and
 //! concatenation, `div`/`mod`, date arithmetic, structural comparison of
-//! records, lists and sets, `sorted`, set construction, `xs[key]` and `range`
-//! call `extern "C"` helpers (`abi.rs`). Membership of integer, enum, date and
+//! records, lists and sets, `sorted`, set construction, `xs[key]`, `range`,
+//! list `+`, set algebra, `distinct`, `take`/`drop`, `flatten` and the
+//! choice of `sorted(xs, by: key)`, `take(xs, n, per: key)` and `group_by`
+//! (whose keys are computed inline) call `extern "C"` helpers (`abi.rs`),
+//! which for the collection built-ins apply the interpreter's own functions
+//! (`value::lists`); `at` and `last` are inline. A loop with several `for`
+//! clauses is nested loops, its list or set gathered in a growing buffer
+//! (`polity_buf_*`). Membership of integer, enum, date and
 //! text elements is an inline scan; `and`/`or` (and `unless`) whose right
 //! side cannot fail are branch-free; law and fn calls are direct calls,
 //! except that in a bulk entry a call of a small fn (at most 24 IR nodes; at

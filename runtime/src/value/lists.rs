@@ -1,5 +1,6 @@
 //! The meaning of the whole-collection built-ins on values, shared by the
-//! interpreter and the JIT's helpers so that both engines compute them alike.
+//! interpreter and the JIT's helpers (neither engine imports the other for
+//! it) so that both compute them alike.
 //! Elements are equal when [`Value`]'s total order says so.
 
 use crate::value::Value;

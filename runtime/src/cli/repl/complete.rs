@@ -112,7 +112,25 @@ fn names(s: &Session) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::receiver_text;
+    use super::{complete, receiver_text};
+    use crate::cli::repl::session::Session;
+
+    #[test]
+    fn collection_builtins_and_form_words_complete() {
+        let Ok(s) = Session::start(None, None, false) else {
+            panic!("an empty session starts");
+        };
+        let cases = [
+            ("inter", "intersection"),
+            ("group_", "group_by"),
+            ("flat", "flatten"),
+            ("enumer", "enumerate"),
+        ];
+        for (typed, want) in cases {
+            let (_, found) = complete(&s, typed, typed.len());
+            assert_eq!(found, vec![want.to_string()], "{typed}");
+        }
+    }
 
     #[test]
     fn receivers() {

@@ -686,9 +686,11 @@ pub extern "C" fn group_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64) -> i
     })
 }
 
-/// A new growing list for a nested loop: its handle.
+/// A new growing list for a nested loop: its handle. (It marks the arena
+/// used, so that a bulk entry clears the buffers of a subject that faults.)
 pub extern "C" fn buf_new(p: *mut JitCtx<'_>) -> i64 {
     with(p, |c| {
+        c.temp_used = 1;
         c.bufs.push(Vec::new());
         c.bufs.len() as i64 - 1
     })
@@ -789,6 +791,8 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
 pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
     with(p, |c| {
         c.temp.clear();
+        // A subject that faulted inside a nested loop left its buffer.
+        c.bufs.clear();
         c.temp_used = 0;
         0
     })

@@ -454,6 +454,9 @@ pub enum BinOp {
     InstantSubPeriod,
     /// `Text + Text`
     Concat,
+    /// `List + List`: the elements of the left list, then those of the right.
+    /// A `Limit` fault when the result exceeds the collection size limit.
+    ListConcat,
     /// `==` (operands of equal type; structural)
     Eq,
     /// `!=`
@@ -477,7 +480,8 @@ impl BinOp {
             | BinOp::DateAddPeriod
             | BinOp::InstantAddDur
             | BinOp::InstantAddPeriod
-            | BinOp::Concat => "+",
+            | BinOp::Concat
+            | BinOp::ListConcat => "+",
             BinOp::Sub(_)
             | BinOp::DateSubDur
             | BinOp::DateSubPeriod
@@ -596,6 +600,29 @@ pub enum Builtin {
     Lower,
     /// `upper(t)`: Unicode uppercase (Rust's `str::to_uppercase`).
     Upper,
+    /// `union(a, b)`: the elements of either set (a Set).
+    Union,
+    /// `intersection(a, b)`: the elements of both sets (a Set).
+    Intersection,
+    /// `difference(a, b)`: the elements of set `a` not in set `b` (a Set).
+    Difference,
+    /// `distinct(xs)`: a List of the elements of a list or set without
+    /// repeats, each where it first occurs.
+    Distinct,
+    /// `last(xs)`: the last element of a list or set, or `none`.
+    Last,
+    /// `take(xs, n)`: a List of the first `n` elements of a list or set (all
+    /// of them when there are fewer; none when `n <= 0`).
+    Take,
+    /// `drop(xs, n)`: a List of the elements of a list or set after the first
+    /// `n` (none when there are fewer; all when `n <= 0`).
+    Drop,
+    /// `at(xs, i)`: the element at 0-based position `i` of a list or set; a
+    /// `MissingValue` fault when `i < 0` or `i >= len(xs)`.
+    At,
+    /// `flatten(xss)`: a List of the elements of every inner list or set, in
+    /// order. A `Limit` fault past the collection size limit.
+    Flatten,
 }
 
 /// The calendar builtins of a Date, each total (they never fault).
@@ -689,6 +716,23 @@ impl Calendar {
 }
 
 impl Builtin {
+    /// Whether this is one of the built-ins over whole collections (set
+    /// algebra, `distinct`, `last`, `take`, `drop`, `at`, `flatten`).
+    pub fn is_whole_collection(self) -> bool {
+        matches!(
+            self,
+            Builtin::Union
+                | Builtin::Intersection
+                | Builtin::Difference
+                | Builtin::Distinct
+                | Builtin::Last
+                | Builtin::Take
+                | Builtin::Drop
+                | Builtin::At
+                | Builtin::Flatten
+        )
+    }
+
     /// The name as written in source.
     pub fn name(self) -> &'static str {
         match self {
@@ -722,6 +766,15 @@ impl Builtin {
             Builtin::EndsWith => "ends_with",
             Builtin::Lower => "lower",
             Builtin::Upper => "upper",
+            Builtin::Union => "union",
+            Builtin::Intersection => "intersection",
+            Builtin::Difference => "difference",
+            Builtin::Distinct => "distinct",
+            Builtin::Last => "last",
+            Builtin::Take => "take",
+            Builtin::Drop => "drop",
+            Builtin::At => "at",
+            Builtin::Flatten => "flatten",
         }
     }
 }
@@ -747,22 +800,42 @@ pub enum LoopKind {
     Any,
 }
 
-/// A loop: `kind(elem for var in source if filter)`.
+/// A loop: `kind(elem for var in source if filter ...)`, with one or more
+/// `for` clauses (`[v for p in proposals for v in p.votes if v.weight > 0]`).
 ///
-/// For every element of `source` in order (a set iterates in ascending
-/// order), bind it to `var`, evaluate `filter` (skip when false), then `elem`.
+/// The clauses nest, outermost first. For every element of the first
+/// clause's `source` in order (a set iterates in ascending order), bind it to
+/// its `var` (and its 0-based position in `source` to `index`), evaluate the
+/// clause's `filter` (skip the element when false), then run the next clause
+/// the same way — its `source` is evaluated afresh for each element of the
+/// clauses around it — and inside the last clause evaluate `elem` and add it
+/// to the result. `all`/`any` stop at the first deciding element, however
+/// deep. A `where` filter is a one-clause loop.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loop {
     /// What it produces.
     pub kind: LoopKind,
+    /// The `for` clauses, outermost first.
+    ///
+    /// INVARIANT: never empty.
+    pub clauses: Vec<Clause>,
+    /// The value produced per element (for `where`, the element itself).
+    pub elem: Expr,
+}
+
+/// One `for` clause of a [`Loop`]: `for var in source if filter`, or
+/// `for index, var in enumerate(source) if filter`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
     /// The loop variable's slot.
     pub var: LocalId,
+    /// The slot of the element's 0-based position in `source` (an Int), if
+    /// the clause names one.
+    pub index: Option<LocalId>,
     /// The collection iterated (a List or Set).
     pub source: Expr,
     /// Elements for which this is false are skipped.
     pub filter: Option<Expr>,
-    /// The value produced per element (for `where`, the element itself).
-    pub elem: Expr,
 }
 
 /// `fold(acc = init, var in source) => body`: bounded iteration with an
@@ -786,6 +859,48 @@ pub struct Fold {
     pub source: Expr,
     /// The accumulator's next value, from `acc` and `var`.
     pub body: Expr,
+}
+
+/// What [`ByKey`] does with the keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyOp {
+    /// `sorted(xs, by: key)` (`desc: false`) or `sorted(xs, by: key, desc)`:
+    /// the elements ordered by their keys, ascending or descending; elements
+    /// with equal keys keep their order in `source` either way (stable).
+    Sort {
+        /// Descending.
+        desc: bool,
+    },
+    /// `take(xs, n, per: key)`: the elements, in order, of which at most `n`
+    /// share each key (the first ones met); none when `n <= 0`.
+    TakePer,
+    /// `group_by(xs, by: key)`: a List of non-empty Lists, one per distinct
+    /// key in the order the keys first occur, each of the elements with that
+    /// key in their order in `source`.
+    Group,
+}
+
+/// `sorted(xs, by: key)`, `sorted(xs, by: key, desc)`, `take(xs, n, per: key)`,
+/// `group_by(xs, by: key)`: a List made from the elements of `source` by a
+/// key computed per element.
+///
+/// Evaluate `source`, then `count` (for [`KeyOp::TakePer`]); then, for every
+/// element in order (a set in ascending order), bind it to `var` (`it`) and
+/// evaluate `key`; then apply `op`. Keys are compared in the values' total
+/// order (as `<` and `sorted`), so sorting takes O(n log n) steps and so
+/// does counting per key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ByKey {
+    /// What it does.
+    pub op: KeyOp,
+    /// The slot of `it`, the element.
+    pub var: LocalId,
+    /// The collection (a List or Set).
+    pub source: Expr,
+    /// The key of `it`.
+    pub key: Expr,
+    /// `n` of [`KeyOp::TakePer`] (an Int).
+    pub count: Option<Expr>,
 }
 
 /// A `match` arm's pattern.
@@ -860,6 +975,8 @@ pub enum ExprKind {
     Loop(Box<Loop>),
     /// `fold(acc = init, x in xs) => body`.
     Fold(Box<Fold>),
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`, `group_by(xs, by: key)`.
+    ByKey(Box<ByKey>),
     /// `x in xs` (a List or Set); `not in` is `Not(In)`.
     In(Box<Expr>, Box<Expr>),
     /// `xs[key]`: the element of list `xs` whose id field equals `key`; an
@@ -918,10 +1035,19 @@ impl Expr {
                 f(&x.source);
                 f(&x.body);
             }
+            ExprKind::ByKey(x) => {
+                f(&x.source);
+                if let Some(n) = &x.count {
+                    f(n);
+                }
+                f(&x.key);
+            }
             ExprKind::Loop(l) => {
-                f(&l.source);
-                if let Some(x) = &l.filter {
-                    f(x);
+                for c in &l.clauses {
+                    f(&c.source);
+                    if let Some(x) = &c.filter {
+                        f(x);
+                    }
                 }
                 f(&l.elem);
             }

@@ -102,6 +102,7 @@ fn sexp(e: &Expr) -> String {
         ExprKind::Set(items) => format!("{{{}}}", list(items)),
         ExprKind::Comprehension { kind, generator: g } => format!("({kind:?} {})", generator(g)),
         ExprKind::Where { source, cond } => format!("(where {} {})", sexp(source), sexp(cond)),
+        ExprKind::Named { name, value } => format!("{}: {}", name.name, sexp(value)),
         ExprKind::Fold(f) => format!(
             "(fold {}{} {} {} {} {})",
             f.acc.name,
@@ -128,17 +129,24 @@ fn inits(fields: &[FieldInit]) -> String {
 }
 
 fn generator(g: &Generator) -> String {
-    let filter = g
-        .filter
-        .as_ref()
-        .map(|f| format!(" if {}", sexp(f)))
-        .unwrap_or_default();
-    format!(
-        "{} for {} in {}{filter}",
-        sexp(&g.elem),
-        g.var.name,
-        sexp(&g.source)
-    )
+    let clauses: Vec<String> = g
+        .clauses
+        .iter()
+        .map(|c| {
+            let filter = c
+                .filter
+                .as_ref()
+                .map(|f| format!(" if {}", sexp(f)))
+                .unwrap_or_default();
+            let index = c
+                .index
+                .as_ref()
+                .map(|i| format!("{}, ", i.name))
+                .unwrap_or_default();
+            format!(" for {index}{} in {}{filter}", c.var.name, sexp(&c.source))
+        })
+        .collect();
+    format!("{}{}", sexp(&g.elem), clauses.concat())
 }
 
 // ---------------------------------------------------------------- whole files
@@ -297,10 +305,18 @@ fn collections_calls_and_records() {
         ),
         ("{v for v in vs}", "(Set v for v in vs)"),
         (
+            "[v for p in ps if p.ok for i, v in enumerate(p.vs) if i > 0]",
+            "(List v for p in ps if p.ok for i, v in enumerate(p.vs) if (> i 0))",
+        ),
+        (
             "sum(v.weight for v in p.votes if v.choice == For)",
             "sum(v.weight for v in p.votes if (== v.choice For))",
         ),
         ("f(a, b,)", "f(a, b)"),
+        (
+            "sorted(xs, by: it.stake, desc)",
+            "sorted(xs, by: it.stake, desc)",
+        ),
         ("f()", "f()"),
         (
             "Member { id: \"x\", roles: {Citizen}, }",

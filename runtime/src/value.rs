@@ -5,6 +5,8 @@
 //! without duplicates under [`Value`]'s total order, so iteration order never
 //! depends on hashing.
 
+pub mod lists;
+
 use polity_compiler::ir::Program;
 use polity_compiler::num::{format_date, Dec};
 use polity_compiler::types::Type;

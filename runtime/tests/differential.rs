@@ -17,6 +17,8 @@
 
 #[path = "differential/check.rs"]
 mod check;
+#[path = "differential/collections.rs"]
+mod collections;
 #[path = "differential/expr.rs"]
 mod expr;
 #[path = "differential/forms.rs"]

@@ -81,3 +81,50 @@ fn a_long_chain_of_parameterless_functions_evaluates() {
         assert_eq!(verdicts(&text), vec![Verdict::Pass]);
     });
 }
+
+/// Lists built by `+`, `union`, `flatten` and nested loops stop at the
+/// collection size limit with a `limit` fault, at the same place on both engines.
+#[test]
+fn built_collections_stop_at_the_size_limit() {
+    use polity::api::Engine;
+    use polity::interp::Limits;
+    let text = r#"charter "Big" { version: 1 }
+state { xs: List<Int> }
+law nested { require "r": count([x for x in xs for y in xs]) > 0 }
+law nested_set { require "r": count({x * 100 + y for x in xs for y in xs}) > 0 }
+law plus { require "r": len(fold(acc = xs, x in xs) => acc + acc) > 0 }
+law joined { require "r": len(union({x for x in xs}, {x + 50 for x in xs})) > 0 }
+law flat { require "r": len(flatten([xs for x in xs])) > 0 }
+law small { require "r": count([x for x in range(0, 5) for y in range(0, 5)]) == 25 }
+"#;
+    let program =
+        Program::compile("big.polity", text).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let xs: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+    let json = format!("{{\"xs\": [{}]}}", xs.join(","));
+    let state = program.load_snapshot(json.as_bytes()).unwrap();
+    let limits = Limits {
+        max_collection_len: 60,
+        ..Limits::default()
+    };
+    for law in ["nested", "nested_set", "plus", "joined", "flat", "small"] {
+        let run = |engine| {
+            let report = program
+                .eval_law_engine(&state, law, limits, engine)
+                .unwrap();
+            report
+                .results
+                .into_iter()
+                .map(|s| s.verdict)
+                .collect::<Vec<_>>()
+        };
+        let (interp, jit) = (run(Engine::Interpreter), run(Engine::Jit));
+        assert_eq!(interp, jit, "{law}");
+        match (law, interp.first()) {
+            ("small", Some(Verdict::Pass)) => {}
+            (_, Some(Verdict::Error(e))) if law != "small" => {
+                assert_eq!(e.kind.as_str(), "limit", "{law}: {e:?}");
+            }
+            (_, v) => panic!("{law}: {v:?}"),
+        }
+    }
+}

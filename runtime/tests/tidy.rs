@@ -184,10 +184,26 @@ fn compile_fragment(name: &str, code: &str) -> polity_compiler::Compilation {
         body.join("\n")
     );
     let w = polity_compiler::compile(name, &wrapped, &polity_compiler::NoFiles);
-    if syntax_error(&w) {
+    if !syntax_error(&w) {
+        return w;
+    }
+    // Expressions, one per line: each the value of a `let` in a law.
+    let lets: Vec<String> = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| format!("  let fragment_{i} = {l}"))
+        .collect();
+    let wrapped = format!(
+        "{}\nlaw fragment {{\n{}\n}}\n",
+        imports.join("\n"),
+        lets.join("\n")
+    );
+    let e = polity_compiler::compile(name, &wrapped, &polity_compiler::NoFiles);
+    if syntax_error(&e) {
         c
     } else {
-        w
+        e
     }
 }
 

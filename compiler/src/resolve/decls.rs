@@ -87,11 +87,21 @@ pub const BUILTINS: &[&str] = &[
     "upper",
 ];
 
-/// Built-in functions named by common words (`year`, `date`): a charter's
-/// own fn, const, law or state name of the same name takes precedence
-/// instead of being refused (E0115), so that charters written before these
-/// existed keep working.
-pub const SOFT_BUILTINS: &[&str] = &[
+/// Built-in functions added after charters were written with these names
+/// (`union`, `year`, `date`...): a declaration may take one of them (E0115
+/// does not apply), and then the declaration is what a call of that name
+/// means, so charters written before these existed keep working.
+pub const SHADOWABLE_BUILTINS: &[&str] = &[
+    "union",
+    "intersection",
+    "difference",
+    "distinct",
+    "last",
+    "take",
+    "drop",
+    "at",
+    "flatten",
+    "group_by",
     "year",
     "month",
     "day",
@@ -106,9 +116,9 @@ pub const SOFT_BUILTINS: &[&str] = &[
     "date",
 ];
 
-/// Whether `name` is a built-in function of either kind.
+/// Whether `name` is a built-in function (reserved or shadowable).
 pub fn is_builtin(name: &str) -> bool {
-    BUILTINS.contains(&name) || SOFT_BUILTINS.contains(&name)
+    BUILTINS.contains(&name) || SHADOWABLE_BUILTINS.contains(&name)
 }
 
 /// Names of the built-in types.

@@ -481,14 +481,24 @@ pub struct FieldInit {
     pub value: Expr,
 }
 
-/// `elem for var in source if filter`: the inside of a comprehension or aggregate.
+/// `elem for var in source if filter ...`: the inside of a comprehension or
+/// aggregate, with one or more `for` clauses (outermost first).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generator {
     /// The produced element.
     pub elem: Expr,
+    /// The `for` clauses, outermost first (never empty).
+    pub clauses: Vec<ForClause>,
+}
+
+/// `for var in source if filter`, or `for index, var in enumerate(xs) if filter`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForClause {
+    /// The name of the element's position, when two names are written.
+    pub index: Option<Ident>,
     /// The loop variable.
     pub var: Ident,
-    /// The collection iterated.
+    /// The collection iterated (as written, `enumerate(xs)` included).
     pub source: Expr,
     /// The optional filter.
     pub filter: Option<Expr>,
@@ -676,6 +686,14 @@ pub enum ExprKind {
     /// `fold(acc = init, x in xs) => body` (boxed: the largest form, which
     /// would make every expression as large).
     Fold(Box<FoldExpr>),
+    /// `name: value`, a named argument (`sorted(xs, by: it.stake)`); the
+    /// parser makes one only among a call's arguments.
+    Named {
+        /// The argument's name.
+        name: Ident,
+        /// Its value.
+        value: Box<Expr>,
+    },
     /// Stands in for an expression that failed to parse (already reported).
     Error,
 }

@@ -263,19 +263,37 @@ pub struct GenNode {
     meta: Meta,
 }
 
-/// `elem for var in source if filter`
-pub fn generator(elem: Node, var: Ident, source: Node, filter: Option<Node>) -> GenNode {
-    let meta = join(
-        [elem.meta(), source.meta()]
-            .into_iter()
-            .chain(filter.as_ref().map(Node::meta)),
-    );
-    GenNode {
-        generator: Box::new(Generator {
-            elem: elem.expr,
+/// A `for` clause under construction.
+pub struct ClauseNode {
+    clause: ForClause,
+    meta: Meta,
+}
+
+/// `for var in source if filter`, or `for index, var in ...` (`names` as written).
+pub fn for_clause(names: (Ident, Option<Ident>), source: Node, filter: Option<Node>) -> ClauseNode {
+    let meta = join(std::iter::once(source.meta()).chain(filter.as_ref().map(Node::meta)));
+    let (index, var) = match names {
+        (index, Some(var)) => (Some(index), var),
+        (var, None) => (None, var),
+    };
+    ClauseNode {
+        clause: ForClause {
+            index,
             var,
             source: source.expr,
             filter: filter.map(|f| f.expr),
+        },
+        meta,
+    }
+}
+
+/// `elem for var in source if filter ...`
+pub fn generator(elem: Node, clauses: Vec<ClauseNode>) -> GenNode {
+    let meta = join(std::iter::once(elem.meta()).chain(clauses.iter().map(|c| c.meta)));
+    GenNode {
+        generator: Box::new(Generator {
+            elem: elem.expr,
+            clauses: clauses.into_iter().map(|c| c.clause).collect(),
         }),
         meta,
     }
@@ -306,6 +324,21 @@ pub fn comprehension(kind: CollectionKind, g: GenNode, span: Span) -> Node {
 }
 
 /// `source where cond`
+/// `name: value` among a call's arguments.
+pub fn named(name: Ident, value: Node) -> Node {
+    let meta = join([value.meta()]);
+    let span = name.span.to(value.expr.span);
+    make(
+        ExprKind::Named {
+            name,
+            value: Box::new(value.expr),
+        },
+        span,
+        meta,
+    )
+}
+
+/// `xs where cond`
 pub fn where_(source: Node, cond: Node) -> Node {
     let meta = join([source.meta(), cond.meta()]);
     let span = source.expr.span.to(cond.expr.span);
@@ -510,6 +543,7 @@ pub fn dismantle(expr: Expr) {
             ExprKind::List(items) | ExprKind::Set(items) => stack.extend(items),
             ExprKind::Comprehension { generator, .. } => push_generator(&mut stack, *generator),
             ExprKind::Where { source, cond } => stack.extend([*source, *cond]),
+            ExprKind::Named { value, .. } => stack.push(*value),
             ExprKind::Fold(f) => {
                 let FoldExpr {
                     init, source, body, ..
@@ -533,8 +567,10 @@ pub fn dismantle(expr: Expr) {
 
 fn push_generator(stack: &mut Vec<Expr>, g: Generator) {
     stack.push(g.elem);
-    stack.push(g.source);
-    stack.extend(g.filter);
+    for c in g.clauses {
+        stack.push(c.source);
+        stack.extend(c.filter);
+    }
 }
 
 /// The nesting depth of an expression (a leaf is 1), measured iteratively.
@@ -551,7 +587,9 @@ pub fn expr_depth(expr: &Expr) -> usize {
 /// The direct sub-expressions of an expression.
 fn children(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
-        ExprKind::Field { base, .. } | ExprKind::Unary { operand: base, .. } => vec![base],
+        ExprKind::Field { base, .. }
+        | ExprKind::Unary { operand: base, .. }
+        | ExprKind::Named { value: base, .. } => vec![base],
         ExprKind::Call { args, .. } => match args {
             CallArgs::List(args) => args.iter().collect(),
             CallArgs::Generator(g) => generator_children(g),
@@ -579,8 +617,9 @@ fn children(e: &Expr) -> Vec<&Expr> {
 }
 
 fn generator_children(g: &Generator) -> Vec<&Expr> {
-    [&g.elem, &g.source]
-        .into_iter()
-        .chain(g.filter.as_ref())
-        .collect()
+    let clauses = g
+        .clauses
+        .iter()
+        .flat_map(|c| std::iter::once(&c.source).chain(c.filter.as_ref()));
+    std::iter::once(&g.elem).chain(clauses).collect()
 }

@@ -1,11 +1,13 @@
 //! Calls (fns, laws, built-ins), aggregates, comprehensions and `where`.
 
+use super::collections::collection_builtin;
 use super::error::CheckError;
 use super::expr::{node, poisoned, unify};
+use super::keyed::is_keyed;
 use super::{Checker, Node};
 use crate::diagnostic::did_you_mean;
 use crate::ir::{self, Builtin, Calendar, ExprKind, FnId, LoopKind, Num};
-use crate::resolve::decls::{is_builtin, ValueDecl, BUILTINS, SOFT_BUILTINS};
+use crate::resolve::decls::{is_builtin, ValueDecl, BUILTINS, SHADOWABLE_BUILTINS};
 use crate::span::Span;
 use crate::syntax::ast::{self, CallArgs, CollectionKind};
 use crate::types::Type;
@@ -76,11 +78,26 @@ impl Checker<'_> {
         span: Span,
         expect: Option<&Type>,
     ) -> ir::Expr {
-        match self
+        let decl = self
             .decls
             .value(&callee.name, callee.span.file)
-            .map(|(d, _)| d)
-        {
+            .map(|(d, _)| d);
+        if let CallArgs::List(list) = args {
+            let keyed = decl.is_none() && is_keyed(&callee.name, list);
+            let named = list.iter().find_map(|a| match &a.kind {
+                ast::ExprKind::Named { name, .. } if !keyed => Some(name),
+                _ => None,
+            });
+            if let Some(name) = named {
+                self.error(CheckError::NamedArgument {
+                    span: name.span,
+                    name: format!("{}:", name.name),
+                    callee: Some(callee.name.clone()),
+                });
+                return poisoned(span);
+            }
+        }
+        match decl {
             Some(ValueDecl::Fn(i)) => return self.call_fn(i, callee, args, span),
             Some(ValueDecl::Law(i)) => return self.call_law(i, callee, args, span),
             Some(ValueDecl::State(_)) => return self.not_callable(callee, "a state name", span),
@@ -122,7 +139,7 @@ impl Checker<'_> {
         }
     }
 
-    fn arg_count(
+    pub(crate) fn arg_count(
         &mut self,
         callee: &ast::Ident,
         span: Span,
@@ -202,41 +219,32 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks a generator: `(source, var, filter, elem)` with `var` bound while
-    /// checking the filter and element.
+    /// Checks a generator: its clauses, each with its variables bound while
+    /// checking the later clauses and the element, then the element.
     fn check_generator(
         &mut self,
         g: &ast::Generator,
         elem_expect: Option<&Type>,
-    ) -> (ir::Expr, ir::LocalId, Option<ir::Expr>, ir::Expr) {
-        let source = self.check_expr(&g.source, None);
-        let elem_ty = self.element_of(&source, "the collection after `in`");
+    ) -> (Vec<ir::Clause>, ir::Expr) {
         let mark = self.frame.mark();
-        let var = self.frame.bind(&g.var.name, elem_ty);
-        let filter = g.filter.as_ref().map(|f| self.check_cond(f, "a filter"));
+        let clauses = g.clauses.iter().map(|c| self.check_clause(c)).collect();
         let elem = self.check_expr(&g.elem, elem_expect);
         self.frame.reset(mark);
-        (source, var, filter, elem)
+        (clauses, elem)
     }
 
     fn make_loop(
         kind: LoopKind,
-        parts: (ir::Expr, ir::LocalId, Option<ir::Expr>, ir::Expr),
+        (clauses, elem): (Vec<ir::Clause>, ir::Expr),
         ty: Type,
         span: Span,
     ) -> ir::Expr {
-        let (source, var, filter, elem) = parts;
-        node(
-            ExprKind::Loop(Box::new(ir::Loop {
-                kind,
-                var,
-                source,
-                filter,
-                elem,
-            })),
-            ty,
-            span,
-        )
+        let l = ir::Loop {
+            kind,
+            clauses,
+            elem,
+        };
+        node(ExprKind::Loop(Box::new(l)), ty, span)
     }
 
     pub(crate) fn check_comprehension(
@@ -248,7 +256,7 @@ impl Checker<'_> {
     ) -> ir::Expr {
         let elem_expect = expect.and_then(Type::element).cloned();
         let parts = self.check_generator(g, elem_expect.as_ref());
-        let elem = parts.3.ty.clone();
+        let elem = parts.1.ty.clone();
         match kind {
             CollectionKind::List => Self::make_loop(LoopKind::List, parts, Type::list(elem), span),
             CollectionKind::Set => Self::make_loop(LoopKind::Set, parts, Type::set(elem), span),
@@ -282,7 +290,13 @@ impl Checker<'_> {
         } else {
             Type::list(elem_ty)
         };
-        Self::make_loop(kind, (src, var, Some(filter), elem), ty, span)
+        let clause = ir::Clause {
+            var,
+            index: None,
+            source: src,
+            filter: Some(filter),
+        };
+        Self::make_loop(kind, (vec![clause], elem), ty, span)
     }
 
     fn unknown_function(&mut self, callee: &ast::Ident, span: Span) -> ir::Expr {
@@ -293,7 +307,7 @@ impl Checker<'_> {
             .decls
             .value_names(callee.span.file)
             .chain(BUILTINS.iter().copied())
-            .chain(SOFT_BUILTINS.iter().copied());
+            .chain(SHADOWABLE_BUILTINS.iter().copied());
         let suggestion = did_you_mean(&callee.name, candidates).map(str::to_string);
         self.error(CheckError::UnknownFunction {
             span: callee.span,
@@ -328,7 +342,7 @@ impl Checker<'_> {
             _ => None,
         };
         let parts = self.check_generator(g, elem_expect.as_ref());
-        let elem = parts.3.ty.clone();
+        let elem = parts.1.ty.clone();
         if elem.has_error() {
             return poisoned(span);
         }
@@ -339,7 +353,7 @@ impl Checker<'_> {
                 None => self.bad_elements(
                     "sum",
                     &elem,
-                    parts.3.span,
+                    parts.1.span,
                     "`sum` adds Int, Decimal, Duration or Period values",
                 ),
             },
@@ -347,7 +361,7 @@ impl Checker<'_> {
                 if !elem.is_ordered() {
                     let ty = self.show(&elem);
                     self.error(CheckError::NotOrdered {
-                        span: parts.3.span,
+                        span: parts.1.span,
                         ty,
                         context: if name == "min" { "`min`" } else { "`max`" },
                     });
@@ -364,7 +378,7 @@ impl Checker<'_> {
                 if elem != Type::Bool {
                     let found = self.show(&elem);
                     self.error(CheckError::NotBool {
-                        span: parts.3.span,
+                        span: parts.1.span,
                         what: "the element of `all`/`any`",
                         found,
                     });
@@ -400,8 +414,24 @@ impl Checker<'_> {
         expect: Option<&Type>,
     ) -> ir::Expr {
         let name = callee.name.as_str();
+        if name == "enumerate" {
+            self.error(CheckError::Enumerate {
+                span: callee.span,
+                in_clause: false,
+            });
+            return poisoned(span);
+        }
         if !is_builtin(name) {
             return self.unknown_function(callee, span);
+        }
+        if is_keyed(name, list) {
+            return self.check_keyed(callee, list, span);
+        }
+        if let Some((b, n)) = collection_builtin(name) {
+            if !self.arg_count(callee, span, n, list.len()) {
+                return poisoned(span);
+            }
+            return self.check_collection_builtin(b, list, span, expect);
         }
         if matches!(name, "min" | "max") && list.len() >= 2 {
             return self.min_max_of(name, list, span, expect);
@@ -507,7 +537,7 @@ impl Checker<'_> {
                 if first_ty == Type::Date
                     && matches!(c, Calendar::Hour | Calendar::Minute | Calendar::Second)
                 {
-                    return self.wrong_argument(name, &first_ty, arg_span, "an Instant");
+                    return self.wrong_argument_type(name, &first_ty, arg_span, "an Instant");
                 }
                 let ty = if c.gives_date() {
                     Type::Date
@@ -561,7 +591,13 @@ impl Checker<'_> {
     }
 
     /// E0200 for a builtin's argument of the wrong type.
-    fn wrong_argument(&mut self, name: &str, found: &Type, span: Span, wanted: &str) -> ir::Expr {
+    fn wrong_argument_type(
+        &mut self,
+        name: &str,
+        found: &Type,
+        span: Span,
+        wanted: &str,
+    ) -> ir::Expr {
         let found = self.show(found);
         self.error(CheckError::Mismatch {
             span,

@@ -185,6 +185,15 @@ pub enum CheckError {
         module: String,
         instead: Vec<String>,
     },
+    /// E0122: `enumerate` outside a two-name `for` clause (`in_clause`
+    /// false), or two names without `enumerate` (true).
+    Enumerate { span: Span, in_clause: bool },
+    /// E0123: a named argument (or order word) the call does not take.
+    NamedArgument {
+        span: Span,
+        name: String,
+        callee: Option<String>,
+    },
 }
 
 fn mean(s: &Option<String>) -> Option<String> {
@@ -336,6 +345,18 @@ impl From<CheckError> for Diagnostic {
             UnknownConstructor { span, name } => Diagnostic::error("E0230", span, format!("`{name}(...)` is not a pattern"))
                 .with_label("unknown pattern")
                 .with_help("`some(x)` matches an optional that has a value and names it `x`; `none` matches the absent one"),
+            Enumerate { span, in_clause: true } => Diagnostic::error("E0122", span, "a `for` clause with two names iterates `enumerate(...)`")
+                .with_label("not `enumerate(...)`")
+                .with_help("write `for i, x in enumerate(xs)` for each element `x` with its position `i` (from 0), or `for x in xs`"),
+            NamedArgument { span, name, callee } => Diagnostic::error("E0123", span, match callee {
+                Some(f) => format!("`{f}` does not take `{name}` here"),
+                None => format!("`{name}:` is not an argument here"),
+            })
+                .with_label("unexpected")
+                .with_help("named arguments are `sorted(xs, by: key)`, `sorted(xs, by: key, desc)`, `take(xs, n, per: key)` and `group_by(xs, by: key)`, once each"),
+            Enumerate { span, .. } => Diagnostic::error("E0122", span, "`enumerate` is only the collection of a `for` clause with two names")
+                .with_label("not a function")
+                .with_help("write `for i, x in enumerate(xs)` for each element `x` with its position `i` (from 0)"),
         }
     }
 }

@@ -138,6 +138,14 @@ impl Checker<'_> {
             ast::ExprKind::With { base, fields } => self.check_with(base, fields, span),
             ast::ExprKind::List(items) => self.check_collection(items, false, span, expect),
             ast::ExprKind::Set(items) => self.check_collection(items, true, span, expect),
+            ast::ExprKind::Named { name, .. } => {
+                self.error(CheckError::NamedArgument {
+                    span: name.span,
+                    name: name.name.clone(),
+                    callee: None,
+                });
+                poisoned(span)
+            }
             ast::ExprKind::Comprehension { kind, generator } => {
                 self.check_comprehension(*kind, generator, span, expect)
             }

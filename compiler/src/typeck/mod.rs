@@ -8,9 +8,11 @@
 //! mistake is reported once.
 
 mod calls;
+mod collections;
 mod cycles;
 pub mod error;
 mod expr;
+mod keyed;
 mod ops;
 mod privacy;
 mod refs;

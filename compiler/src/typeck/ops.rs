@@ -28,6 +28,9 @@ fn arith(op: BinaryOp, l: &Type, r: &Type) -> Option<(BinOp, Type, Type, Type)> 
             (Instant, Dur) => Some((BinOp::InstantAddDur, Instant, Dur, Instant)),
             (Instant, Period) => Some((BinOp::InstantAddPeriod, Instant, Period, Instant)),
             (Text, Text) => same(BinOp::Concat, Text),
+            (Type::List(_), Type::List(_)) => {
+                unify(l, r).map(|t| (BinOp::ListConcat, t.clone(), t.clone(), t))
+            }
             _ => None,
         },
         BinaryOp::Sub if both_int => same(BinOp::Sub(Num::Int), Int),
@@ -83,6 +86,9 @@ fn arith_help(op: BinaryOp, l: &Type, r: &Type) -> Option<String> {
         (BinaryOp::IntDiv | BinaryOp::Mod, _, _) => {
             Some("`div` and `mod` work on Int and Decimal".into())
         }
+        (BinaryOp::Add | BinaryOp::Sub, Type::Set(_), Type::Set(_)) => Some(
+            "combine sets with `union(a, b)`, `difference(a, b)` or `intersection(a, b)`".into(),
+        ),
         (BinaryOp::Add, Type::Date, Type::Date) => {
             Some("subtract dates to get a Duration, or add a Duration to a Date".into())
         }

@@ -111,9 +111,12 @@ impl Checker<'_> {
                 };
                 let l = ir::Loop {
                     kind,
-                    var: slot,
-                    source: stored,
-                    filter: None,
+                    clauses: vec![ir::Clause {
+                        var: slot,
+                        index: None,
+                        source: stored,
+                        filter: None,
+                    }],
                     elem: one,
                 };
                 node(ExprKind::Loop(Box::new(l)), ty, span)

@@ -2,9 +2,9 @@
 
 use super::eval::{ill, Eval};
 use super::ops;
-use crate::value::{to_text, Value};
-use crate::verdict::EvalError;
-use polity_compiler::ir::{Builtin, Expr, Fold, Loop, LoopKind};
+use crate::value::{lists, to_text, Value};
+use crate::verdict::{ErrorKind, EvalError};
+use polity_compiler::ir::{Builtin, ByKey, Clause, Expr, Fold, KeyOp, Loop, LoopKind};
 use polity_compiler::types::Type;
 
 /// A collection length as an Int (lengths never reach `i64::MAX`).
@@ -104,6 +104,55 @@ impl Eval<'_, '_> {
                     _ => Err(ill(e.span, "searching a non-Text")),
                 }
             }
+            _ if b.is_whole_collection() => self.whole(e, b, args, &values),
+            _ => Err(ill(e.span, "an unknown builtin")),
+        }
+    }
+
+    /// The built-ins over whole collections (`lists.rs`), on evaluated arguments.
+    fn whole(
+        &self,
+        e: &Expr,
+        b: Builtin,
+        args: &[Expr],
+        values: &[Value],
+    ) -> Result<Value, EvalError> {
+        let elems = values.first().map(Value::elements).unwrap_or_default();
+        let other = values.get(1).map(Value::elements).unwrap_or_default();
+        let n = match values.get(1) {
+            Some(Value::Int(n)) => *n,
+            _ => 0,
+        };
+        let set = |items: Vec<Value>| -> Result<Value, EvalError> {
+            self.check_len(e, items.len(), "a set", "elements")?;
+            Ok(Value::Set(items.into()))
+        };
+        match b {
+            Builtin::Union => set(lists::union(elems, other)),
+            Builtin::Intersection => set(lists::intersection(elems, other)),
+            Builtin::Difference => set(lists::difference(elems, other)),
+            Builtin::Distinct => Ok(Value::List(lists::distinct(elems).into())),
+            Builtin::Last => Ok(elems.last().cloned().unwrap_or(Value::None)),
+            Builtin::Take => Ok(Value::List(lists::take(elems, n).into())),
+            Builtin::Drop => Ok(Value::List(lists::drop(elems, n).into())),
+            Builtin::At => lists::at(elems, n).cloned().ok_or_else(|| {
+                let xs = args
+                    .first()
+                    .map_or("the list", |a| self.text_of(a, "the list"));
+                self.fault(
+                    ErrorKind::MissingValue,
+                    e.span,
+                    format!(
+                        "`{xs}` has no element at position {n} (it has {})",
+                        elems.len()
+                    ),
+                )
+            }),
+            Builtin::Flatten => {
+                self.check_len(e, lists::flat_len(elems), "a list", "elements")?;
+                Ok(Value::List(lists::flatten(elems).into()))
+            }
+            _ => Err(ill(e.span, "a builtin that is not over whole collections")),
         }
     }
 
@@ -141,48 +190,129 @@ impl Eval<'_, '_> {
         Ok(acc)
     }
 
-    /// `kind(elem for var in source if filter)`: for each element in order, bind
-    /// it, skip it unless the filter holds, then evaluate `elem` (for every
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`, `group_by(xs, by: key)`:
+    /// `source`, then `count`, then the key of every element in order, then
+    /// the elements chosen (or grouped).
+    pub(crate) fn by_key(&mut self, e: &Expr, k: &ByKey) -> Result<Value, EvalError> {
+        let source = self.eval(&k.source)?;
+        let n = match &k.count {
+            Some(c) => match self.eval(c)? {
+                Value::Int(n) => n,
+                _ => return Err(ill(e.span, "a count that is not an Int")),
+            },
+            None => 0,
+        };
+        let items = source.elements();
+        let mut keys = Vec::with_capacity(items.len());
+        for x in items {
+            self.set(k.var, x.clone());
+            keys.push(self.eval(&k.key)?);
+        }
+        let pick = |chosen: &[usize]| -> Value {
+            let list = chosen.iter().filter_map(|i| items.get(*i).cloned());
+            Value::List(list.collect())
+        };
+        Ok(match k.op {
+            KeyOp::Sort { desc } => pick(&lists::sort_order(&keys, desc)),
+            KeyOp::TakePer => pick(&lists::take_per(&keys, n)),
+            KeyOp::Group => {
+                let groups = lists::group(&keys);
+                Value::List(groups.iter().map(|g| pick(g)).collect())
+            }
+        })
+    }
+
+    /// `kind(elem for var in source if filter ...)`: for each element in
+    /// order, bind it (and its position), skip it unless the filter holds,
+    /// then run the next clause, and in the last evaluate `elem` (for every
     /// kind, `count` included, so that a fault in `elem` is never hidden).
     pub(crate) fn run_loop(&mut self, e: &Expr, l: &Loop) -> Result<Value, EvalError> {
-        let source = self.eval(&l.source)?;
-        let mut items = Vec::new();
-        let mut count = 0usize;
-        let mut total = match l.kind {
-            LoopKind::Sum(num) => ops::zero(num),
-            _ => Value::None,
+        let mut acc = Acc {
+            items: Vec::new(),
+            count: 0,
+            total: match l.kind {
+                LoopKind::Sum(num) => ops::zero(num),
+                _ => Value::None,
+            },
+            best: None,
         };
-        let mut best: Option<Value> = None;
-        for x in source.elements() {
-            self.set(l.var, x.clone());
-            if let Some(filter) = &l.filter {
-                if !self.bool(filter)? {
-                    continue;
-                }
-            }
-            let v = self.eval(&l.elem)?;
-            match l.kind {
-                LoopKind::List | LoopKind::Set => items.push(v),
-                LoopKind::Count => count += 1,
-                LoopKind::Sum(num) => {
-                    total = ops::add(num, &total, &v).map_err(|f| self.op_error(f, e, "sum"))?;
-                }
-                LoopKind::Min => best = Some(best.filter(|b| *b <= v).unwrap_or(v)),
-                LoopKind::Max => best = Some(best.filter(|b| *b >= v).unwrap_or(v)),
-                LoopKind::All if v == Value::Bool(false) => return Ok(v),
-                LoopKind::Any if v == Value::Bool(true) => return Ok(v),
-                LoopKind::All | LoopKind::Any => {}
-            }
+        if let Some(stop) = self.clauses(e, l, &l.clauses, &mut acc)? {
+            return Ok(stop);
         }
         match l.kind {
-            LoopKind::List => Ok(Value::List(items.into())),
-            LoopKind::Set => Ok(Value::set_from(items)),
-            LoopKind::Count => Ok(int_len(count)),
-            LoopKind::Sum(_) => Ok(total),
-            LoopKind::Min => best.ok_or_else(|| self.empty_error(e, Builtin::Min)),
-            LoopKind::Max => best.ok_or_else(|| self.empty_error(e, Builtin::Max)),
+            LoopKind::List => Ok(Value::List(acc.items.into())),
+            LoopKind::Set => Ok(Value::set_from(acc.items)),
+            LoopKind::Count => Ok(int_len(acc.count)),
+            LoopKind::Sum(_) => Ok(acc.total),
+            LoopKind::Min => acc.best.ok_or_else(|| self.empty_error(e, Builtin::Min)),
+            LoopKind::Max => acc.best.ok_or_else(|| self.empty_error(e, Builtin::Max)),
             LoopKind::All => Ok(Value::Bool(true)),
             LoopKind::Any => Ok(Value::Bool(false)),
         }
     }
+
+    /// Runs `clauses` (the rest of `l`'s) into `acc`; `Some` is the result
+    /// of an `all`/`any` that stopped early.
+    fn clauses(
+        &mut self,
+        e: &Expr,
+        l: &Loop,
+        clauses: &[Clause],
+        acc: &mut Acc,
+    ) -> Result<Option<Value>, EvalError> {
+        let Some((c, rest)) = clauses.split_first() else {
+            let v = self.eval(&l.elem)?;
+            return self.add(e, l, v, acc);
+        };
+        let source = self.eval(&c.source)?;
+        for (i, x) in source.elements().iter().enumerate() {
+            self.set(c.var, x.clone());
+            if let Some(index) = c.index {
+                self.set(index, int_len(i));
+            }
+            if let Some(filter) = &c.filter {
+                if !self.bool(filter)? {
+                    continue;
+                }
+            }
+            if let Some(stop) = self.clauses(e, l, rest, acc)? {
+                return Ok(Some(stop));
+            }
+        }
+        Ok(None)
+    }
+
+    /// One element's contribution; `Some` stops an `all`/`any`. A nested
+    /// loop's list or set faults with `Limit` as soon as it holds more than
+    /// `max_collection_len` elements (a one-clause loop has at most as many
+    /// as its source).
+    fn add(&self, e: &Expr, l: &Loop, v: Value, acc: &mut Acc) -> Result<Option<Value>, EvalError> {
+        match l.kind {
+            LoopKind::List | LoopKind::Set => {
+                acc.items.push(v);
+                if l.clauses.len() > 1 {
+                    self.check_len(e, acc.items.len(), "a collection", "elements")?;
+                }
+            }
+            LoopKind::Count => acc.count += 1,
+            LoopKind::Sum(num) => {
+                acc.total =
+                    ops::add(num, &acc.total, &v).map_err(|f| self.op_error(f, e, "sum"))?;
+            }
+            LoopKind::Min => acc.best = Some(acc.best.take().filter(|b| *b <= v).unwrap_or(v)),
+            LoopKind::Max => acc.best = Some(acc.best.take().filter(|b| *b >= v).unwrap_or(v)),
+            LoopKind::All if v == Value::Bool(false) => return Ok(Some(v)),
+            LoopKind::Any if v == Value::Bool(true) => return Ok(Some(v)),
+            LoopKind::All | LoopKind::Any => {}
+        }
+        Ok(None)
+    }
+}
+
+/// What a loop has gathered so far.
+struct Acc {
+    items: Vec<Value>,
+    count: usize,
+    total: Value,
+    best: Option<Value>,
 }

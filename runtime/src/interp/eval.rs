@@ -273,6 +273,7 @@ impl<'c, 'p> Eval<'c, 'p> {
             ExprKind::List(xs) => self.list(xs),
             ExprKind::Set(xs) => self.set_literal(xs),
             ExprKind::Loop(l) => self.run_loop(e, l),
+            ExprKind::ByKey(k) => self.by_key(e, k),
             ExprKind::Fold(f) => self.fold(f),
             ExprKind::In(x, xs) => self.member(x, xs),
             ExprKind::Index(xs, key) => self.index(e, xs, key),
@@ -435,8 +436,10 @@ impl<'c, 'p> Eval<'c, 'p> {
     /// `a op b` on evaluated operands, located at `e`.
     fn apply(&self, e: &Expr, op: BinOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
         let v = ops::binary(op, a, b).map_err(|f| self.op_error(f, e, op.symbol()))?;
-        if let Value::Text(t) = &v {
-            self.check_len(e, t.len(), "a text", "bytes")?;
+        match &v {
+            Value::Text(t) => self.check_len(e, t.len(), "a text", "bytes")?,
+            Value::List(xs) => self.check_len(e, xs.len(), "a list", "elements")?,
+            _ => {}
         }
         Ok(v)
     }

@@ -37,8 +37,11 @@
 //!   its own verdict would be an error;
 //! - a loop evaluates `elem` for every element that passes the filter, even
 //!   for `count`;
-//! - `range` and text `+` fault with `Limit` when their result would hold more
-//!   than `max_collection_len` elements (bytes, for text).
+//! - `range`, text and list `+`, `union` and `flatten` fault with `Limit`
+//!   when their result would hold more than `max_collection_len` elements
+//!   (bytes, for text);
+//! - `at(xs, i)` outside `0..len(xs)` faults with `MissingValue`; `take` and
+//!   `drop` clamp their count to `0..=len(xs)`.
 //! - `fold` evaluates `init`, then its collection, then its body once per
 //!   element; a negative `sqrt`/`isqrt` argument faults with `Domain`, and
 //!   `pow(0, n < 0)` with `DivisionByZero` (see `docs/numbers-and-folds.md`).
@@ -71,8 +74,9 @@ use polity_compiler::ir::{Expr, LawId, Program};
 pub struct Limits {
     /// The most fn and law calls active at once (default 200).
     pub max_call_depth: u32,
-    /// The most elements a `range` may produce, and bytes a text `+`,
-    /// `text`, `lower` or `upper` may build (default 10,000,000).
+    /// The most elements a `range`, a list `+`, `union`, `flatten` or a
+    /// nested loop may produce, and bytes a text `+`, `text`, `lower` or
+    /// `upper` may build (default 10,000,000).
     pub max_collection_len: usize,
 }
 

@@ -100,6 +100,9 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, OpFault> {
             s.push_str(y);
             Ok(Value::text(&s))
         }
+        (BinOp::ListConcat, Value::List(x), Value::List(y)) => {
+            Ok(Value::List(x.iter().chain(y.iter()).cloned().collect()))
+        }
         (BinOp::Eq, _, _) => Ok(Value::Bool(a.cmp(b) == Ordering::Equal)),
         (BinOp::Ne, _, _) => Ok(Value::Bool(a.cmp(b) != Ordering::Equal)),
         (BinOp::Lt, _, _) => Ok(Value::Bool(a < b)),

@@ -10,7 +10,7 @@ use super::code;
 use super::layout::{self, DecCells, Layout, Store, Words, NONE};
 use crate::interp::ops::{self, OpFault};
 use crate::interp::Limits;
-use crate::value::Value;
+use crate::value::{lists, Value};
 use polity_compiler::ir::{BinOp, Calendar, Program};
 use polity_compiler::num::{Dec, DecSum, RoundMode};
 use polity_compiler::types::Type;
@@ -87,6 +87,8 @@ pub struct JitCtx<'a> {
     test_state: Vec<i64>,
     /// Running decimal sums of the loops being evaluated ([`dec_sum_add`]).
     sums: Vec<DecSum>,
+    /// The growing lists of nested loops being evaluated ([`buf_push`]).
+    bufs: Vec<Vec<i64>>,
 }
 
 thread_local! {
@@ -146,6 +148,7 @@ impl<'a> JitCtx<'a> {
             extra_texts: Vec::new(),
             test_state: Vec::new(),
             sums: Vec::new(),
+            bufs: Vec::new(),
         }
     }
 
@@ -168,6 +171,7 @@ impl<'a> JitCtx<'a> {
     pub fn next_subject(&mut self) {
         self.temp.clear();
         self.sums.clear();
+        self.bufs.clear();
         self.temp_used = 0;
         self.flag = 0;
         self.const_depth = 0;
@@ -637,6 +641,169 @@ pub extern "C" fn sorted(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
     })
 }
 
+/// A new block `[len, words...]` of the given elements.
+fn block_of_words(c: &mut JitCtx<'_>, items: impl ExactSizeIterator<Item = i64>) -> i64 {
+    let block = c.words(items.len() + 1);
+    if let Some((len, rest)) = block.split_first_mut() {
+        *len = rest.len() as i64;
+        for (slot, w) in rest.iter_mut().zip(items) {
+            *slot = w;
+        }
+    }
+    block.as_ptr() as i64
+}
+
+/// `a + b` on lists: a `Limit` fault past `max_collection_len` elements.
+pub extern "C" fn list_concat(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        let (x, y) = (code::list(a), code::list(b));
+        if x.len().saturating_add(y.len()) > c.limits.max_collection_len {
+            return c.fail(LIMIT);
+        }
+        let w = block_of_words(
+            c,
+            x.iter().chain(y).copied().collect::<Vec<_>>().into_iter(),
+        );
+        c.ok(w)
+    })
+}
+
+/// `take(xs, n)` (`which` 0) or `drop(xs, n)` (1) on a list or set block.
+pub extern "C" fn take_drop(p: *mut JitCtx<'_>, which: i64, xs: i64, n: i64) -> i64 {
+    with(p, |c| {
+        let items = code::list(xs);
+        let k = usize::try_from(n.max(0))
+            .unwrap_or(usize::MAX)
+            .min(items.len());
+        let (head, tail) = items.split_at(k);
+        let part = if which == 0 { head } else { tail };
+        block_of_words(c, part.iter().copied())
+    })
+}
+
+/// `flatten(xss)`: the words of every inner block, in order; a `Limit`
+/// fault past `max_collection_len` elements.
+pub extern "C" fn flatten(p: *mut JitCtx<'_>, xss: i64) -> i64 {
+    with(p, |c| {
+        let inner = code::list(xss);
+        let len: usize = inner.iter().map(|xs| code::list(*xs).len()).sum();
+        if len > c.limits.max_collection_len {
+            return c.fail(LIMIT);
+        }
+        let words: Vec<i64> = inner
+            .iter()
+            .flat_map(|xs| code::list(*xs).iter().copied())
+            .collect();
+        let w = block_of_words(c, words.into_iter());
+        c.ok(w)
+    })
+}
+
+/// `union` (`op` 0), `intersection` (1) or `difference` (2) of two sets of
+/// type `ty`, or `distinct` (3) of a collection of type `ty` (`b` unused),
+/// with the values' meaning (`value::lists`). A `Limit` fault when a set
+/// would exceed `max_collection_len` elements.
+pub extern "C" fn whole(p: *mut JitCtx<'_>, op: i64, ty: i64, a: i64, b: i64) -> i64 {
+    with(p, |c| {
+        let t = c.ty(ty);
+        let x = c.value(t, a);
+        let y = if op == 3 { Value::None } else { c.value(t, b) };
+        let (x, y) = (x.elements(), y.elements());
+        let items = match op {
+            0 => lists::union(x, y),
+            1 => lists::intersection(x, y),
+            2 => lists::difference(x, y),
+            _ => lists::distinct(x),
+        };
+        if items.len() > c.limits.max_collection_len {
+            return c.fail(LIMIT);
+        }
+        let w = list_of(c, &items);
+        c.ok(w)
+    })
+}
+
+/// The elements of block `xs` at `positions`, in that order.
+fn pick(c: &mut JitCtx<'_>, xs: i64, positions: &[usize]) -> i64 {
+    let items = code::list(xs);
+    let words: Vec<i64> = positions
+        .iter()
+        .filter_map(|i| items.get(*i).copied())
+        .collect();
+    block_of_words(c, words.into_iter())
+}
+
+/// The key words of block `keys` (of type `ty`) as values.
+fn key_values(c: &JitCtx<'_>, ty: i64, keys: i64) -> Vec<Value> {
+    let t = c.ty(ty);
+    code::list(keys).iter().map(|k| c.value(t, *k)).collect()
+}
+
+/// `sorted(xs, by: key)` (`desc` 0) or descending (1): the elements of the
+/// block `xs` ordered by the keys (of type `ty`) in the block `keys`.
+pub extern "C" fn sort_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, desc: i64) -> i64 {
+    with(p, |c| {
+        let order = lists::sort_order(&key_values(c, ty, keys), desc != 0);
+        pick(c, xs, &order)
+    })
+}
+
+/// `take(xs, n, per: key)`: the elements of the block `xs` kept when at
+/// most `n` share each key (of type `ty`) in the block `keys`.
+pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i64) -> i64 {
+    with(p, |c| {
+        let kept = lists::take_per(&key_values(c, ty, keys), n);
+        pick(c, xs, &kept)
+    })
+}
+
+/// `group_by(xs, by: key)`: a block of blocks, the elements of the block
+/// `xs` grouped by the keys (of type `ty`) in the block `keys`.
+pub extern "C" fn group_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64) -> i64 {
+    with(p, |c| {
+        let groups = lists::group(&key_values(c, ty, keys));
+        let blocks: Vec<i64> = groups.iter().map(|g| pick(c, xs, g)).collect();
+        block_of_words(c, blocks.into_iter())
+    })
+}
+
+/// A new growing list for a nested loop: its handle. (It marks the arena
+/// used, so that a bulk entry clears the buffers of a subject that faults.)
+pub extern "C" fn buf_new(p: *mut JitCtx<'_>) -> i64 {
+    with(p, |c| {
+        c.temp_used = 1;
+        c.bufs.push(Vec::new());
+        c.bufs.len() as i64 - 1
+    })
+}
+
+/// Appends `w` to the growing list `h`: a `Limit` fault when it would hold
+/// more than `max_collection_len` elements (as the interpreter's nested loop).
+pub extern "C" fn buf_push(p: *mut JitCtx<'_>, h: i64, w: i64) -> i64 {
+    with(p, |c| {
+        let max = c.limits.max_collection_len;
+        let Some(buf) = usize::try_from(h).ok().and_then(|h| c.bufs.get_mut(h)) else {
+            return c.fail(MISSING);
+        };
+        if buf.len() >= max {
+            return c.fail(LIMIT);
+        }
+        buf.push(w);
+        c.ok(0)
+    })
+}
+
+/// The block of the growing list `h`, which is finished (and the handles
+/// made after it with it: loops finish innermost first).
+pub extern "C" fn buf_end(p: *mut JitCtx<'_>, h: i64) -> i64 {
+    with(p, |c| {
+        let at = usize::try_from(h).unwrap_or(usize::MAX);
+        let words = c.bufs.get_mut(at).map(std::mem::take).unwrap_or_default();
+        c.bufs.truncate(at);
+        block_of_words(c, words.into_iter())
+    })
+}
+
 /// A set (of type `ty`) from the elements of the block `xs`: sorted, no duplicates.
 pub extern "C" fn set_from(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
     with(p, |c| {
@@ -705,6 +872,8 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
 pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
     with(p, |c| {
         c.temp.clear();
+        // A subject that faulted inside a nested loop left its buffer.
+        c.bufs.clear();
         c.temp_used = 0;
         0
     })
@@ -790,6 +959,16 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_to_text", 2, text::to_text_of as F2 as *const u8),
         ("polity_text_case", 2, text::text_case as F2 as *const u8),
         ("polity_text_test", 3, text::text_test as F3 as *const u8),
+        ("polity_list_concat", 2, list_concat as F2 as *const u8),
+        ("polity_take_drop", 3, take_drop as F3 as *const u8),
+        ("polity_flatten", 1, flatten as F1 as *const u8),
+        ("polity_whole", 4, whole as F4 as *const u8),
+        ("polity_buf_new", 0, buf_new as F0 as *const u8),
+        ("polity_sort_by", 4, sort_by as F4 as *const u8),
+        ("polity_take_per", 4, take_per as F4 as *const u8),
+        ("polity_group_by", 3, group_by as F3 as *const u8),
+        ("polity_buf_push", 2, buf_push as F2 as *const u8),
+        ("polity_buf_end", 1, buf_end as F1 as *const u8),
     ]
 }
 

@@ -19,7 +19,7 @@
 //! never counts as one that cannot fail, so `a and e` keeps its branch
 //! when `e` is memoised (a memo miss stops a bulk entry).
 
-use polity_compiler::ir::{Expr, ExprKind};
+use polity_compiler::ir::{Clause, Expr, ExprKind};
 use polity_compiler::types::Type;
 
 /// The largest closed, heavy subexpressions of `roots`, in evaluation order.
@@ -53,11 +53,11 @@ fn closed(e: &Expr, bound: &mut Vec<u32>) -> bool {
         ExprKind::Let(id, value, body) => {
             closed(value, bound) && within(bound, &[id.0], |bound| closed(body, bound))
         }
-        ExprKind::Loop(l) => {
-            closed(&l.source, bound)
-                && within(bound, &[l.var.0], |bound| {
-                    l.filter.as_ref().is_none_or(|f| closed(f, bound)) && closed(&l.elem, bound)
-                })
+        ExprKind::Loop(l) => closed_clauses(&l.clauses, &l.elem, bound),
+        ExprKind::ByKey(k) => {
+            closed(&k.source, bound)
+                && k.count.as_ref().is_none_or(|n| closed(n, bound))
+                && within(bound, &[k.var.0], |bound| closed(&k.key, bound))
         }
         ExprKind::Fold(f) => {
             closed(&f.init, bound)
@@ -70,6 +70,21 @@ fn closed(e: &Expr, bound: &mut Vec<u32>) -> bool {
             all
         }
     }
+}
+
+/// Whether the loop of `clauses` around `elem` is closed: each clause's
+/// source and filter with the variables of the clauses before it bound.
+fn closed_clauses(clauses: &[Clause], elem: &Expr, bound: &mut Vec<u32>) -> bool {
+    let Some((c, rest)) = clauses.split_first() else {
+        return closed(elem, bound);
+    };
+    let vars: Vec<u32> = std::iter::once(c.var.0)
+        .chain(c.index.map(|i| i.0))
+        .collect();
+    closed(&c.source, bound)
+        && within(bound, &vars, |bound| {
+            c.filter.as_ref().is_none_or(|f| closed(f, bound)) && closed_clauses(rest, elem, bound)
+        })
 }
 
 /// `check` with `vars` bound too.
@@ -88,6 +103,7 @@ fn heavy(e: &Expr) -> bool {
     let own = match &e.kind {
         ExprKind::Builtin(..)
         | ExprKind::Loop(_)
+        | ExprKind::ByKey(_)
         | ExprKind::Fold(_)
         | ExprKind::CallLaw(..)
         | ExprKind::In(..)

@@ -43,7 +43,14 @@
 //! records, lists and sets, `sorted`, set construction, `xs[key]`, `range`,
 //! rounding to places and the text builtins (`text(x)` of any type, through
 //! the value of its word and the interpreter's renderer) call `extern "C"`
-//! helpers (`abi.rs`). Membership of integer, enum, date and
+//! helpers (`abi.rs`); so do
+//! list `+`, set algebra, `distinct`, `take`/`drop`, `flatten` and the
+//! choice of `sorted(xs, by: key)`, `take(xs, n, per: key)` and `group_by`
+//! (whose keys are computed inline) call `extern "C"` helpers (`abi.rs`),
+//! which for the collection built-ins apply the interpreter's own functions
+//! (`value::lists`); `at` and `last` are inline. A loop with several `for`
+//! clauses is nested loops, its list or set gathered in a growing buffer
+//! (`polity_buf_*`). Membership of integer, enum, date and
 //! text elements is an inline scan; `and`/`or` (and `unless`) whose right
 //! side cannot fail are branch-free; law and fn calls are direct calls,
 //! except that in a bulk entry a call of a small fn (at most 24 IR nodes; at

@@ -22,8 +22,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use polity_compiler::ir::{
-    Arm, BinOp, Builtin, Calendar, Expr, ExprKind, Fold, Lit, Loop, LoopKind, Num, Pattern,
-    Program, TestDef, TestStmt, UnOp,
+    Arm, BinOp, Builtin, ByKey, Calendar, Expr, ExprKind, Fold, KeyOp, Lit, Loop, LoopKind, Num,
+    Pattern, Program, TestDef, TestStmt, UnOp,
 };
 use polity_compiler::num::{Dec, RoundMode};
 use polity_compiler::span::Span;
@@ -396,6 +396,22 @@ struct FoldVars {
     acc: Variable,
     count: Variable,
     sum: Variable,
+}
+
+/// What every clause of one loop shares while it is emitted.
+struct LoopParts<'l> {
+    kind: LoopKind,
+    /// The type of the aggregated elements.
+    elem_ty: &'l Type,
+    /// The loop (none for a builtin aggregating a collection's elements).
+    l: Option<&'l Loop>,
+    vars: FoldVars,
+    /// A list or set's block, or (`nested`) its growing buffer's handle.
+    out: Option<CValue>,
+    /// Where an `all`/`any` that stops early jumps (with 2 + its result).
+    exit: Block,
+    /// Whether the loop has more than one clause.
+    nested: bool,
 }
 
 fn has_never(t: &Type) -> bool {
@@ -1114,6 +1130,7 @@ impl Fx<'_, '_> {
             }
             ExprKind::Loop(l) => self.translate_loop(e, l),
             ExprKind::Fold(f) => self.translate_fold(e, f),
+            ExprKind::ByKey(k) => self.translate_by_key(k),
             ExprKind::In(x, xs) => {
                 let elem = xs.ty.element().cloned().unwrap_or(Type::Never);
                 let x = self.translate_to(x, &elem)?;
@@ -1466,6 +1483,7 @@ impl Fx<'_, '_> {
                 self.flagged("polity_date_add", &[which, x, y], s)
             }
             BinOp::Concat => self.flagged("polity_concat", &[x, y], s),
+            BinOp::ListConcat => self.flagged("polity_list_concat", &[x, y], s),
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 self.flow(x, &a.ty, &b.ty);
                 self.flow(y, &b.ty, &a.ty);
@@ -1645,20 +1663,7 @@ impl Fx<'_, '_> {
                 }
                 Ok(best)
             }
-            Builtin::First => {
-                let elem = first.ty.element().cloned().unwrap_or(Type::Never);
-                let len = self.b.ins().load(I64, MemFlagsData::trusted(), x, 0);
-                let (load, join) = (self.b.create_block(), self.b.create_block());
-                self.b.append_block_param(join, I64);
-                let none = self.iconst(NONE_WORD);
-                self.b.ins().brif(len, load, &[], join, &[none.into()]);
-                self.b.switch_to_block(load);
-                let v = self.b.ins().load(I64, MemFlagsData::trusted(), x, 8);
-                self.flow(v, &elem, &e.ty);
-                self.b.ins().jump(join, &[v.into()]);
-                self.b.switch_to_block(join);
-                Ok(self.param(join))
-            }
+            Builtin::First => Ok(self.end(e, first, x, false)),
             Builtin::Sorted => {
                 let ty = self.shared.type_id(&first.ty);
                 let ty = self.iconst(ty);
@@ -1721,6 +1726,117 @@ impl Fx<'_, '_> {
                 let is_neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
                 Ok(self.b.ins().select(is_neg, neg, x))
             }
+            _ if b.is_whole_collection() => self.translate_whole(e, b, first, &vs),
+            _ => unsupported("an unknown builtin"),
+        }
+    }
+
+    /// The built-ins over whole collections: `vs` are the translated
+    /// arguments, `first` the first one's expression.
+    fn translate_whole(&mut self, e: &Expr, b: Builtin, first: &Expr, vs: &[CValue]) -> Tr<CValue> {
+        let (Some(x), y) = (vs.first().copied(), vs.get(1).copied()) else {
+            return unsupported("a collection builtin without arguments");
+        };
+        let y = match y {
+            Some(y) => y,
+            None => self.iconst(0),
+        };
+        let s = e.span;
+        let op = match b {
+            Builtin::Union => 0,
+            Builtin::Intersection => 1,
+            Builtin::Difference => 2,
+            Builtin::Distinct => 3,
+            Builtin::Take | Builtin::Drop => {
+                let which = self.iconst(i64::from(b == Builtin::Drop));
+                return self.call_helper("polity_take_drop", &[which, x, y]);
+            }
+            Builtin::Flatten => return self.flagged("polity_flatten", &[x], s),
+            Builtin::Last => return Ok(self.end(e, first, x, true)),
+            _ => return Ok(self.at(x, y, s)),
+        };
+        let ty = self.shared.type_id(&first.ty);
+        let (op, ty) = (self.iconst(op), self.iconst(ty));
+        self.flagged("polity_whole", &[op, ty, x, y], s)
+    }
+
+    /// `first(xs)` or (`last`) `last(xs)`: the element at 1 or at `len`
+    /// of the block, or `none` when it is empty.
+    fn end(&mut self, e: &Expr, xs: &Expr, x: CValue, last: bool) -> CValue {
+        let elem = xs.ty.element().cloned().unwrap_or(Type::Never);
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), x, 0);
+        let (load, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        let none = self.iconst(NONE_WORD);
+        self.b.ins().brif(len, load, &[], join, &[none.into()]);
+        self.b.switch_to_block(load);
+        let at = if last { len } else { self.iconst(1) };
+        let off = self.b.ins().ishl_imm_s(at, 3);
+        let addr = self.b.ins().iadd(x, off);
+        let v = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 0);
+        self.flow(v, &elem, &e.ty);
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.switch_to_block(join);
+        self.param(join)
+    }
+
+    /// `at(xs, i)`: the element at 0-based `i`, a `MissingValue` fault
+    /// outside `0..len` (one unsigned comparison covers a negative `i`).
+    fn at(&mut self, x: CValue, i: CValue, span: Span) -> CValue {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), x, 0);
+        let outside = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, len);
+        self.fault_if(outside, abi::MISSING, span);
+        let off = self.b.ins().ishl_imm_s(i, 3);
+        let addr = self.b.ins().iadd(x, off);
+        self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8)
+    }
+
+    /// `sorted(xs, by: key)`, `take(xs, n, per: key)`, `group_by(xs, by: key)`:
+    /// `source`, `count`, the key of every element (into a block), then a
+    /// helper chooses or groups.
+    fn translate_by_key(&mut self, k: &ByKey) -> Tr<CValue> {
+        let src = self.translate_expr(&k.source)?;
+        let n = match &k.count {
+            Some(c) => self.translate_expr(c)?,
+            None => self.iconst(0),
+        };
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        let size = self.b.ins().iadd_imm_s(len, 1);
+        let keys = self.call_helper("polity_alloc", &[size])?;
+        self.b.ins().store(MemFlagsData::trusted(), len, keys, 0);
+        let var = self.var(k.var.0)?;
+        let (header, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(header, I64);
+        let zero = self.iconst(0);
+        self.b.ins().jump(header, &[zero.into()]);
+        self.b.switch_to_block(header);
+        let i = self.param(header);
+        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
+        self.b.ins().brif(done, exit, &[], body, &[]);
+        self.b.switch_to_block(body);
+        let off = self.b.ins().ishl_imm_s(i, 3);
+        let at = self.b.ins().iadd(src, off);
+        let x = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
+        self.b.def_var(var, x);
+        let key = self.translate_expr(&k.key)?;
+        let at = self.b.ins().iadd(keys, off);
+        self.b.ins().store(MemFlagsData::trusted(), key, at, 8);
+        let i1 = self.b.ins().iadd_imm_s(i, 1);
+        self.b.ins().jump(header, &[i1.into()]);
+        self.b.switch_to_block(exit);
+        let ty = self.shared.type_id(&k.key.ty);
+        let ty = self.iconst(ty);
+        match k.op {
+            KeyOp::Sort { desc } => {
+                let desc = self.iconst(i64::from(desc));
+                self.call_helper("polity_sort_by", &[ty, src, keys, desc])
+            }
+            KeyOp::TakePer => self.call_helper("polity_take_per", &[ty, src, keys, n]),
+            KeyOp::Group => self.call_helper("polity_group_by", &[ty, src, keys]),
         }
     }
 
@@ -1763,14 +1879,18 @@ impl Fx<'_, '_> {
     }
 
     fn translate_loop(&mut self, e: &Expr, l: &Loop) -> Tr<CValue> {
-        let src = self.translate_expr(&l.source)?;
+        let Some(first) = l.clauses.first() else {
+            return unsupported("a loop without clauses");
+        };
+        let src = self.translate_expr(&first.source)?;
         let elem_ty = l.elem.ty.clone();
         self.aggregate(e, l.kind, src, &elem_ty, Some(l))
     }
 
     /// A loop over the list block `src`. With `l`, each element is bound to
-    /// its variable, filtered and mapped; without, the elements themselves
-    /// (of type `elem_ty`) are aggregated.
+    /// the first clause's variable, filtered, then the later clauses run
+    /// nested inside, and the innermost maps it; without, the elements
+    /// themselves (of type `elem_ty`) are aggregated.
     fn aggregate(
         &mut self,
         e: &Expr,
@@ -1779,9 +1899,12 @@ impl Fx<'_, '_> {
         elem_ty: &Type,
         l: Option<&Loop>,
     ) -> Tr<CValue> {
-        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        let nested = l.is_some_and(|l| l.clauses.len() > 1);
         let out = match kind {
+            // A nested loop's size is not known in advance: a growing buffer.
+            LoopKind::List | LoopKind::Set if nested => Some(self.helper("polity_buf_new", &[])?),
             LoopKind::List | LoopKind::Set => {
+                let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
                 let n = self.b.ins().iadd_imm_s(len, 1);
                 Some(self.call_helper("polity_alloc", &[n])?)
             }
@@ -1803,74 +1926,106 @@ impl Fx<'_, '_> {
         let no_sum = self.iconst(abi::NO_SUM);
         self.b.def_var(sum, no_sum);
         let vars = FoldVars { acc, count, sum };
+        let exit = self.b.create_block();
+        self.b.append_block_param(exit, I64);
+        let lp = LoopParts {
+            kind,
+            elem_ty,
+            l,
+            vars,
+            out,
+            exit,
+            nested,
+        };
+        self.clause_loop(e, &lp, src, 0)?;
+        let sentinel = self.iconst(0);
+        self.b.ins().jump(exit, &[sentinel.into()]);
+        self.b.switch_to_block(exit);
+        let early = self.param(exit);
+        self.finish(e, &lp, early)
+    }
+
+    /// The loop of clause `depth` over the block `src`; emission continues
+    /// after it (in the block reached when `src` is exhausted).
+    fn clause_loop(&mut self, e: &Expr, lp: &LoopParts<'_>, src: CValue, depth: usize) -> Tr<()> {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
         let i = self.b.declare_var(I64);
+        let zero = self.iconst(0);
         self.b.def_var(i, zero);
-        let (header, body, next, exit) = (
+        let (header, body, next, done) = (
             self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
         );
-        self.b.append_block_param(exit, I64);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(header);
         let iv = self.b.use_var(i);
-        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
-        let sentinel = self.iconst(0);
-        self.b.ins().brif(done, exit, &[sentinel.into()], body, &[]);
+        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
+        self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
         let off = self.b.ins().imul_imm_s(iv, 8);
         let addr = self.b.ins().iadd(src, off);
         let x = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
-        let v = match l {
+        let v = match lp.l {
             Some(l) => {
-                let var = self.var(l.var.0)?;
+                let Some(c) = l.clauses.get(depth) else {
+                    return unsupported("a loop clause out of range");
+                };
+                let var = self.var(c.var.0)?;
                 self.b.def_var(var, x);
-                if let Some(filter) = &l.filter {
+                if let Some(index) = c.index {
+                    let index = self.var(index.0)?;
+                    self.b.def_var(index, iv);
+                }
+                if let Some(filter) = &c.filter {
                     let keep = self.translate_expr(filter)?;
                     let go = self.b.create_block();
                     self.b.ins().brif(keep, go, &[], next, &[]);
                     self.b.switch_to_block(go);
                 }
-                let v = self.translate_expr(&l.elem)?;
-                if matches!(kind, LoopKind::List | LoopKind::Set) {
-                    let to = e.ty.element().cloned().unwrap_or(Type::Never);
-                    self.flow(v, &l.elem.ty, &to);
+                if let Some(inner) = l.clauses.get(depth + 1) {
+                    let inner_src = self.translate_expr(&inner.source)?;
+                    self.clause_loop(e, lp, inner_src, depth + 1)?;
+                    None
+                } else {
+                    let v = self.translate_expr(&l.elem)?;
+                    if matches!(lp.kind, LoopKind::List | LoopKind::Set) {
+                        let to = e.ty.element().cloned().unwrap_or(Type::Never);
+                        self.flow(v, &l.elem.ty, &to);
+                    }
+                    Some(v)
                 }
-                v
             }
-            None => x,
+            None => Some(x),
         };
-        self.step(e, kind, elem_ty, v, vars, out, exit)?;
+        if let Some(v) = v {
+            self.step(e, lp, v)?;
+        }
         self.b.ins().jump(next, &[]);
         self.b.switch_to_block(next);
         let iv = self.b.use_var(i);
         let iv = self.b.ins().iadd_imm_s(iv, 1);
         self.b.def_var(i, iv);
         self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(exit);
-        let early = self.param(exit);
-        self.finish(e, kind, vars, out, early)
+        self.b.switch_to_block(done);
+        Ok(())
     }
 
     /// One element's contribution to the loop's result.
-    #[allow(clippy::too_many_arguments)]
-    fn step(
-        &mut self,
-        e: &Expr,
-        kind: LoopKind,
-        elem_ty: &Type,
-        v: CValue,
-        vars: FoldVars,
-        out: Option<CValue>,
-        exit: Block,
-    ) -> Tr<()> {
-        let FoldVars { acc, count, sum } = vars;
+    fn step(&mut self, e: &Expr, lp: &LoopParts<'_>, v: CValue) -> Tr<()> {
+        let (kind, elem_ty, exit) = (lp.kind, lp.elem_ty, lp.exit);
+        let FoldVars { acc, count, sum } = lp.vars;
         let k = self.b.use_var(count);
         let k1 = self.b.ins().iadd_imm_s(k, 1);
         match kind {
+            LoopKind::List | LoopKind::Set if lp.nested => {
+                if let Some(out) = lp.out {
+                    self.flagged("polity_buf_push", &[out, v], e.span)?;
+                }
+            }
             LoopKind::List | LoopKind::Set => {
-                if let Some(out) = out {
+                if let Some(out) = lp.out {
                     let off = self.b.ins().imul_imm_s(k, 8);
                     let addr = self.b.ins().iadd(out, off);
                     self.b.ins().store(MemFlagsData::trusted(), v, addr, 8);
@@ -1951,22 +2106,20 @@ impl Fx<'_, '_> {
 
     /// The loop's result after its last element (`early` is 2 + the result of
     /// an `all`/`any` that stopped early, else 0).
-    fn finish(
-        &mut self,
-        e: &Expr,
-        kind: LoopKind,
-        vars: FoldVars,
-        out: Option<CValue>,
-        early: CValue,
-    ) -> Tr<CValue> {
-        let FoldVars { acc, count, sum } = vars;
+    fn finish(&mut self, e: &Expr, lp: &LoopParts<'_>, early: CValue) -> Tr<CValue> {
+        let kind = lp.kind;
+        let FoldVars { acc, count, sum } = lp.vars;
         let k = self.b.use_var(count);
         match kind {
             LoopKind::List | LoopKind::Set => {
-                let Some(out) = out else {
+                let Some(mut out) = lp.out else {
                     return unsupported("a collection loop without a block");
                 };
-                self.b.ins().store(MemFlagsData::trusted(), k, out, 0);
+                if lp.nested {
+                    out = self.call_helper("polity_buf_end", &[out])?;
+                } else {
+                    self.b.ins().store(MemFlagsData::trusted(), k, out, 0);
+                }
                 if kind == LoopKind::Set {
                     let ty = self.shared.type_id(&e.ty);
                     let ty = self.iconst(ty);

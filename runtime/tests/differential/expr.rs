@@ -114,8 +114,9 @@ impl Gen {
             return self.leaf(ty, d);
         }
         let d = d - 1;
-        let shared = match self.rng.below(16) {
+        let shared = match self.rng.below(17) {
             0 => Some(self.if_of(ty, d)),
+            5 if !matches!(ty, Ty::Opt(_)) => Some(self.at_of(ty, d)),
             1 => self.match_of(ty, d),
             2 => self.call_fn(ty, d),
             3 => self.field_of(ty, d),
@@ -540,25 +541,48 @@ impl Gen {
         d: u32,
         make: &mut dyn FnMut(&mut Gen) -> Node,
     ) -> Vec<crate::model::Part> {
-        let src = self.collection(src_elem, d);
-        let v = self.fresh("e");
-        self.scope.push((v.clone(), src_elem.clone()));
-        let elem = make(self);
-        let filter = if self.rng.chance(1, 2) {
-            Some(self.gen(&Ty::Bool, d))
-        } else {
-            None
-        };
-        self.scope.pop();
-        let mut parts = vec![c(elem), t(format!(" for {v} in ")), c(src)];
-        if let Some(f) = filter {
-            parts.push(t(" if "));
-            parts.push(c(f));
+        // one clause, sometimes two (the second may iterate a collection
+        // of the first's element), each sometimes with a position
+        let mut clauses = Vec::new();
+        let mut elem_ty = src_elem.clone();
+        let pushed = self.scope.len();
+        loop {
+            let src = self.collection(&elem_ty, d);
+            let v = self.fresh("e");
+            let index = self.rng.chance(1, 4).then(|| self.fresh("i"));
+            self.scope.push((v.clone(), elem_ty.clone()));
+            if let Some(i) = &index {
+                self.scope.push((i.clone(), Ty::Int));
+            }
+            let filter = self
+                .rng
+                .chance(1, 2)
+                .then(|| self.gen(&Ty::Bool, d.saturating_sub(1)));
+            let head = match &index {
+                Some(i) => format!(" for {i}, {v} in enumerate("),
+                None => format!(" for {v} in "),
+            };
+            let mut parts = vec![t(head), c(src)];
+            if index.is_some() {
+                parts.push(t(")"));
+            }
+            if let Some(f) = filter {
+                parts.push(t(" if "));
+                parts.push(c(f));
+            }
+            clauses.push(parts);
+            if clauses.len() == 2 || !self.rng.chance(1, 4) {
+                break;
+            }
+            elem_ty = self.source_elem();
         }
+        let elem = make(self);
+        self.scope.truncate(pushed);
+        let mut parts = vec![c(elem)];
+        parts.extend(clauses.into_iter().flatten());
         parts
     }
 
-    /// `agg(e for v in src if f)` with `e: elem`, or `agg(coll)`.
     pub(crate) fn aggregate(&mut self, agg: &str, result: Ty, elem: &Ty, d: u32) -> Node {
         if self.rng.chance(1, 2) {
             let coll = self.collection(elem, d);

@@ -401,7 +401,7 @@ impl Gen {
 
     pub(crate) fn gen_list(&mut self, e: &Ty, d: u32) -> Node {
         let ty = Ty::list(e.clone());
-        match self.rng.below(7) {
+        match self.rng.below(9) {
             0 | 1 => self.comprehension(&ty, e, d),
             2 => {
                 let src = self.gen(&ty, d);
@@ -426,6 +426,10 @@ impl Gen {
                 let b = self.rng.range(-3, 12);
                 Node::leaf(ty, format!("range({a}, {b})"))
             }
+            5 | 6 => match self.list_op(e, d) {
+                Some(n) => n,
+                None => self.leaf(&ty, d),
+            },
             _ => self.leaf(&ty, d),
         }
     }
@@ -446,8 +450,9 @@ impl Gen {
 
     pub(crate) fn gen_set(&mut self, e: &Ty, d: u32) -> Node {
         let ty = Ty::set(e.clone());
-        match self.rng.below(4) {
+        match self.rng.below(5) {
             0 => self.comprehension(&ty, e, d),
+            4 => self.set_op(e, d),
             1 => {
                 let src = self.gen(&ty, d);
                 self.where_of(src, d)
@@ -458,11 +463,12 @@ impl Gen {
 
     pub(crate) fn gen_opt(&mut self, inner: &Ty, d: u32) -> Node {
         let ty = Ty::opt(inner.clone());
-        match self.rng.below(4) {
+        match self.rng.below(5) {
             0 => {
                 let xs = self.collection(inner, d);
                 Self::call(ty, "first", vec![xs])
             }
+            4 => self.last_of(inner, d),
             _ => self.leaf(&ty, d),
         }
     }

@@ -4,7 +4,7 @@
 use super::commands::COMMANDS;
 use super::session::Session;
 use polity_compiler::num::RoundMode;
-use polity_compiler::resolve::decls::{BUILTINS, SOFT_BUILTINS};
+use polity_compiler::resolve::decls::{BUILTINS, SHADOWABLE_BUILTINS};
 use polity_compiler::types::Type;
 
 /// Keywords that may start or continue an expression.
@@ -12,6 +12,11 @@ const KEYWORDS: &[&str] = &[
     "and", "else", "false", "for", "if", "in", "let", "match", "none", "not", "or", "some", "then",
     "true", "where", "with",
 ];
+
+/// Names with a meaning only in one place of a call or clause (not
+/// keywords): `for i, x in enumerate(xs)`, `sorted(xs, by: key, desc)`,
+/// `take(xs, n, per: key)`.
+const FORM_WORDS: &[&str] = &["enumerate", "by", "desc", "asc", "per"];
 
 /// What to complete at byte `pos` of `line`: where the replaced word starts,
 /// and the candidates, sorted.
@@ -115,10 +120,11 @@ fn names(s: &Session) -> Vec<String> {
         out.extend(e.cases.iter().cloned());
     }
     out.extend(BUILTINS.iter().map(|b| b.to_string()));
-    out.extend(SOFT_BUILTINS.iter().map(|b| b.to_string()));
+    out.extend(SHADOWABLE_BUILTINS.iter().map(|b| b.to_string()));
     // `round(x, 2, half_even)`: the modes are names only in that position.
     out.extend(RoundMode::ALL.iter().map(|m| m.name().to_string()));
     out.extend(KEYWORDS.iter().map(|k| k.to_string()));
+    out.extend(FORM_WORDS.iter().map(|k| k.to_string()));
     out
 }
 
@@ -136,6 +142,23 @@ mod tests {
         assert_eq!(at("up"), ["upper"]);
         assert_eq!(at("round(x, 2, half"), ["half_away_from_zero", "half_even"]);
         assert_eq!(at("round(x, 2, tow"), ["toward_zero"]);
+    }
+
+    #[test]
+    fn collection_builtins_and_form_words_complete() {
+        let Ok(s) = Session::start(None, None, false) else {
+            panic!("an empty session starts");
+        };
+        let cases = [
+            ("inter", "intersection"),
+            ("group_", "group_by"),
+            ("flat", "flatten"),
+            ("enumer", "enumerate"),
+        ];
+        for (typed, want) in cases {
+            let (_, found) = complete(&s, typed, typed.len());
+            assert_eq!(found, vec![want.to_string()], "{typed}");
+        }
     }
 
     #[test]

@@ -217,11 +217,15 @@ pub fn lp(kind: LoopKind, var: u32, source: Expr, filter: Option<Expr>, elem: Ex
         LoopKind::Min | LoopKind::Max => elem.ty.clone(),
         LoopKind::All | LoopKind::Any => Type::Bool,
     };
-    let l = Loop {
-        kind,
+    let clause = Clause {
         var: LocalId(var),
+        index: None,
         source,
         filter,
+    };
+    let l = Loop {
+        kind,
+        clauses: vec![clause],
         elem,
     };
     ex(ExprKind::Loop(Box::new(l)), ty)

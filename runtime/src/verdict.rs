@@ -74,6 +74,11 @@ pub struct Reason {
     pub needs: Option<String>,
     /// When the expression is a law call that failed: that law's failures.
     pub nested: Vec<Failure>,
+    /// When the expression is a call of a Bool-valued fn that was false:
+    /// why, inside the fn's body with its arguments bound (the call itself
+    /// is `expr`, written with the argument values:
+    /// `supermajority(yes = 60, no = 40, ratio = 2/3)`).
+    pub inner: Vec<Reason>,
     /// Where the expression is.
     pub span: Span,
 }

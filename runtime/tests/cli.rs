@@ -233,6 +233,38 @@ fn test_failures_are_explained_and_exit_1() {
 }
 
 #[test]
+fn reasons_go_inside_the_fns_a_requirement_calls() {
+    let r = polity(&[
+        "eval",
+        "../tests/eval/why_through_fns.polity",
+        "--snapshot",
+        "../tests/eval/why_through_fns.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let close = &doc["laws"][0]["results"][0];
+    assert_eq!(close["subject"], "close");
+    let mut reason = &close["failed"][0]["reasons"][0];
+    let mut calls = Vec::new();
+    while let Some(inner) = reason["inner"].get(0) {
+        calls.push(reason["expr"].as_str().unwrap().to_string());
+        reason = inner;
+    }
+    assert_eq!(
+        calls,
+        [
+            "threshold_met(m)",
+            "carried(m)",
+            "decided(t = Tally { yes: 60, no: 40 })",
+            "supermajority(yes = 60, no = 40, ratio = 0.666666… (2/3))",
+        ]
+    );
+    assert_eq!(reason["text"], "yes = 60, needs >= 66.666666… (200/3)");
+}
+
+#[test]
 fn dangling_references_are_snapshot_mismatches() {
     let bad = temp_file(
         "refs_bad.json",

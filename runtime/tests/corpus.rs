@@ -125,7 +125,7 @@ fn result_line(r: &SubjectResult) -> String {
 fn explain_notes(n: &Notes) -> String {
     let mut out = String::new();
     for x in &n.not_applicable {
-        let reasons: Vec<String> = x.reasons.iter().map(ToString::to_string).collect();
+        let reasons: Vec<String> = x.reasons.iter().map(reason_text).collect();
         out.push_str(&format!(
             "; n/a {} ({} did not hold: {})",
             labels(x.labels.iter()),
@@ -134,10 +134,20 @@ fn explain_notes(n: &Notes) -> String {
         ));
     }
     for w in &n.warnings {
-        let reasons: Vec<String> = w.reasons.iter().map(ToString::to_string).collect();
+        let reasons: Vec<String> = w.reasons.iter().map(reason_text).collect();
         out.push_str(&format!("; warn {:?} [{}]", w.label, reasons.join("; ")));
     }
     out
+}
+
+/// A reason, with the reasons inside a fn it calls: `f(x = 1) = false
+/// {x = 1, needs > 2}`.
+fn reason_text(r: &polity::verdict::Reason) -> String {
+    if r.inner.is_empty() {
+        return r.to_string();
+    }
+    let inner: Vec<String> = r.inner.iter().map(reason_text).collect();
+    format!("{r} {{{}}}", inner.join("; "))
 }
 
 fn verdict_line(v: &Verdict) -> String {
@@ -157,7 +167,7 @@ fn explain(v: &Verdict) -> String {
             let parts: Vec<String> = fs
                 .iter()
                 .map(|f| {
-                    let reasons: Vec<String> = f.reasons.iter().map(ToString::to_string).collect();
+                    let reasons: Vec<String> = f.reasons.iter().map(reason_text).collect();
                     format!("{:?} [{}]", f.label, reasons.join("; "))
                 })
                 .collect();

@@ -60,7 +60,8 @@ fn reasons_json(reasons: &[crate::verdict::Reason], sources: &SourceMap) -> Vec<
         .iter()
         .map(|r| {
             json!({ "expr": r.expr, "value": r.value, "needs": r.needs, "text": r.to_string(),
-                    "nested": r.nested.iter().map(|n| failure_json(n, sources)).collect::<Vec<_>>() })
+                    "nested": r.nested.iter().map(|n| failure_json(n, sources)).collect::<Vec<_>>(),
+                    "inner": reasons_json(&r.inner, sources) })
         })
         .collect()
 }
@@ -155,8 +156,21 @@ pub fn write_notes(out: &mut String, notes: &Notes, indent: usize) {
         let _ = writeln!(out, "{pad}- not applicable: {}", list.join(", "));
         let _ = writeln!(out, "{pad}    (when {} did not hold)", n.cond);
         for r in &n.reasons {
-            let _ = writeln!(out, "{pad}    {r}");
+            write_reason(out, r, indent + 4);
         }
+    }
+}
+
+/// A reason on its line, then the failures of a law it calls and the
+/// reasons inside a fn it calls, further in.
+pub fn write_reason(out: &mut String, r: &crate::verdict::Reason, indent: usize) {
+    let pad = " ".repeat(indent);
+    let _ = writeln!(out, "{pad}{r}");
+    for n in &r.nested {
+        write_failure(out, n, indent + 2);
+    }
+    for i in &r.inner {
+        write_reason(out, i, indent + 2);
     }
 }
 
@@ -164,10 +178,7 @@ fn write_item(out: &mut String, bullet: &str, f: &Failure, indent: usize) {
     let pad = " ".repeat(indent);
     let _ = writeln!(out, "{pad}{bullet} {}", f.label);
     for r in &f.reasons {
-        let _ = writeln!(out, "{pad}    {r}");
-        for n in &r.nested {
-            write_failure(out, n, indent + 6);
-        }
+        write_reason(out, r, indent + 4);
     }
     if !f.exceptions.is_empty() {
         let list: Vec<String> = f.exceptions.iter().map(|e| format!("\"{e}\"")).collect();

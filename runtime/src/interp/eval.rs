@@ -393,7 +393,7 @@ impl<'c, 'p> Eval<'c, 'p> {
     }
 
     /// The frame of a call to `f` with its arguments bound, and `f`'s body.
-    fn fn_frame(
+    pub(crate) fn fn_frame(
         &self,
         e: &Expr,
         f: FnId,

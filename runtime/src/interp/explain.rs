@@ -7,11 +7,15 @@
 use super::eval::{contains, Eval};
 use crate::value::{render, Value};
 use crate::verdict::Reason;
-use polity_compiler::ir::{Expr, ExprKind, Program, UnOp};
+use polity_compiler::ir::{Expr, ExprKind, FnId, Program, UnOp};
 use polity_compiler::types::Type;
 
 /// How many elements of a collection a reason shows.
 const SHOWN: usize = 8;
+
+/// The longest argument value a call's reason shows (longer ones are shown as
+/// written in the source).
+const SHORT_ARGUMENT: usize = 40;
 
 impl Eval<'_, '_> {
     /// The reasons a false `cond` is false.
@@ -65,8 +69,54 @@ impl Eval<'_, '_> {
                     }
                 }
             }
+            ExprKind::CallFn(f, args) => self.explain_call(e, *f, args, out),
+            // Through the forms that choose what is evaluated: the part taken.
+            ExprKind::Let(slot, value, body) => match self.eval(value) {
+                Ok(v) => {
+                    self.set(*slot, v);
+                    self.explain_into(body, out);
+                }
+                Err(_) => out.push(self.reason(e, "false".into(), None)),
+            },
+            ExprKind::If(c, a, b) => match self.bool(c) {
+                Ok(true) => self.explain_into(a, out),
+                Ok(false) => self.explain_into(b, out),
+                Err(_) => {}
+            },
             _ => out.push(self.reason(e, "false".into(), None)),
         }
+    }
+
+    /// A false call of a Bool-valued fn: the call written with its argument
+    /// values, and why inside the fn's body (at any depth, as far as the call
+    /// depth limit allows).
+    fn explain_call(&mut self, e: &Expr, f: FnId, args: &[Expr], out: &mut Vec<Reason>) {
+        let program = self.ctx.program;
+        let (Some(def), Ok(values)) = (program.fns.get(f.0 as usize), self.eval_all(args)) else {
+            out.push(self.reason(e, "false".into(), None));
+            return;
+        };
+        // An argument shows its value when that is short, else as written.
+        let bound: Vec<String> = def
+            .params
+            .iter()
+            .zip(&values)
+            .zip(args)
+            .map(|(((name, ty), v), arg)| {
+                let shown = self.show(ty, v);
+                if shown.chars().count() <= SHORT_ARGUMENT {
+                    format!("{name} = {shown}")
+                } else {
+                    self.ctx.snippet(arg.span).to_string()
+                }
+            })
+            .collect();
+        let mut reason = self.reason(e, "false".into(), None);
+        reason.expr = format!("{}({})", def.name, bound.join(", "));
+        if let Ok((mut callee, body)) = self.fn_frame(e, f, values) {
+            reason.inner = callee.explain(body);
+        }
+        out.push(reason);
     }
 
     /// `xs = [...], needs to contain x` (or `not to contain`).
@@ -88,6 +138,7 @@ impl Eval<'_, '_> {
             value,
             needs,
             nested: Vec::new(),
+            inner: Vec::new(),
             span: e.span,
         }
     }

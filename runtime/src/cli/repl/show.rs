@@ -1,6 +1,6 @@
 //! How the REPL prints values, verdicts and explanation trees.
 
-use crate::cli::report::write_failure;
+use crate::cli::report::{write_failure, write_reason};
 use crate::interp::{Outcome, Why, WhyStep};
 use crate::value::{render, Value};
 use crate::verdict::Verdict;
@@ -90,7 +90,7 @@ fn write_steps(out: &mut String, steps: &[WhyStep], indent: usize, color: bool) 
                 };
                 let _ = writeln!(out, "{pad}{mark} {label}{note}");
                 for r in reasons {
-                    let _ = writeln!(out, "{pad}    {r}");
+                    write_reason(out, r, indent + 4);
                 }
                 if let Outcome::Failed { exceptions } = outcome {
                     if !exceptions.is_empty() {
@@ -124,7 +124,7 @@ fn write_steps(out: &mut String, steps: &[WhyStep], indent: usize, color: bool) 
             } => {
                 let _ = writeln!(out, "{pad}- when {cond}: did not hold");
                 for r in reasons {
-                    let _ = writeln!(out, "{pad}    {r}");
+                    write_reason(out, r, indent + 4);
                 }
                 let list: Vec<String> = labels.iter().map(|l| format!("\"{l}\"")).collect();
                 let _ = writeln!(out, "{pad}    not applicable: {}", list.join(", "));

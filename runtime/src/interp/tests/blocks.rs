@@ -170,6 +170,7 @@ fn a_test_stops_at_its_first_failed_expect() {
                 value: "3".into(),
                 needs: Some("> 5".into()),
                 nested: vec![],
+                inner: vec![],
                 span: sp_after(SRC, "expect ", "x"),
             }],
             exceptions: vec![],

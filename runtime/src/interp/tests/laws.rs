@@ -165,6 +165,7 @@ fn reason(expr: &str, span: Span, value: &str, needs: Option<&str>) -> Reason {
         value: value.into(),
         needs: needs.map(Into::into),
         nested: vec![],
+        inner: vec![],
         span,
     }
 }

@@ -83,8 +83,13 @@ pub struct Reason {
     pub span: Span,
 }
 
+/// `expr = value, needs ...`; a reason without a value is a note (`where
+/// v = "ana"`, `none of 5 elements`) and shows only its text.
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.value.is_empty() {
+            return f.write_str(&self.expr);
+        }
         write!(f, "{} = {}", self.expr, self.value)?;
         if let Some(needs) = &self.needs {
             write!(f, ", needs {needs}")?;

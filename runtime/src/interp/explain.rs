@@ -7,11 +7,53 @@
 use super::eval::{contains, Eval};
 use crate::value::{render, Value};
 use crate::verdict::Reason;
-use polity_compiler::ir::{Expr, ExprKind, FnId, Program, UnOp};
+use polity_compiler::ir::{Clause, Expr, ExprKind, FnId, Loop, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
 
 /// How many elements of a collection a reason shows.
 const SHOWN: usize = 8;
+
+/// How many failing elements of an `all(...)` a reason shows.
+const SHOWN_ELEMENTS: usize = 3;
+
+/// A reason that is only text.
+fn note(e: &Expr, text: String) -> Reason {
+    Reason {
+        expr: text,
+        value: String::new(),
+        needs: None,
+        nested: Vec::new(),
+        inner: Vec::new(),
+        span: e.span,
+    }
+}
+
+/// How an element is named: its record's `id`, else its position (`#2`).
+fn element_label(program: &Program, ty: &Type, i: usize, x: &Value) -> String {
+    let elem = ty.element().cloned().unwrap_or(Type::Never);
+    let id = match (&elem, x) {
+        (Type::Record(r), Value::Record(fs)) => program
+            .record(*r)
+            .and_then(|d| d.id_field)
+            .and_then(|at| fs.get(at as usize)),
+        _ => None,
+    };
+    match id {
+        Some(v) => render(program, &elem_id_type(program, &elem), v),
+        None => format!("#{i}"),
+    }
+}
+
+/// The type of a record type's `id` field (Text when unknown).
+fn elem_id_type(program: &Program, ty: &Type) -> Type {
+    match ty {
+        Type::Record(r) => program
+            .record(*r)
+            .and_then(|d| d.id_field.and_then(|at| d.fields.get(at as usize)))
+            .map_or(Type::Text, |f| f.ty.clone()),
+        _ => Type::Text,
+    }
+}
 
 /// The longest argument value a call's reason shows (longer ones are shown as
 /// written in the source).
@@ -46,8 +88,13 @@ impl Eval<'_, '_> {
             ExprKind::Binary(op, a, b) if op.is_comparison() => {
                 if let (Ok(va), Ok(vb)) = (self.eval(a), self.eval(b)) {
                     let needs = format!("{} {}", op.symbol(), self.show(&b.ty, &vb));
-                    out.push(self.reason(a, self.show(&a.ty, &va), Some(needs)));
+                    let mut reason = self.reason(a, self.show(&a.ty, &va), Some(needs));
+                    reason.inner = self.filtered(a);
+                    out.push(reason);
                 }
+            }
+            ExprKind::Loop(l) if matches!(l.kind, LoopKind::All | LoopKind::Any) => {
+                self.explain_all_any(e, l, out)
             }
             ExprKind::In(x, xs) => self.explain_in(x, xs, true, out),
             ExprKind::Unary(UnOp::Not, inner) => match &inner.kind {
@@ -84,6 +131,93 @@ impl Eval<'_, '_> {
                 Err(_) => {}
             },
             _ => out.push(self.reason(e, "false".into(), None)),
+        }
+    }
+
+    /// For a `count(...)` or `sum(...)` with a filter: how many elements the
+    /// filter let through (a note).
+    fn filtered(&mut self, e: &Expr) -> Vec<Reason> {
+        let ExprKind::Loop(l) = &e.kind else {
+            return Vec::new();
+        };
+        let ([c], LoopKind::Count | LoopKind::Sum(_)) = (l.clauses.as_slice(), l.kind) else {
+            return Vec::new();
+        };
+        let Some(filter) = &c.filter else {
+            return Vec::new();
+        };
+        let Ok(source) = self.eval(&c.source) else {
+            return Vec::new();
+        };
+        let (mut passed, total) = (0usize, source.elements().len());
+        for (i, x) in source.elements().iter().enumerate() {
+            self.bind_clause(c, i, x);
+            match self.bool(filter) {
+                Ok(true) => passed += 1,
+                Ok(false) => {}
+                Err(_) => return Vec::new(),
+            }
+        }
+        let text = match total {
+            0 => "the collection is empty".to_string(),
+            1 => format!("{passed} of 1 element passes the filter"),
+            _ => format!("{passed} of {total} elements pass the filter"),
+        };
+        vec![note(e, text)]
+    }
+
+    /// A false `all(...)`: the first elements for which it is false (by `id`
+    /// or position), each explained; a false `any(...)`: how many elements
+    /// were tried. Loops of one `for` clause only.
+    fn explain_all_any(&mut self, e: &Expr, l: &Loop, out: &mut Vec<Reason>) {
+        let mut reason = self.reason(e, "false".into(), None);
+        let [c] = l.clauses.as_slice() else {
+            out.push(reason);
+            return;
+        };
+        let Ok(source) = self.eval(&c.source) else {
+            out.push(reason);
+            return;
+        };
+        let (mut tried, mut failing) = (0usize, 0usize);
+        for (i, x) in source.elements().iter().enumerate() {
+            self.bind_clause(c, i, x);
+            match c.filter.as_ref().map(|f| self.bool(f)) {
+                Some(Ok(false)) => continue,
+                Some(Err(_)) => break,
+                _ => {}
+            }
+            tried += 1;
+            if l.kind != LoopKind::All || !matches!(self.bool(&l.elem), Ok(false)) {
+                continue;
+            }
+            failing += 1;
+            if failing <= SHOWN_ELEMENTS {
+                let label = element_label(self.ctx.program, &c.source.ty, i, x);
+                let mut element = note(e, format!("element {label}"));
+                element.inner = self.explain(&l.elem);
+                reason.inner.push(element);
+            }
+        }
+        if failing > SHOWN_ELEMENTS {
+            let more = failing - SHOWN_ELEMENTS;
+            reason.inner.push(note(e, format!("and {more} more")));
+        }
+        if l.kind == LoopKind::Any {
+            let text = match tried {
+                0 => "the collection is empty".to_string(),
+                1 => "its one element is not".to_string(),
+                _ => format!("none of {tried} elements"),
+            };
+            reason.inner.push(note(e, text));
+        }
+        out.push(reason);
+    }
+
+    fn bind_clause(&mut self, c: &Clause, i: usize, x: &Value) {
+        self.set(c.var, x.clone());
+        if let Some(index) = c.index {
+            self.set(index, Value::Int(i64::try_from(i).unwrap_or(i64::MAX)));
         }
     }
 

@@ -241,7 +241,7 @@ impl Eval<'_, '_> {
                 if shown.chars().count() <= SHORT_ARGUMENT {
                     format!("{name} = {shown}")
                 } else {
-                    self.ctx.snippet(arg.span).to_string()
+                    super::why::one_line(self.ctx.snippet(arg.span))
                 }
             })
             .collect();
@@ -268,7 +268,7 @@ impl Eval<'_, '_> {
 
     fn reason(&self, e: &Expr, value: String, needs: Option<String>) -> Reason {
         Reason {
-            expr: self.ctx.snippet(e.span).to_string(),
+            expr: super::why::one_line(self.ctx.snippet(e.span)),
             value,
             needs,
             nested: Vec::new(),

@@ -74,7 +74,7 @@ pub fn run_test(program: &Program, limits: Limits, test: &TestDef) -> Result<(),
                 let mut eval = Eval::with_slots(&ctx, slots, 0);
                 if !eval.bool(cond).map_err(TestFailure::Fault)? {
                     let failure = Failure {
-                        label: ctx.snippet(cond.span).to_string(),
+                        label: super::why::one_line(ctx.snippet(cond.span)),
                         span: cond.span,
                         reasons: eval.explain(cond),
                         exceptions: Vec::new(),

@@ -262,7 +262,63 @@ impl Eval<'_, '_> {
     }
 }
 
-/// Source text on one line: runs of whitespace become one space.
+/// Source text on one line, as reasons print it: a line break with the
+/// indentation around it becomes one space, and a `//` comment is dropped;
+/// text literals are kept as written.
 pub(crate) fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let (mut in_text, mut escaped) = (false, false);
+    while let Some(c) = chars.next() {
+        if in_text {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_text = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_text = true;
+                out.push(c);
+            }
+            '/' if chars.peek() == Some(&'/') => while chars.next_if(|c| *c != '\n').is_some() {},
+            c if c.is_whitespace() => {
+                let mut run = String::from(c);
+                while let Some(w) = chars.next_if(|c| c.is_whitespace()) {
+                    run.push(w);
+                }
+                if run.contains(['\n', '\r']) {
+                    if !out.is_empty() && !out.ends_with(' ') {
+                        out.push(' ');
+                    }
+                } else {
+                    out.push_str(&run);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn conditions_print_on_one_line() {
+        assert_eq!(one_line("a > 1\n      and b"), "a > 1 and b");
+        assert_eq!(one_line("a > 1 // why\n   and b"), "a > 1 and b");
+        assert_eq!(
+            one_line("x == \"two  spaces // not a comment\""),
+            "x == \"two  spaces // not a comment\""
+        );
+        assert_eq!(one_line("f(a,\n  b)"), "f(a, b)");
+        assert_eq!(one_line("a  +  b"), "a  +  b");
+        assert_eq!(one_line("\"q\\\"\" + x\n + y"), "\"q\\\"\" + x + y");
+    }
 }

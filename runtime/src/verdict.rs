@@ -61,6 +61,9 @@ pub struct Failure {
     pub reasons: Vec<Reason>,
     /// Labels of its `unless` exceptions, none of which applied.
     pub exceptions: Vec<String>,
+    /// Why each exception did not apply, in the order of `exceptions` (empty
+    /// when not explained).
+    pub exception_reasons: Vec<Vec<Reason>>,
 }
 
 /// One value behind a failure: `tenure(m) = 11 days, needs >= 90 days`.

@@ -69,7 +69,8 @@ fn reasons_json(reasons: &[crate::verdict::Reason], sources: &SourceMap) -> Vec<
 fn failure_json(f: &Failure, sources: &SourceMap) -> Json {
     let (_, line, column) = locate(sources, f.span);
     json!({ "label": f.label, "line": line, "column": column,
-            "reasons": reasons_json(&f.reasons, sources), "exceptions": f.exceptions })
+            "reasons": reasons_json(&f.reasons, sources), "exceptions": f.exceptions,
+            "exception_reasons": f.exception_reasons.iter().map(|rs| reasons_json(rs, sources)).collect::<Vec<_>>() })
 }
 
 /// A subject's notes: `not_applicable` (each precondition that did not hold,
@@ -187,6 +188,18 @@ fn write_item(out: &mut String, bullet: &str, f: &Failure, indent: usize) {
             "{pad}    (exception {} did not apply)",
             list.join(", ")
         );
+        // Why each did not: under its label when there are several.
+        let several = f.exception_reasons.iter().filter(|r| !r.is_empty()).count() > 1;
+        for (label, reasons) in f.exceptions.iter().zip(&f.exception_reasons) {
+            let mut indent = indent + 6;
+            if several && !reasons.is_empty() {
+                let _ = writeln!(out, "{pad}      \"{label}\":");
+                indent += 2;
+            }
+            for r in reasons {
+                write_reason(out, r, indent);
+            }
+        }
     }
 }
 

@@ -167,6 +167,11 @@ impl Eval<'_, '_> {
                 Vec::new()
             },
             exceptions: r.exceptions.iter().map(|x| x.label.clone()).collect(),
+            exception_reasons: if explain {
+                r.exceptions.iter().map(|x| self.explain(&x.cond)).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 }

@@ -78,6 +78,7 @@ pub fn run_test(program: &Program, limits: Limits, test: &TestDef) -> Result<(),
                         span: cond.span,
                         reasons: eval.explain(cond),
                         exceptions: Vec::new(),
+                        exception_reasons: Vec::new(),
                     };
                     return Err(TestFailure::Expectation {
                         span: *span,

@@ -174,6 +174,7 @@ fn a_test_stops_at_its_first_failed_expect() {
                 span: sp_after(SRC, "expect ", "x"),
             }],
             exceptions: vec![],
+            exception_reasons: Vec::new(),
         }],
     };
     assert_eq!(outcomes[2].result, Err(expected));

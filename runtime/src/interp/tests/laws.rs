@@ -181,6 +181,13 @@ fn bob_fails() -> Failure {
             Some(">= 90 days"),
         )],
         exceptions: vec!["founders vote from day one".into()],
+        // Why the exception did not apply, as for a requirement.
+        exception_reasons: vec![vec![reason(
+            "m.roles",
+            sp_after(CHARTER, "from day one\": Founder in ", "m.roles"),
+            "{Citizen}",
+            Some("to contain Founder"),
+        )]],
     }
 }
 
@@ -246,6 +253,7 @@ fn a_law_in_a_law_nests_its_reasons() {
         span: sp(CHARTER, "require \"may vote\": may_vote(m)"),
         reasons: vec![call],
         exceptions: vec![],
+        exception_reasons: Vec::new(),
     };
     assert_eq!(
         interp.eval_law_for(LawId(1), bob),

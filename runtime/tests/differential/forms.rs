@@ -172,7 +172,76 @@ impl Gen {
                 Self::bin(Ty::Dec, a, "/", b)
             }
             4 | 5 => self.round_places(d),
+            6 => self.numeric_builtin(d),
             _ => self.lit(&Ty::Dec, d),
+        }
+    }
+
+    /// The numeric builtins and forms the other cases do not make: Decimal
+    /// `div`/`mod`, `sqrt`, `isqrt`, `pow`, `mul_div` and `fold`.
+    fn numeric_builtin(&mut self, d: u32) -> Node {
+        match self.rng.below(6) {
+            0 => {
+                let op = *self.rng.pick(&["div", "mod"]);
+                let (a, b) = (self.gen(&Ty::Dec, d), self.gen(&Ty::Dec, d));
+                Self::bin(Ty::Dec, a, op, b)
+            }
+            1 => {
+                let f = *self.rng.pick(&["sqrt", "isqrt"]);
+                let a = self.gen(&Ty::Dec, d);
+                Self::call(Ty::Dec, f, vec![a])
+            }
+            2 => {
+                // small exponents, sometimes negative, sometimes computed
+                let base = self.gen(&Ty::Dec, d);
+                let k = if self.rng.chance(1, 3) {
+                    let k = self.gen(&Ty::Int, d);
+                    Node::new(Ty::Int, vec![t("(("), c(k), t(") mod 9 - 4)")])
+                } else {
+                    Node::leaf(Ty::Int, self.rng.range(-3, 6).to_string())
+                };
+                Self::call(Ty::Dec, "pow", vec![base, k])
+            }
+            3 => {
+                let args = (0..3).map(|_| self.gen(&Ty::Dec, d)).collect();
+                Self::call(Ty::Dec, "mul_div", args)
+            }
+            _ => {
+                // fold over a range or a generated list of decimals
+                let init = self.gen(&Ty::Dec, d);
+                let acc = self.fresh("acc");
+                let x = self.fresh("x");
+                let src = if self.rng.chance(1, 2) {
+                    Node::leaf(
+                        Ty::list(Ty::Int),
+                        format!("range(0, {})", self.rng.range(0, 6)),
+                    )
+                } else {
+                    self.collection(&Ty::Dec, d)
+                };
+                let elem = if matches!(src.ty, Ty::List(ref e) | Ty::Set(ref e) if **e == Ty::Int) {
+                    Ty::Int
+                } else {
+                    Ty::Dec
+                };
+                self.scope.push((acc.clone(), Ty::Dec));
+                self.scope.push((x.clone(), elem));
+                let body = self.gen(&Ty::Dec, d);
+                self.scope.pop();
+                self.scope.pop();
+                Node::new(
+                    Ty::Dec,
+                    vec![
+                        t(format!("(fold({acc}: Decimal = ")),
+                        c(init),
+                        t(format!(", {x} in ")),
+                        c(src),
+                        t(") => "),
+                        c(body),
+                        t(")"),
+                    ],
+                )
+            }
         }
     }
 

@@ -155,6 +155,9 @@ pub(crate) struct Eval<'c, 'p> {
     slots: Vec<Value>,
     /// How many fn or law calls are active below this frame.
     pub depth: u32,
+    /// A law's `let`s seen so far (slot, name, value), when its failures are
+    /// explained: a reason about such a name is explained through its value.
+    pub lets: Vec<(LocalId, &'p str, &'p Expr)>,
 }
 
 impl<'c, 'p> Eval<'c, 'p> {
@@ -163,12 +166,18 @@ impl<'c, 'p> Eval<'c, 'p> {
             ctx,
             slots: vec![Value::None; frame_size as usize],
             depth,
+            lets: Vec::new(),
         }
     }
 
     /// A frame with already bound slots (a test's, carried across `given`s).
     pub fn with_slots(ctx: &'c Ctx<'p>, slots: Vec<Value>, depth: u32) -> Eval<'c, 'p> {
-        Eval { ctx, slots, depth }
+        Eval {
+            ctx,
+            slots,
+            depth,
+            lets: Vec::new(),
+        }
     }
 
     /// The frame's slots, to be carried into a later [`Eval::with_slots`].

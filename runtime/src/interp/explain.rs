@@ -117,6 +117,17 @@ impl Eval<'_, '_> {
                 }
             }
             ExprKind::CallFn(f, args) => self.explain_call(e, *f, args, out),
+            // A law's `let`: why its value is false.
+            ExprKind::Local(slot) if self.lets.iter().any(|(s, _, _)| s == slot) => {
+                let Some(&(_, name, value)) = self.lets.iter().rev().find(|(s, _, _)| s == slot)
+                else {
+                    return;
+                };
+                let mut reason = self.reason(e, "false".into(), None);
+                reason.expr = name.to_string();
+                reason.inner = self.explain(value);
+                out.push(reason);
+            }
             // Through the forms that choose what is evaluated: the part taken.
             ExprKind::Let(slot, value, body) => match self.eval(value) {
                 Ok(v) => {

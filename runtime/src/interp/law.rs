@@ -90,10 +90,10 @@ pub(crate) struct Outcome {
     pub notes: Notes,
 }
 
-impl Eval<'_, '_> {
+impl<'p> Eval<'_, 'p> {
     /// Every statement in order; every requirement is checked, so that all
     /// failing labels are listed.
-    fn law_body(&mut self, def: &LawDef, explain: bool) -> Result<Outcome, EvalError> {
+    fn law_body(&mut self, def: &'p LawDef, explain: bool) -> Result<Outcome, EvalError> {
         let mut out = Outcome::default();
         self.law_stmts(&def.body, explain, &mut out)?;
         Ok(out)
@@ -101,15 +101,18 @@ impl Eval<'_, '_> {
 
     fn law_stmts(
         &mut self,
-        stmts: &[LawStmt],
+        stmts: &'p [LawStmt],
         explain: bool,
         out: &mut Outcome,
     ) -> Result<(), EvalError> {
         for stmt in stmts {
             match stmt {
-                LawStmt::Let { local, value, .. } => {
+                LawStmt::Let { local, name, value } => {
                     let v = self.eval(value)?;
                     self.set(*local, v);
+                    if explain {
+                        self.lets.push((*local, name.as_str(), value));
+                    }
                 }
                 LawStmt::Require(r) => {
                     if self.holds(r)? {

@@ -17,7 +17,11 @@ use polity_compiler::num::MAX_PLACES;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::cmp::Ordering;
+
+/// State lists at least this long are indexed by id for `xs[key]`.
+const INDEX_FROM: usize = 16;
 
 /// Where state names get their values.
 pub(crate) enum States<'p> {
@@ -36,7 +40,14 @@ pub(crate) struct Ctx<'p> {
     consts: RefCell<Vec<Option<Result<Value, EvalError>>>>,
     /// The same for functions without parameters (indexed by fn).
     nullary: RefCell<Vec<Option<Result<Value, EvalError>>>>,
+    /// `xs[key]` over a state list: the list (kept, so that its identity
+    /// tells a `given` replacement apart) and its elements by id, the first
+    /// with each id; built the first time, then O(log n) per lookup.
+    ids: RefCell<BTreeMap<StateId, IdIndex>>,
 }
+
+/// A state list (kept for its identity) and its elements by id.
+type IdIndex = (Value, BTreeMap<Value, Value>);
 
 impl<'p> Ctx<'p> {
     pub fn new(program: &'p Program, limits: Limits, states: States<'p>) -> Ctx<'p> {
@@ -46,7 +57,26 @@ impl<'p> Ctx<'p> {
             states,
             consts: RefCell::new(vec![None; program.consts.len()]),
             nullary: RefCell::new(vec![None; program.fns.len()]),
+            ids: RefCell::new(BTreeMap::new()),
         }
+    }
+
+    /// The element of `list` (the value of state name `id`, records whose id
+    /// is field `id_field`) with id `key`, through the list's index.
+    fn by_id(&self, id: StateId, list: &Value, id_field: usize, key: &Value) -> Option<Value> {
+        let mut ids = self.ids.borrow_mut();
+        let same = |v: &Value| std::ptr::eq(v.elements(), list.elements());
+        let entry = ids.entry(id).or_insert_with(|| (Value::None, BTreeMap::new()));
+        if !same(&entry.0) {
+            let mut map = BTreeMap::new();
+            for x in list.elements() {
+                if let Some(k) = x.fields().get(id_field) {
+                    map.entry(k.clone()).or_insert_with(|| x.clone());
+                }
+            }
+            *entry = (list.clone(), map);
+        }
+        entry.1.get(key).cloned()
     }
 
     /// `given name = value` in a test; constants may depend on it, so they are
@@ -512,13 +542,23 @@ impl<'c, 'p> Eval<'c, 'p> {
         let Some(id_field) = id_field else {
             return Err(ill(e.span, "`xs[key]` on elements without an id"));
         };
-        let found = list.elements().iter().find(|x| {
-            x.fields()
-                .get(id_field as usize)
-                .is_some_and(|id| id.cmp(&k) == Ordering::Equal)
-        });
+        let found = match xs.kind {
+            // A state list is looked up through its index.
+            ExprKind::State(id) if list.elements().len() >= INDEX_FROM => {
+                self.ctx.by_id(id, &list, id_field as usize, &k)
+            }
+            _ => list
+                .elements()
+                .iter()
+                .find(|x| {
+                    x.fields()
+                        .get(id_field as usize)
+                        .is_some_and(|id| id.cmp(&k) == Ordering::Equal)
+                })
+                .cloned(),
+        };
         match found {
-            Some(x) => Ok(x.clone()),
+            Some(x) => Ok(x),
             None => Err(self.fault(
                 ErrorKind::MissingValue,
                 e.span,

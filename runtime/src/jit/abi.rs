@@ -609,6 +609,19 @@ pub extern "C" fn index(p: *mut JitCtx<'_>, ty: i64, xs: i64, key: i64) -> i64 {
         else {
             return c.fail(MISSING);
         };
+        // A state list of the snapshot (the very block): through its index.
+        if code::list(xs).len() > SCAN_BELOW {
+            let states = c.program.state.len();
+            let indexed = (0..states)
+                .find(|i| c.layout.state_word(*i) == Some(xs))
+                .and_then(|i| c.layout.by_id(i, id_field as usize, n, key));
+            if let Some(found) = indexed {
+                return match found {
+                    Some(r) => c.ok(r),
+                    None => c.fail(MISSING),
+                };
+            }
+        }
         let found = code::list(xs).iter().find(|r| {
             code::words(**r, n)
                 .get(id_field as usize)
@@ -630,6 +643,9 @@ fn list_of(c: &mut JitCtx<'_>, items: &[Value]) -> i64 {
     }
     block.as_ptr() as i64
 }
+
+/// Lists shorter than this are scanned by `xs[key]` rather than indexed.
+pub const SCAN_BELOW: usize = 16;
 
 /// `sorted(xs)` for a list of type `ty`: a new, stably sorted list.
 pub extern "C" fn sorted(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {

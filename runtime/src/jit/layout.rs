@@ -37,8 +37,8 @@ use crate::value::Value;
 use polity_compiler::ir::Program;
 use polity_compiler::num::Dec;
 use polity_compiler::types::Type;
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 /// The word of `none`.
 pub const NONE: i64 = i64::MIN;
@@ -257,6 +257,10 @@ pub struct Layout {
     /// Whether an `Int?` or `Duration?` holds `i64::MIN` (then the
     /// interpreter evaluates this snapshot).
     pub ambiguous: bool,
+    /// Per state name, its list of records indexed by the id field's word
+    /// (the first element with each id), built the first time `xs[key]`
+    /// looks into that list: a lookup is then O(log n), not a scan.
+    ids: Box<[OnceLock<BTreeMap<i64, i64>>]>,
 }
 
 impl Store for Layout {
@@ -310,7 +314,26 @@ impl Layout {
             cells: DecCells::default(),
             texts: literals.clone(),
             ambiguous: false,
+            ids: (0..program.state.len()).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// `xs[key]` where `xs` is the list of state name `i` (records of
+    /// `n_fields` words whose id is field `id_field`): `Some(found)` from the
+    /// index, or `None` when `i` holds no list here. Ids are words, so equal
+    /// ids are equal words (texts are interned).
+    pub fn by_id(&self, i: usize, id_field: usize, n_fields: usize, key: i64) -> Option<Option<i64>> {
+        let w = self.state_word(i)?;
+        let index = self.ids.get(i)?.get_or_init(|| {
+            let mut map = BTreeMap::new();
+            for r in code::list(w) {
+                if let Some(id) = code::words(*r, n_fields).get(id_field) {
+                    map.entry(*id).or_insert(*r);
+                }
+            }
+            map
+        });
+        Some(index.get(&key).copied())
     }
 
     /// Converts a snapshot, interning texts after the program's literals.

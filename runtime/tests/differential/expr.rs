@@ -415,8 +415,15 @@ impl Gen {
         self.scope.push((v.clone(), inner.clone()));
         let some = self.gen(ty, d);
         self.scope.pop();
-        let none = self.typed(ty, d);
-        let parts = match self.rng.below(3) {
+        // The arm written first decides the type (a bare `none` or shared
+        // enum case can come only after it).
+        let variant = self.rng.below(3);
+        let none = if variant == 1 {
+            self.gen(ty, d)
+        } else {
+            self.typed(ty, d)
+        };
+        let parts = match variant {
             0 => vec![
                 t("(match ("),
                 c(s),

@@ -17,8 +17,8 @@ use polity_compiler::num::MAX_PLACES;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 /// State lists at least this long are indexed by id for `xs[key]`.
 const INDEX_FROM: usize = 16;
@@ -66,7 +66,9 @@ impl<'p> Ctx<'p> {
     fn by_id(&self, id: StateId, list: &Value, id_field: usize, key: &Value) -> Option<Value> {
         let mut ids = self.ids.borrow_mut();
         let same = |v: &Value| std::ptr::eq(v.elements(), list.elements());
-        let entry = ids.entry(id).or_insert_with(|| (Value::None, BTreeMap::new()));
+        let entry = ids
+            .entry(id)
+            .or_insert_with(|| (Value::None, BTreeMap::new()));
         if !same(&entry.0) {
             let mut map = BTreeMap::new();
             for x in list.elements() {

@@ -322,7 +322,13 @@ impl Layout {
     /// `n_fields` words whose id is field `id_field`): `Some(found)` from the
     /// index, or `None` when `i` holds no list here. Ids are words, so equal
     /// ids are equal words (texts are interned).
-    pub fn by_id(&self, i: usize, id_field: usize, n_fields: usize, key: i64) -> Option<Option<i64>> {
+    pub fn by_id(
+        &self,
+        i: usize,
+        id_field: usize,
+        n_fields: usize,
+        key: i64,
+    ) -> Option<Option<i64>> {
         let w = self.state_word(i)?;
         let index = self.ids.get(i)?.get_or_init(|| {
             let mut map = BTreeMap::new();

@@ -7,7 +7,7 @@
 use super::eval::{contains, Eval};
 use crate::value::{render, Value};
 use crate::verdict::Reason;
-use polity_compiler::ir::{Clause, Expr, ExprKind, FnId, Loop, LoopKind, Program, UnOp};
+use polity_compiler::ir::{BinOp, Clause, Expr, ExprKind, FnId, Loop, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
 
 /// How many elements of a collection a reason shows.
@@ -25,6 +25,70 @@ fn note(e: &Expr, text: String) -> Reason {
         nested: Vec::new(),
         inner: Vec::new(),
         span: e.span,
+    }
+}
+
+/// The element of an `any(a op b for ...)` closest to passing: the greatest
+/// `a` for `>`/`>=`, the least for `<`/`<=`, while `b` is the same for all.
+struct Nearest<'e> {
+    a: &'e Expr,
+    b: &'e Expr,
+    greatest: bool,
+    /// The bound every element was compared with, while it is one bound.
+    bound: Option<Result<Value, ()>>,
+    best: Option<(usize, Value, Value)>,
+}
+
+impl<'e> Nearest<'e> {
+    fn of(elem: &'e Expr) -> Option<Nearest<'e>> {
+        let ExprKind::Binary(op, a, b) = &elem.kind else {
+            return None;
+        };
+        let greatest = match op {
+            BinOp::Gt | BinOp::Ge => true,
+            BinOp::Lt | BinOp::Le => false,
+            _ => return None,
+        };
+        Some(Nearest {
+            a,
+            b,
+            greatest,
+            bound: None,
+            best: None,
+        })
+    }
+
+    /// Considers element `i`, `x` (bound in `eval`'s frame).
+    fn offer(&mut self, eval: &mut Eval<'_, '_>, i: usize, x: &Value) {
+        let (Ok(a), Ok(b)) = (eval.eval(self.a), eval.eval(self.b)) else {
+            self.bound = Some(Err(()));
+            return;
+        };
+        match &self.bound {
+            None => self.bound = Some(Ok(b)),
+            Some(Ok(first)) if *first == b => {}
+            _ => {
+                self.bound = Some(Err(()));
+                return;
+            }
+        }
+        let closer = match &self.best {
+            None => true,
+            Some((_, _, best)) if self.greatest => a > *best,
+            Some((_, _, best)) => a < *best,
+        };
+        if closer {
+            self.best = Some((i, x.clone(), a));
+        }
+    }
+
+    /// The closest element and its value, if one bound held throughout and
+    /// there was more than one element to choose from.
+    fn best(self, tried: usize) -> Option<(usize, Value)> {
+        match (self.bound, self.best) {
+            (Some(Ok(_)), Some((i, x, _))) if tried > 1 => Some((i, x)),
+            _ => None,
+        }
     }
 }
 
@@ -191,6 +255,7 @@ impl Eval<'_, '_> {
             return;
         };
         let (mut tried, mut failing) = (0usize, 0usize);
+        let mut nearest = Nearest::of(&l.elem);
         for (i, x) in source.elements().iter().enumerate() {
             self.bind_clause(c, i, x);
             match c.filter.as_ref().map(|f| self.bool(f)) {
@@ -199,6 +264,11 @@ impl Eval<'_, '_> {
                 _ => {}
             }
             tried += 1;
+            if l.kind == LoopKind::Any {
+                if let Some(n) = nearest.as_mut() {
+                    n.offer(self, i, x);
+                }
+            }
             if l.kind != LoopKind::All || !matches!(self.bool(&l.elem), Ok(false)) {
                 continue;
             }
@@ -221,6 +291,15 @@ impl Eval<'_, '_> {
                 _ => format!("none of {tried} elements"),
             };
             reason.inner.push(note(e, text));
+            // The element closest to passing, when every element is held to
+            // the same bound (`v.weight > 10`).
+            if let Some((i, x)) = nearest.and_then(|n| n.best(tried)) {
+                self.bind_clause(c, i, &x);
+                let label = element_label(self.ctx.program, &c.source.ty, i, &x);
+                let mut element = note(e, format!("nearest: element {label}"));
+                element.inner = self.explain(&l.elem);
+                reason.inner.push(element);
+            }
         }
         out.push(reason);
     }

@@ -175,32 +175,40 @@ pub fn write_reason(out: &mut String, r: &crate::verdict::Reason, indent: usize)
     }
 }
 
+/// `(exception "a" did not apply)` and why each did not, under its label
+/// when there are several.
+pub fn write_exceptions(
+    out: &mut String,
+    labels: &[String],
+    reasons: &[Vec<crate::verdict::Reason>],
+    indent: usize,
+) {
+    if labels.is_empty() {
+        return;
+    }
+    let pad = " ".repeat(indent);
+    let list: Vec<String> = labels.iter().map(|e| format!("\"{e}\"")).collect();
+    let _ = writeln!(out, "{pad}(exception {} did not apply)", list.join(", "));
+    let several = reasons.iter().filter(|r| !r.is_empty()).count() > 1;
+    for (label, rs) in labels.iter().zip(reasons) {
+        let mut at = indent + 2;
+        if several && !rs.is_empty() {
+            let _ = writeln!(out, "{pad}  \"{label}\":");
+            at += 2;
+        }
+        for r in rs {
+            write_reason(out, r, at);
+        }
+    }
+}
+
 fn write_item(out: &mut String, bullet: &str, f: &Failure, indent: usize) {
     let pad = " ".repeat(indent);
     let _ = writeln!(out, "{pad}{bullet} {}", f.label);
     for r in &f.reasons {
         write_reason(out, r, indent + 4);
     }
-    if !f.exceptions.is_empty() {
-        let list: Vec<String> = f.exceptions.iter().map(|e| format!("\"{e}\"")).collect();
-        let _ = writeln!(
-            out,
-            "{pad}    (exception {} did not apply)",
-            list.join(", ")
-        );
-        // Why each did not: under its label when there are several.
-        let several = f.exception_reasons.iter().filter(|r| !r.is_empty()).count() > 1;
-        for (label, reasons) in f.exceptions.iter().zip(&f.exception_reasons) {
-            let mut indent = indent + 6;
-            if several && !reasons.is_empty() {
-                let _ = writeln!(out, "{pad}      \"{label}\":");
-                indent += 2;
-            }
-            for r in reasons {
-                write_reason(out, r, indent);
-            }
-        }
-    }
+    write_exceptions(out, &f.exceptions, &f.exception_reasons, indent + 4);
 }
 
 /// The `polity eval` table for people.

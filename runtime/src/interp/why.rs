@@ -110,6 +110,8 @@ pub enum Outcome {
     Failed {
         /// Labels of its exceptions.
         exceptions: Vec<String>,
+        /// Why each did not apply, in the order of `exceptions`.
+        exception_reasons: Vec<Vec<Reason>>,
     },
 }
 
@@ -201,6 +203,7 @@ impl Eval<'_, '_> {
                 Some(label) => Outcome::Excepted(label),
                 None => Outcome::Failed {
                     exceptions: r.exceptions.iter().map(|x| x.label.clone()).collect(),
+                    exception_reasons: r.exceptions.iter().map(|x| self.explain(&x.cond)).collect(),
                 },
             }
         };

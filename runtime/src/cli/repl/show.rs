@@ -1,6 +1,6 @@
 //! How the REPL prints values, verdicts and explanation trees.
 
-use crate::cli::report::{write_failure, write_reason};
+use crate::cli::report::{write_exceptions, write_failure, write_reason};
 use crate::interp::{Outcome, Why, WhyStep};
 use crate::value::{render, Value};
 use crate::verdict::Verdict;
@@ -92,16 +92,12 @@ fn write_steps(out: &mut String, steps: &[WhyStep], indent: usize, color: bool) 
                 for r in reasons {
                     write_reason(out, r, indent + 4);
                 }
-                if let Outcome::Failed { exceptions } = outcome {
-                    if !exceptions.is_empty() {
-                        let list: Vec<String> =
-                            exceptions.iter().map(|e| format!("\"{e}\"")).collect();
-                        let _ = writeln!(
-                            out,
-                            "{pad}    (exception {} did not apply)",
-                            list.join(", ")
-                        );
-                    }
+                if let Outcome::Failed {
+                    exceptions,
+                    exception_reasons,
+                } = outcome
+                {
+                    write_exceptions(out, exceptions, exception_reasons, indent + 4);
                 }
                 for c in calls {
                     write_why(out, c, indent + 4, color);

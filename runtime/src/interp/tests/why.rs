@@ -45,7 +45,7 @@ fn an_exception_that_applied_is_named_and_nested_calls_are_explained() {
     );
     assert_eq!(calls[0].subject, "m");
     let (outcome, calls) = requirement(&w, 2);
-    assert!(matches!(outcome, Outcome::Failed { exceptions } if exceptions.is_empty()));
+    assert!(matches!(outcome, Outcome::Failed { exceptions, .. } if exceptions.is_empty()));
     assert_eq!(calls.len(), 1);
 }
 

@@ -425,12 +425,11 @@ pub extern "C" fn int_div(p: *mut JitCtx<'_>, op: i64, a: i64, b: i64) -> i64 {
 
 /// The operators on dates, instants, durations and periods that generated
 /// code leaves to [`date_add`], by index.
-pub const TIME_OPS: [BinOp; 10] = [
+pub const TIME_OPS: [BinOp; 9] = [
     BinOp::DateAddDur,
     BinOp::DateSubDur,
     BinOp::DateAddPeriod,
     BinOp::DateSubPeriod,
-    BinOp::DateSubDate,
     BinOp::InstantAddDur,
     BinOp::InstantSubDur,
     BinOp::InstantAddPeriod,
@@ -449,7 +448,6 @@ pub extern "C" fn date_add(p: *mut JitCtx<'_>, i: i64, a: i64, b: i64) -> i64 {
         let (a, b) = match op {
             Some(BinOp::DateAddDur | BinOp::DateSubDur) => (Value::Date(a), Value::Duration(b)),
             Some(BinOp::DateAddPeriod | BinOp::DateSubPeriod) => (Value::Date(a), Value::Period(b)),
-            Some(BinOp::DateSubDate) => (Value::Date(a), Value::Date(b)),
             Some(BinOp::InstantAddDur | BinOp::InstantSubDur) => {
                 (Value::Instant(a), Value::Duration(b))
             }

@@ -1436,7 +1436,7 @@ impl Fx<'_, '_> {
     fn checked(&mut self, op: BinOp, a: CValue, b: CValue, span: Span) -> CValue {
         let (r, of) = match op {
             BinOp::Add(_) => self.b.ins().sadd_overflow(a, b),
-            BinOp::Sub(_) | BinOp::DateSubDate => self.b.ins().ssub_overflow(a, b),
+            BinOp::Sub(_) => self.b.ins().ssub_overflow(a, b),
             _ => self.b.ins().smul_overflow(a, b),
         };
         self.fault_if(of, abi::OVERFLOW, span);
@@ -1458,6 +1458,12 @@ impl Fx<'_, '_> {
             | BinOp::MulDurInt
             | BinOp::MulPeriodInt => Ok(self.checked(op, x, y, s)),
             BinOp::InstantSubInstant => Ok(self.checked(BinOp::Sub(Num::Duration), x, y, s)),
+            // Days apart, in seconds: inline, as `now - m.joined` runs per subject.
+            BinOp::DateSubDate => {
+                let days = self.checked(BinOp::Sub(Num::Int), x, y, s);
+                let day = self.iconst(polity_compiler::num::DAY);
+                Ok(self.checked(BinOp::Mul(Num::Duration), days, day, s))
+            }
             BinOp::DivDur => self.flagged("polity_dec_ratio", &[x, y], s),
             BinOp::DecDiv | BinOp::DecMod => {
                 let which = i64::from(op == BinOp::DecMod);
@@ -1471,7 +1477,6 @@ impl Fx<'_, '_> {
             | BinOp::DateSubDur
             | BinOp::DateAddPeriod
             | BinOp::DateSubPeriod
-            | BinOp::DateSubDate
             | BinOp::InstantAddDur
             | BinOp::InstantSubDur
             | BinOp::InstantAddPeriod

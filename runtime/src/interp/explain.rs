@@ -6,7 +6,7 @@
 
 use super::eval::{contains, Eval};
 use crate::value::{render, Value};
-use crate::verdict::Reason;
+use crate::verdict::{Reason, Subject};
 use polity_compiler::ir::{BinOp, Clause, Expr, ExprKind, FnId, Loop, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
 
@@ -92,30 +92,13 @@ impl<'e> Nearest<'e> {
     }
 }
 
-/// How an element is named: its record's `id`, else its position (`#2`).
+/// How an element is named, as a law's subject is (its record's `id`, else
+/// its position `#2`), a Text id quoted as values are.
 fn element_label(program: &Program, ty: &Type, i: usize, x: &Value) -> String {
     let elem = ty.element().cloned().unwrap_or(Type::Never);
-    let id = match (&elem, x) {
-        (Type::Record(r), Value::Record(fs)) => program
-            .record(*r)
-            .and_then(|d| d.id_field)
-            .and_then(|at| fs.get(at as usize)),
-        _ => None,
-    };
-    match id {
-        Some(v) => render(program, &elem_id_type(program, &elem), v),
-        None => format!("#{i}"),
-    }
-}
-
-/// The type of a record type's `id` field (Text when unknown).
-fn elem_id_type(program: &Program, ty: &Type) -> Type {
-    match ty {
-        Type::Record(r) => program
-            .record(*r)
-            .and_then(|d| d.id_field.and_then(|at| d.fields.get(at as usize)))
-            .map_or(Type::Text, |f| f.ty.clone()),
-        _ => Type::Text,
+    match super::subject_of(program, &elem, i, x) {
+        Subject::Id(id) => format!("{id:?}"),
+        other => other.to_string(),
     }
 }
 

@@ -123,3 +123,27 @@ fn references_load_and_evaluate_alike_on_both_engines() {
         "{accepted} accepted, {rejected} rejected"
     );
 }
+
+/// A repeated or dangling Int id is written as the charter writes it.
+#[test]
+fn int_ids_are_shown_as_written() {
+    let charter = r#"
+charter "Int ids" { version: 1 }
+record Seat { id: Int, holder: Text }
+record Claim { seat: Seat in seats }
+state { seats: List<Seat>, claims: List<Claim> }
+"#;
+    let program = Program::compile("int_ids.polity", charter).unwrap();
+    let json = br#"{"seats": [{"id": 3, "holder": "a"}, {"id": 3, "holder": "b"}], "claims": [{"seat": 4}]}"#;
+    let Err(SnapshotError::Mismatch(m)) = program.load_snapshot(json) else {
+        panic!("the snapshot has a repeated and a dangling id");
+    };
+    let lines: Vec<String> = m.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "seats[1].id: the id 3 is repeated, and `seats` is referred to by id",
+            "claims[0].seat: 4 is not the id of an element of `seats`",
+        ]
+    );
+}

@@ -49,14 +49,18 @@ fn target_ids(
     let Some(def) = program.state.get(target.0 as usize) else {
         return ids;
     };
+    // The id field's position and type.
     let id_field = match &def.ty {
         Type::List(e) => match **e {
-            Type::Record(r) => program.record(r).and_then(|d| d.id_field),
+            Type::Record(r) => program.record(r).and_then(|d| {
+                let at = d.id_field?;
+                Some((at, d.fields.get(at as usize)?.ty.clone()))
+            }),
             _ => None,
         },
         _ => None,
     };
-    let (Some(at), Some(list)) = (id_field, snapshot.get(target)) else {
+    let (Some((at, id_ty)), Some(list)) = (id_field, snapshot.get(target)) else {
         return ids;
     };
     for (i, x) in list.elements().iter().enumerate() {
@@ -68,20 +72,13 @@ fn target_ids(
                 path: format!("{}[{i}].id", def.name),
                 message: format!(
                     "the id {} is repeated, and `{}` is referred to by id",
-                    shown(id),
+                    render(program, &id_ty, id),
                     def.name
                 ),
             });
         }
     }
     ids
-}
-
-fn shown(id: &Value) -> String {
-    match id {
-        Value::Text(t) => format!("{t:?}"),
-        other => format!("{other:?}"),
-    }
 }
 
 struct Walk<'a> {

@@ -260,10 +260,18 @@ impl LawDef {
             || self.requirements().iter().any(|r| r.advisory)
     }
 
-    /// Every expression of the law's statements, in evaluation order (the
-    /// subject collection first): `let` values, guards, conditions and
-    /// exceptions.
+    /// Every expression of the law, in evaluation order: the subject
+    /// collection, then [`LawDef::stmt_exprs`].
     pub fn exprs(&self) -> Vec<&Expr> {
+        let mut out: Vec<&Expr> = self.param.iter().map(|p| &p.collection).collect();
+        out.extend(self.stmt_exprs());
+        out
+    }
+
+    /// The expressions of the law's statements, in evaluation order: `let`
+    /// values, guards, conditions and exceptions (not the subject collection,
+    /// which is evaluated in a frame of its own).
+    pub fn stmt_exprs(&self) -> Vec<&Expr> {
         fn walk<'a>(stmts: &'a [LawStmt], out: &mut Vec<&'a Expr>) {
             for s in stmts {
                 match s {
@@ -279,7 +287,7 @@ impl LawDef {
                 }
             }
         }
-        let mut out: Vec<&Expr> = self.param.iter().map(|p| &p.collection).collect();
+        let mut out = Vec::new();
         walk(&self.body, &mut out);
         out
     }

@@ -69,7 +69,7 @@ fn edges(program: &Program, node: Node) -> Vec<Node> {
             if let Some(d) = program.laws.get(i as usize) {
                 // The subject collection is evaluated in its own frame, like a
                 // constant's value, so it is not part of the law's edges.
-                for e in d.exprs().into_iter().skip(usize::from(d.param.is_some())) {
+                for e in d.stmt_exprs() {
                     refs(e, &mut out);
                 }
             }

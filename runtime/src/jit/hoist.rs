@@ -138,7 +138,7 @@ mod tests {
         let c = polity_compiler::compile("t.polity", charter, &polity_compiler::NoFiles);
         let program = c.program.expect("the charter compiles");
         let (_, def) = program.law(law).expect("the law exists");
-        memoisable(&super::super::translate::law_exprs(def), true)
+        memoisable(&def.stmt_exprs(), true)
             .into_iter()
             .map(|e| program.sources.snippet(e.span).to_string())
             .collect()

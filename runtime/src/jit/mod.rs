@@ -1163,7 +1163,7 @@ fn define(
 fn memoise_state_only(shared: &mut Shared, program: &Program, item: Item, first: usize) -> usize {
     let (roots, include_roots, frame) = match item {
         Item::Law(i) => match program.laws.get(i as usize) {
-            Some(l) => (translate::law_exprs(l), true, l.frame_size),
+            Some(l) => (l.stmt_exprs(), true, l.frame_size),
             None => return 0,
         },
         Item::Fn(i) => match program.fns.get(i as usize) {

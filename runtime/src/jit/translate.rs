@@ -448,24 +448,13 @@ fn nodes(e: &Expr, limit: usize) -> usize {
 /// translate them in place ([`LAW_IN_PLACE_NODES`]).
 fn small_law(def: &polity_compiler::ir::LawDef) -> bool {
     let mut n = 0;
-    for e in law_exprs(def) {
+    for e in def.stmt_exprs() {
         n += nodes(e, LAW_IN_PLACE_NODES);
         if n > LAW_IN_PLACE_NODES {
             return false;
         }
     }
     true
-}
-
-/// The expressions of a law's statements, in order: `let` values, guards,
-/// requirements and their exceptions (not its subject collection, which is
-/// evaluated in an entry of its own).
-pub(super) fn law_exprs(def: &polity_compiler::ir::LawDef) -> Vec<&Expr> {
-    let mut out = def.exprs();
-    if def.param.is_some() && !out.is_empty() {
-        out.remove(0);
-    }
-    out
 }
 
 /// The most IR nodes translated in place into one bulk entry, all inlined

@@ -437,3 +437,60 @@ fn check_jit_reports_what_runs_as_machine_code() {
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(doc.get("jit").is_none());
 }
+
+#[test]
+fn eval_explains_as_much_as_asked_on_both_engines() {
+    let run = |explain: &str, engine: &str| {
+        let r = polity(&[
+            "eval",
+            "../tests/eval/why_through_fns.polity",
+            "--snapshot",
+            "../tests/eval/why_through_fns.json",
+            "--explain",
+            explain,
+            "--engine",
+            engine,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.stderr, "", "no disagreement is reported");
+        r.stdout
+    };
+    for explain in ["none", "reasons", "full"] {
+        assert_eq!(
+            run(explain, "jit"),
+            run(explain, "interp"),
+            "--explain {explain}"
+        );
+    }
+    let none = run("none", "jit");
+    let reasons = run("reasons", "jit");
+    let full = run("full", "jit");
+    // The same verdicts and labels at every level; `none` has no reason
+    // lines, `full` every line of `reasons` and more.
+    let labels = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| {
+                l.starts_with("law ") || l.trim_start().starts_with("- ") || l.starts_with("  fail")
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(labels(&none), labels(&reasons));
+    assert_eq!(labels(&full), labels(&reasons));
+    assert!(none.lines().count() < reasons.lines().count());
+    assert!(full.lines().count() > reasons.lines().count());
+    insta::assert_snapshot!("explain_none", none);
+    insta::assert_snapshot!("explain_full", full);
+    assert_eq!(
+        polity(&[
+            "eval",
+            PRAXIS,
+            "--snapshot",
+            PRAXIS_STATE,
+            "--explain",
+            "all"
+        ])
+        .code,
+        2
+    );
+}

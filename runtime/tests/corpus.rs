@@ -198,6 +198,7 @@ fn assert_engines_agree(
             layout,
             id,
             Default::default(),
+            Default::default(),
         );
         assert!(problems.is_empty(), "{name}: {problems:#?}");
         assert_eq!(results, report.results, "{name}: law #{i}");

@@ -56,6 +56,7 @@ fn actual_with(dir: &Path, engine: Engine) -> (Json, Vec<String>) {
                 layout,
                 id,
                 Default::default(),
+                Default::default(),
             )
             .1
         })

@@ -36,6 +36,7 @@ fn agree(charter: &str, json: &str, compiled: &[&str]) -> Vec<String> {
             layout,
             id,
             Default::default(),
+            Default::default(),
         );
         assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(results, report.results);
@@ -803,8 +804,14 @@ law short(r in rows) {
     assert!(jit.fallbacks().is_empty(), "{:?}", jit.fallbacks());
     let layout = state.layout(program.ir(), jit);
     let id = polity_compiler::ir::LawId(0);
-    let (results, problems) =
-        jit.eval_law_checked(program.ir(), state.snapshot(), layout, id, limits);
+    let (results, problems) = jit.eval_law_checked(
+        program.ir(),
+        state.snapshot(),
+        layout,
+        id,
+        limits,
+        Default::default(),
+    );
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(results, interp.results);
 }

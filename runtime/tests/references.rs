@@ -104,6 +104,7 @@ fn references_load_and_evaluate_alike_on_both_engines() {
                         layout,
                         id,
                         Default::default(),
+                        Default::default(),
                     );
                     assert!(issues.is_empty(), "case {case}: {issues:?}\n{json}");
                 }

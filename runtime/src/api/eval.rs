@@ -1,7 +1,7 @@
 //! Evaluating laws over a [`State`].
 
 use super::compile::{Program, State};
-use crate::interp::{self, subject_of, Interpreter, Limits, TestOutcome};
+use crate::interp::{self, subject_of, Explain, Interpreter, Limits, TestOutcome};
 use crate::value::Value;
 use crate::verdict::{Subject, SubjectResult, Verdict};
 use polity_compiler::ir::LawId;
@@ -31,6 +31,23 @@ pub struct LawReport {
     pub law: String,
     /// One result per element of its collection (one for a law without parameter).
     pub results: Vec<SubjectResult>,
+    /// Where the JIT's own decision differed from the interpreter's verdict
+    /// (which is the one reported): an internal error, never expected; each
+    /// says which law and what each engine decided. Always empty for the
+    /// interpreter.
+    pub disagreements: Vec<String>,
+}
+
+/// How laws are evaluated: the engine, the limits, and how much each
+/// verdict explains.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// The engine (default: the JIT).
+    pub engine: Engine,
+    /// Resource limits.
+    pub limits: Limits,
+    /// How much each verdict explains (default: the reasons).
+    pub explain: Explain,
 }
 
 impl LawReport {
@@ -119,28 +136,50 @@ impl Program {
         limits: Limits,
         engine: Engine,
     ) -> Result<LawReport, UnknownLaw> {
-        let id = self.law_id(law)?;
-        Ok(LawReport {
-            law: law.to_string(),
-            results: self.run_law(state, id, limits, engine),
-        })
+        let options = EvalOptions {
+            engine,
+            limits,
+            explain: Explain::default(),
+        };
+        self.eval_law_options(state, law, options)
     }
 
-    fn run_law(
+    /// Evaluates one law for every subject as `options` say.
+    pub fn eval_law_options(
         &self,
         state: &State,
-        id: LawId,
-        limits: Limits,
-        engine: Engine,
-    ) -> Vec<SubjectResult> {
-        match self.jit_for(engine) {
+        law: &str,
+        options: EvalOptions,
+    ) -> Result<LawReport, UnknownLaw> {
+        let id = self.law_id(law)?;
+        Ok(self.run_law(state, id, law, options))
+    }
+
+    fn run_law(&self, state: &State, id: LawId, name: &str, options: EvalOptions) -> LawReport {
+        let (results, disagreements) = match self.jit_for(options.engine) {
             Some(jit) => {
                 let layout = state.layout(self.ir(), jit);
-                jit.eval_law(self.ir(), state.snapshot(), layout, id, limits)
+                jit.eval_law_checked(
+                    self.ir(),
+                    state.snapshot(),
+                    layout,
+                    id,
+                    options.limits,
+                    options.explain,
+                )
             }
-            None => Interpreter::new(self.ir(), state.snapshot())
-                .with_limits(limits)
-                .eval_law(id),
+            None => (
+                Interpreter::new(self.ir(), state.snapshot())
+                    .with_limits(options.limits)
+                    .with_explain(options.explain)
+                    .eval_law(id),
+                Vec::new(),
+            ),
+        };
+        LawReport {
+            law: name.to_string(),
+            results,
+            disagreements,
         }
     }
 
@@ -151,14 +190,20 @@ impl Program {
 
     /// Evaluates every law, in source order, with `engine`.
     pub fn eval_all_with(&self, state: &State, engine: Engine) -> Vec<LawReport> {
+        let options = EvalOptions {
+            engine,
+            ..EvalOptions::default()
+        };
+        self.eval_all_options(state, options)
+    }
+
+    /// Evaluates every law, in source order, as `options` say.
+    pub fn eval_all_options(&self, state: &State, options: EvalOptions) -> Vec<LawReport> {
         self.ir()
             .laws
             .iter()
             .enumerate()
-            .map(|(i, l)| LawReport {
-                law: l.name.clone(),
-                results: self.run_law(state, LawId(i as u32), Limits::default(), engine),
-            })
+            .map(|(i, l)| self.run_law(state, LawId(i as u32), &l.name, options))
             .collect()
     }
 

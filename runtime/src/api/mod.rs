@@ -25,6 +25,7 @@ mod compile;
 mod eval;
 mod limits;
 
+pub use crate::interp::Explain;
 pub use compile::{CompileError, FsLoader, Program, State};
-pub use eval::{Engine, LawReport, UnknownLaw};
+pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
 pub use limits::Limits;

@@ -4,7 +4,7 @@
 
 use super::report::{eval_json, eval_table};
 use super::{color_stderr, EvalFormat};
-use crate::api::{Engine, LawReport, Limits, Program};
+use crate::api::{EvalOptions, LawReport, Program};
 use crate::snapshot::SnapshotError;
 use serde_json::json;
 use std::path::Path;
@@ -17,8 +17,9 @@ pub fn run(
     snapshot: &Path,
     law: Option<&str>,
     format: EvalFormat,
-    engine: Engine,
+    options: EvalOptions,
 ) -> i32 {
+    let engine = options.engine;
     let program = match Program::compile_file(charter) {
         Err(e) => {
             eprintln!("{}", super::read_error(charter, &e));
@@ -56,15 +57,20 @@ pub fn run(
         }
     };
     let reports: Vec<LawReport> = match law {
-        Some(name) => match program.eval_law_engine(&state, name, Limits::default(), engine) {
+        Some(name) => match program.eval_law_options(&state, name, options) {
             Ok(r) => vec![r],
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
             }
         },
-        None => program.eval_all_with(&state, engine),
+        None => program.eval_all_options(&state, options),
     };
+    for r in &reports {
+        for d in &r.disagreements {
+            eprintln!("internal error (the verdicts shown are the interpreter's): {d}");
+        }
+    }
     let sources = &program.ir().sources;
     match format {
         EvalFormat::Json => println!(

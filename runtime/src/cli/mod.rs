@@ -50,6 +50,11 @@ enum Command {
         /// The engine: machine code (`jit`) or the reference interpreter.
         #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
         engine: EngineArg,
+        /// How much each failure explains: `none` (verdicts and failed
+        /// labels only), `reasons` (the default), or `full` (also how each
+        /// number compared was computed).
+        #[arg(long, value_enum, default_value_t = ExplainArg::Reasons)]
+        explain: ExplainArg,
     },
     /// Run the `test` blocks of charters (and of the standard library).
     Test {
@@ -89,6 +94,27 @@ impl EngineArg {
         match self {
             EngineArg::Jit => crate::api::Engine::Jit,
             EngineArg::Interp => crate::api::Engine::Interpreter,
+        }
+    }
+}
+
+/// `polity eval --explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainArg {
+    /// Verdicts and failed labels only.
+    None,
+    /// Why each failure failed (the default).
+    Reasons,
+    /// The reasons, and how every number they compare was computed.
+    Full,
+}
+
+impl ExplainArg {
+    fn explain(self) -> crate::api::Explain {
+        match self {
+            ExplainArg::None => crate::api::Explain::None,
+            ExplainArg::Reasons => crate::api::Explain::Reasons,
+            ExplainArg::Full => crate::api::Explain::Full,
         }
     }
 }
@@ -148,7 +174,15 @@ pub fn main() -> i32 {
             law,
             format,
             engine,
-        } => eval::run(&charter, &snapshot, law.as_deref(), format, engine.engine()),
+            explain,
+        } => {
+            let options = crate::api::EvalOptions {
+                engine: engine.engine(),
+                explain: explain.explain(),
+                ..Default::default()
+            };
+            eval::run(&charter, &snapshot, law.as_deref(), format, options)
+        }
         Command::Test {
             files,
             stdlib,

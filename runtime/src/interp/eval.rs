@@ -44,6 +44,10 @@ pub(crate) struct Ctx<'p> {
     /// tells a `given` replacement apart) and its elements by id, the first
     /// with each id; built the first time, then O(log n) per lookup.
     ids: RefCell<BTreeMap<StateId, IdIndex>>,
+    /// How much verdicts explain.
+    pub explain: super::Explain,
+    /// Compiled code for some expressions ([`super::Accel`]).
+    pub accel: Option<&'p dyn super::Accel>,
 }
 
 /// A state list (kept for its identity) and its elements by id.
@@ -58,6 +62,8 @@ impl<'p> Ctx<'p> {
             consts: RefCell::new(vec![None; program.consts.len()]),
             nullary: RefCell::new(vec![None; program.fns.len()]),
             ids: RefCell::new(BTreeMap::new()),
+            explain: super::Explain::default(),
+            accel: None,
         }
     }
 
@@ -181,6 +187,19 @@ pub(crate) fn ill(span: Span, what: &str) -> EvalError {
     }
 }
 
+/// Forms that are never worth handing to an [`super::Accel`] (no lookup).
+fn cheap(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Lit(_)
+            | ExprKind::Local(_)
+            | ExprKind::State(_)
+            | ExprKind::Const(_)
+            | ExprKind::Field(..)
+            | ExprKind::OptField(..)
+    )
+}
+
 /// One frame of evaluation.
 pub(crate) struct Eval<'c, 'p> {
     pub ctx: &'c Ctx<'p>,
@@ -292,6 +311,13 @@ impl<'c, 'p> Eval<'c, 'p> {
 
     /// Evaluates an expression.
     pub fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
+        if let Some(accel) = self.ctx.accel {
+            if !cheap(e) && accel.has(e) {
+                if let Some(v) = accel.eval(e, &self.slots, self.depth) {
+                    return Ok(v);
+                }
+            }
+        }
         match &e.kind {
             ExprKind::Lit(lit) => Ok(literal(lit)),
             ExprKind::Local(id) => Ok(self.local(*id)),

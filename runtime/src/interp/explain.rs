@@ -5,9 +5,12 @@
 //! re-evaluation faults is simply left unexplained.
 
 use super::eval::{contains, Eval};
+use super::Explain;
 use crate::value::{render, Value};
 use crate::verdict::{Reason, Subject};
-use polity_compiler::ir::{BinOp, Clause, Expr, ExprKind, FnId, Loop, LoopKind, Program, UnOp};
+use polity_compiler::ir::{
+    BinOp, Clause, Expr, ExprKind, FnId, LocalId, Loop, LoopKind, Program, UnOp,
+};
 use polity_compiler::types::Type;
 
 /// How many elements of a collection a reason shows.
@@ -106,7 +109,7 @@ fn element_label(program: &Program, ty: &Type, i: usize, x: &Value) -> String {
 /// written in the source).
 const SHORT_ARGUMENT: usize = 40;
 
-impl Eval<'_, '_> {
+impl<'p> Eval<'_, 'p> {
     /// The reasons a false `cond` is false.
     pub(crate) fn explain(&mut self, cond: &Expr) -> Vec<Reason> {
         let mut out = Vec::new();
@@ -137,6 +140,16 @@ impl Eval<'_, '_> {
                     let needs = format!("{} {}", op.symbol(), self.show(&b.ty, &vb));
                     let mut reason = self.reason(a, self.show(&a.ty, &va), Some(needs));
                     reason.inner = self.filtered(a);
+                    if self.ctx.explain == Explain::Full {
+                        // (A `count` or `sum`'s filter is shown already.)
+                        let mut lets = Vec::new();
+                        if !matches!(a.kind, ExprKind::Loop(_)) {
+                            let how = self.derive(a, DERIVED_DEPTH, &mut lets);
+                            reason.inner.extend(how);
+                        }
+                        let how = self.derive(b, DERIVED_DEPTH, &mut lets);
+                        reason.inner.extend(how);
+                    }
                     out.push(reason);
                 }
             }
@@ -339,6 +352,124 @@ impl Eval<'_, '_> {
         out.push(self.reason(xs, self.show(&xs.ty, &vxs), Some(needs)));
     }
 
+    /// How `x`'s value was computed ([`Explain::Full`]): the value of each
+    /// call, `let`, constant, aggregate or field read it is made of, each
+    /// with how it was computed in turn (a fn's body with its arguments
+    /// bound), `depth` levels down. `lets` are the `let`s of fn bodies
+    /// entered on the way (slot and value).
+    fn derive<'x>(
+        &mut self,
+        x: &'x Expr,
+        depth: u32,
+        lets: &mut Vec<(LocalId, &'x Expr)>,
+    ) -> Vec<Reason>
+    where
+        'p: 'x,
+    {
+        if depth == 0 {
+            return Vec::new();
+        }
+        match &x.kind {
+            ExprKind::CallFn(f, args) => {
+                let program = self.ctx.program;
+                let (Some(def), Ok(values)) = (program.fns.get(f.0 as usize), self.eval_all(args))
+                else {
+                    return Vec::new();
+                };
+                let Ok((mut callee, body)) = self.fn_frame(x, *f, values) else {
+                    return Vec::new();
+                };
+                let Ok(v) = callee.eval(body) else {
+                    return Vec::new();
+                };
+                let mut reason = callee.reason(body, callee.show(&def.ret, &v), None);
+                reason.expr = format!("{} = {}", def.name, reason.expr);
+                reason.inner = callee.derive_parts(body, depth - 1, &mut Vec::new());
+                vec![reason]
+            }
+            ExprKind::Local(slot) => {
+                let law_let = self.lets.iter().rev().find(|(s, _, _)| s == slot);
+                let value = match (law_let, lets.iter().rev().find(|(s, _)| s == slot)) {
+                    (_, Some((_, v))) => *v,
+                    (Some((_, _, v)), None) => *v,
+                    (None, None) => return Vec::new(),
+                };
+                self.derive_parts(value, depth, lets)
+            }
+            ExprKind::Const(id) => {
+                let Some(def) = self.ctx.program.consts.get(id.0 as usize) else {
+                    return Vec::new();
+                };
+                let mut frame = Eval::new(self.ctx, def.frame_size, self.depth);
+                frame.derive_parts(&def.value, depth, &mut Vec::new())
+            }
+            ExprKind::Loop(_) => self.filtered(x),
+            // A field read is its value: the record it is read from says no
+            // more about how it was computed.
+            ExprKind::Field(..) | ExprKind::OptField(..) => Vec::new(),
+            _ => self.derive_parts(x, depth, lets),
+        }
+    }
+
+    /// The parts of `x` (the largest calls, `let`s, constants, aggregates,
+    /// field reads and indexes inside its arithmetic), each with its value
+    /// and how it was computed; for an aggregate, how many elements its
+    /// filter let through.
+    fn derive_parts<'x>(
+        &mut self,
+        x: &'x Expr,
+        depth: u32,
+        lets: &mut Vec<(LocalId, &'x Expr)>,
+    ) -> Vec<Reason>
+    where
+        'p: 'x,
+    {
+        if depth == 0 {
+            return Vec::new();
+        }
+        if let ExprKind::Let(slot, value, body) = &x.kind {
+            let Ok(v) = self.eval(value) else {
+                return Vec::new();
+            };
+            self.set(*slot, v);
+            lets.push((*slot, value));
+            let out = self.derive_parts(body, depth, lets);
+            lets.pop();
+            return out;
+        }
+        if let ExprKind::Loop(_) = &x.kind {
+            return self.filtered(x);
+        }
+        let mut parts = Vec::new();
+        if is_part(x) {
+            x.for_each_child(&mut |c| collect_parts(c, &mut parts));
+        } else {
+            collect_parts(x, &mut parts);
+        }
+        let mut out = Vec::new();
+        for part in parts {
+            if out.len() == SHOWN {
+                break;
+            }
+            // The subject, a parameter or a loop variable is shown where it
+            // is used, not as a part.
+            if let ExprKind::Local(slot) = &part.kind {
+                let bound = lets.iter().any(|(s, _)| s == slot)
+                    || self.lets.iter().any(|(s, _, _)| s == slot);
+                if !bound {
+                    continue;
+                }
+            }
+            let Ok(v) = self.eval(part) else {
+                continue;
+            };
+            let mut reason = self.reason(part, self.show(&part.ty, &v), None);
+            reason.inner = self.derive(part, depth - 1, lets);
+            out.push(reason);
+        }
+        out
+    }
+
     fn reason(&self, e: &Expr, value: String, needs: Option<String>) -> Reason {
         Reason {
             expr: super::why::one_line(self.ctx.snippet(e.span)),
@@ -353,6 +484,40 @@ impl Eval<'_, '_> {
     fn show(&self, ty: &Type, v: &Value) -> String {
         render_truncated(self.ctx.program, ty, v)
     }
+}
+
+/// How many levels of [`Eval::derive`] a full explanation shows.
+const DERIVED_DEPTH: u32 = 4;
+
+/// The parts of `x` whose values say how it was computed: the largest
+/// subexpressions that are calls, `let`s, constants, aggregates, built-ins,
+/// indexes or field reads (not literals, and not the subject or a loop
+/// variable on its own).
+fn collect_parts<'x>(x: &'x Expr, out: &mut Vec<&'x Expr>) {
+    if is_part(x) {
+        out.push(x);
+    } else if !matches!(x.kind, ExprKind::Lit(_)) {
+        x.for_each_child(&mut |c| collect_parts(c, out));
+    }
+}
+
+/// Whether `x` is shown as a part of a value ([`collect_parts`]).
+fn is_part(x: &Expr) -> bool {
+    matches!(
+        x.kind,
+        ExprKind::CallFn(..)
+            | ExprKind::CallLaw(..)
+            | ExprKind::Const(_)
+            | ExprKind::Loop(_)
+            | ExprKind::Builtin(..)
+            | ExprKind::Fold(_)
+            | ExprKind::ByKey(_)
+            | ExprKind::Index(..)
+            | ExprKind::Field(..)
+            | ExprKind::OptField(..)
+            | ExprKind::State(_)
+            | ExprKind::Local(_)
+    )
 }
 
 /// [`render`], but a list or set shows only its first elements:

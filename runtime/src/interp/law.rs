@@ -1,9 +1,12 @@
 //! Laws: requirements, exceptions, failures and subjects.
 
 use super::eval::{ill, Ctx, Eval};
+use super::Explain;
 use crate::value::Value;
-use crate::verdict::{EvalError, Failure, NotApplicable, Notes, Subject, SubjectResult, Verdict};
-use polity_compiler::ir::{Guard, LawDef, LawId, LawStmt, LocalId, Program, Requirement};
+use crate::verdict::{
+    EvalError, Failure, NotApplicable, Notes, Reason, Subject, SubjectResult, Verdict,
+};
+use polity_compiler::ir::{Expr, Guard, LawDef, LawId, LawStmt, LocalId, Program, Requirement};
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 
@@ -72,7 +75,8 @@ impl Ctx<'_> {
         span: Span,
         subject: Option<Value>,
     ) -> (Verdict, Notes) {
-        match self.run_law(span, id, subject, 0, true) {
+        let explain = self.explain != Explain::None;
+        match self.run_law(span, id, subject, 0, explain) {
             Ok(o) if o.failures.is_empty() => (Verdict::Pass, o.notes),
             Ok(o) => (Verdict::Fail(o.failures), o.notes),
             Err(e) => (Verdict::Error(e), Notes::default()),
@@ -142,7 +146,15 @@ impl<'p> Eval<'_, 'p> {
             cond: super::why::one_line(cond),
             labels: g.body_labels(),
             span: g.span,
-            reasons: self.explain(&g.cond),
+            reasons: self.reasons(&g.cond),
+        }
+    }
+
+    /// Why `cond` is false, unless verdicts are not to be explained.
+    fn reasons(&mut self, cond: &Expr) -> Vec<Reason> {
+        match self.ctx.explain {
+            Explain::None => Vec::new(),
+            Explain::Reasons | Explain::Full => self.explain(cond),
         }
     }
 
@@ -165,12 +177,12 @@ impl<'p> Eval<'_, 'p> {
             label: r.label.clone(),
             span: r.span,
             reasons: if explain {
-                self.explain(&r.cond)
+                self.reasons(&r.cond)
             } else {
                 Vec::new()
             },
             exceptions: r.exceptions.iter().map(|x| x.label.clone()).collect(),
-            exception_reasons: if explain {
+            exception_reasons: if explain && self.ctx.explain != Explain::None {
                 r.exceptions.iter().map(|x| self.explain(&x.cond)).collect()
             } else {
                 Vec::new()

@@ -89,6 +89,38 @@ impl Default for Limits {
     }
 }
 
+/// How much a verdict explains.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Explain {
+    /// Verdicts, failed labels, guards that did not apply and errors; no
+    /// reasons (for pipelines that only need the outcome).
+    None,
+    /// Why each failure failed: the comparisons and values that made it
+    /// false, through fns, `let`s and collections (the default).
+    #[default]
+    Reasons,
+    /// The reasons, and under each comparison how the numbers on both sides
+    /// were computed: the value of every call, `let` and aggregate they
+    /// are made of, and inside a fn's body the same again (for auditors).
+    Full,
+}
+
+/// Evaluates an expression the interpreter has reached with something
+/// faster (the JIT's compiled code for it), in the interpreter's frame.
+///
+/// *Contract:* [`Accel::eval`] returns the value the interpreter would
+/// compute for `e` in a frame whose slots are `slots` and whose active calls
+/// are `depth`, or `None` — and then the interpreter evaluates `e` itself,
+/// so that any fault and its message are the interpreter's. The differential
+/// tests hold the JIT to this.
+pub(crate) trait Accel {
+    /// Whether `e` (by address: an expression of the same [`Program`]) may
+    /// be evaluated by [`Accel::eval`]; a cheap check, asked often.
+    fn has(&self, e: &Expr) -> bool;
+    /// The value of `e`, or `None` to leave it to the interpreter.
+    fn eval(&self, e: &Expr, slots: &[Value], depth: u32) -> Option<Value>;
+}
+
 /// Evaluates a program's laws over one snapshot. Cheap to create; holds no
 /// state between calls.
 #[derive(Clone, Copy, Debug)]
@@ -96,6 +128,7 @@ pub struct Interpreter<'p> {
     program: &'p Program,
     snapshot: &'p Snapshot,
     limits: Limits,
+    explain: Explain,
 }
 
 impl<'p> Interpreter<'p> {
@@ -105,6 +138,7 @@ impl<'p> Interpreter<'p> {
             program,
             snapshot,
             limits: Limits::default(),
+            explain: Explain::default(),
         }
     }
 
@@ -113,8 +147,15 @@ impl<'p> Interpreter<'p> {
         Interpreter { limits, ..self }
     }
 
+    /// The same interpreter, explaining verdicts as much as `explain` says.
+    pub fn with_explain(self, explain: Explain) -> Self {
+        Interpreter { explain, ..self }
+    }
+
     fn ctx(&self) -> Ctx<'p> {
-        Ctx::new(self.program, self.limits, States::Snapshot(self.snapshot))
+        let mut ctx = Ctx::new(self.program, self.limits, States::Snapshot(self.snapshot));
+        ctx.explain = self.explain;
+        ctx
     }
 
     /// The law's verdict for every element of its collection, in order (one
@@ -149,8 +190,29 @@ impl<'p> Interpreter<'p> {
     /// context, so that constants and parameterless fns are evaluated once for
     /// all of them (as in [`Interpreter::eval_law`]).
     pub fn eval_law_many(&self, law: LawId, subjects: &[&Value]) -> Vec<(Verdict, Notes)> {
+        self.eval_law_many_in(self.ctx(), law, subjects)
+    }
+
+    /// As [`Interpreter::eval_law_many`], evaluating what `accel` has
+    /// through it (by the contract of [`Accel`]).
+    pub(crate) fn eval_law_many_with(
+        &self,
+        accel: &dyn Accel,
+        law: LawId,
+        subjects: &[&Value],
+    ) -> Vec<(Verdict, Notes)> {
+        let mut ctx = self.ctx();
+        ctx.accel = Some(accel);
+        self.eval_law_many_in(ctx, law, subjects)
+    }
+
+    fn eval_law_many_in<'c>(
+        &self,
+        ctx: Ctx<'c>,
+        law: LawId,
+        subjects: &[&Value],
+    ) -> Vec<(Verdict, Notes)> {
         let span = self.law_span(law);
-        let ctx = self.ctx();
         subjects
             .iter()
             .map(|s| ctx.verdict(law, span, Some((*s).clone())))

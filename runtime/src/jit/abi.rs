@@ -224,8 +224,15 @@ impl<'a> JitCtx<'a> {
             .unwrap_or(&Type::Never)
     }
 
-    fn value(&self, ty: &Type, w: i64) -> Value {
+    /// The value of word `w` of type `ty`, made in this context.
+    pub fn value(&self, ty: &Type, w: i64) -> Value {
         layout::to_value(self.program, self, ty, w)
+    }
+
+    /// The word of a value built in memory, for the current subject only
+    /// (freed by [`JitCtx::next_subject`]).
+    pub fn temp_word(&mut self, v: &Value) -> i64 {
+        layout::to_word(self, v)
     }
 
     fn fail(&mut self, kind: i64) -> i64 {

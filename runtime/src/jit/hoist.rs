@@ -19,7 +19,7 @@
 //! never counts as one that cannot fail, so `a and e` keeps its branch
 //! when `e` is memoised (a memo miss stops a bulk entry).
 
-use polity_compiler::ir::{Clause, Expr, ExprKind};
+use polity_compiler::ir::{Clause, Expr, ExprKind, Pattern};
 use polity_compiler::types::Type;
 
 /// The largest closed, heavy subexpressions of `roots`, in evaluation order.
@@ -38,60 +38,98 @@ pub fn memoisable<'p>(roots: &[&'p Expr], include_roots: bool) -> Vec<&'p Expr> 
 }
 
 fn visit<'p>(e: &'p Expr, out: &mut Vec<&'p Expr>) {
-    if heavy(e) && closed(e, &mut Vec::new()) {
+    if heavy(e) && closed(e) {
         out.push(e);
         return;
     }
     e.for_each_child(&mut |c| visit(c, out));
 }
 
-/// Whether every local `e` reads is bound inside it (`bound`: those bound
-/// by the expressions around the current one, inside `e`).
-fn closed(e: &Expr, bound: &mut Vec<u32>) -> bool {
+/// Whether every local `e` reads is bound inside it.
+fn closed(e: &Expr) -> bool {
+    let mut free = Vec::new();
+    free_in(e, &mut Vec::new(), &mut free);
+    free.is_empty()
+}
+
+/// The locals `e` reads that are not bound inside it (slot and type, each
+/// once, in the order first read).
+pub fn free_locals(e: &Expr) -> Vec<(u32, &Type)> {
+    let mut free = Vec::new();
+    free_in(e, &mut Vec::new(), &mut free);
+    free
+}
+
+/// Adds to `free` the locals `e` reads that are not in `bound` (those bound
+/// by the expressions around the current one, inside the root).
+fn free_in<'e>(e: &'e Expr, bound: &mut Vec<u32>, free: &mut Vec<(u32, &'e Type)>) {
     match &e.kind {
-        ExprKind::Local(id) => bound.contains(&id.0),
-        ExprKind::Let(id, value, body) => {
-            closed(value, bound) && within(bound, &[id.0], |bound| closed(body, bound))
+        ExprKind::Local(id) => {
+            if !bound.contains(&id.0) && !free.iter().any(|(s, _)| *s == id.0) {
+                free.push((id.0, &e.ty));
+            }
         }
-        ExprKind::Loop(l) => closed_clauses(&l.clauses, &l.elem, bound),
+        ExprKind::Let(id, value, body) => {
+            free_in(value, bound, free);
+            within(bound, &[id.0], |bound| free_in(body, bound, free));
+        }
+        ExprKind::Loop(l) => free_in_clauses(&l.clauses, &l.elem, bound, free),
         ExprKind::ByKey(k) => {
-            closed(&k.source, bound)
-                && k.count.as_ref().is_none_or(|n| closed(n, bound))
-                && within(bound, &[k.var.0], |bound| closed(&k.key, bound))
+            free_in(&k.source, bound, free);
+            if let Some(n) = &k.count {
+                free_in(n, bound, free);
+            }
+            within(bound, &[k.var.0], |bound| free_in(&k.key, bound, free));
         }
         ExprKind::Fold(f) => {
-            closed(&f.init, bound)
-                && closed(&f.source, bound)
-                && within(bound, &[f.acc.0, f.var.0], |bound| closed(&f.body, bound))
+            free_in(&f.init, bound, free);
+            free_in(&f.source, bound, free);
+            within(bound, &[f.acc.0, f.var.0], |bound| {
+                free_in(&f.body, bound, free)
+            });
         }
-        _ => {
-            let mut all = true;
-            e.for_each_child(&mut |c| all = all && closed(c, bound));
-            all
+        ExprKind::Match(x, arms) => {
+            free_in(x, bound, free);
+            for arm in arms {
+                let vars: Vec<u32> = match arm.pattern {
+                    Pattern::Some(id) => vec![id.0],
+                    _ => Vec::new(),
+                };
+                within(bound, &vars, |bound| free_in(&arm.body, bound, free));
+            }
         }
+        _ => e.for_each_child(&mut |c| free_in(c, bound, free)),
     }
 }
 
-/// Whether the loop of `clauses` around `elem` is closed: each clause's
+/// The free locals of the loop of `clauses` around `elem`: each clause's
 /// source and filter with the variables of the clauses before it bound.
-fn closed_clauses(clauses: &[Clause], elem: &Expr, bound: &mut Vec<u32>) -> bool {
+fn free_in_clauses<'e>(
+    clauses: &'e [Clause],
+    elem: &'e Expr,
+    bound: &mut Vec<u32>,
+    free: &mut Vec<(u32, &'e Type)>,
+) {
     let Some((c, rest)) = clauses.split_first() else {
-        return closed(elem, bound);
+        return free_in(elem, bound, free);
     };
     let vars: Vec<u32> = std::iter::once(c.var.0)
         .chain(c.index.map(|i| i.0))
         .collect();
-    closed(&c.source, bound)
-        && within(bound, &vars, |bound| {
-            c.filter.as_ref().is_none_or(|f| closed(f, bound)) && closed_clauses(rest, elem, bound)
-        })
+    free_in(&c.source, bound, free);
+    within(bound, &vars, |bound| {
+        if let Some(f) = &c.filter {
+            free_in(f, bound, free);
+        }
+        free_in_clauses(rest, elem, bound, free)
+    });
 }
 
-/// `check` with `vars` bound too.
-fn within(bound: &mut Vec<u32>, vars: &[u32], check: impl FnOnce(&mut Vec<u32>) -> bool) -> bool {
+/// `f` with `vars` bound too.
+fn within<R>(bound: &mut Vec<u32>, vars: &[u32], f: impl FnOnce(&mut Vec<u32>) -> R) -> R {
     let before = bound.len();
     bound.extend_from_slice(vars);
-    let r = check(bound);
+    let r = f(bound);
     bound.truncate(before);
     r
 }
@@ -99,7 +137,7 @@ fn within(bound: &mut Vec<u32>, vars: &[u32], check: impl FnOnce(&mut Vec<u32>) 
 /// Whether `e` does enough work that reading a memo instead pays: it
 /// contains an aggregate, loop, call with arguments, law call, membership
 /// test, index, decimal arithmetic or comparison, or a constructed value.
-fn heavy(e: &Expr) -> bool {
+pub fn heavy(e: &Expr) -> bool {
     let own = match &e.kind {
         ExprKind::Builtin(..)
         | ExprKind::Loop(_)

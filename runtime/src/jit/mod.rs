@@ -98,13 +98,16 @@ mod abi;
 mod code;
 mod hoist;
 pub mod layout;
+mod mixed;
 mod pipeline;
+mod run;
+mod sites;
 mod translate;
 
-use crate::interp::{self, subject_of, Interpreter, Limits, TestFailure, TestOutcome};
+use crate::interp::{self, Explain, Interpreter, Limits, TestFailure, TestOutcome};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
-use crate::verdict::{ErrorKind, Notes, Subject, SubjectResult, Verdict};
+use crate::verdict::{ErrorKind, Subject, SubjectResult, Verdict};
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -117,6 +120,7 @@ use polity_compiler::ir::{Expr, ExprKind, LawId, Program, TestDef, TestStmt};
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
+use run::Run;
 use std::collections::HashMap;
 use std::sync::Arc;
 use translate::{Body, Shared};
@@ -134,9 +138,6 @@ const DECIDE_PARALLEL_MIN: usize = 32_768;
 
 /// The fault code of a subject the JIT could not run (the interpreter decides).
 const BAIL_CODE: i64 = abi::BAIL;
-/// Marks a subject the JIT decided as a pass with notes (not a fault code:
-/// fault codes are `site << 3 | kind` with a kind of at least 1).
-const NOTED_CODE: i64 = -8;
 
 /// The number of cores, asked once: `available_parallelism` reads cgroup
 /// files on Linux, which costs more than evaluating a small law.
@@ -279,6 +280,10 @@ pub struct JitProgram {
     memo_slots: usize,
     /// How many state-only expressions are memoised (`hoist.rs`).
     memoised: usize,
+    /// Expressions compiled for the interpreter (`sites.rs`), by address.
+    site_code: HashMap<usize, mixed::SiteCode>,
+    /// The IR compiled: the address and length of its laws (`mixed.rs`).
+    ir: (usize, usize),
 }
 
 /// What a compiled item is.
@@ -610,13 +615,43 @@ impl JitProgram {
             }
             pipe.feed(&mut shared.pending);
         }
-        // The host enters a law, collection or test through one of two
-        // trampolines, passing the function's address.
+        // Expressions the interpreter hands to compiled code when it
+        // explains (`sites.rs`); one that does not translate stays with it.
+        let mut site_ids = Vec::new();
+        for site in sites::find(program) {
+            if let Ok(id) = define(
+                &mut shared,
+                program,
+                &Body::Site(site.expr, &site.free),
+                1,
+                1,
+            ) {
+                site_ids.push((id, site));
+            }
+            pipe.feed(&mut shared.pending);
+        }
+        // The host enters a law, collection, test or site through one of
+        // three trampolines, passing the function's address.
         let trampolines = Trampolines {
             law: trampoline(&mut shared, 2)?,
             thunk: trampoline(&mut shared, 0)?,
+            site: trampoline(&mut shared, 1)?,
         };
         let mut entries = Vec::new();
+        let mut site_code = HashMap::new();
+        for (id, site) in site_ids {
+            entries.push((trampolines.site, id));
+            let frame = site.free.iter().map(|(s, _)| *s as usize + 1).max();
+            site_code.insert(
+                site.expr as *const Expr as usize,
+                mixed::SiteCode {
+                    entry: entries.len() - 1,
+                    span: site.expr.span,
+                    free: site.free.iter().map(|(s, t)| (*s, (*t).clone())).collect(),
+                    frame: frame.unwrap_or(0),
+                },
+            );
+        }
         let mut laws = Vec::new();
         let mut bulk_ids = Vec::new();
         let mut bulks = vec![None; program.laws.len()];
@@ -702,7 +737,27 @@ impl JitProgram {
             fallbacks,
             memo_slots,
             memoised: shared.memoised.len(),
+            site_code,
+            ir: (program.laws.as_ptr() as usize, program.laws.len()),
         })
+    }
+
+    /// Whether `program` is the IR this was compiled from.
+    fn compiled_from(&self, program: &Program) -> bool {
+        self.ir == (program.laws.as_ptr() as usize, program.laws.len())
+    }
+
+    /// The compiled site of `e`, if it has one.
+    fn site(&self, e: &Expr) -> Option<&mixed::SiteCode> {
+        self.site_code
+            .get(&(e as *const Expr as usize))
+            .filter(|s| s.span == e.span)
+    }
+
+    /// How many expressions are compiled for the interpreter to explain
+    /// with (`sites.rs`).
+    pub fn explain_sites(&self) -> usize {
+        self.site_code.len()
     }
 
     /// Laws left to the interpreter, with the reason.
@@ -887,12 +942,13 @@ impl JitProgram {
         let mut run = Run {
             jit: self,
             program,
+            snapshot,
             layout,
-            interp,
             law,
             body,
             bulk,
             limits,
+            explain: Explain::default(),
             texts: Vec::new(),
         };
         let mut keep = run.ctx();
@@ -901,7 +957,7 @@ impl JitProgram {
         let (results, problems) = run.chunk(&[(0, word, Some(subject))], &ty);
         match results.into_iter().next() {
             Some(r) => (r.verdict, problems),
-            None => (run.interp.eval_law_for(law, subject), problems),
+            None => (interp.eval_law_for(law, subject), problems),
         }
     }
 
@@ -914,7 +970,7 @@ impl JitProgram {
         law: LawId,
         limits: Limits,
     ) -> Vec<SubjectResult> {
-        self.eval_law_checked(program, snapshot, layout, law, limits)
+        self.eval_law_checked(program, snapshot, layout, law, limits, Explain::default())
             .0
     }
 
@@ -927,8 +983,11 @@ impl JitProgram {
         layout: &Layout,
         law: LawId,
         limits: Limits,
+        explain: Explain,
     ) -> (Vec<SubjectResult>, Vec<String>) {
-        let interp = Interpreter::new(program, snapshot).with_limits(limits);
+        let interp = Interpreter::new(program, snapshot)
+            .with_limits(limits)
+            .with_explain(explain);
         let entries = self.laws.get(law.0 as usize).copied().flatten();
         let bulk = self.bulks.get(law.0 as usize).copied().flatten();
         let def = program.laws.get(law.0 as usize);
@@ -941,12 +1000,13 @@ impl JitProgram {
         let mut run = Run {
             jit: self,
             program,
+            snapshot,
             layout,
-            interp,
             law,
             body,
             bulk,
             limits,
+            explain,
             texts: Vec::new(),
         };
         let (Some(coll), Some(param)) = (coll, &def.param) else {
@@ -970,7 +1030,26 @@ impl JitProgram {
         let mut ctx = run.ctx();
         let words = match self.code.call(coll, &mut ctx, 0, None) {
             Some([w, 0]) => code::list(w).to_vec(),
-            _ => return (run.interp.eval_law(law), Vec::new()),
+            other => {
+                // The interpreter must fault the same way (one error for the
+                // whole law); anything else is a disagreement.
+                let results = interp.eval_law(law);
+                let fault = other.map_or(BAIL_CODE, |[_, f]| f);
+                let agree = fault & 7 == abi::BAIL
+                    || matches!(results.as_slice(), [SubjectResult { verdict: Verdict::Error(e), .. }]
+                        if e.kind == fault_kind(fault) && Some(&e.span) == self.fault_site(fault));
+                let problems = if agree {
+                    Vec::new()
+                } else {
+                    vec![format!(
+                        "law `{}`: the JIT's collection faulted ({} at {:?}), the interpreter's did not",
+                        def.name,
+                        fault_kind(fault).as_str(),
+                        self.fault_site(fault)
+                    )]
+                };
+                return (results, problems);
+            }
         };
         run.texts = ctx.texts().to_vec();
         let subjects: Vec<(usize, i64, Option<&Value>)> = match &values {
@@ -1150,7 +1229,9 @@ fn define(
     let sig = translate::signature(&shared.module, params);
     let tier = match body {
         Body::Test(_) => Tier::Once,
-        Body::Fn(..) | Body::Thunk(..) | Body::Law(_) | Body::Collection(_) => Tier::Speed,
+        Body::Fn(..) | Body::Thunk(..) | Body::Law(_) | Body::Collection(_) | Body::Site(..) => {
+            Tier::Speed
+        }
     };
     declare_and_define(shared, &sig, ctx, tier)
 }
@@ -1228,6 +1309,8 @@ struct Trampolines {
     law: FuncId,
     /// For a collection or a test: `(ctx) -> (value, fault)`.
     thunk: FuncId,
+    /// For a site: `(ctx, frame) -> (value, fault)`.
+    site: FuncId,
 }
 
 /// An `extern "C"` trampoline `(ctx, subject, failed, out, target)` that
@@ -1264,200 +1347,4 @@ fn trampoline(shared: &mut Shared, params: usize) -> Result<FuncId, String> {
         b.finalize(config);
     }
     declare_and_define(shared, &sig, ctx, Tier::Speed)
-}
-
-/// One law's evaluation, shared by the threads that run its subjects.
-struct Run<'a> {
-    jit: &'a JitProgram,
-    program: &'a Program,
-    layout: &'a Layout,
-    interp: Interpreter<'a>,
-    law: LawId,
-    body: usize,
-    bulk: usize,
-    limits: Limits,
-    /// The texts of the context the subjects' words were made in, which
-    /// every context of this run adopts (a text's word is an id that only
-    /// the context that made it can read).
-    texts: Vec<Arc<str>>,
-}
-
-impl Run<'_> {
-    fn ctx(&self) -> abi::JitCtx<'_> {
-        let mut ctx = abi::JitCtx::new(
-            self.program,
-            &self.jit.types,
-            self.layout,
-            self.limits,
-            self.jit.memo_slots,
-        );
-        ctx.adopt_texts(&self.texts);
-        ctx
-    }
-
-    /// A chunk of subjects (index, word, and value unless it is to be made
-    /// from the layout): the JIT's bulk entry decides them all; a failing
-    /// subject is run again through the law's own entry for its failed
-    /// requirements; then the failing and faulting ones are explained by the
-    /// interpreter in one context (so its memoised constants and thunks are
-    /// evaluated once per chunk).
-    fn chunk(
-        &self,
-        subjects: &[(usize, i64, Option<&Value>)],
-        ty: &Type,
-    ) -> (Vec<SubjectResult>, Vec<String>) {
-        let mut ctx = self.ctx();
-        let n = self
-            .program
-            .laws
-            .get(self.law.0 as usize)
-            .map_or(0, requirement_count);
-        let mut failed = vec![0u8; n.max(1)];
-        let words: Vec<i64> = subjects.iter().map(|(_, w, _)| *w).collect();
-        let decisions = self.jit.bulk(self.bulk, self.body, &mut ctx, &words);
-        let mut decisions = decisions.iter().flat_map(Decisions::iter);
-        let mut problems = Vec::new();
-        // Per subject: `None` when it passed, else the JIT's fault code and
-        // failed bytes (none for a pass with notes).
-        let mut decided: Vec<Option<(i64, Vec<u8>)>> = Vec::with_capacity(subjects.len());
-        for w in &words {
-            decided.push(match decisions.next() {
-                Some(Decision::Pass) => None,
-                Some(Decision::Noted) => Some((NOTED_CODE, Vec::new())),
-                Some(Decision::Fail) => {
-                    failed.fill(0);
-                    ctx.next_subject();
-                    match self
-                        .jit
-                        .code
-                        .call(self.body, &mut ctx, *w, Some(&mut failed))
-                    {
-                        Some([0, 0]) => Some((0, failed.clone())),
-                        other => {
-                            problems.push(format!(
-                                "law `{}`: the bulk entry decided fail, the law's entry {other:?}",
-                                self.name()
-                            ));
-                            Some((BAIL_CODE, failed.clone()))
-                        }
-                    }
-                }
-                Some(Decision::Error(fault)) => Some((fault, Vec::new())),
-                Some(Decision::Interpret) | None => Some((BAIL_CODE, Vec::new())),
-            });
-        }
-        let explain: Vec<Value> = subjects
-            .iter()
-            .zip(&decided)
-            .filter(|(_, d)| d.is_some())
-            .map(|((_, w, v), _)| self.value(ty, *w, *v))
-            .collect();
-        let refs: Vec<&Value> = explain.iter().collect();
-        let mut verdicts = self.interp.eval_law_many(self.law, &refs).into_iter();
-        let mut explained = explain.iter();
-        let results = subjects
-            .iter()
-            .zip(decided)
-            .map(|((i, w, v), d)| match d {
-                None => SubjectResult {
-                    subject: self.subject(ty, *i, *w, *v),
-                    verdict: Verdict::Pass,
-                    notes: Notes::default(),
-                },
-                Some((fault, failed)) => {
-                    let value = explained.next().cloned().unwrap_or(Value::None);
-                    let (verdict, notes) = verdicts
-                        .next()
-                        .unwrap_or_else(|| self.interp.eval_law_noted(self.law, &value));
-                    if fault == NOTED_CODE {
-                        if verdict != Verdict::Pass || notes.is_empty() {
-                            problems.push(format!(
-                                "law `{}`: the JIT decided a pass with notes, the interpreter {verdict:?} with {notes:?}",
-                                self.name()
-                            ));
-                        }
-                    } else if fault & 7 != abi::BAIL {
-                        problems.extend(self.disagreement(&verdict, fault, &failed));
-                    }
-                    SubjectResult {
-                        subject: subject_of(self.program, ty, *i, &value),
-                        verdict,
-                        notes,
-                    }
-                }
-            })
-            .collect();
-        (results, problems)
-    }
-
-    /// A subject's value: the one given, or made from its layout word.
-    fn value(&self, ty: &Type, w: i64, v: Option<&Value>) -> Value {
-        match v {
-            Some(v) => v.clone(),
-            None => layout::to_value(self.program, self.layout, ty, w),
-        }
-    }
-
-    /// How a subject is named: by its `id` field (read from its word when
-    /// it has no value), else by its index.
-    fn subject(&self, ty: &Type, i: usize, w: i64, v: Option<&Value>) -> Subject {
-        if let Some(v) = v {
-            return subject_of(self.program, ty, i, v);
-        }
-        let id = match ty {
-            Type::Record(r) => self.program.record(*r).and_then(|d| {
-                let at = d.id_field? as usize;
-                let field = d.fields.get(at)?;
-                let word = *code::words(w, d.fields.len()).get(at)?;
-                Some(layout::to_value(self.program, self.layout, &field.ty, word))
-            }),
-            _ => None,
-        };
-        interp::subject_named(i, id.as_ref())
-    }
-
-    fn name(&self) -> &str {
-        self.program
-            .laws
-            .get(self.law.0 as usize)
-            .map_or("?", |l| &l.name)
-    }
-
-    fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {
-        let name = self.name();
-        let jit = if fault != 0 {
-            let kind = fault_kind(fault);
-            let span = self.jit.fault_site(fault);
-            match verdict {
-                Verdict::Error(e) if e.kind == kind && Some(&e.span) == span => return None,
-                _ => format!("error {} at {span:?}", kind.as_str()),
-            }
-        } else {
-            let labels: Vec<&str> = self
-                .program
-                .laws
-                .get(self.law.0 as usize)
-                .map(deciding_labels)
-                .unwrap_or_default()
-                .into_iter()
-                .zip(failed.iter())
-                .filter(|(_, f)| **f != 0)
-                .map(|(l, _)| l)
-                .collect();
-            match verdict {
-                Verdict::Fail(fs)
-                    if fs
-                        .iter()
-                        .map(|f| f.label.as_str())
-                        .eq(labels.iter().copied()) =>
-                {
-                    return None
-                }
-                _ => format!("fail {labels:?}"),
-            }
-        };
-        Some(format!(
-            "law `{name}`: the JIT decided {jit}, the interpreter {verdict:?}"
-        ))
-    }
 }

@@ -112,6 +112,10 @@ pub enum Body<'p> {
     /// A `test` block: returns 0 when every expectation held, else one more
     /// than the index of the statement whose expectation failed.
     Test(&'p TestDef),
+    /// An expression inside a law or fn (`sites.rs`): its one parameter is
+    /// the address of a frame of words, from which it reads the locals
+    /// given (slot and type) at the offset `slot * 8`.
+    Site(&'p Expr, &'p [(u32, &'p Type)]),
 }
 
 /// Starts `func` with signature `sig`: a builder positioned in its entry
@@ -143,6 +147,7 @@ pub fn translate(
     let params = match body {
         Body::Fn(_, n, _) => *n,
         Body::Thunk(..) | Body::Collection(_) | Body::Test(_) => 0,
+        Body::Site(..) => 1,
         Body::Law(_) => 2,
     };
     let config = shared.module.target_config();
@@ -532,6 +537,25 @@ impl Fx<'_, '_> {
                 self.ret(r);
             }
             Body::Thunk(i, e, ty) => self.translate_thunk(*i, e, ty)?,
+            Body::Site(e, free) => {
+                let Some(frame) = params.first().copied() else {
+                    return unsupported("a site without its frame");
+                };
+                for (slot, _) in free.iter() {
+                    let Some(offset) = slot.checked_mul(8).and_then(|o| i32::try_from(o).ok())
+                    else {
+                        return unsupported("a local past the frame");
+                    };
+                    let w = self
+                        .b
+                        .ins()
+                        .load(I64, MemFlagsData::trusted(), frame, offset);
+                    let v = self.var(*slot)?;
+                    self.b.def_var(v, w);
+                }
+                let r = self.translate_to(e, &e.ty)?;
+                self.ret(r);
+            }
             Body::Law(def) => self.translate_law(def, &params)?,
             Body::Test(def) => self.translate_test(def)?,
         }

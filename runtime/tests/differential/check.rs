@@ -2,7 +2,7 @@
 //! Also compares a second, fresh compilation and load with the first, so
 //! nondeterminism shows even while both engines are the interpreter.
 
-use polity::api::{Engine, LawReport, Program};
+use polity::api::{Engine, EvalOptions, Explain, LawReport, Program};
 use polity::verdict::Verdict;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -128,6 +128,31 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
                 format!("{first:?} and {engine:?} disagree: {d}"),
             ));
         }
+        if let Some(d) = got.iter().flat_map(|r| &r.disagreements).next() {
+            return Err(fail(Kind::Disagree, d.clone()));
+        }
+    }
+    // Without explanations, and with how every number was computed: the
+    // same on every engine (the JIT's explanations are the interpreter's
+    // walk over values its compiled code computes).
+    for explain in [Explain::None, Explain::Full] {
+        let options = |engine| EvalOptions {
+            engine,
+            explain,
+            ..EvalOptions::default()
+        };
+        let expected = catch(|| program.eval_all_options(&state, options(first)))
+            .map_err(|m| fail(Kind::Panic("eval"), m))?;
+        for &engine in engines.iter().skip(1) {
+            let got = catch(|| program.eval_all_options(&state, options(engine)))
+                .map_err(|m| fail(Kind::Panic("eval"), m))?;
+            if let Some(d) = difference(&expected, &got) {
+                return Err(fail(
+                    Kind::Disagree,
+                    format!("{first:?} and {engine:?} disagree with {explain:?}: {d}"),
+                ));
+            }
+        }
     }
     // The JIT compiles every generated law (no silent fallback) and its own
     // decisions (failed labels; error kind and span) match the interpreter's.
@@ -145,9 +170,17 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
         for i in 0..program.ir().laws.len() {
             let id = polity_compiler::ir::LawId(i as u32);
             let limits = Default::default();
-            let (_, problems) =
-                catch(|| jit.eval_law_checked(program.ir(), state.snapshot(), layout, id, limits))
-                    .map_err(|m| fail(Kind::Panic("jit"), m))?;
+            let (_, problems) = catch(|| {
+                jit.eval_law_checked(
+                    program.ir(),
+                    state.snapshot(),
+                    layout,
+                    id,
+                    limits,
+                    Default::default(),
+                )
+            })
+            .map_err(|m| fail(Kind::Panic("jit"), m))?;
             if let Some(p) = problems.first() {
                 return Err(fail(Kind::Disagree, p.clone()));
             }

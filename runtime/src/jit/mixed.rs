@@ -1,0 +1,101 @@
+//! The interpreter over compiled code: how the JIT explains.
+//!
+//! A failing or faulting subject is run by the interpreter, the
+//! specification of every verdict and reason, with a [`Mixed`] as its
+//! [`Accel`]: whenever it reaches an expression compiled as a site
+//! (`sites.rs`), the expression's free locals are written as words into a
+//! frame, the site's machine code computes the value, and the value is
+//! handed back. So the interpreter only walks the law's statements and the
+//! explanation's structure; the values — a requirement's condition, the two
+//! sides of each comparison that failed, a fn's body with its arguments
+//! bound, each element of an `all(...)` — come from compiled code.
+//!
+//! A site that faults (or bails out) is evaluated by the interpreter
+//! instead, so every error and its message are the interpreter's. A site is
+//! not used when the calls it may make (the program's longest chain) would
+//! pass the call-depth limit from where the interpreter stands, or when a
+//! local it reads holds a value the layout cannot tell apart from `none`.
+//!
+//! *Invariant:* sites are found by the address of their expression, which
+//! is stable because a [`JitProgram`] is only used with the IR it was
+//! compiled from ([`Mixed::new`] checks that it is the same program); each
+//! site also keeps its expression's span, checked on every use.
+
+use super::abi::JitCtx;
+use super::layout;
+use super::JitProgram;
+use crate::interp::{Accel, Limits};
+use crate::value::Value;
+use polity_compiler::ir::{Expr, Program};
+use polity_compiler::span::Span;
+use polity_compiler::types::Type;
+use std::cell::RefCell;
+
+/// A compiled site: where to enter it and what its frame holds.
+#[derive(Debug)]
+pub(super) struct SiteCode {
+    /// Its entry ([`super::code::Code::call`]).
+    pub entry: usize,
+    /// Its expression's span (a check on the address).
+    pub span: Span,
+    /// The locals it reads (slot, type).
+    pub free: Vec<(u32, Type)>,
+    /// Words in its frame: one past the highest slot it reads.
+    pub frame: usize,
+}
+
+/// One thread's compiled code for the interpreter, over one context.
+pub(super) struct Mixed<'a> {
+    jit: &'a JitProgram,
+    program: &'a Program,
+    limits: Limits,
+    ctx: RefCell<JitCtx<'a>>,
+}
+
+impl<'a> Mixed<'a> {
+    /// Compiled code over `ctx` for an interpreter of `program`; `None` when
+    /// `program` is not the one `jit` was compiled from.
+    pub fn new(
+        jit: &'a JitProgram,
+        program: &'a Program,
+        limits: Limits,
+        ctx: JitCtx<'a>,
+    ) -> Option<Mixed<'a>> {
+        jit.compiled_from(program).then(|| Mixed {
+            jit,
+            program,
+            limits,
+            ctx: RefCell::new(ctx),
+        })
+    }
+}
+
+impl Accel for Mixed<'_> {
+    fn has(&self, e: &Expr) -> bool {
+        self.jit.site(e).is_some()
+    }
+
+    fn eval(&self, e: &Expr, slots: &[Value], depth: u32) -> Option<Value> {
+        let site = self.jit.site(e)?;
+        if depth.saturating_add(self.jit.max_depth) > self.limits.max_call_depth {
+            return None;
+        }
+        let mut ctx = self.ctx.try_borrow_mut().ok()?;
+        // What the previous site made is no longer needed: its value was
+        // copied out.
+        ctx.next_subject();
+        let mut frame = vec![0i64; site.frame];
+        for (slot, ty) in &site.free {
+            let v = slots.get(*slot as usize).unwrap_or(&Value::None);
+            if layout::holds_ambiguous(self.program, ty, v) {
+                return None;
+            }
+            *frame.get_mut(*slot as usize)? = ctx.temp_word(v);
+        }
+        let [w, fault] = self
+            .jit
+            .code
+            .call(site.entry, &mut ctx, frame.as_ptr() as i64, None)?;
+        (fault == 0).then(|| ctx.value(&e.ty, w))
+    }
+}

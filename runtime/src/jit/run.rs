@@ -1,0 +1,284 @@
+//! One law's evaluation by the JIT over a slice of subjects: decided by
+//! the bulk entry, failing and faulting subjects explained by the
+//! interpreter running over compiled code (`mixed.rs`), and the two
+//! engines' outcomes compared.
+
+use super::layout::{self, Layout};
+use super::mixed::Mixed;
+use super::{
+    abi, code, deciding_labels, fault_kind, requirement_count, Decision, Decisions, JitProgram,
+    BAIL_CODE,
+};
+use crate::interp::{self, subject_of, Explain, Interpreter, Limits};
+use crate::snapshot::Snapshot;
+use crate::value::Value;
+use crate::verdict::{Failure, Notes, Subject, SubjectResult, Verdict};
+use polity_compiler::ir::{LawId, Program};
+use polity_compiler::types::Type;
+use std::sync::Arc;
+
+/// One law's evaluation, shared by the threads that run its subjects.
+pub(super) struct Run<'a> {
+    pub jit: &'a JitProgram,
+    pub program: &'a Program,
+    pub snapshot: &'a Snapshot,
+    pub layout: &'a Layout,
+    pub law: LawId,
+    pub body: usize,
+    pub bulk: usize,
+    pub limits: Limits,
+    pub explain: Explain,
+    /// The texts of the context the subjects' words were made in, which
+    /// every context of this run adopts (a text's word is an id that only
+    /// the context that made it can read).
+    pub texts: Vec<Arc<str>>,
+}
+
+/// What the JIT decided for one subject that did not simply pass.
+enum Decided {
+    /// Failed these requirements (a byte per deciding requirement).
+    Fail(Vec<u8>),
+    /// Passed, with notes to gather.
+    Noted,
+    /// Faulted with this code, or bailed out.
+    Fault(i64),
+}
+
+impl Run<'_> {
+    pub fn ctx(&self) -> abi::JitCtx<'_> {
+        let mut ctx = abi::JitCtx::new(
+            self.program,
+            &self.jit.types,
+            self.layout,
+            self.limits,
+            self.jit.memo_slots,
+        );
+        ctx.adopt_texts(&self.texts);
+        ctx
+    }
+
+    /// The interpreter, the specification, as this run explains.
+    pub fn interp(&self) -> Interpreter<'_> {
+        Interpreter::new(self.program, self.snapshot)
+            .with_limits(self.limits)
+            .with_explain(self.explain)
+    }
+
+    /// A chunk of subjects (index, word, and value unless it is to be made
+    /// from the layout): the JIT's bulk entry decides them all; a failing
+    /// subject is run again through the law's own entry for its failed
+    /// requirements; then the failing, faulting and noted ones are run by
+    /// the interpreter over compiled code (`mixed.rs`), in one context, for
+    /// their reasons, notes and errors, and its verdict is compared with the
+    /// JIT's. Without explanations ([`Explain::None`]) a failing subject's
+    /// verdict is its failed labels, and a noted one passes.
+    pub fn chunk(
+        &self,
+        subjects: &[(usize, i64, Option<&Value>)],
+        ty: &Type,
+    ) -> (Vec<SubjectResult>, Vec<String>) {
+        let mut ctx = self.ctx();
+        let n = self
+            .program
+            .laws
+            .get(self.law.0 as usize)
+            .map_or(0, requirement_count);
+        let mut failed = vec![0u8; n.max(1)];
+        let words: Vec<i64> = subjects.iter().map(|(_, w, _)| *w).collect();
+        let decisions = self.jit.bulk(self.bulk, self.body, &mut ctx, &words);
+        let mut decisions = decisions.iter().flat_map(Decisions::iter);
+        let mut problems = Vec::new();
+        let quiet = self.explain == Explain::None;
+        // Per subject: `None` when it passed.
+        let mut decided: Vec<Option<Decided>> = Vec::with_capacity(subjects.len());
+        for w in &words {
+            decided.push(match decisions.next() {
+                Some(Decision::Pass) => None,
+                Some(Decision::Noted) if quiet => None,
+                Some(Decision::Noted) => Some(Decided::Noted),
+                Some(Decision::Fail) => {
+                    failed.fill(0);
+                    ctx.next_subject();
+                    match self
+                        .jit
+                        .code
+                        .call(self.body, &mut ctx, *w, Some(&mut failed))
+                    {
+                        Some([0, 0]) => Some(Decided::Fail(failed.clone())),
+                        other => {
+                            problems.push(format!(
+                                "law `{}`: the bulk entry decided fail, the law's entry {other:?}",
+                                self.name()
+                            ));
+                            Some(Decided::Fault(BAIL_CODE))
+                        }
+                    }
+                }
+                Some(Decision::Error(fault)) => Some(Decided::Fault(fault)),
+                Some(Decision::Interpret) | None => Some(Decided::Fault(BAIL_CODE)),
+            });
+        }
+        let interpreted = |d: &Option<Decided>| match d {
+            None => false,
+            Some(Decided::Fail(_)) => !quiet,
+            Some(Decided::Noted | Decided::Fault(_)) => true,
+        };
+        let values: Vec<Value> = subjects
+            .iter()
+            .zip(&decided)
+            .filter(|(_, d)| interpreted(d))
+            .map(|((_, w, v), _)| self.value(ty, *w, *v))
+            .collect();
+        let refs: Vec<&Value> = values.iter().collect();
+        let mixed = Mixed::new(self.jit, self.program, self.limits, ctx);
+        let interp = self.interp();
+        let mut verdicts = match &mixed {
+            Some(m) => interp.eval_law_many_with(m, self.law, &refs),
+            None => interp.eval_law_many(self.law, &refs),
+        }
+        .into_iter();
+        let mut values = values.iter();
+        let results = subjects
+            .iter()
+            .zip(decided)
+            .map(|((i, w, v), d)| {
+                let d = match d {
+                    None => {
+                        return SubjectResult {
+                            subject: self.subject(ty, *i, *w, *v),
+                            verdict: Verdict::Pass,
+                            notes: Notes::default(),
+                        }
+                    }
+                    Some(Decided::Fail(failed)) if quiet => {
+                        return SubjectResult {
+                            subject: self.subject(ty, *i, *w, *v),
+                            verdict: self.failed(&failed),
+                            notes: Notes::default(),
+                        }
+                    }
+                    Some(d) => d,
+                };
+                let value = values.next().cloned().unwrap_or(Value::None);
+                let (verdict, notes) = verdicts
+                    .next()
+                    .unwrap_or_else(|| interp.eval_law_noted(self.law, &value));
+                match d {
+                    Decided::Noted => {
+                        if verdict != Verdict::Pass || notes.is_empty() {
+                            problems.push(format!(
+                                "law `{}`: the JIT decided a pass with notes, the interpreter {verdict:?} with {notes:?}",
+                                self.name()
+                            ));
+                        }
+                    }
+                    Decided::Fail(failed) => problems.extend(self.disagreement(&verdict, 0, &failed)),
+                    Decided::Fault(fault) if fault & 7 != abi::BAIL => {
+                        problems.extend(self.disagreement(&verdict, fault, &[]))
+                    }
+                    Decided::Fault(_) => {}
+                }
+                SubjectResult {
+                    subject: subject_of(self.program, ty, *i, &value),
+                    verdict,
+                    notes,
+                }
+            })
+            .collect();
+        (results, problems)
+    }
+
+    /// The verdict of a subject that failed the requirements marked in
+    /// `failed`, without reasons.
+    fn failed(&self, failed: &[u8]) -> Verdict {
+        let Some(def) = self.program.laws.get(self.law.0 as usize) else {
+            return Verdict::Fail(Vec::new());
+        };
+        let failures = def
+            .requirements()
+            .into_iter()
+            .filter(|r| !r.advisory)
+            .zip(failed)
+            .filter(|(_, f)| **f != 0)
+            .map(|(r, _)| Failure {
+                label: r.label.clone(),
+                span: r.span,
+                reasons: Vec::new(),
+                exceptions: r.exceptions.iter().map(|x| x.label.clone()).collect(),
+                exception_reasons: Vec::new(),
+            })
+            .collect();
+        Verdict::Fail(failures)
+    }
+
+    /// A subject's value: the one given, or made from its layout word.
+    fn value(&self, ty: &Type, w: i64, v: Option<&Value>) -> Value {
+        match v {
+            Some(v) => v.clone(),
+            None => layout::to_value(self.program, self.layout, ty, w),
+        }
+    }
+
+    /// How a subject is named: by its `id` field (read from its word when
+    /// it has no value), else by its index.
+    fn subject(&self, ty: &Type, i: usize, w: i64, v: Option<&Value>) -> Subject {
+        if let Some(v) = v {
+            return subject_of(self.program, ty, i, v);
+        }
+        let id = match ty {
+            Type::Record(r) => self.program.record(*r).and_then(|d| {
+                let at = d.id_field? as usize;
+                let field = d.fields.get(at)?;
+                let word = *code::words(w, d.fields.len()).get(at)?;
+                Some(layout::to_value(self.program, self.layout, &field.ty, word))
+            }),
+            _ => None,
+        };
+        interp::subject_named(i, id.as_ref())
+    }
+
+    fn name(&self) -> &str {
+        self.program
+            .laws
+            .get(self.law.0 as usize)
+            .map_or("?", |l| &l.name)
+    }
+
+    pub fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {
+        let name = self.name();
+        let jit = if fault != 0 {
+            let kind = fault_kind(fault);
+            let span = self.jit.fault_site(fault);
+            match verdict {
+                Verdict::Error(e) if e.kind == kind && Some(&e.span) == span => return None,
+                _ => format!("error {} at {span:?}", kind.as_str()),
+            }
+        } else {
+            let labels: Vec<&str> = self
+                .program
+                .laws
+                .get(self.law.0 as usize)
+                .map(deciding_labels)
+                .unwrap_or_default()
+                .into_iter()
+                .zip(failed.iter())
+                .filter(|(_, f)| **f != 0)
+                .map(|(l, _)| l)
+                .collect();
+            match verdict {
+                Verdict::Fail(fs)
+                    if fs
+                        .iter()
+                        .map(|f| f.label.as_str())
+                        .eq(labels.iter().copied()) =>
+                {
+                    return None
+                }
+                _ => format!("fail {labels:?}"),
+            }
+        };
+        Some(format!(
+            "law `{name}`: the JIT decided {jit}, the interpreter {verdict:?}"
+        ))
+    }
+}

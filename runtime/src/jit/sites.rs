@@ -1,0 +1,141 @@
+//! Sites: the expressions the interpreter evaluates while it decides and
+//! explains a failing subject, compiled so that it hands them to machine
+//! code (`mixed.rs`).
+//!
+//! A failing subject's explanation is made by the interpreter's walker
+//! (`interp/explain.rs`), the specification of every reason; what costs time
+//! is not the walk but the values it needs — a requirement's whole
+//! condition, then each side of the comparisons that made it false, inside
+//! fns, for each element of an `all(...)`. Each such expression that does
+//! real work ([`hoist::heavy`]: an aggregate, a loop, a call with arguments,
+//! a membership test, an index, decimal arithmetic...) is compiled as a
+//! *site*: a function `(ctx, frame) -> (value, fault)` that reads the locals
+//! it uses (its free locals) from a frame of words the host fills from the
+//! interpreter's slots. So explaining a subject costs a few compiled
+//! evaluations of its parts, not an interpretation of the whole law.
+//!
+//! Which expressions: the ones the walker and a law's run reach, found by
+//! following the same structure as `Eval::explain_into`: every statement's
+//! expression of every law, and from each: both sides of `and`/`or`, of a
+//! comparison and of `in`; a `count`/`sum` operand's source and filter; an
+//! `all`/`any`'s source, filter and element; a call's arguments, and the
+//! body of the fn it calls (once per fn); a `let`'s value and body; an
+//! `if`'s condition and branches. A site that cannot be translated is
+//! simply not one (the interpreter evaluates it).
+
+use super::hoist::{free_locals, heavy};
+use polity_compiler::ir::{Expr, ExprKind, LoopKind, Program, UnOp};
+use polity_compiler::types::Type;
+
+/// An expression compiled as a site.
+pub struct Site<'p> {
+    /// The expression.
+    pub expr: &'p Expr,
+    /// The locals it reads from its frame (slot, type).
+    pub free: Vec<(u32, &'p Type)>,
+}
+
+/// The sites of `program`, each once, in the order the walk meets them.
+pub fn find(program: &Program) -> Vec<Site<'_>> {
+    let mut w = Walk {
+        program,
+        seen: Vec::new(),
+        fns: vec![false; program.fns.len()],
+    };
+    for law in &program.laws {
+        for e in law.stmt_exprs() {
+            w.cond(e);
+        }
+    }
+    w.seen
+        .into_iter()
+        .map(|expr| Site {
+            expr,
+            free: free_locals(expr),
+        })
+        .collect()
+}
+
+struct Walk<'p> {
+    program: &'p Program,
+    seen: Vec<&'p Expr>,
+    /// Fns whose bodies were walked.
+    fns: Vec<bool>,
+}
+
+impl<'p> Walk<'p> {
+    /// An expression the interpreter evaluates as a whole.
+    fn value(&mut self, e: &'p Expr) {
+        if heavy(e) && !self.seen.iter().any(|s| std::ptr::eq(*s, e)) {
+            self.seen.push(e);
+        }
+    }
+
+    /// A condition: evaluated as a whole, then explained through its parts.
+    fn cond(&mut self, e: &'p Expr) {
+        self.value(e);
+        match &e.kind {
+            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                self.cond(a);
+                self.cond(b);
+            }
+            ExprKind::Binary(op, a, b) if op.is_comparison() => {
+                self.operand(a);
+                self.value(b);
+            }
+            ExprKind::Loop(l) if matches!(l.kind, LoopKind::All | LoopKind::Any) => {
+                for c in &l.clauses {
+                    self.value(&c.source);
+                    if let Some(f) = &c.filter {
+                        self.value(f);
+                    }
+                }
+                self.cond(&l.elem);
+            }
+            ExprKind::In(x, xs) => {
+                self.value(x);
+                self.value(xs);
+            }
+            ExprKind::Unary(UnOp::Not, inner) => self.cond(inner),
+            ExprKind::CallLaw(_, Some(arg)) => self.value(arg),
+            ExprKind::CallFn(f, args) => {
+                for a in args {
+                    self.value(a);
+                }
+                let walked = self
+                    .fns
+                    .get_mut(f.0 as usize)
+                    .map(|w| std::mem::replace(w, true));
+                if walked == Some(false) {
+                    if let Some(def) = self.program.fns.get(f.0 as usize) {
+                        self.cond(&def.body);
+                    }
+                }
+            }
+            ExprKind::Let(_, value, body) => {
+                self.value(value);
+                self.cond(body);
+            }
+            ExprKind::If(c, a, b) => {
+                self.value(c);
+                self.cond(a);
+                self.cond(b);
+            }
+            _ => {}
+        }
+    }
+
+    /// The left side of a comparison, and, when it is a `count` or `sum`
+    /// with a filter, the source and filter the walker counts through.
+    fn operand(&mut self, e: &'p Expr) {
+        self.value(e);
+        if let ExprKind::Loop(l) = &e.kind {
+            if let ([c], LoopKind::Count | LoopKind::Sum(_)) = (l.clauses.as_slice(), l.kind) {
+                if let Some(f) = &c.filter {
+                    self.value(&c.source);
+                    self.value(f);
+                }
+            }
+        }
+    }
+}

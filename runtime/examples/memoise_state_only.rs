@@ -54,6 +54,7 @@ fn main() -> ExitCode {
 fn both(program: &Program) -> Result<[JitProgram; 2], String> {
     let without = Options {
         memoise_state_only: false,
+        ..Options::default()
     };
     Ok([
         JitProgram::compile_with(program.ir(), without)?,

@@ -487,13 +487,13 @@ impl<'p> Eval<'_, 'p> {
 }
 
 /// How many levels of [`Eval::derive`] a full explanation shows.
-const DERIVED_DEPTH: u32 = 4;
+pub(crate) const DERIVED_DEPTH: u32 = 4;
 
 /// The parts of `x` whose values say how it was computed: the largest
 /// subexpressions that are calls, `let`s, constants, aggregates, built-ins,
 /// indexes or field reads (not literals, and not the subject or a loop
 /// variable on its own).
-fn collect_parts<'x>(x: &'x Expr, out: &mut Vec<&'x Expr>) {
+pub(crate) fn collect_parts<'x>(x: &'x Expr, out: &mut Vec<&'x Expr>) {
     if is_part(x) {
         out.push(x);
     } else if !matches!(x.kind, ExprKind::Lit(_)) {
@@ -502,7 +502,7 @@ fn collect_parts<'x>(x: &'x Expr, out: &mut Vec<&'x Expr>) {
 }
 
 /// Whether `x` is shown as a part of a value ([`collect_parts`]).
-fn is_part(x: &Expr) -> bool {
+pub(crate) fn is_part(x: &Expr) -> bool {
     matches!(
         x.kind,
         ExprKind::CallFn(..)

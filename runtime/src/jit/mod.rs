@@ -482,12 +482,18 @@ pub struct Options {
     /// on by default. Off, they are evaluated per subject (for measuring
     /// what memoising them gains).
     pub memoise_state_only: bool,
+    /// Compile the expressions the interpreter evaluates to explain a
+    /// failing subject (`sites.rs`); on by default. Off, failing subjects
+    /// are explained by the interpreter alone (for measuring what the
+    /// sites cost to compile and gain).
+    pub explain_sites: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             memoise_state_only: true,
+            explain_sites: true,
         }
     }
 }
@@ -618,7 +624,12 @@ impl JitProgram {
         // Expressions the interpreter hands to compiled code when it
         // explains (`sites.rs`); one that does not translate stays with it.
         let mut site_ids = Vec::new();
-        for site in sites::find(program) {
+        let found = if options.explain_sites {
+            sites::find(program)
+        } else {
+            Vec::new()
+        };
+        for site in found {
             if let Ok(id) = define(
                 &mut shared,
                 program,
@@ -1227,11 +1238,11 @@ fn define(
     translate::translate(shared, program, &mut fctx, &mut ctx.func, body, frame)
         .map_err(|e| e.0)?;
     let sig = translate::signature(&shared.module, params);
+    // A site runs only for subjects that are explained, so it is compiled
+    // for compile time, as a test block is.
     let tier = match body {
-        Body::Test(_) => Tier::Once,
-        Body::Fn(..) | Body::Thunk(..) | Body::Law(_) | Body::Collection(_) | Body::Site(..) => {
-            Tier::Speed
-        }
+        Body::Test(_) | Body::Site(..) => Tier::Once,
+        Body::Fn(..) | Body::Thunk(..) | Body::Law(_) | Body::Collection(_) => Tier::Speed,
     };
     declare_and_define(shared, &sig, ctx, tier)
 }

@@ -24,6 +24,7 @@
 //! simply not one (the interpreter evaluates it).
 
 use super::hoist::{free_locals, heavy};
+use crate::interp::{collect_parts, is_part, DERIVED_DEPTH};
 use polity_compiler::ir::{Expr, ExprKind, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
 
@@ -41,6 +42,7 @@ pub fn find(program: &Program) -> Vec<Site<'_>> {
         program,
         seen: Vec::new(),
         fns: vec![false; program.fns.len()],
+        derived: vec![false; program.fns.len()],
     };
     for law in &program.laws {
         for e in law.stmt_exprs() {
@@ -61,6 +63,8 @@ struct Walk<'p> {
     seen: Vec<&'p Expr>,
     /// Fns whose bodies were walked.
     fns: Vec<bool>,
+    /// Fns whose bodies were walked for how their values are computed.
+    derived: Vec<bool>,
 }
 
 impl<'p> Walk<'p> {
@@ -71,9 +75,25 @@ impl<'p> Walk<'p> {
         }
     }
 
-    /// A condition: evaluated as a whole, then explained through its parts.
+    /// A condition: evaluated, then explained through its parts. A form the
+    /// interpreter evaluates by evaluating its parts (`and`, `or`, `not`, a
+    /// comparison, `if`, `let`, a call of a fn whose body is walked) is not
+    /// a site itself: its parts are, so it costs one compiled evaluation of
+    /// each part either way, and is not compiled twice.
     fn cond(&mut self, e: &'p Expr) {
-        self.value(e);
+        let composed = match &e.kind {
+            ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::Unary(UnOp::Not, _)
+            | ExprKind::If(..)
+            | ExprKind::Let(..)
+            | ExprKind::CallFn(..) => true,
+            ExprKind::Binary(op, ..) => op.is_comparison(),
+            _ => false,
+        };
+        if !composed {
+            self.value(e);
+        }
         match &e.kind {
             ExprKind::And(a, b) | ExprKind::Or(a, b) => {
                 self.cond(a);
@@ -82,6 +102,8 @@ impl<'p> Walk<'p> {
             ExprKind::Binary(op, a, b) if op.is_comparison() => {
                 self.operand(a);
                 self.value(b);
+                self.derive(a, DERIVED_DEPTH);
+                self.derive(b, DERIVED_DEPTH);
             }
             ExprKind::Loop(l) if matches!(l.kind, LoopKind::All | LoopKind::Any) => {
                 for c in &l.clauses {
@@ -122,6 +144,61 @@ impl<'p> Walk<'p> {
                 self.cond(b);
             }
             _ => {}
+        }
+    }
+
+    /// What `--explain full` evaluates to say how `x` was computed
+    /// (`Eval::derive`): the parts of its arithmetic, a called fn's body
+    /// and its parts, a `let`'s value, `depth` levels down.
+    fn derive(&mut self, x: &'p Expr, depth: u32) {
+        if depth == 0 {
+            return;
+        }
+        match &x.kind {
+            ExprKind::CallFn(f, args) => {
+                for a in args {
+                    self.value(a);
+                }
+                let derived = self
+                    .derived
+                    .get_mut(f.0 as usize)
+                    .map(|w| std::mem::replace(w, true));
+                if derived == Some(false) {
+                    if let Some(def) = self.program.fns.get(f.0 as usize) {
+                        self.value(&def.body);
+                        self.derive_parts(&def.body, depth - 1);
+                    }
+                }
+            }
+            ExprKind::Field(..) | ExprKind::OptField(..) | ExprKind::Local(_) => {}
+            ExprKind::Const(_) => {}
+            _ => self.derive_parts(x, depth),
+        }
+    }
+
+    fn derive_parts(&mut self, x: &'p Expr, depth: u32) {
+        if depth == 0 {
+            return;
+        }
+        match &x.kind {
+            ExprKind::Let(_, value, body) => {
+                self.value(value);
+                self.derive_parts(value, depth);
+                self.derive_parts(body, depth);
+            }
+            ExprKind::Loop(_) => self.operand(x),
+            _ => {
+                let mut parts = Vec::new();
+                if is_part(x) {
+                    x.for_each_child(&mut |c| collect_parts(c, &mut parts));
+                } else {
+                    collect_parts(x, &mut parts);
+                }
+                for part in parts {
+                    self.value(part);
+                    self.derive(part, depth - 1);
+                }
+            }
         }
     }
 

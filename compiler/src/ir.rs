@@ -846,6 +846,83 @@ pub struct Clause {
     pub filter: Option<Expr>,
 }
 
+/// A clause that picks elements of a state list by a field
+/// ([`Clause::keyed`]): its filter's first condition is `var.field == key`
+/// or `var.field in keys`, with `key`/`keys` not reading `var`.
+#[derive(Clone, Copy, Debug)]
+pub struct Keyed<'e> {
+    /// The state list iterated.
+    pub state: StateId,
+    /// The field compared.
+    pub field: u32,
+    /// `key` (one value) or `keys` (a List or Set of values).
+    pub key: &'e Expr,
+    /// Whether `key` is a collection of keys (`in`).
+    pub many: bool,
+}
+
+impl Clause {
+    /// Whether this clause iterates a state list of records and its filter
+    /// begins (as the left-most operand of its `and`s) with `x.f == key`,
+    /// `key == x.f` or `x.f in keys`, where `x` is the clause's variable,
+    /// `f` a field whose values are equal exactly when their words are
+    /// (an Int, Text, enum, Bool, Date, Instant, Duration or Period), and
+    /// `key` does not read `x`. Such a clause can visit only the elements
+    /// whose field matches, through an index of the list by that field: the
+    /// others would have failed that first condition, before anything else
+    /// in the filter was evaluated, and `key` has the same value (or fault)
+    /// for every element. Not for a clause that names positions (`for i, x
+    /// in enumerate(...)`).
+    pub fn keyed(&self) -> Option<Keyed<'_>> {
+        let ExprKind::State(state) = self.source.kind else {
+            return None;
+        };
+        if self.index.is_some() || !matches!(self.source.ty, Type::List(_)) {
+            return None;
+        }
+        let mut first = self.filter.as_ref()?;
+        while let ExprKind::And(a, _) = &first.kind {
+            first = a;
+        }
+        let field_of = |e: &Expr| match &e.kind {
+            ExprKind::Field(r, f) if matches!(r.kind, ExprKind::Local(v) if v == self.var) => {
+                Some(*f)
+            }
+            _ => None,
+        };
+        let word_equal = |t: &Type| t.is_int_like() || *t == Type::Text;
+        let (field, key, many, field_ty) = match &first.kind {
+            ExprKind::Binary(BinOp::Eq, a, b) => match (field_of(a), field_of(b)) {
+                (Some(f), None) => (f, &**b, false, &a.ty),
+                (None, Some(f)) => (f, &**a, false, &b.ty),
+                _ => return None,
+            },
+            ExprKind::In(x, xs) => (field_of(x)?, &**xs, true, &x.ty),
+            _ => return None,
+        };
+        let key_ty = if many { key.ty.element()? } else { &key.ty };
+        if !word_equal(field_ty) || key_ty != field_ty || reads(key, self.var) {
+            return None;
+        }
+        Some(Keyed {
+            state,
+            field,
+            key,
+            many,
+        })
+    }
+}
+
+/// Whether `e` reads local `slot` anywhere inside it.
+fn reads(e: &Expr, slot: LocalId) -> bool {
+    if matches!(e.kind, ExprKind::Local(s) if s == slot) {
+        return true;
+    }
+    let mut found = false;
+    e.for_each_child(&mut |c| found = found || reads(c, slot));
+    found
+}
+
 /// `fold(acc = init, var in source) => body`: bounded iteration with an
 /// accumulator (for multi-round methods), total because `source` is a finite
 /// List or Set.

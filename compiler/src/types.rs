@@ -75,6 +75,21 @@ impl Type {
         }
     }
 
+    /// Whether a value of this type is one machine word that is its own
+    /// value: a Bool, Int, Date, Instant, Duration, Period or enum case.
+    pub fn is_int_like(&self) -> bool {
+        matches!(
+            self,
+            Type::Bool
+                | Type::Int
+                | Type::Date
+                | Type::Instant
+                | Type::Duration
+                | Type::Period
+                | Type::Enum(_)
+        )
+    }
+
     /// The type inside an optional, or the type itself.
     pub fn strip_optional(&self) -> &Type {
         match self {

@@ -1,6 +1,6 @@
 //! Builtins and loops: everything that walks a collection.
 
-use super::eval::{ill, Eval};
+use super::eval::{ill, Eval, INDEX_FROM};
 use super::ops;
 use crate::value::{lists, to_text, Value};
 use crate::verdict::{ErrorKind, EvalError};
@@ -265,6 +265,23 @@ impl Eval<'_, '_> {
             return self.add(e, l, v, acc);
         };
         let source = self.eval(&c.source)?;
+        if let Some(picked) = self.picked(c, &source)? {
+            for i in picked {
+                let Some(x) = source.elements().get(i) else {
+                    continue;
+                };
+                self.set(c.var, x.clone());
+                if let Some(filter) = &c.filter {
+                    if !self.bool(filter)? {
+                        continue;
+                    }
+                }
+                if let Some(stop) = self.clauses(e, l, rest, acc)? {
+                    return Ok(Some(stop));
+                }
+            }
+            return Ok(None);
+        }
         for (i, x) in source.elements().iter().enumerate() {
             self.set(c.var, x.clone());
             if let Some(index) = c.index {
@@ -280,6 +297,37 @@ impl Eval<'_, '_> {
             }
         }
         Ok(None)
+    }
+
+    /// For a clause that picks elements of a state list by a field
+    /// ([`Clause::keyed`]) over a list long enough to index: the positions
+    /// of the only elements its filter can let through, ascending, through
+    /// the list's index by that field; `None` for any other clause (every
+    /// element is visited). Those are the elements to visit: the whole
+    /// filter is still evaluated on each.
+    pub(crate) fn picked(
+        &mut self,
+        c: &Clause,
+        source: &Value,
+    ) -> Result<Option<Vec<usize>>, EvalError> {
+        let Some(keyed) = c.keyed() else {
+            return Ok(None);
+        };
+        if source.elements().len() < INDEX_FROM {
+            return Ok(None);
+        }
+        let key = self.eval(keyed.key)?;
+        let keys = if keyed.many {
+            key.elements().to_vec()
+        } else {
+            vec![key]
+        };
+        Ok(Some(self.ctx.positions(
+            keyed.state,
+            source,
+            keyed.field,
+            &keys,
+        )))
     }
 
     /// One element's contribution; `Some` stops an `all`/`any`. A nested

@@ -21,7 +21,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// State lists at least this long are indexed by id for `xs[key]`.
-const INDEX_FROM: usize = 16;
+pub(crate) const INDEX_FROM: usize = 16;
 
 /// Where state names get their values.
 pub(crate) enum States<'p> {
@@ -44,6 +44,11 @@ pub(crate) struct Ctx<'p> {
     /// tells a `given` replacement apart) and its elements by id, the first
     /// with each id; built the first time, then O(log n) per lookup.
     ids: RefCell<BTreeMap<StateId, IdIndex>>,
+    /// Loops that pick elements of a state list by a field
+    /// ([`polity_compiler::ir::Clause::keyed`]): per list and field, the
+    /// list (for its identity) and each value's positions, built the first
+    /// time.
+    fields: RefCell<BTreeMap<(StateId, u32), FieldIndex>>,
     /// How much verdicts explain.
     pub explain: super::Explain,
     /// Compiled code for some expressions ([`super::Accel`]).
@@ -52,6 +57,10 @@ pub(crate) struct Ctx<'p> {
 
 /// A state list (kept for its identity) and its elements by id.
 type IdIndex = (Value, BTreeMap<Value, Value>);
+
+/// A state list (kept for its identity) and, per value of one field, the
+/// positions of the elements that hold it, ascending.
+type FieldIndex = (Value, BTreeMap<Value, Vec<usize>>);
 
 impl<'p> Ctx<'p> {
     pub fn new(program: &'p Program, limits: Limits, states: States<'p>) -> Ctx<'p> {
@@ -62,6 +71,7 @@ impl<'p> Ctx<'p> {
             consts: RefCell::new(vec![None; program.consts.len()]),
             nullary: RefCell::new(vec![None; program.fns.len()]),
             ids: RefCell::new(BTreeMap::new()),
+            fields: RefCell::new(BTreeMap::new()),
             explain: super::Explain::default(),
             accel: None,
         }
@@ -85,6 +95,42 @@ impl<'p> Ctx<'p> {
             *entry = (list.clone(), map);
         }
         entry.1.get(key).cloned()
+    }
+
+    /// The positions, ascending, of the elements of `list` (the value of
+    /// state name `id`, records) whose field `field` equals one of `keys`.
+    pub(crate) fn positions(
+        &self,
+        id: StateId,
+        list: &Value,
+        field: u32,
+        keys: &[Value],
+    ) -> Vec<usize> {
+        let mut fields = self.fields.borrow_mut();
+        let same = |v: &Value| std::ptr::eq(v.elements(), list.elements());
+        let entry = fields
+            .entry((id, field))
+            .or_insert_with(|| (Value::None, BTreeMap::new()));
+        if !same(&entry.0) {
+            let mut map: BTreeMap<Value, Vec<usize>> = BTreeMap::new();
+            for (i, x) in list.elements().iter().enumerate() {
+                if let Some(k) = x.fields().get(field as usize) {
+                    map.entry(k.clone()).or_default().push(i);
+                }
+            }
+            *entry = (list.clone(), map);
+        }
+        let mut out: Vec<usize> = keys
+            .iter()
+            .filter_map(|k| entry.1.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        if keys.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
     }
 
     /// `given name = value` in a test; constants may depend on it, so they are

@@ -7,7 +7,7 @@
 use super::eval::{contains, Eval};
 use super::Explain;
 use crate::value::{render, Value};
-use crate::verdict::{Reason, Subject};
+use crate::verdict::{EvalError, Reason, Subject};
 use polity_compiler::ir::{
     BinOp, Clause, Expr, ExprKind, FnId, LocalId, Loop, LoopKind, Program, UnOp,
 };
@@ -221,7 +221,13 @@ impl<'p> Eval<'_, 'p> {
             return Vec::new();
         };
         let (mut passed, total) = (0usize, source.elements().len());
-        for (i, x) in source.elements().iter().enumerate() {
+        let Ok(visited) = self.visited(c, &source) else {
+            return Vec::new();
+        };
+        for i in visited {
+            let Some(x) = source.elements().get(i) else {
+                continue;
+            };
             self.bind_clause(c, i, x);
             match self.bool(filter) {
                 Ok(true) => passed += 1,
@@ -252,7 +258,14 @@ impl<'p> Eval<'_, 'p> {
         };
         let (mut tried, mut failing) = (0usize, 0usize);
         let mut nearest = Nearest::of(&l.elem);
-        for (i, x) in source.elements().iter().enumerate() {
+        let Ok(visited) = self.visited(c, &source) else {
+            out.push(reason);
+            return;
+        };
+        for i in visited {
+            let Some(x) = source.elements().get(i) else {
+                continue;
+            };
             self.bind_clause(c, i, x);
             match c.filter.as_ref().map(|f| self.bool(f)) {
                 Some(Ok(false)) => continue,
@@ -298,6 +311,15 @@ impl<'p> Eval<'_, 'p> {
             }
         }
         out.push(reason);
+    }
+
+    /// The positions of `source`'s elements that clause `c`'s filter may
+    /// let through: all of them, or for a clause that picks by a field,
+    /// only those the index finds ([`Eval::picked`]).
+    fn visited(&mut self, c: &Clause, source: &Value) -> Result<Vec<usize>, EvalError> {
+        Ok(self
+            .picked(c, source)?
+            .unwrap_or_else(|| (0..source.elements().len()).collect()))
     }
 
     fn bind_clause(&mut self, c: &Clause, i: usize, x: &Value) {
@@ -405,8 +427,14 @@ impl<'p> Eval<'_, 'p> {
             }
             ExprKind::Loop(_) => self.filtered(x),
             // A field read is its value: the record it is read from says no
-            // more about how it was computed.
-            ExprKind::Field(..) | ExprKind::OptField(..) => Vec::new(),
+            // more about how it was computed. Inside a form that binds
+            // locals (a fold's body, a `match` arm, a key) the parts have
+            // no values of their own.
+            ExprKind::Field(..)
+            | ExprKind::OptField(..)
+            | ExprKind::Fold(_)
+            | ExprKind::ByKey(_)
+            | ExprKind::Match(..) => Vec::new(),
             _ => self.derive_parts(x, depth, lets),
         }
     }
@@ -440,14 +468,8 @@ impl<'p> Eval<'_, 'p> {
         if let ExprKind::Loop(_) = &x.kind {
             return self.filtered(x);
         }
-        let mut parts = Vec::new();
-        if is_part(x) {
-            x.for_each_child(&mut |c| collect_parts(c, &mut parts));
-        } else {
-            collect_parts(x, &mut parts);
-        }
         let mut out = Vec::new();
-        for part in parts {
+        for part in parts_of(x) {
             if out.len() == SHOWN {
                 break;
             }
@@ -493,16 +515,34 @@ pub(crate) const DERIVED_DEPTH: u32 = 4;
 /// subexpressions that are calls, `let`s, constants, aggregates, built-ins,
 /// indexes or field reads (not literals, and not the subject or a loop
 /// variable on its own).
-pub(crate) fn collect_parts<'x>(x: &'x Expr, out: &mut Vec<&'x Expr>) {
-    if is_part(x) {
-        out.push(x);
-    } else if !matches!(x.kind, ExprKind::Lit(_)) {
-        x.for_each_child(&mut |c| collect_parts(c, out));
+fn collect_parts<'x>(x: &'x Expr, out: &mut Vec<&'x Expr>) {
+    match &x.kind {
+        _ if is_part(x) => out.push(x),
+        ExprKind::Lit(_) => {}
+        // Its arms may bind locals: only what it matches on.
+        ExprKind::Match(scrutinee, _) => collect_parts(scrutinee, out),
+        // Its body is reached through the `let` (`Eval::derive_parts`).
+        ExprKind::Let(_, value, _) => collect_parts(value, out),
+        _ => x.for_each_child(&mut |c| collect_parts(c, out)),
     }
 }
 
+/// The parts `x`'s value is shown to be computed from
+/// ([`Eval::derive_parts`]): those of its operands when `x` is a part
+/// itself (a call's arguments, a built-in's), else those inside it; none
+/// inside a form that binds locals.
+pub(crate) fn parts_of(x: &Expr) -> Vec<&Expr> {
+    let mut parts = Vec::new();
+    match &x.kind {
+        ExprKind::Fold(_) | ExprKind::ByKey(_) => {}
+        _ if is_part(x) => x.for_each_child(&mut |c| collect_parts(c, &mut parts)),
+        _ => collect_parts(x, &mut parts),
+    }
+    parts
+}
+
 /// Whether `x` is shown as a part of a value ([`collect_parts`]).
-pub(crate) fn is_part(x: &Expr) -> bool {
+fn is_part(x: &Expr) -> bool {
     matches!(
         x.kind,
         ExprKind::CallFn(..)

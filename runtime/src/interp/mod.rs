@@ -58,7 +58,7 @@ mod thunks;
 mod why;
 
 pub use explain::render_truncated;
-pub(crate) use explain::{collect_parts, is_part, DERIVED_DEPTH};
+pub(crate) use explain::{parts_of, DERIVED_DEPTH};
 pub use law::{subject_named, subject_of};
 pub use ops::{MAX_DATE, MIN_DATE};
 pub use testing::{run_test, run_tests, TestFailure, TestOutcome};

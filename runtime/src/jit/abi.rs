@@ -568,16 +568,7 @@ pub extern "C" fn cmp(p: *mut JitCtx<'_>, ty: i64, a: i64, b: i64) -> i64 {
 
 /// Whether words of this type are ordered like the integers they are.
 pub(super) fn int_like(t: &Type) -> bool {
-    matches!(
-        t,
-        Type::Bool
-            | Type::Int
-            | Type::Date
-            | Type::Instant
-            | Type::Duration
-            | Type::Period
-            | Type::Enum(_)
-    )
+    t.is_int_like()
 }
 
 /// `x in xs` where `xs` has type `ty` (a List or Set).
@@ -599,6 +590,49 @@ pub extern "C" fn contains(p: *mut JitCtx<'_>, ty: i64, xs: i64, x: i64) -> i64 
             }
         };
         i64::from(found)
+    })
+}
+
+/// The elements of the record list `xs` (of type `ty`) that a loop picking
+/// by a field visits ([`polity_compiler::ir::Clause::keyed`]): when `xs` is
+/// a state list of the snapshot, those whose field `field_many & 0xffff_ffff`
+/// is `key` (or, when `field_many >> 32` is 1, one of the keys of the list
+/// or set `key`), in order, through the layout's index; else `xs` itself
+/// (the loop's filter decides, as always).
+pub extern "C" fn candidates(
+    p: *mut JitCtx<'_>,
+    ty: i64,
+    xs: i64,
+    field_many: i64,
+    key: i64,
+) -> i64 {
+    with(p, |c| {
+        let n = match c.ty(ty).element() {
+            Some(Type::Record(r)) => c.program.record(*r).map(|d| d.fields.len()),
+            _ => None,
+        };
+        let (field, many) = ((field_many & 0xffff_ffff) as usize, field_many >> 32 == 1);
+        let keys: Vec<i64> = if many {
+            code::list(key).to_vec()
+        } else {
+            vec![key]
+        };
+        let states = c.program.state.len();
+        let found = n.and_then(|n| {
+            (0..states)
+                .find(|i| c.layout.state_word(*i) == Some(xs))
+                .and_then(|i| c.layout.positions(i, field, n, &keys))
+        });
+        let Some(positions) = found else {
+            return c.ok(xs);
+        };
+        let all = code::list(xs);
+        let picked: Vec<i64> = positions
+            .iter()
+            .filter_map(|at| all.get(*at as usize).copied())
+            .collect();
+        let w = block_of_words(c, picked.into_iter());
+        c.ok(w)
     })
 }
 
@@ -968,6 +1002,7 @@ pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
         ("polity_cmp", 3, cmp as F3 as *const u8),
         ("polity_contains", 3, contains as F3 as *const u8),
         ("polity_index", 3, index as F3 as *const u8),
+        ("polity_candidates", 4, candidates as F4 as *const u8),
         ("polity_sorted", 2, sorted as F2 as *const u8),
         ("polity_set_from", 2, set_from as F2 as *const u8),
         ("polity_range", 2, range as F2 as *const u8),

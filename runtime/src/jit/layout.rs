@@ -81,6 +81,39 @@ pub fn holds_ambiguous(program: &Program, ty: &Type, v: &Value) -> bool {
     }
 }
 
+/// Whether `v` is a value of type `ty` that compiled code can take as a
+/// word: of that type all the way down (a `List<Never>` only empty), and
+/// not holding `i64::MIN` where an optional Int, Duration or Period is
+/// expected. Compiled code trusts its words' types, so a value from outside
+/// it (the interpreter's frame, `mixed.rs`) is checked first.
+pub fn fits(program: &Program, ty: &Type, v: &Value) -> bool {
+    match (ty, v) {
+        (Type::Optional(_), Value::None) => true,
+        (Type::Optional(t), v) => !holds_ambiguous(program, ty, v) && fits(program, t, v),
+        (Type::Bool, Value::Bool(_))
+        | (Type::Int, Value::Int(_))
+        | (Type::Decimal, Value::Dec(_))
+        | (Type::Date, Value::Date(_))
+        | (Type::Duration, Value::Duration(_))
+        | (Type::Instant, Value::Instant(_))
+        | (Type::Period, Value::Period(_))
+        | (Type::Text, Value::Text(_))
+        | (Type::Enum(_), Value::Enum(_)) => true,
+        (Type::List(t), Value::List(xs)) | (Type::Set(t), Value::Set(xs)) => {
+            xs.iter().all(|x| fits(program, t, x))
+        }
+        (Type::Record(r), Value::Record(fs)) => program.record(*r).is_some_and(|def| {
+            def.fields.len() == fs.len()
+                && def
+                    .fields
+                    .iter()
+                    .zip(fs.iter())
+                    .all(|(f, x)| fits(program, &f.ty, x))
+        }),
+        _ => false,
+    }
+}
+
 /// Interned texts: ids are indexes into `texts`.
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
@@ -261,7 +294,15 @@ pub struct Layout {
     /// (the first element with each id), built the first time `xs[key]`
     /// looks into that list: a lookup is then O(log n), not a scan.
     ids: Box<[OnceLock<BTreeMap<i64, i64>>]>,
+    /// Per state name holding a list of records, per field: the positions
+    /// of the elements by the field's word, built the first time a loop
+    /// picks elements of that list by that field
+    /// ([`polity_compiler::ir::Clause::keyed`]).
+    fields: Box<[Box<[OnceLock<FieldIndex>]>]>,
 }
+
+/// Positions of a list's elements (ascending) by the word of one field.
+type FieldIndex = BTreeMap<i64, Vec<u32>>;
 
 impl Store for Layout {
     fn words(&mut self, n: usize) -> &mut [i64] {
@@ -315,7 +356,53 @@ impl Layout {
             texts: literals.clone(),
             ambiguous: false,
             ids: (0..program.state.len()).map(|_| OnceLock::new()).collect(),
+            fields: program
+                .state
+                .iter()
+                .map(|s| {
+                    let fields = match s.ty.element() {
+                        Some(Type::Record(r)) => program.record(*r).map_or(0, |d| d.fields.len()),
+                        _ => 0,
+                    };
+                    (0..fields).map(|_| OnceLock::new()).collect()
+                })
+                .collect(),
         }
+    }
+
+    /// The positions, ascending, of the elements of the list of state name
+    /// `i` (records of `n_fields` words) whose field `field` is one of
+    /// `keys` (as words: equal values of the field's types are equal
+    /// words); `None` when `i` holds no such list here.
+    pub fn positions(
+        &self,
+        i: usize,
+        field: usize,
+        n_fields: usize,
+        keys: &[i64],
+    ) -> Option<Vec<u32>> {
+        let w = self.state_word(i)?;
+        let index = self.fields.get(i)?.get(field)?.get_or_init(|| {
+            let mut map: FieldIndex = BTreeMap::new();
+            for (at, r) in code::list(w).iter().enumerate() {
+                if let (Some(k), Ok(at)) = (code::words(*r, n_fields).get(field), u32::try_from(at))
+                {
+                    map.entry(*k).or_default().push(at);
+                }
+            }
+            map
+        });
+        let mut out: Vec<u32> = keys
+            .iter()
+            .filter_map(|k| index.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        if keys.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+        Some(out)
     }
 
     /// `xs[key]` where `xs` is the list of state name `i` (records of

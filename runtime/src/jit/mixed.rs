@@ -14,7 +14,10 @@
 //! instead, so every error and its message are the interpreter's. A site is
 //! not used when the calls it may make (the program's longest chain) would
 //! pass the call-depth limit from where the interpreter stands, or when a
-//! local it reads holds a value the layout cannot tell apart from `none`.
+//! local it reads does not hold a value of the local's type that compiled
+//! code can take (a slot the interpreter has not bound, or a value the
+//! layout cannot tell apart from `none`): compiled code trusts the types
+//! of its words, so every word it is given is checked first.
 //!
 //! *Invariant:* sites are found by the address of their expression, which
 //! is stable because a [`JitProgram`] is only used with the IR it was
@@ -87,7 +90,7 @@ impl Accel for Mixed<'_> {
         let mut frame = vec![0i64; site.frame];
         for (slot, ty) in &site.free {
             let v = slots.get(*slot as usize).unwrap_or(&Value::None);
-            if layout::holds_ambiguous(self.program, ty, v) {
+            if !layout::fits(self.program, ty, v) {
                 return None;
             }
             *frame.get_mut(*slot as usize)? = ctx.temp_word(v);

@@ -24,7 +24,7 @@
 //! simply not one (the interpreter evaluates it).
 
 use super::hoist::{free_locals, heavy};
-use crate::interp::{collect_parts, is_part, DERIVED_DEPTH};
+use crate::interp::{parts_of, DERIVED_DEPTH};
 use polity_compiler::ir::{Expr, ExprKind, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
 
@@ -170,8 +170,13 @@ impl<'p> Walk<'p> {
                     }
                 }
             }
-            ExprKind::Field(..) | ExprKind::OptField(..) | ExprKind::Local(_) => {}
-            ExprKind::Const(_) => {}
+            ExprKind::Field(..)
+            | ExprKind::OptField(..)
+            | ExprKind::Local(_)
+            | ExprKind::Const(_)
+            | ExprKind::Fold(_)
+            | ExprKind::ByKey(_)
+            | ExprKind::Match(..) => {}
             _ => self.derive_parts(x, depth),
         }
     }
@@ -188,13 +193,7 @@ impl<'p> Walk<'p> {
             }
             ExprKind::Loop(_) => self.operand(x),
             _ => {
-                let mut parts = Vec::new();
-                if is_part(x) {
-                    x.for_each_child(&mut |c| collect_parts(c, &mut parts));
-                } else {
-                    collect_parts(x, &mut parts);
-                }
-                for part in parts {
+                for part in parts_of(x) {
                     self.value(part);
                     self.derive(part, depth - 1);
                 }

@@ -10,7 +10,9 @@
 //! A form the translator does not handle is reported as [`Unsupported`]; the
 //! function (and everything that calls it) is then left to the interpreter.
 
-use super::abi::{self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, STATE_OFFSET, TEMP_USED_OFFSET};
+use super::abi::{
+    self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, SCAN_BELOW, STATE_OFFSET, TEMP_USED_OFFSET,
+};
 use super::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
 use super::pipeline::Tier;
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -22,8 +24,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use polity_compiler::ir::{
-    Arm, BinOp, Builtin, ByKey, Calendar, Expr, ExprKind, Fold, KeyOp, Lit, Loop, LoopKind, Num,
-    Pattern, Program, TestDef, TestStmt, UnOp,
+    Arm, BinOp, Builtin, ByKey, Calendar, Expr, ExprKind, Fold, KeyOp, Keyed, Lit, Loop, LoopKind,
+    Num, Pattern, Program, TestDef, TestStmt, UnOp,
 };
 use polity_compiler::num::{Dec, RoundMode};
 use polity_compiler::span::Span;
@@ -1966,6 +1968,13 @@ impl Fx<'_, '_> {
     /// The loop of clause `depth` over the block `src`; emission continues
     /// after it (in the block reached when `src` is exhausted).
     fn clause_loop(&mut self, e: &Expr, lp: &LoopParts<'_>, src: CValue, depth: usize) -> Tr<()> {
+        let keyed =
+            lp.l.and_then(|l| l.clauses.get(depth))
+                .and_then(|c| Some((c, c.keyed()?)));
+        let src = match keyed {
+            Some((c, k)) => self.keyed_source(&c.source.ty, src, k)?,
+            None => src,
+        };
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
         let i = self.b.declare_var(I64);
         let zero = self.iconst(0);
@@ -2028,6 +2037,31 @@ impl Fx<'_, '_> {
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(done);
         Ok(())
+    }
+
+    /// The elements a clause that picks a state list's elements by a field
+    /// visits ([`Clause::keyed`]): a list at least [`SCAN_BELOW`] long goes
+    /// through the layout's index (`polity_candidates`), after its key is
+    /// evaluated — only then, as the interpreter evaluates it only for a
+    /// list that has elements.
+    fn keyed_source(&mut self, ty: &Type, src: CValue, k: Keyed<'_>) -> Tr<CValue> {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        let (pick, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        let short = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedLessThan, len, SCAN_BELOW as i64);
+        self.b.ins().brif(short, join, &[src.into()], pick, &[]);
+        self.b.switch_to_block(pick);
+        let key = self.translate_expr(k.key)?;
+        let ty = self.shared.type_id(ty);
+        let ty = self.iconst(ty);
+        let field = self.iconst(i64::from(k.field) | (i64::from(k.many) << 32));
+        let picked = self.call_helper("polity_candidates", &[ty, src, field, key])?;
+        self.b.ins().jump(join, &[picked.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.b.block_params(join).first().copied().unwrap_or(src))
     }
 
     /// One element's contribution to the loop's result.

@@ -557,14 +557,31 @@ impl Gen {
             let src = self.collection(&elem_ty, d);
             let v = self.fresh("e");
             let index = self.rng.chance(1, 4).then(|| self.fresh("i"));
+            // Sometimes a filter that picks records by a field first (`v.f
+            // == key and ...`, `v.f in keys`), which the engines answer
+            // through an index of a state list by that field.
+            let keyed = match (&elem_ty, &index) {
+                (Ty::Rec(r), None) if self.rng.chance(1, 3) => self.keyed_filter(*r, &v, d),
+                _ => None,
+            };
             self.scope.push((v.clone(), elem_ty.clone()));
             if let Some(i) = &index {
                 self.scope.push((i.clone(), Ty::Int));
             }
-            let filter = self
-                .rng
-                .chance(1, 2)
-                .then(|| self.gen(&Ty::Bool, d.saturating_sub(1)));
+            let filter = match keyed {
+                Some(first) if self.rng.chance(1, 2) => {
+                    let rest = self.gen(&Ty::Bool, d.saturating_sub(1));
+                    Some(Node::new(
+                        Ty::Bool,
+                        vec![t("("), c(first), t(" and "), c(rest), t(")")],
+                    ))
+                }
+                Some(first) => Some(first),
+                None => self
+                    .rng
+                    .chance(1, 2)
+                    .then(|| self.gen(&Ty::Bool, d.saturating_sub(1))),
+            };
             let head = match &index {
                 Some(i) => format!(" for {i}, {v} in enumerate("),
                 None => format!(" for {v} in "),
@@ -588,6 +605,35 @@ impl Gen {
         let mut parts = vec![c(elem)];
         parts.extend(clauses.into_iter().flatten());
         parts
+    }
+
+    /// `v.f == key` or `v.f in keys` for a field `f` of record `r` whose
+    /// values are compared by word (generated before `v` is in scope, so
+    /// the key never reads `v`).
+    fn keyed_filter(&mut self, r: usize, v: &str, d: u32) -> Option<Node> {
+        let fields: Vec<(String, Ty)> = self.ch.records[r]
+            .fields
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.ty,
+                    Ty::Int | Ty::Text | Ty::Bool | Ty::Date | Ty::Dur | Ty::Enum(_)
+                )
+            })
+            .map(|f| (f.name.clone(), f.ty.clone()))
+            .collect();
+        if fields.is_empty() {
+            return None;
+        }
+        let (name, ty) = self.rng.pick(&fields).clone();
+        let read = t(format!("{v}.{name}"));
+        Some(if self.rng.chance(1, 2) {
+            let key = self.gen(&ty, d.saturating_sub(1));
+            Node::new(Ty::Bool, vec![read, t(" == "), c(key)])
+        } else {
+            let keys = self.collection(&ty, d.saturating_sub(1));
+            Node::new(Ty::Bool, vec![read, t(" in "), c(keys)])
+        })
     }
 
     pub(crate) fn aggregate(&mut self, agg: &str, result: Ty, elem: &Ty, d: u32) -> Node {

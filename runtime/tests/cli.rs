@@ -288,7 +288,7 @@ fn dangling_references_are_snapshot_mismatches() {
         assert_eq!(
             lines,
             [
-                "members[2].id: the id \"bo\" is repeated, and `members` is referred to by id",
+                "members[2].id: \"bo\" repeats members[1].id",
                 "members[0].vouched_by[1]: \"zed\" is not the id of an element of `members`",
                 "members[1].mentor: \"nobody\" is not the id of an element of `members`",
                 "proposals[0].votes[0].voter: \"ghost\" is not the id of an element of `members`",

@@ -437,3 +437,20 @@ fn check_jit_reports_what_runs_as_machine_code() {
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(doc.get("jit").is_none());
 }
+
+/// Two members with one id (a list no field refers to) are a snapshot
+/// mismatch naming both elements, exit 3, for both engines; before, they
+/// loaded silently and `eval` and `members[key]` answered about different
+/// records.
+#[test]
+fn repeated_ids_are_snapshot_mismatches() {
+    let json = std::fs::read_to_string(PRAXIS_STATE).unwrap();
+    let json = json.replacen(r#"{"id": "bruno""#, r#"{"id": "ana""#, 1);
+    let bad = temp_file("repeated_ids.json", &json);
+    for engine in ["jit", "interp"] {
+        let r = polity(&["eval", PRAXIS, "--snapshot", &bad, "--engine", engine]);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().skip(1).collect();
+        assert_eq!(lines, [r#"members[1].id: "ana" repeats members[0].id"#]);
+    }
+}

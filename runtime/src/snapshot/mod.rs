@@ -185,15 +185,14 @@ fn checked(
 
 /// Reads a snapshot from a stream: into values, or, given a JIT's
 /// `literals`, into the native layout as [`load_native`] does. `None` when
-/// the stream is not a snapshot that can be read so (any error, or a value
-/// the layout cannot hold): use [`load`] or [`load_native`], which say
-/// precisely why.
+/// the stream cannot be read or is not a valid snapshot: use [`load`] or
+/// [`load_native`], which say precisely why.
 ///
 /// The text is read whole first and dropped once loaded: parsing text in
-/// memory borrows keys and strings from it and keeps no line and column
-/// count (positions are computed only for an error), where serde_json's
-/// stream reader copies every key and counts every byte, which made
-/// loading two to three times slower (docs/performance.md).
+/// memory borrows keys and strings from it and computes a position only for
+/// an error, where serde_json's stream reader copies every key and string
+/// into a buffer (a key allocated per field here) and tracks the line and
+/// column as it goes.
 pub fn stream(
     program: &Arc<Program>,
     mut reader: impl std::io::Read,

@@ -288,7 +288,7 @@ fn dangling_references_are_snapshot_mismatches() {
         assert_eq!(
             lines,
             [
-                "members[2].id: the id \"bo\" is repeated, and `members` is referred to by id",
+                "members[2].id: \"bo\" repeats members[1].id",
                 "members[0].vouched_by[1]: \"zed\" is not the id of an element of `members`",
                 "members[1].mentor: \"nobody\" is not the id of an element of `members`",
                 "proposals[0].votes[0].voter: \"ghost\" is not the id of an element of `members`",
@@ -493,4 +493,21 @@ fn eval_explains_as_much_as_asked_on_both_engines() {
         .code,
         2
     );
+}
+
+/// Two members with one id (a list no field refers to) are a snapshot
+/// mismatch naming both elements, exit 3, for both engines; before, they
+/// loaded silently and `eval` and `members[key]` answered about different
+/// records.
+#[test]
+fn repeated_ids_are_snapshot_mismatches() {
+    let json = std::fs::read_to_string(PRAXIS_STATE).unwrap();
+    let json = json.replacen(r#"{"id": "bruno""#, r#"{"id": "ana""#, 1);
+    let bad = temp_file("repeated_ids.json", &json);
+    for engine in ["jit", "interp"] {
+        let r = polity(&["eval", PRAXIS, "--snapshot", &bad, "--engine", engine]);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().skip(1).collect();
+        assert_eq!(lines, [r#"members[1].id: "ana" repeats members[0].id"#]);
+    }
 }

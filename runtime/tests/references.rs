@@ -143,7 +143,7 @@ state { seats: List<Seat>, claims: List<Claim> }
     assert_eq!(
         lines,
         [
-            "seats[1].id: the id 3 is repeated, and `seats` is referred to by id",
+            "seats[1].id: 3 repeats seats[0].id",
             "claims[0].seat: 4 is not the id of an element of `seats`",
         ]
     );

@@ -701,12 +701,157 @@ fn native_loading_falls_back_and_reports_alike() {
         .map(|e| program.load_snapshot_for(bad, e).unwrap_err().to_string());
     assert_eq!(errors[0], errors[1]);
     assert_eq!(errors[0].lines().count(), 4, "{}", errors[0]);
-    // A stream that cannot be read so asks for the whole text.
-    assert!(program.read_snapshot_for(&json[..], Engine::Jit).is_none());
-    let streamed = program.read_snapshot_for(&json[..], Engine::Interpreter);
-    assert_eq!(streamed.unwrap().snapshot(), values.snapshot());
+    // A stream is read as the whole text is: into values here.
+    for engine in [Engine::Jit, Engine::Interpreter] {
+        let streamed = program.read_snapshot_for(&json[..], engine).unwrap();
+        assert!(streamed.snapshot().layout().is_none());
+        assert_eq!(streamed.snapshot(), values.snapshot());
+    }
     for engine in [Engine::Jit, Engine::Interpreter] {
         assert!(program.read_snapshot_for(&bad[..], engine).is_none());
         assert!(program.read_snapshot_for(&b"{"[..], engine).is_none());
     }
+}
+
+// ---- repeated ids (issue 15) ----
+
+/// The mismatches of loading `json` for `engine`, one per line.
+fn rejected(program: &polity::api::Program, json: &str, engine: polity::api::Engine) -> String {
+    match program.load_snapshot_for(json.as_bytes(), engine) {
+        Ok(_) => "accepted".to_owned(),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Loads `json` for both engines (into values and into the native layout),
+/// checks that they report alike, and returns the report.
+fn rejected_alike(program: &polity::api::Program, json: &str) -> String {
+    use polity::api::Engine;
+    let [jit, interp] = [Engine::Jit, Engine::Interpreter].map(|e| rejected(program, json, e));
+    assert_eq!(jit, interp, "the two loaders disagree on {json}");
+    jit
+}
+
+const IDS_CHARTER: &str = r#"charter "Ids" { version: 1 }
+record Vote { id: Int, choice: Text }
+record Proposal { id: Text, votes: List<Vote>, ballots: Set<Vote> }
+record Tag { name: Text }
+state { members: List<Proposal>, tags: List<Tag>, lead: Proposal? }
+"#;
+
+/// Two records with the same `id` in one list are a mismatch at the later
+/// one, naming the first, in any list of records with an `id` field (at any
+/// depth); equal ids in different lists, and equal fields other than `id`,
+/// are fine.
+#[test]
+fn repeated_ids_are_mismatches() {
+    let program = polity::api::Program::compile("ids.polity", IDS_CHARTER).unwrap();
+    let p =
+        |id: &str, votes: &str| format!(r#"{{"id": "{id}", "votes": [{votes}], "ballots": []}}"#);
+    let v = |id: i64| format!(r#"{{"id": {id}, "choice": "For"}}"#);
+    let ok = format!(
+        r#"{{"members": [{}, {}], "tags": [{{"name": "x"}}, {{"name": "x"}}]}}"#,
+        p("ana", &format!("{}, {}", v(1), v(2))),
+        p("bo", &format!("{}, {}", v(1), v(2))),
+    );
+    assert_eq!(rejected_alike(&program, &ok), "accepted");
+
+    let bad = format!(
+        r#"{{"members": [{}, {}, {}, {}, {}], "tags": []}}"#,
+        p("ana", ""),
+        p("bo", &format!("{}, {}, {}", v(7), v(8), v(7))),
+        p("ana", ""),
+        p("cy", ""),
+        p("ana", ""),
+    );
+    assert_eq!(
+        rejected_alike(&program, &bad),
+        [
+            "members[1].votes[2].id: 7 repeats members[1].votes[0].id",
+            "members[2].id: \"ana\" repeats members[0].id",
+            "members[4].id: \"ana\" repeats members[0].id",
+        ]
+        .join("\n")
+    );
+
+    // In a set of records (positions as written) and outside top-level lists.
+    let set = format!(
+        r#"{{"members": [], "tags": [], "lead": {{"id": "l", "votes": [], "ballots": [{}, {}]}}}}"#,
+        v(2),
+        v(2)
+    );
+    assert_eq!(
+        rejected_alike(&program, &set),
+        "lead.ballots[1].id: 2 repeats lead.ballots[0].id"
+    );
+}
+
+/// A repeated id is reported with every other mismatch, and only an
+/// element that matched its type is compared (a wrong id is not "repeated").
+#[test]
+fn repeated_ids_among_other_mismatches() {
+    let program = polity::api::Program::compile("ids.polity", IDS_CHARTER).unwrap();
+    let json = r#"{"members": [
+        {"id": "a", "votes": [], "ballots": []},
+        {"id": 5, "votes": [], "ballots": []},
+        {"id": 5, "votes": [], "ballots": []},
+        {"id": "a", "votes": [], "ballots": [], "extra": 1}
+    ], "tags": []}"#;
+    assert_eq!(
+        rejected_alike(&program, json),
+        [
+            "members[1].id: expected Text, found 5",
+            "members[2].id: expected Text, found 5",
+            "members[3]: unknown field `extra`",
+        ]
+        .join("\n")
+    );
+}
+
+// ---- echoed input is cut (issue 15) ----
+
+/// A number of a million digits, a long key or text, is echoed cut to a few
+/// hundred bytes with its length, by both loaders.
+#[test]
+fn huge_input_is_echoed_cut() {
+    let program = polity::api::Program::compile("ids.polity", IDS_CHARTER).unwrap();
+    let digits = "7".repeat(1_000_000);
+    let vote = format!(r#"{{"id": {digits}, "choice": "For"}}"#);
+    let json = format!(
+        r#"{{"members": [{{"id": "a", "votes": [{vote}], "ballots": []}}], "tags": [], "lead": {{"id": "b", "votes": [{vote}], "ballots": []}}}}"#
+    );
+    let report = rejected_alike(&program, &json);
+    let shown = format!("{}…(1,000,000 digits)", &digits[..200]);
+    assert_eq!(
+        report,
+        format!(
+            "members[0].votes[0].id: Int out of range, found {shown}\n\
+             lead.votes[0].id: Int out of range, found {shown}"
+        )
+    );
+
+    let decimal = format!("0.{}", "1".repeat(999_998));
+    let err = errors_one(Type::Decimal, &decimal);
+    assert!(err.len() < 400, "{} bytes", err.len());
+    assert!(err.ends_with("…(999,999 digits)"), "{err}");
+
+    let key = "k".repeat(100_000);
+    let json = format!(r#"{{"members": [], "tags": [{{"name": "x", "{key}": 1}}]}}"#);
+    assert_eq!(
+        rejected_alike(&program, &json),
+        format!(
+            "tags[0]: unknown field `{}…(100,000 characters)`",
+            &key[..200]
+        )
+    );
+
+    let text = "é".repeat(50);
+    let err = errors_one(Type::Date, &format!("\"{text}\""));
+    assert_eq!(
+        err,
+        format!(
+            "x: expected Date (`YYYY-MM-DD`), found \"{}…\"(50 characters)",
+            &text[..80]
+        )
+    );
 }

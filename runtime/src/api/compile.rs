@@ -130,11 +130,10 @@ impl Program {
         Ok(State::from_snapshot(snapshot))
     }
 
-    /// Reads a snapshot for `engine` from a stream, without holding its
-    /// text (for large files). `None` when it cannot be read so — it is not
-    /// a valid snapshot, or holds a value the layout cannot — and the caller
-    /// should read the whole text and use [`Program::load_snapshot_for`],
-    /// which reports precisely what is wrong.
+    /// Reads a snapshot for `engine` from a stream (its text is held only
+    /// while it is loaded). `None` when it is not a valid snapshot: the
+    /// caller should use [`Program::load_snapshot_for`], which reports
+    /// precisely what is wrong.
     pub fn read_snapshot_for(&self, reader: impl std::io::Read, engine: Engine) -> Option<State> {
         let literals = self.jit_for(engine).map(|jit| jit.literals());
         snapshot::stream(&self.ir, reader, literals).map(State::from_snapshot)

@@ -37,7 +37,8 @@ use crate::value::Value;
 use polity_compiler::ir::Program;
 use polity_compiler::num::Dec;
 use polity_compiler::types::Type;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::hash::BuildHasher as _;
 use std::sync::{Arc, OnceLock};
 
 /// The word of `none`.
@@ -115,28 +116,88 @@ pub fn fits(program: &Program, ty: &Type, v: &Value) -> bool {
 }
 
 /// Interned texts: ids are indexes into `texts`.
+///
+/// The table holds, per text, its id and its first bytes inline (a text of
+/// up to [`INLINE`] bytes entirely), so that looking up a short text reads
+/// only the table, not the text's allocation, and growing the table does
+/// not re-read every text: interning every text of a large snapshot is
+/// bound by memory latency (issue 14), not by computation. The hash is
+/// foldhash (fast, seeded per process, so crafted texts cannot force
+/// collisions); the table is only looked up, never iterated, so its order
+/// reaches nothing.
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
     texts: Vec<Arc<str>>,
-    ids: HashMap<Arc<str>, i64>,
+    hasher: foldhash::fast::RandomState,
+    slots: hashbrown::HashTable<Slot>,
+}
+
+/// How many bytes of a text its [`Slot`] holds; a longer text is compared
+/// through `texts` once its first bytes match.
+const INLINE: usize = 15;
+
+/// A text's entry in the table: its first [`INLINE`] bytes, then its
+/// length when it has at most that many, else `LONG`; and its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    key: [u8; INLINE + 1],
+    id: u32,
+}
+
+/// The last byte of a long text's key.
+const LONG: u8 = u8::MAX;
+
+/// The key of a text: see [`Slot`].
+fn slot_key(s: &[u8]) -> [u8; INLINE + 1] {
+    let mut key = [0; INLINE + 1];
+    let n = s.len().min(INLINE);
+    if let (Some(dst), Some(src)) = (key.get_mut(..n), s.get(..n)) {
+        dst.copy_from_slice(src);
+    }
+    key[INLINE] = u8::try_from(s.len())
+        .ok()
+        .filter(|n| usize::from(*n) <= INLINE)
+        .unwrap_or(LONG);
+    key
 }
 
 impl Interner {
+    /// The slot of `s`, if interned, with `s`'s hash and key.
+    fn lookup(&self, s: &str) -> (Option<&Slot>, u64, [u8; INLINE + 1]) {
+        let hash = self.hasher.hash_one(s.as_bytes());
+        let key = slot_key(s.as_bytes());
+        let texts = &self.texts;
+        let found = self.slots.find(hash, |slot| {
+            slot.key == key
+                && (key[INLINE] != LONG || texts.get(slot.id as usize).is_some_and(|t| **t == *s))
+        });
+        (found, hash, key)
+    }
+
     /// The id of `s`, interning it if new.
     pub fn intern(&mut self, s: &str) -> i64 {
-        if let Some(id) = self.ids.get(s) {
-            return *id;
+        let (found, hash, key) = self.lookup(s);
+        if let Some(slot) = found {
+            return i64::from(slot.id);
         }
-        let id = self.texts.len() as i64;
-        let text: Arc<str> = Arc::from(s);
-        self.texts.push(text.clone());
-        self.ids.insert(text, id);
-        id
+        // Ids fit u32: four billion texts would take far more memory than
+        // any snapshot loaded here.
+        let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        self.texts.push(Arc::from(s));
+        let (hasher, texts) = (&self.hasher, &self.texts);
+        self.slots
+            .insert_unique(hash, Slot { key, id }, |slot| match slot.key[INLINE] {
+                LONG => texts
+                    .get(slot.id as usize)
+                    .map_or(0, |t| hasher.hash_one(t.as_bytes())),
+                n => hasher.hash_one(slot.key.get(..usize::from(n)).unwrap_or_default()),
+            });
+        i64::from(id)
     }
 
     /// The id of `s` if interned.
     pub fn find(&self, s: &str) -> Option<i64> {
-        self.ids.get(s).copied()
+        self.lookup(s).0.map(|slot| i64::from(slot.id))
     }
 
     /// The text of an id.

@@ -5,10 +5,17 @@
 //! `scalar.rs`, never through floating point. Every mismatch is reported with
 //! its JSON path; only malformed JSON stops the reader early.
 //!
-//! [`load_native`] reads the same way for the JIT, but converts each element
-//! of a top-level list into the native layout as soon as it is read, so the
-//! snapshot is held once, in the layout; the values of those lists are made
-//! from the layout only if something asks for them ([`Snapshot::get`]).
+//! [`load_native`] reads the same way for the JIT, but writes each element
+//! of a top-level list straight into the native layout as it is read (texts
+//! interned from the input, no [`Value`] in between), so the snapshot is
+//! held once, in the layout; the values of those lists are made from the
+//! layout only if something asks for them ([`Snapshot::get`]).
+//!
+//! Both read text in memory (serde_json's slice reader: keys and strings
+//! are borrowed, and a position is computed only for an error). In every
+//! list of records with an `id` field, at any depth, a repeated id is a
+//! mismatch naming both elements (`members[7].id: "ana" repeats
+//! members[2].id`); echoed input is cut to a few hundred characters.
 
 mod refs;
 mod scalar;
@@ -155,39 +162,48 @@ impl std::error::Error for SnapshotError {}
 /// [`SnapshotError::Syntax`]; anything that does not match `state` is
 /// [`SnapshotError::Mismatch`] listing every mismatch in document order.
 pub fn load(program: &Program, json: &[u8]) -> Result<Snapshot, SnapshotError> {
-    let (root, _) = read(program, json, None)?;
-    checked(program, Snapshot::from_values(root.fields().to_vec()))
+    let read = read(program, json, None)?;
+    let snapshot = Snapshot::from_values(read.root.fields().to_vec());
+    checked(program, snapshot, read.repeats)
 }
 
-/// The snapshot, unless a reference in it dangles (see `refs.rs`).
-fn checked(program: &Program, snapshot: Snapshot) -> Result<Snapshot, SnapshotError> {
-    let dangling = refs::check(program, &snapshot);
-    if dangling.is_empty() {
+/// The snapshot, unless an id in it was repeated (`repeats`, found while
+/// reading) or a reference in it dangles (see `refs.rs`): then every one of
+/// those, repeats first.
+fn checked(
+    program: &Program,
+    snapshot: Snapshot,
+    mut repeats: Vec<Mismatch>,
+) -> Result<Snapshot, SnapshotError> {
+    repeats.extend(refs::check(program, &snapshot));
+    if repeats.is_empty() {
         Ok(snapshot)
     } else {
-        Err(SnapshotError::Mismatch(dangling))
+        Err(SnapshotError::Mismatch(repeats))
     }
 }
 
-/// Reads a snapshot from a stream without holding its text, for large
-/// files: into values, or, given a JIT's `literals`, into the native layout
-/// as [`load_native`] does. `None` when the stream is not a snapshot that
-/// can be read so (any error, or a value the layout cannot hold): read the
-/// whole text and use [`load`] or [`load_native`], which say precisely why.
+/// Reads a snapshot from a stream: into values, or, given a JIT's
+/// `literals`, into the native layout as [`load_native`] does. `None` when
+/// the stream cannot be read or is not a valid snapshot: use [`load`] or
+/// [`load_native`], which say precisely why.
+///
+/// The text is read whole first and dropped once loaded: parsing text in
+/// memory borrows keys and strings from it and computes a position only for
+/// an error, where serde_json's stream reader copies every key and string
+/// into a buffer (a key allocated per field here) and tracks the line and
+/// column as it goes.
 pub fn stream(
     program: &Arc<Program>,
-    reader: impl std::io::Read,
+    mut reader: impl std::io::Read,
     literals: Option<&Interner>,
 ) -> Option<Snapshot> {
-    let sink = literals.map(|l| seed::Sink::new(Layout::new(program, l), program.state.len()));
-    let reader = std::io::BufReader::with_capacity(1 << 16, reader);
-    let deserializer = serde_json::Deserializer::from_reader(reader);
-    let (root, sink) = read_from(program, deserializer, sink).ok()?;
-    let snapshot = match sink {
-        None => Some(Snapshot::from_values(root.fields().to_vec())),
-        Some(sink) => native(program, root, sink),
-    }?;
-    checked(program, snapshot).ok()
+    let mut json = Vec::new();
+    reader.read_to_end(&mut json).ok()?;
+    match literals {
+        Some(literals) => load_native(program, &json, literals).ok(),
+        None => load(program, &json).ok(),
+    }
 }
 
 /// Reads and checks a snapshot as [`load`] does, into the native layout of a
@@ -203,9 +219,9 @@ pub fn load_native(
     literals: &Interner,
 ) -> Result<Snapshot, SnapshotError> {
     let sink = seed::Sink::new(Layout::new(program, literals), program.state.len());
-    let (root, sink) = read(program, json, Some(sink))?;
-    match sink.and_then(|sink| native(program, root, sink)) {
-        Some(snapshot) => checked(program, snapshot),
+    let read = read(program, json, Some(sink))?;
+    match read.sink.and_then(|sink| native(program, read.root, sink)) {
+        Some(snapshot) => checked(program, snapshot, read.repeats),
         None => load(program, json),
     }
 }
@@ -242,30 +258,34 @@ fn native(program: &Arc<Program>, root: Value, sink: seed::Sink) -> Option<Snaps
     })
 }
 
-/// One pass over the JSON: the root record of state values (placeholders
-/// for lists that went to `sink`), and the sink.
-fn read(
-    program: &Program,
-    json: &[u8],
+/// What one pass over the JSON read.
+struct Read {
+    /// The root record of state values (placeholders for lists that went
+    /// to the sink).
+    root: Value,
+    /// The sink, when reading for the JIT.
     sink: Option<seed::Sink>,
-) -> Result<(Value, Option<seed::Sink>), SnapshotError> {
-    let text = std::str::from_utf8(json).map_err(|e| syntax::utf8_error(json, e))?;
-    read_from(program, serde_json::Deserializer::from_str(text), sink)
+    /// The repeated ids, when nothing else was wrong.
+    repeats: Vec<Mismatch>,
 }
 
-fn read_from<'de, R: serde_json::de::Read<'de>>(
-    program: &Program,
-    mut deserializer: serde_json::Deserializer<R>,
-    sink: Option<seed::Sink>,
-) -> Result<(Value, Option<seed::Sink>), SnapshotError> {
+/// One pass over the JSON: an error unless every mismatch in it (if any)
+/// is a repeated id.
+fn read(program: &Program, json: &[u8], sink: Option<seed::Sink>) -> Result<Read, SnapshotError> {
+    let text = std::str::from_utf8(json).map_err(|e| syntax::utf8_error(json, e))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let schema = seed::Schema::new(program);
     let mut ctx = seed::Ctx::new(&schema, sink);
     let root = seed::root(&mut ctx)
         .deserialize(&mut deserializer)
         .and_then(|root| deserializer.end().map(|()| root))
         .map_err(|e| syntax::json_error(&e))?;
-    if !ctx.mismatches.is_empty() {
+    if ctx.mismatches.len() > ctx.repeats {
         return Err(SnapshotError::Mismatch(ctx.mismatches));
     }
-    Ok((root, ctx.sink))
+    Ok(Read {
+        root,
+        sink: ctx.sink,
+        repeats: ctx.mismatches,
+    })
 }

@@ -1,16 +1,17 @@
 //! References between collections: every id a reference field stores must
-//! name an element of its target list, and a target's ids must be unique.
-//! Checked once per snapshot, after it is read, so that a dangling id is a
-//! snapshot mismatch with its JSON path rather than a fault in one verdict.
+//! name an element of its target list. Checked once per snapshot, after it
+//! is read, so that a dangling id is a snapshot mismatch with its JSON path
+//! rather than a fault in one verdict. (A target's ids are unique: the
+//! reader rejects a repeated id in any list of records, `seed.rs`.)
 
+use super::scalar::echo;
 use super::{Mismatch, Snapshot};
 use crate::value::{render, Value};
 use polity_compiler::ir::{Program, StateId};
 use polity_compiler::types::Type;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Every dangling reference and every repeated id of a referenced list, in
-/// document order (targets' repeated ids first).
+/// Every dangling reference, in document order.
 pub(super) fn check(program: &Program, snapshot: &Snapshot) -> Vec<Mismatch> {
     let targets: BTreeSet<StateId> = program
         .records
@@ -23,7 +24,7 @@ pub(super) fn check(program: &Program, snapshot: &Snapshot) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let mut ids: BTreeMap<StateId, BTreeSet<Value>> = BTreeMap::new();
     for t in &targets {
-        ids.insert(*t, target_ids(program, snapshot, *t, &mut out));
+        ids.insert(*t, target_ids(program, snapshot, *t));
     }
     let mut walk = Walk {
         program,
@@ -38,44 +39,26 @@ pub(super) fn check(program: &Program, snapshot: &Snapshot) -> Vec<Mismatch> {
     out
 }
 
-/// The ids of the target list's elements, reporting repeated ones.
-fn target_ids(
-    program: &Program,
-    snapshot: &Snapshot,
-    target: StateId,
-    out: &mut Vec<Mismatch>,
-) -> BTreeSet<Value> {
+/// The ids of the target list's elements.
+fn target_ids(program: &Program, snapshot: &Snapshot, target: StateId) -> BTreeSet<Value> {
     let mut ids = BTreeSet::new();
     let Some(def) = program.state.get(target.0 as usize) else {
         return ids;
     };
-    // The id field's position and type.
+    // The id field's position.
     let id_field = match &def.ty {
         Type::List(e) => match **e {
-            Type::Record(r) => program.record(r).and_then(|d| {
-                let at = d.id_field?;
-                Some((at, d.fields.get(at as usize)?.ty.clone()))
-            }),
+            Type::Record(r) => program.record(r).and_then(|d| d.id_field),
             _ => None,
         },
         _ => None,
     };
-    let (Some((at, id_ty)), Some(list)) = (id_field, snapshot.get(target)) else {
+    let (Some(at), Some(list)) = (id_field, snapshot.get(target)) else {
         return ids;
     };
-    for (i, x) in list.elements().iter().enumerate() {
-        let Some(id) = x.fields().get(at as usize) else {
-            continue;
-        };
-        if !ids.insert(id.clone()) {
-            out.push(Mismatch {
-                path: format!("{}[{i}].id", def.name),
-                message: format!(
-                    "the id {} is repeated, and `{}` is referred to by id",
-                    render(program, &id_ty, id),
-                    def.name
-                ),
-            });
+    for x in list.elements() {
+        if let Some(id) = x.fields().get(at as usize) {
+            ids.insert(id.clone());
         }
     }
     ids
@@ -145,7 +128,7 @@ impl Walk<'_> {
                         path: path.clone(),
                         message: format!(
                             "{} is not the id of an element of `{name}`",
-                            render(self.program, ty, id)
+                            echo(&render(self.program, ty, id), "characters")
                         ),
                     });
                 }

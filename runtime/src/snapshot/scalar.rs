@@ -41,7 +41,7 @@ impl Atom<'_> {
             Atom::I64(n) => n.to_string(),
             Atom::U64(n) => n.to_string(),
             // serde_json spells every exponent `e+`/`e-`; `1e400` reads better.
-            Atom::Number(text) => text.replacen("e+", "e", 1),
+            Atom::Number(text) => echo(&text.replacen("e+", "e", 1), "digits"),
             Atom::Str(s) => quote(s),
             Atom::Object => "an object".to_owned(),
             Atom::Array => "an array".to_owned(),
@@ -49,14 +49,46 @@ impl Atom<'_> {
     }
 }
 
-/// `"text"` with JSON escapes, cut at [`QUOTE_LIMIT`] characters.
+/// At most this many characters of any input are echoed in a message.
+const ECHO_LIMIT: usize = 200;
+
+/// Input to echo in a message: as it is when short, else its first
+/// [`ECHO_LIMIT`] characters, `…` and its length in `unit`s (`digits` for a
+/// number, counting only digits): `12345678…(1,000,000 digits)`.
+pub(super) fn echo(s: &str, unit: &str) -> String {
+    let Some((cut, _)) = s.char_indices().nth(ECHO_LIMIT) else {
+        return s.to_owned();
+    };
+    let len = if unit == "digits" {
+        s.bytes().filter(u8::is_ascii_digit).count()
+    } else {
+        s.chars().count()
+    };
+    format!("{}…({} {unit})", s.get(..cut).unwrap_or(s), thousands(len))
+}
+
+/// `1000000` as `1,000,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `"text"` with JSON escapes, cut at [`QUOTE_LIMIT`] characters (with the
+/// text's length then).
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len().min(QUOTE_LIMIT) + 4);
     out.push('"');
     for (i, c) in s.chars().enumerate() {
         if i == QUOTE_LIMIT {
-            out.push('…');
-            break;
+            let _ = write!(out, "…\"({} characters)", thousands(s.chars().count()));
+            return out;
         }
         match c {
             '"' => out.push_str("\\\""),
@@ -292,7 +324,11 @@ fn enum_case(
     if let Some(i) = def.cases.iter().position(|c| c == name) {
         return u32::try_from(i).map_err(|_| "too many enum cases".to_owned());
     }
-    let mut message = format!("unknown case `{name}` of `{}`, expected one of ", def.name);
+    let mut message = format!(
+        "unknown case `{}` of `{}`, expected one of ",
+        echo(name, "characters"),
+        def.name
+    );
     for (i, case) in def.cases.iter().enumerate() {
         if i > 0 {
             message.push_str(", ");

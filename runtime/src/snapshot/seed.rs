@@ -9,15 +9,19 @@
 //! *Invariant:* paths are kept as a stack of segments and rendered only when a
 //! mismatch is recorded, so well-formed input pays no formatting cost.
 
-use super::scalar::{convert, Atom};
+use super::scalar::{convert, echo, Atom};
 use super::Mismatch;
-use crate::jit::layout::{holds_ambiguous, to_word, Layout};
-use crate::value::Value;
+use crate::jit::layout::{self, ambiguous_optional, to_value, to_word, Layout, Store, NONE};
+use crate::value::{render, Value};
 use polity_compiler::diagnostic::did_you_mean;
 use polity_compiler::ir::Program;
 use polity_compiler::types::Type;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::collections::btree_map::Entry as BTreeEntry;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
+use std::marker::PhantomData;
 
 /// The key under which serde_json's `arbitrary_precision` hands over a number
 /// that is not a plain `i64`/`u64` (a fraction, an exponent, a huge integer):
@@ -124,8 +128,16 @@ pub(super) struct Ctx<'s> {
     path: Vec<Segment<'s>>,
     /// Every mismatch so far, in document order.
     pub(super) mismatches: Vec<Mismatch>,
+    /// How many of them are repeated ids (the values are whole then, so
+    /// references can still be checked).
+    pub(super) repeats: usize,
     /// Set when loading for the JIT.
     pub(super) sink: Option<Sink>,
+    /// The values of the objects and collections being read, innermost
+    /// last: each pushes its own and takes them off when done, so reading
+    /// allocates nothing per object (words when loading for the JIT).
+    values: Vec<Value>,
+    words: Vec<i64>,
 }
 
 impl<'s> Ctx<'s> {
@@ -134,7 +146,10 @@ impl<'s> Ctx<'s> {
             schema,
             path: Vec::new(),
             mismatches: Vec::new(),
+            repeats: 0,
             sink,
+            values: Vec::new(),
+            words: Vec::new(),
         }
     }
 
@@ -180,44 +195,210 @@ enum Shape<'s> {
     Type(&'s Type),
 }
 
+/// What the reader makes of each value it reads: a [`Value`] ([`AsValue`]),
+/// or, for the elements of a list streamed into the sink, the value's word
+/// in the sink's layout ([`AsWord`]), with no [`Value`] in between.
+pub(super) trait Build {
+    /// What one value becomes.
+    type Out: Clone;
+    /// The value of an absent optional field, and the placeholder for a
+    /// value that did not match (the load fails then anyway).
+    const ABSENT: Self::Out;
+    /// The stack of values being read (see [`Ctx`]).
+    fn stack<'c>(ctx: &'c mut Ctx<'_>) -> &'c mut Vec<Self::Out>;
+    /// A scalar of type `ty` (optional or not; `null` is handled before).
+    fn scalar(ctx: &mut Ctx<'_>, ty: &Type, atom: Atom<'_>) -> Result<Self::Out, String>;
+    /// A list or set of elements of type `elem`: the stack's values from
+    /// `base` on, in document order (taken off the stack).
+    fn collection(ctx: &mut Ctx<'_>, base: usize, elem: &Type, is_set: bool) -> Self::Out;
+    /// A record: the stack's values from `base` on, one per field in
+    /// declaration order (taken off the stack).
+    fn record(ctx: &mut Ctx<'_>, base: usize) -> Self::Out;
+    /// Field `at` of a record of `n` fields (its id, for the repeated-id check).
+    fn field(ctx: &Ctx<'_>, record: &Self::Out, at: usize, n: usize) -> Option<Id>;
+}
+
+/// Builds [`Value`]s.
+pub(super) struct AsValue;
+
+impl Build for AsValue {
+    type Out = Value;
+    const ABSENT: Value = Value::None;
+
+    fn stack<'c>(ctx: &'c mut Ctx<'_>) -> &'c mut Vec<Value> {
+        &mut ctx.values
+    }
+
+    fn scalar(ctx: &mut Ctx<'_>, ty: &Type, atom: Atom<'_>) -> Result<Value, String> {
+        convert(ctx.schema.program, ty.strip_optional(), atom)
+    }
+
+    fn collection(ctx: &mut Ctx<'_>, base: usize, _: &Type, is_set: bool) -> Value {
+        let items = ctx.values.drain(base..);
+        if is_set {
+            Value::set_from(items.collect())
+        } else {
+            Value::List(items.collect())
+        }
+    }
+
+    fn record(ctx: &mut Ctx<'_>, base: usize) -> Value {
+        Value::Record(ctx.values.drain(base..).collect())
+    }
+
+    fn field(_: &Ctx<'_>, record: &Value, at: usize, _: usize) -> Option<Id> {
+        record.fields().get(at).cloned().map(Id::Value)
+    }
+}
+
+/// Builds words in the sink's layout: texts are interned from the input
+/// as they are read, records and lists written as blocks.
+pub(super) struct AsWord;
+
+impl Build for AsWord {
+    type Out = i64;
+    const ABSENT: i64 = NONE;
+
+    fn stack<'c>(ctx: &'c mut Ctx<'_>) -> &'c mut Vec<i64> {
+        &mut ctx.words
+    }
+
+    fn scalar(ctx: &mut Ctx<'_>, ty: &Type, atom: Atom<'_>) -> Result<i64, String> {
+        let program = ctx.schema.program;
+        let Some(sink) = ctx.sink.as_mut() else {
+            return Ok(NONE);
+        };
+        if let (Type::Text, Atom::Str(s)) = (ty.strip_optional(), atom) {
+            return Ok(sink.layout.texts.intern(s));
+        }
+        let v = convert(program, ty.strip_optional(), atom)?;
+        // The layout cannot tell `i64::MIN` in an `Int?` from `none`.
+        let min = matches!(
+            v,
+            Value::Int(i64::MIN) | Value::Duration(i64::MIN) | Value::Period(i64::MIN)
+        );
+        sink.layout.ambiguous |= min && ambiguous_optional(ty);
+        Ok(to_word(&mut sink.layout, &v))
+    }
+
+    fn collection(ctx: &mut Ctx<'_>, base: usize, elem: &Type, is_set: bool) -> i64 {
+        let program = ctx.schema.program;
+        let Some(sink) = ctx.sink.as_mut() else {
+            return NONE;
+        };
+        let w = if !is_set {
+            sink.layout
+                .list_of(ctx.words.get(base..).unwrap_or_default())
+        } else if word_ordered(elem) {
+            let mut items = ctx.words.split_off(base);
+            items.sort_unstable();
+            items.dedup();
+            sink.layout.list_of(&items)
+        } else {
+            // Ordered as their values are (texts by their bytes, not their
+            // ids; equal decimals may be in different cells).
+            let layout = &sink.layout;
+            let mut keyed: Vec<(Value, i64)> = ctx
+                .words
+                .get(base..)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| (to_value(program, layout, elem, *w), *w))
+                .collect();
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            keyed.dedup_by(|a, b| a.0 == b.0);
+            let items: Vec<i64> = keyed.into_iter().map(|(_, w)| w).collect();
+            sink.layout.list_of(&items)
+        };
+        ctx.words.truncate(base);
+        w
+    }
+
+    fn record(ctx: &mut Ctx<'_>, base: usize) -> i64 {
+        let Some(sink) = ctx.sink.as_mut() else {
+            return NONE;
+        };
+        let fields = ctx.words.get(base..).unwrap_or_default();
+        let block = sink.layout.words(fields.len());
+        if let Some(dst) = block.get_mut(..fields.len()) {
+            dst.copy_from_slice(fields);
+        }
+        let w = block.as_ptr() as i64;
+        ctx.words.truncate(base);
+        w
+    }
+
+    fn field(ctx: &Ctx<'_>, record: &i64, at: usize, n: usize) -> Option<Id> {
+        let layout = &ctx.sink.as_ref()?.layout;
+        layout::fields(layout, *record, n)
+            .get(at)
+            .copied()
+            .map(Id::Word)
+    }
+}
+
+/// Whether sets of `ty` are ordered as their words are (numbers, days,
+/// instants, enum cases and booleans are their words).
+fn word_ordered(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::Bool
+            | Type::Int
+            | Type::Date
+            | Type::Duration
+            | Type::Period
+            | Type::Instant
+            | Type::Enum(_)
+    )
+}
+
+/// An element's id: a value, or a word (equal ids have equal words: texts
+/// are interned, and an id is a Text or an Int).
+pub(super) enum Id {
+    Value(Value),
+    Word(i64),
+}
+
 /// Reads the whole snapshot; yields a [`Value::Record`] of the state values.
-pub(super) fn root<'c, 's>(ctx: &'c mut Ctx<'s>) -> TypedSeed<'c, 's> {
+pub(super) fn root<'c, 's>(ctx: &'c mut Ctx<'s>) -> TypedSeed<'c, 's, AsValue> {
     TypedSeed {
         ctx,
         shape: Shape::Root,
+        build: PhantomData,
     }
 }
 
 /// Reads one value of a shape.
-pub(super) struct TypedSeed<'c, 's> {
+pub(super) struct TypedSeed<'c, 's, B> {
     ctx: &'c mut Ctx<'s>,
     shape: Shape<'s>,
+    build: PhantomData<B>,
 }
 
-impl<'de> DeserializeSeed<'de> for TypedSeed<'_, '_> {
-    type Value = Value;
+impl<'de, B: Build> DeserializeSeed<'de> for TypedSeed<'_, '_, B> {
+    type Value = B::Out;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<B::Out, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'s> TypedSeed<'_, 's> {
+impl<'s, B: Build> TypedSeed<'_, 's, B> {
     /// Converts a scalar (or describes a container that cannot be one),
     /// recording a mismatch and yielding a placeholder when it does not fit.
-    fn atom(self, atom: Atom<'_>) -> Value {
+    fn atom(self, atom: Atom<'_>) -> B::Out {
         let result = match self.shape {
             Shape::Root => Err(format!(
                 "{}, found {}",
                 self.ctx.schema.root_expected,
                 atom.found()
             )),
-            Shape::Type(Type::Optional(_)) if matches!(atom, Atom::Null) => Ok(Value::None),
-            Shape::Type(ty) => convert(self.ctx.schema.program, ty.strip_optional(), atom),
+            Shape::Type(Type::Optional(_)) if matches!(atom, Atom::Null) => Ok(B::ABSENT),
+            Shape::Type(ty) => B::scalar(self.ctx, ty, atom),
         };
         result.unwrap_or_else(|message| {
             self.ctx.mismatch(message);
-            Value::None
+            B::ABSENT
         })
     }
 
@@ -246,45 +427,45 @@ impl<'s> TypedSeed<'_, 's> {
     }
 }
 
-impl<'de> Visitor<'de> for TypedSeed<'_, '_> {
-    type Value = Value;
+impl<'de, B: Build> Visitor<'de> for TypedSeed<'_, '_, B> {
+    type Value = B::Out;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+    fn visit_bool<E>(self, b: bool) -> Result<B::Out, E> {
         Ok(self.atom(Atom::Bool(b)))
     }
 
-    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+    fn visit_i64<E>(self, n: i64) -> Result<B::Out, E> {
         Ok(self.atom(Atom::I64(n)))
     }
 
-    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+    fn visit_u64<E>(self, n: u64) -> Result<B::Out, E> {
         Ok(self.atom(Atom::U64(n)))
     }
 
     // Not produced under `arbitrary_precision`; handled so nothing is lost if it is.
-    fn visit_f64<E>(self, x: f64) -> Result<Value, E> {
+    fn visit_f64<E>(self, x: f64) -> Result<B::Out, E> {
         Ok(self.atom(Atom::Number(&x.to_string())))
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+    fn visit_str<E>(self, s: &str) -> Result<B::Out, E> {
         Ok(self.atom(Atom::Str(s)))
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E>(self) -> Result<B::Out, E> {
         Ok(self.atom(Atom::Null))
     }
 
-    fn visit_none<E>(self) -> Result<Value, E> {
+    fn visit_none<E>(self) -> Result<B::Out, E> {
         Ok(self.atom(Atom::Null))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<B::Out, A::Error> {
         match self.collection() {
-            Some((elem, is_set)) => read_collection(self.ctx, seq, elem, is_set),
+            Some((elem, is_set)) => read_collection::<B, A>(self.ctx, seq, elem, is_set),
             None => {
                 let placeholder = self.atom(Atom::Array);
                 drain_seq(seq)?;
@@ -293,7 +474,7 @@ impl<'de> Visitor<'de> for TypedSeed<'_, '_> {
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<B::Out, A::Error> {
         let first = map.next_key_seed(KeySeed)?;
         if first.as_ref().is_some_and(|k| k.as_str() == NUMBER_TOKEN) {
             let text: String = map.next_value()?;
@@ -301,7 +482,7 @@ impl<'de> Visitor<'de> for TypedSeed<'_, '_> {
             return Ok(self.atom(Atom::Number(&text)));
         }
         if let Some(fields) = self.fields() {
-            return read_object(self.ctx, map, fields, first);
+            return read_object::<B, A>(self.ctx, map, fields, first);
         }
         let placeholder = self.atom(Atom::Object);
         if first.is_some() {
@@ -322,90 +503,175 @@ fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
     Ok(())
 }
 
-/// Reads a list or set, element by element, with `[i]` on the path.
-fn read_collection<'de, 's, A: SeqAccess<'de>>(
+/// Reads a list or set, element by element, with `[i]` on the path; a
+/// top-level list of a load for the JIT goes to the sink as words.
+fn read_collection<'de, 's, B: Build, A: SeqAccess<'de>>(
+    ctx: &mut Ctx<'s>,
+    seq: A,
+    elem: &'s Type,
+    is_set: bool,
+) -> Result<B::Out, A::Error> {
+    if let Some(top) = ctx.streaming(is_set) {
+        let w = read_elements::<AsWord, A>(ctx, seq, elem, is_set, true)?;
+        if let Some(slot) = ctx.sink.as_mut().and_then(|s| s.streamed.get_mut(top)) {
+            *slot = Some(w);
+        }
+        return Ok(B::ABSENT);
+    }
+    read_elements::<B, A>(ctx, seq, elem, is_set, false)
+}
+
+/// The elements of a list or set, each read with its index on the path (so
+/// a mismatch inside it is reported there). In a collection of records
+/// with an `id` field, a repeated id is a mismatch at the later element.
+fn read_elements<'de, 's, B: Build, A: SeqAccess<'de>>(
     ctx: &mut Ctx<'s>,
     mut seq: A,
     elem: &'s Type,
     is_set: bool,
-) -> Result<Value, A::Error> {
-    if let Some(top) = ctx.streaming(is_set) {
-        return stream_list(ctx, seq, elem, top);
+    large: bool,
+) -> Result<B::Out, A::Error> {
+    let mut ids = Ids::new(ctx.schema.program, elem, large);
+    let base = B::stack(ctx).len();
+    loop {
+        let index = B::stack(ctx).len() - base;
+        let before = ctx.mismatches.len();
+        ctx.path.push(Segment::Index(index));
+        let next = seq.next_element_seed(TypedSeed {
+            ctx: &mut *ctx,
+            shape: Shape::Type(elem),
+            build: PhantomData::<B>,
+        });
+        ctx.path.pop();
+        let Some(v) = next? else { break };
+        // An element that did not match holds placeholders: no id to compare.
+        if let (Some(ids), true) = (ids.as_mut(), ctx.mismatches.len() == before) {
+            ids.check::<B>(ctx, &v, index);
+        }
+        B::stack(ctx).push(v);
     }
-    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-    while let Some(v) = next_element(ctx, &mut seq, elem, items.len())? {
-        items.push(v);
-    }
-    Ok(if is_set {
-        Value::set_from(items)
-    } else {
-        Value::List(items.into())
-    })
+    Ok(B::collection(ctx, base, elem, is_set))
 }
 
-/// Reads element `index` of a list, with its index on the path while it is
-/// read (so a mismatch inside it is reported there); `None` at the end.
-fn next_element<'de, 's, A: SeqAccess<'de>>(
-    ctx: &mut Ctx<'s>,
-    seq: &mut A,
-    elem: &'s Type,
-    index: usize,
-) -> Result<Option<Value>, A::Error> {
-    ctx.path.push(Segment::Index(index));
-    let next = seq.next_element_seed(TypedSeed {
-        ctx: &mut *ctx,
-        shape: Shape::Type(elem),
-    });
-    ctx.path.pop();
-    next
+/// The ids seen so far in one collection of records, with the index where
+/// each first occurred.
+struct Ids<'s> {
+    /// The id field's position, the record's field count, the id's type.
+    at: usize,
+    fields: usize,
+    ty: &'s Type,
+    words: HashMap<i64, usize, foldhash::fast::RandomState>,
+    /// For a large list of records with Text ids read as words: per text
+    /// id, 1 + the index where it first occurred (0: not yet). Text ids are
+    /// small and mostly increasing, so this is a dense, cache-friendly map.
+    dense: Option<Vec<u32>>,
+    values: BTreeMap<Value, usize>,
 }
 
-/// Reads a top-level list into the sink's layout, one element at a time;
-/// the state's value is left as a placeholder.
-fn stream_list<'de, 's, A: SeqAccess<'de>>(
-    ctx: &mut Ctx<'s>,
-    mut seq: A,
-    elem: &'s Type,
-    top: usize,
-) -> Result<Value, A::Error> {
-    let program = ctx.schema.program;
-    let mut words = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-    while let Some(v) = next_element(ctx, &mut seq, elem, words.len())? {
-        if let Some(sink) = ctx.sink.as_mut() {
-            sink.layout.ambiguous |= holds_ambiguous(program, elem, &v);
-            words.push(to_word(&mut sink.layout, &v));
-        }
+impl<'s> Ids<'s> {
+    /// The tracker for a collection of `elem`, if `elem` is a record type
+    /// with an `id` field.
+    fn new(program: &'s Program, elem: &Type, large: bool) -> Option<Ids<'s>> {
+        let Type::Record(r) = elem else {
+            return None;
+        };
+        let def = program.record(*r)?;
+        let at = def.id_field? as usize;
+        let ty = &def.fields.get(at)?.ty;
+        Some(Ids {
+            at,
+            fields: def.fields.len(),
+            ty,
+            words: HashMap::default(),
+            dense: (large && matches!(ty, Type::Text)).then(Vec::new),
+            values: BTreeMap::new(),
+        })
     }
-    if let Some(sink) = ctx.sink.as_mut() {
-        let w = sink.layout.list_of(&words);
-        if let Some(slot) = sink.streamed.get_mut(top) {
-            *slot = Some(w);
+
+    /// Where text id `w` first occurred, or `None` when it is new (then it
+    /// is recorded at `index`).
+    fn dense_first(&mut self, w: i64, index: usize) -> Option<usize> {
+        let dense = self.dense.as_mut()?;
+        let at = usize::try_from(w).ok()?;
+        if at >= dense.len() {
+            dense.resize(at.max(1024).checked_mul(2)?, 0);
         }
+        let slot = dense.get_mut(at)?;
+        if *slot == 0 {
+            *slot = u32::try_from(index).ok()?.checked_add(1)?;
+            return None;
+        }
+        Some(*slot as usize - 1)
     }
-    Ok(Value::None)
+
+    /// Records the id of element `index`, or reports it repeated.
+    fn check<B: Build>(&mut self, ctx: &mut Ctx<'_>, record: &B::Out, index: usize) {
+        let (first, id) = match B::field(ctx, record, self.at, self.fields) {
+            Some(Id::Word(w)) if self.dense.is_some() => match self.dense_first(w, index) {
+                Some(first) => (first, Id::Word(w)),
+                None => return,
+            },
+            Some(Id::Word(w)) => match self.words.entry(w) {
+                Entry::Occupied(e) => (*e.get(), Id::Word(w)),
+                Entry::Vacant(e) => {
+                    e.insert(index);
+                    return;
+                }
+            },
+            Some(Id::Value(v)) => match self.values.entry(v) {
+                BTreeEntry::Occupied(e) => (*e.get(), Id::Value(e.key().clone())),
+                BTreeEntry::Vacant(e) => {
+                    e.insert(index);
+                    return;
+                }
+            },
+            None => return,
+        };
+        let program = ctx.schema.program;
+        let shown = match (&id, ctx.sink.as_ref()) {
+            (Id::Value(v), _) => render(program, self.ty, v),
+            (Id::Word(w), Some(sink)) => render(
+                program,
+                self.ty,
+                &to_value(program, &sink.layout, self.ty, *w),
+            ),
+            (Id::Word(w), None) => w.to_string(),
+        };
+        let list = ctx.render_path();
+        ctx.path.push(Segment::Index(index));
+        ctx.path.push(Segment::Field("id"));
+        ctx.mismatch(format!(
+            "{} repeats {list}[{first}].id",
+            echo(&shown, "characters")
+        ));
+        ctx.repeats += 1;
+        ctx.path.pop();
+        ctx.path.pop();
+    }
 }
 
 /// Reads an object's fields into declaration order: unknown and duplicate
 /// keys are mismatches where they occur, missing ones at the object's end.
-fn read_object<'de, 's, A: MapAccess<'de>>(
+fn read_object<'de, 's, B: Build, A: MapAccess<'de>>(
     ctx: &mut Ctx<'s>,
     mut map: A,
     fields: &'s Fields<'s>,
     first: Option<Key<'de>>,
-) -> Result<Value, A::Error> {
-    // INVARIANT: `values[i]` is meaningful only once `seen[i]`; unseen fields
-    // are filled (or reported missing) at the end.
-    let mut values = vec![Value::None; fields.names.len()];
-    let mut seen = vec![false; fields.names.len()];
+) -> Result<B::Out, A::Error> {
+    // INVARIANT: the stack holds this object's fields from `base` on, one
+    // per field (nested reads push and take off their own above them);
+    // field `i`'s slot is meaningful only once `seen` has `i`; unseen fields
+    // are `ABSENT` (or reported missing) at the end.
+    let n = fields.names.len();
+    let base = B::stack(ctx).len();
+    B::stack(ctx).resize(base + n, B::ABSENT);
+    let mut seen = Seen::new(n);
     let mut key = first;
     let mut hint = 0;
     while let Some(k) = key {
-        let found = fields.find(k.as_str(), hint);
-        let slot = found.and_then(|i| Some((i, seen.get_mut(i)?, values.get_mut(i)?)));
-        match slot {
-            Some((i, seen, slot)) if !*seen => {
+        match fields.find(k.as_str(), hint) {
+            Some(i) if seen.insert(i) => {
                 hint = i + 1;
-                *seen = true;
                 let (name, ty) = field(fields, i);
                 let root = std::ptr::eq(fields, &ctx.schema.state);
                 if let (true, Some(sink)) = (root, ctx.sink.as_mut()) {
@@ -415,15 +681,22 @@ fn read_object<'de, 's, A: MapAccess<'de>>(
                 let value = map.next_value_seed(TypedSeed {
                     ctx: &mut *ctx,
                     shape: Shape::Type(ty),
+                    build: PhantomData::<B>,
                 });
                 ctx.path.pop();
                 if let (true, Some(sink)) = (root, ctx.sink.as_mut()) {
                     sink.top = None;
                 }
-                *slot = value?;
+                let value = value?;
+                if let Some(slot) = B::stack(ctx).get_mut(base + i) {
+                    *slot = value;
+                }
             }
             Some(_) => {
-                ctx.mismatch(format!("duplicate field `{}`", k.as_str()));
+                ctx.mismatch(format!(
+                    "duplicate field `{}`",
+                    echo(k.as_str(), "characters")
+                ));
                 map.next_value::<Skip>()?;
             }
             None => {
@@ -433,12 +706,49 @@ fn read_object<'de, 's, A: MapAccess<'de>>(
         }
         key = map.next_key_seed(KeySeed)?;
     }
-    for (i, seen) in seen.iter().enumerate() {
-        if !seen {
+    for i in 0..n {
+        if !seen.contains(i) {
             absent(ctx, fields, i);
         }
     }
-    Ok(Value::Record(values.into()))
+    Ok(B::record(ctx, base))
+}
+
+/// Which fields of an object were read: a bit mask, without allocating,
+/// for up to 128 fields.
+enum Seen {
+    Bits(u128),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        if n <= 128 {
+            Seen::Bits(0)
+        } else {
+            Seen::Many(vec![false; n])
+        }
+    }
+
+    /// Marks field `i`; false if it was marked already.
+    fn insert(&mut self, i: usize) -> bool {
+        match self {
+            Seen::Bits(bits) => {
+                let bit = 1u128.checked_shl(i as u32).unwrap_or(0);
+                let new = *bits & bit == 0;
+                *bits |= bit;
+                new
+            }
+            Seen::Many(seen) => seen.get_mut(i).is_some_and(|s| !std::mem::replace(s, true)),
+        }
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        match self {
+            Seen::Bits(bits) => bits & 1u128.checked_shl(i as u32).unwrap_or(0) != 0,
+            Seen::Many(seen) => seen.get(i).copied().unwrap_or(false),
+        }
+    }
 }
 
 /// The name and type of field `i` (which exists: `i` came from `find`).
@@ -462,8 +772,11 @@ fn absent<'s>(ctx: &mut Ctx<'s>, fields: &Fields<'s>, i: usize) {
 /// "unknown field `membrs`, did you mean `members`?"
 fn unknown_field(name: &str, known: &[&str]) -> String {
     match did_you_mean(name, known.iter().copied()) {
-        Some(close) => format!("unknown field `{name}`, did you mean `{close}`?"),
-        None => format!("unknown field `{name}`"),
+        Some(close) => format!(
+            "unknown field `{}`, did you mean `{close}`?",
+            echo(name, "characters")
+        ),
+        None => format!("unknown field `{}`", echo(name, "characters")),
     }
 }
 

@@ -134,7 +134,8 @@ fn value(ch: &Charter, ty: &Ty, rng: &mut Rng, depth: u32, top: bool) -> Json {
     }
 }
 
-/// Ids of one list: mostly distinct, in order, sometimes repeated.
+/// Ids of one list: distinct, in order (a snapshot that repeats an id in a
+/// list of records is rejected at load; `tests/snapshot.rs` tests that).
 #[derive(Default)]
 struct IdPool {
     next: usize,
@@ -145,7 +146,7 @@ fn element(ch: &Charter, ty: &Ty, rng: &mut Rng, depth: u32, i: usize, ids: &mut
         Ty::Rec(r) => {
             let id = match ch.records[*r].id_ty() {
                 Some(Ty::Text) => {
-                    let k = if rng.chance(1, 10) { 0 } else { ids.next };
+                    let k = ids.next;
                     ids.next += 1;
                     Some(Json::Str(
                         TEXT_IDS
@@ -153,10 +154,7 @@ fn element(ch: &Charter, ty: &Ty, rng: &mut Rng, depth: u32, i: usize, ids: &mut
                             .map_or_else(|| format!("id{k}"), |s| s.to_string()),
                     ))
                 }
-                Some(_) => {
-                    let k = if rng.chance(1, 10) { 0 } else { i };
-                    Some(Json::Num(k.to_string()))
-                }
+                Some(_) => Some(Json::Num(i.to_string())),
                 None => None,
             };
             record(ch, *r, rng, depth, id)

@@ -151,15 +151,25 @@ impl Program {
 
     /// Evaluates every law, in source order, with `engine`.
     pub fn eval_all_with(&self, state: &State, engine: Engine) -> Vec<LawReport> {
+        self.eval_each_with(state, engine).collect()
+    }
+
+    /// Evaluates every law, in source order, with `engine`, each when the
+    /// iterator reaches it: a caller that writes each report out and drops it
+    /// holds one law's verdicts at a time.
+    pub fn eval_each_with<'a>(
+        &'a self,
+        state: &'a State,
+        engine: Engine,
+    ) -> impl Iterator<Item = LawReport> + 'a {
         self.ir()
             .laws
             .iter()
             .enumerate()
-            .map(|(i, l)| LawReport {
+            .map(move |(i, l)| LawReport {
                 law: l.name.clone(),
                 results: self.run_law(state, LawId(i as u32), Limits::default(), engine),
             })
-            .collect()
     }
 
     /// Evaluates one law for the subject whose id is `subject` (or, written

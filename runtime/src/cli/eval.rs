@@ -2,8 +2,9 @@
 //! charter does not compile, 2 on usage or I/O errors, 3 when the snapshot does
 //! not match.
 
-use super::report::{eval_json, eval_table};
-use super::{color_stderr, EvalFormat};
+use super::report::write_eval_table;
+use super::verdict_json::write_eval_json;
+use super::{color_stderr, output, EvalFormat};
 use crate::api::{Engine, LawReport, Limits, Program};
 use crate::snapshot::SnapshotError;
 use serde_json::json;
@@ -55,26 +56,25 @@ pub fn run(
             }
         }
     };
-    let reports: Vec<LawReport> = match law {
+    let reports: Box<dyn Iterator<Item = LawReport>> = match law {
         Some(name) => match program.eval_law_engine(&state, name, Limits::default(), engine) {
-            Ok(r) => vec![r],
+            Ok(r) => Box::new(std::iter::once(r)),
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
             }
         },
-        None => program.eval_all_with(&state, engine),
+        None => Box::new(program.eval_each_with(&state, engine)),
     };
+    // Each law is written as it is evaluated, and its verdicts dropped
+    // before the next.
     let sources = &program.ir().sources;
-    match format {
-        EvalFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&eval_json(program.name(), &reports, sources))
-                .unwrap_or_default()
-        ),
-        EvalFormat::Table => print!("{}", eval_table(program.name(), &reports, sources)),
-    }
-    0
+    let mut out = output::stdout();
+    let written = match format {
+        EvalFormat::Json => write_eval_json(&mut out, program.name(), reports, sources),
+        EvalFormat::Table => write_eval_table(&mut out, program.name(), reports, sources),
+    };
+    output::finish(out, written.map(|()| 0))
 }
 
 fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {
@@ -91,7 +91,13 @@ fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 
                 "mismatches": ms.iter().map(|m| json!({ "path": m.path, "message": m.message })).collect::<Vec<_>>() })
             }
         };
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let mut out = output::stdout();
+        let written = output::write_json(&mut out, &doc);
+        let code = output::finish(out, written.map(|()| 3));
+        if code != 3 {
+            // the output failed
+            return code;
+        }
     }
     eprintln!(
         "error: snapshot `{}` does not match the charter's `state`:",

@@ -3,9 +3,11 @@
 
 mod check;
 mod eval;
+mod output;
 mod repl;
 mod report;
 mod test;
+mod verdict_json;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -135,9 +137,12 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+            // `--help` and `--version` go to stdout, usage errors to stderr.
+            return match e.print() {
+                Err(io) if !e.use_stderr() => output::exit_code(Err(io)),
+                _ if e.use_stderr() => 2,
+                _ => 0,
+            };
         }
     };
     match cli.command {

@@ -74,7 +74,13 @@ pub fn run(
         EvalFormat::Json => write_eval_json(&mut out, program.name(), reports, sources),
         EvalFormat::Table => write_eval_table(&mut out, program.name(), reports, sources),
     };
-    output::finish(out, written.map(|()| 0))
+    let code = output::finish(out, written.map(|()| 0));
+    // The process ends next: leave the state (snapshot, native layout,
+    // arenas) and the program (IR, machine code) to the OS rather than free
+    // them value by value. Embedders still free them on drop.
+    std::mem::forget(state);
+    std::mem::forget(program);
+    code
 }
 
 fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {

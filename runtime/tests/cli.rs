@@ -526,3 +526,28 @@ fn a_full_disk_is_one_line_and_exit_2() {
         );
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stderr_keeps_the_exit_code() {
+    let broken = temp_file(
+        "broken-stderr.polity",
+        "charter \"B\" { version: 1 }\nlaw x { require \"a\": y }\n",
+    );
+    for (args, code) in [
+        (vec!["check", broken.as_str()], 1),
+        (vec!["eval", broken.as_str(), "--snapshot", PRAXIS_STATE], 1),
+        (vec!["check", "no-such-file.polity"], 2),
+    ] {
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_polity"))
+            .args(&args)
+            .stderr(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+    }
+}

@@ -37,7 +37,7 @@ fn check(
             match Program::compile_file(path) {
                 Err(e) => {
                     io_failed = true;
-                    eprintln!("{}", super::read_error(path, &e));
+                    stderrln!("{}", super::read_error(path, &e));
                     continue;
                 }
                 Ok(Ok(program)) => (
@@ -51,7 +51,7 @@ fn check(
         match format {
             CheckFormat::Human => {
                 if !diags.is_empty() {
-                    eprint!("{}", render::render(&diags, &sources, color_stderr()));
+                    stderr!("{}", render::render(&diags, &sources, color_stderr()));
                 }
                 let errs = diags.iter().filter(|d| d.is_error()).count();
                 if errs == 0 {
@@ -81,7 +81,7 @@ fn check(
         output::write_json(out, &doc)?;
     } else if errors > 0 {
         out.flush()?;
-        eprintln!(
+        stderrln!(
             "{errors} {} found",
             if errors == 1 { "error" } else { "errors" }
         );

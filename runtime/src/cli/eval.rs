@@ -22,11 +22,11 @@ pub fn run(
 ) -> i32 {
     let program = match Program::compile_file(charter) {
         Err(e) => {
-            eprintln!("{}", super::read_error(charter, &e));
+            stderrln!("{}", super::read_error(charter, &e));
             return 2;
         }
         Ok(Err(e)) => {
-            eprint!("{}", e.render(color_stderr()));
+            stderr!("{}", e.render(color_stderr()));
             return 1;
         }
         Ok(Ok(p)) => p,
@@ -46,7 +46,7 @@ pub fn run(
             let bytes = match std::fs::read(snapshot) {
                 Ok(b) => b,
                 Err(e) => {
-                    eprintln!("{}", super::read_error(snapshot, &e));
+                    stderrln!("{}", super::read_error(snapshot, &e));
                     return 2;
                 }
             };
@@ -60,7 +60,7 @@ pub fn run(
         Some(name) => match program.eval_law_engine(&state, name, Limits::default(), engine) {
             Ok(r) => Box::new(std::iter::once(r)),
             Err(e) => {
-                eprintln!("error: {e}");
+                stderrln!("error: {e}");
                 return 2;
             }
         },
@@ -105,10 +105,10 @@ fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 
             return code;
         }
     }
-    eprintln!(
+    stderrln!(
         "error: snapshot `{}` does not match the charter's `state`:",
         path.display()
     );
-    eprintln!("{e}");
+    stderrln!("{e}");
     3
 }

@@ -1,6 +1,23 @@
 //! The `polity` command line: one module per command; this module parses the
 //! arguments and dispatches.
 
+/// `eprint!` that never panics: when stderr itself cannot be written (`2>/dev/full`),
+/// there is nowhere left to report it, so the failure is ignored.
+macro_rules! stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see `stderr!`).
+macro_rules! stderrln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod check;
 mod eval;
 mod output;

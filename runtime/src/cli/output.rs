@@ -6,6 +6,8 @@
 //! the status a shell reports for a process ended by SIGPIPE (Rust ignores
 //! SIGPIPE, so the write fails with EPIPE instead of killing the process); any
 //! other write error (`> /dev/full`) is one line on stderr and exit 2.
+//! Messages go to stderr through `stderr!`/`stderrln!` (in `cli/mod.rs`),
+//! which drop what stderr cannot take instead of panicking as `eprintln!` does.
 
 use std::io::{self, BufWriter, ErrorKind, StdoutLock, Write};
 
@@ -37,7 +39,7 @@ pub fn exit_code(result: io::Result<i32>) -> i32 {
         Ok(code) => code,
         Err(e) if e.kind() == ErrorKind::BrokenPipe => BROKEN_PIPE,
         Err(e) => {
-            eprintln!(
+            stderrln!(
                 "error: cannot write the output: {}",
                 e.to_string().to_lowercase()
             );

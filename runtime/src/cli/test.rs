@@ -30,7 +30,7 @@ fn run_all(
             Ok(p) => report(out, &p, engine, &mut tally)?,
             Err(e) => {
                 out.flush()?;
-                eprint!("{}", e.render(color_stderr()));
+                stderr!("{}", e.render(color_stderr()));
                 broken = true;
             }
         }
@@ -39,13 +39,13 @@ fn run_all(
         let program = match Program::compile_file(path) {
             Err(e) => {
                 out.flush()?;
-                eprintln!("{}", super::read_error(path, &e));
+                stderrln!("{}", super::read_error(path, &e));
                 broken = true;
                 continue;
             }
             Ok(Err(e)) => {
                 out.flush()?;
-                eprint!("{}", e.render(color_stderr()));
+                stderr!("{}", e.render(color_stderr()));
                 broken = true;
                 continue;
             }

@@ -35,7 +35,7 @@ pub fn run(charter: Option<&Path>, snapshot: Option<&Path>) -> i32 {
     let session = match Session::start(charter, snapshot, color) {
         Ok(s) => s,
         Err(e) => {
-            eprint!("{e}");
+            stderr!("{e}");
             return 1;
         }
     };
@@ -70,7 +70,7 @@ fn answer_script(mut session: Session) -> std::io::Result<i32> {
     let mut pending = String::new();
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else {
-            eprintln!("error: standard input is not valid UTF-8");
+            stderrln!("error: standard input is not valid UTF-8");
             return Ok(2);
         };
         pending.push_str(&line);
@@ -107,7 +107,7 @@ fn interactive_loop(session: Session, color: bool) -> i32 {
         match Editor::with_config(config) {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("error: cannot start the line editor: {e}");
+                stderrln!("error: cannot start the line editor: {e}");
                 return 2;
             }
         };
@@ -140,7 +140,7 @@ fn interactive_loop(session: Session, color: bool) -> i32 {
             // Ctrl-D leaves.
             Err(ReadlineError::Eof) => break,
             Err(e) => {
-                eprintln!("error: {e}");
+                stderrln!("error: {e}");
                 return 2;
             }
         }

@@ -71,18 +71,9 @@ struct Args {
 }
 
 impl Args {
-    fn parse(mut argv: impl Iterator<Item = String>) -> Result<Self, String> {
+    fn parse(argv: impl Iterator<Item = String>) -> Result<Self, String> {
         let (mut members, mut seed, mut proposals, mut parcels) = (None, 1, None, None);
-        while let Some(flag) = argv.next() {
-            if flag == "--help" || flag == "-h" {
-                return Err(USAGE.to_owned());
-            }
-            let value = argv
-                .next()
-                .ok_or_else(|| format!("`{flag}` needs a value\n{USAGE}"))?;
-            let n: u64 = value
-                .parse()
-                .map_err(|_| format!("`{flag}` takes a non-negative integer, not `{value}`"))?;
+        for (flag, n) in numeric_flags(argv, USAGE)? {
             match flag.as_str() {
                 "--members" => members = Some(n),
                 "--seed" => seed = n,
@@ -101,8 +92,30 @@ impl Args {
     }
 }
 
+/// The `--flag N` pairs of a command line, in order; `--help` is an error
+/// that shows `usage` (generators that include this file share it).
+pub fn numeric_flags(
+    mut argv: impl Iterator<Item = String>,
+    usage: &str,
+) -> Result<Vec<(String, u64)>, String> {
+    let mut flags = Vec::new();
+    while let Some(flag) = argv.next() {
+        if flag == "--help" || flag == "-h" {
+            return Err(usage.to_owned());
+        }
+        let value = argv
+            .next()
+            .ok_or_else(|| format!("`{flag}` needs a value\n{usage}"))?;
+        let n: u64 = value
+            .parse()
+            .map_err(|_| format!("`{flag}` takes a non-negative integer, not `{value}`"))?;
+        flags.push((flag, n));
+    }
+    Ok(flags)
+}
+
 /// splitmix64: tiny, fast, and identical on every platform.
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -115,17 +128,18 @@ impl Rng {
 
     /// Uniform in `0..n` (0 when `n` is 0), by multiply-high: no modulo bias
     /// worth mentioning and no division.
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         let wide = u128::from(self.next()) * u128::from(n);
         u64::try_from(wide >> 64).unwrap_or(0)
     }
 
     /// True with probability `percent`%.
-    fn chance(&mut self, percent: u64) -> bool {
+    pub fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+    /// One of `xs`, uniformly.
+    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         let i = usize::try_from(self.below(xs.len() as u64)).unwrap_or(0);
         xs.get(i).copied().unwrap_or("")
     }
@@ -373,7 +387,7 @@ impl<'a, W: Write> Generator<'a, W> {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
 /// `days_from_civil`).
-const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -384,7 +398,7 @@ const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The inverse of [`days_from_civil`]: (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u64, u64) {
+pub fn civil_from_days(z: i64) -> (i64, u64, u64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -1,5 +1,7 @@
 //! The `polity` command: parses arguments and dispatches to `polity::cli`.
 
+use std::io::Write;
+
 fn main() {
     // Evaluation recurses over expressions (bounded by the parser's nesting
     // limit and the interpreter's call-depth limit); give it room.
@@ -9,7 +11,11 @@ fn main() {
     let code = match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
-            eprintln!("error: internal error in polity; please report it");
+            // Not eprintln!, which panics when stderr cannot be written.
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: internal error in polity; please report it"
+            );
             70
         }
     };

@@ -1,7 +1,7 @@
 //! The `polity` binary as users and CI run it: exit codes, output shapes, colour.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 const PRAXIS: &str = "../examples/praxis-nova/charter.polity";
 const PRAXIS_STATE: &str = "../examples/praxis-nova/snapshot.json";
@@ -509,5 +509,119 @@ fn repeated_ids_are_snapshot_mismatches() {
         assert_eq!(r.code, 3, "{}", r.stderr);
         let lines: Vec<&str> = r.stderr.lines().skip(1).collect();
         assert_eq!(lines, [r#"members[1].id: "ana" repeats members[0].id"#]);
+    }
+}
+
+/// A charter whose every subject fails, and a snapshot of `n` rows: output
+/// far larger than a pipe's and the binary's buffers together.
+fn many_failures(n: usize) -> (String, String) {
+    let charter = temp_file(
+        "many.polity",
+        "charter \"Many\" { version: 1 }\nrecord R { id: Text, n: Int }\nstate { rows: List<R> }\nlaw small(r in rows) { require \"is small\": r.n < 0 }\n",
+    );
+    let rows: Vec<String> = (0..n)
+        .map(|i| format!("{{\"id\": \"row{i}\", \"n\": {i}}}"))
+        .collect();
+    let state = temp_file(
+        &format!("many-{n}.json"),
+        &format!("{{\"rows\": [{}]}}", rows.join(", ")),
+    );
+    (charter, state)
+}
+
+/// Runs the binary with `stdin` as its input and `stdout` as its output (a
+/// pipe's reading end is closed at once); its exit code and stderr.
+fn polity_to(args: &[&str], stdin: &str, stdout: Stdio) -> (Option<i32>, String) {
+    use std::io::{Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polity"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (child.wait().unwrap().code(), stderr)
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_141() {
+    let (charter, state) = many_failures(20_000);
+    for format in ["table", "json"] {
+        let args = ["eval", &charter, "--snapshot", &state, "--format", format];
+        let (code, stderr) = polity_to(&args, "", Stdio::piped());
+        assert_eq!(
+            (code, stderr.as_str()),
+            (Some(141), ""),
+            "--format {format}"
+        );
+    }
+    // The REPL answers only after reading its input, so its first answer
+    // meets the closed pipe.
+    let args = ["repl", PRAXIS, "--snapshot", PRAXIS_STATE];
+    let (code, stderr) = polity_to(&args, "count(members)\n1 + 1\n", Stdio::piped());
+    assert_eq!((code, stderr.as_str()), (Some(141), ""));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_one_line_and_exit_2() {
+    let (charter, state) = many_failures(3);
+    let tests = "../tests/eval/aggregates.polity";
+    let runs: [&[&str]; 7] = [
+        &["eval", &charter, "--snapshot", &state],
+        &["eval", &charter, "--snapshot", &state, "--format", "json"],
+        &["check", PRAXIS],
+        &["check", "--format", "json", PRAXIS],
+        &["test", tests],
+        &["repl", PRAXIS, "--snapshot", PRAXIS_STATE],
+        &["--help"],
+    ];
+    for args in runs {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let (code, stderr) = polity_to(args, "count(members)\n", full.into());
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr, "error: cannot write the output: no space left on device (os error 28)\n",
+            "{args:?}"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stderr_keeps_the_exit_code() {
+    let broken = temp_file(
+        "broken-stderr.polity",
+        "charter \"B\" { version: 1 }\nlaw x { require \"a\": y }\n",
+    );
+    for (args, code) in [
+        (vec!["check", broken.as_str()], 1),
+        (vec!["eval", broken.as_str(), "--snapshot", PRAXIS_STATE], 1),
+        (vec!["check", "no-such-file.polity"], 2),
+    ] {
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_polity"))
+            .args(&args)
+            .stderr(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
     }
 }

@@ -199,12 +199,22 @@ impl Program {
 
     /// Evaluates every law, in source order, as `options` say.
     pub fn eval_all_options(&self, state: &State, options: EvalOptions) -> Vec<LawReport> {
+        self.eval_each_options(state, options).collect()
+    }
+
+    /// Evaluates every law, in source order, as `options` say, each when the
+    /// iterator reaches it: a caller that writes each report out and drops it
+    /// holds one law's verdicts at a time.
+    pub fn eval_each_options<'a>(
+        &'a self,
+        state: &'a State,
+        options: EvalOptions,
+    ) -> impl Iterator<Item = LawReport> + 'a {
         self.ir()
             .laws
             .iter()
             .enumerate()
-            .map(|(i, l)| self.run_law(state, LawId(i as u32), &l.name, options))
-            .collect()
+            .map(move |(i, l)| self.run_law(state, LawId(i as u32), &l.name, options))
     }
 
     /// Evaluates one law for the subject whose id is `subject` (or, written

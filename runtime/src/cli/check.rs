@@ -5,24 +5,39 @@
 //! verdicts are the same, so this never fails the check).
 
 use super::report::diagnostic_json;
-use super::{color_stderr, CheckFormat};
+use super::{color_stderr, output, CheckFormat};
 use crate::api::Program;
 use polity_compiler::diagnostic::{render, Diagnostic};
 use polity_compiler::span::SourceMap;
 use serde_json::json;
+use std::io::Write;
 use std::path::PathBuf;
 
 pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool) -> i32 {
+    let mut out = output::stdout();
+    let written = check(&mut out, files, format, jit);
+    output::finish(out, written)
+}
+
+/// Checks every file, writing to `out`; the exit code, or the write error.
+fn check(
+    out: &mut impl Write,
+    files: &[PathBuf],
+    format: CheckFormat,
+    jit: bool,
+) -> std::io::Result<i32> {
     let mut io_failed = false;
     let mut errors = 0usize;
     let mut json_diags = Vec::new();
     let mut json_jit = Vec::new();
     for path in files {
+        // What was written so far comes before this file's diagnostics on stderr.
+        out.flush()?;
         let (diags, sources, native): (Vec<Diagnostic>, SourceMap, Option<Native>) =
             match Program::compile_file(path) {
                 Err(e) => {
                     io_failed = true;
-                    eprintln!("{}", super::read_error(path, &e));
+                    stderrln!("{}", super::read_error(path, &e));
                     continue;
                 }
                 Ok(Ok(program)) => (
@@ -36,16 +51,16 @@ pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool) -> i32 {
         match format {
             CheckFormat::Human => {
                 if !diags.is_empty() {
-                    eprint!("{}", render::render(&diags, &sources, color_stderr()));
+                    stderr!("{}", render::render(&diags, &sources, color_stderr()));
                 }
                 let errs = diags.iter().filter(|d| d.is_error()).count();
                 if errs == 0 {
-                    println!("ok: {}", path.display());
+                    writeln!(out, "ok: {}", path.display())?;
                 }
                 if let Some(n) = &native {
-                    println!("{}", n.summary());
+                    writeln!(out, "{}", n.summary())?;
                     for (what, why) in &n.fallbacks {
-                        println!("  {what} runs in the interpreter: {why}");
+                        writeln!(out, "  {what} runs in the interpreter: {why}")?;
                     }
                 }
             }
@@ -63,20 +78,21 @@ pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool) -> i32 {
         if jit {
             doc["jit"] = json!(json_jit);
         }
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        output::write_json(out, &doc)?;
     } else if errors > 0 {
-        eprintln!(
+        out.flush()?;
+        stderrln!(
             "{errors} {} found",
             if errors == 1 { "error" } else { "errors" }
         );
     }
-    if io_failed {
+    Ok(if io_failed {
         2
     } else if errors > 0 {
         1
     } else {
         0
-    }
+    })
 }
 
 /// What compiling a checked charter to machine code gave.

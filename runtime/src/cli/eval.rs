@@ -2,8 +2,9 @@
 //! charter does not compile, 2 on usage or I/O errors, 3 when the snapshot does
 //! not match.
 
-use super::report::{eval_json, eval_table};
-use super::{color_stderr, EvalFormat};
+use super::report::write_eval_table;
+use super::verdict_json::write_eval_json;
+use super::{color_stderr, output, EvalFormat};
 use crate::api::{EvalOptions, LawReport, Program};
 use crate::snapshot::SnapshotError;
 use serde_json::json;
@@ -22,11 +23,11 @@ pub fn run(
     let engine = options.engine;
     let program = match Program::compile_file(charter) {
         Err(e) => {
-            eprintln!("{}", super::read_error(charter, &e));
+            stderrln!("{}", super::read_error(charter, &e));
             return 2;
         }
         Ok(Err(e)) => {
-            eprint!("{}", e.render(color_stderr()));
+            stderr!("{}", e.render(color_stderr()));
             return 1;
         }
         Ok(Ok(p)) => p,
@@ -46,7 +47,7 @@ pub fn run(
             let bytes = match std::fs::read(snapshot) {
                 Ok(b) => b,
                 Err(e) => {
-                    eprintln!("{}", super::read_error(snapshot, &e));
+                    stderrln!("{}", super::read_error(snapshot, &e));
                     return 2;
                 }
             };
@@ -56,31 +57,36 @@ pub fn run(
             }
         }
     };
-    let reports: Vec<LawReport> = match law {
+    let reports: Box<dyn Iterator<Item = LawReport>> = match law {
         Some(name) => match program.eval_law_options(&state, name, options) {
-            Ok(r) => vec![r],
+            Ok(r) => Box::new(std::iter::once(r)),
             Err(e) => {
-                eprintln!("error: {e}");
+                stderrln!("error: {e}");
                 return 2;
             }
         },
-        None => program.eval_all_options(&state, options),
+        None => Box::new(program.eval_each_options(&state, options)),
     };
-    for r in &reports {
+    let reports = reports.inspect(|r| {
         for d in &r.disagreements {
-            eprintln!("internal error (the verdicts shown are the interpreter's): {d}");
+            stderrln!("internal error (the verdicts shown are the interpreter's): {d}");
         }
-    }
+    });
+    // Each law is written as it is evaluated, and its verdicts dropped
+    // before the next.
     let sources = &program.ir().sources;
-    match format {
-        EvalFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&eval_json(program.name(), &reports, sources))
-                .unwrap_or_default()
-        ),
-        EvalFormat::Table => print!("{}", eval_table(program.name(), &reports, sources)),
-    }
-    0
+    let mut out = output::stdout();
+    let written = match format {
+        EvalFormat::Json => write_eval_json(&mut out, program.name(), reports, sources),
+        EvalFormat::Table => write_eval_table(&mut out, program.name(), reports, sources),
+    };
+    let code = output::finish(out, written.map(|()| 0));
+    // The process ends next: leave the state (snapshot, native layout,
+    // arenas) and the program (IR, machine code) to the OS rather than free
+    // them value by value. Embedders still free them on drop.
+    std::mem::forget(state);
+    std::mem::forget(program);
+    code
 }
 
 fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {
@@ -97,12 +103,18 @@ fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 
                 "mismatches": ms.iter().map(|m| json!({ "path": m.path, "message": m.message })).collect::<Vec<_>>() })
             }
         };
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let mut out = output::stdout();
+        let written = output::write_json(&mut out, &doc);
+        let code = output::finish(out, written.map(|()| 3));
+        if code != 3 {
+            // the output failed
+            return code;
+        }
     }
-    eprintln!(
+    stderrln!(
         "error: snapshot `{}` does not match the charter's `state`:",
         path.display()
     );
-    eprintln!("{e}");
+    stderrln!("{e}");
     3
 }

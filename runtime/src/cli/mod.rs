@@ -1,11 +1,30 @@
 //! The `polity` command line: one module per command; this module parses the
 //! arguments and dispatches.
 
+/// `eprint!` that never panics: when stderr itself cannot be written (`2>/dev/full`),
+/// there is nowhere left to report it, so the failure is ignored.
+macro_rules! stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see `stderr!`).
+macro_rules! stderrln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod check;
 mod eval;
+mod output;
 mod repl;
 mod report;
 mod test;
+mod verdict_json;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -161,9 +180,12 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+            // `--help` and `--version` go to stdout, usage errors to stderr.
+            return match e.print() {
+                Err(io) if !e.use_stderr() => output::exit_code(Err(io)),
+                _ if e.use_stderr() => 2,
+                _ => 0,
+            };
         }
     };
     match cli.command {

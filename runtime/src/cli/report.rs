@@ -1,7 +1,9 @@
-//! Rendering verdicts and diagnostics for people (tables) and tools (JSON).
+//! Rendering verdicts for people (the `eval` table, and the failures `test`
+//! and the REPL show) and diagnostics for tools (JSON); verdicts for tools are
+//! in `verdict_json.rs`.
 
 use crate::api::LawReport;
-use crate::verdict::{EvalError, Failure, Notes, Subject, Verdict};
+use crate::verdict::{Failure, Notes, SubjectResult, Verdict};
 use polity_compiler::diagnostic::Diagnostic;
 use polity_compiler::span::{SourceMap, Span};
 use serde_json::{json, Value as Json};
@@ -44,100 +46,6 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> Json {
         "span": { "start": d.span.start, "end": d.span.end },
         "label": d.label, "help": d.help, "labels": labels,
     })
-}
-
-fn subject_json(s: &Subject) -> Json {
-    match s {
-        Subject::Whole => Json::Null,
-        Subject::Id(id) => json!(id),
-        Subject::IntId(n) => json!(n),
-        Subject::Index(i) => json!(i),
-    }
-}
-
-fn reasons_json(reasons: &[crate::verdict::Reason], sources: &SourceMap) -> Vec<Json> {
-    reasons
-        .iter()
-        .map(|r| {
-            json!({ "expr": r.expr, "value": r.value, "needs": r.needs, "text": r.to_string(),
-                    "nested": r.nested.iter().map(|n| failure_json(n, sources)).collect::<Vec<_>>(),
-                    "inner": reasons_json(&r.inner, sources) })
-        })
-        .collect()
-}
-
-fn failure_json(f: &Failure, sources: &SourceMap) -> Json {
-    let (_, line, column) = locate(sources, f.span);
-    json!({ "label": f.label, "line": line, "column": column,
-            "reasons": reasons_json(&f.reasons, sources), "exceptions": f.exceptions,
-            "exception_reasons": f.exception_reasons.iter().map(|rs| reasons_json(rs, sources)).collect::<Vec<_>>() })
-}
-
-/// A subject's notes: `not_applicable` (each precondition that did not hold,
-/// the labels it guards and why) and `warnings` (advice not followed, shaped
-/// like failures).
-fn notes_json(map: &mut serde_json::Map<String, Json>, notes: &Notes, sources: &SourceMap) {
-    let not_applicable: Vec<Json> = notes
-        .not_applicable
-        .iter()
-        .map(|n| {
-            let (_, line, column) = locate(sources, n.span);
-            json!({ "labels": n.labels, "when": n.cond, "line": line, "column": column,
-                    "reasons": reasons_json(&n.reasons, sources) })
-        })
-        .collect();
-    let warnings: Vec<Json> = notes
-        .warnings
-        .iter()
-        .map(|w| failure_json(w, sources))
-        .collect();
-    map.insert("not_applicable".into(), Json::Array(not_applicable));
-    map.insert("warnings".into(), Json::Array(warnings));
-}
-
-/// An evaluation fault as JSON.
-pub fn error_json(e: &EvalError, sources: &SourceMap) -> Json {
-    let mut j = span_json(sources, e.span);
-    if let Some(o) = j.as_object_mut() {
-        o.insert("message".into(), json!(e.message));
-        o.insert("kind".into(), json!(e.kind.as_str()));
-    }
-    j
-}
-
-/// The `polity eval --format json` document.
-pub fn eval_json(charter: &str, reports: &[LawReport], sources: &SourceMap) -> Json {
-    let laws: Vec<Json> = reports
-        .iter()
-        .map(|r| {
-            let (pass, fail, error) = r.counts();
-            let results: Vec<Json> = r
-                .results
-                .iter()
-                .map(|s| {
-                    let mut o = json!({ "subject": subject_json(&s.subject), "verdict": s.verdict.as_str() });
-                    if let Some(map) = o.as_object_mut() {
-                        match &s.verdict {
-                            Verdict::Pass => {
-                                map.insert("failed".into(), json!([]));
-                            }
-                            Verdict::Fail(fs) => {
-                                map.insert("failed".into(), Json::Array(fs.iter().map(|f| failure_json(f, sources)).collect()));
-                            }
-                            Verdict::Error(e) => {
-                                map.insert("failed".into(), json!([]));
-                                map.insert("error".into(), error_json(e, sources));
-                            }
-                        }
-                        notes_json(map, &s.notes, sources);
-                    }
-                    o
-                })
-                .collect();
-            json!({ "law": r.law, "summary": { "pass": pass, "fail": fail, "error": error }, "results": results })
-        })
-        .collect();
-    json!({ "charter": charter, "laws": laws })
 }
 
 /// Reasons of a failure, indented, nested law failures further in.
@@ -211,41 +119,54 @@ fn write_item(out: &mut String, bullet: &str, f: &Failure, indent: usize) {
     write_exceptions(out, &f.exceptions, &f.exception_reasons, indent + 4);
 }
 
-/// The `polity eval` table for people.
-pub fn eval_table(charter: &str, reports: &[LawReport], sources: &SourceMap) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{charter}");
+/// Writes the `polity eval` table for people, law by law as the iterator
+/// evaluates them (each subject's lines are built in one reused buffer).
+pub fn write_eval_table(
+    out: &mut impl std::io::Write,
+    charter: &str,
+    reports: impl Iterator<Item = LawReport>,
+    sources: &SourceMap,
+) -> std::io::Result<()> {
+    writeln!(out, "{charter}")?;
+    let mut block = String::new();
     for r in reports {
         let (pass, fail, error) = r.counts();
-        let _ = writeln!(
+        writeln!(
             out,
             "\nlaw {}: {pass} pass, {fail} fail, {error} error",
             r.law
-        );
+        )?;
         for s in &r.results {
-            match &s.verdict {
-                Verdict::Pass if s.notes.is_empty() => {}
-                Verdict::Pass => {
-                    let _ = writeln!(out, "  pass  {}", s.subject);
-                    write_notes(&mut out, &s.notes, 8);
-                }
-                Verdict::Fail(fs) => {
-                    let _ = writeln!(out, "  fail  {}", s.subject);
-                    for f in fs {
-                        write_failure(&mut out, f, 8);
-                    }
-                    write_notes(&mut out, &s.notes, 8);
-                }
-                Verdict::Error(e) => {
-                    let (file, line, column) = locate(sources, e.span);
-                    let _ = writeln!(
-                        out,
-                        "  error {}: {} at {file}:{line}:{column}",
-                        s.subject, e.message
-                    );
-                }
-            }
+            block.clear();
+            write_subject(&mut block, s, sources);
+            out.write_all(block.as_bytes())?;
         }
     }
-    out
+    Ok(())
+}
+
+/// A subject's lines in the table: nothing for a plain pass.
+fn write_subject(out: &mut String, s: &SubjectResult, sources: &SourceMap) {
+    match &s.verdict {
+        Verdict::Pass if s.notes.is_empty() => {}
+        Verdict::Pass => {
+            let _ = writeln!(out, "  pass  {}", s.subject);
+            write_notes(out, &s.notes, 8);
+        }
+        Verdict::Fail(fs) => {
+            let _ = writeln!(out, "  fail  {}", s.subject);
+            for f in fs {
+                write_failure(out, f, 8);
+            }
+            write_notes(out, &s.notes, 8);
+        }
+        Verdict::Error(e) => {
+            let (file, line, column) = locate(sources, e.span);
+            let _ = writeln!(
+                out,
+                "  error {}: {} at {file}:{line}:{column}",
+                s.subject, e.message
+            );
+        }
+    }
 }

@@ -1,22 +1,36 @@
 //! `polity test [--stdlib] FILE...`: runs every `test` block (with `--stdlib`,
 //! those of every `std.*` module first); ends with `N passed, N failed`.
 
-use super::color_stderr;
 use super::report::{locate, write_failure};
+use super::{color_stderr, output};
 use crate::api::{Engine, Program};
 use crate::interp::TestFailure;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine) -> i32 {
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut out = output::stdout();
+    let written = run_all(&mut out, files, stdlib, engine);
+    output::finish(out, written)
+}
+
+/// Runs the tests, writing to `out`; the exit code, or the write error.
+fn run_all(
+    out: &mut impl Write,
+    files: &[PathBuf],
+    stdlib: bool,
+    engine: Engine,
+) -> io::Result<i32> {
+    let mut tally = Tally::default();
     let mut broken = false;
     let std_modules = polity_compiler::stdlib::names().filter(|_| stdlib);
     for name in std_modules {
         let source = polity_compiler::stdlib::source(name).unwrap_or_default();
         match Program::compile(name, source) {
-            Ok(p) => report(&p, engine, &mut passed, &mut failed),
+            Ok(p) => report(out, &p, engine, &mut tally)?,
             Err(e) => {
-                eprint!("{}", e.render(color_stderr()));
+                out.flush()?;
+                stderr!("{}", e.render(color_stderr()));
                 broken = true;
             }
         }
@@ -24,59 +38,67 @@ pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine) -> i32 {
     for path in files {
         let program = match Program::compile_file(path) {
             Err(e) => {
-                eprintln!("{}", super::read_error(path, &e));
+                out.flush()?;
+                stderrln!("{}", super::read_error(path, &e));
                 broken = true;
                 continue;
             }
             Ok(Err(e)) => {
-                eprint!("{}", e.render(color_stderr()));
+                out.flush()?;
+                stderr!("{}", e.render(color_stderr()));
                 broken = true;
                 continue;
             }
             Ok(Ok(p)) => p,
         };
-        report(&program, engine, &mut passed, &mut failed);
+        report(out, &program, engine, &mut tally)?;
     }
-    println!("{passed} passed, {failed} failed");
-    if failed > 0 || broken {
-        1
-    } else {
-        0
-    }
+    writeln!(out, "{} passed, {} failed", tally.passed, tally.failed)?;
+    Ok(if tally.failed > 0 || broken { 1 } else { 0 })
 }
 
-/// Runs one program's tests, printing each outcome.
-fn report(program: &Program, engine: Engine, passed: &mut usize, failed: &mut usize) {
+/// How many tests passed and failed.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+/// Runs one program's tests, writing each outcome.
+fn report(
+    out: &mut impl Write,
+    program: &Program,
+    engine: Engine,
+    tally: &mut Tally,
+) -> io::Result<()> {
     let sources = &program.ir().sources;
     for outcome in program.run_tests_with(engine) {
-        match &outcome.result {
+        let failure = match &outcome.result {
             Ok(()) => {
-                *passed += 1;
-                println!("test {} ... ok", outcome.name);
+                tally.passed += 1;
+                writeln!(out, "test {} ... ok", outcome.name)?;
+                continue;
             }
-            Err(failure) => {
-                *failed += 1;
-                println!("test {} ... FAILED", outcome.name);
-                let mut out = String::new();
-                match failure {
-                    TestFailure::Expectation { span, failures } => {
-                        let (file, line, column) = locate(sources, *span);
-                        let text = sources.snippet(*span);
-                        out.push_str(&format!("    {file}:{line}:{column}: {text}\n"));
-                        for f in failures {
-                            write_failure(&mut out, f, 6);
-                        }
-                    }
-                    TestFailure::Fault(e) => {
-                        let (file, line, column) = locate(sources, e.span);
-                        out.push_str(&format!(
-                            "    {file}:{line}:{column}: error: {}\n",
-                            e.message
-                        ));
-                    }
+            Err(failure) => failure,
+        };
+        tally.failed += 1;
+        writeln!(out, "test {} ... FAILED", outcome.name)?;
+        let mut text = String::new();
+        match failure {
+            TestFailure::Expectation { span, failures } => {
+                let (file, line, column) = locate(sources, *span);
+                let snippet = sources.snippet(*span);
+                writeln!(out, "    {file}:{line}:{column}: {snippet}")?;
+                for f in failures {
+                    write_failure(&mut text, f, 6);
                 }
-                print!("{out}");
+            }
+            TestFailure::Fault(e) => {
+                let (file, line, column) = locate(sources, e.span);
+                writeln!(out, "    {file}:{line}:{column}: error: {}", e.message)?;
             }
         }
+        out.write_all(text.as_bytes())?;
     }
+    Ok(())
 }

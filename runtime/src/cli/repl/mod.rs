@@ -10,7 +10,8 @@
 //! | `editor.rs` | rustyline: completion, multi-line input, history location |
 //!
 //! Exit codes: 0 when every line succeeded, 1 when a line failed (parse,
-//! type or evaluation error) or the charter did not load, 2 on I/O errors.
+//! type or evaluation error) or the charter did not load, 2 on I/O errors,
+//! 141 when stdout is a pipe that was closed.
 
 mod commands;
 mod complete;
@@ -34,7 +35,7 @@ pub fn run(charter: Option<&Path>, snapshot: Option<&Path>) -> i32 {
     let session = match Session::start(charter, snapshot, color) {
         Ok(s) => s,
         Err(e) => {
-            eprint!("{e}");
+            stderr!("{e}");
             return 1;
         }
     };
@@ -45,25 +46,32 @@ pub fn run(charter: Option<&Path>, snapshot: Option<&Path>) -> i32 {
     }
 }
 
-/// Prints a reply: the answer on stdout, diagnostics on stderr.
-fn print(reply: &Reply) {
+/// Prints a reply: the answer on stdout, diagnostics on stderr. Fails
+/// only when stdout does (a closed pipe, a full disk).
+fn print(reply: &Reply) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(reply.out.as_bytes());
-    let _ = out.flush();
+    out.write_all(reply.out.as_bytes())?;
+    out.flush()?;
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(reply.err.as_bytes());
     let _ = err.flush();
+    Ok(())
 }
 
 /// Reads standard input line by line (a line continues while brackets are
 /// open), answers each input, and fails when any input failed.
-fn piped_loop(mut session: Session) -> i32 {
+fn piped_loop(session: Session) -> i32 {
+    super::output::exit_code(answer_script(session))
+}
+
+/// The piped mode's exit code, or the error that ended writing its answers.
+fn answer_script(mut session: Session) -> std::io::Result<i32> {
     let mut failed = false;
     let mut pending = String::new();
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else {
-            eprintln!("error: standard input is not valid UTF-8");
-            return 2;
+            stderrln!("error: standard input is not valid UTF-8");
+            return Ok(2);
         };
         pending.push_str(&line);
         if open_brackets(&pending) > 0 {
@@ -71,7 +79,7 @@ fn piped_loop(mut session: Session) -> i32 {
             continue;
         }
         let reply = session.handle(&std::mem::take(&mut pending));
-        print(&reply);
+        print(&reply)?;
         failed |= reply.failed;
         if reply.quit {
             break;
@@ -79,10 +87,10 @@ fn piped_loop(mut session: Session) -> i32 {
     }
     if !pending.trim().is_empty() {
         let reply = session.handle(&pending);
-        print(&reply);
+        print(&reply)?;
         failed |= reply.failed;
     }
-    i32::from(failed)
+    Ok(i32::from(failed))
 }
 
 fn interactive_loop(session: Session, color: bool) -> i32 {
@@ -99,7 +107,7 @@ fn interactive_loop(session: Session, color: bool) -> i32 {
         match Editor::with_config(config) {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("error: cannot start the line editor: {e}");
+                stderrln!("error: cannot start the line editor: {e}");
                 return 2;
             }
         };
@@ -109,7 +117,9 @@ fn interactive_loop(session: Session, color: bool) -> i32 {
     if let Some(p) = &history {
         let _ = editor.load_history(p);
     }
-    println!("{}", banner(&session.borrow()));
+    if let Err(e) = writeln!(std::io::stdout(), "{}", banner(&session.borrow())) {
+        return super::output::exit_code(Err(e));
+    }
     loop {
         match editor.readline(PROMPT) {
             Ok(line) => {
@@ -118,7 +128,9 @@ fn interactive_loop(session: Session, color: bool) -> i32 {
                     save_history(&mut editor, history.as_deref());
                 }
                 let reply = session.borrow_mut().handle(&line);
-                print(&reply);
+                if let Err(e) = print(&reply) {
+                    return super::output::exit_code(Err(e));
+                }
                 if reply.quit {
                     break;
                 }
@@ -128,7 +140,7 @@ fn interactive_loop(session: Session, color: bool) -> i32 {
             // Ctrl-D leaves.
             Err(ReadlineError::Eof) => break,
             Err(e) => {
-                eprintln!("error: {e}");
+                stderrln!("error: {e}");
                 return 2;
             }
         }

@@ -16,7 +16,7 @@ pub mod typeck;
 pub mod types;
 
 use diagnostic::Diagnostic;
-pub use resolve::{Loader, NoFiles};
+pub use resolve::{LoadError, Loader, NoFiles};
 
 /// The result of compiling a charter.
 pub struct Compilation {

@@ -437,3 +437,127 @@ fn check_jit_reports_what_runs_as_machine_code() {
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(doc.get("jit").is_none());
 }
+
+/// A fresh, empty directory for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("polity-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn imports_stay_inside_the_root_directory() {
+    let top = temp_dir("sandbox");
+    let root = top.join("root");
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::create_dir_all(root.join("folder.polity")).unwrap();
+    std::fs::write(top.join("secret.polity"), "the secret first line\n").unwrap();
+    std::os::unix::fs::symlink(top.join("secret.polity"), root.join("link.polity")).unwrap();
+    std::os::unix::fs::symlink(&top, root.join("up")).unwrap();
+    std::fs::write(root.join("notes.txt"), "the notes' first line\n").unwrap();
+    // One byte over the 4 MiB cap.
+    std::fs::write(root.join("huge.polity"), vec![b' '; (4 << 20) + 1]).unwrap();
+    std::fs::write(root.join("ok.polity"), "const k: Int = 1\n").unwrap();
+    let imports = [
+        "/etc/passwd",
+        "../secret.polity",
+        "sub/../../secret.polity",
+        "link.polity",
+        "up/secret.polity",
+        "folder.polity",
+        "notes.txt",
+        "huge.polity",
+        "sub/../ok.polity",
+    ];
+    let text: String = imports
+        .iter()
+        .map(|i| format!("import \"{i}\"\n"))
+        .collect();
+    std::fs::write(root.join("main.polity"), text).unwrap();
+    let main = root.join("main.polity").display().to_string();
+    let r = polity(&["check", "--format", "json", &main]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let found: Vec<(u64, String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let line = d["line"].as_u64().unwrap();
+            let code = d["code"].as_str().unwrap().to_string();
+            (line, code, d["message"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let codes: Vec<(u64, &str)> = found.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
+    assert_eq!(
+        codes,
+        [
+            (1, "E0129"),
+            (2, "E0129"),
+            (3, "E0129"),
+            (4, "E0129"),
+            (5, "E0129"),
+            (6, "E0106"),
+            (7, "E0106"),
+            (8, "E0106"),
+        ],
+        "{found:#?}"
+    );
+    let messages: Vec<&str> = found.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert!(messages[0].ends_with("an absolute path"), "{messages:?}");
+    assert!(messages[1].contains("leads out of"), "{messages:?}");
+    assert!(messages[3].contains("symbolic link"), "{messages:?}");
+    assert!(messages[5].ends_with("not a regular file"), "{messages:?}");
+    assert!(messages[6].contains("only `.polity` files"), "{messages:?}");
+    assert!(
+        messages[7].contains("larger than the limit of 4 MiB"),
+        "{messages:?}"
+    );
+    // Nothing outside the root, and nothing that is not Polity, is quoted.
+    assert!(!r.stdout.contains("first line"), "{}", r.stdout);
+    // A wider root lets the `..` import in (and reads the file: not Polity).
+    let r = polity(&["check", "--root", &top.display().to_string(), &main]);
+    assert!(
+        !r.stderr.contains("cannot import `../secret.polity`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("cannot import `/etc/passwd`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn charter_and_snapshot_reads_are_bounded() {
+    let r = polity(&["check", "/dev/zero"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "error: cannot read `/dev/zero`: larger than the limit of 4 MiB"
+    );
+    let dir = temp_dir("bounded");
+    std::fs::write(dir.join("c.polity"), "state { n: Int }\n").unwrap();
+    let charter = dir.join("c.polity").display().to_string();
+    let r = polity(&[
+        "eval",
+        &charter,
+        "--snapshot",
+        "/dev/zero",
+        "--max-snapshot-bytes",
+        "65536",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: cannot read `/dev/zero`: larger than the limit of 64 KiB")
+            && r.stderr.contains("--max-snapshot-bytes"),
+        "{}",
+        r.stderr
+    );
+    let r = polity(&["eval", &charter, "--snapshot", &dir.display().to_string()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
+}

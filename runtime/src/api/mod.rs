@@ -23,8 +23,10 @@
 
 mod compile;
 mod eval;
+pub mod files;
 mod limits;
 
-pub use compile::{CompileError, FsLoader, Program, State};
+pub use compile::{CompileError, CompileOptions, Program, State};
 pub use eval::{Engine, LawReport, UnknownLaw};
+pub use files::FsLoader;
 pub use limits::Limits;

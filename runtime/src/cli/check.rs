@@ -6,20 +6,20 @@
 
 use super::report::diagnostic_json;
 use super::{color_stderr, CheckFormat};
-use crate::api::Program;
+use crate::api::{CompileOptions, Program};
 use polity_compiler::diagnostic::{render, Diagnostic};
 use polity_compiler::span::SourceMap;
 use serde_json::json;
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool) -> i32 {
+pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool, options: &CompileOptions) -> i32 {
     let mut io_failed = false;
     let mut errors = 0usize;
     let mut json_diags = Vec::new();
     let mut json_jit = Vec::new();
     for path in files {
         let (diags, sources, native): (Vec<Diagnostic>, SourceMap, Option<Native>) =
-            match Program::compile_file(path) {
+            match Program::compile_file_with(path, options) {
                 Err(e) => {
                     io_failed = true;
                     eprintln!("{}", super::read_error(path, &e));

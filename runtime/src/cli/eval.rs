@@ -4,7 +4,8 @@
 
 use super::report::{eval_json, eval_table};
 use super::{color_stderr, EvalFormat};
-use crate::api::{Engine, LawReport, Limits, Program};
+use crate::api::files::{read_bounded, ReadError};
+use crate::api::{CompileOptions, Engine, LawReport, Limits, Program};
 use crate::snapshot::SnapshotError;
 use serde_json::json;
 use std::path::Path;
@@ -14,12 +15,13 @@ const STREAM_FROM: u64 = 64 << 20;
 
 pub fn run(
     charter: &Path,
-    snapshot: &Path,
+    (snapshot, max_snapshot_bytes): (&Path, u64),
     law: Option<&str>,
     format: EvalFormat,
     engine: Engine,
+    options: &CompileOptions,
 ) -> i32 {
-    let program = match Program::compile_file(charter) {
+    let program = match Program::compile_file_with(charter, options) {
         Err(e) => {
             eprintln!("{}", super::read_error(charter, &e));
             return 2;
@@ -37,15 +39,21 @@ pub fn run(
     // wrong with it.
     let streamed = std::fs::File::open(snapshot)
         .ok()
-        .filter(|f| f.metadata().is_ok_and(|m| m.len() >= STREAM_FROM))
+        .filter(|f| {
+            f.metadata()
+                .is_ok_and(|m| m.len() >= STREAM_FROM && m.len() <= max_snapshot_bytes)
+        })
         .and_then(|f| program.read_snapshot_for(f, engine));
     let state = match streamed {
         Some(s) => s,
         None => {
-            let bytes = match std::fs::read(snapshot) {
+            let bytes = match read_bounded(snapshot, max_snapshot_bytes) {
                 Ok(b) => b,
                 Err(e) => {
-                    eprintln!("{}", super::read_error(snapshot, &e));
+                    let hint = matches!(e, ReadError::TooLarge { .. })
+                        .then_some("\n  help: raise the limit with `--max-snapshot-bytes`")
+                        .unwrap_or_default();
+                    eprintln!("{}{hint}", super::read_error(snapshot, &e.into()));
                     return 2;
                 }
             };

@@ -3,11 +3,11 @@
 
 use super::color_stderr;
 use super::report::{locate, write_failure};
-use crate::api::{Engine, Program};
+use crate::api::{CompileOptions, Engine, Program};
 use crate::interp::TestFailure;
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine) -> i32 {
+pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine, options: &CompileOptions) -> i32 {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut broken = false;
     let std_modules = polity_compiler::stdlib::names().filter(|_| stdlib);
@@ -22,7 +22,7 @@ pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine) -> i32 {
         }
     }
     for path in files {
-        let program = match Program::compile_file(path) {
+        let program = match Program::compile_file_with(path, options) {
             Err(e) => {
                 eprintln!("{}", super::read_error(path, &e));
                 broken = true;

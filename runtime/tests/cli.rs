@@ -561,3 +561,40 @@ fn charter_and_snapshot_reads_are_bounded() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
 }
+
+#[test]
+fn check_shows_a_hundred_diagnostics_a_file_and_counts_them_all() {
+    let text: String = std::iter::once("charter \"T\" { version: 1 }\n".to_string())
+        .chain((0..150).map(|i| format!("const c{i}: Int = \"x\"\n")))
+        .collect();
+    let bad = temp_file("many_errors.polity", &text);
+    let r = polity(&["check", &bad]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr.matches("error[E0200]").count(),
+        100,
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("error[E0011]: and 50 more errors"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.trim_end().ends_with("150 errors found"),
+        "{}",
+        r.stderr
+    );
+    let r = polity(&[
+        "check",
+        "--max-diagnostics",
+        "200",
+        "--format",
+        "json",
+        &bad,
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 150);
+    assert_eq!(doc["errors"], 150);
+}

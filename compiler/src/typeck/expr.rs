@@ -3,7 +3,7 @@
 
 use super::error::CheckError;
 use super::{contains_never, Checker, Node};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{closest, did_you_mean};
 use crate::ir::{self, ExprKind, Lit, StateId};
 use crate::num::{parse_date, Dec, ParseDecError};
 use crate::resolve::decls::{TypeDecl, ValueDecl};
@@ -257,10 +257,14 @@ impl Checker<'_> {
             return poisoned(span);
         }
         let suggestion = {
-            let locals = self.frame.names();
-            let globals = self.decls.value_names(span.file);
-            let cases = self.cases.keys().map(String::as_str);
-            did_you_mean(&id.name, locals.chain(globals).chain(cases)).map(str::to_string)
+            let local = closest(&id.name, self.frame.names()).map(|(d, c)| (d, c.to_string()));
+            let value = self.closest_value(span.file, &id.name);
+            let case = self.closest_case(&id.name);
+            [local, value, case]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|(_, c)| c)
         };
         self.error(CheckError::UnknownName {
             span,

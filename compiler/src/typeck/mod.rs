@@ -20,7 +20,7 @@ mod repl;
 mod round;
 mod scope;
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Diagnostic, NameIndex};
 use crate::ir::{self, ConstId, LawId, StateId};
 use crate::resolve::decls::{TypeDecl, ValueDecl};
 use crate::resolve::Decls;
@@ -69,6 +69,10 @@ pub(crate) struct Checker<'a> {
     /// How many constants or law subjects are being inferred inside each other.
     inferring: u32,
     graph: BTreeMap<Node, Vec<(Node, Span)>>,
+    /// For "did you mean": the value names each file sees, and the enum
+    /// cases, indexed once (built on the first unknown name).
+    value_index: BTreeMap<crate::span::FileId, NameIndex>,
+    case_index: Option<NameIndex>,
 }
 
 /// Checks every module and lowers it to IR. The program is `None` if any error
@@ -128,10 +132,32 @@ impl<'a> Checker<'a> {
             owner: None,
             inferring: 0,
             graph: BTreeMap::new(),
+            value_index: BTreeMap::new(),
+            case_index: None,
         };
         c.declare_types();
         c.declare_signatures();
         c
+    }
+
+    /// The value name (fn, law, const, state name) visible in `file` closest
+    /// to `name`, with its distance.
+    fn closest_value(&mut self, file: crate::span::FileId, name: &str) -> Option<(usize, String)> {
+        let decls = self.decls;
+        let index = self
+            .value_index
+            .entry(file)
+            .or_insert_with(|| NameIndex::new(decls.value_names(file)));
+        index.closest(name).map(|(d, c)| (d, c.to_string()))
+    }
+
+    /// The enum case closest to `name`, with its distance.
+    fn closest_case(&mut self, name: &str) -> Option<(usize, String)> {
+        let cases = &self.cases;
+        let index = self
+            .case_index
+            .get_or_insert_with(|| NameIndex::new(cases.keys().map(String::as_str)));
+        index.closest(name).map(|(d, c)| (d, c.to_string()))
     }
 
     fn error(&mut self, e: CheckError) {

@@ -8,7 +8,7 @@ use crate::snapshot::{self, Snapshot, SnapshotError};
 use polity_compiler::diagnostic::{render, Diagnostic};
 use polity_compiler::ir;
 use polity_compiler::span::SourceMap;
-use polity_compiler::{compile, Loader, NoFiles};
+use polity_compiler::{compile_with, Loader, NoFiles};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -22,6 +22,9 @@ pub struct CompileOptions {
     /// The cap on each file read, the charter's and every import's
     /// ([`files::MAX_SOURCE_BYTES`] by default).
     pub max_source_bytes: u64,
+    /// Diagnostics reported per file (100 by default); past it, one E0011
+    /// says how many more there were.
+    pub max_diagnostics: usize,
 }
 
 impl Default for CompileOptions {
@@ -29,6 +32,7 @@ impl Default for CompileOptions {
         CompileOptions {
             root: None,
             max_source_bytes: files::MAX_SOURCE_BYTES,
+            max_diagnostics: polity_compiler::diagnostic::MAX_DIAGNOSTICS,
         }
     }
 }
@@ -91,7 +95,22 @@ impl Program {
         source: &str,
         loader: &dyn Loader,
     ) -> Result<Program, CompileError> {
-        let c = compile(name, source, loader);
+        Program::compile_with_options(name, source, loader, &CompileOptions::default())
+    }
+
+    /// Compiles a charter, loading its file imports through `loader`, with
+    /// `options.max_diagnostics` (the options' root and size cap are the
+    /// loader's business here).
+    pub fn compile_with_options(
+        name: &str,
+        source: &str,
+        loader: &dyn Loader,
+        options: &CompileOptions,
+    ) -> Result<Program, CompileError> {
+        let settings = polity_compiler::Options {
+            max_diagnostics: options.max_diagnostics,
+        };
+        let c = compile_with(name, source, loader, &settings);
         match c.program {
             Some(ir) => Ok(Program {
                 ir: Arc::new(ir),
@@ -123,7 +142,7 @@ impl Program {
         let name = path.display().to_string();
         let loader = options.loader_for(path);
         Ok(match std::str::from_utf8(&bytes) {
-            Ok(text) => Program::compile_with(&name, text, &loader),
+            Ok(text) => Program::compile_with_options(&name, text, &loader, options),
             Err(_) => {
                 let mut sources = SourceMap::new();
                 let file = sources.add(name, String::from_utf8_lossy(&bytes).into_owned());

@@ -7,7 +7,7 @@
 use super::report::diagnostic_json;
 use super::{color_stderr, CheckFormat};
 use crate::api::{CompileOptions, Program};
-use polity_compiler::diagnostic::{render, Diagnostic};
+use polity_compiler::diagnostic::{error_count, render, Diagnostic};
 use polity_compiler::span::SourceMap;
 use serde_json::json;
 use std::path::PathBuf;
@@ -32,14 +32,13 @@ pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool, options: &CompileO
                 ),
                 Ok(Err(e)) => (e.diagnostics, e.sources, None),
             };
-        errors += diags.iter().filter(|d| d.is_error()).count();
+        errors += error_count(&diags);
         match format {
             CheckFormat::Human => {
                 if !diags.is_empty() {
                     eprint!("{}", render::render(&diags, &sources, color_stderr()));
                 }
-                let errs = diags.iter().filter(|d| d.is_error()).count();
-                if errs == 0 {
+                if error_count(&diags) == 0 {
                     println!("ok: {}", path.display());
                 }
                 if let Some(n) = &native {

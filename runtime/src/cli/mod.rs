@@ -33,6 +33,9 @@ enum Command {
         /// what is left to the interpreter.
         #[arg(long)]
         jit: bool,
+        /// Diagnostics shown per file; one more line says how many were left out.
+        #[arg(long, value_name = "N", default_value_t = polity_compiler::diagnostic::MAX_DIAGNOSTICS)]
+        max_diagnostics: usize,
         /// Imports must stay inside this directory (default: each charter's own).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
@@ -176,8 +179,15 @@ pub fn main() -> i32 {
             files,
             format,
             jit,
+            max_diagnostics,
             root,
-        } => check::run(&files, format, jit, &options(root)),
+        } => {
+            let options = crate::api::CompileOptions {
+                max_diagnostics,
+                ..options(root)
+            };
+            check::run(&files, format, jit, &options)
+        }
         Command::Eval {
             charter,
             snapshot,

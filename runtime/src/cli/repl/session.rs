@@ -9,7 +9,7 @@ use crate::interp::Interpreter;
 use crate::snapshot::{self, Snapshot};
 use crate::value::Value;
 use crate::verdict::{ErrorKind, EvalError, Verdict};
-use polity_compiler::diagnostic::{render, Diagnostic};
+use polity_compiler::diagnostic::{limit_per_file, render, Diagnostic};
 use polity_compiler::ir::{self, ExprKind};
 use polity_compiler::syntax::{self, ast};
 use polity_compiler::typeck::{self, ReplChecked};
@@ -493,6 +493,7 @@ fn compile_charter(
 ) -> Result<Charter, String> {
     let loaded = polity_compiler::resolve::load_all(name, text, loader);
     let (program, diags) = typeck::check(&loaded.modules, &loaded.sources, loaded.diagnostics);
+    let diags = limit_per_file(diags, polity_compiler::diagnostic::MAX_DIAGNOSTICS);
     match program {
         Some(ir) => Ok(Charter {
             modules: loaded.modules,

@@ -67,6 +67,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 pub struct NameIndex {
     /// The names, sorted, without repeats.
     names: Vec<String>,
+    /// The characters each name has (see [`char_mask`]).
+    masks: Vec<u64>,
     /// Char length to the names of that length.
     by_len: BTreeMap<usize, Vec<u32>>,
     /// Each lowercase name, and each with one character deleted, to the names.
@@ -83,6 +85,7 @@ impl NameIndex {
         for (i, name) in sorted.iter().enumerate() {
             let id = u32::try_from(i).unwrap_or(u32::MAX);
             let lower = lowercase(name);
+            index.masks.push(char_mask(&lower));
             index.by_len.entry(lower.len()).or_default().push(id);
             if lower.len() <= MAX_INDEXED {
                 for key in deletions(&lower) {
@@ -114,14 +117,25 @@ impl NameIndex {
                 return search.best;
             }
         }
-        // Farther: scan the names of nearby lengths, the nearest first.
+        // Farther: scan the names of nearby lengths, the nearest first,
+        // comparing only those with few characters the name lacks.
         let n = search.lower.len();
+        let mask = char_mask(&search.lower);
         for diff in 0..=search.limit {
             let lengths = [n.checked_sub(diff), (diff > 0).then_some(n + diff)];
             for len in lengths.into_iter().flatten() {
                 for &id in self.by_len.get(&len).into_iter().flatten() {
                     if search.exhausted() {
                         return search.best;
+                    }
+                    let other = self.masks.get(id as usize).copied().unwrap_or(!0);
+                    let apart = (mask & !other)
+                        .count_ones()
+                        .max((other & !mask).count_ones());
+                    let bound = search.best.map_or(search.limit, |(d, _)| d);
+                    if apart as usize > bound {
+                        search.work += 1;
+                        continue;
                     }
                     if let Some(c) = self.names.get(id as usize) {
                         search.offer(c);
@@ -265,6 +279,22 @@ fn bounded_osa(
 
 fn lowercase(name: &str) -> Vec<char> {
     name.chars().map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// The set of characters of a lowercase name, folded into 64 bits. Each
+/// character one name has and the other lacks costs at least one edit, and
+/// folding only merges characters, so the larger of the two differences is a
+/// lower bound of the distance.
+fn char_mask(name: &[char]) -> u64 {
+    name.iter().fold(0, |mask, &c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + c as u32 - '0' as u32,
+            '_' => 36,
+            _ => 37 + c as u32 % 27,
+        };
+        mask | 1 << bit
+    })
 }
 
 /// `name` itself and `name` with each one of its characters deleted.

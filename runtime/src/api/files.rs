@@ -218,3 +218,41 @@ fn normalize(p: &Path) -> PathBuf {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loader_keeps_to_its_root() {
+        let top = std::env::temp_dir().join(format!("polity-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&top);
+        let root = top.join("root");
+        std::fs::create_dir_all(root.join("laws")).unwrap();
+        std::fs::write(top.join("out.polity"), "const secret: Int = 1\n").unwrap();
+        std::fs::write(root.join("laws/a.polity"), "const a: Int = 1\n").unwrap();
+        std::os::unix::fs::symlink(top.join("out.polity"), root.join("laws/l.polity")).unwrap();
+        let loader = FsLoader::new(&root).with_max_bytes(100);
+        let main = root.join("main.polity").display().to_string();
+        let outside =
+            |r: Result<(String, String), LoadError>| matches!(r, Err(LoadError::OutsideRoot(_)));
+        assert!(outside(loader.load("../out.polity", &main)));
+        assert!(outside(loader.load("laws/../../out.polity", &main)));
+        assert!(outside(loader.load("laws/l.polity", &main)));
+        let (name, text) = loader.load("laws/./a.polity", &main).unwrap();
+        assert_eq!(
+            (name.ends_with("root/laws/a.polity"), text.as_str()),
+            (true, "const a: Int = 1\n")
+        );
+        // From inside `laws/`, `..` stays in the root.
+        let from_laws = root.join("laws/a.polity").display().to_string();
+        assert!(loader.load("../laws/a.polity", &from_laws).is_ok());
+        // Seventeen bytes are more than sixteen.
+        let small = FsLoader::new(&root).with_max_bytes(16);
+        let Err(LoadError::Unreadable(why)) = small.load("laws/a.polity", &main) else {
+            panic!("read past the cap");
+        };
+        assert!(why.ends_with("larger than the limit of 16 bytes"), "{why}");
+        let _ = std::fs::remove_dir_all(&top);
+    }
+}

@@ -156,18 +156,31 @@ pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
     read_capped(file, max_bytes)
 }
 
-/// Reads at most `max_bytes` bytes of any file the user named (a charter or
-/// snapshot on the command line: a pipe is fine, `/dev/zero` is cut off).
+/// Reads at most `max_bytes` bytes of a file the user named (a charter or
+/// snapshot on the command line): a regular file or a pipe (`<(gen)`), not a
+/// directory or a device such as `/dev/zero`.
 pub fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
     let file = File::open(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
-    if meta.is_dir() {
+    if meta.is_dir() || is_device(&meta) {
         return Err(ReadError::NotAFile);
     }
     if meta.is_file() && meta.len() > max_bytes {
         return Err(ReadError::TooLarge { max_bytes });
     }
     read_capped(file, max_bytes)
+}
+
+/// Whether `meta` is a character or block device (`/dev/zero`, a disk).
+#[cfg(unix)]
+fn is_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_char_device() || meta.file_type().is_block_device()
+}
+
+#[cfg(not(unix))]
+fn is_device(_meta: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Reads up to `max_bytes`, and fails if there is more.

@@ -616,3 +616,35 @@ fn check_shows_a_hundred_diagnostics_a_file_and_counts_them_all() {
     assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 150);
     assert_eq!(doc["errors"], 150);
 }
+
+#[test]
+fn repl_imports_keep_to_the_root_too() {
+    let top = temp_dir("repl-root");
+    std::fs::create_dir_all(top.join("app")).unwrap();
+    std::fs::write(top.join("shared.polity"), "const k: Int = 42\n").unwrap();
+    std::fs::write(top.join("app/main.polity"), "import \"../shared.polity\"\n").unwrap();
+    let main = top.join("app/main.polity").display().to_string();
+    let run = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_polity"))
+            .arg("repl")
+            .arg(&main)
+            .args(extra)
+            .env("POLITY_HISTORY", "/dev/null")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"k\n");
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (out.status.code(), stdout, stderr)
+    };
+    let (code, _, stderr) = run(&[]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("error[E0129]"), "{stderr}");
+    let (code, stdout, stderr) = run(&["--root", &top.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("42"), "{stdout}");
+}

@@ -43,7 +43,9 @@ pub fn run(
             f.metadata()
                 .is_ok_and(|m| m.len() >= STREAM_FROM && m.len() <= max_snapshot_bytes)
         })
-        .and_then(|f| program.read_snapshot_for(f, engine));
+        .and_then(|f| {
+            program.read_snapshot_for(std::io::Read::take(f, max_snapshot_bytes), engine)
+        });
     let state = match streamed {
         Some(s) => s,
         None => {

@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 
 /// Steps (compared cells and visited candidates) one lookup may take.
-pub const MAX_WORK: usize = 25_000;
+pub const MAX_WORK: usize = 8_000;
 
 /// Names longer than this are not put in a [`NameIndex`]'s table of
 /// deletions (its size grows with the square of a name's length); they are

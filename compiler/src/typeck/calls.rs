@@ -305,7 +305,7 @@ impl Checker<'_> {
         }
         let builtins = BUILTINS.iter().chain(SHADOWABLE_BUILTINS).copied();
         let builtin = closest(&callee.name, builtins).map(|(d, c)| (d, c.to_string()));
-        let value = self.closest_value(callee.span.file, &callee.name);
+        let value = self.closest_in(super::Names::Values(callee.span.file), &callee.name);
         let suggestion = builtin.into_iter().chain(value).min().map(|(_, c)| c);
         self.error(CheckError::UnknownFunction {
             span: callee.span,

@@ -16,7 +16,7 @@ pub mod typeck;
 pub mod types;
 
 use diagnostic::Diagnostic;
-pub use resolve::{Loader, NoFiles};
+pub use resolve::{LoadError, Loader, NoFiles};
 
 /// The result of compiling a charter.
 pub struct Compilation {
@@ -54,12 +54,38 @@ pub struct Compilation {
 /// assert_eq!(bad.diagnostics[0].help.as_deref(), Some("did you mean `age`?"));
 /// ```
 pub fn compile(root_name: &str, root_text: &str, loader: &dyn Loader) -> Compilation {
+    compile_with(root_name, root_text, loader, &Options::default())
+}
+
+/// How to compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Diagnostics reported per file ([`diagnostic::MAX_DIAGNOSTICS`] by
+    /// default); past it, one E0011 says how many more there were.
+    pub max_diagnostics: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            max_diagnostics: diagnostic::MAX_DIAGNOSTICS,
+        }
+    }
+}
+
+/// [`compile`] with `options`.
+pub fn compile_with(
+    root_name: &str,
+    root_text: &str,
+    loader: &dyn Loader,
+    options: &Options,
+) -> Compilation {
     let loaded = resolve::load_all(root_name, root_text, loader);
     let (program, diagnostics) =
         typeck::check(&loaded.modules, &loaded.sources, loaded.diagnostics);
     Compilation {
         program,
-        diagnostics,
+        diagnostics: diagnostic::limit_per_file(diagnostics, options.max_diagnostics),
         sources: loaded.sources,
     }
 }

@@ -625,3 +625,214 @@ fn a_full_stderr_keeps_the_exit_code() {
         assert_eq!(out.status.code(), Some(code), "{args:?}");
     }
 }
+
+/// A fresh, empty directory for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("polity-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn imports_stay_inside_the_root_directory() {
+    let top = temp_dir("sandbox");
+    let root = top.join("root");
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::create_dir_all(root.join("folder.polity")).unwrap();
+    std::fs::write(top.join("secret.polity"), "the secret first line\n").unwrap();
+    std::os::unix::fs::symlink(top.join("secret.polity"), root.join("link.polity")).unwrap();
+    std::os::unix::fs::symlink(&top, root.join("up")).unwrap();
+    std::fs::write(root.join("notes.txt"), "the notes' first line\n").unwrap();
+    // One byte over the 4 MiB cap.
+    std::fs::write(root.join("huge.polity"), vec![b' '; (4 << 20) + 1]).unwrap();
+    std::fs::write(root.join("ok.polity"), "const k: Int = 1\n").unwrap();
+    let imports = [
+        "/etc/passwd",
+        "../secret.polity",
+        "sub/../../secret.polity",
+        "link.polity",
+        "up/secret.polity",
+        "folder.polity",
+        "notes.txt",
+        "huge.polity",
+        "sub/../ok.polity",
+    ];
+    let text: String = imports
+        .iter()
+        .map(|i| format!("import \"{i}\"\n"))
+        .collect();
+    std::fs::write(root.join("main.polity"), text).unwrap();
+    let main = root.join("main.polity").display().to_string();
+    let r = polity(&["check", "--format", "json", &main]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let found: Vec<(u64, String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let line = d["line"].as_u64().unwrap();
+            let code = d["code"].as_str().unwrap().to_string();
+            (line, code, d["message"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let codes: Vec<(u64, &str)> = found.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
+    assert_eq!(
+        codes,
+        [
+            (1, "E0129"),
+            (2, "E0129"),
+            (3, "E0129"),
+            (4, "E0129"),
+            (5, "E0129"),
+            (6, "E0106"),
+            (7, "E0106"),
+            (8, "E0106"),
+        ],
+        "{found:#?}"
+    );
+    let messages: Vec<&str> = found.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert!(messages[0].ends_with("an absolute path"), "{messages:?}");
+    assert!(messages[1].contains("leads out of"), "{messages:?}");
+    assert!(messages[3].contains("symbolic link"), "{messages:?}");
+    assert!(messages[5].ends_with("not a regular file"), "{messages:?}");
+    assert!(messages[6].contains("only `.polity` files"), "{messages:?}");
+    assert!(
+        messages[7].contains("larger than the limit of 4 MiB"),
+        "{messages:?}"
+    );
+    // Nothing outside the root, and nothing that is not Polity, is quoted.
+    assert!(!r.stdout.contains("first line"), "{}", r.stdout);
+    // A wider root lets the `..` import in (and reads the file: not Polity).
+    let r = polity(&["check", "--root", &top.display().to_string(), &main]);
+    assert!(
+        !r.stderr.contains("cannot import `../secret.polity`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("cannot import `/etc/passwd`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn charter_and_snapshot_reads_are_bounded() {
+    let r = polity(&["check", "/dev/zero"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "error: cannot read `/dev/zero`: not a regular file"
+    );
+    let dir = temp_dir("bounded");
+    std::fs::write(dir.join("c.polity"), "state { n: Int }\n").unwrap();
+    let charter = dir.join("c.polity").display().to_string();
+    // A file over the cap is refused by its size, a pipe by what it sends.
+    std::fs::write(dir.join("big.json"), vec![b' '; 70_000]).unwrap();
+    let fifo = dir.join("fifo.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+            // Fails once the reader has stopped at its cap.
+            let _ = f.write_all(&vec![b' '; 1 << 20]);
+        })
+    };
+    for snapshot in [dir.join("big.json"), fifo] {
+        let r = polity(&[
+            "eval",
+            &charter,
+            "--snapshot",
+            &snapshot.display().to_string(),
+            "--max-snapshot-bytes",
+            "65536",
+        ]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("larger than the limit of 64 KiB")
+                && r.stderr.contains("--max-snapshot-bytes"),
+            "{}",
+            r.stderr
+        );
+    }
+    writer.join().unwrap();
+    for not_a_file in ["/dev/zero".to_string(), dir.display().to_string()] {
+        let r = polity(&["eval", &charter, "--snapshot", &not_a_file]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn check_shows_a_hundred_diagnostics_a_file_and_counts_them_all() {
+    let text: String = std::iter::once("charter \"T\" { version: 1 }\n".to_string())
+        .chain((0..150).map(|i| format!("const c{i}: Int = \"x\"\n")))
+        .collect();
+    let bad = temp_file("many_errors.polity", &text);
+    let r = polity(&["check", &bad]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr.matches("error[E0200]").count(),
+        100,
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("error[E0011]: and 50 more errors"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.trim_end().ends_with("150 errors found"),
+        "{}",
+        r.stderr
+    );
+    let r = polity(&[
+        "check",
+        "--max-diagnostics",
+        "200",
+        "--format",
+        "json",
+        &bad,
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 150);
+    assert_eq!(doc["errors"], 150);
+}
+
+#[test]
+fn repl_imports_keep_to_the_root_too() {
+    let top = temp_dir("repl-root");
+    std::fs::create_dir_all(top.join("app")).unwrap();
+    std::fs::write(top.join("shared.polity"), "const k: Int = 42\n").unwrap();
+    std::fs::write(top.join("app/main.polity"), "import \"../shared.polity\"\n").unwrap();
+    let main = top.join("app/main.polity").display().to_string();
+    let run = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_polity"))
+            .arg("repl")
+            .arg(&main)
+            .args(extra)
+            .env("POLITY_HISTORY", "/dev/null")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"k\n");
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (out.status.code(), stdout, stderr)
+    };
+    let (code, _, stderr) = run(&[]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("error[E0129]"), "{stderr}");
+    let (code, stdout, stderr) = run(&["--root", &top.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("42"), "{stdout}");
+}

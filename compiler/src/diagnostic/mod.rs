@@ -4,7 +4,12 @@
 //! drawn. Messages follow one style: lowercase, no trailing period, user input in
 //! backticks; advice goes in `help`, not in the message.
 
+mod limit;
 pub mod render;
+mod suggest;
+
+pub use limit::{bound_text, error_count, limit_per_file, MAX_DIAGNOSTICS};
+pub use suggest::{closest, did_you_mean, edit_distance, NameIndex};
 
 use crate::span::Span;
 
@@ -53,6 +58,18 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     /// Advice: how to fix it.
     pub help: Option<String>,
+    /// For the last diagnostic of a file that had too many (E0011): how many
+    /// were left out.
+    pub omitted: Option<Omitted>,
+}
+
+/// How many diagnostics of a file were left out, by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// Errors left out.
+    pub errors: usize,
+    /// Warnings left out.
+    pub warnings: usize,
 }
 
 impl Diagnostic {
@@ -66,6 +83,7 @@ impl Diagnostic {
             label: String::new(),
             secondary: Vec::new(),
             help: None,
+            omitted: None,
         }
     }
 
@@ -102,52 +120,6 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
-}
-
-/// The closest candidate to `name` by edit distance, for "did you mean" help.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .filter(|c| *c != name)
-        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c)
-}
-
-/// Edit distance over characters where inserting, deleting or replacing a
-/// character, or swapping two adjacent ones (the commonest typo: `aeg` for
-/// `age`), each cost one (optimal string alignment).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // rows[i][j]: distance between a[..i] and b[..j]; three rows suffice.
-    let mut before: Vec<usize> = Vec::new();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let (ai, bj) = (a.get(i - 1), b.get(j - 1));
-            let cost = usize::from(ai != bj);
-            let mut d = (prev.get(j).copied().unwrap_or(0) + 1)
-                .min(cur.get(j - 1).copied().unwrap_or(0) + 1)
-                .min(prev.get(j - 1).copied().unwrap_or(0) + cost);
-            let swapped = i > 1 && j > 1 && ai == b.get(j - 2) && a.get(i - 2) == bj;
-            if swapped {
-                d = d.min(before.get(j - 2).copied().unwrap_or(0) + 1);
-            }
-            if let Some(c) = cur.get_mut(j) {
-                *c = d;
-            }
-        }
-        before = std::mem::replace(&mut prev, cur);
-    }
-    prev.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -16,9 +16,19 @@ use crate::span::{SourceMap, Span};
 /// Renders diagnostics as text, one report after another; coloured only when
 /// `color` is true.
 pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    // One cache for every report: ariadne indexes the lines of each file once.
+    let mut cache = ariadne::sources(sources.iter().map(|(id, f)| {
+        (
+            FileKey {
+                id: id.0,
+                name: f.name.clone(),
+            },
+            f.text.as_str(),
+        )
+    }));
     let mut out = String::new();
     for diag in diags {
-        out.push_str(&render_one(diag, sources, color));
+        out.push_str(&render_one(diag, sources, color, &mut cache));
     }
     out
 }
@@ -49,7 +59,12 @@ impl fmt::Display for FileKey {
 
 type AriadneSpan = (FileKey, Range<usize>);
 
-fn render_one(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+fn render_one(
+    diag: &Diagnostic,
+    sources: &SourceMap,
+    color: bool,
+    cache: &mut impl ariadne::Cache<FileKey>,
+) -> String {
     let header = format!("{}[{}]", diag.severity.as_str(), diag.code);
     let Some(primary) = ariadne_span(sources, diag.span) else {
         return render_plain(diag, &header);
@@ -86,15 +101,6 @@ fn render_one(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     if let Some(help) = &diag.help {
         builder = builder.with_help(help);
     }
-    let cache = ariadne::sources(sources.iter().map(|(id, f)| {
-        (
-            FileKey {
-                id: id.0,
-                name: f.name.clone(),
-            },
-            f.text.clone(),
-        )
-    }));
     let mut bytes = Vec::new();
     if builder.finish().write(cache, &mut bytes).is_err() {
         return render_plain(diag, &header);
@@ -149,6 +155,8 @@ fn ariadne_span(sources: &SourceMap, span: Span) -> Option<AriadneSpan> {
 
 /// Lines longer than this are shown as a window around the primary span.
 const MAX_SHOWN_LINE: usize = 400;
+/// Spans over more lines than this are shown as a window of their first line.
+const MAX_SHOWN_LINES: usize = 12;
 /// Bytes shown before and after the primary span's start in such a window.
 const WINDOW: usize = 60;
 
@@ -169,7 +177,9 @@ fn render_long_line(
         .get(start..)?
         .find('\n')
         .map_or(text.len(), |i| start + i);
-    if line_end - line_start <= MAX_SHOWN_LINE {
+    let long = on_long_line(sources, diag.span)
+        || diag.secondary.iter().any(|l| on_long_line(sources, l.span));
+    if line_end - line_start <= MAX_SHOWN_LINE && !long {
         return None;
     }
     let floor = |mut i: usize| {
@@ -216,6 +226,27 @@ fn render_long_line(
         out.push_str(&format!("{gutter} = help: {help}\n"));
     }
     Some(out)
+}
+
+/// Whether `span` covers more than [`MAX_SHOWN_LINES`] lines, or any line it
+/// touches is longer than [`MAX_SHOWN_LINE`]: ariadne would echo them all.
+fn on_long_line(sources: &SourceMap, span: Span) -> bool {
+    let Some(text) = sources.get(span.file).map(|f| f.text.as_str()) else {
+        return false;
+    };
+    let (start, end) = (span.start as usize, span.end as usize);
+    let from = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let to = text
+        .get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end + i);
+    text.get(from..to).is_some_and(|lines| {
+        lines.split('\n').count() > MAX_SHOWN_LINES
+            || lines.split('\n').any(|l| l.len() > MAX_SHOWN_LINE)
+    })
 }
 
 /// Without a source to show: `error[E0001]: message` and the help line.

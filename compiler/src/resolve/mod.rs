@@ -21,17 +21,41 @@ use crate::typeck::error::CheckError;
 pub trait Loader {
     /// Loads `path` (as written in `import "path"`) imported by the file named
     /// `importer`. Returns the file's canonical name (used to load it once and
-    /// in diagnostics) and its text, or a lowercase reason.
-    fn load(&self, path: &str, importer: &str) -> Result<(String, String), String>;
+    /// in diagnostics) and its text, or why not.
+    fn load(&self, path: &str, importer: &str) -> Result<(String, String), LoadError>;
+}
+
+/// Why an imported file was not loaded: each reason is a lowercase phrase
+/// that names the file but never quotes its contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// The path leads outside the charter's root directory: absolute, a `..`
+    /// escape, or a symbolic link to a file outside (E0129).
+    OutsideRoot(String),
+    /// Anything else: missing, not a regular file, too large, not a `.polity`
+    /// file, not UTF-8 (E0106).
+    Unreadable(String),
 }
 
 /// A loader that refuses every file import (for sources held in memory).
 pub struct NoFiles;
 
 impl Loader for NoFiles {
-    fn load(&self, _path: &str, _importer: &str) -> Result<(String, String), String> {
-        Err("file imports are not available here".into())
+    fn load(&self, _path: &str, _importer: &str) -> Result<(String, String), LoadError> {
+        Err(LoadError::Unreadable(
+            "file imports are not available here".into(),
+        ))
     }
+}
+
+/// Whether an import path names a file from the root of the file system
+/// (`/etc/x`, `\\server\x`, `C:\x`, `C:x`) rather than relative to the
+/// importing file: never allowed, whatever the loader.
+pub fn is_absolute_import(path: &str) -> bool {
+    let mut bytes = path.bytes();
+    let first = bytes.next();
+    matches!(first, Some(b'/' | b'\\'))
+        || (first.is_some_and(|c| c.is_ascii_alphabetic()) && bytes.next() == Some(b':'))
 }
 
 /// Every parsed file of a compilation.
@@ -156,16 +180,26 @@ fn import_one(
                 }),
             }
         }
-        ast::ImportTarget::File(path) => {
-            loader
-                .load(&path.value, &importer)
-                .map_err(|reason| CheckError::ImportFailed {
-                    span: import.span,
-                    target: path.value.clone(),
-                    reason,
-                    suggestion: None,
-                })
+        ast::ImportTarget::File(path) if is_absolute_import(&path.value) => {
+            Err(CheckError::ImportOutsideRoot {
+                span: import.span,
+                target: path.value.clone(),
+                reason: "an absolute path".into(),
+            })
         }
+        ast::ImportTarget::File(path) => loader.load(&path.value, &importer).map_err(|e| match e {
+            LoadError::OutsideRoot(reason) => CheckError::ImportOutsideRoot {
+                span: import.span,
+                target: path.value.clone(),
+                reason,
+            },
+            LoadError::Unreadable(reason) => CheckError::ImportFailed {
+                span: import.span,
+                target: path.value.clone(),
+                reason,
+                suggestion: None,
+            },
+        }),
     };
     match result {
         Ok((name, text)) => {

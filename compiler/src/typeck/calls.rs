@@ -5,7 +5,7 @@ use super::error::CheckError;
 use super::expr::{node, poisoned, unify};
 use super::keyed::is_keyed;
 use super::{Checker, Node};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::closest;
 use crate::ir::{self, Builtin, Calendar, ExprKind, FnId, LoopKind, Num};
 use crate::resolve::decls::{is_builtin, ValueDecl, BUILTINS, SHADOWABLE_BUILTINS};
 use crate::span::Span;
@@ -303,12 +303,10 @@ impl Checker<'_> {
         if self.report_private(callee) {
             return poisoned(span);
         }
-        let candidates = self
-            .decls
-            .value_names(callee.span.file)
-            .chain(BUILTINS.iter().copied())
-            .chain(SHADOWABLE_BUILTINS.iter().copied());
-        let suggestion = did_you_mean(&callee.name, candidates).map(str::to_string);
+        let builtins = BUILTINS.iter().chain(SHADOWABLE_BUILTINS).copied();
+        let builtin = closest(&callee.name, builtins).map(|(d, c)| (d, c.to_string()));
+        let value = self.closest_in(super::Names::Values(callee.span.file), &callee.name);
+        let suggestion = builtin.into_iter().chain(value).min().map(|(_, c)| c);
         self.error(CheckError::UnknownFunction {
             span: callee.span,
             name: callee.name.clone(),

@@ -61,6 +61,12 @@ pub enum CheckError {
         reason: String,
         suggestion: Option<String>,
     },
+    /// E0129
+    ImportOutsideRoot {
+        span: Span,
+        target: String,
+        reason: String,
+    },
     /// E0107
     DuplicateCharter { span: Span, first: Span },
     /// E0109
@@ -235,6 +241,9 @@ impl From<CheckError> for Diagnostic {
             ImportFailed { span, target, reason, suggestion } => Diagnostic::error("E0106", span, format!("cannot import `{target}`: {reason}"))
                 .with_label("import failed")
                 .with_help(mean(&suggestion).unwrap_or_else(|| "import a `std.*` module or a `.polity` file relative to this one".into())),
+            ImportOutsideRoot { span, target, reason } => Diagnostic::error("E0129", span, format!("cannot import `{target}`: {reason}"))
+                .with_label("outside the charter's root directory")
+                .with_help("imports resolve only inside the charter's root directory (the charter file's directory, or the root given with `--root`); move the file there"),
             DuplicateCharter { span, first } => Diagnostic::error("E0107", span, "more than one `charter` declaration")
                 .with_label("second charter")
                 .with_secondary(first, "first charter")

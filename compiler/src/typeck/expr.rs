@@ -2,8 +2,9 @@
 //! collections; coercion and unification of types.
 
 use super::error::CheckError;
+use super::Names;
 use super::{contains_never, Checker, Node};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::closest;
 use crate::ir::{self, ExprKind, Lit, StateId};
 use crate::num::{parse_date, Dec, ParseDecError};
 use crate::resolve::decls::{TypeDecl, ValueDecl};
@@ -257,10 +258,14 @@ impl Checker<'_> {
             return poisoned(span);
         }
         let suggestion = {
-            let locals = self.frame.names();
-            let globals = self.decls.value_names(span.file);
-            let cases = self.cases.keys().map(String::as_str);
-            did_you_mean(&id.name, locals.chain(globals).chain(cases)).map(str::to_string)
+            let local = closest(&id.name, self.frame.names()).map(|(d, c)| (d, c.to_string()));
+            let value = self.closest_in(Names::Values(span.file), &id.name);
+            let case = self.closest_in(Names::Cases, &id.name);
+            [local, value, case]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|(_, c)| c)
         };
         self.error(CheckError::UnknownName {
             span,
@@ -320,9 +325,8 @@ impl Checker<'_> {
         match def.cases.iter().position(|c| *c == name.name) {
             Some(case) => Some(lit(Lit::Enum(id, case as u32), Type::Enum(id), span)),
             None => {
-                let suggestion = did_you_mean(&name.name, def.cases.iter().map(String::as_str))
-                    .map(str::to_string);
                 let enum_name = def.name.clone();
+                let suggestion = self.suggest_in(Names::CasesOf(id), &name.name);
                 self.error(CheckError::UnknownCase {
                     span: name.span,
                     name: name.name.clone(),
@@ -406,9 +410,8 @@ impl Checker<'_> {
         if let Some(i) = def.fields.iter().position(|f| f.name == name.name) {
             return def.fields.get(i).map(|f| (i as u32, f.ty.clone()));
         }
-        let suggestion = did_you_mean(&name.name, def.fields.iter().map(|f| f.name.as_str()))
-            .map(str::to_string);
         let ty = def.name.clone();
+        let suggestion = self.suggest_in(Names::Fields(record), &name.name);
         self.error(CheckError::UnknownField {
             span: name.span,
             name: name.name.clone(),
@@ -649,9 +652,8 @@ impl Checker<'_> {
         match def.cases.iter().position(|c| *c == case.name) {
             Some(i) => Some(ir::Pattern::Case(i as u32)),
             None => {
-                let suggestion = did_you_mean(&case.name, def.cases.iter().map(String::as_str))
-                    .map(str::to_string);
                 let enum_name = def.name.clone();
+                let suggestion = self.suggest_in(Names::CasesOf(*id), &case.name);
                 self.error(CheckError::UnknownCase {
                     span: case.span,
                     name: case.name.clone(),
@@ -680,9 +682,7 @@ impl Checker<'_> {
         let record = match self.decls.types.get(name.name.as_str()) {
             Some((TypeDecl::Record(i), _)) => RecordId(*i as u32),
             _ => {
-                let suggestion =
-                    did_you_mean(&name.name, self.records.iter().map(|r| r.name.as_str()))
-                        .map(str::to_string);
+                let suggestion = self.suggest_in(Names::Records, &name.name);
                 self.error(CheckError::UnknownType {
                     span: name.span,
                     name: name.name.clone(),

@@ -20,7 +20,7 @@ mod repl;
 mod round;
 mod scope;
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Diagnostic, NameIndex};
 use crate::ir::{self, ConstId, LawId, StateId};
 use crate::resolve::decls::{TypeDecl, ValueDecl};
 use crate::resolve::Decls;
@@ -69,6 +69,27 @@ pub(crate) struct Checker<'a> {
     /// How many constants or law subjects are being inferred inside each other.
     inferring: u32,
     graph: BTreeMap<Node, Vec<(Node, Span)>>,
+    /// For "did you mean": each set of names, indexed on its first unknown
+    /// name once every type is declared.
+    indexes: BTreeMap<Names, NameIndex>,
+    declared: bool,
+}
+
+/// A set of names a "did you mean" suggestion is taken from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Names {
+    /// The fns, laws, consts and state names a file sees.
+    Values(crate::span::FileId),
+    /// Every enum case.
+    Cases,
+    /// Declared and built-in type names.
+    Types,
+    /// Record names.
+    Records,
+    /// One record's fields.
+    Fields(RecordId),
+    /// One enum's cases.
+    CasesOf(EnumId),
 }
 
 /// Checks every module and lowers it to IR. The program is `None` if any error
@@ -128,10 +149,58 @@ impl<'a> Checker<'a> {
             owner: None,
             inferring: 0,
             graph: BTreeMap::new(),
+            indexes: BTreeMap::new(),
+            declared: false,
         };
         c.declare_types();
         c.declare_signatures();
+        c.declared = true;
         c
+    }
+
+    /// The name of `names` closest to `name`, with its distance.
+    fn closest_in(&mut self, names: Names, name: &str) -> Option<(usize, String)> {
+        let found = |index: &NameIndex| index.closest(name).map(|(d, c)| (d, c.to_string()));
+        let complete = matches!(names, Names::Values(_) | Names::Types);
+        if !self.declared && !complete {
+            // Records, fields and cases are still being declared: an index
+            // of them now would be incomplete later.
+            return found(&self.name_index(names));
+        }
+        if !self.indexes.contains_key(&names) {
+            let index = self.name_index(names);
+            self.indexes.insert(names, index);
+        }
+        self.indexes.get(&names).and_then(found)
+    }
+
+    /// [`Checker::closest_in`] as the help's name.
+    fn suggest_in(&mut self, names: Names, name: &str) -> Option<String> {
+        self.closest_in(names, name).map(|(_, c)| c)
+    }
+
+    fn name_index(&self, names: Names) -> NameIndex {
+        match names {
+            Names::Values(file) => NameIndex::new(self.decls.value_names(file)),
+            Names::Cases => NameIndex::new(self.cases.keys().map(String::as_str)),
+            Names::Types => {
+                let builtin = crate::resolve::decls::BUILTIN_TYPES.iter().copied();
+                NameIndex::new(self.decls.types.keys().copied().chain(builtin))
+            }
+            Names::Records => NameIndex::new(self.records.iter().map(|r| r.name.as_str())),
+            Names::Fields(r) => NameIndex::new(
+                self.records
+                    .get(r.0 as usize)
+                    .into_iter()
+                    .flat_map(|d| d.fields.iter().map(|f| f.name.as_str())),
+            ),
+            Names::CasesOf(e) => NameIndex::new(
+                self.enums
+                    .get(e.0 as usize)
+                    .into_iter()
+                    .flat_map(|d| d.cases.iter().map(String::as_str)),
+            ),
+        }
     }
 
     fn error(&mut self, e: CheckError) {
@@ -304,12 +373,7 @@ impl<'a> Checker<'a> {
                     Some((TypeDecl::Record(i), _)) => Type::Record(RecordId(*i as u32)),
                     Some((TypeDecl::Enum(i), _)) => Type::Enum(EnumId(*i as u32)),
                     None => {
-                        let builtin = crate::resolve::decls::BUILTIN_TYPES.iter().copied();
-                        let suggestion = did_you_mean(
-                            &name.name,
-                            self.decls.types.keys().copied().chain(builtin),
-                        )
-                        .map(str::to_string);
+                        let suggestion = self.suggest_in(Names::Types, &name.name);
                         self.error(CheckError::UnknownType {
                             span: name.span,
                             name: name.name.clone(),

@@ -1,5 +1,6 @@
 //! Compiling charters into reusable [`Program`]s.
 
+use super::files::{self, FsLoader};
 use crate::api::Engine;
 use crate::jit::layout::Layout;
 use crate::jit::JitProgram;
@@ -7,10 +8,45 @@ use crate::snapshot::{self, Snapshot, SnapshotError};
 use polity_compiler::diagnostic::{render, Diagnostic};
 use polity_compiler::ir;
 use polity_compiler::span::SourceMap;
-use polity_compiler::{compile, Loader, NoFiles};
+use polity_compiler::{compile_with, Loader, NoFiles};
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+
+/// How charter files are read and compiled.
+#[derive(Clone, Debug)]
+pub struct CompileOptions {
+    /// The directory file imports must stay inside (`None`: the directory
+    /// of the charter file).
+    pub root: Option<PathBuf>,
+    /// The cap on each file read, the charter's and every import's
+    /// ([`files::MAX_SOURCE_BYTES`] by default).
+    pub max_source_bytes: u64,
+    /// Diagnostics reported per file (100 by default); past it, one E0011
+    /// says how many more there were.
+    pub max_diagnostics: usize,
+}
+
+impl Default for CompileOptions {
+    fn default() -> CompileOptions {
+        CompileOptions {
+            root: None,
+            max_source_bytes: files::MAX_SOURCE_BYTES,
+            max_diagnostics: polity_compiler::diagnostic::MAX_DIAGNOSTICS,
+        }
+    }
+}
+
+impl CompileOptions {
+    /// The loader for the imports of the charter file `charter`.
+    pub fn loader_for(&self, charter: &Path) -> FsLoader {
+        match &self.root {
+            Some(root) => FsLoader::new(root.clone()),
+            None => FsLoader::for_charter(charter),
+        }
+        .with_max_bytes(self.max_source_bytes)
+    }
+}
 
 /// A compiled charter: immutable, `Send + Sync`, cheap to clone, reusable
 /// across any number of snapshots and threads.
@@ -59,7 +95,22 @@ impl Program {
         source: &str,
         loader: &dyn Loader,
     ) -> Result<Program, CompileError> {
-        let c = compile(name, source, loader);
+        Program::compile_with_options(name, source, loader, &CompileOptions::default())
+    }
+
+    /// Compiles a charter, loading its file imports through `loader`, with
+    /// `options.max_diagnostics` (the options' root and size cap are the
+    /// loader's business here).
+    pub fn compile_with_options(
+        name: &str,
+        source: &str,
+        loader: &dyn Loader,
+        options: &CompileOptions,
+    ) -> Result<Program, CompileError> {
+        let settings = polity_compiler::Options {
+            max_diagnostics: options.max_diagnostics,
+        };
+        let c = compile_with(name, source, loader, &settings);
         match c.program {
             Some(ir) => Ok(Program {
                 ir: Arc::new(ir),
@@ -73,12 +124,25 @@ impl Program {
         }
     }
 
-    /// Reads a charter file (and its imports) from disk and compiles it.
+    /// Reads a charter file (and its imports) from disk and compiles it, with
+    /// the default [`CompileOptions`]: imports only from the charter's
+    /// directory, at most 4 MiB a file.
     pub fn compile_file(path: &Path) -> Result<Result<Program, CompileError>, std::io::Error> {
-        let bytes = std::fs::read(path)?;
+        Program::compile_file_with(path, &CompileOptions::default())
+    }
+
+    /// Reads a charter file (at most `options.max_source_bytes`) and its
+    /// imports (inside `options.root`) and compiles it. A file that cannot be
+    /// read, or is too large, is an I/O error.
+    pub fn compile_file_with(
+        path: &Path,
+        options: &CompileOptions,
+    ) -> Result<Result<Program, CompileError>, std::io::Error> {
+        let bytes = files::read_bounded(path, options.max_source_bytes)?;
         let name = path.display().to_string();
+        let loader = options.loader_for(path);
         Ok(match std::str::from_utf8(&bytes) {
-            Ok(text) => Program::compile_with(&name, text, &FsLoader),
+            Ok(text) => Program::compile_with_options(&name, text, &loader, options),
             Err(_) => {
                 let mut sources = SourceMap::new();
                 let file = sources.add(name, String::from_utf8_lossy(&bytes).into_owned());
@@ -197,39 +261,4 @@ impl State {
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
     }
-}
-
-/// Loads `import "path"` relative to the importing file's directory.
-pub struct FsLoader;
-
-impl Loader for FsLoader {
-    fn load(&self, path: &str, importer: &str) -> Result<(String, String), String> {
-        let base = Path::new(importer).parent().unwrap_or(Path::new(""));
-        let full = normalize(&base.join(path));
-        let name = full.display().to_string();
-        match std::fs::read(&full) {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map(|t| (name, t))
-                .map_err(|_| "the file is not valid UTF-8".to_string()),
-            Err(e) => Err(format!(
-                "cannot read `{name}`: {}",
-                e.to_string().to_lowercase()
-            )),
-        }
-    }
-}
-
-/// `a/./b/../c` to `a/c`, lexically (so one file imported two ways loads once).
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }

@@ -23,9 +23,11 @@
 
 mod compile;
 mod eval;
+pub mod files;
 mod limits;
 
 pub use crate::interp::Explain;
-pub use compile::{CompileError, FsLoader, Program, State};
+pub use compile::{CompileError, CompileOptions, Program, State};
 pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
+pub use files::FsLoader;
 pub use limits::Limits;

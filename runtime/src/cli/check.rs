@@ -6,16 +6,16 @@
 
 use super::report::diagnostic_json;
 use super::{color_stderr, output, CheckFormat};
-use crate::api::Program;
-use polity_compiler::diagnostic::{render, Diagnostic};
+use crate::api::{CompileOptions, Program};
+use polity_compiler::diagnostic::{error_count, render, Diagnostic};
 use polity_compiler::span::SourceMap;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool) -> i32 {
+pub fn run(files: &[PathBuf], format: CheckFormat, jit: bool, options: &CompileOptions) -> i32 {
     let mut out = output::stdout();
-    let written = check(&mut out, files, format, jit);
+    let written = check(&mut out, files, format, jit, options);
     output::finish(out, written)
 }
 
@@ -25,6 +25,7 @@ fn check(
     files: &[PathBuf],
     format: CheckFormat,
     jit: bool,
+    options: &CompileOptions,
 ) -> std::io::Result<i32> {
     let mut io_failed = false;
     let mut errors = 0usize;
@@ -34,7 +35,7 @@ fn check(
         // What was written so far comes before this file's diagnostics on stderr.
         out.flush()?;
         let (diags, sources, native): (Vec<Diagnostic>, SourceMap, Option<Native>) =
-            match Program::compile_file(path) {
+            match Program::compile_file_with(path, options) {
                 Err(e) => {
                     io_failed = true;
                     stderrln!("{}", super::read_error(path, &e));
@@ -47,14 +48,13 @@ fn check(
                 ),
                 Ok(Err(e)) => (e.diagnostics, e.sources, None),
             };
-        errors += diags.iter().filter(|d| d.is_error()).count();
+        errors += error_count(&diags);
         match format {
             CheckFormat::Human => {
                 if !diags.is_empty() {
                     stderr!("{}", render::render(&diags, &sources, color_stderr()));
                 }
-                let errs = diags.iter().filter(|d| d.is_error()).count();
-                if errs == 0 {
+                if error_count(&diags) == 0 {
                     writeln!(out, "ok: {}", path.display())?;
                 }
                 if let Some(n) = &native {

@@ -5,7 +5,8 @@
 use super::report::write_eval_table;
 use super::verdict_json::write_eval_json;
 use super::{color_stderr, output, EvalFormat};
-use crate::api::{EvalOptions, LawReport, Program};
+use crate::api::files::{read_bounded, ReadError};
+use crate::api::{CompileOptions, EvalOptions, LawReport, Program};
 use crate::snapshot::SnapshotError;
 use serde_json::json;
 use std::path::Path;
@@ -15,13 +16,14 @@ const STREAM_FROM: u64 = 64 << 20;
 
 pub fn run(
     charter: &Path,
-    snapshot: &Path,
+    (snapshot, max_snapshot_bytes): (&Path, u64),
     law: Option<&str>,
     format: EvalFormat,
-    options: EvalOptions,
+    eval_options: EvalOptions,
+    options: &CompileOptions,
 ) -> i32 {
-    let engine = options.engine;
-    let program = match Program::compile_file(charter) {
+    let engine = eval_options.engine;
+    let program = match Program::compile_file_with(charter, options) {
         Err(e) => {
             stderrln!("{}", super::read_error(charter, &e));
             return 2;
@@ -39,15 +41,23 @@ pub fn run(
     // wrong with it.
     let streamed = std::fs::File::open(snapshot)
         .ok()
-        .filter(|f| f.metadata().is_ok_and(|m| m.len() >= STREAM_FROM))
-        .and_then(|f| program.read_snapshot_for(f, engine));
+        .filter(|f| {
+            f.metadata()
+                .is_ok_and(|m| m.len() >= STREAM_FROM && m.len() <= max_snapshot_bytes)
+        })
+        .and_then(|f| {
+            program.read_snapshot_for(std::io::Read::take(f, max_snapshot_bytes), engine)
+        });
     let state = match streamed {
         Some(s) => s,
         None => {
-            let bytes = match std::fs::read(snapshot) {
+            let bytes = match read_bounded(snapshot, max_snapshot_bytes) {
                 Ok(b) => b,
                 Err(e) => {
-                    stderrln!("{}", super::read_error(snapshot, &e));
+                    let hint = matches!(e, ReadError::TooLarge { .. })
+                        .then_some("\n  help: raise the limit with `--max-snapshot-bytes`")
+                        .unwrap_or_default();
+                    stderrln!("{}{hint}", super::read_error(snapshot, &e.into()));
                     return 2;
                 }
             };
@@ -58,14 +68,14 @@ pub fn run(
         }
     };
     let reports: Box<dyn Iterator<Item = LawReport>> = match law {
-        Some(name) => match program.eval_law_options(&state, name, options) {
+        Some(name) => match program.eval_law_options(&state, name, eval_options) {
             Ok(r) => Box::new(std::iter::once(r)),
             Err(e) => {
                 stderrln!("error: {e}");
                 return 2;
             }
         },
-        None => Box::new(program.eval_each_options(&state, options)),
+        None => Box::new(program.eval_each_options(&state, eval_options)),
     };
     let reports = reports.inspect(|r| {
         for d in &r.disagreements {

@@ -52,6 +52,12 @@ enum Command {
         /// what is left to the interpreter.
         #[arg(long)]
         jit: bool,
+        /// Diagnostics shown per file; one more line says how many were left out.
+        #[arg(long, value_name = "N", default_value_t = polity_compiler::diagnostic::MAX_DIAGNOSTICS)]
+        max_diagnostics: usize,
+        /// Imports must stay inside this directory (default: each charter's own).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
     /// Evaluate a charter's laws over a JSON snapshot.
     Eval {
@@ -74,6 +80,12 @@ enum Command {
         /// number compared was computed).
         #[arg(long, value_enum, default_value_t = ExplainArg::Reasons)]
         explain: ExplainArg,
+        /// Imports must stay inside this directory (default: each charter's own).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The largest snapshot read, in bytes (default 1 GiB).
+        #[arg(long, value_name = "BYTES", default_value_t = crate::api::files::MAX_SNAPSHOT_BYTES)]
+        max_snapshot_bytes: u64,
     },
     /// Run the `test` blocks of charters (and of the standard library).
     Test {
@@ -87,6 +99,9 @@ enum Command {
         /// the interpreter for its explanation).
         #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
         engine: EngineArg,
+        /// Imports must stay inside this directory (default: each charter's own).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
     /// Ask a charter questions: evaluate expressions and law calls over a
     /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
@@ -96,6 +111,12 @@ enum Command {
         /// The JSON snapshot to evaluate over.
         #[arg(long)]
         snapshot: Option<PathBuf>,
+        /// Imports must stay inside this directory (default: each charter's own).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The largest snapshot read, in bytes (default 1 GiB).
+        #[arg(long, value_name = "BYTES", default_value_t = crate::api::files::MAX_SNAPSHOT_BYTES)]
+        max_snapshot_bytes: u64,
     },
 }
 
@@ -158,11 +179,24 @@ pub enum EvalFormat {
 
 /// The message for a file that cannot be read (`error: cannot read `x`: no such file or directory`).
 pub fn read_error(path: &std::path::Path, e: &std::io::Error) -> String {
+    // Only the first letter: a size limit keeps its unit (`4 MiB`).
+    let message = e.to_string();
+    let mut chars = message.chars();
+    let first = chars.next().map(|c| c.to_lowercase().to_string());
     format!(
-        "error: cannot read `{}`: {}",
+        "error: cannot read `{}`: {}{}",
         path.display(),
-        e.to_string().to_lowercase()
+        first.unwrap_or_default(),
+        chars.as_str()
     )
+}
+
+/// How the command reads and compiles charters.
+fn options(root: Option<PathBuf>) -> crate::api::CompileOptions {
+    crate::api::CompileOptions {
+        root,
+        ..Default::default()
+    }
 }
 
 /// Whether to colour output written to stderr: only on a terminal, never with `NO_COLOR`.
@@ -189,7 +223,19 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { files, format, jit } => check::run(&files, format, jit),
+        Command::Check {
+            files,
+            format,
+            jit,
+            max_diagnostics,
+            root,
+        } => {
+            let options = crate::api::CompileOptions {
+                max_diagnostics,
+                ..options(root)
+            };
+            check::run(&files, format, jit, &options)
+        }
         Command::Eval {
             charter,
             snapshot,
@@ -197,19 +243,39 @@ pub fn main() -> i32 {
             format,
             engine,
             explain,
+            root,
+            max_snapshot_bytes,
         } => {
-            let options = crate::api::EvalOptions {
+            let eval_options = crate::api::EvalOptions {
                 engine: engine.engine(),
                 explain: explain.explain(),
                 ..Default::default()
             };
-            eval::run(&charter, &snapshot, law.as_deref(), format, options)
+            eval::run(
+                &charter,
+                (&snapshot, max_snapshot_bytes),
+                law.as_deref(),
+                format,
+                eval_options,
+                &options(root),
+            )
         }
         Command::Test {
             files,
             stdlib,
             engine,
-        } => test::run(&files, stdlib, engine.engine()),
-        Command::Repl { charter, snapshot } => repl::run(charter.as_deref(), snapshot.as_deref()),
+            root,
+        } => test::run(&files, stdlib, engine.engine(), &options(root)),
+        Command::Repl {
+            charter,
+            snapshot,
+            root,
+            max_snapshot_bytes,
+        } => repl::run(
+            charter.as_deref(),
+            snapshot.as_deref(),
+            options(root),
+            max_snapshot_bytes,
+        ),
     }
 }

@@ -3,14 +3,14 @@
 
 use super::report::{locate, write_failure};
 use super::{color_stderr, output};
-use crate::api::{Engine, Program};
+use crate::api::{CompileOptions, Engine, Program};
 use crate::interp::TestFailure;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine) -> i32 {
+pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine, options: &CompileOptions) -> i32 {
     let mut out = output::stdout();
-    let written = run_all(&mut out, files, stdlib, engine);
+    let written = run_all(&mut out, files, stdlib, engine, options);
     output::finish(out, written)
 }
 
@@ -20,6 +20,7 @@ fn run_all(
     files: &[PathBuf],
     stdlib: bool,
     engine: Engine,
+    options: &CompileOptions,
 ) -> io::Result<i32> {
     let mut tally = Tally::default();
     let mut broken = false;
@@ -36,7 +37,7 @@ fn run_all(
         }
     }
     for path in files {
-        let program = match Program::compile_file(path) {
+        let program = match Program::compile_file_with(path, options) {
             Err(e) => {
                 out.flush()?;
                 stderrln!("{}", super::read_error(path, &e));

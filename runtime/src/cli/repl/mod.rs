@@ -29,10 +29,19 @@ use std::path::Path;
 use std::rc::Rc;
 
 /// Runs the REPL; returns the process exit code.
-pub fn run(charter: Option<&Path>, snapshot: Option<&Path>) -> i32 {
+pub fn run(
+    charter: Option<&Path>,
+    snapshot: Option<&Path>,
+    options: crate::api::CompileOptions,
+    max_snapshot_bytes: u64,
+) -> i32 {
     let interactive = std::io::stdin().is_terminal();
     let color = interactive && super::color_stdout();
-    let session = match Session::start(charter, snapshot, color) {
+    let files = session::Files {
+        options,
+        max_snapshot_bytes,
+    };
+    let session = match Session::start_with(charter, snapshot, color, files) {
         Ok(s) => s,
         Err(e) => {
             stderr!("{e}");

@@ -3,16 +3,18 @@
 //! returns the text to show, so piped and interactive modes share it.
 
 use super::show;
-use crate::api::{Engine, FsLoader};
+use crate::api::files::read_bounded;
+use crate::api::{CompileOptions, Engine};
 use crate::interp::Interpreter;
 use crate::snapshot::{self, Snapshot};
 use crate::value::Value;
 use crate::verdict::{ErrorKind, EvalError, Verdict};
-use polity_compiler::diagnostic::{render, Diagnostic};
+use polity_compiler::diagnostic::{limit_per_file, render, Diagnostic};
 use polity_compiler::ir::{self, ExprKind};
 use polity_compiler::syntax::{self, ast};
 use polity_compiler::typeck::{self, ReplChecked};
 use polity_compiler::types::Type;
+use polity_compiler::{Loader, NoFiles};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -71,22 +73,51 @@ pub struct Session {
     pub bindings: Vec<Binding>,
     pub engine: Engine,
     pub color: bool,
+    /// How files are read: the import root and the size caps.
+    pub files: Files,
+}
+
+/// How a session reads its charter, imports and snapshot.
+#[derive(Clone, Debug)]
+pub struct Files {
+    pub options: CompileOptions,
+    pub max_snapshot_bytes: u64,
+}
+
+impl Default for Files {
+    fn default() -> Files {
+        Files {
+            options: CompileOptions::default(),
+            max_snapshot_bytes: crate::api::files::MAX_SNAPSHOT_BYTES,
+        }
+    }
 }
 
 impl Session {
     /// A session over `charter` (or an empty charter) and `snapshot` (or none).
     /// The error is rendered for printing.
+    #[cfg(test)]
     pub fn start(
         charter: Option<&Path>,
         snapshot: Option<&Path>,
         color: bool,
     ) -> Result<Session, String> {
+        Session::start_with(charter, snapshot, color, Files::default())
+    }
+
+    /// A session that reads files as `files` says.
+    pub fn start_with(
+        charter: Option<&Path>,
+        snapshot: Option<&Path>,
+        color: bool,
+        files: Files,
+    ) -> Result<Session, String> {
         let loaded = match charter {
-            Some(p) => load_charter(p, color)?,
-            None => compile_charter("<empty>", "", color)?,
+            Some(p) => load_charter(p, color, &files)?,
+            None => compile_charter("<empty>", "", color, &NoFiles)?,
         };
         let snap = match snapshot {
-            Some(p) => load_snapshot(&loaded.ir, p)?,
+            Some(p) => load_snapshot(&loaded.ir, p, &files)?,
             None => Snapshot::from_values(Vec::new()),
         };
         Ok(Session {
@@ -98,6 +129,7 @@ impl Session {
             // The interpreter is the specification; `:engine` switches.
             engine: Engine::Interpreter,
             color,
+            files,
         })
     }
 
@@ -291,17 +323,17 @@ impl Session {
     /// check.
     pub fn reload(&mut self) -> Reply {
         let charter = match &self.charter_path {
-            Some(p) => match load_charter(p, self.color) {
+            Some(p) => match load_charter(p, self.color, &self.files) {
                 Ok(c) => c,
                 Err(e) => return Reply::error(format!("{e}kept the previous charter\n")),
             },
-            None => match compile_charter("<empty>", "", self.color) {
+            None => match compile_charter("<empty>", "", self.color, &NoFiles) {
                 Ok(c) => c,
                 Err(e) => return Reply::error(e),
             },
         };
         let snap = match &self.snapshot_path {
-            Some(p) => match load_snapshot(&charter.ir, p) {
+            Some(p) => match load_snapshot(&charter.ir, p, &self.files) {
                 Ok(s) => s,
                 Err(e) => {
                     return Reply::error(format!("{e}kept the previous charter and snapshot\n"))
@@ -319,13 +351,13 @@ impl Session {
     /// Replaces the charter with the one at `path`; the snapshot is kept when
     /// it matches the new charter.
     pub fn load(&mut self, path: &Path) -> Reply {
-        let charter = match load_charter(path, self.color) {
+        let charter = match load_charter(path, self.color, &self.files) {
             Ok(c) => c,
             Err(e) => return Reply::error(format!("{e}kept the previous charter\n")),
         };
         let mut reply = Reply::default();
         let snap = match &self.snapshot_path {
-            Some(p) => match load_snapshot(&charter.ir, p) {
+            Some(p) => match load_snapshot(&charter.ir, p, &self.files) {
                 Ok(s) => s,
                 Err(e) => {
                     let _ = writeln!(
@@ -348,7 +380,7 @@ impl Session {
 
     /// Replaces the snapshot; the old one stays when the new one is rejected.
     pub fn load_snapshot(&mut self, path: &Path) -> Reply {
-        match load_snapshot(&self.charter.ir, path) {
+        match load_snapshot(&self.charter.ir, path, &self.files) {
             Ok(s) => {
                 self.snapshot = s;
                 self.snapshot_path = Some(path.to_path_buf());
@@ -444,17 +476,24 @@ fn first_error(rendered: &str) -> String {
 }
 
 /// Reads and compiles a charter file (with its imports).
-fn load_charter(path: &Path, color: bool) -> Result<Charter, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("{}\n", crate::cli::read_error(path, &e)))?;
+fn load_charter(path: &Path, color: bool, files: &Files) -> Result<Charter, String> {
+    let bytes = read_bounded(path, files.options.max_source_bytes)
+        .map_err(|e| format!("{}\n", crate::cli::read_error(path, &e.into())))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| format!("error: `{}` is not valid UTF-8\n", path.display()))?;
-    compile_charter(&path.display().to_string(), text, color)
+    let loader = files.options.loader_for(path);
+    compile_charter(&path.display().to_string(), text, color, &loader)
 }
 
-fn compile_charter(name: &str, text: &str, color: bool) -> Result<Charter, String> {
-    let loaded = polity_compiler::resolve::load_all(name, text, &FsLoader);
+fn compile_charter(
+    name: &str,
+    text: &str,
+    color: bool,
+    loader: &dyn Loader,
+) -> Result<Charter, String> {
+    let loaded = polity_compiler::resolve::load_all(name, text, loader);
     let (program, diags) = typeck::check(&loaded.modules, &loaded.sources, loaded.diagnostics);
+    let diags = limit_per_file(diags, polity_compiler::diagnostic::MAX_DIAGNOSTICS);
     match program {
         Some(ir) => Ok(Charter {
             modules: loaded.modules,
@@ -465,9 +504,9 @@ fn compile_charter(name: &str, text: &str, color: bool) -> Result<Charter, Strin
 }
 
 /// Reads a snapshot file and checks it against the charter's `state`.
-fn load_snapshot(program: &ir::Program, path: &Path) -> Result<Snapshot, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("{}\n", crate::cli::read_error(path, &e)))?;
+fn load_snapshot(program: &ir::Program, path: &Path, files: &Files) -> Result<Snapshot, String> {
+    let bytes = read_bounded(path, files.max_snapshot_bytes)
+        .map_err(|e| format!("{}\n", crate::cli::read_error(path, &e.into())))?;
     snapshot::load(program, &bytes).map_err(|e| {
         format!(
             "error: snapshot `{}` does not match the charter's `state`:\n{e}\n",

@@ -3,12 +3,10 @@
 //! interpreter running over compiled code (`mixed.rs`), and the two
 //! engines' outcomes compared.
 
+use super::fault::{fault_kind, BAIL_CODE};
 use super::layout::{self, Layout};
 use super::mixed::Mixed;
-use super::{
-    abi, code, deciding_labels, fault_kind, requirement_count, Decision, Decisions, JitProgram,
-    BAIL_CODE,
-};
+use super::{abi, code, deciding_labels, requirement_count, Decision, Decisions, JitProgram};
 use crate::interp::{self, subject_of, Explain, Interpreter, Limits};
 use crate::snapshot::Snapshot;
 use crate::value::Value;

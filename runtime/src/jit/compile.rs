@@ -3,11 +3,12 @@
 //! state-only expressions memoised as thunks, sites for explanations, bulk
 //! entries, and the trampolines the host enters generated code through.
 
+use super::abi::Helper;
 use super::calls::{order, Item, MAX_NATIVE_DEPTH};
 use super::layout::Interner;
 use super::pipeline::{Isas, Pipeline, Tier};
 use super::translate::{self, Body, Shared};
-use super::{abi, code, hoist, mixed, sites, JitProgram, Options};
+use super::{code, hoist, mixed, sites, JitProgram, Options};
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -27,8 +28,8 @@ pub(super) fn new_module() -> Result<(JITModule, Isas), String> {
         Arc::clone(&speed),
         cranelift_module::default_libcall_names(),
     );
-    for (name, _, addr) in abi::symbols() {
-        builder.symbol(name, addr);
+    for h in Helper::ALL {
+        builder.symbol(h.symbol(), h.address());
     }
     Ok((JITModule::new(builder), Isas { speed, once }))
 }
@@ -66,10 +67,10 @@ impl JitProgram {
         mut pipe: Pipeline<'_, '_>,
         options: Options,
     ) -> Result<JitProgram, String> {
-        let mut helpers = HashMap::new();
-        for (name, arity, _) in abi::symbols() {
+        let mut helpers = Vec::with_capacity(Helper::ALL.len());
+        for h in Helper::ALL {
             let mut sig = module.make_signature();
-            for _ in 0..=arity {
+            for _ in 0..=h.arity() {
                 sig.params.push(cranelift_codegen::ir::AbiParam::new(
                     cranelift_codegen::ir::types::I64,
                 ));
@@ -78,9 +79,9 @@ impl JitProgram {
                 cranelift_codegen::ir::types::I64,
             ));
             let id = module
-                .declare_function(name, Linkage::Import, &sig)
+                .declare_function(h.symbol(), Linkage::Import, &sig)
                 .map_err(|e| e.to_string())?;
-            helpers.insert(name, (id, arity));
+            helpers.push(id);
         }
         let mut shared = Shared {
             module,

@@ -5,6 +5,7 @@
 
 use super::abi::Helper;
 use super::calls::{order, Item, MAX_NATIVE_DEPTH};
+use super::fault::{Compiled, Fallback};
 use super::layout::Interner;
 use super::pipeline::{Isas, Pipeline, Tier};
 use super::translate::{self, Body, Shared};
@@ -157,11 +158,17 @@ impl JitProgram {
                 Err(e) => match item {
                     Item::Law(i) => {
                         let name = program.laws.get(i as usize).map_or("?", |l| &l.name);
-                        fallbacks.push((name.to_string(), e));
+                        fallbacks.push(Fallback {
+                            item: Compiled::Law(name.to_string()),
+                            reason: e,
+                        });
                     }
                     Item::Test(i) => {
                         let name = program.tests.get(i as usize).map_or("?", |t| &t.name);
-                        fallbacks.push((format!("test \"{name}\""), e));
+                        fallbacks.push(Fallback {
+                            item: Compiled::Test(name.to_string()),
+                            reason: e,
+                        });
                     }
                     Item::Fn(_) | Item::Const(_) => {}
                 },
@@ -231,7 +238,10 @@ impl JitProgram {
                     match c {
                         Ok(id) => Some(id),
                         Err(e) => {
-                            fallbacks.push((def.name.clone(), e));
+                            fallbacks.push(Fallback {
+                                item: Compiled::Law(def.name.clone()),
+                                reason: e,
+                            });
                             laws.push(None);
                             continue;
                         }
@@ -247,7 +257,10 @@ impl JitProgram {
                     }
                 }
                 Err(e) => {
-                    fallbacks.push((def.name.clone(), e));
+                    fallbacks.push(Fallback {
+                        item: Compiled::Law(def.name.clone()),
+                        reason: e,
+                    });
                     laws.push(None);
                     continue;
                 }

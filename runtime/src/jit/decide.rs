@@ -3,6 +3,7 @@
 //! explanations (for benchmarks, differential tests and the passing
 //! subjects of an evaluation).
 
+use super::fault::Fault;
 use super::layout::Layout;
 use super::{abi, code, threads, translate, JitProgram};
 use crate::interp::Limits;
@@ -25,20 +26,20 @@ pub enum Decision {
     /// Every requirement holds, and the law has notes for the subject (a
     /// `when` precondition that did not hold, or advice not followed).
     Noted,
-    /// A fault (its code: `site << 3 | kind`).
-    Error(i64),
+    /// A fault.
+    Error(Fault),
     /// Generated code bailed out: the interpreter decides this subject.
     Interpret,
 }
 
 /// What generated code decided for each subject of a law, in order
 /// ([`JitProgram::decide`]): one byte per subject, as the bulk entry wrote
-/// it, and the fault codes of the few subjects that faulted or bailed out.
+/// it, and the faults of the few subjects that faulted or bailed out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Decisions {
     bytes: Vec<u8>,
-    /// `(subject index, fault code)`, by index.
-    faults: Vec<(usize, i64)>,
+    /// `(subject index, fault)`, by index; `None`: generated code bailed out.
+    faults: Vec<(usize, Option<Fault>)>,
 }
 
 impl Decisions {
@@ -61,8 +62,11 @@ impl Decisions {
             translate::BULK_NOTED => Decision::Noted,
             _ => {
                 let at = self.faults.binary_search_by_key(&i, |(at, _)| *at);
-                let code = at.ok().and_then(|k| self.faults.get(k)).map(|(_, f)| *f);
-                Self::fault(code)
+                let fault = at
+                    .ok()
+                    .and_then(|k| self.faults.get(k))
+                    .and_then(|(_, f)| *f);
+                Self::fault(fault)
             }
         })
     }
@@ -83,15 +87,12 @@ impl Decisions {
             translate::BULK_PASS => Decision::Pass,
             translate::BULK_FAIL => Decision::Fail,
             translate::BULK_NOTED => Decision::Noted,
-            _ => Self::fault(faults.next_if(|(at, _)| *at == i).map(|(_, f)| *f)),
+            _ => Self::fault(faults.next_if(|(at, _)| *at == i).and_then(|(_, f)| *f)),
         })
     }
 
-    fn fault(code: Option<i64>) -> Decision {
-        match code {
-            Some(f) if f & 7 != abi::BAIL => Decision::Error(f),
-            _ => Decision::Interpret,
-        }
+    fn fault(fault: Option<Fault>) -> Decision {
+        fault.map_or(Decision::Interpret, Decision::Error)
     }
 }
 
@@ -202,7 +203,7 @@ impl JitProgram {
                 *b = byte;
             }
             if fault != 0 {
-                out.faults.push((at, fault));
+                out.faults.push((at, Fault::decode(fault)));
             }
             Some(())
         };
@@ -218,7 +219,7 @@ impl JitProgram {
                 break;
             }
             if code != 0 {
-                out.faults.push((at, code));
+                out.faults.push((at, Fault::decode(code)));
             } else {
                 one(ctx, &mut out, at)?;
                 ctx.next_subject();

@@ -2,10 +2,10 @@
 //! faulting subjects are explained (`run.rs`), across cores for a large
 //! collection, and every disagreement with the interpreter is returned.
 
-use super::fault::{fault_kind, BAIL_CODE};
+use super::fault::{Compiled, Disagreement, Fault};
 use super::layout::{self, Layout};
 use super::run::Run;
-use super::{abi, code, threads, JitProgram};
+use super::{code, threads, JitProgram};
 use crate::interp::{Explain, Interpreter, Limits};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
@@ -29,7 +29,7 @@ impl JitProgram {
         law: LawId,
         subject: &Value,
         limits: Limits,
-    ) -> (Verdict, Vec<String>) {
+    ) -> (Verdict, Vec<Disagreement>) {
         let interp = Interpreter::new(program, snapshot).with_limits(limits);
         let entries = self.laws.get(law.0 as usize).copied().flatten();
         let bulk = self.bulks.get(law.0 as usize).copied().flatten();
@@ -89,7 +89,7 @@ impl JitProgram {
         law: LawId,
         limits: Limits,
         explain: Explain,
-    ) -> (Vec<SubjectResult>, Vec<String>) {
+    ) -> (Vec<SubjectResult>, Vec<Disagreement>) {
         let interp = Interpreter::new(program, snapshot)
             .with_limits(limits)
             .with_explain(explain);
@@ -139,19 +139,24 @@ impl JitProgram {
                 // The interpreter must fault the same way (one error for the
                 // whole law); anything else is a disagreement.
                 let results = interp.eval_law(law);
-                let fault = other.map_or(BAIL_CODE, |[_, f]| f);
-                let agree = fault & 7 == abi::BAIL
-                    || matches!(results.as_slice(), [SubjectResult { verdict: Verdict::Error(e), .. }]
-                        if e.kind == fault_kind(fault) && Some(&e.span) == self.fault_site(fault));
-                let problems = if agree {
-                    Vec::new()
-                } else {
-                    vec![format!(
-                        "law `{}`: the JIT's collection faulted ({} at {:?}), the interpreter's did not",
-                        def.name,
-                        fault_kind(fault).as_str(),
-                        self.fault_site(fault)
-                    )]
+                // `None`: generated code bailed out (or was not entered).
+                let fault = other.and_then(|[_, f]| Fault::decode(f));
+                let problems = match fault {
+                    Some(fault)
+                        if !matches!(results.as_slice(), [SubjectResult { verdict: Verdict::Error(e), .. }]
+                        if e.kind == fault.kind.error_kind() && Some(&e.span) == self.fault_site(fault)) =>
+                    {
+                        vec![Disagreement {
+                            item: Compiled::Law(def.name.clone()),
+                            jit: format!(
+                                "faulted evaluating the collection ({} at {:?})",
+                                fault.kind.error_kind().as_str(),
+                                self.fault_site(fault)
+                            ),
+                            interpreter: "did not".to_string(),
+                        }]
+                    }
+                    _ => Vec::new(),
                 };
                 return (results, problems);
             }
@@ -169,17 +174,19 @@ impl JitProgram {
                 .enumerate()
                 .map(|(i, (w, v))| (i, *w, Some(v)))
                 .collect(),
-            Some(_) => {
-                return (
-                    interp.eval_law(law),
-                    vec![format!("law `{}`: the JIT's collection differs", def.name)],
-                )
+            Some(values) => {
+                let problem = Disagreement {
+                    item: Compiled::Law(def.name.clone()),
+                    jit: format!("made a collection of {} elements", words.len()),
+                    interpreter: format!("one of {}", values.elements().len()),
+                };
+                return (interp.eval_law(law), vec![problem]);
             }
         };
         let per = subjects.len().div_ceil(threads()).max(PARALLEL_MIN);
         let chunks: Vec<&[(usize, i64, Option<&Value>)]> = subjects.chunks(per).collect();
         let ty = &param.ty;
-        let parts: Vec<(Vec<SubjectResult>, Vec<String>)> = if chunks.len() <= 1 {
+        let parts: Vec<(Vec<SubjectResult>, Vec<Disagreement>)> = if chunks.len() <= 1 {
             vec![run.chunk(&subjects, ty)]
         } else {
             std::thread::scope(|s| {

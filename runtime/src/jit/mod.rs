@@ -10,7 +10,7 @@
 //! | `eval.rs` | a law's verdicts with explanations: [`JitProgram::eval_law`] and its variants |
 //! | `run.rs` | one law's evaluation over a slice of subjects, checked against the interpreter |
 //! | `test_blocks.rs` | `test` blocks: [`TestDecision`], running them checked against the interpreter |
-//! | `fault.rs` | fault codes from generated code, decoded |
+//! | `fault.rs` | typed faults (decoded once from generated code's `i64` codes), fallbacks and disagreements |
 //! | `translate.rs` | IR to Cranelift IR, one `translate_*` per form |
 //! | `hoist.rs` | which state-only expressions are memoised like constants |
 //! | `sites.rs` | which expressions are compiled for the interpreter to explain with |
@@ -35,13 +35,13 @@
 //! subjects the scratch arena is cleared only if the previous subject used
 //! it (and never when the law cannot allocate there); memoised constants
 //! stay for the whole evaluation context. [`JitProgram::decide`] is this
-//! alone ([`Decisions`]: one byte per subject, the fault codes beside them;
+//! alone ([`Decisions`]: one byte per subject, the [`Fault`]s beside them;
 //! once per core for a large collection). Through the API, a passing subject
 //! is done; a failing subject is run again through the law's own entry for
 //! its failed requirements; and for a failing or faulting subject the
 //! interpreter re-runs that one subject to gather the reasons and the
 //! error's message; its verdict is compared with the JIT's (same failed
-//! labels; same error kind and span) and any disagreement is recorded
+//! labels; same error kind and span) and any [`Disagreement`] is recorded
 //! ([`JitProgram::eval_law_checked`]) — tests require none — and the
 //! interpreter's verdict, the specification, is used.
 //!
@@ -120,6 +120,7 @@ mod test_blocks;
 mod translate;
 
 pub use decide::{Decision, Decisions};
+pub use fault::{Compiled, Disagreement, Fallback, Fault, FaultKind};
 pub use test_blocks::TestDecision;
 
 use crate::snapshot::Snapshot;
@@ -174,7 +175,7 @@ pub struct JitProgram {
     /// The longest chain of counted calls made from a test block.
     test_depth: u32,
     /// Why each law (or test) left to the interpreter was left there.
-    fallbacks: Vec<(String, String)>,
+    fallbacks: Vec<Fallback>,
     /// The memo's length in `[status, word]` pairs.
     memo_slots: usize,
     /// How many state-only expressions are memoised (`hoist.rs`).
@@ -241,7 +242,7 @@ impl JitProgram {
     }
 
     /// Laws left to the interpreter, with the reason.
-    pub fn fallbacks(&self) -> &[(String, String)] {
+    pub fn fallbacks(&self) -> &[Fallback] {
         &self.fallbacks
     }
 

@@ -2,7 +2,7 @@
 //! and every test's outcome, a test the JIT does not pass re-run in the
 //! interpreter for its explanation and the two compared.
 
-use super::fault::fault_kind;
+use super::fault::{Compiled, Disagreement, Fault};
 use super::layout::Layout;
 use super::{abi, JitProgram};
 use crate::interp::{self, Limits, TestFailure, TestOutcome};
@@ -16,8 +16,8 @@ pub enum TestDecision {
     Pass,
     /// The `expect` at this statement index was false.
     Fail(usize),
-    /// A fault (its code: `site << 3 | kind`).
-    Error(i64),
+    /// A fault.
+    Error(Fault),
     /// Generated code bailed out: the interpreter decides this test.
     Interpret,
 }
@@ -49,8 +49,7 @@ impl JitProgram {
                 Ok(stmt) => TestDecision::Fail(stmt),
                 Err(_) => TestDecision::Interpret,
             },
-            Some([_, f]) if f & 7 == abi::BAIL => TestDecision::Interpret,
-            Some([_, f]) => TestDecision::Error(f),
+            Some([_, f]) => Fault::decode(f).map_or(TestDecision::Interpret, TestDecision::Error),
             None => TestDecision::Interpret,
         })
     }
@@ -63,7 +62,7 @@ impl JitProgram {
         &self,
         program: &Program,
         limits: Limits,
-    ) -> (Vec<TestOutcome>, Vec<String>) {
+    ) -> (Vec<TestOutcome>, Vec<Disagreement>) {
         let layout = self.test_layout(program);
         let mut problems = Vec::new();
         let outcomes = program
@@ -94,22 +93,21 @@ impl JitProgram {
         test: &TestDef,
         decision: TestDecision,
         result: &Result<(), TestFailure>,
-    ) -> Option<String> {
+    ) -> Option<Disagreement> {
         let agree = match (decision, result) {
             (TestDecision::Pass, Ok(())) | (TestDecision::Interpret, _) => true,
             (TestDecision::Fail(k), Err(TestFailure::Expectation { span, .. })) => {
                 matches!(test.body.get(k), Some(TestStmt::Expect { span: s, .. }) if s == span)
             }
             (TestDecision::Error(f), Err(TestFailure::Fault(e))) => {
-                e.kind == fault_kind(f) && Some(&e.span) == self.fault_site(f)
+                e.kind == f.kind.error_kind() && Some(&e.span) == self.fault_site(f)
             }
             _ => false,
         };
-        (!agree).then(|| {
-            format!(
-                "test \"{}\": the JIT decided {decision:?}, the interpreter {result:?}",
-                test.name
-            )
+        (!agree).then(|| Disagreement {
+            item: Compiled::Test(test.name.clone()),
+            jit: format!("decided {decision:?}"),
+            interpreter: format!("{result:?}"),
         })
     }
 }

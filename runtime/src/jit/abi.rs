@@ -33,6 +33,9 @@ pub const DOMAIN: i64 = 6;
 /// Not a fault: the subject must be evaluated by the interpreter (an
 /// `i64::MIN` would become an `Int?`, whose `none` has the same word).
 pub const BAIL: i64 = 5;
+/// Fault kind: an internal inconsistency (a helper given words of the wrong
+/// type or a handle it never made), which well-typed IR never produces.
+pub const INTERNAL: i64 = 7;
 
 /// Byte offset of [`JitCtx::state`], read by generated code.
 pub const STATE_OFFSET: i32 = 0;
@@ -462,12 +465,12 @@ pub extern "C" fn date_add(p: *mut JitCtx<'_>, i: i64, a: i64, b: i64) -> i64 {
                 (Value::Instant(a), Value::Period(b))
             }
             Some(BinOp::InstantSubInstant) => (Value::Instant(a), Value::Instant(b)),
-            _ => return c.fail(MISSING),
+            _ => return c.fail(INTERNAL),
         };
         match op.map(|op| ops::binary(op, &a, &b)) {
             Some(Ok(Value::Date(w) | Value::Instant(w) | Value::Duration(w))) => c.ok(w),
             Some(Err(f)) => c.fail(fault_kind(f)),
-            _ => c.fail(MISSING),
+            _ => c.fail(INTERNAL),
         }
     })
 }
@@ -478,7 +481,7 @@ fn fault_kind(f: OpFault) -> i64 {
         OpFault::Overflow(_) => OVERFLOW,
         OpFault::DivisionByZero => DIV_ZERO,
         OpFault::NegativeRoot | OpFault::Places | OpFault::PartialDay => DOMAIN,
-        OpFault::Ill => MISSING,
+        OpFault::Ill => INTERNAL,
     }
 }
 
@@ -612,7 +615,7 @@ pub extern "C" fn index(p: *mut JitCtx<'_>, ty: i64, xs: i64, key: i64) -> i64 {
         };
         let Some((id_field, n)) = record.and_then(|r| r.id_field.map(|f| (f, r.fields.len())))
         else {
-            return c.fail(MISSING);
+            return c.fail(INTERNAL);
         };
         // A state list of the snapshot (the very block): through its index.
         if code::list(xs).len() > SCAN_BELOW {
@@ -804,7 +807,7 @@ pub extern "C" fn buf_push(p: *mut JitCtx<'_>, h: i64, w: i64) -> i64 {
     with(p, |c| {
         let max = c.limits.max_collection_len;
         let Some(buf) = usize::try_from(h).ok().and_then(|h| c.bufs.get_mut(h)) else {
-            return c.fail(MISSING);
+            return c.fail(INTERNAL);
         };
         if buf.len() >= max {
             return c.fail(LIMIT);

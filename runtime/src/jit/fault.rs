@@ -23,8 +23,10 @@ pub enum FaultKind {
     Limit,
     /// Outside an operation's domain.
     Domain,
+    /// An internal inconsistency (a helper given words of the wrong type).
+    Internal,
     /// Kind bits no helper or generated code writes: an internal
-    /// inconsistency, reported as such.
+    /// inconsistency too.
     Unknown(u8),
 }
 
@@ -37,7 +39,7 @@ impl FaultKind {
             FaultKind::Missing => ErrorKind::MissingValue,
             FaultKind::Limit => ErrorKind::Limit,
             FaultKind::Domain => ErrorKind::Domain,
-            FaultKind::Unknown(_) => ErrorKind::Limit,
+            FaultKind::Internal | FaultKind::Unknown(_) => ErrorKind::Internal,
         }
     }
 }
@@ -63,6 +65,7 @@ impl Fault {
             abi::MISSING => FaultKind::Missing,
             abi::LIMIT => FaultKind::Limit,
             abi::DOMAIN => FaultKind::Domain,
+            abi::INTERNAL => FaultKind::Internal,
             other => FaultKind::Unknown(u8::try_from(other).unwrap_or(u8::MAX)),
         };
         // A site index that does not fit names no site.

@@ -102,6 +102,25 @@
 //! *Architecture Invariant:* a [`JitProgram`] is immutable after compilation
 //! and `Send + Sync`; each evaluation (and each thread of a parallel one) has
 //! its own `abi::JitCtx`.
+//!
+//! *Architecture Invariant (expressions keyed by address):* two maps key an
+//! IR expression by its address, which is sound because the IR they point
+//! into does not move, change or die while they are used:
+//! - `translate::Shared::memoised` (state-only expression to memo slot and
+//!   thunk) lives only inside [`JitProgram::compile_with`], which borrows the
+//!   `Program` immutably for the whole translation: every `Expr` keeps its
+//!   address, none is freed, so no two expressions share a key. The same
+//!   key reached again (a small fn's body translated into a bulk entry) is
+//!   the same expression, and since it reads only the state it has the same
+//!   value there, so sharing its slot is right.
+//! - `JitProgram::site_code` (expression to compiled site, `sites.rs`)
+//!   outlives that borrow, so it is only consulted with the IR it was
+//!   compiled from: [`crate::api::Program`] owns its IR (an `Arc`, never
+//!   mutated) together with its `JitProgram`, and every other caller passes
+//!   the `Program` it compiled. `JitProgram::compiled_from` checks this
+//!   before the interpreter runs over compiled sites (`mixed.rs`), and a
+//!   site is used only if its span is the expression's too; a `JitProgram`
+//!   given another IR explains in the interpreter alone.
 
 mod abi;
 mod calls;
@@ -180,7 +199,9 @@ pub struct JitProgram {
     memo_slots: usize,
     /// How many state-only expressions are memoised (`hoist.rs`).
     memoised: usize,
-    /// Expressions compiled for the interpreter (`sites.rs`), by address.
+    /// Expressions compiled for the interpreter (`sites.rs`), by address:
+    /// valid only for the IR this was compiled from (see the module doc's
+    /// invariant on expressions keyed by address; [`JitProgram::compiled_from`]).
     site_code: HashMap<usize, mixed::SiteCode>,
     /// The IR compiled: the address and length of its laws (`mixed.rs`).
     ir: (usize, usize),

@@ -71,6 +71,9 @@ pub struct Shared {
     pub pending: Vec<(FuncId, cranelift_codegen::ir::Function, Tier)>,
     /// State-only expressions compiled as thunks of their own
     /// (`hoist.rs`): the expression's address, its memo slot and thunk.
+    /// Sound as a key because the IR is borrowed, unchanged, for the whole
+    /// translation (the module doc's invariant on expressions keyed by
+    /// address).
     pub memoised: HashMap<*const Expr, (u32, FuncId)>,
 }
 

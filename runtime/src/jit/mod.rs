@@ -17,7 +17,7 @@
 //! | `mixed.rs` | the interpreter evaluating over compiled sites |
 //! | `pipeline.rs` | Cranelift's compilation, overlapping translation, across cores, in two tiers |
 //! | `layout.rs` | the snapshot as words, blocks and decimal cells |
-//! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order) |
+//! | `abi.rs` | `extern "C"` host helpers (decimals, texts, generic order), named by the `Helper` enum from one table |
 //! | `code.rs` | the only `unsafe`: owns the machine code, frees it on drop |
 //!
 //! How a verdict is made: each law has its own entry (one subject; it also

@@ -116,10 +116,15 @@ pub enum ErrorKind {
     /// An argument outside a function's domain: `sqrt` or `isqrt` of a
     /// negative number.
     Domain,
+    /// An inconsistency that well-typed IR never produces (operands of the
+    /// wrong type, an unknown fn): a bug in Polity, never in the charter.
+    /// Reported instead of panicking, and never as a user's fault kind.
+    Internal,
 }
 
 impl ErrorKind {
-    /// A short stable name (`overflow`, `division_by_zero`, `missing_value`, `limit`, `domain`).
+    /// A short stable name (`overflow`, `division_by_zero`, `missing_value`,
+    /// `limit`, `domain`, `internal`).
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Overflow => "overflow",
@@ -127,6 +132,7 @@ impl ErrorKind {
             ErrorKind::MissingValue => "missing_value",
             ErrorKind::Limit => "limit",
             ErrorKind::Domain => "domain",
+            ErrorKind::Internal => "internal",
         }
     }
 }

@@ -60,6 +60,7 @@ fn actual_with(dir: &Path, engine: Engine) -> (Json, Vec<String>) {
             )
             .1
         })
+        .map(|d| d.to_string())
         .collect();
     let laws: Vec<Json> = program
         .eval_all_with(&state, engine)

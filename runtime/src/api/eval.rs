@@ -35,7 +35,7 @@ pub struct LawReport {
     /// (which is the one reported): an internal error, never expected; each
     /// says which law and what each engine decided. Always empty for the
     /// interpreter.
-    pub disagreements: Vec<String>,
+    pub disagreements: Vec<crate::jit::Disagreement>,
 }
 
 /// How laws are evaluated: the engine, the limits, and how much each

@@ -116,14 +116,7 @@ fn native(program: &Program) -> Native {
             fallbacks: jit
                 .fallbacks()
                 .iter()
-                .map(|(name, why)| {
-                    let what = if name.starts_with("test ") {
-                        name.clone()
-                    } else {
-                        format!("law `{name}`")
-                    };
-                    (what, why.clone())
-                })
+                .map(|f| (f.item.to_string(), f.reason.clone()))
                 .collect(),
         },
         None => Native {

@@ -223,11 +223,10 @@ impl<'p> Ctx<'p> {
 }
 
 /// A fault that well-typed IR never produces: a compiler bug, reported rather
-/// than panicking. `ErrorKind` has no internal kind, so it is reported as
-/// `MissingValue` with a message that says it is a compiler bug.
+/// than panicking, as [`ErrorKind::Internal`] (never as a user's fault).
 pub(crate) fn ill(span: Span, what: &str) -> EvalError {
     EvalError {
-        kind: ErrorKind::MissingValue,
+        kind: ErrorKind::Internal,
         message: format!("internal error: {what} (a bug in the compiler, not in the charter)"),
         span,
     }

@@ -33,6 +33,9 @@ pub const DOMAIN: i64 = 6;
 /// Not a fault: the subject must be evaluated by the interpreter (an
 /// `i64::MIN` would become an `Int?`, whose `none` has the same word).
 pub const BAIL: i64 = 5;
+/// Fault kind: an internal inconsistency (a helper given words of the wrong
+/// type or a handle it never made), which well-typed IR never produces.
+pub const INTERNAL: i64 = 7;
 
 /// Byte offset of [`JitCtx::state`], read by generated code.
 pub const STATE_OFFSET: i32 = 0;
@@ -462,12 +465,12 @@ pub extern "C" fn date_add(p: *mut JitCtx<'_>, i: i64, a: i64, b: i64) -> i64 {
                 (Value::Instant(a), Value::Period(b))
             }
             Some(BinOp::InstantSubInstant) => (Value::Instant(a), Value::Instant(b)),
-            _ => return c.fail(MISSING),
+            _ => return c.fail(INTERNAL),
         };
         match op.map(|op| ops::binary(op, &a, &b)) {
             Some(Ok(Value::Date(w) | Value::Instant(w) | Value::Duration(w))) => c.ok(w),
             Some(Err(f)) => c.fail(fault_kind(f)),
-            _ => c.fail(MISSING),
+            _ => c.fail(INTERNAL),
         }
     })
 }
@@ -478,7 +481,7 @@ fn fault_kind(f: OpFault) -> i64 {
         OpFault::Overflow(_) => OVERFLOW,
         OpFault::DivisionByZero => DIV_ZERO,
         OpFault::NegativeRoot | OpFault::Places | OpFault::PartialDay => DOMAIN,
-        OpFault::Ill => MISSING,
+        OpFault::Ill => INTERNAL,
     }
 }
 
@@ -646,7 +649,7 @@ pub extern "C" fn index(p: *mut JitCtx<'_>, ty: i64, xs: i64, key: i64) -> i64 {
         };
         let Some((id_field, n)) = record.and_then(|r| r.id_field.map(|f| (f, r.fields.len())))
         else {
-            return c.fail(MISSING);
+            return c.fail(INTERNAL);
         };
         // A state list of the snapshot (the very block): through its index.
         if code::list(xs).len() > SCAN_BELOW {
@@ -838,7 +841,7 @@ pub extern "C" fn buf_push(p: *mut JitCtx<'_>, h: i64, w: i64) -> i64 {
     with(p, |c| {
         let max = c.limits.max_collection_len;
         let Some(buf) = usize::try_from(h).ok().and_then(|h| c.bufs.get_mut(h)) else {
-            return c.fail(MISSING);
+            return c.fail(INTERNAL);
         };
         if buf.len() >= max {
             return c.fail(LIMIT);
@@ -977,55 +980,113 @@ pub const ROUND_TO: i64 = 7;
 /// `none`'s word (re-exported for the translator).
 pub const NONE_WORD: i64 = NONE;
 
-/// The helpers, by symbol name, with their number of i64 parameters after the
-/// context, and their addresses.
-pub fn symbols() -> Vec<(&'static str, usize, *const u8)> {
-    type F0 = extern "C" fn(*mut JitCtx<'static>) -> i64;
-    type F1 = extern "C" fn(*mut JitCtx<'static>, i64) -> i64;
-    type F2 = extern "C" fn(*mut JitCtx<'static>, i64, i64) -> i64;
-    type F3 = extern "C" fn(*mut JitCtx<'static>, i64, i64, i64) -> i64;
-    type F4 = extern "C" fn(*mut JitCtx<'static>, i64, i64, i64, i64) -> i64;
-    vec![
-        ("polity_alloc", 1, alloc as F1 as *const u8),
-        ("polity_dec_from_int", 1, dec_from_int as F1 as *const u8),
-        ("polity_dec_bin", 3, dec_bin as F3 as *const u8),
-        ("polity_dec_un", 2, dec_un as F2 as *const u8),
-        ("polity_dec_ratio", 2, dec_ratio as F2 as *const u8),
-        ("polity_dec_round", 2, dec_round as F2 as *const u8),
-        ("polity_dec_cmp", 2, dec_cmp as F2 as *const u8),
-        ("polity_int_div", 3, int_div as F3 as *const u8),
-        ("polity_date_add", 3, date_add as F3 as *const u8),
-        ("polity_calendar", 2, calendar as F2 as *const u8),
-        ("polity_text_cmp", 2, text_cmp as F2 as *const u8),
-        ("polity_text_len", 1, text_len as F1 as *const u8),
-        ("polity_concat", 2, concat as F2 as *const u8),
-        ("polity_cmp", 3, cmp as F3 as *const u8),
-        ("polity_contains", 3, contains as F3 as *const u8),
-        ("polity_index", 3, index as F3 as *const u8),
-        ("polity_candidates", 4, candidates as F4 as *const u8),
-        ("polity_sorted", 2, sorted as F2 as *const u8),
-        ("polity_set_from", 2, set_from as F2 as *const u8),
-        ("polity_range", 2, range as F2 as *const u8),
-        ("polity_const_scope", 1, const_scope as F1 as *const u8),
-        ("polity_give", 2, give as F2 as *const u8),
-        ("polity_dec_sum_add", 3, dec_sum_add as F3 as *const u8),
-        ("polity_dec_sum_end", 1, dec_sum_end as F1 as *const u8),
-        ("polity_num_op", 4, num_op as F4 as *const u8),
-        ("polity_clear_temp", 0, clear_temp as F0 as *const u8),
-        ("polity_to_text", 2, text::to_text_of as F2 as *const u8),
-        ("polity_text_case", 2, text::text_case as F2 as *const u8),
-        ("polity_text_test", 3, text::text_test as F3 as *const u8),
-        ("polity_list_concat", 2, list_concat as F2 as *const u8),
-        ("polity_take_drop", 3, take_drop as F3 as *const u8),
-        ("polity_flatten", 1, flatten as F1 as *const u8),
-        ("polity_whole", 4, whole as F4 as *const u8),
-        ("polity_buf_new", 0, buf_new as F0 as *const u8),
-        ("polity_sort_by", 4, sort_by as F4 as *const u8),
-        ("polity_take_per", 4, take_per as F4 as *const u8),
-        ("polity_group_by", 3, group_by as F3 as *const u8),
-        ("polity_buf_push", 2, buf_push as F2 as *const u8),
-        ("polity_buf_end", 1, buf_end as F1 as *const u8),
-    ]
+/// The signatures of helpers, by their number of `i64` parameters after the
+/// context; [`HelperFn::ARITY`] is that number.
+type F0 = extern "C" fn(*mut JitCtx<'static>) -> i64;
+type F1 = extern "C" fn(*mut JitCtx<'static>, i64) -> i64;
+type F2 = extern "C" fn(*mut JitCtx<'static>, i64, i64) -> i64;
+type F3 = extern "C" fn(*mut JitCtx<'static>, i64, i64, i64) -> i64;
+type F4 = extern "C" fn(*mut JitCtx<'static>, i64, i64, i64, i64) -> i64;
+
+/// A helper's function pointer type, which fixes its arity.
+trait HelperFn: Copy {
+    const ARITY: usize;
+    fn address(self) -> *const u8;
+}
+
+macro_rules! helper_fn {
+    ($($t:ty => $n:literal),*) => {$(
+        impl HelperFn for $t {
+            const ARITY: usize = $n;
+            fn address(self) -> *const u8 {
+                self as *const u8
+            }
+        }
+    )*};
+}
+helper_fn!(F0 => 0, F1 => 1, F2 => 2, F3 => 3, F4 => 4);
+
+/// Declares [`Helper`] from one table: per helper its variant, its symbol
+/// name and its function with the pointer type it is called through (so
+/// its arity is the function's own: a helper whose function does not have
+/// that type does not compile, and neither does a call site naming a helper
+/// that is not in the table).
+macro_rules! helpers {
+    ($($v:ident => $sym:literal, $f:path as $t:ident;)*) => {
+        /// An `extern "C"` helper that generated code calls.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Helper {
+            $($v,)*
+        }
+
+        impl Helper {
+            /// Every helper, in declaration order (`ALL[h as usize] == h`).
+            pub const ALL: &'static [Helper] = &[$(Helper::$v,)*];
+
+            /// The symbol generated code imports it by.
+            pub fn symbol(self) -> &'static str {
+                match self {
+                    $(Helper::$v => $sym,)*
+                }
+            }
+
+            /// Its number of `i64` parameters after the context.
+            pub fn arity(self) -> usize {
+                match self {
+                    $(Helper::$v => <$t as HelperFn>::ARITY,)*
+                }
+            }
+
+            /// The address of its function.
+            pub fn address(self) -> *const u8 {
+                match self {
+                    $(Helper::$v => ($f as $t).address(),)*
+                }
+            }
+        }
+    };
+}
+
+helpers! {
+    Alloc => "polity_alloc", alloc as F1;
+    DecFromInt => "polity_dec_from_int", dec_from_int as F1;
+    DecBin => "polity_dec_bin", dec_bin as F3;
+    DecUn => "polity_dec_un", dec_un as F2;
+    DecRatio => "polity_dec_ratio", dec_ratio as F2;
+    DecRound => "polity_dec_round", dec_round as F2;
+    DecCmp => "polity_dec_cmp", dec_cmp as F2;
+    IntDiv => "polity_int_div", int_div as F3;
+    DateAdd => "polity_date_add", date_add as F3;
+    Calendar => "polity_calendar", calendar as F2;
+    TextCmp => "polity_text_cmp", text_cmp as F2;
+    TextLen => "polity_text_len", text_len as F1;
+    Concat => "polity_concat", concat as F2;
+    Cmp => "polity_cmp", cmp as F3;
+    Contains => "polity_contains", contains as F3;
+    Index => "polity_index", index as F3;
+    Candidates => "polity_candidates", candidates as F4;
+    Sorted => "polity_sorted", sorted as F2;
+    SetFrom => "polity_set_from", set_from as F2;
+    Range => "polity_range", range as F2;
+    ConstScope => "polity_const_scope", const_scope as F1;
+    Give => "polity_give", give as F2;
+    DecSumAdd => "polity_dec_sum_add", dec_sum_add as F3;
+    DecSumEnd => "polity_dec_sum_end", dec_sum_end as F1;
+    NumOp => "polity_num_op", num_op as F4;
+    ClearTemp => "polity_clear_temp", clear_temp as F0;
+    ToText => "polity_to_text", text::to_text_of as F2;
+    TextCase => "polity_text_case", text::text_case as F2;
+    TextTest => "polity_text_test", text::text_test as F3;
+    ListConcat => "polity_list_concat", list_concat as F2;
+    TakeDrop => "polity_take_drop", take_drop as F3;
+    Flatten => "polity_flatten", flatten as F1;
+    Whole => "polity_whole", whole as F4;
+    BufNew => "polity_buf_new", buf_new as F0;
+    SortBy => "polity_sort_by", sort_by as F4;
+    TakePer => "polity_take_per", take_per as F4;
+    GroupBy => "polity_group_by", group_by as F3;
+    BufPush => "polity_buf_push", buf_push as F2;
+    BufEnd => "polity_buf_end", buf_end as F1;
 }
 
 #[cfg(test)]
@@ -1044,5 +1105,27 @@ mod tests {
         for (actual, used) in fields {
             assert_eq!(actual, used as usize);
         }
+    }
+
+    #[test]
+    fn every_helper_is_listed_once_under_its_own_symbol() {
+        for (i, h) in Helper::ALL.iter().enumerate() {
+            assert_eq!(*h as usize, i, "{h:?} out of order in Helper::ALL");
+            assert!(h.symbol().starts_with("polity_"), "{h:?}");
+            assert!(h.arity() <= 4, "{h:?}");
+            assert!(!h.address().is_null(), "{h:?}");
+        }
+        let symbols: std::collections::BTreeSet<&str> =
+            Helper::ALL.iter().map(|h| h.symbol()).collect();
+        assert_eq!(symbols.len(), Helper::ALL.len(), "a symbol is used twice");
+    }
+
+    #[test]
+    fn a_helper_arity_is_its_function_s() {
+        assert_eq!(Helper::ClearTemp.arity(), 0);
+        assert_eq!(Helper::Alloc.arity(), 1);
+        assert_eq!(Helper::Give.arity(), 2);
+        assert_eq!(Helper::DecBin.arity(), 3);
+        assert_eq!(Helper::NumOp.arity(), 4);
     }
 }

@@ -3,12 +3,10 @@
 //! interpreter running over compiled code (`mixed.rs`), and the two
 //! engines' outcomes compared.
 
+use super::fault::{Compiled, Disagreement, Fault};
 use super::layout::{self, Layout};
 use super::mixed::Mixed;
-use super::{
-    abi, code, deciding_labels, fault_kind, requirement_count, Decision, Decisions, JitProgram,
-    BAIL_CODE,
-};
+use super::{abi, code, deciding_labels, requirement_count, Decision, Decisions, JitProgram};
 use crate::interp::{self, subject_of, Explain, Interpreter, Limits};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
@@ -40,8 +38,11 @@ enum Decided {
     Fail(Vec<u8>),
     /// Passed, with notes to gather.
     Noted,
-    /// Faulted with this code, or bailed out.
-    Fault(i64),
+    /// Faulted.
+    Fault(Fault),
+    /// Generated code bailed out (or did not agree with itself): the
+    /// interpreter decides.
+    Interpret,
 }
 
 impl Run<'_> {
@@ -76,7 +77,7 @@ impl Run<'_> {
         &self,
         subjects: &[(usize, i64, Option<&Value>)],
         ty: &Type,
-    ) -> (Vec<SubjectResult>, Vec<String>) {
+    ) -> (Vec<SubjectResult>, Vec<Disagreement>) {
         let mut ctx = self.ctx();
         let n = self
             .program
@@ -106,22 +107,25 @@ impl Run<'_> {
                     {
                         Some([0, 0]) => Some(Decided::Fail(failed.clone())),
                         other => {
-                            problems.push(format!(
-                                "law `{}`: the bulk entry decided fail, the law's entry {other:?}",
-                                self.name()
-                            ));
-                            Some(Decided::Fault(BAIL_CODE))
+                            problems.push(Disagreement {
+                                item: self.item(),
+                                jit: format!(
+                                    "decided fail in the bulk entry, {other:?} in the law's entry"
+                                ),
+                                interpreter: "was asked instead".to_string(),
+                            });
+                            Some(Decided::Interpret)
                         }
                     }
                 }
                 Some(Decision::Error(fault)) => Some(Decided::Fault(fault)),
-                Some(Decision::Interpret) | None => Some(Decided::Fault(BAIL_CODE)),
+                Some(Decision::Interpret) | None => Some(Decided::Interpret),
             });
         }
         let interpreted = |d: &Option<Decided>| match d {
             None => false,
             Some(Decided::Fail(_)) => !quiet,
-            Some(Decided::Noted | Decided::Fault(_)) => true,
+            Some(Decided::Noted | Decided::Fault(_) | Decided::Interpret) => true,
         };
         let values: Vec<Value> = subjects
             .iter()
@@ -166,17 +170,20 @@ impl Run<'_> {
                 match d {
                     Decided::Noted => {
                         if verdict != Verdict::Pass || notes.is_empty() {
-                            problems.push(format!(
-                                "law `{}`: the JIT decided a pass with notes, the interpreter {verdict:?} with {notes:?}",
-                                self.name()
-                            ));
+                            problems.push(Disagreement {
+                                item: self.item(),
+                                jit: "decided a pass with notes".to_string(),
+                                interpreter: format!("{verdict:?} with {notes:?}"),
+                            });
                         }
                     }
-                    Decided::Fail(failed) => problems.extend(self.disagreement(&verdict, 0, &failed)),
-                    Decided::Fault(fault) if fault & 7 != abi::BAIL => {
-                        problems.extend(self.disagreement(&verdict, fault, &[]))
+                    Decided::Fail(failed) => {
+                        problems.extend(self.disagreement(&verdict, None, &failed))
                     }
-                    Decided::Fault(_) => {}
+                    Decided::Fault(fault) => {
+                        problems.extend(self.disagreement(&verdict, Some(fault), &[]))
+                    }
+                    Decided::Interpret => {}
                 }
                 SubjectResult {
                     subject: subject_of(self.program, ty, *i, &value),
@@ -237,17 +244,26 @@ impl Run<'_> {
         interp::subject_named(i, id.as_ref())
     }
 
-    fn name(&self) -> &str {
-        self.program
+    /// The law, as a disagreement names it.
+    fn item(&self) -> Compiled {
+        let name = self
+            .program
             .laws
             .get(self.law.0 as usize)
-            .map_or("?", |l| &l.name)
+            .map_or("?", |l| &l.name);
+        Compiled::Law(name.to_string())
     }
 
-    pub fn disagreement(&self, verdict: &Verdict, fault: i64, failed: &[u8]) -> Option<String> {
-        let name = self.name();
-        let jit = if fault != 0 {
-            let kind = fault_kind(fault);
+    /// The disagreement, if any, between the JIT's fault (or, without one,
+    /// the requirements marked in `failed`) and the interpreter's verdict.
+    pub fn disagreement(
+        &self,
+        verdict: &Verdict,
+        fault: Option<Fault>,
+        failed: &[u8],
+    ) -> Option<Disagreement> {
+        let jit = if let Some(fault) = fault {
+            let kind = fault.kind.error_kind();
             let span = self.jit.fault_site(fault);
             match verdict {
                 Verdict::Error(e) if e.kind == kind && Some(&e.span) == span => return None,
@@ -277,8 +293,10 @@ impl Run<'_> {
                 _ => format!("fail {labels:?}"),
             }
         };
-        Some(format!(
-            "law `{name}`: the JIT decided {jit}, the interpreter {verdict:?}"
-        ))
+        Some(Disagreement {
+            item: self.item(),
+            jit: format!("decided {jit}"),
+            interpreter: format!("{verdict:?}"),
+        })
     }
 }

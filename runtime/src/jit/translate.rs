@@ -11,7 +11,7 @@
 //! function (and everything that calls it) is then left to the interpreter.
 
 use super::abi::{
-    self, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, SCAN_BELOW, STATE_OFFSET, TEMP_USED_OFFSET,
+    self, Helper, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, SCAN_BELOW, STATE_OFFSET, TEMP_USED_OFFSET,
 };
 use super::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
 use super::pipeline::Tier;
@@ -48,8 +48,8 @@ fn unsupported<T>(what: &str) -> Tr<T> {
 pub struct Shared {
     /// The module receiving the code.
     pub module: JITModule,
-    /// Helper symbols: name -> (id, arity after the context).
-    pub helpers: HashMap<&'static str, (FuncId, usize)>,
+    /// The helpers' ids in the module, by [`Helper`] (`helpers[h as usize]`).
+    pub helpers: Vec<FuncId>,
     /// Compiled fns, consts and laws (`None`: left to the interpreter).
     pub fns: Vec<Option<FuncId>>,
     /// Compiled constants.
@@ -71,6 +71,9 @@ pub struct Shared {
     pub pending: Vec<(FuncId, cranelift_codegen::ir::Function, Tier)>,
     /// State-only expressions compiled as thunks of their own
     /// (`hoist.rs`): the expression's address, its memo slot and thunk.
+    /// Sound as a key because the IR is borrowed, unchanged, for the whole
+    /// translation (the module doc's invariant on expressions keyed by
+    /// address).
     pub memoised: HashMap<*const Expr, (u32, FuncId)>,
 }
 
@@ -316,7 +319,7 @@ pub fn translate_bulk(
         fx.b.set_cold_block(clear);
         fx.b.ins().brif(used, clear, &[], step, &[]);
         fx.b.switch_to_block(clear);
-        fx.call_helper("polity_clear_temp", &[])?;
+        fx.call_helper(Helper::ClearTemp, &[])?;
         fx.b.ins().jump(step, &[]);
         fx.b.switch_to_block(step);
     }
@@ -373,23 +376,23 @@ struct Fx<'a, 'f> {
 }
 
 /// Helpers that never allocate in an evaluation's arenas.
-const NON_ALLOCATING: &[&str] = &[
-    "polity_dec_cmp",
-    "polity_text_cmp",
-    "polity_text_len",
-    "polity_cmp",
-    "polity_contains",
-    "polity_index",
-    "polity_int_div",
-    "polity_date_add",
-    "polity_calendar",
-    "polity_dec_round",
-    "polity_concat",
-    "polity_to_text",
-    "polity_text_case",
-    "polity_text_test",
-    "polity_const_scope",
-    "polity_clear_temp",
+const NON_ALLOCATING: &[Helper] = &[
+    Helper::DecCmp,
+    Helper::TextCmp,
+    Helper::TextLen,
+    Helper::Cmp,
+    Helper::Contains,
+    Helper::Index,
+    Helper::IntDiv,
+    Helper::DateAdd,
+    Helper::Calendar,
+    Helper::DecRound,
+    Helper::Concat,
+    Helper::ToText,
+    Helper::TextCase,
+    Helper::TextTest,
+    Helper::ConstScope,
+    Helper::ClearTemp,
 ];
 
 fn int_like(t: &Type) -> bool {
@@ -576,7 +579,7 @@ impl Fx<'_, '_> {
                     };
                     let v = self.translate_to(value, &def.ty)?;
                     let id = self.iconst(i64::from(state.0));
-                    self.call_helper("polity_give", &[id, v])?;
+                    self.call_helper(Helper::Give, &[id, v])?;
                 }
                 TestStmt::Let { local, value } => {
                     let v = self.translate_expr(value)?;
@@ -633,20 +636,20 @@ impl Fx<'_, '_> {
         self.b.ins().return_(&[z, word]);
         // Evaluate with faults caught here rather than in the shared fault block.
         self.b.switch_to_block(fresh);
-        self.helper("polity_const_scope", &[0])?;
+        self.helper(Helper::ConstScope, &[0])?;
         let catch = self.b.create_block();
         self.b.append_block_param(catch, I64);
         let outer = std::mem::replace(&mut self.fault_block, catch);
         let v = self.translate_to(e, ty)?;
         self.fault_block = outer;
-        self.helper("polity_const_scope", &[1])?;
+        self.helper(Helper::ConstScope, &[1])?;
         let one = self.b.ins().iconst(I64, 1);
         self.b.ins().store(MemFlagsData::trusted(), one, slot, 0);
         self.b.ins().store(MemFlagsData::trusted(), v, slot, 8);
         self.ret(v);
         self.b.switch_to_block(catch);
         let code = self.b.block_params(catch).first().copied().unwrap_or(z);
-        self.helper("polity_const_scope", &[1])?;
+        self.helper(Helper::ConstScope, &[1])?;
         let two = self.b.ins().iconst(I64, 2);
         self.b.ins().store(MemFlagsData::trusted(), two, slot, 0);
         self.b.ins().store(MemFlagsData::trusted(), code, slot, 8);
@@ -832,15 +835,18 @@ impl Fx<'_, '_> {
     }
 
     /// Calls a helper with immediate or value arguments after the context.
-    fn helper(&mut self, name: &str, imms: &[i64]) -> Tr<CValue> {
+    fn helper(&mut self, name: Helper, imms: &[i64]) -> Tr<CValue> {
         let args: Vec<CValue> = imms.iter().map(|i| self.b.ins().iconst(I64, *i)).collect();
         self.call_helper(name, &args)
     }
 
-    fn call_helper(&mut self, name: &str, args: &[CValue]) -> Tr<CValue> {
-        let Some((id, _)) = self.shared.helpers.get(name).copied() else {
-            return unsupported("an unknown helper");
+    fn call_helper(&mut self, name: Helper, args: &[CValue]) -> Tr<CValue> {
+        let Some(id) = self.shared.helpers.get(name as usize).copied() else {
+            return unsupported("a helper not declared in the module");
         };
+        if args.len() != name.arity() {
+            return unsupported("a helper called with the wrong number of arguments");
+        }
         self.allocates |= !NON_ALLOCATING.contains(&name);
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
@@ -853,7 +859,7 @@ impl Fx<'_, '_> {
     }
 
     /// Calls a fallible helper: its flag, when set, is a fault at `span`.
-    fn flagged(&mut self, name: &str, args: &[CValue], span: Span) -> Tr<CValue> {
+    fn flagged(&mut self, name: Helper, args: &[CValue], span: Span) -> Tr<CValue> {
         let r = self.call_helper(name, args)?;
         let flag = self
             .b
@@ -1141,7 +1147,7 @@ impl Fx<'_, '_> {
                 let list = self.block_of(&vs, true)?;
                 let ty = self.shared.type_id(&e.ty);
                 let ty = self.iconst(ty);
-                self.call_helper("polity_set_from", &[ty, list])
+                self.call_helper(Helper::SetFrom, &[ty, list])
             }
             ExprKind::Loop(l) => self.translate_loop(e, l),
             ExprKind::Fold(f) => self.translate_fold(e, f),
@@ -1155,14 +1161,14 @@ impl Fx<'_, '_> {
                 }
                 let ty = self.shared.type_id(&xs.ty);
                 let ty = self.iconst(ty);
-                self.call_helper("polity_contains", &[ty, list, x])
+                self.call_helper(Helper::Contains, &[ty, list, x])
             }
             ExprKind::Index(xs, key) => {
                 let list = self.translate_expr(xs)?;
                 let k = self.translate_expr(key)?;
                 let ty = self.shared.type_id(&xs.ty);
                 let ty = self.iconst(ty);
-                self.flagged("polity_index", &[ty, list, k], e.span)
+                self.flagged(Helper::Index, &[ty, list, k], e.span)
             }
             ExprKind::Let(id, value, body) => {
                 let v = self.translate_expr(value)?;
@@ -1177,7 +1183,7 @@ impl Fx<'_, '_> {
                 let (m, of) = self.b.ins().smul_overflow(n, scale);
                 let fast = self.b.ins().iadd_imm_s(m, 1);
                 let ok = self.b.ins().bxor_imm_s(of, 1);
-                self.either(ok, fast, |t| t.call_helper("polity_dec_from_int", &[n]))
+                self.either(ok, fast, |t| t.call_helper(Helper::DecFromInt, &[n]))
             }
         }
     }
@@ -1265,7 +1271,7 @@ impl Fx<'_, '_> {
     fn block_of(&mut self, vs: &[CValue], list: bool) -> Tr<CValue> {
         let skip = usize::from(list);
         let n = self.iconst((vs.len() + skip) as i64);
-        let p = self.call_helper("polity_alloc", &[n])?;
+        let p = self.call_helper(Helper::Alloc, &[n])?;
         if list {
             let len = self.iconst(vs.len() as i64);
             self.b.ins().store(MemFlagsData::trusted(), len, p, 0);
@@ -1437,7 +1443,7 @@ impl Fx<'_, '_> {
             UnOp::Not => Ok(self.b.ins().bxor_imm_s(v, 1)),
             UnOp::Neg(Num::Dec) => {
                 let z = self.iconst(0);
-                self.flagged("polity_dec_un", &[z, v], e.span)
+                self.flagged(Helper::DecUn, &[z, v], e.span)
             }
             UnOp::Neg(_) => {
                 let min = self.b.ins().icmp_imm_s(IntCC::Equal, v, i64::MIN);
@@ -1479,14 +1485,14 @@ impl Fx<'_, '_> {
                 let day = self.iconst(polity_compiler::num::DAY);
                 Ok(self.checked(BinOp::Mul(Num::Duration), days, day, s))
             }
-            BinOp::DivDur => self.flagged("polity_dec_ratio", &[x, y], s),
+            BinOp::DivDur => self.flagged(Helper::DecRatio, &[x, y], s),
             BinOp::DecDiv | BinOp::DecMod => {
                 let which = i64::from(op == BinOp::DecMod);
                 self.num_op(which, &[x, y], s)
             }
             BinOp::IntDiv | BinOp::IntMod => {
                 let which = self.iconst(i64::from(op == BinOp::IntMod));
-                self.flagged("polity_int_div", &[which, x, y], s)
+                self.flagged(Helper::IntDiv, &[which, x, y], s)
             }
             BinOp::DateAddDur
             | BinOp::DateSubDur
@@ -1500,10 +1506,10 @@ impl Fx<'_, '_> {
                     return unsupported("an operator on dates without a helper");
                 };
                 let which = self.iconst(which as i64);
-                self.flagged("polity_date_add", &[which, x, y], s)
+                self.flagged(Helper::DateAdd, &[which, x, y], s)
             }
-            BinOp::Concat => self.flagged("polity_concat", &[x, y], s),
-            BinOp::ListConcat => self.flagged("polity_list_concat", &[x, y], s),
+            BinOp::Concat => self.flagged(Helper::Concat, &[x, y], s),
+            BinOp::ListConcat => self.flagged(Helper::ListConcat, &[x, y], s),
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 self.flow(x, &a.ty, &b.ty);
                 self.flow(y, &b.ty, &a.ty);
@@ -1523,7 +1529,7 @@ impl Fx<'_, '_> {
             };
             all.push(v);
         }
-        self.flagged("polity_num_op", &all, span)
+        self.flagged(Helper::NumOp, &all, span)
     }
 
     /// A decimal operation: `+` and `-` of two inline words whose result is
@@ -1531,7 +1537,7 @@ impl Fx<'_, '_> {
     fn dec_bin(&mut self, op: i64, x: CValue, y: CValue, span: Span) -> Tr<CValue> {
         let slow = |t: &mut Self| {
             let op = t.iconst(op);
-            t.flagged("polity_dec_bin", &[op, x, y], span)
+            t.flagged(Helper::DecBin, &[op, x, y], span)
         };
         let (fast, of) = match op {
             // (2a + 1) - 1 + (2b + 1) = 2(a + b) + 1
@@ -1618,12 +1624,12 @@ impl Fx<'_, '_> {
 
     fn cmp_words(&mut self, ty: &Type, x: CValue, y: CValue) -> Tr<CValue> {
         match ty {
-            Type::Decimal => self.call_helper("polity_dec_cmp", &[x, y]),
-            Type::Text => self.call_helper("polity_text_cmp", &[x, y]),
+            Type::Decimal => self.call_helper(Helper::DecCmp, &[x, y]),
+            Type::Text => self.call_helper(Helper::TextCmp, &[x, y]),
             _ => {
                 let id = self.shared.type_id(ty);
                 let id = self.iconst(id);
-                self.call_helper("polity_cmp", &[id, x, y])
+                self.call_helper(Helper::Cmp, &[id, x, y])
             }
         }
     }
@@ -1636,7 +1642,7 @@ impl Fx<'_, '_> {
         let s = e.span;
         match b {
             Builtin::Count => Ok(self.b.ins().load(I64, MemFlagsData::trusted(), x, 0)),
-            Builtin::Len if first.ty == Type::Text => self.call_helper("polity_text_len", &[x]),
+            Builtin::Len if first.ty == Type::Text => self.call_helper(Helper::TextLen, &[x]),
             Builtin::Len => Ok(self.b.ins().load(I64, MemFlagsData::trusted(), x, 0)),
             Builtin::Calendar(c) => {
                 let Some(which) = Calendar::ALL.iter().position(|k| *k == c) else {
@@ -1648,7 +1654,7 @@ impl Fx<'_, '_> {
                     0
                 };
                 let which = self.iconst(which as i64 | of);
-                self.call_helper("polity_calendar", &[which, x])
+                self.call_helper(Helper::Calendar, &[which, x])
             }
             Builtin::InstantOf | Builtin::DateOf => {
                 let which = if b == Builtin::InstantOf {
@@ -1657,7 +1663,7 @@ impl Fx<'_, '_> {
                     abi::DATE_OF
                 };
                 let which = self.iconst(which);
-                self.call_helper("polity_calendar", &[which, x])
+                self.call_helper(Helper::Calendar, &[which, x])
             }
             Builtin::Sum(_) | Builtin::Min | Builtin::Max | Builtin::All | Builtin::Any => {
                 let kind = match b {
@@ -1687,13 +1693,13 @@ impl Fx<'_, '_> {
             Builtin::Sorted => {
                 let ty = self.shared.type_id(&first.ty);
                 let ty = self.iconst(ty);
-                self.call_helper("polity_sorted", &[ty, x])
+                self.call_helper(Helper::Sorted, &[ty, x])
             }
             Builtin::Range => {
                 let Some(y) = vs.get(1).copied() else {
                     return unsupported("`range` without two arguments");
                 };
-                self.flagged("polity_range", &[x, y], s)
+                self.flagged(Helper::Range, &[x, y], s)
             }
             Builtin::Floor | Builtin::Ceil | Builtin::Round => {
                 let mode = match b {
@@ -1702,7 +1708,7 @@ impl Fx<'_, '_> {
                     _ => 2,
                 };
                 let mode = self.iconst(mode);
-                self.flagged("polity_dec_round", &[mode, x], s)
+                self.flagged(Helper::DecRound, &[mode, x], s)
             }
             Builtin::Isqrt(Num::Int) => self.num_op(2, &vs, s),
             Builtin::Isqrt(_) => self.num_op(3, &vs, s),
@@ -1717,11 +1723,11 @@ impl Fx<'_, '_> {
             Builtin::Text => {
                 let ty = self.shared.type_id(&first.ty);
                 let ty = self.iconst(ty);
-                self.flagged("polity_to_text", &[ty, x], s)
+                self.flagged(Helper::ToText, &[ty, x], s)
             }
             Builtin::Lower | Builtin::Upper => {
                 let op = self.iconst(i64::from(b == Builtin::Upper));
-                self.flagged("polity_text_case", &[op, x], s)
+                self.flagged(Helper::TextCase, &[op, x], s)
             }
             Builtin::Contains | Builtin::StartsWith | Builtin::EndsWith => {
                 let Some(y) = vs.get(1).copied() else {
@@ -1733,11 +1739,11 @@ impl Fx<'_, '_> {
                     _ => 2,
                 };
                 let op = self.iconst(op);
-                self.call_helper("polity_text_test", &[op, x, y])
+                self.call_helper(Helper::TextTest, &[op, x, y])
             }
             Builtin::Abs(Num::Dec) => {
                 let one = self.iconst(1);
-                self.flagged("polity_dec_un", &[one, x], s)
+                self.flagged(Helper::DecUn, &[one, x], s)
             }
             Builtin::Abs(_) => {
                 let min = self.b.ins().icmp_imm_s(IntCC::Equal, x, i64::MIN);
@@ -1769,15 +1775,15 @@ impl Fx<'_, '_> {
             Builtin::Distinct => 3,
             Builtin::Take | Builtin::Drop => {
                 let which = self.iconst(i64::from(b == Builtin::Drop));
-                return self.call_helper("polity_take_drop", &[which, x, y]);
+                return self.call_helper(Helper::TakeDrop, &[which, x, y]);
             }
-            Builtin::Flatten => return self.flagged("polity_flatten", &[x], s),
+            Builtin::Flatten => return self.flagged(Helper::Flatten, &[x], s),
             Builtin::Last => return Ok(self.end(e, first, x, true)),
             _ => return Ok(self.at(x, y, s)),
         };
         let ty = self.shared.type_id(&first.ty);
         let (op, ty) = (self.iconst(op), self.iconst(ty));
-        self.flagged("polity_whole", &[op, ty, x, y], s)
+        self.flagged(Helper::Whole, &[op, ty, x, y], s)
     }
 
     /// `first(xs)` or (`last`) `last(xs)`: the element at 1 or at `len`
@@ -1822,7 +1828,7 @@ impl Fx<'_, '_> {
         };
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
         let size = self.b.ins().iadd_imm_s(len, 1);
-        let keys = self.call_helper("polity_alloc", &[size])?;
+        let keys = self.call_helper(Helper::Alloc, &[size])?;
         self.b.ins().store(MemFlagsData::trusted(), len, keys, 0);
         let var = self.var(k.var.0)?;
         let (header, body, exit) = (
@@ -1853,10 +1859,10 @@ impl Fx<'_, '_> {
         match k.op {
             KeyOp::Sort { desc } => {
                 let desc = self.iconst(i64::from(desc));
-                self.call_helper("polity_sort_by", &[ty, src, keys, desc])
+                self.call_helper(Helper::SortBy, &[ty, src, keys, desc])
             }
-            KeyOp::TakePer => self.call_helper("polity_take_per", &[ty, src, keys, n]),
-            KeyOp::Group => self.call_helper("polity_group_by", &[ty, src, keys]),
+            KeyOp::TakePer => self.call_helper(Helper::TakePer, &[ty, src, keys, n]),
+            KeyOp::Group => self.call_helper(Helper::GroupBy, &[ty, src, keys]),
         }
     }
 
@@ -1922,11 +1928,11 @@ impl Fx<'_, '_> {
         let nested = l.is_some_and(|l| l.clauses.len() > 1);
         let out = match kind {
             // A nested loop's size is not known in advance: a growing buffer.
-            LoopKind::List | LoopKind::Set if nested => Some(self.helper("polity_buf_new", &[])?),
+            LoopKind::List | LoopKind::Set if nested => Some(self.helper(Helper::BufNew, &[])?),
             LoopKind::List | LoopKind::Set => {
                 let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
                 let n = self.b.ins().iadd_imm_s(len, 1);
-                Some(self.call_helper("polity_alloc", &[n])?)
+                Some(self.call_helper(Helper::Alloc, &[n])?)
             }
             _ => None,
         };
@@ -2058,7 +2064,7 @@ impl Fx<'_, '_> {
         let ty = self.shared.type_id(ty);
         let ty = self.iconst(ty);
         let field = self.iconst(i64::from(k.field) | (i64::from(k.many) << 32));
-        let picked = self.call_helper("polity_candidates", &[ty, src, field, key])?;
+        let picked = self.call_helper(Helper::Candidates, &[ty, src, field, key])?;
         self.b.ins().jump(join, &[picked.into()]);
         self.b.switch_to_block(join);
         Ok(self.b.block_params(join).first().copied().unwrap_or(src))
@@ -2073,7 +2079,7 @@ impl Fx<'_, '_> {
         match kind {
             LoopKind::List | LoopKind::Set if lp.nested => {
                 if let Some(out) = lp.out {
-                    self.flagged("polity_buf_push", &[out, v], e.span)?;
+                    self.flagged(Helper::BufPush, &[out, v], e.span)?;
                 }
             }
             LoopKind::List | LoopKind::Set => {
@@ -2116,7 +2122,7 @@ impl Fx<'_, '_> {
                 self.b.def_var(acc, r);
                 self.b.ins().jump(next, &[]);
                 self.b.switch_to_block(slow);
-                let h = self.flagged("polity_dec_sum_add", &[h, a, v], e.span)?;
+                let h = self.flagged(Helper::DecSumAdd, &[h, a, v], e.span)?;
                 self.b.def_var(sum, h);
                 // (unused once the exact sum holds the total)
                 let inline_zero = self.iconst(1);
@@ -2168,14 +2174,14 @@ impl Fx<'_, '_> {
                     return unsupported("a collection loop without a block");
                 };
                 if lp.nested {
-                    out = self.call_helper("polity_buf_end", &[out])?;
+                    out = self.call_helper(Helper::BufEnd, &[out])?;
                 } else {
                     self.b.ins().store(MemFlagsData::trusted(), k, out, 0);
                 }
                 if kind == LoopKind::Set {
                     let ty = self.shared.type_id(&e.ty);
                     let ty = self.iconst(ty);
-                    return self.call_helper("polity_set_from", &[ty, out]);
+                    return self.call_helper(Helper::SetFrom, &[ty, out]);
                 }
                 Ok(out)
             }
@@ -2183,7 +2189,7 @@ impl Fx<'_, '_> {
             LoopKind::Sum(Num::Dec) => {
                 let (a, h) = (self.b.use_var(acc), self.b.use_var(sum));
                 let pure = self.b.ins().icmp_imm_s(IntCC::Equal, h, abi::NO_SUM);
-                self.either(pure, a, |t| t.call_helper("polity_dec_sum_end", &[h]))
+                self.either(pure, a, |t| t.call_helper(Helper::DecSumEnd, &[h]))
             }
             LoopKind::Sum(_) => Ok(self.b.use_var(acc)),
             LoopKind::Min | LoopKind::Max => {

@@ -129,7 +129,7 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
             ));
         }
         if let Some(d) = got.iter().flat_map(|r| &r.disagreements).next() {
-            return Err(fail(Kind::Disagree, d.clone()));
+            return Err(fail(Kind::Disagree, d.to_string()));
         }
     }
     // Without explanations, and with how every number was computed: the
@@ -160,10 +160,10 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
         let jit = program
             .jit()
             .ok_or_else(|| fail(Kind::Disagree, "the JIT did not compile"))?;
-        if let Some((law, why)) = jit.fallbacks().first() {
+        if let Some(f) = jit.fallbacks().first() {
             return Err(fail(
                 Kind::Disagree,
-                format!("law `{law}` fell back to the interpreter: {why}"),
+                format!("{} fell back to the interpreter: {}", f.item, f.reason),
             ));
         }
         let layout = state.layout(program.ir(), jit);
@@ -182,7 +182,7 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
             })
             .map_err(|m| fail(Kind::Panic("jit"), m))?;
             if let Some(p) = problems.first() {
-                return Err(fail(Kind::Disagree, p.clone()));
+                return Err(fail(Kind::Disagree, p.to_string()));
             }
         }
     }
@@ -204,7 +204,7 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
         let (_, problems) = catch(|| jit.run_tests_checked(program.ir(), Default::default()))
             .map_err(|m| fail(Kind::Panic("jit tests"), m))?;
         if let Some(p) = problems.first() {
-            return Err(fail(Kind::Disagree, p.clone()));
+            return Err(fail(Kind::Disagree, p.to_string()));
         }
     }
     for t in &tests {

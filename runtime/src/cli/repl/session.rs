@@ -297,6 +297,7 @@ impl Session {
             ErrorKind::MissingValue => "no such value",
             ErrorKind::Limit => "exceeds a limit",
             ErrorKind::Domain => "outside the domain",
+            ErrorKind::Internal => "an internal error in Polity",
         };
         let mut d = Diagnostic::error(e.kind.as_str(), e.span, e.message.clone()).with_label(label);
         if self.snapshot_path.is_none() && self.reads_missing_state(e) {

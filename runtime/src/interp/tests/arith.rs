@@ -319,3 +319,16 @@ fn text_concat_and_comparisons() {
     assert_eq!(err.kind, ErrorKind::Limit);
     assert_eq!(err.span, sp(src, src));
 }
+
+#[test]
+fn ill_typed_ir_is_an_internal_error_not_a_missing_value() {
+    // `Add(Int)` over a text: well-typed IR never holds it, so it is a bug
+    // in Polity, reported with its own kind.
+    check_fault(
+        "a + b",
+        bin(BinOp::Add(Num::Int), text("a"), int(1)),
+        ErrorKind::Internal,
+        "internal error: operands of the wrong type (a bug in the compiler, not in the charter)",
+    );
+    assert_eq!(ErrorKind::Internal.as_str(), "internal");
+}

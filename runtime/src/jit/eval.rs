@@ -1,0 +1,214 @@
+//! A law's verdicts with explanations: the bulk entry decides, failing and
+//! faulting subjects are explained (`run.rs`), across cores for a large
+//! collection, and every disagreement with the interpreter is returned.
+
+use super::fault::{Compiled, Disagreement, Fault};
+use super::layout::{self, Layout};
+use super::run::Run;
+use super::{code, threads, JitProgram};
+use crate::interp::{Explain, Interpreter, Limits};
+use crate::snapshot::Snapshot;
+use crate::value::Value;
+use crate::verdict::{Subject, SubjectResult, Verdict};
+use polity_compiler::ir::{ExprKind, LawId, Program};
+use polity_compiler::types::Type;
+
+/// Subjects per thread below which a law is evaluated on one thread (with
+/// explanations: a failing subject costs microseconds in the interpreter).
+const PARALLEL_MIN: usize = 4096;
+
+impl JitProgram {
+    /// The verdict of `law` for one subject built in memory (as
+    /// [`Interpreter::eval_law_for`]), with any disagreement between the
+    /// JIT's decision and the interpreter's explanation.
+    pub fn eval_law_on(
+        &self,
+        program: &Program,
+        snapshot: &Snapshot,
+        layout: &Layout,
+        law: LawId,
+        subject: &Value,
+        limits: Limits,
+    ) -> (Verdict, Vec<Disagreement>) {
+        let interp = Interpreter::new(program, snapshot).with_limits(limits);
+        let entries = self.laws.get(law.0 as usize).copied().flatten();
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten();
+        let def = program.laws.get(law.0 as usize);
+        let (Some((body, _)), Some(bulk), Some(def)) = (entries, bulk, def) else {
+            return (interp.eval_law_for(law, subject), Vec::new());
+        };
+        let ty = def.param.as_ref().map_or(Type::Never, |p| p.ty.clone());
+        if self.max_depth > limits.max_call_depth
+            || layout.ambiguous
+            || layout::holds_ambiguous(program, &ty, subject)
+        {
+            return (interp.eval_law_for(law, subject), Vec::new());
+        }
+        let mut run = Run {
+            jit: self,
+            program,
+            snapshot,
+            layout,
+            law,
+            body,
+            bulk,
+            limits,
+            explain: Explain::default(),
+            texts: Vec::new(),
+        };
+        let mut keep = run.ctx();
+        let word = keep.keep_word(subject);
+        run.texts = keep.texts().to_vec();
+        let (results, problems) = run.chunk(&[(0, word, Some(subject))], &ty);
+        match results.into_iter().next() {
+            Some(r) => (r.verdict, problems),
+            None => (interp.eval_law_for(law, subject), problems),
+        }
+    }
+
+    /// Every subject's verdict for `law` (as [`Interpreter::eval_law`]).
+    pub fn eval_law(
+        &self,
+        program: &Program,
+        snapshot: &Snapshot,
+        layout: &Layout,
+        law: LawId,
+        limits: Limits,
+    ) -> Vec<SubjectResult> {
+        self.eval_law_checked(program, snapshot, layout, law, limits, Explain::default())
+            .0
+    }
+
+    /// As [`JitProgram::eval_law`], with every disagreement between the JIT's
+    /// decision and the interpreter's verdict on a failing or faulting subject.
+    pub fn eval_law_checked(
+        &self,
+        program: &Program,
+        snapshot: &Snapshot,
+        layout: &Layout,
+        law: LawId,
+        limits: Limits,
+        explain: Explain,
+    ) -> (Vec<SubjectResult>, Vec<Disagreement>) {
+        let interp = Interpreter::new(program, snapshot)
+            .with_limits(limits)
+            .with_explain(explain);
+        let entries = self.laws.get(law.0 as usize).copied().flatten();
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten();
+        let def = program.laws.get(law.0 as usize);
+        let (Some((body, coll)), Some(bulk), Some(def)) = (entries, bulk, def) else {
+            return (interp.eval_law(law), Vec::new());
+        };
+        if self.max_depth > limits.max_call_depth || layout.ambiguous {
+            return (interp.eval_law(law), Vec::new());
+        }
+        let mut run = Run {
+            jit: self,
+            program,
+            snapshot,
+            layout,
+            law,
+            body,
+            bulk,
+            limits,
+            explain,
+            texts: Vec::new(),
+        };
+        let (Some(coll), Some(param)) = (coll, &def.param) else {
+            let (mut results, problems) = run.chunk(&[(0, 0, Some(&Value::None))], &Type::Never);
+            for r in &mut results {
+                r.subject = Subject::Whole;
+            }
+            return (results, problems);
+        };
+        // A state name's elements live in the layout, so a failing subject's
+        // value is made from its word; any other collection is evaluated by
+        // the interpreter too (its elements may hold texts that only the
+        // JIT's evaluation context knows).
+        let values = match param.collection.kind {
+            ExprKind::State(_) => None,
+            _ => match interp.eval_expr(&param.collection, def.frame_size) {
+                Ok(v) => Some(v),
+                Err(_) => return (interp.eval_law(law), Vec::new()),
+            },
+        };
+        let mut ctx = run.ctx();
+        let words = match self.code.call(coll, &mut ctx, 0, None) {
+            Some([w, 0]) => code::list(w).to_vec(),
+            other => {
+                // The interpreter must fault the same way (one error for the
+                // whole law); anything else is a disagreement.
+                let results = interp.eval_law(law);
+                // `None`: generated code bailed out (or was not entered).
+                let fault = other.and_then(|[_, f]| Fault::decode(f));
+                let problems = match fault {
+                    Some(fault)
+                        if !matches!(results.as_slice(), [SubjectResult { verdict: Verdict::Error(e), .. }]
+                        if e.kind == fault.kind.error_kind() && Some(&e.span) == self.fault_site(fault)) =>
+                    {
+                        vec![Disagreement {
+                            item: Compiled::Law(def.name.clone()),
+                            jit: format!(
+                                "faulted evaluating the collection ({} at {:?})",
+                                fault.kind.error_kind().as_str(),
+                                self.fault_site(fault)
+                            ),
+                            interpreter: "did not".to_string(),
+                        }]
+                    }
+                    _ => Vec::new(),
+                };
+                return (results, problems);
+            }
+        };
+        run.texts = ctx.texts().to_vec();
+        let subjects: Vec<(usize, i64, Option<&Value>)> = match &values {
+            None => words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, *w, None))
+                .collect(),
+            Some(values) if values.elements().len() == words.len() => words
+                .iter()
+                .zip(values.elements())
+                .enumerate()
+                .map(|(i, (w, v))| (i, *w, Some(v)))
+                .collect(),
+            Some(values) => {
+                let problem = Disagreement {
+                    item: Compiled::Law(def.name.clone()),
+                    jit: format!("made a collection of {} elements", words.len()),
+                    interpreter: format!("one of {}", values.elements().len()),
+                };
+                return (interp.eval_law(law), vec![problem]);
+            }
+        };
+        let per = subjects.len().div_ceil(threads()).max(PARALLEL_MIN);
+        let chunks: Vec<&[(usize, i64, Option<&Value>)]> = subjects.chunks(per).collect();
+        let ty = &param.ty;
+        let parts: Vec<(Vec<SubjectResult>, Vec<Disagreement>)> = if chunks.len() <= 1 {
+            vec![run.chunk(&subjects, ty)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = chunks
+                    .iter()
+                    .map(|c| s.spawn(|| run.chunk(c, ty)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        let mut results = Vec::with_capacity(subjects.len());
+        let mut problems = Vec::new();
+        for (r, p) in parts {
+            results.extend(r);
+            problems.extend(p);
+        }
+        if results.len() != subjects.len() {
+            return (interp.eval_law(law), problems);
+        }
+        (results, problems)
+    }
+}

@@ -33,6 +33,7 @@ use polity_compiler::ir::{Expr, Program};
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// A compiled site: where to enter it and what its frame holds.
 #[derive(Debug)]
@@ -53,6 +54,20 @@ pub(super) struct Mixed<'a> {
     program: &'a Program,
     limits: Limits,
     ctx: RefCell<JitCtx<'a>>,
+    /// The words of the subjects being explained (of type `subject_ty`),
+    /// by the address of their values' fields: a subject bound in a frame
+    /// is passed as the word it already has in the layout, not copied.
+    subjects: HashMap<usize, i64>,
+    subject_ty: Option<Type>,
+}
+
+/// The address that identifies a record, list or set value (its shared
+/// elements), if it has one.
+fn identity(v: &Value) -> Option<usize> {
+    match v {
+        Value::Record(xs) | Value::List(xs) | Value::Set(xs) => Some(xs.as_ptr() as usize),
+        _ => None,
+    }
 }
 
 impl<'a> Mixed<'a> {
@@ -69,7 +84,30 @@ impl<'a> Mixed<'a> {
             program,
             limits,
             ctx: RefCell::new(ctx),
+            subjects: HashMap::new(),
+            subject_ty: None,
         })
+    }
+
+    /// Subjects of type `ty` (values and the words they were made from, which
+    /// live as long as the layout or the context).
+    pub fn know_subjects<'v>(
+        &mut self,
+        ty: &Type,
+        subjects: impl Iterator<Item = (&'v Value, i64)>,
+    ) {
+        self.subject_ty = Some(ty.clone());
+        self.subjects = subjects
+            .filter_map(|(v, w)| Some((identity(v)?, w)))
+            .collect();
+    }
+
+    /// The word of a subject bound in a frame, if `v` is one.
+    fn subject_word(&self, ty: &Type, v: &Value) -> Option<i64> {
+        if self.subject_ty.as_ref() != Some(ty) {
+            return None;
+        }
+        self.subjects.get(&identity(v)?).copied()
     }
 }
 
@@ -90,10 +128,12 @@ impl Accel for Mixed<'_> {
         let mut frame = vec![0i64; site.frame];
         for (slot, ty) in &site.free {
             let v = slots.get(*slot as usize).unwrap_or(&Value::None);
-            if !layout::fits(self.program, ty, v) {
-                return None;
-            }
-            *frame.get_mut(*slot as usize)? = ctx.temp_word(v);
+            let w = match self.subject_word(ty, v) {
+                Some(w) => w,
+                None if layout::fits(self.program, ty, v) => ctx.temp_word(v),
+                None => return None,
+            };
+            *frame.get_mut(*slot as usize)? = w;
         }
         let [w, fault] = self
             .jit

@@ -134,7 +134,15 @@ impl Run<'_> {
             .map(|((_, w, v), _)| self.value(ty, *w, *v))
             .collect();
         let refs: Vec<&Value> = values.iter().collect();
-        let mixed = Mixed::new(self.jit, self.program, self.limits, ctx);
+        let mut mixed = Mixed::new(self.jit, self.program, self.limits, ctx);
+        if let Some(m) = mixed.as_mut() {
+            let words = subjects
+                .iter()
+                .zip(&decided)
+                .filter(|(_, d)| interpreted(d))
+                .map(|((_, w, _), _)| *w);
+            m.know_subjects(ty, values.iter().zip(words));
+        }
         let interp = self.interp();
         let mut verdicts = match &mixed {
             Some(m) => interp.eval_law_many_with(m, self.law, &refs),

@@ -27,6 +27,29 @@ use super::hoist::{free_locals, heavy};
 use crate::interp::{parts_of, DERIVED_DEPTH};
 use polity_compiler::ir::{Expr, ExprKind, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
+use std::collections::HashSet;
+
+/// Whether evaluating `e` may take long enough that handing it to compiled
+/// code pays for the handing over (converting the locals it reads into
+/// words and its value back, about a microsecond): it holds a loop, fold or
+/// grouping, a call with arguments (whose body may), a law call, or reads a
+/// state name (which may be a long list). Membership in, or an aggregate
+/// of, a record's own short list (`s.id in s.vouched_by`) is left to the
+/// interpreter.
+fn costly(e: &Expr) -> bool {
+    let own = match &e.kind {
+        ExprKind::Loop(_)
+        | ExprKind::Fold(_)
+        | ExprKind::ByKey(_)
+        | ExprKind::CallLaw(..)
+        | ExprKind::State(_) => true,
+        ExprKind::CallFn(_, args) => !args.is_empty(),
+        _ => false,
+    };
+    let mut any = own;
+    e.for_each_child(&mut |c| any = any || costly(c));
+    any
+}
 
 /// An expression compiled as a site.
 pub struct Site<'p> {
@@ -41,6 +64,7 @@ pub fn find(program: &Program) -> Vec<Site<'_>> {
     let mut w = Walk {
         program,
         seen: Vec::new(),
+        known: HashSet::new(),
         fns: vec![false; program.fns.len()],
         derived: vec![false; program.fns.len()],
     };
@@ -61,6 +85,8 @@ pub fn find(program: &Program) -> Vec<Site<'_>> {
 struct Walk<'p> {
     program: &'p Program,
     seen: Vec<&'p Expr>,
+    /// The addresses of `seen`'s expressions.
+    known: HashSet<*const Expr>,
     /// Fns whose bodies were walked.
     fns: Vec<bool>,
     /// Fns whose bodies were walked for how their values are computed.
@@ -70,7 +96,7 @@ struct Walk<'p> {
 impl<'p> Walk<'p> {
     /// An expression the interpreter evaluates as a whole.
     fn value(&mut self, e: &'p Expr) {
-        if heavy(e) && !self.seen.iter().any(|s| std::ptr::eq(*s, e)) {
+        if heavy(e) && costly(e) && self.known.insert(std::ptr::from_ref(e)) {
             self.seen.push(e);
         }
     }

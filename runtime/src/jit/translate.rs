@@ -1926,6 +1926,15 @@ impl Fx<'_, '_> {
         l: Option<&Loop>,
     ) -> Tr<CValue> {
         let nested = l.is_some_and(|l| l.clauses.len() > 1);
+        // The first clause's elements, picked through an index when it picks
+        // by a field, before the result's block is sized by their number.
+        let src = match l
+            .and_then(|l| l.clauses.first())
+            .and_then(|c| Some((c, c.keyed()?)))
+        {
+            Some((c, k)) => self.keyed_source(&c.source.ty, src, k)?,
+            None => src,
+        };
         let out = match kind {
             // A nested loop's size is not known in advance: a growing buffer.
             LoopKind::List | LoopKind::Set if nested => Some(self.helper(Helper::BufNew, &[])?),
@@ -1974,8 +1983,10 @@ impl Fx<'_, '_> {
     /// The loop of clause `depth` over the block `src`; emission continues
     /// after it (in the block reached when `src` is exhausted).
     fn clause_loop(&mut self, e: &Expr, lp: &LoopParts<'_>, src: CValue, depth: usize) -> Tr<()> {
+        // (The first clause's source is picked in `aggregate`.)
         let keyed =
-            lp.l.and_then(|l| l.clauses.get(depth))
+            lp.l.filter(|_| depth > 0)
+                .and_then(|l| l.clauses.get(depth))
                 .and_then(|c| Some((c, c.keyed()?)));
         let src = match keyed {
             Some((c, k)) => self.keyed_source(&c.source.ty, src, k)?,

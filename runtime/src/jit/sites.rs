@@ -32,8 +32,10 @@ use std::collections::HashSet;
 /// Whether evaluating `e` may take long enough that handing it to compiled
 /// code pays for the handing over (converting the locals it reads into
 /// words and its value back, about a microsecond): it holds a loop, fold or
-/// grouping, a call with arguments (whose body may), a law call, or reads a
-/// state name (which may be a long list). Membership in, or an aggregate
+/// grouping, a call (whose body may; a constant or a fn without parameters
+/// is then read from the compiled code's memo instead of evaluated again by
+/// the interpreter), a law call, or reads a state name (which may be a long
+/// list). Membership in, or an aggregate
 /// of, a record's own short list (`s.id in s.vouched_by`) is left to the
 /// interpreter.
 fn costly(e: &Expr) -> bool {
@@ -42,8 +44,9 @@ fn costly(e: &Expr) -> bool {
         | ExprKind::Fold(_)
         | ExprKind::ByKey(_)
         | ExprKind::CallLaw(..)
+        | ExprKind::CallFn(..)
+        | ExprKind::Const(_)
         | ExprKind::State(_) => true,
-        ExprKind::CallFn(_, args) => !args.is_empty(),
         _ => false,
     };
     let mut any = own;

@@ -39,16 +39,16 @@ use std::collections::HashSet;
 /// of, a record's own short list (`s.id in s.vouched_by`) is left to the
 /// interpreter.
 fn costly(e: &Expr) -> bool {
-    let own = match &e.kind {
+    let own = matches!(
+        e.kind,
         ExprKind::Loop(_)
-        | ExprKind::Fold(_)
-        | ExprKind::ByKey(_)
-        | ExprKind::CallLaw(..)
-        | ExprKind::CallFn(..)
-        | ExprKind::Const(_)
-        | ExprKind::State(_) => true,
-        _ => false,
-    };
+            | ExprKind::Fold(_)
+            | ExprKind::ByKey(_)
+            | ExprKind::CallLaw(..)
+            | ExprKind::CallFn(..)
+            | ExprKind::Const(_)
+            | ExprKind::State(_)
+    );
     let mut any = own;
     e.for_each_child(&mut |c| any = any || costly(c));
     any

@@ -242,8 +242,12 @@ impl<'p> Interpreter<'p> {
     }
 
     /// The full explanation of a law's verdict for one subject (ignored when
-    /// the law has no parameter); `written` is how the subject was written.
+    /// the law has no parameter), with how each compared number was computed
+    /// ([`Explain::Full`]); `written` is how the subject was written.
     pub fn why(&self, law: LawId, subject: Option<Value>, written: &str) -> Why {
-        self.ctx().why(law, subject, written, 0)
+        // Asked for one subject: with how every compared number was computed.
+        let mut ctx = self.ctx();
+        ctx.explain = Explain::Full;
+        ctx.why(law, subject, written, 0)
     }
 }

@@ -5,7 +5,7 @@
 
 use super::fault::Fault;
 use super::layout::Layout;
-use super::{abi, code, threads, translate, JitProgram};
+use super::{abi, across_cores, code, threads, translate, JitProgram};
 use crate::interp::Limits;
 use polity_compiler::ir::{LawId, Program};
 
@@ -15,6 +15,11 @@ use polity_compiler::ir::{LawId, Program};
 /// tens of thousands (measured: `may_vote` over 10,000 members took 45 µs
 /// on one thread, 154 µs on two).
 const DECIDE_PARALLEL_MIN: usize = 32_768;
+
+/// Subjects per chunk a core takes at a time when deciding across cores
+/// (`across_cores`): small enough that a core slowed by other work takes
+/// fewer, large enough that taking one costs nothing next to deciding it.
+const DECIDE_CHUNK: usize = 8_192;
 
 /// What generated code decided for one subject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,18 +156,17 @@ impl JitProgram {
         }
         // The subjects' texts are ids of `ctx`; each chunk's context adopts them.
         let texts = ctx.texts();
-        let run = |words: &[i64]| {
+        let init = || {
             let mut ctx = abi::JitCtx::new(program, types, layout, limits, self.memo_slots);
             ctx.adopt_texts(texts);
-            self.bulk(bulk, body, &mut ctx, words)
+            ctx
         };
-        let parts: Vec<Option<Decisions>> = std::thread::scope(|s| {
-            let handles: Vec<_> = words.chunks(per).map(|c| s.spawn(move || run(c))).collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
+        let work = |ctx: &mut abi::JitCtx<'_>, words: &[i64]| self.bulk(bulk, body, ctx, words);
+        let chunk = per.min(DECIDE_CHUNK);
+        let parts: Vec<Option<Decisions>> = across_cores(words, chunk, init, work);
+        if parts.len() != words.len().div_ceil(chunk) {
+            return None;
+        }
         let mut out = Decisions::default();
         for part in parts {
             let part = part?;

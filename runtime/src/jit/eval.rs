@@ -5,7 +5,7 @@
 use super::fault::{Compiled, Disagreement, Fault};
 use super::layout::{self, Layout};
 use super::run::Run;
-use super::{code, threads, JitProgram};
+use super::{abi, across_cores, code, JitProgram};
 use crate::interp::{Explain, Interpreter, Limits};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
@@ -13,8 +13,9 @@ use crate::verdict::{Subject, SubjectResult, Verdict};
 use polity_compiler::ir::{ExprKind, LawId, Program};
 use polity_compiler::types::Type;
 
-/// Subjects per thread below which a law is evaluated on one thread (with
-/// explanations: a failing subject costs microseconds in the interpreter).
+/// Subjects per chunk a core takes at a time when a law is evaluated across
+/// cores (`across_cores`), and half the number below which it is evaluated
+/// on one thread (with explanations: a failing subject costs microseconds).
 const PARALLEL_MIN: usize = 4096;
 
 impl JitProgram {
@@ -183,23 +184,26 @@ impl JitProgram {
                 return (interp.eval_law(law), vec![problem]);
             }
         };
-        let per = subjects.len().div_ceil(threads()).max(PARALLEL_MIN);
-        let chunks: Vec<&[(usize, i64, Option<&Value>)]> = subjects.chunks(per).collect();
         let ty = &param.ty;
-        let parts: Vec<(Vec<SubjectResult>, Vec<Disagreement>)> = if chunks.len() <= 1 {
-            vec![run.chunk(&subjects, ty)]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = chunks
-                    .iter()
-                    .map(|c| s.spawn(|| run.chunk(c, ty)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
-        };
+        let parts: Vec<(Vec<SubjectResult>, Vec<Disagreement>)> =
+            if subjects.len() < PARALLEL_MIN * 2 {
+                vec![run.chunk(&subjects, ty)]
+            } else {
+                // Each core takes chunks as it finishes them, in a context
+                // of its own that it keeps (with its memoised constants).
+                let run = &run;
+                across_cores(
+                    &subjects,
+                    PARALLEL_MIN,
+                    || None::<abi::JitCtx<'_>>,
+                    |ctx, c| {
+                        let fresh = ctx.take().unwrap_or_else(|| run.ctx());
+                        let (results, problems, back) = run.chunk_in(c, ty, fresh);
+                        *ctx = Some(back);
+                        (results, problems)
+                    },
+                )
+            };
         let mut results = Vec::with_capacity(subjects.len());
         let mut problems = Vec::new();
         for (r, p) in parts {

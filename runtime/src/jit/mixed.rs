@@ -71,15 +71,21 @@ fn identity(v: &Value) -> Option<usize> {
 }
 
 impl<'a> Mixed<'a> {
-    /// Compiled code over `ctx` for an interpreter of `program`; `None` when
-    /// `program` is not the one `jit` was compiled from.
+    /// Compiled code over `ctx` for an interpreter of `program`; `ctx` back
+    /// when `program` is not the one `jit` was compiled from.
+    // The `Err` is the context handed back, moved once per chunk of
+    // subjects, not an error carried up a stack.
+    #[allow(clippy::result_large_err)]
     pub fn new(
         jit: &'a JitProgram,
         program: &'a Program,
         limits: Limits,
         ctx: JitCtx<'a>,
-    ) -> Option<Mixed<'a>> {
-        jit.compiled_from(program).then(|| Mixed {
+    ) -> Result<Mixed<'a>, JitCtx<'a>> {
+        if !jit.compiled_from(program) {
+            return Err(ctx);
+        }
+        Ok(Mixed {
             jit,
             program,
             limits,
@@ -87,6 +93,11 @@ impl<'a> Mixed<'a> {
             subjects: HashMap::new(),
             subject_ty: None,
         })
+    }
+
+    /// The context, with what it memoised, for the next chunk of subjects.
+    pub fn into_ctx(self) -> JitCtx<'a> {
+        self.ctx.into_inner()
     }
 
     /// Subjects of type `ty` (values and the words they were made from, which

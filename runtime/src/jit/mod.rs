@@ -163,6 +163,52 @@ fn threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Runs `work` over `items` in chunks of `chunk`, across the cores: one
+/// worker per core, each with its own state from `init` (an evaluation
+/// context, whose memoised constants it keeps from chunk to chunk), takes
+/// the next chunk whenever it finishes one, so a core that is busy with
+/// something else takes fewer chunks and never holds the others back. The
+/// results are in the chunks' order; a worker that panicked leaves its
+/// chunks out (the caller sees fewer results than chunks).
+fn across_cores<T: Sync, S, R: Send>(
+    items: &[T],
+    chunk: usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, &[T]) -> R + Sync,
+) -> Vec<R> {
+    let chunks: Vec<&[T]> = items.chunks(chunk.max(1)).collect();
+    let workers = threads().min(chunks.len());
+    if workers <= 1 {
+        let mut state = init();
+        return chunks.iter().map(|c| work(&mut state, c)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut parts: Vec<(usize, R)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut state = init();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(c) = chunks.get(i) else {
+                            break;
+                        };
+                        done.push((i, work(&mut state, c)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    parts.sort_by_key(|(i, _)| *i);
+    parts.into_iter().map(|(_, r)| r).collect()
+}
+
 /// How many failed bytes a law's own entry writes: one per requirement that
 /// decides (advice does not), in source order.
 fn requirement_count(l: &polity_compiler::ir::LawDef) -> usize {

@@ -78,7 +78,19 @@ impl Run<'_> {
         subjects: &[(usize, i64, Option<&Value>)],
         ty: &Type,
     ) -> (Vec<SubjectResult>, Vec<Disagreement>) {
-        let mut ctx = self.ctx();
+        let (results, problems, _) = self.chunk_in(subjects, ty, self.ctx());
+        (results, problems)
+    }
+
+    /// As [`Run::chunk`], in the evaluation context `ctx` (from
+    /// [`Run::ctx`]), which is handed back for the next chunk, with the
+    /// constants it memoised.
+    pub fn chunk_in<'c>(
+        &'c self,
+        subjects: &[(usize, i64, Option<&Value>)],
+        ty: &Type,
+        mut ctx: abi::JitCtx<'c>,
+    ) -> (Vec<SubjectResult>, Vec<Disagreement>, abi::JitCtx<'c>) {
         let n = self
             .program
             .laws
@@ -135,7 +147,7 @@ impl Run<'_> {
             .collect();
         let refs: Vec<&Value> = values.iter().collect();
         let mut mixed = Mixed::new(self.jit, self.program, self.limits, ctx);
-        if let Some(m) = mixed.as_mut() {
+        if let Ok(m) = mixed.as_mut() {
             let words = subjects
                 .iter()
                 .zip(&decided)
@@ -145,8 +157,8 @@ impl Run<'_> {
         }
         let interp = self.interp();
         let mut verdicts = match &mixed {
-            Some(m) => interp.eval_law_many_with(m, self.law, &refs),
-            None => interp.eval_law_many(self.law, &refs),
+            Ok(m) => interp.eval_law_many_with(m, self.law, &refs),
+            Err(_) => interp.eval_law_many(self.law, &refs),
         }
         .into_iter();
         let mut values = values.iter();
@@ -200,7 +212,11 @@ impl Run<'_> {
                 }
             })
             .collect();
-        (results, problems)
+        let ctx = match mixed {
+            Ok(m) => m.into_ctx(),
+            Err(ctx) => ctx,
+        };
+        (results, problems, ctx)
     }
 
     /// The verdict of a subject that failed the requirements marked in

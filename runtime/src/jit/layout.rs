@@ -118,7 +118,7 @@ pub fn fits(program: &Program, ty: &Type, v: &Value) -> bool {
 /// Interned texts: ids are indexes into `texts`.
 ///
 /// The table holds, per text, its id and its first bytes inline (a text of
-/// up to [`INLINE`] bytes entirely), so that looking up a short text reads
+/// up to `INLINE` (15) bytes entirely), so that looking up a short text reads
 /// only the table, not the text's allocation, and growing the table does
 /// not re-read every text: interning every text of a large snapshot is
 /// bound by memory latency (issue 14), not by computation. The hash is

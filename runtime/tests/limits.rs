@@ -3,7 +3,7 @@
 //! memoised parameterless functions make repeated state-wide filters cheap.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use polity::api::Program;
+use polity::api::{Engine, Program};
 use polity::verdict::Verdict;
 
 fn on_small_stack<F: FnOnce() + Send + 'static>(f: F) {
@@ -127,4 +127,56 @@ law small { require "r": count([x for x in range(0, 5) for y in range(0, 5)]) ==
             (_, v) => panic!("{law}: {v:?}"),
         }
     }
+}
+
+/// A chain of `fns` fns, each a sum of `terms` terms whose first calls the
+/// previous fn, and a law requiring the last one's value.
+fn deep_and_wide(fns: usize, terms: usize) -> String {
+    let mut decls = vec!["fn f0(x: Int) -> Int = x".to_string()];
+    for i in 1..fns {
+        let ones = vec!["1"; terms - 1].join(" + ");
+        decls.push(format!("fn f{i}(x: Int) -> Int = f{}(x) + {ones}", i - 1));
+    }
+    let total = (fns - 1) * (terms - 1);
+    format!(
+        "charter \"Deep\" {{ version: 1 }}\n{}\nlaw last {{ require \"summed\": f{}(0) == {total} }}\n",
+        decls.join("\n"),
+        fns - 1
+    )
+}
+
+/// Calls 198 deep, each through an expression 124 deep (the hostile
+/// charter, which killed the process with SIGSEGV on an 8 MiB stack): on a
+/// 2 MiB thread stack, both engines and the explained path evaluate it.
+#[test]
+fn deep_calls_through_deep_expressions_fit_a_small_stack() {
+    on_small_stack(|| {
+        let text = deep_and_wide(198, 125);
+        let program = Program::compile("deep.polity", &text)
+            .unwrap_or_else(|e| panic!("{}", e.render(false)));
+        let state = program.load_snapshot(b"{}").unwrap();
+        for engine in Engine::ALL {
+            let reports = program.eval_all_with(&state, *engine);
+            let verdicts: Vec<&Verdict> = reports
+                .iter()
+                .flat_map(|r| r.results.iter().map(|s| &s.verdict))
+                .collect();
+            assert_eq!(verdicts, [&Verdict::Pass], "{engine:?}");
+        }
+        // The same chain one short of the sum: a failure, explained (the
+        // explanation walks into every fn).
+        let failing = text.replace("== 24428", "== 1");
+        assert_ne!(failing, text);
+        let program = Program::compile("deep.polity", &failing).unwrap();
+        let state = program.load_snapshot(b"{}").unwrap();
+        let a = program.eval_all_with(&state, Engine::Interpreter);
+        let b = program.eval_all_with(&state, Engine::Jit);
+        assert_eq!(a, b);
+        assert!(matches!(
+            a.first()
+                .and_then(|r| r.results.first())
+                .map(|r| &r.verdict),
+            Some(Verdict::Fail(_))
+        ));
+    });
 }

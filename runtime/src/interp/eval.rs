@@ -232,6 +232,14 @@ pub(crate) fn ill(span: Span, what: &str) -> EvalError {
     }
 }
 
+/// Stack left below which [`Eval::eval`] continues on a new segment (the
+/// deepest stretch between two `eval`s — an explanation's walk, a built-in
+/// over values — stays well inside it, in debug builds too).
+const STACK_RED_ZONE: usize = 128 * 1024;
+
+/// The size of each new stack segment.
+const STACK_GROWTH: usize = 2 * 1024 * 1024;
+
 /// Forms that are never worth handing to an [`super::Accel`] (no lookup).
 fn cheap(e: &Expr) -> bool {
     matches!(
@@ -354,8 +362,17 @@ impl<'c, 'p> Eval<'c, 'p> {
         }
     }
 
-    /// Evaluates an expression.
+    /// Evaluates an expression, on a stack that is grown when little of it
+    /// is left: expressions nest at most 128 deep and calls at most
+    /// `max_call_depth`, but together they can ask for more stack than a
+    /// thread has (2 MiB for one an embedder spawns), and every recursion of
+    /// the interpreter (calls, laws, constants, explanations) goes through
+    /// here.
     pub fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.eval_here(e))
+    }
+
+    fn eval_here(&mut self, e: &Expr) -> Result<Value, EvalError> {
         if let Some(accel) = self.ctx.accel {
             if !cheap(e) && accel.has(e) {
                 if let Some(v) = accel.eval(e, &self.slots, self.depth) {

@@ -7,7 +7,7 @@
 //! ([`super::layout`]).
 
 use super::code;
-use super::layout::{self, DecCells, Layout, Store, Words, NONE};
+use super::layout::{self, DecCells, Interner, Layout, Store, Words, NONE};
 use crate::interp::ops::{self, OpFault};
 use crate::interp::Limits;
 use crate::value::{lists, Value};
@@ -84,7 +84,9 @@ pub struct JitCtx<'a> {
     /// For constants' values, which are memoised across subjects.
     keep: Arena,
     const_depth: u32,
-    extra_texts: Vec<Arc<str>>,
+    /// Texts made during evaluation that the layout does not hold; their
+    /// ids follow the layout's.
+    extra_texts: Interner,
     /// A test's own state block (`given`), which [`JitCtx::state`] points
     /// at; empty outside tests.
     test_state: Vec<i64>,
@@ -148,7 +150,7 @@ impl<'a> JitCtx<'a> {
             temp: Arena::default(),
             keep: Arena::default(),
             const_depth: 0,
-            extra_texts: Vec::new(),
+            extra_texts: Interner::default(),
             test_state: Vec::new(),
             sums: Vec::new(),
             bufs: Vec::new(),
@@ -192,14 +194,14 @@ impl<'a> JitCtx<'a> {
     /// The texts this context made (concatenations, texts of values built
     /// in memory), which its words name by id after the layout's own.
     pub fn texts(&self) -> &[Arc<str>] {
-        &self.extra_texts
+        self.extra_texts.texts()
     }
 
     /// Makes words from another context valid here: its texts get the same
     /// ids in this one. Only for a fresh context, before it makes any text.
     pub fn adopt_texts(&mut self, texts: &[Arc<str>]) {
         if self.extra_texts.is_empty() {
-            self.extra_texts = texts.to_vec();
+            self.extra_texts = Interner::of(texts);
         }
     }
 
@@ -262,12 +264,10 @@ impl Store for JitCtx<'_> {
         if let Some(id) = self.layout.texts.find(s) {
             return id;
         }
-        let base = self.layout.texts.len();
-        if let Some(i) = self.extra_texts.iter().position(|t| &**t == s) {
-            return (base + i) as i64;
-        }
-        self.extra_texts.push(Arc::from(s));
-        (base + self.extra_texts.len() - 1) as i64
+        // In constant time (a hash table), not by comparing with every
+        // text made so far.
+        let base = self.layout.texts.len() as i64;
+        base + self.extra_texts.intern(s)
     }
 
     fn text_of(&self, id: i64) -> Option<Arc<str>> {
@@ -277,7 +277,7 @@ impl Store for JitCtx<'_> {
         let i = usize::try_from(id)
             .ok()?
             .checked_sub(self.layout.texts.len())?;
-        self.extra_texts.get(i).cloned()
+        self.extra_texts.text(i as i64).cloned()
     }
 }
 

@@ -210,6 +210,20 @@ impl Interner {
         self.texts.len()
     }
 
+    /// Every text, by id.
+    pub fn texts(&self) -> &[Arc<str>] {
+        &self.texts
+    }
+
+    /// An interner of `texts` (distinct), each with its position as its id.
+    pub fn of(texts: &[Arc<str>]) -> Interner {
+        let mut interner = Interner::default();
+        for t in texts {
+            interner.intern(t);
+        }
+        interner
+    }
+
     /// Whether no text is interned.
     pub fn is_empty(&self) -> bool {
         self.texts.is_empty()
@@ -603,5 +617,32 @@ pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Valu
             )
         }
         Type::Never | Type::Error => Value::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::Interner;
+    use std::sync::Arc;
+
+    /// An interner rebuilt from another's texts gives every text the same id,
+    /// and interning goes on after them (how a context adopts the texts of
+    /// the one that made its subjects' words).
+    #[test]
+    fn an_interner_of_texts_keeps_their_ids() {
+        let mut first = Interner::default();
+        let words: Vec<String> = (0..1000).map(|i| format!("text number {i}")).collect();
+        let ids: Vec<i64> = words.iter().map(|w| first.intern(w)).collect();
+        assert_eq!(ids, (0..1000).collect::<Vec<i64>>());
+        let mut second = Interner::of(first.texts());
+        for (w, id) in words.iter().zip(&ids) {
+            assert_eq!(second.find(w), Some(*id));
+            assert_eq!(second.intern(w), *id);
+        }
+        assert_eq!(second.intern("a new one"), 1000);
+        assert_eq!(second.text(1000).map(Arc::as_ref), Some("a new one"));
+        assert_eq!(second.find("never interned"), None);
     }
 }

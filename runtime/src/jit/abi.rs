@@ -58,6 +58,28 @@ impl Arena {
         self.blocks.clear();
         self.cells.clear();
     }
+
+    fn mark(&self) -> ArenaMark {
+        (self.blocks.mark(), self.cells.mark())
+    }
+
+    fn release(&mut self, (blocks, cells): ArenaMark) {
+        self.blocks.release(blocks);
+        self.cells.release(cells);
+    }
+}
+
+/// Where an arena's next block and cell go.
+type ArenaMark = ((usize, usize), (usize, usize));
+
+/// The start of a loop iteration whose temporaries die with it: which arena
+/// it allocates in (`keep` while a constant is evaluated), where that arena
+/// stood, and how many memoised values had been evaluated then.
+#[derive(Clone, Copy, Debug)]
+struct LoopMark {
+    keep: bool,
+    at: ArenaMark,
+    memoised: u64,
 }
 
 /// One evaluation's context. Generated code reads the first four fields at
@@ -94,6 +116,13 @@ pub struct JitCtx<'a> {
     sums: Vec<DecSum>,
     /// The growing lists of nested loops being evaluated ([`buf_push`]).
     bufs: Vec<Vec<i64>>,
+    /// Marks of the arena taken at the start of loop iterations whose
+    /// temporaries die with the iteration ([`mark`], [`release`]).
+    marks: Vec<LoopMark>,
+    /// How many constants, parameterless fns and memoised expressions have
+    /// been evaluated (their values live in `keep`): an iteration during
+    /// which one was does not free what `keep` gained.
+    memoised: u64,
 }
 
 thread_local! {
@@ -154,6 +183,8 @@ impl<'a> JitCtx<'a> {
             test_state: Vec::new(),
             sums: Vec::new(),
             bufs: Vec::new(),
+            marks: Vec::new(),
+            memoised: 0,
         }
     }
 
@@ -177,6 +208,7 @@ impl<'a> JitCtx<'a> {
         self.temp.clear();
         self.sums.clear();
         self.bufs.clear();
+        self.marks.clear();
         self.temp_used = 0;
         self.flag = 0;
         self.const_depth = 0;
@@ -279,6 +311,44 @@ impl Store for JitCtx<'_> {
             .checked_sub(self.layout.texts.len())?;
         self.extra_texts.text(i as i64).cloned()
     }
+}
+
+/// Marks the arena at the start of a loop iteration whose temporaries die
+/// with it (an `all`, `any` or `count` whose element builds a collection);
+/// returns the mark's index for [`release`].
+pub extern "C" fn mark(p: *mut JitCtx<'_>) -> i64 {
+    with(p, |c| {
+        let keep = c.const_depth > 0;
+        let at = if keep { c.keep.mark() } else { c.temp.mark() };
+        c.marks.push(LoopMark {
+            keep,
+            at,
+            memoised: c.memoised,
+        });
+        (c.marks.len() - 1) as i64
+    })
+}
+
+/// Ends the iteration marked `i`: what the arena gained since is freed (a
+/// nested `where` inside an `all` over n elements holds one block at a
+/// time, not n), and the marks taken after it are dropped.
+pub extern "C" fn release(p: *mut JitCtx<'_>, i: i64) -> i64 {
+    with(p, |c| {
+        let Some(i) = usize::try_from(i).ok() else {
+            return 0;
+        };
+        if let Some(m) = c.marks.get(i).copied() {
+            if !m.keep {
+                c.temp.release(m.at);
+            } else if m.memoised == c.memoised {
+                // No memoised value was made in `keep` meanwhile: what it
+                // gained is this iteration's.
+                c.keep.release(m.at);
+            }
+            c.marks.truncate(i);
+        }
+        0
+    })
 }
 
 /// Runs `f` on the context, or returns 0 if the pointer is null.
@@ -919,6 +989,7 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
         c.const_depth = if op == 0 {
             c.const_depth.saturating_add(1)
         } else {
+            c.memoised = c.memoised.wrapping_add(1);
             c.const_depth.saturating_sub(1)
         };
         0
@@ -1065,6 +1136,8 @@ helpers! {
     Contains => "polity_contains", contains as F3;
     Index => "polity_index", index as F3;
     Candidates => "polity_candidates", candidates as F4;
+    Mark => "polity_mark", mark as F0;
+    Release => "polity_release", release as F1;
     Sorted => "polity_sorted", sorted as F2;
     SetFrom => "polity_set_from", set_from as F2;
     Range => "polity_range", range as F2;

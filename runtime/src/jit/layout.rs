@@ -311,6 +311,33 @@ impl DecCells {
             c.clear();
         }
     }
+
+    /// Where the next cell goes (for [`DecCells::release`]).
+    pub fn mark(&self) -> (usize, usize) {
+        (self.chunks.len(), self.chunks.last().map_or(0, Vec::len))
+    }
+
+    /// Forgets every cell made since `mark`.
+    pub fn release(&mut self, mark: (usize, usize)) {
+        release_chunks(&mut self.chunks, mark);
+    }
+}
+
+/// Forgets what `chunks` gained since `mark` (their number, and the length
+/// of the last then): later chunks are freed, the last is cut back (its
+/// memory, and the addresses of what it held before, stay).
+fn release_chunks<T>(chunks: &mut Vec<Vec<T>>, (n, len): (usize, usize)) {
+    if n == 0 {
+        chunks.truncate(1);
+        if let Some(c) = chunks.first_mut() {
+            c.clear();
+        }
+        return;
+    }
+    chunks.truncate(n);
+    if let Some(c) = chunks.last_mut() {
+        c.truncate(len);
+    }
 }
 
 /// Word blocks in chunks that are never reallocated (a block's address is
@@ -342,6 +369,16 @@ impl Words {
         let start = chunk.len();
         chunk.resize(start + n, 0);
         chunk.get_mut(start..).unwrap_or_default()
+    }
+
+    /// Where the next block goes (for [`Words::release`]).
+    pub fn mark(&self) -> (usize, usize) {
+        (self.chunks.len(), self.chunks.last().map_or(0, Vec::len))
+    }
+
+    /// Forgets every block made since `mark`.
+    pub fn release(&mut self, mark: (usize, usize)) {
+        release_chunks(&mut self.chunks, mark);
     }
 
     /// Forgets every block but keeps the first chunk's memory.

@@ -375,6 +375,23 @@ struct Fx<'a, 'f> {
     allocates: bool,
 }
 
+/// Whether evaluating `e` may build a list, set or record in the arena.
+fn builds(e: &Expr) -> bool {
+    let own = match &e.kind {
+        ExprKind::Loop(l) => matches!(l.kind, LoopKind::List | LoopKind::Set),
+        ExprKind::ByKey(_)
+        | ExprKind::List(_)
+        | ExprKind::Set(_)
+        | ExprKind::Record(..)
+        | ExprKind::With(..)
+        | ExprKind::Builtin(..) => true,
+        _ => false,
+    };
+    let mut any = own;
+    e.for_each_child(&mut |c| any = any || builds(c));
+    any
+}
+
 /// Helpers that never allocate in an evaluation's arenas.
 const NON_ALLOCATING: &[Helper] = &[
     Helper::DecCmp,
@@ -393,6 +410,8 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::TextTest,
     Helper::ConstScope,
     Helper::ClearTemp,
+    Helper::Mark,
+    Helper::Release,
 ];
 
 fn int_like(t: &Type) -> bool {
@@ -2008,6 +2027,13 @@ impl Fx<'_, '_> {
         let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
         self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
+        // An iteration of an `all`, `any` or `count` keeps nothing it
+        // builds: what its element and filter allocate is freed at its end.
+        let mark = if self.releases(lp, depth) {
+            Some(self.call_helper(Helper::Mark, &[])?)
+        } else {
+            None
+        };
         let off = self.b.ins().imul_imm_s(iv, 8);
         let addr = self.b.ins().iadd(src, off);
         let x = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
@@ -2048,6 +2074,9 @@ impl Fx<'_, '_> {
         }
         self.b.ins().jump(next, &[]);
         self.b.switch_to_block(next);
+        if let Some(mark) = mark {
+            self.call_helper(Helper::Release, &[mark])?;
+        }
         let iv = self.b.use_var(i);
         let iv = self.b.ins().iadd_imm_s(iv, 1);
         self.b.def_var(i, iv);
@@ -2079,6 +2108,25 @@ impl Fx<'_, '_> {
         self.b.ins().jump(join, &[picked.into()]);
         self.b.switch_to_block(join);
         Ok(self.b.block_params(join).first().copied().unwrap_or(src))
+    }
+
+    /// Whether an iteration at clause `depth` of loop `lp` frees what it
+    /// allocated when it ends: its result keeps nothing an iteration builds
+    /// (`all`, `any`, `count`), and something under the clause builds a
+    /// collection or record (else there is nothing to free, and no helper
+    /// call is spent per element).
+    fn releases(&self, lp: &LoopParts<'_>, depth: usize) -> bool {
+        let Some(l) = lp.l else {
+            return false;
+        };
+        if !matches!(lp.kind, LoopKind::All | LoopKind::Any | LoopKind::Count) {
+            return false;
+        }
+        l.clauses
+            .iter()
+            .skip(depth)
+            .any(|c| c.filter.as_ref().is_some_and(builds) || builds(&c.source))
+            || builds(&l.elem)
     }
 
     /// One element's contribution to the loop's result.

@@ -180,3 +180,43 @@ fn deep_calls_through_deep_expressions_fit_a_small_stack() {
         ));
     });
 }
+
+/// A law too large to compile well (5,000 `let`s: Cranelift's time and
+/// memory grow faster than the law) is left to the interpreter, which
+/// evaluates it in linear time, and `check --jit`'s list of fallbacks says
+/// so; the verdict is the same on both engines.
+#[test]
+fn a_law_too_large_to_compile_is_left_to_the_interpreter() {
+    let n = 5000;
+    let mut lines = vec![
+        "charter \"Lets\" { version: 1 }".to_string(),
+        "state { base: Int }".to_string(),
+        "law chain {".to_string(),
+        "  let a0 = base".to_string(),
+    ];
+    lines.extend((1..n).map(|i| format!("  let a{i} = a{} + 1", i - 1)));
+    lines.push(format!("  require \"end\": a{} == {n}", n - 1));
+    lines.push("}".to_string());
+    let program = Program::compile("lets.polity", &lines.join("\n")).unwrap();
+    let jit = program.jit().unwrap();
+    let fallback = jit
+        .fallbacks()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>();
+    assert!(
+        fallback
+            .iter()
+            .any(|f| f.contains("chain") && f.contains("too large to compile")),
+        "{fallback:?}"
+    );
+    let state = program.load_snapshot(br#"{"base": 1}"#).unwrap();
+    for engine in Engine::ALL {
+        let reports = program.eval_all_with(&state, *engine);
+        let verdict = reports
+            .first()
+            .and_then(|r| r.results.first())
+            .map(|r| &r.verdict);
+        assert_eq!(verdict, Some(&Verdict::Pass), "{engine:?}");
+    }
+}

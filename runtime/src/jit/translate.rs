@@ -140,6 +140,38 @@ pub(super) fn begin<'f>(
     (b, args)
 }
 
+/// The most IR nodes one body (a law's statements, a fn's, a constant's, a
+/// test's, a site) is compiled with. Cranelift's time and memory grow faster
+/// than linearly with a function's size (a law of 20,000 `let`s took 1.6 s
+/// and 800 MB), while the interpreter evaluates such a body in linear time:
+/// a larger body is left to it, and `polity check --jit` says so.
+pub const MAX_BODY_NODES: usize = 10_000;
+
+/// The IR nodes of `body`, counted up to just past [`MAX_BODY_NODES`].
+fn body_nodes(body: &Body<'_>) -> usize {
+    let limit = MAX_BODY_NODES + 1;
+    let exprs: Vec<&Expr> = match body {
+        Body::Fn(e, ..) | Body::Thunk(_, e, _) | Body::Collection(e) | Body::Site(e, _) => vec![e],
+        Body::Law(def) => def.stmt_exprs(),
+        Body::Test(def) => def
+            .body
+            .iter()
+            .map(|s| match s {
+                TestStmt::Given { value, .. } | TestStmt::Let { value, .. } => value,
+                TestStmt::Expect { cond, .. } => cond,
+            })
+            .collect(),
+    };
+    let mut n = 0;
+    for e in exprs {
+        n += nodes(e, limit);
+        if n > MAX_BODY_NODES {
+            break;
+        }
+    }
+    n
+}
+
 /// Translates one body into `func`.
 pub fn translate(
     shared: &mut Shared,
@@ -149,6 +181,13 @@ pub fn translate(
     body: &Body<'_>,
     frame: u32,
 ) -> Tr<()> {
+    let size = body_nodes(body);
+    if size > MAX_BODY_NODES {
+        return unsupported(&format!(
+            "too large to compile (more than {MAX_BODY_NODES} IR nodes in one body); \
+             the interpreter evaluates it in linear time"
+        ));
+    }
     let params = match body {
         Body::Fn(_, n, _) => *n,
         Body::Thunk(..) | Body::Collection(_) | Body::Test(_) => 0,

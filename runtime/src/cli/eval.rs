@@ -11,7 +11,9 @@ use crate::snapshot::SnapshotError;
 use serde_json::json;
 use std::path::Path;
 
-/// Snapshot files at least this large are streamed rather than read whole.
+/// Snapshot files at least this large are read through
+/// [`Program::read_snapshot_for`] (which drops the text as soon as it is
+/// loaded) rather than kept to be read again for its error.
 const STREAM_FROM: u64 = 64 << 20;
 
 pub fn run(
@@ -34,11 +36,10 @@ pub fn run(
         }
         Ok(Ok(p)) => p,
     };
-    // A large snapshot is read from the file as a stream, so that its text
-    // is never held whole (parsing a stream costs about half as much time
-    // again as parsing text in memory, which smaller files keep). One that
-    // cannot be read so is read again whole, to report precisely what is
-    // wrong with it.
+    // A large snapshot is read through `read_snapshot_for`, which reads the
+    // text (under the size cap), loads it and drops it at once. One that
+    // cannot be loaded so is read again, to report precisely what is wrong
+    // with it.
     let streamed = std::fs::File::open(snapshot)
         .ok()
         .filter(|f| {

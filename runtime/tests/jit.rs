@@ -918,6 +918,8 @@ law everyone {
 law each(m in members) {
   require "peers": count(x for x in members if len([y for y in members if y.stake == x.stake]) > 1) > 0
   require "rich": len(rich()) > m.stake
+  require "summed": sum(len([y for y in members if y.stake == x.stake]) for x in members) == 12858
+  require "summed exactly": sum(1.5 * len([y for y in rich() if y.id != x.id]) for x in members) > 0
 }
 "#;
     let members: Vec<String> = (0..300)

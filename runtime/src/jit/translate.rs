@@ -2151,14 +2151,19 @@ impl Fx<'_, '_> {
 
     /// Whether an iteration at clause `depth` of loop `lp` frees what it
     /// allocated when it ends: its result keeps nothing an iteration builds
-    /// (`all`, `any`, `count`), and something under the clause builds a
+    /// (`all`, `any`, `count`, `sum`), and something under the clause builds a
     /// collection or record (else there is nothing to free, and no helper
     /// call is spent per element).
     fn releases(&self, lp: &LoopParts<'_>, depth: usize) -> bool {
         let Some(l) = lp.l else {
             return false;
         };
-        if !matches!(lp.kind, LoopKind::All | LoopKind::Any | LoopKind::Count) {
+        // (A sum keeps its running total in a register or in the context's
+        // exact sums, never an element's cell.)
+        if !matches!(
+            lp.kind,
+            LoopKind::All | LoopKind::Any | LoopKind::Count | LoopKind::Sum(_)
+        ) {
             return false;
         }
         l.clauses

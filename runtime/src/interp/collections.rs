@@ -265,28 +265,11 @@ impl Eval<'_, '_> {
             return self.add(e, l, v, acc);
         };
         let source = self.eval(&c.source)?;
-        if let Some(picked) = self.picked(c, &source)? {
-            for i in picked {
-                let Some(x) = source.elements().get(i) else {
-                    continue;
-                };
-                self.set(c.var, x.clone());
-                if let Some(filter) = &c.filter {
-                    if !self.bool(filter)? {
-                        continue;
-                    }
-                }
-                if let Some(stop) = self.clauses(e, l, rest, acc)? {
-                    return Ok(Some(stop));
-                }
-            }
-            return Ok(None);
-        }
-        for (i, x) in source.elements().iter().enumerate() {
-            self.set(c.var, x.clone());
-            if let Some(index) = c.index {
-                self.set(index, int_len(i));
-            }
+        for i in self.visit(c, &source)? {
+            let Some(x) = source.elements().get(i) else {
+                continue;
+            };
+            self.bind_clause(c, i, x);
             if let Some(filter) = &c.filter {
                 if !self.bool(filter)? {
                     continue;
@@ -299,22 +282,19 @@ impl Eval<'_, '_> {
         Ok(None)
     }
 
-    /// For a clause that picks elements of a state list by a field
-    /// ([`Clause::keyed`]) over a list long enough to index: the positions
-    /// of the only elements its filter can let through, ascending, through
-    /// the list's index by that field; `None` for any other clause (every
-    /// element is visited). Those are the elements to visit: the whole
+    /// The positions of `source`'s elements that clause `c` visits, in
+    /// order: every one; or, for a clause that picks elements of a state
+    /// list by a field ([`Clause::keyed`]) over a list long enough to index,
+    /// only those whose field matches, through the list's index by that
+    /// field (the others would fail the filter's first condition). The whole
     /// filter is still evaluated on each.
-    pub(crate) fn picked(
-        &mut self,
-        c: &Clause,
-        source: &Value,
-    ) -> Result<Option<Vec<usize>>, EvalError> {
+    pub(crate) fn visit(&mut self, c: &Clause, source: &Value) -> Result<Visit, EvalError> {
+        let all = Visit::All(0..source.elements().len());
         let Some(keyed) = c.keyed() else {
-            return Ok(None);
+            return Ok(all);
         };
         if source.elements().len() < INDEX_FROM {
-            return Ok(None);
+            return Ok(all);
         }
         let key = self.eval(keyed.key)?;
         let keys = if keyed.many {
@@ -322,12 +302,17 @@ impl Eval<'_, '_> {
         } else {
             vec![key]
         };
-        Ok(Some(self.ctx.positions(
-            keyed.state,
-            source,
-            keyed.field,
-            &keys,
-        )))
+        let picked = self.ctx.positions(keyed.state, source, keyed.field, &keys);
+        Ok(Visit::Picked(picked.into_iter()))
+    }
+
+    /// Binds a clause's variable to element `x` at position `i` (and its
+    /// position variable, if it names one).
+    pub(crate) fn bind_clause(&mut self, c: &Clause, i: usize, x: &Value) {
+        self.set(c.var, x.clone());
+        if let Some(index) = c.index {
+            self.set(index, int_len(i));
+        }
     }
 
     /// One element's contribution; `Some` stops an `all`/`any`. A nested
@@ -354,6 +339,25 @@ impl Eval<'_, '_> {
             LoopKind::All | LoopKind::Any => {}
         }
         Ok(None)
+    }
+}
+
+/// The positions a clause visits ([`Eval::visit`]).
+pub(crate) enum Visit {
+    /// Every element's.
+    All(std::ops::Range<usize>),
+    /// Those an index picked, ascending.
+    Picked(std::vec::IntoIter<usize>),
+}
+
+impl Iterator for Visit {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Visit::All(r) => r.next(),
+            Visit::Picked(p) => p.next(),
+        }
     }
 }
 

@@ -7,10 +7,8 @@
 use super::eval::{contains, Eval};
 use super::Explain;
 use crate::value::{render, Value};
-use crate::verdict::{EvalError, Reason, Subject};
-use polity_compiler::ir::{
-    BinOp, Clause, Expr, ExprKind, FnId, LocalId, Loop, LoopKind, Program, UnOp,
-};
+use crate::verdict::{Reason, Subject};
+use polity_compiler::ir::{BinOp, Expr, ExprKind, FnId, LocalId, Loop, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
 
 /// How many elements of a collection a reason shows.
@@ -221,7 +219,7 @@ impl<'p> Eval<'_, 'p> {
             return Vec::new();
         };
         let (mut passed, total) = (0usize, source.elements().len());
-        let Ok(visited) = self.visited(c, &source) else {
+        let Ok(visited) = self.visit(c, &source) else {
             return Vec::new();
         };
         for i in visited {
@@ -258,7 +256,7 @@ impl<'p> Eval<'_, 'p> {
         };
         let (mut tried, mut failing) = (0usize, 0usize);
         let mut nearest = Nearest::of(&l.elem);
-        let Ok(visited) = self.visited(c, &source) else {
+        let Ok(visited) = self.visit(c, &source) else {
             out.push(reason);
             return;
         };
@@ -311,22 +309,6 @@ impl<'p> Eval<'_, 'p> {
             }
         }
         out.push(reason);
-    }
-
-    /// The positions of `source`'s elements that clause `c`'s filter may
-    /// let through: all of them, or for a clause that picks by a field,
-    /// only those the index finds ([`Eval::picked`]).
-    fn visited(&mut self, c: &Clause, source: &Value) -> Result<Vec<usize>, EvalError> {
-        Ok(self
-            .picked(c, source)?
-            .unwrap_or_else(|| (0..source.elements().len()).collect()))
-    }
-
-    fn bind_clause(&mut self, c: &Clause, i: usize, x: &Value) {
-        self.set(c.var, x.clone());
-        if let Some(index) = c.index {
-            self.set(index, Value::Int(i64::try_from(i).unwrap_or(i64::MAX)));
-        }
     }
 
     /// A false call of a Bool-valued fn: the call written with its argument

@@ -120,17 +120,7 @@ impl<'p> Ctx<'p> {
             }
             *entry = (list.clone(), map);
         }
-        let mut out: Vec<usize> = keys
-            .iter()
-            .filter_map(|k| entry.1.get(k))
-            .flatten()
-            .copied()
-            .collect();
-        if keys.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
-        }
-        out
+        crate::value::lists::positions_of(&entry.1, keys)
     }
 
     /// `given name = value` in a test; constants may depend on it, so they are

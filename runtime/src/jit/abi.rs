@@ -690,10 +690,9 @@ pub extern "C" fn candidates(
         } else {
             vec![key]
         };
-        let states = c.program.state.len();
         let found = n.and_then(|n| {
-            (0..states)
-                .find(|i| c.layout.state_word(*i) == Some(xs))
+            c.layout
+                .state_holding(xs)
                 .and_then(|i| c.layout.positions(i, field, n, &keys))
         });
         let Some(positions) = found else {
@@ -723,9 +722,9 @@ pub extern "C" fn index(p: *mut JitCtx<'_>, ty: i64, xs: i64, key: i64) -> i64 {
         };
         // A state list of the snapshot (the very block): through its index.
         if code::list(xs).len() > SCAN_BELOW {
-            let states = c.program.state.len();
-            let indexed = (0..states)
-                .find(|i| c.layout.state_word(*i) == Some(xs))
+            let indexed = c
+                .layout
+                .state_holding(xs)
                 .and_then(|i| c.layout.by_id(i, id_field as usize, n, key));
             if let Some(found) = indexed {
                 return match found {

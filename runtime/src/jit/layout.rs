@@ -458,6 +458,12 @@ impl Layout {
         }
     }
 
+    /// The state name whose value is the very block `w` (a list of the
+    /// snapshot, which the layout may have indexed), if one is.
+    pub fn state_holding(&self, w: i64) -> Option<usize> {
+        (0..self.state.len() / 2).find(|i| self.state_word(*i) == Some(w))
+    }
+
     /// An empty layout for `program`'s state (no name present yet), its
     /// texts starting with the program's literals.
     pub fn new(program: &Program, literals: &Interner) -> Layout {
@@ -504,17 +510,7 @@ impl Layout {
             }
             map
         });
-        let mut out: Vec<u32> = keys
-            .iter()
-            .filter_map(|k| index.get(k))
-            .flatten()
-            .copied()
-            .collect();
-        if keys.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
-        }
-        Some(out)
+        Some(crate::value::lists::positions_of(index, keys))
     }
 
     /// `xs[key]` where `xs` is the list of state name `i` (records of

@@ -59,6 +59,8 @@ pub(super) struct Mixed<'a> {
     /// is passed as the word it already has in the layout, not copied.
     subjects: HashMap<usize, i64>,
     subject_ty: Option<Type>,
+    /// The words of a site's frame, reused from call to call.
+    frame: RefCell<Vec<i64>>,
 }
 
 /// The address that identifies a record, list or set value (its shared
@@ -92,6 +94,7 @@ impl<'a> Mixed<'a> {
             ctx: RefCell::new(ctx),
             subjects: HashMap::new(),
             subject_ty: None,
+            frame: RefCell::new(Vec::new()),
         })
     }
 
@@ -136,7 +139,11 @@ impl Accel for Mixed<'_> {
         // What the previous site made is no longer needed: its value was
         // copied out.
         ctx.next_subject();
-        let mut frame = vec![0i64; site.frame];
+        // One frame buffer for every site call (a call never nests in
+        // another: compiled code does not call back into the interpreter).
+        let mut frame = self.frame.try_borrow_mut().ok()?;
+        frame.clear();
+        frame.resize(site.frame, 0);
         for (slot, ty) in &site.free {
             let v = slots.get(*slot as usize).unwrap_or(&Value::None);
             let w = match self.subject_word(ty, v) {

@@ -139,21 +139,17 @@ impl Run<'_> {
             Some(Decided::Fail(_)) => !quiet,
             Some(Decided::Noted | Decided::Fault(_) | Decided::Interpret) => true,
         };
-        let values: Vec<Value> = subjects
+        // The subjects the interpreter runs: each one's value and word.
+        let (values, their_words): (Vec<Value>, Vec<i64>) = subjects
             .iter()
             .zip(&decided)
             .filter(|(_, d)| interpreted(d))
-            .map(|((_, w, v), _)| self.value(ty, *w, *v))
-            .collect();
+            .map(|((_, w, v), _)| (self.value(ty, *w, *v), *w))
+            .unzip();
         let refs: Vec<&Value> = values.iter().collect();
         let mut mixed = Mixed::new(self.jit, self.program, self.limits, ctx);
         if let Ok(m) = mixed.as_mut() {
-            let words = subjects
-                .iter()
-                .zip(&decided)
-                .filter(|(_, d)| interpreted(d))
-                .map(|((_, w, _), _)| *w);
-            m.know_subjects(ty, values.iter().zip(words));
+            m.know_subjects(ty, values.iter().zip(their_words));
         }
         let interp = self.interp();
         let mut verdicts = match &mixed {

@@ -131,3 +131,21 @@ pub fn group(keys: &[Value]) -> Vec<Vec<usize>> {
     }
     groups
 }
+
+/// The positions `index` holds for `keys` (a field's values to the
+/// positions of the elements holding each), ascending and each once: the
+/// elements a loop that picks by that field visits, in the list's order
+/// (both engines' indexes).
+pub fn positions_of<K: Ord, P: Copy + Ord>(index: &BTreeMap<K, Vec<P>>, keys: &[K]) -> Vec<P> {
+    let mut out: Vec<P> = keys
+        .iter()
+        .filter_map(|k| index.get(k))
+        .flatten()
+        .copied()
+        .collect();
+    if keys.len() > 1 {
+        out.sort_unstable();
+        out.dedup();
+    }
+    out
+}

@@ -169,36 +169,8 @@ fn dates_durations_texts_optionals() {
     agree(DATES, json, &["dates"]);
 }
 
-const LOOPS: &str = r#"
-charter "Loops" { version: 1 }
-enum Choice { For, Against, Abstain }
-enum Role { Founder, Citizen }
-record Vote { voter: Text, choice: Choice, weight: Decimal }
-record Proposal { id: Text, votes: List<Vote>, tags: Set<Text>, nums: List<Int> }
-record Member { id: Text, roles: Set<Role>, age: Int }
-state { proposals: List<Proposal>, members: List<Member>, empty: List<Int> }
-fn citizens() -> List<Member> = members where Citizen in it.roles
-law tally(p in proposals) {
-  let cast = sum(v.weight for v in p.votes)
-  let yes = sum(v.weight for v in p.votes if v.choice == For)
-  require "quorum": cast >= count(citizens())
-  require "two thirds": yes >= 2/3 * cast
-  require "all weights": all(v.weight > 0 for v in p.votes)
-  require "any for": any(v.choice == For for v in p.votes)
-  require "distinct": count({v.voter for v in p.votes}) == count(p.votes)
-  require "max": max(v.weight for v in p.votes) <= 10
-  require "min": min(p.nums) < 100
-  require "sum ints": sum(p.nums) >= 0
-  require "sorted": first(sorted(p.nums)) == first(sorted([n for n in p.nums]))
-  require "tags": "urgent" in p.tags or not ("x" in p.tags)
-  require "range": count(i for i in range(0, len(p.id)) if i mod 2 == 0) >= 1
-  require "nested": all(any(w.voter == v.voter for w in p.votes) for v in p.votes)
-  require "voters": [v.voter for v in p.votes if v.choice == Against] == []
-  require "index": members["ana"].age > 0
-  require "maxof": max(1, 2, count(p.votes)) >= 2
-  require "min empty": count(empty) > 0 or min(n for n in empty) > 0
-}
-"#;
+/// A charter of every loop and aggregate form (shared with `jit_memory.rs`).
+const LOOPS: &str = include_str!("charters/loops.polity");
 
 #[test]
 fn loops_aggregates_collections() {
@@ -360,57 +332,6 @@ fn inlined_fns_memos_and_bulk_subjects() {
             }
         }
     }
-}
-
-/// Compiling and dropping programs frees their machine code: resident memory
-/// stays flat. `POLITY_JIT_DROPS=10000 cargo test -p polity --test jit -- --ignored`
-/// runs the issue's 10,000.
-fn compile_and_drop(n: usize) -> (u64, u64) {
-    let rss = || -> u64 {
-        let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-        statm
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
-            * 4096
-    };
-    let once = || {
-        let p = Program::compile("t.polity", LOOPS).unwrap();
-        assert!(p.jit().is_some());
-    };
-    for _ in 0..n / 10 {
-        once();
-    }
-    let before = rss();
-    for _ in 0..n {
-        once();
-    }
-    (before, rss())
-}
-
-#[test]
-fn dropping_programs_frees_code() {
-    let (before, after) = compile_and_drop(2000);
-    // Leaking even the smallest code page per program would add 8 MB.
-    assert!(
-        after < before + 4 * 1024 * 1024,
-        "rss grew from {before} to {after}"
-    );
-}
-
-#[test]
-#[ignore]
-fn dropping_many_programs_frees_code() {
-    let n = std::env::var("POLITY_JIT_DROPS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10_000);
-    let (before, after) = compile_and_drop(n);
-    assert!(
-        after < before + 4 * 1024 * 1024,
-        "rss grew from {before} to {after}"
-    );
 }
 
 const BAIL: &str = r#"

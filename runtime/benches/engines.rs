@@ -214,16 +214,22 @@ fn engines(c: &mut Criterion) {
             group.throughput(Throughput::Elements(n as u64));
             let limits = Limits::default();
             group.bench_function(BenchmarkId::new("jit_decide", 1), |b| {
-                b.iter(|| jit.decide(program.ir(), layout, id, limits, false).unwrap())
+                b.iter(|| {
+                    jit.decide(program.ir(), layout, id, limits.clone(), false)
+                        .unwrap()
+                })
             });
             group.bench_function(BenchmarkId::new("jit_decide", "all_cores"), |b| {
-                b.iter(|| jit.decide(program.ir(), layout, id, limits, true).unwrap())
+                b.iter(|| {
+                    jit.decide(program.ir(), layout, id, limits.clone(), true)
+                        .unwrap()
+                })
             });
             group.bench_function("jit_explained", |b| {
-                b.iter(|| program.eval_law_engine(&state, law, limits, Engine::Jit))
+                b.iter(|| program.eval_law_engine(&state, law, limits.clone(), Engine::Jit))
             });
             group.bench_function("interpreter", |b| {
-                b.iter(|| program.eval_law_engine(&state, law, limits, Engine::Interpreter))
+                b.iter(|| program.eval_law_engine(&state, law, limits.clone(), Engine::Interpreter))
             });
             let by_hand: fn(&Layout) -> usize = match law {
                 "may_vote" => may_vote_by_hand,

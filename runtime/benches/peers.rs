@@ -483,7 +483,9 @@ fn compare(c: &mut Criterion, members: u64) -> String {
         Contender {
             name: "Polity JIT (decide, 1 thread)",
             run: Box::new(|| {
-                let decisions = jit.decide(program.ir(), layout, id, limits, false).unwrap();
+                let decisions = jit
+                    .decide(program.ir(), layout, id, limits.clone(), false)
+                    .unwrap();
                 decisions.passed()
             }),
         },

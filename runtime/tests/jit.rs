@@ -486,9 +486,9 @@ test "overflows" {
     let jit = program.jit().unwrap();
     assert!(jit.fallbacks().is_empty(), "{:?}", jit.fallbacks());
     let layout = jit.test_layout(program.ir());
-    let limits = Default::default();
+    let limits: polity::interp::Limits = Default::default();
     let decisions: Vec<Option<TestDecision>> = (0..program.ir().tests.len())
-        .map(|i| jit.decide_test(program.ir(), &layout, i, limits))
+        .map(|i| jit.decide_test(program.ir(), &layout, i, limits.clone()))
         .collect();
     assert_eq!(decisions[0], Some(TestDecision::Pass));
     assert_eq!(decisions[1], Some(TestDecision::Fail(2)));
@@ -503,7 +503,7 @@ test "overflows" {
             decisions[i]
         );
     }
-    let (outcomes, problems) = jit.run_tests_checked(program.ir(), limits);
+    let (outcomes, problems) = jit.run_tests_checked(program.ir(), limits.clone());
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(outcomes, program.run_tests_with(Engine::Interpreter));
     assert_eq!(outcomes, program.run_tests_with(Engine::Jit));
@@ -702,10 +702,10 @@ law short(r in rows) {
         ..Default::default()
     };
     let interp = program
-        .eval_law_engine(&state, "short", limits, Engine::Interpreter)
+        .eval_law_engine(&state, "short", limits.clone(), Engine::Interpreter)
         .unwrap();
     let native = program
-        .eval_law_engine(&state, "short", limits, Engine::Jit)
+        .eval_law_engine(&state, "short", limits.clone(), Engine::Jit)
         .unwrap();
     assert_eq!(native, interp);
     let kinds: Vec<String> = interp
@@ -729,7 +729,7 @@ law short(r in rows) {
         state.snapshot(),
         layout,
         id,
-        limits,
+        limits.clone(),
         Default::default(),
     );
     assert!(problems.is_empty(), "{problems:#?}");

@@ -109,7 +109,7 @@ law small { require "r": count([x for x in range(0, 5) for y in range(0, 5)]) ==
     for law in ["nested", "nested_set", "plus", "joined", "flat", "small"] {
         let run = |engine| {
             let report = program
-                .eval_law_engine(&state, law, limits, engine)
+                .eval_law_engine(&state, law, limits.clone(), engine)
                 .unwrap();
             report
                 .results

@@ -50,14 +50,17 @@ fn the_jit_decides_every_stdlib_test() {
         let layout = jit.test_layout(program.ir());
         total += program.ir().tests.len();
         for (i, test) in program.ir().tests.iter().enumerate() {
-            match jit.decide_test(program.ir(), &layout, i, limits) {
+            match jit.decide_test(program.ir(), &layout, i, limits.clone()) {
                 Some(TestDecision::Pass) => decided += 1,
                 other => problems.push(format!("{name}: test \"{}\": {other:?}", test.name)),
             }
         }
-        let (outcomes, disagreements) = jit.run_tests_checked(program.ir(), limits);
+        let (outcomes, disagreements) = jit.run_tests_checked(program.ir(), limits.clone());
         problems.extend(disagreements.iter().map(ToString::to_string));
-        assert_eq!(outcomes, polity::interp::run_tests(program.ir(), limits));
+        assert_eq!(
+            outcomes,
+            polity::interp::run_tests(program.ir(), limits.clone())
+        );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(

@@ -40,7 +40,7 @@ pub struct LawReport {
 
 /// How laws are evaluated: the engine, the limits, and how much each
 /// verdict explains.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EvalOptions {
     /// The engine (default: the JIT).
     pub engine: Engine,
@@ -214,7 +214,7 @@ impl Program {
             .laws
             .iter()
             .enumerate()
-            .map(move |(i, l)| self.run_law(state, LawId(i as u32), &l.name, options))
+            .map(move |(i, l)| self.run_law(state, LawId(i as u32), &l.name, options.clone()))
     }
 
     /// Evaluates one law for the subject whose id is `subject` (or, written
@@ -230,8 +230,19 @@ impl Program {
         law: &str,
         subject: &str,
     ) -> Result<Verdict, UnknownLaw> {
+        self.eval_law_for_with(state, law, subject, Limits::default())
+    }
+
+    /// As [`Program::eval_law_for`], under `limits`.
+    pub fn eval_law_for_with(
+        &self,
+        state: &State,
+        law: &str,
+        subject: &str,
+        limits: Limits,
+    ) -> Result<Verdict, UnknownLaw> {
         let id = self.law_id(law)?;
-        let interp = Interpreter::new(self.ir(), state.snapshot());
+        let interp = Interpreter::new(self.ir(), state.snapshot()).with_limits(limits);
         let not_found = || UnknownLaw::Subject {
             law: law.to_string(),
             id: subject.to_string(),
@@ -268,8 +279,20 @@ impl Program {
         law: &str,
         subject: &Value,
     ) -> Result<Verdict, UnknownLaw> {
+        self.eval_law_on_with(state, law, subject, Limits::default())
+    }
+
+    /// As [`Program::eval_law_on`], under `limits`.
+    pub fn eval_law_on_with(
+        &self,
+        state: &State,
+        law: &str,
+        subject: &Value,
+        limits: Limits,
+    ) -> Result<Verdict, UnknownLaw> {
         let id = self.law_id(law)?;
-        Ok(Interpreter::new(self.ir(), state.snapshot()).eval_law_for(id, subject))
+        let interp = Interpreter::new(self.ir(), state.snapshot()).with_limits(limits);
+        Ok(interp.eval_law_for(id, subject))
     }
 
     /// Runs every `test` block with the default engine.
@@ -281,9 +304,15 @@ impl Program {
     /// does not pass is re-run in the interpreter for its explanation (as a
     /// law's failing subject is).
     pub fn run_tests_with(&self, engine: Engine) -> Vec<TestOutcome> {
+        self.run_tests_limited(engine, Limits::default())
+    }
+
+    /// As [`Program::run_tests_with`], under `limits` (the step budget is
+    /// per `test` block).
+    pub fn run_tests_limited(&self, engine: Engine, limits: Limits) -> Vec<TestOutcome> {
         match self.jit_for(engine) {
-            Some(jit) => jit.run_tests_checked(self.ir(), Limits::default()).0,
-            None => interp::run_tests(self.ir(), Limits::default()),
+            Some(jit) => jit.run_tests_checked(self.ir(), limits).0,
+            None => interp::run_tests(self.ir(), limits),
         }
     }
 }

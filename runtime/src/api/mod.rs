@@ -30,4 +30,4 @@ pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
 pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
 pub use files::FsLoader;
-pub use limits::Limits;
+pub use limits::{Cancel, Limits, DEFAULT_MAX_STEPS};

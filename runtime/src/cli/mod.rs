@@ -86,6 +86,8 @@ enum Command {
         /// The largest snapshot read, in bytes (default 1 GiB).
         #[arg(long, value_name = "BYTES", default_value_t = crate::api::files::MAX_SNAPSHOT_BYTES)]
         max_snapshot_bytes: u64,
+        #[command(flatten)]
+        budget: BudgetArgs,
     },
     /// Run the `test` blocks of charters (and of the standard library).
     Test {
@@ -102,6 +104,8 @@ enum Command {
         /// Imports must stay inside this directory (default: each charter's own).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
+        #[command(flatten)]
+        budget: BudgetArgs,
     },
     /// Ask a charter questions: evaluate expressions and law calls over a
     /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
@@ -117,7 +121,78 @@ enum Command {
         /// The largest snapshot read, in bytes (default 1 GiB).
         #[arg(long, value_name = "BYTES", default_value_t = crate::api::files::MAX_SNAPSHOT_BYTES)]
         max_snapshot_bytes: u64,
+        #[command(flatten)]
+        budget: BudgetArgs,
     },
+}
+
+/// The evaluation budget (`interp/budget.rs`): steps per evaluation and a
+/// time limit for the whole command (per question in the REPL).
+#[derive(clap::Args, Clone, Copy, Debug)]
+pub struct BudgetArgs {
+    /// The most steps (loop iterations and calls) one evaluation may take
+    /// — one subject's verdict, one constant, one test — before it ends
+    /// with a `limit` error; `none` for no limit.
+    #[arg(long, value_name = "N|none", default_value = "100000000", value_parser = parse_steps)]
+    max_steps: u64,
+    /// Seconds before evaluation stops: what is still running, and what
+    /// has not started, ends with a `limit` error; `none` for no limit
+    /// (default: 600 for `eval` and `test`, per question in the REPL).
+    #[arg(long, value_name = "SECONDS|none", default_value = "600", value_parser = parse_timeout)]
+    timeout: Timeout,
+}
+
+/// `--timeout`: a time limit, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeout(Option<std::time::Duration>);
+
+impl Default for BudgetArgs {
+    fn default() -> BudgetArgs {
+        BudgetArgs {
+            max_steps: crate::api::Limits::default().max_steps,
+            timeout: Timeout(Some(std::time::Duration::from_secs(600))),
+        }
+    }
+}
+
+impl BudgetArgs {
+    /// The limits, with the time limit counted from now.
+    pub fn limits(self) -> crate::api::Limits {
+        let limits = crate::api::Limits {
+            max_steps: self.max_steps,
+            ..Default::default()
+        };
+        match self.timeout.0 {
+            Some(t) => limits.with_timeout(t),
+            None => limits,
+        }
+    }
+}
+
+/// `--max-steps`: a count, or `none`.
+fn parse_steps(s: &str) -> Result<u64, String> {
+    match s {
+        "none" => Ok(u64::MAX),
+        _ => s
+            .replace('_', "")
+            .parse::<u64>()
+            .map_err(|_| format!("`{s}` is not a number of steps (or `none`)")),
+    }
+}
+
+/// `--timeout`: seconds (a decimal fraction allowed), or `none`.
+fn parse_timeout(s: &str) -> Result<Timeout, String> {
+    if s == "none" {
+        return Ok(Timeout(None));
+    }
+    let bad = || format!("`{s}` is not a number of seconds (or `none`)");
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let secs: u64 = whole.parse().map_err(|_| bad())?;
+    if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let nanos: u32 = format!("{frac:0<9}").parse().map_err(|_| bad())?;
+    Ok(Timeout(Some(std::time::Duration::new(secs, nanos))))
 }
 
 /// `--engine`.
@@ -245,11 +320,12 @@ pub fn main() -> i32 {
             explain,
             root,
             max_snapshot_bytes,
+            budget,
         } => {
             let eval_options = crate::api::EvalOptions {
                 engine: engine.engine(),
                 explain: explain.explain(),
-                ..Default::default()
+                limits: budget.limits(),
             };
             eval::run(
                 &charter,
@@ -265,17 +341,20 @@ pub fn main() -> i32 {
             stdlib,
             engine,
             root,
-        } => test::run(&files, stdlib, engine.engine(), &options(root)),
+            budget,
+        } => test::run(&files, stdlib, (engine.engine(), budget), &options(root)),
         Command::Repl {
             charter,
             snapshot,
             root,
             max_snapshot_bytes,
+            budget,
         } => repl::run(
             charter.as_deref(),
             snapshot.as_deref(),
             options(root),
             max_snapshot_bytes,
+            budget,
         ),
     }
 }

@@ -3,14 +3,21 @@
 
 use super::report::{locate, write_failure};
 use super::{color_stderr, output};
-use crate::api::{CompileOptions, Engine, Program};
+use crate::api::{CompileOptions, Engine, Limits, Program};
 use crate::interp::TestFailure;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], stdlib: bool, engine: Engine, options: &CompileOptions) -> i32 {
+pub fn run(
+    files: &[PathBuf],
+    stdlib: bool,
+    (engine, budget): (Engine, super::BudgetArgs),
+    options: &CompileOptions,
+) -> i32 {
     let mut out = output::stdout();
-    let written = run_all(&mut out, files, stdlib, engine, options);
+    // The time limit is the whole command's.
+    let run = (engine, budget.limits());
+    let written = run_all(&mut out, files, stdlib, &run, options);
     output::finish(out, written)
 }
 
@@ -19,7 +26,7 @@ fn run_all(
     out: &mut impl Write,
     files: &[PathBuf],
     stdlib: bool,
-    engine: Engine,
+    run: &(Engine, Limits),
     options: &CompileOptions,
 ) -> io::Result<i32> {
     let mut tally = Tally::default();
@@ -28,7 +35,7 @@ fn run_all(
     for name in std_modules {
         let source = polity_compiler::stdlib::source(name).unwrap_or_default();
         match Program::compile(name, source) {
-            Ok(p) => report(out, &p, engine, &mut tally)?,
+            Ok(p) => report(out, &p, run, &mut tally)?,
             Err(e) => {
                 out.flush()?;
                 stderr!("{}", e.render(color_stderr()));
@@ -52,7 +59,7 @@ fn run_all(
             }
             Ok(Ok(p)) => p,
         };
-        report(out, &program, engine, &mut tally)?;
+        report(out, &program, run, &mut tally)?;
     }
     writeln!(out, "{} passed, {} failed", tally.passed, tally.failed)?;
     Ok(if tally.failed > 0 || broken { 1 } else { 0 })
@@ -69,11 +76,11 @@ struct Tally {
 fn report(
     out: &mut impl Write,
     program: &Program,
-    engine: Engine,
+    (engine, limits): &(Engine, Limits),
     tally: &mut Tally,
 ) -> io::Result<()> {
     let sources = &program.ir().sources;
-    for outcome in program.run_tests_with(engine) {
+    for outcome in program.run_tests_limited(*engine, limits.clone()) {
         let failure = match &outcome.result {
             Ok(()) => {
                 tally.passed += 1;

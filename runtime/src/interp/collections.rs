@@ -179,10 +179,11 @@ impl Eval<'_, '_> {
 
     /// `fold(acc = init, var in source) => body`: `init`, then `source`, then
     /// `body` once per element with `acc` bound to the previous value.
-    pub(crate) fn fold(&mut self, f: &Fold) -> Result<Value, EvalError> {
+    pub(crate) fn fold(&mut self, e: &Expr, f: &Fold) -> Result<Value, EvalError> {
         let mut acc = self.eval(&f.init)?;
         let source = self.eval(&f.source)?;
         for x in source.elements() {
+            self.step(e)?;
             self.set(f.acc, acc);
             self.set(f.var, x.clone());
             acc = self.eval(&f.body)?;
@@ -205,6 +206,7 @@ impl Eval<'_, '_> {
         let items = source.elements();
         let mut keys = Vec::with_capacity(items.len());
         for x in items {
+            self.step(e)?;
             self.set(k.var, x.clone());
             keys.push(self.eval(&k.key)?);
         }
@@ -269,6 +271,7 @@ impl Eval<'_, '_> {
             let Some(x) = source.elements().get(i) else {
                 continue;
             };
+            self.step(e)?;
             self.bind_clause(c, i, x);
             if let Some(filter) = &c.filter {
                 if !self.bool(filter)? {

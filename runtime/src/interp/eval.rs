@@ -6,7 +6,7 @@
 
 use super::ops::{self, OpFault};
 use super::thunks::{self, Thunk};
-use super::Limits;
+use super::{Exhausted, Limits, Meter};
 use crate::snapshot::Snapshot;
 use crate::value::{render, Value};
 use crate::verdict::{ErrorKind, EvalError};
@@ -53,6 +53,8 @@ pub(crate) struct Ctx<'p> {
     pub explain: super::Explain,
     /// Compiled code for some expressions ([`super::Accel`]).
     pub accel: Option<&'p dyn super::Accel>,
+    /// The steps left, the deadline and cancellation (`budget.rs`).
+    pub meter: Meter,
 }
 
 /// A state list (kept for its identity) and its elements by id.
@@ -66,7 +68,6 @@ impl<'p> Ctx<'p> {
     pub fn new(program: &'p Program, limits: Limits, states: States<'p>) -> Ctx<'p> {
         Ctx {
             program,
-            limits,
             states,
             consts: RefCell::new(vec![None; program.consts.len()]),
             nullary: RefCell::new(vec![None; program.fns.len()]),
@@ -74,6 +75,8 @@ impl<'p> Ctx<'p> {
             fields: RefCell::new(BTreeMap::new()),
             explain: super::Explain::default(),
             accel: None,
+            meter: Meter::new(limits.max_steps, limits.stop()),
+            limits,
         }
     }
 
@@ -208,7 +211,26 @@ impl<'p> Ctx<'p> {
                 None => return Err(ill(span, "unknown fn")),
             },
         };
-        Eval::new(self, frame_size, 0).eval(body)
+        self.unit(|| Eval::new(self, frame_size, 0).eval(body))
+    }
+
+    /// Runs `f` as a unit of its own: with a full step budget, after which
+    /// the enclosing unit resumes with what it had left.
+    pub(crate) fn unit<R>(&self, f: impl FnOnce() -> R) -> R {
+        let saved = self.meter.begin();
+        let r = f();
+        self.meter.end(saved);
+        r
+    }
+
+    /// Looks at the deadline and cancellation before a subject, whose
+    /// verdict is then a `limit` fault at `span`.
+    pub(crate) fn may_start(&self, span: Span, what: &str) -> Result<(), EvalError> {
+        self.meter.check().map_err(|x| EvalError {
+            kind: ErrorKind::Limit,
+            message: x.message(what),
+            span,
+        })
     }
 }
 
@@ -365,7 +387,7 @@ impl<'c, 'p> Eval<'c, 'p> {
     fn eval_here(&mut self, e: &Expr) -> Result<Value, EvalError> {
         if let Some(accel) = self.ctx.accel {
             if !cheap(e) && accel.has(e) {
-                if let Some(v) = accel.eval(e, &self.slots, self.depth) {
+                if let Some(v) = accel.eval(e, &self.slots, self.depth, &self.ctx.meter) {
                     return Ok(v);
                 }
             }
@@ -393,7 +415,7 @@ impl<'c, 'p> Eval<'c, 'p> {
             ExprKind::Set(xs) => self.set_literal(xs),
             ExprKind::Loop(l) => self.run_loop(e, l),
             ExprKind::ByKey(k) => self.by_key(e, k),
-            ExprKind::Fold(f) => self.fold(f),
+            ExprKind::Fold(f) => self.fold(e, f),
             ExprKind::In(x, xs) => self.member(x, xs),
             ExprKind::Index(xs, key) => self.index(e, xs, key),
             ExprKind::Let(id, value, body) => self.let_in(*id, value, body),
@@ -485,8 +507,26 @@ impl<'c, 'p> Eval<'c, 'p> {
         es.iter().map(|e| self.eval(e)).collect()
     }
 
+    /// Counts one step at `e` (a loop's iteration, a call): past the budget,
+    /// the deadline or a cancellation, a `Limit` fault at `e`.
+    #[inline]
+    pub fn step(&self, e: &Expr) -> Result<(), EvalError> {
+        match self.ctx.meter.charge(1) {
+            Ok(()) => Ok(()),
+            Err(x) => Err(self.exhausted(e, x)),
+        }
+    }
+
+    /// The fault of evaluation stopped at `e`.
+    #[cold]
+    fn exhausted(&self, e: &Expr, x: Exhausted) -> EvalError {
+        let text = super::why::one_line(self.text_of(e, "this expression"));
+        self.fault(ErrorKind::Limit, e.span, x.message(&cut(&text)))
+    }
+
     /// The depth of a call made from this frame, or a `Limit` fault at `e`.
     pub fn deeper(&self, e: &Expr) -> Result<u32, EvalError> {
+        self.step(e)?;
         let depth = self.depth.saturating_add(1);
         if depth > self.ctx.limits.max_call_depth {
             let text = self.text_of(e, "a call");
@@ -660,6 +700,17 @@ impl<'c, 'p> Eval<'c, 'p> {
         )
     }
 }
+
+/// `text` cut to [`QUOTED`] characters, with `…` where it was cut.
+pub(crate) fn cut(text: &str) -> String {
+    match text.char_indices().nth(QUOTED) {
+        Some((i, _)) => format!("{}…", text.get(..i).unwrap_or(text)),
+        None => text.to_string(),
+    }
+}
+
+/// The most characters of an expression a budget fault quotes.
+const QUOTED: usize = 60;
 
 /// Membership: binary search in a (sorted) set, a linear scan of a list.
 pub(crate) fn contains(xs: &Value, x: &Value) -> bool {

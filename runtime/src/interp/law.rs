@@ -49,7 +49,8 @@ impl Ctx<'_> {
         let Some(param) = &def.param else {
             return whole(self.verdict(id, def.span, None));
         };
-        let collection = match Eval::new(self, def.frame_size, 0).eval(&param.collection) {
+        let collection = self.unit(|| Eval::new(self, def.frame_size, 0).eval(&param.collection));
+        let collection = match collection {
             Ok(c) => c,
             Err(e) => return whole((Verdict::Error(e), Notes::default())),
         };
@@ -76,7 +77,15 @@ impl Ctx<'_> {
         subject: Option<Value>,
     ) -> (Verdict, Notes) {
         let explain = self.explain != Explain::None;
-        match self.run_law(span, id, subject, 0, explain) {
+        let name = self
+            .program
+            .laws
+            .get(id.0 as usize)
+            .map_or("", |l| l.name.as_str());
+        let run = self
+            .may_start(span, name)
+            .and_then(|()| self.unit(|| self.run_law(span, id, subject, 0, explain)));
+        match run {
             Ok(o) if o.failures.is_empty() => (Verdict::Pass, o.notes),
             Ok(o) => (Verdict::Fail(o.failures), o.notes),
             Err(e) => (Verdict::Error(e), Notes::default()),
@@ -122,17 +131,25 @@ impl<'p> Eval<'_, 'p> {
                     if self.holds(r)? {
                         continue;
                     }
+                    // Explaining is not counted against the step budget.
+                    let ctx = self.ctx;
+                    let meter = &ctx.meter;
                     if !r.advisory {
-                        out.failures.push(self.failure(r, explain));
+                        let failure = meter.unmetered(|| self.failure(r, explain));
+                        out.failures.push(failure);
                     } else if explain {
-                        out.notes.warnings.push(self.failure(r, explain));
+                        let failure = meter.unmetered(|| self.failure(r, explain));
+                        out.notes.warnings.push(failure);
                     }
                 }
                 LawStmt::When(g) => {
                     if self.bool(&g.cond)? {
                         self.law_stmts(&g.body, explain, out)?;
                     } else if explain {
-                        out.notes.not_applicable.push(self.not_applicable(g));
+                        let ctx = self.ctx;
+                        let meter = &ctx.meter;
+                        let note = meter.unmetered(|| self.not_applicable(g));
+                        out.notes.not_applicable.push(note);
                     }
                 }
             }

@@ -46,6 +46,7 @@
 //!   element; a negative `sqrt`/`isqrt` argument faults with `Domain`, and
 //!   `pow(0, n < 0)` with `DivisionByZero` (see `docs/numbers-and-folds.md`).
 
+mod budget;
 mod collections;
 mod eval;
 mod explain;
@@ -57,6 +58,8 @@ mod tests;
 mod thunks;
 mod why;
 
+pub use budget::{Cancel, Exhausted, CHECK_EVERY};
+pub(crate) use budget::{Meter, Stop};
 pub use explain::render_truncated;
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};
 pub use law::{subject_named, subject_of};
@@ -69,9 +72,11 @@ use crate::value::Value;
 use crate::verdict::{EvalError, Notes, SubjectResult, Verdict};
 use eval::{Ctx, Eval, States};
 use polity_compiler::ir::{Expr, LawId, Program};
+use std::time::Instant;
 
-/// Resource limits: exceeding one is an `error` verdict of kind `Limit`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Resource limits: exceeding one is an `error` verdict of kind `Limit`
+/// (see `budget.rs` for how steps are counted, identically by both engines).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// The most fn and law calls active at once (default 200).
     pub max_call_depth: u32,
@@ -79,14 +84,58 @@ pub struct Limits {
     /// nested loop may produce, and bytes a text `+`, `text`, `lower` or
     /// `upper` may build (default 10,000,000).
     pub max_collection_len: usize,
+    /// The most steps (loop iterations and calls) one evaluation may take:
+    /// one subject's verdict, one constant, one test, one REPL expression
+    /// (default 100,000,000; `u64::MAX` for no limit).
+    pub max_steps: u64,
+    /// When to stop: every evaluation still running then ends with a
+    /// `limit` fault, and subjects not started yet get one too (default:
+    /// none).
+    pub deadline: Option<Instant>,
+    /// A handle that stops evaluation from another thread (default: none).
+    pub cancel: Option<Cancel>,
 }
+
+/// The default step budget per evaluation ([`Limits::max_steps`]): about a
+/// second to a few seconds of the interpreter's work.
+pub const DEFAULT_MAX_STEPS: u64 = 100_000_000;
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_call_depth: 200,
             max_collection_len: 10_000_000,
+            max_steps: DEFAULT_MAX_STEPS,
+            deadline: None,
+            cancel: None,
         }
+    }
+}
+
+impl Limits {
+    /// The same limits, stopping `timeout` from now.
+    pub fn with_timeout(self, timeout: std::time::Duration) -> Limits {
+        Limits {
+            deadline: Instant::now().checked_add(timeout),
+            ..self
+        }
+    }
+
+    /// The same limits with no step budget, deadline or cancellation (the
+    /// depth and size limits stay: they keep evaluation inside the stack
+    /// and memory).
+    pub fn unmetered(self) -> Limits {
+        Limits {
+            max_steps: u64::MAX,
+            deadline: None,
+            cancel: None,
+            ..self
+        }
+    }
+
+    /// The deadline and cancellation flag.
+    pub(crate) fn stop(&self) -> budget::Stop {
+        budget::Stop::new(self.deadline, self.cancel.clone())
     }
 }
 
@@ -118,13 +167,15 @@ pub(crate) trait Accel {
     /// Whether `e` (by address: an expression of the same [`Program`]) may
     /// be evaluated by [`Accel::eval`]; a cheap check, asked often.
     fn has(&self, e: &Expr) -> bool;
-    /// The value of `e`, or `None` to leave it to the interpreter.
-    fn eval(&self, e: &Expr, slots: &[Value], depth: u32) -> Option<Value>;
+    /// The value of `e`, or `None` to leave it to the interpreter; the
+    /// steps it takes are counted on `meter` exactly as the interpreter
+    /// would count them (and not at all when it returns `None`).
+    fn eval(&self, e: &Expr, slots: &[Value], depth: u32, meter: &Meter) -> Option<Value>;
 }
 
 /// Evaluates a program's laws over one snapshot. Cheap to create; holds no
 /// state between calls.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Interpreter<'p> {
     program: &'p Program,
     snapshot: &'p Snapshot,
@@ -154,7 +205,11 @@ impl<'p> Interpreter<'p> {
     }
 
     fn ctx(&self) -> Ctx<'p> {
-        let mut ctx = Ctx::new(self.program, self.limits, States::Snapshot(self.snapshot));
+        let mut ctx = Ctx::new(
+            self.program,
+            self.limits.clone(),
+            States::Snapshot(self.snapshot),
+        );
         ctx.explain = self.explain;
         ctx
     }

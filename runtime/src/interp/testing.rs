@@ -41,7 +41,7 @@ pub fn run_tests(program: &Program, limits: Limits) -> Vec<TestOutcome> {
         .map(|test| TestOutcome {
             name: test.name.clone(),
             span: test.span,
-            result: run_test(program, limits, test),
+            result: run_test(program, limits.clone(), test),
         })
         .collect()
 }
@@ -76,7 +76,7 @@ pub fn run_test(program: &Program, limits: Limits, test: &TestDef) -> Result<(),
                     let failure = Failure {
                         label: super::why::one_line(ctx.snippet(cond.span)),
                         span: cond.span,
-                        reasons: eval.explain(cond),
+                        reasons: ctx.meter.unmetered(|| eval.explain(cond)),
                         exceptions: Vec::new(),
                         exception_reasons: Vec::new(),
                     };

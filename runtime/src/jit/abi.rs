@@ -9,7 +9,7 @@
 use super::code;
 use super::layout::{self, DecCells, Interner, Layout, Store, Words, NONE};
 use crate::interp::ops::{self, OpFault};
-use crate::interp::Limits;
+use crate::interp::{Limits, Stop, CHECK_EVERY};
 use crate::value::{lists, Value};
 use polity_compiler::ir::{BinOp, Calendar, Program};
 use polity_compiler::num::{Dec, DecSum, RoundMode};
@@ -45,6 +45,14 @@ pub const MEMO_OFFSET: i32 = 8;
 pub const FLAG_OFFSET: i32 = 16;
 /// Byte offset of [`JitCtx::temp_used`].
 pub const TEMP_USED_OFFSET: i32 = 24;
+/// Byte offset of [`JitCtx::fuel`].
+pub const FUEL_OFFSET: i32 = 32;
+/// Byte offset of [`JitCtx::reserve`].
+pub const RESERVE_OFFSET: i32 = 40;
+/// Byte offset of [`JitCtx::fuel0`].
+pub const FUEL0_OFFSET: i32 = 48;
+/// Byte offset of [`JitCtx::reserve0`].
+pub const RESERVE0_OFFSET: i32 = 56;
 
 /// Blocks and cells made during an evaluation.
 #[derive(Debug, Default)]
@@ -96,6 +104,29 @@ pub struct JitCtx<'a> {
     /// Whether the per-subject arena holds anything (1) or not (0): a bulk
     /// entry clears it between subjects only then ([`clear_temp`]).
     pub temp_used: i64,
+    /// Steps left before generated code calls [`refuel`] (counted down
+    /// once per loop iteration and call, as the interpreter counts steps:
+    /// `interp/budget.rs`); below zero, the slow path takes more from
+    /// `reserve` and looks at the deadline.
+    pub fuel: i64,
+    /// The current unit's steps beyond `fuel`.
+    pub reserve: i64,
+    /// What `fuel` starts each unit (subject) with; a bulk entry copies it
+    /// in before each subject.
+    pub fuel0: i64,
+    /// What `reserve` starts each unit with.
+    pub reserve0: i64,
+    /// The deadline and cancellation flag.
+    stop: Stop,
+    /// Per memo slot of a memoised state-only expression, the steps its
+    /// evaluation took (charged at every use, where the interpreter would
+    /// have evaluated it: [`charge`]).
+    costs: Vec<i64>,
+    /// The budgets of the units that a constant's evaluation interrupted.
+    units: Vec<(i64, i64)>,
+    /// Whether the current unit ran out of steps (so that a memoised
+    /// expression's evaluation that did is memoised as a bail-out).
+    out_of_steps: bool,
     program: &'a Program,
     types: &'a [Type],
     layout: &'a Layout,
@@ -166,11 +197,21 @@ impl<'a> JitCtx<'a> {
         // One pair more than the slots: the memo is never empty.
         let mut memo_store = MemoStore::new(memo_slots.saturating_add(1).saturating_mul(2));
         let memo = memo_store.0.as_mut_ptr();
+        let max = i64::try_from(limits.max_steps).unwrap_or(i64::MAX);
+        let fuel0 = max.min(CHECK_EVERY as i64);
         JitCtx {
             state: layout.state.as_ptr(),
             memo,
             flag: 0,
             temp_used: 0,
+            fuel: fuel0,
+            reserve: max - fuel0,
+            fuel0,
+            reserve0: max - fuel0,
+            stop: limits.stop(),
+            costs: vec![0; memo_slots],
+            units: Vec::new(),
+            out_of_steps: false,
             program,
             types,
             layout,
@@ -213,6 +254,8 @@ impl<'a> JitCtx<'a> {
         self.flag = 0;
         self.const_depth = 0;
         self.memo = self.memo_store.0.as_mut_ptr();
+        self.units.clear();
+        self.start_unit();
     }
 
     /// Moves the temporaries made so far out of the context, so that the
@@ -270,6 +313,49 @@ impl<'a> JitCtx<'a> {
     /// (freed by [`JitCtx::next_subject`]).
     pub fn temp_word(&mut self, v: &Value) -> i64 {
         layout::to_word(self, v)
+    }
+
+    /// Starts a unit (a subject, a test, a constant) with a full budget.
+    pub fn start_unit(&mut self) {
+        self.fuel = self.fuel0;
+        self.reserve = self.reserve0;
+        self.out_of_steps = false;
+    }
+
+    /// Continues the interpreter's unit, which has `left` steps (`None`:
+    /// not counted, while explaining) ([`super::mixed::Mixed`]).
+    pub fn set_steps(&mut self, left: Option<u64>) {
+        let left = left.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        self.fuel = left.min(CHECK_EVERY as i64);
+        self.reserve = left - self.fuel;
+    }
+
+    /// The steps left in the current unit.
+    pub fn steps_left(&self) -> u64 {
+        u64::try_from(self.fuel.max(0).saturating_add(self.reserve.max(0))).unwrap_or(0)
+    }
+
+    /// `fuel` went below zero: takes what it lacks from `reserve`, looks at
+    /// the deadline, and refills `fuel`; 0, or the fault kind that ends the
+    /// evaluation: [`LIMIT`] for steps (where it ran out, as in the
+    /// interpreter), [`BAIL`] for the deadline or a cancellation (the
+    /// interpreter then says where it stopped).
+    fn refill(&mut self, exhausted_kind: i64) -> i64 {
+        let deficit = self.fuel.saturating_neg().max(0);
+        if deficit > self.reserve {
+            self.fuel = 0;
+            self.reserve = 0;
+            self.out_of_steps = true;
+            return exhausted_kind;
+        }
+        self.reserve -= deficit;
+        if self.stop.check().is_err() {
+            self.fuel = 0;
+            return BAIL;
+        }
+        self.fuel = self.reserve.min(CHECK_EVERY as i64);
+        self.reserve -= self.fuel;
+        0
     }
 
     fn fail(&mut self, kind: i64) -> i64 {
@@ -981,17 +1067,65 @@ pub extern "C" fn give(p: *mut JitCtx<'_>, id: i64, w: i64) -> i64 {
     })
 }
 
-/// Entering (op 0) or leaving (op 1) a constant's evaluation: its values are
-/// kept across subjects.
+/// Entering (`op` = slot << 1) or leaving (`op` = slot << 1 | 1) the
+/// evaluation of memo `slot` (a constant, a parameterless fn or a memoised
+/// state-only expression): its values are kept across subjects, and it is
+/// a unit of its own with a full step budget (as in the interpreter), whose
+/// steps are recorded for [`charge`]. Leaving returns 1 when a memoised
+/// expression ran out of steps: its fault is then memoised as a bail-out.
 pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
     with(p, |c| {
-        c.const_depth = if op == 0 {
-            c.const_depth.saturating_add(1)
-        } else {
-            c.memoised = c.memoised.wrapping_add(1);
-            c.const_depth.saturating_sub(1)
-        };
-        0
+        let (leave, slot) = (op & 1 == 1, op >> 1);
+        if !leave {
+            c.out_of_steps = false;
+            // A unit of its own, with a full budget (as in the interpreter).
+            c.units.push((c.fuel, c.reserve));
+            c.start_unit();
+            c.const_depth = c.const_depth.saturating_add(1);
+            return 0;
+        }
+        let used = (c.fuel0 + c.reserve0) - (c.fuel.max(0) + c.reserve);
+        if let Some(cost) = usize::try_from(slot).ok().and_then(|i| c.costs.get_mut(i)) {
+            *cost = used;
+        }
+        if let Some((fuel, reserve)) = c.units.pop() {
+            c.fuel = fuel;
+            c.reserve = reserve;
+        }
+        c.memoised = c.memoised.wrapping_add(1);
+        c.const_depth = c.const_depth.saturating_sub(1);
+        // A memoised state-only expression that ran out of its own budget
+        // would run out inside a subject's too, but sooner, where the
+        // interpreter says: it bails out, at every use.
+        let hoisted =
+            usize::try_from(slot).is_ok_and(|s| s >= c.program.consts.len() + c.program.fns.len());
+        i64::from(std::mem::take(&mut c.out_of_steps) && hoisted)
+    })
+}
+
+/// Generated code's slow path of a step: `fuel` is below zero ([`JitCtx::refill`]).
+pub extern "C" fn refuel(p: *mut JitCtx<'_>) -> i64 {
+    with(p, |c| match c.refill(LIMIT) {
+        0 => c.ok(0),
+        kind => c.fail(kind),
+    })
+}
+
+/// The use of a memoised state-only expression (memo `slot`): the steps
+/// its evaluation took are this unit's too, as they are in the
+/// interpreter, which evaluates it in place. 1 when that runs out (or the
+/// deadline passed): generated code then bails out, and the interpreter
+/// says where, inside the expression.
+pub extern "C" fn charge(p: *mut JitCtx<'_>, slot: i64) -> i64 {
+    with(p, |c| {
+        let cost = usize::try_from(slot)
+            .ok()
+            .and_then(|i| c.costs.get(i))
+            .copied()
+            .unwrap_or(0);
+        c.fuel = c.fuel.saturating_sub(cost);
+        let out = c.fuel < 0 && c.refill(BAIL) != 0;
+        i64::from(out)
     })
 }
 
@@ -1141,6 +1275,8 @@ helpers! {
     SetFrom => "polity_set_from", set_from as F2;
     Range => "polity_range", range as F2;
     ConstScope => "polity_const_scope", const_scope as F1;
+    Refuel => "polity_refuel", refuel as F0;
+    Charge => "polity_charge", charge as F1;
     Give => "polity_give", give as F2;
     DecSumAdd => "polity_dec_sum_add", dec_sum_add as F3;
     DecSumEnd => "polity_dec_sum_end", dec_sum_end as F1;
@@ -1173,6 +1309,10 @@ mod tests {
             (offset_of!(JitCtx<'static>, memo), MEMO_OFFSET),
             (offset_of!(JitCtx<'static>, flag), FLAG_OFFSET),
             (offset_of!(JitCtx<'static>, temp_used), TEMP_USED_OFFSET),
+            (offset_of!(JitCtx<'static>, fuel), FUEL_OFFSET),
+            (offset_of!(JitCtx<'static>, reserve), RESERVE_OFFSET),
+            (offset_of!(JitCtx<'static>, fuel0), FUEL0_OFFSET),
+            (offset_of!(JitCtx<'static>, reserve0), RESERVE0_OFFSET),
         ];
         for (actual, used) in fields {
             assert_eq!(actual, used as usize);

@@ -138,7 +138,7 @@ impl JitProgram {
             return None;
         }
         let types = &self.types;
-        let mut ctx = abi::JitCtx::new(program, types, layout, limits, self.memo_slots);
+        let mut ctx = abi::JitCtx::new(program, types, layout, limits.clone(), self.memo_slots);
         let words = match coll {
             None => &[0][..],
             Some(coll) => match self.code.call(coll, &mut ctx, 0, None) {
@@ -157,7 +157,7 @@ impl JitProgram {
         // The subjects' texts are ids of `ctx`; each chunk's context adopts them.
         let texts = ctx.texts();
         let init = || {
-            let mut ctx = abi::JitCtx::new(program, types, layout, limits, self.memo_slots);
+            let mut ctx = abi::JitCtx::new(program, types, layout, limits.clone(), self.memo_slots);
             ctx.adopt_texts(texts);
             ctx
         };

@@ -31,7 +31,7 @@ impl JitProgram {
         subject: &Value,
         limits: Limits,
     ) -> (Verdict, Vec<Disagreement>) {
-        let interp = Interpreter::new(program, snapshot).with_limits(limits);
+        let interp = Interpreter::new(program, snapshot).with_limits(limits.clone());
         let entries = self.laws.get(law.0 as usize).copied().flatten();
         let bulk = self.bulks.get(law.0 as usize).copied().flatten();
         let def = program.laws.get(law.0 as usize);
@@ -92,7 +92,7 @@ impl JitProgram {
         explain: Explain,
     ) -> (Vec<SubjectResult>, Vec<Disagreement>) {
         let interp = Interpreter::new(program, snapshot)
-            .with_limits(limits)
+            .with_limits(limits.clone())
             .with_explain(explain);
         let entries = self.laws.get(law.0 as usize).copied().flatten();
         let bulk = self.bulks.get(law.0 as usize).copied().flatten();

@@ -27,7 +27,7 @@
 use super::abi::JitCtx;
 use super::layout;
 use super::JitProgram;
-use crate::interp::{Accel, Limits};
+use crate::interp::{Accel, Limits, Meter};
 use crate::value::Value;
 use polity_compiler::ir::{Expr, Program};
 use polity_compiler::span::Span;
@@ -130,7 +130,7 @@ impl Accel for Mixed<'_> {
         self.jit.site(e).is_some()
     }
 
-    fn eval(&self, e: &Expr, slots: &[Value], depth: u32) -> Option<Value> {
+    fn eval(&self, e: &Expr, slots: &[Value], depth: u32, meter: &Meter) -> Option<Value> {
         let site = self.jit.site(e)?;
         if depth.saturating_add(self.jit.max_depth) > self.limits.max_call_depth {
             return None;
@@ -153,10 +153,17 @@ impl Accel for Mixed<'_> {
             };
             *frame.get_mut(*slot as usize)? = w;
         }
+        // The interpreter's unit goes on in compiled code.
+        ctx.set_steps(meter.left());
         let [w, fault] = self
             .jit
             .code
             .call(site.entry, &mut ctx, frame.as_ptr() as i64, None)?;
-        (fault == 0).then(|| ctx.value(&e.ty, w))
+        // A fault (running out of steps too) is the interpreter's to find,
+        // from where the site began.
+        if fault != 0 || meter.resume(ctx.steps_left()).is_err() {
+            return None;
+        }
+        Some(ctx.value(&e.ty, w))
     }
 }

@@ -51,7 +51,7 @@ impl Run<'_> {
             self.program,
             &self.jit.types,
             self.layout,
-            self.limits,
+            self.limits.clone(),
             self.jit.memo_slots,
         );
         ctx.adopt_texts(&self.texts);
@@ -61,7 +61,7 @@ impl Run<'_> {
     /// The interpreter, the specification, as this run explains.
     pub fn interp(&self) -> Interpreter<'_> {
         Interpreter::new(self.program, self.snapshot)
-            .with_limits(self.limits)
+            .with_limits(self.limits.clone())
             .with_explain(self.explain)
     }
 
@@ -147,7 +147,7 @@ impl Run<'_> {
             .map(|((_, w, v), _)| (self.value(ty, *w, *v), *w))
             .unzip();
         let refs: Vec<&Value> = values.iter().collect();
-        let mut mixed = Mixed::new(self.jit, self.program, self.limits, ctx);
+        let mut mixed = Mixed::new(self.jit, self.program, self.limits.clone(), ctx);
         if let Ok(m) = mixed.as_mut() {
             m.know_subjects(ty, values.iter().zip(their_words));
         }

@@ -70,10 +70,10 @@ impl JitProgram {
             .iter()
             .enumerate()
             .map(|(i, test)| {
-                let decision = self.decide_test(program, &layout, i, limits);
+                let decision = self.decide_test(program, &layout, i, limits.clone());
                 let result = match decision {
                     Some(TestDecision::Pass) => Ok(()),
-                    _ => interp::run_test(program, limits, test),
+                    _ => interp::run_test(program, limits.clone(), test),
                 };
                 if let Some(d) = decision {
                     problems.extend(self.test_disagreement(test, d, &result));

@@ -11,7 +11,8 @@
 //! function (and everything that calls it) is then left to the interpreter.
 
 use super::abi::{
-    self, Helper, FLAG_OFFSET, MEMO_OFFSET, NONE_WORD, SCAN_BELOW, STATE_OFFSET, TEMP_USED_OFFSET,
+    self, Helper, FLAG_OFFSET, FUEL0_OFFSET, FUEL_OFFSET, MEMO_OFFSET, NONE_WORD, RESERVE0_OFFSET,
+    RESERVE_OFFSET, SCAN_BELOW, STATE_OFFSET, TEMP_USED_OFFSET,
 };
 use super::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
 use super::pipeline::Tier;
@@ -330,9 +331,10 @@ pub fn translate_bulk(
     let iv = fx.b.use_var(i);
     let done = fx.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, n);
     fx.b.ins().brif(done, exit, &[], body, &[]);
-    // body: the law, from a zeroed frame (as a call of the law has); its
-    // decision byte
+    // body: the law, from a zeroed frame (as a call of the law has) and a
+    // full step budget; its decision byte
     fx.b.switch_to_block(body);
+    fx.start_unit();
     let zero = fx.iconst(0);
     for v in fx.vars.clone() {
         fx.b.def_var(v, zero);
@@ -451,6 +453,8 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::ClearTemp,
     Helper::Mark,
     Helper::Release,
+    Helper::Refuel,
+    Helper::Charge,
 ];
 
 fn int_like(t: &Type) -> bool {
@@ -694,20 +698,23 @@ impl Fx<'_, '_> {
         self.b.ins().return_(&[z, word]);
         // Evaluate with faults caught here rather than in the shared fault block.
         self.b.switch_to_block(fresh);
-        self.helper(Helper::ConstScope, &[0])?;
+        let scope = i64::from(i) << 1;
+        self.helper(Helper::ConstScope, &[scope])?;
         let catch = self.b.create_block();
         self.b.append_block_param(catch, I64);
         let outer = std::mem::replace(&mut self.fault_block, catch);
         let v = self.translate_to(e, ty)?;
         self.fault_block = outer;
-        self.helper(Helper::ConstScope, &[1])?;
+        self.helper(Helper::ConstScope, &[scope | 1])?;
         let one = self.b.ins().iconst(I64, 1);
         self.b.ins().store(MemFlagsData::trusted(), one, slot, 0);
         self.b.ins().store(MemFlagsData::trusted(), v, slot, 8);
         self.ret(v);
         self.b.switch_to_block(catch);
         let code = self.b.block_params(catch).first().copied().unwrap_or(z);
-        self.helper(Helper::ConstScope, &[1])?;
+        let bail = self.helper(Helper::ConstScope, &[scope | 1])?;
+        let bail_code = self.iconst(abi::BAIL);
+        let code = self.b.ins().select(bail, bail_code, code);
         let two = self.b.ins().iconst(I64, 2);
         self.b.ins().store(MemFlagsData::trusted(), two, slot, 0);
         self.b.ins().store(MemFlagsData::trusted(), code, slot, 8);
@@ -883,6 +890,45 @@ impl Fx<'_, '_> {
         self.b.switch_to_block(next);
     }
 
+    /// Starts a unit (a subject of a bulk entry) with a full step budget.
+    fn start_unit(&mut self) {
+        let t = MemFlagsData::trusted();
+        let fuel = self.b.ins().load(I64, t, self.ctx, FUEL0_OFFSET);
+        let reserve = self.b.ins().load(I64, t, self.ctx, RESERVE0_OFFSET);
+        self.b.ins().store(t, fuel, self.ctx, FUEL_OFFSET);
+        self.b.ins().store(t, reserve, self.ctx, RESERVE_OFFSET);
+    }
+
+    /// Counts one step at `span` (a loop's iteration, a call: the points
+    /// where the interpreter counts, `interp/budget.rs`): `fuel` counted
+    /// down inline, the slow path ([`abi::refuel`]) when it goes below zero,
+    /// which faults with `Limit` at `span` past the budget.
+    fn count_step(&mut self, span: Span) -> Tr<()> {
+        let t = MemFlagsData::trusted();
+        let fuel = self.b.ins().load(I64, t, self.ctx, FUEL_OFFSET);
+        let left = self.b.ins().iadd_imm_s(fuel, -1);
+        self.b.ins().store(t, left, self.ctx, FUEL_OFFSET);
+        let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
+        let (slow, next) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(out, slow, &[], next, &[]);
+        self.b.switch_to_block(slow);
+        self.flagged(Helper::Refuel, &[], span)?;
+        self.b.ins().jump(next, &[]);
+        self.b.switch_to_block(next);
+        Ok(())
+    }
+
+    /// Bails out (the interpreter decides) when `flag` is not zero.
+    fn bail_if(&mut self, flag: CValue) {
+        let code = self.b.ins().iconst(I64, abi::BAIL);
+        let next = self.b.create_block();
+        self.b
+            .ins()
+            .brif(flag, self.fault_block, &[code.into()], next, &[]);
+        self.b.switch_to_block(next);
+    }
+
     /// Propagates a callee's fault code.
     fn check(&mut self, fault: CValue) {
         let next = self.b.create_block();
@@ -982,6 +1028,13 @@ impl Fx<'_, '_> {
     }
 
     fn call_compiled(&mut self, id: Option<FuncId>, args: &[CValue]) -> Tr<CValue> {
+        let [v, fault] = self.call_with(id, args)?;
+        self.check(fault);
+        Ok(v)
+    }
+
+    /// A call's value and fault code, the fault not yet checked.
+    fn call_with(&mut self, id: Option<FuncId>, args: &[CValue]) -> Tr<[CValue; 2]> {
         let Some(id) = id else {
             return unsupported("a call to something left to the interpreter");
         };
@@ -994,8 +1047,7 @@ impl Fx<'_, '_> {
         let (Some(v), Some(fault)) = (rs.first().copied(), rs.get(1).copied()) else {
             return unsupported("a call without results");
         };
-        self.check(fault);
-        Ok(v)
+        Ok([v, fault])
     }
 
     /// A constant or parameterless fn (memo `slot`, compiled as `id`): its
@@ -1005,6 +1057,21 @@ impl Fx<'_, '_> {
     /// and a value not memoised yet stops the entry with code 0 (the host
     /// runs the subject through the law's own entry).
     fn memoised(&mut self, slot: u32, id: Option<FuncId>) -> Tr<CValue> {
+        self.memoised_charged(slot, id, false)
+    }
+
+    /// The steps a memoised state-only expression took (to its value or
+    /// its fault) are the using unit's too, as in the interpreter, which
+    /// evaluates it in place; past the budget, the subject bails out
+    /// ([`abi::charge`]).
+    fn charge(&mut self, slot: u32) -> Tr<()> {
+        let charged = self.helper(Helper::Charge, &[i64::from(slot)])?;
+        self.bail_if(charged);
+        Ok(())
+    }
+
+    /// [`Fx::memoised`], charging the memo's steps at every use when `charged`.
+    fn memoised_charged(&mut self, slot: u32, id: Option<FuncId>, charged: bool) -> Tr<CValue> {
         if id.is_none() {
             return self.call_compiled(id, &[]);
         }
@@ -1022,19 +1089,41 @@ impl Fx<'_, '_> {
         self.b.ins().brif(known, hit, &[], miss, &[]);
         self.b.switch_to_block(hit);
         let w = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
+        if charged {
+            self.charge(slot)?;
+        }
         self.b.ins().jump(join, &[w.into()]);
         self.b.switch_to_block(miss);
         if self.in_bulk {
             let faulted = self.b.ins().icmp_imm_s(IntCC::Equal, status, 2);
             let word = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
-            let zero = self.iconst(0);
-            let code = self.b.ins().select(faulted, word, zero);
-            self.b.ins().jump(self.fault_block, &[code.into()]);
+            if charged {
+                // A memoised fault is this subject's only if it gets there.
+                let (fault, not_yet) = (self.b.create_block(), self.b.create_block());
+                self.b.ins().brif(faulted, fault, &[], not_yet, &[]);
+                self.b.switch_to_block(fault);
+                self.charge(slot)?;
+                self.b.ins().jump(self.fault_block, &[word.into()]);
+                self.b.switch_to_block(not_yet);
+                let zero = self.iconst(0);
+                self.b.ins().jump(self.fault_block, &[zero.into()]);
+            } else {
+                let zero = self.iconst(0);
+                let code = self.b.ins().select(faulted, word, zero);
+                self.b.ins().jump(self.fault_block, &[code.into()]);
+            }
             self.b.switch_to_block(join);
             return Ok(self.param(join));
         }
         let allocates = self.allocates;
-        let v = self.call_compiled(id, &[])?;
+        let v = if charged {
+            let [v, fault] = self.call_with(id, &[])?;
+            self.charge(slot)?;
+            self.check(fault);
+            v
+        } else {
+            self.call_compiled(id, &[])?
+        };
         self.allocates = allocates;
         self.b.ins().jump(join, &[v.into()]);
         self.b.switch_to_block(join);
@@ -1093,7 +1182,7 @@ impl Fx<'_, '_> {
         }
         if !self.shared.memoised.is_empty() {
             if let Some(&(slot, id)) = self.shared.memoised.get(&std::ptr::from_ref(e)) {
-                return self.memoised(slot, Some(id));
+                return self.memoised_charged(slot, Some(id), true);
             }
         }
         let v = self.translate_kind(e)?;
@@ -1147,8 +1236,14 @@ impl Fx<'_, '_> {
                         let slot = (program.consts.len() as u32).saturating_add(f.0);
                         self.memoised(slot, id)
                     }
-                    Some(d) if id.is_some() && self.may_inline(&d.body) => self.inline_fn(d, &vs),
-                    _ => self.call_compiled(id, &vs),
+                    Some(d) if id.is_some() && self.may_inline(&d.body) => {
+                        self.count_step(e.span)?;
+                        self.inline_fn(d, &vs)
+                    }
+                    _ => {
+                        self.count_step(e.span)?;
+                        self.call_compiled(id, &vs)
+                    }
                 }
             }
             ExprKind::CallLaw(law, arg) => {
@@ -1164,6 +1259,7 @@ impl Fx<'_, '_> {
                 };
                 let null = self.iconst(0);
                 let f = self.shared.laws.get(law.0 as usize).copied().flatten();
+                self.count_step(e.span)?;
                 let r = self.call_compiled(f, &[subject, null])?;
                 // A law that may note returns 3 for a pass with notes.
                 Ok(match program.laws.get(law.0 as usize) {
@@ -1209,7 +1305,7 @@ impl Fx<'_, '_> {
             }
             ExprKind::Loop(l) => self.translate_loop(e, l),
             ExprKind::Fold(f) => self.translate_fold(e, f),
-            ExprKind::ByKey(k) => self.translate_by_key(k),
+            ExprKind::ByKey(k) => self.translate_by_key(e, k),
             ExprKind::In(x, xs) => {
                 let elem = xs.ty.element().cloned().unwrap_or(Type::Never);
                 let x = self.translate_to(x, &elem)?;
@@ -1878,7 +1974,7 @@ impl Fx<'_, '_> {
     /// `sorted(xs, by: key)`, `take(xs, n, per: key)`, `group_by(xs, by: key)`:
     /// `source`, `count`, the key of every element (into a block), then a
     /// helper chooses or groups.
-    fn translate_by_key(&mut self, k: &ByKey) -> Tr<CValue> {
+    fn translate_by_key(&mut self, e: &Expr, k: &ByKey) -> Tr<CValue> {
         let src = self.translate_expr(&k.source)?;
         let n = match &k.count {
             Some(c) => self.translate_expr(c)?,
@@ -1902,6 +1998,7 @@ impl Fx<'_, '_> {
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
         self.b.ins().brif(done, exit, &[], body, &[]);
         self.b.switch_to_block(body);
+        self.count_step(e.span)?;
         let off = self.b.ins().ishl_imm_s(i, 3);
         let at = self.b.ins().iadd(src, off);
         let x = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
@@ -1950,6 +2047,7 @@ impl Fx<'_, '_> {
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
         self.b.ins().brif(done, exit, &[value.into()], body, &[]);
         self.b.switch_to_block(body);
+        self.count_step(e.span)?;
         self.b.def_var(acc, value);
         let off = self.b.ins().ishl_imm_s(i, 3);
         let addr = self.b.ins().iadd(src, off);
@@ -2066,6 +2164,10 @@ impl Fx<'_, '_> {
         let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
         self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
+        // Each element a clause visits is a step (not a builtin's: `sum(xs)`).
+        if lp.l.is_some() {
+            self.count_step(e.span)?;
+        }
         // An iteration of an `all`, `any` or `count` keeps nothing it
         // builds: what its element and filter allocate is freed at its end.
         let mark = if self.releases(lp, depth) {

@@ -154,6 +154,60 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
             }
         }
     }
+    // Under a small step budget, every engine runs out at the same point
+    // (`interp/budget.rs`: loop iterations and calls, counted alike), so
+    // the verdicts, `limit` errors included, are the same; and the
+    // explained ones the same as the unexplained ones.
+    for max_steps in budgets(source) {
+        let options = |engine, explain| EvalOptions {
+            engine,
+            explain,
+            limits: polity::api::Limits {
+                max_steps,
+                ..Default::default()
+            },
+        };
+        let expected = catch(|| program.eval_all_options(&state, options(first, Explain::Reasons)))
+            .map_err(|m| fail(Kind::Panic("eval"), m))?;
+        for &engine in engines.iter().skip(1) {
+            for explain in [Explain::Reasons, Explain::None] {
+                let got = catch(|| program.eval_all_options(&state, options(engine, explain)))
+                    .map_err(|m| fail(Kind::Panic("eval"), m))?;
+                if let Some(d) = got.iter().flat_map(|r| &r.disagreements).next() {
+                    return Err(fail(
+                        Kind::Disagree,
+                        format!("with at most {max_steps} steps: {d}"),
+                    ));
+                }
+                let same = match explain {
+                    Explain::None => difference(&unexplained(&expected), &unexplained(&got)),
+                    _ => difference(&expected, &got),
+                };
+                if let Some(d) = same {
+                    return Err(fail(
+                        Kind::Disagree,
+                        format!("{first:?} and {engine:?} disagree with at most {max_steps} steps ({explain:?}): {d}"),
+                    ));
+                }
+            }
+        }
+        let limits = polity::api::Limits {
+            max_steps,
+            ..Default::default()
+        };
+        let tests = catch(|| program.run_tests_limited(first, limits.clone()))
+            .map_err(|m| fail(Kind::Panic("test"), m))?;
+        for &engine in engines.iter().skip(1) {
+            let got = catch(|| program.run_tests_limited(engine, limits.clone()))
+                .map_err(|m| fail(Kind::Panic("test"), m))?;
+            if got != tests {
+                return Err(fail(
+                    Kind::Disagree,
+                    format!("tests with at most {max_steps} steps: {first:?} gave {tests:?}, {engine:?} gave {got:?}"),
+                ));
+            }
+        }
+    }
     // The JIT compiles every generated law (no silent fallback) and its own
     // decisions (failed labels; error kind and span) match the interpreter's.
     if engines.contains(&Engine::Jit) {
@@ -239,6 +293,31 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
         }
     }
     Ok(())
+}
+
+/// The step budgets a case is run under: small ones, so that generated
+/// charters run out of them, chosen from the case itself.
+fn budgets(source: &str) -> [u64; 2] {
+    let h = source
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    [h % 8, 8 + (h / 8) % 120]
+}
+
+/// The reports without reasons (what `Explain::None` gives): failed labels,
+/// errors, and no notes.
+fn unexplained(reports: &[LawReport]) -> Vec<LawReport> {
+    let mut out = reports.to_vec();
+    for r in out.iter_mut().flat_map(|r| r.results.iter_mut()) {
+        r.notes = Default::default();
+        if let Verdict::Fail(fs) = &mut r.verdict {
+            for f in fs {
+                f.reasons.clear();
+                f.exception_reasons.clear();
+            }
+        }
+    }
+    out
 }
 
 /// The first difference between two runs, described.

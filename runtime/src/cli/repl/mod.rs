@@ -34,12 +34,14 @@ pub fn run(
     snapshot: Option<&Path>,
     options: crate::api::CompileOptions,
     max_snapshot_bytes: u64,
+    budget: super::BudgetArgs,
 ) -> i32 {
     let interactive = std::io::stdin().is_terminal();
     let color = interactive && super::color_stdout();
     let files = session::Files {
         options,
         max_snapshot_bytes,
+        budget,
     };
     let session = match Session::start_with(charter, snapshot, color, files) {
         Ok(s) => s,

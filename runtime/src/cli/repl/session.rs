@@ -82,6 +82,8 @@ pub struct Session {
 pub struct Files {
     pub options: CompileOptions,
     pub max_snapshot_bytes: u64,
+    /// Each question's step budget and time limit.
+    pub budget: crate::cli::BudgetArgs,
 }
 
 impl Default for Files {
@@ -89,6 +91,7 @@ impl Default for Files {
         Files {
             options: CompileOptions::default(),
             max_snapshot_bytes: crate::api::files::MAX_SNAPSHOT_BYTES,
+            budget: crate::cli::BudgetArgs::default(),
         }
     }
 }
@@ -207,7 +210,7 @@ impl Session {
                 match crate::jit::JitProgram::compile(ir) {
                     Ok(jit) => {
                         let layout = jit.layout(ir, &self.snapshot);
-                        let limits = crate::interp::Limits::default();
+                        let limits = self.files.budget.limits();
                         jit.eval_law_on(ir, &self.snapshot, &layout, law, subject, limits)
                             .0
                     }
@@ -217,8 +220,10 @@ impl Session {
         }
     }
 
+    /// The interpreter for one question, under the session's budget (its
+    /// time limit counted from now).
     pub fn interpreter(&self) -> Interpreter<'_> {
-        Interpreter::new(&self.charter.ir, &self.snapshot)
+        Interpreter::new(&self.charter.ir, &self.snapshot).with_limits(self.files.budget.limits())
     }
 
     /// Evaluates a checked line's expression with the bindings in their slots.

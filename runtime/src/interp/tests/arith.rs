@@ -315,7 +315,7 @@ fn text_concat_and_comparisons() {
         ..Limits::default()
     };
     let e = bin(BinOp::Concat, text("ab"), text("cd")).at(sp(src, src));
-    let err = eval_limited(&program(src), limits, &e).unwrap_err();
+    let err = eval_limited(&program(src), &limits, &e).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Limit);
     assert_eq!(err.span, sp(src, src));
 }

@@ -155,9 +155,9 @@ fn range_and_its_limit() {
         max_collection_len: 3,
         ..Limits::default()
     };
-    assert!(eval_limited(&p, limits, &range(0, 3)).is_ok());
+    assert!(eval_limited(&p, &limits, &range(0, 3)).is_ok());
     assert_eq!(
-        eval_limited(&p, limits, &range(0, 4)).unwrap_err().kind,
+        eval_limited(&p, &limits, &range(0, 4)).unwrap_err().kind,
         ErrorKind::Limit
     );
 }

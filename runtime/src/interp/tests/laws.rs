@@ -576,14 +576,14 @@ fn call_depth_is_limited() {
         max_call_depth: 3,
         ..Limits::default()
     };
-    let err = eval_limited(&p, limits, &top).unwrap_err();
+    let err = eval_limited(&p, &limits, &top).unwrap_err();
     assert_eq!((err.kind, err.span), (ErrorKind::Limit, sp(src, "f3(x)")));
     assert_eq!(err.message, "call depth limit of 3 exceeded in `f3(x)`");
     let limits = Limits {
         max_call_depth: 5,
         ..Limits::default()
     };
-    assert_eq!(eval_limited(&p, limits, &top), Ok(Value::Int(5)));
+    assert_eq!(eval_limited(&p, &limits, &top), Ok(Value::Int(5)));
 }
 
 #[test]

@@ -341,10 +341,10 @@ pub fn eval(p: &Program, e: &Expr) -> Result<Value, EvalError> {
 }
 
 /// Evaluates a closed expression with some limits.
-pub fn eval_limited(p: &Program, limits: Limits, e: &Expr) -> Result<Value, EvalError> {
+pub fn eval_limited(p: &Program, limits: &Limits, e: &Expr) -> Result<Value, EvalError> {
     let snapshot = Snapshot::from_values(vec![]);
     Interpreter::new(p, &snapshot)
-        .with_limits(limits)
+        .with_limits(limits.clone())
         .eval_expr(e, 8)
 }
 

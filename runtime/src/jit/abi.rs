@@ -1103,9 +1103,11 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
     })
 }
 
-/// Generated code's slow path of a step: `fuel` is below zero ([`JitCtx::refill`]).
-pub extern "C" fn refuel(p: *mut JitCtx<'_>) -> i64 {
-    with(p, |c| match c.refill(LIMIT) {
+/// Generated code's slow path of a step: `fuel` is below zero
+/// ([`JitCtx::refill`]); past the budget, the fault `kind` ([`LIMIT`] where
+/// the step is the interpreter's, [`BAIL`] where steps were charged ahead).
+pub extern "C" fn refuel(p: *mut JitCtx<'_>, kind: i64) -> i64 {
+    with(p, |c| match c.refill(kind) {
         0 => c.ok(0),
         kind => c.fail(kind),
     })
@@ -1275,7 +1277,7 @@ helpers! {
     SetFrom => "polity_set_from", set_from as F2;
     Range => "polity_range", range as F2;
     ConstScope => "polity_const_scope", const_scope as F1;
-    Refuel => "polity_refuel", refuel as F0;
+    Refuel => "polity_refuel", refuel as F1;
     Charge => "polity_charge", charge as F1;
     Give => "polity_give", give as F2;
     DecSumAdd => "polity_dec_sum_add", dec_sum_add as F3;

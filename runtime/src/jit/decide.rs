@@ -217,6 +217,9 @@ impl JitProgram {
             if rest.is_empty() {
                 break;
             }
+            // The first subject of the run has a full step budget (the
+            // bulk entry gives the next ones theirs).
+            ctx.start_unit();
             let (done, code) = self.code.bulk(bulk, ctx, rest, bytes)?;
             let at = start + done;
             if at >= words.len() {

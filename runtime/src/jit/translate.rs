@@ -219,6 +219,7 @@ pub fn translate(
         inline_budget: INLINE_BUDGET,
         in_bulk: false,
         allocates: false,
+        steps: false,
     };
     let result = fx.translate_body(body, &args);
     match result {
@@ -324,6 +325,7 @@ pub fn translate_bulk(
         inline_budget: INLINE_BUDGET,
         in_bulk: true,
         allocates: false,
+        steps: false,
     };
     fx.b.ins().jump(header, &[]);
     // header: while i < n
@@ -331,10 +333,9 @@ pub fn translate_bulk(
     let iv = fx.b.use_var(i);
     let done = fx.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, n);
     fx.b.ins().brif(done, exit, &[], body, &[]);
-    // body: the law, from a zeroed frame (as a call of the law has) and a
-    // full step budget; its decision byte
+    // body: the law, from a zeroed frame (as a call of the law has); its
+    // decision byte
     fx.b.switch_to_block(body);
-    fx.start_unit();
     let zero = fx.iconst(0);
     for v in fx.vars.clone() {
         fx.b.def_var(v, zero);
@@ -345,6 +346,8 @@ pub fn translate_bulk(
     let passed = match own {
         Some(own) if !small_law(def) => {
             let null = fx.iconst(0);
+            // Its steps are counted in its own entry.
+            fx.steps = true;
             fx.call_compiled(Some(own), &[w, null])?
         }
         _ => fx.law_stmts(def, w, None)?,
@@ -352,6 +355,11 @@ pub fn translate_bulk(
     let iv = fx.b.use_var(i);
     let at = fx.b.ins().iadd(out, iv);
     fx.b.ins().istore8(MemFlagsData::trusted(), passed, at, 0);
+    // The next subject has a full step budget (the first had one from the
+    // host); a law that takes no steps leaves it alone.
+    if fx.steps {
+        fx.start_unit();
+    }
     if fx.allocates {
         let used =
             fx.b.ins()
@@ -414,6 +422,9 @@ struct Fx<'a, 'f> {
     /// or law (a constant's or parameterless fn's thunk allocates in the
     /// arena kept across subjects).
     allocates: bool,
+    /// Whether the code translated so far counts steps (a bulk entry then
+    /// gives each subject a full budget).
+    steps: bool,
 }
 
 /// Whether evaluating `e` may build a list, set or record in the arena.
@@ -492,6 +503,24 @@ fn has_never(t: &Type) -> bool {
         Type::List(x) | Type::Set(x) | Type::Optional(x) => has_never(x),
         _ => false,
     }
+}
+
+/// Whether evaluating `e` may count steps (`interp/budget.rs`): it holds a
+/// loop, a `fold`, a keyed sort or grouping, or a call of a fn with
+/// parameters or of a law. (Constants and parameterless fns are evaluated
+/// in units of their own.) A memoised expression that takes none has
+/// nothing to charge at its uses.
+fn takes_steps(e: &Expr) -> bool {
+    let here = match &e.kind {
+        ExprKind::Loop(_) | ExprKind::Fold(_) | ExprKind::ByKey(_) | ExprKind::CallLaw(..) => true,
+        ExprKind::CallFn(_, args) => !args.is_empty(),
+        _ => false,
+    };
+    let mut inside = false;
+    if !here {
+        e.for_each_child(&mut |c| inside = inside || takes_steps(c));
+    }
+    here || inside
 }
 
 /// The most IR nodes of a fn body translated in place at its call sites.
@@ -904,19 +933,35 @@ impl Fx<'_, '_> {
     /// down inline, the slow path ([`abi::refuel`]) when it goes below zero,
     /// which faults with `Limit` at `span` past the budget.
     fn count_step(&mut self, span: Span) -> Tr<()> {
+        let one = self.iconst(1);
+        self.count_steps(one, abi::LIMIT, span)
+    }
+
+    /// Counts `n` steps; past the budget, the fault `kind` at `span`.
+    fn count_steps(&mut self, n: CValue, kind: i64, span: Span) -> Tr<()> {
+        self.steps = true;
         let t = MemFlagsData::trusted();
         let fuel = self.b.ins().load(I64, t, self.ctx, FUEL_OFFSET);
-        let left = self.b.ins().iadd_imm_s(fuel, -1);
+        let left = self.b.ins().isub(fuel, n);
         self.b.ins().store(t, left, self.ctx, FUEL_OFFSET);
         let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
         let (slow, next) = (self.b.create_block(), self.b.create_block());
         self.b.set_cold_block(slow);
         self.b.ins().brif(out, slow, &[], next, &[]);
         self.b.switch_to_block(slow);
-        self.flagged(Helper::Refuel, &[], span)?;
+        let kind = self.iconst(kind);
+        self.flagged(Helper::Refuel, &[kind], span)?;
         self.b.ins().jump(next, &[]);
         self.b.switch_to_block(next);
         Ok(())
+    }
+
+    /// The steps of a loop of `len` iterations whose body takes none, and
+    /// which never stops early, counted before it runs: the same count as
+    /// one per iteration, with one check; if they are more than the budget
+    /// has left, the interpreter finds where it runs out (a bail-out).
+    fn count_ahead(&mut self, len: CValue, span: Span) -> Tr<()> {
+        self.count_steps(len, abi::BAIL, span)
     }
 
     /// Bails out (the interpreter decides) when `flag` is not zero.
@@ -1065,6 +1110,7 @@ impl Fx<'_, '_> {
     /// evaluates it in place; past the budget, the subject bails out
     /// ([`abi::charge`]).
     fn charge(&mut self, slot: u32) -> Tr<()> {
+        self.steps = true;
         let charged = self.helper(Helper::Charge, &[i64::from(slot)])?;
         self.bail_if(charged);
         Ok(())
@@ -1182,7 +1228,7 @@ impl Fx<'_, '_> {
         }
         if !self.shared.memoised.is_empty() {
             if let Some(&(slot, id)) = self.shared.memoised.get(&std::ptr::from_ref(e)) {
-                return self.memoised_charged(slot, Some(id), true);
+                return self.memoised_charged(slot, Some(id), takes_steps(e));
             }
         }
         let v = self.translate_kind(e)?;
@@ -1991,6 +2037,11 @@ impl Fx<'_, '_> {
             self.b.create_block(),
         );
         self.b.append_block_param(header, I64);
+        // One step per element, counted ahead when a key takes none.
+        let per_key = takes_steps(&k.key);
+        if !per_key {
+            self.count_ahead(len, e.span)?;
+        }
         let zero = self.iconst(0);
         self.b.ins().jump(header, &[zero.into()]);
         self.b.switch_to_block(header);
@@ -1998,7 +2049,9 @@ impl Fx<'_, '_> {
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
         self.b.ins().brif(done, exit, &[], body, &[]);
         self.b.switch_to_block(body);
-        self.count_step(e.span)?;
+        if per_key {
+            self.count_step(e.span)?;
+        }
         let off = self.b.ins().ishl_imm_s(i, 3);
         let at = self.b.ins().iadd(src, off);
         let x = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
@@ -2029,6 +2082,11 @@ impl Fx<'_, '_> {
         let acc = self.var(f.acc.0)?;
         let var = self.var(f.var.0)?;
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        // One step per element, counted ahead when the body takes none.
+        let per_step = takes_steps(&f.body);
+        if !per_step {
+            self.count_ahead(len, e.span)?;
+        }
         let (header, body, exit) = (
             self.b.create_block(),
             self.b.create_block(),
@@ -2047,7 +2105,9 @@ impl Fx<'_, '_> {
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
         self.b.ins().brif(done, exit, &[value.into()], body, &[]);
         self.b.switch_to_block(body);
-        self.count_step(e.span)?;
+        if per_step {
+            self.count_step(e.span)?;
+        }
         self.b.def_var(acc, value);
         let off = self.b.ins().ishl_imm_s(i, 3);
         let addr = self.b.ins().iadd(src, off);
@@ -2149,6 +2209,20 @@ impl Fx<'_, '_> {
             None => src,
         };
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        // Each element a clause visits is a step (not a builtin's: `sum(xs)`),
+        // counted ahead for a one-clause loop that never stops early and
+        // whose filter and element take none.
+        let ahead = lp.l.is_some_and(|l| {
+            l.clauses.len() == 1
+                && !matches!(lp.kind, LoopKind::All | LoopKind::Any)
+                && !takes_steps(&l.elem)
+                && l.clauses
+                    .iter()
+                    .all(|c| c.filter.as_ref().is_none_or(|f| !takes_steps(f)))
+        });
+        if ahead {
+            self.count_ahead(len, e.span)?;
+        }
         let i = self.b.declare_var(I64);
         let zero = self.iconst(0);
         self.b.def_var(i, zero);
@@ -2164,8 +2238,7 @@ impl Fx<'_, '_> {
         let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
         self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
-        // Each element a clause visits is a step (not a builtin's: `sum(xs)`).
-        if lp.l.is_some() {
+        if lp.l.is_some() && !ahead {
             self.count_step(e.span)?;
         }
         // An iteration of an `all`, `any` or `count` keeps nothing it

@@ -71,7 +71,7 @@ impl<'a> Printer<'a> {
                 Doc::text(op).append(self.expr(operand))
             }
             ExprKind::Binary { .. } => self.chain(e),
-            ExprKind::If { .. } => self.if_chain(e),
+            ExprKind::If { .. } => self.if_chain(e, true),
             ExprKind::Match { scrutinee, arms } => self.match_(e, scrutinee, arms, inner),
             ExprKind::Record { name, fields } => {
                 let fields = self.inits(fields, name.span.end, close);
@@ -175,10 +175,17 @@ impl<'a> Printer<'a> {
     /// operator.
     fn chain(&mut self, e: &'a Expr) -> Doc<'a> {
         let (first, rest) = self.operands(e);
+        // A comment after an operand stays after it (not after the last:
+        // that one belongs to what the chain ends).
+        let count = rest.len();
+        let after = first.span.end;
         let first = self.expr(first);
+        let first = first.append(self.trailing_if(count > 0, after));
         let mut tail = Doc::nil();
-        for (op, operand) in rest {
+        for (i, (op, operand)) in rest.into_iter().enumerate() {
+            let after = operand.span.end;
             let operand = self.expr(operand);
+            let operand = operand.append(self.trailing_if(i + 1 < count, after));
             tail = tail
                 .append(Doc::line())
                 .append(op.as_str())
@@ -227,9 +234,19 @@ impl<'a> Printer<'a> {
         (cur, rest)
     }
 
+    /// An expression that starts a line of its own: an `if` there has its
+    /// `else`s under its `if`, not indented.
+    pub(super) fn expr_on_line(&mut self, e: &'a Expr) -> Doc<'a> {
+        if !matches!(e.kind, ExprKind::If { .. }) || self.parens.unwrap(e.span).0 > 0 {
+            return self.expr(e);
+        }
+        let lead = self.leading(e.span.start);
+        lead.append(self.if_chain(e, false))
+    }
+
     /// `if c then a else if d then b else z`: every `else` on a line of its
-    /// own when it does not fit on one.
-    fn if_chain(&mut self, e: &'a Expr) -> Doc<'a> {
+    /// own when it does not fit on one (indented when `indent`).
+    fn if_chain(&mut self, e: &'a Expr, indent: bool) -> Doc<'a> {
         let ExprKind::If {
             cond,
             then,
@@ -257,7 +274,8 @@ impl<'a> Printer<'a> {
         }
         let last = self.expr(other);
         tail = tail.append(Doc::line()).append("else ").append(last);
-        head.append(tail.nest(INDENT)).group()
+        let tail = if indent { tail.nest(INDENT) } else { tail };
+        head.append(tail).group()
     }
 
     fn if_head(&mut self, cond: &'a Expr, then: &'a Expr) -> Doc<'a> {

@@ -150,8 +150,10 @@ impl<'a> Printer<'a> {
         }
     }
 
-    /// `head = value`: the value on the same line when it fits or opens a
-    /// block of its own (a `match`, a record), else on the next line, indented.
+    /// `head = value`: the value on the same line when it fits, else on the
+    /// next line, indented; a value that opens a block of its own (a
+    /// `match`, a record, a list) stays on the same line when all of it fits
+    /// there.
     pub(super) fn assign(&mut self, head: Doc<'a>, value: &'a Expr) -> Doc<'a> {
         let head = head.append(" =");
         let opens_block = matches!(
@@ -160,10 +162,12 @@ impl<'a> Printer<'a> {
         ) || (matches!(value.kind, ExprKind::Match { .. })
             && !self.is_if_let(value));
         if opens_block && self.parens.unwrap(value.span).0 == 0 {
+            // After ` = ` when every line of it fits there, else below.
             let doc = self.expr(value);
-            return head.append(" ").append(doc);
+            let below = Doc::hardline().append(doc.clone()).nest(INDENT);
+            return head.append(Doc::text(" ").append(doc).union(below));
         }
-        let doc = self.expr(value);
+        let doc = self.expr_on_line(value);
         head.append(Doc::line().append(doc).nest(INDENT).group())
     }
 
@@ -196,7 +200,10 @@ impl<'a> Printer<'a> {
             return self.assign(head, &d.body);
         }
         let mut parts: Vec<Part<'a>> = d.lets.iter().map(|l| self.let_part(l)).collect();
-        parts.push((d.body.span, Box::new(move |p: &mut Self| p.expr(&d.body))));
+        parts.push((
+            d.body.span,
+            Box::new(move |p: &mut Self| p.expr_on_line(&d.body)),
+        ));
         self.block(head, parts, "", d.span)
     }
 
@@ -297,7 +304,9 @@ impl<'a> Printer<'a> {
         if let Some(guard) = &r.guard {
             doc = doc.append(" ").append(self.when(guard));
         }
-        let cond = self.expr(&r.cond);
+        let cond = self.expr_on_line(&r.cond);
+        // A comment after the condition ends its line, before any `unless`.
+        let cond = cond.append(self.trailing_if(!r.exceptions.is_empty(), r.cond.span.end));
         doc = doc
             .append(":")
             .append(Doc::line().append(cond).nest(INDENT).group());
@@ -306,7 +315,8 @@ impl<'a> Printer<'a> {
             let clause = Doc::text("unless ")
                 .append(self.slice(u.label.span))
                 .append(": ")
-                .append(self.expr(&u.cond));
+                .append(self.expr(&u.cond))
+                .append(self.trailing(u.cond.span.end));
             doc = doc.append(Doc::hardline().append(lead).append(clause).nest(INDENT));
         }
         doc

@@ -3,10 +3,10 @@
 //!
 //! It works on the lossless parse ([`syntax::parse_lossless`]): the AST gives
 //! the structure, the trivia the comments and blank lines, the paren table the
-//! parentheses as written. [`items`] and [`exprs`] turn the tree into a
+//! parentheses as written. `items.rs` and `exprs.rs` turn the tree into a
 //! [`pretty`] document, whose groups are laid out flat when they fit in
 //! [`MAX_WIDTH`] columns and broken (one part a line, indented by [`INDENT`])
-//! when they do not; [`Printer`] threads the comments through in source order.
+//! when they do not; `Printer` threads the comments through in source order.
 //!
 //! The layout: two spaces of indentation; a blank line kept (never more than
 //! one) wherever the source had one between declarations or statements;
@@ -16,7 +16,7 @@
 //!
 //! *Architecture Invariant:* formatting never changes meaning (the formatted
 //! text lowers to the same IR), never drops a comment, and is idempotent. A
-//! text with syntax errors is never formatted: [`format`] returns its errors.
+//! text with syntax errors is never formatted: [`format()`] returns its errors.
 
 mod exprs;
 mod items;
@@ -144,6 +144,15 @@ impl<'a> Printer<'a> {
         Doc::text(" ")
             .append(self.slice(c.span))
             .append(break_parent())
+    }
+
+    /// [`Self::trailing`] when `wanted`.
+    fn trailing_if(&mut self, wanted: bool, end: u32) -> Doc<'a> {
+        if wanted {
+            self.trailing(end)
+        } else {
+            Doc::nil()
+        }
     }
 
     /// Parts one per line (declarations, statements, arms...), each with

@@ -642,7 +642,8 @@ fn doc_text(comment: &str) -> Option<&str> {
     if rest.starts_with('/') {
         return None;
     }
-    let rest = rest.strip_suffix('\r').unwrap_or(rest);
+    // Trailing blanks are not part of the text (nor kept by `polity fmt`).
+    let rest = rest.trim_end();
     Some(rest.strip_prefix(' ').unwrap_or(rest))
 }
 

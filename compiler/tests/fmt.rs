@@ -66,3 +66,28 @@ fn literals_keep_their_spelling() {
         "const a = 1_000\nconst b = 12.50%\nconst c = \"tab\\there \\\"q\\\"\"\nconst d = 1 day\n"
     );
 }
+
+/// Long files (many declarations, comments, list elements or exceptions) are
+/// formatted on a small stack: nothing recurses once per element.
+#[test]
+fn long_files_need_no_deep_stack() {
+    let n = 50_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("// note {i}\nconst c{i} = {i}\n"));
+    }
+    let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    text.push_str(&format!("const xs = [{}]\n", items.join(", ")));
+    let unless: Vec<String> = (0..n).map(|i| format!("unless \"u{i}\": true")).collect();
+    text.push_str(&format!(
+        "law l {{ require \"r\": true {} }}\n",
+        unless.join(" ")
+    ));
+    let out = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || format(FileId(0), &text).map(|o| o.len()))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert!(out.unwrap() > 1_000_000);
+}

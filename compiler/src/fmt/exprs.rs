@@ -15,10 +15,7 @@ impl<'a> Printer<'a> {
         if levels == 0 {
             return lead.append(doc);
         }
-        let mut tail = Doc::nil();
-        while let Some(c) = self.comment_before(e.span.end) {
-            tail = tail.append(Doc::hardline()).append(self.slice(c.span));
-        }
+        let tail = super::concat(self.leftover(e.span.end));
         lead.append("(").append(doc).append(tail).append(")")
     }
 

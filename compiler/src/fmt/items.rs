@@ -310,6 +310,7 @@ impl<'a> Printer<'a> {
         doc = doc
             .append(":")
             .append(Doc::line().append(cond).nest(INDENT).group());
+        let mut clauses = vec![doc];
         for u in &r.exceptions {
             let lead = self.leading(u.span.start);
             let clause = Doc::text("unless ")
@@ -317,9 +318,9 @@ impl<'a> Printer<'a> {
                 .append(": ")
                 .append(self.expr(&u.cond))
                 .append(self.trailing(u.cond.span.end));
-            doc = doc.append(Doc::hardline().append(lead).append(clause).nest(INDENT));
+            clauses.push(Doc::hardline().append(lead).append(clause).nest(INDENT));
         }
-        doc
+        super::concat(clauses)
     }
 
     fn test(&mut self, d: &'a TestDecl) -> Doc<'a> {

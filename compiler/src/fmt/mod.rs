@@ -122,11 +122,21 @@ impl<'a> Printer<'a> {
     /// The comments before `pos`, each on a line of its own, in front of
     /// what follows (which the newline after a comment forces to break).
     fn leading(&mut self, pos: u32) -> Doc<'a> {
-        let mut doc = Doc::nil();
+        let mut docs = Vec::new();
         while let Some(c) = self.comment_before(pos) {
-            doc = doc.append(self.slice(c.span)).append(Doc::hardline());
+            docs.push(Doc::text(self.slice(c.span)).append(Doc::hardline()));
         }
-        doc
+        concat(docs)
+    }
+
+    /// The comments before `pos`, each after a line break (what is left
+    /// inside a part or before a closing bracket).
+    fn leftover(&mut self, pos: u32) -> Vec<Doc<'a>> {
+        let mut docs = Vec::new();
+        while let Some(c) = self.comment_before(pos) {
+            docs.push(Doc::hardline().append(self.slice(c.span)));
+        }
+        docs
     }
 
     /// A comment on the same line right after `end` (past spaces and a
@@ -167,15 +177,24 @@ impl<'a> Printer<'a> {
             let blank = self.blank_between(prev_end, span.start);
             let doc = print(self);
             // Comments inside the part that nothing in it took.
-            let mut doc = doc.append(suffix).append(self.trailing(span.end));
-            while let Some(c) = self.comment_before(span.end) {
-                doc = doc.append(Doc::hardline()).append(self.slice(c.span));
-            }
-            out.push(blank.append(doc));
+            let doc = doc.append(suffix).append(self.trailing(span.end));
+            let rest = concat(self.leftover(span.end));
+            out.push(blank.append(doc).append(rest));
             prev_end = Some(span.end);
         }
         self.comment_lines(close, &mut prev_end, &mut out);
-        (!out.is_empty()).then(|| Doc::intersperse(out, Doc::hardline()))
+        if out.is_empty() {
+            return None;
+        }
+        let count = out.len();
+        let mut lines = Vec::with_capacity(2 * count);
+        for (i, line) in out.into_iter().enumerate() {
+            lines.push(line);
+            if i + 1 < count {
+                lines.push(Doc::hardline());
+            }
+        }
+        Some(concat(lines))
     }
 
     /// The comments before `pos` as lines of a block.
@@ -228,7 +247,7 @@ impl<'a> Printer<'a> {
         broken: bool,
     ) -> Doc<'a> {
         let count = parts.len();
-        let mut body = if broken { break_parent() } else { Doc::nil() };
+        let mut body = vec![if broken { break_parent() } else { Doc::nil() }];
         for (i, (span, print)) in parts.into_iter().enumerate() {
             let lead = self.leading(span.start);
             let doc = print(self);
@@ -243,19 +262,20 @@ impl<'a> Printer<'a> {
             if !last {
                 part = part.append(Doc::line());
             }
-            body = body.append(part);
+            body.push(part);
         }
         let mut empty = count == 0;
         while let Some(c) = self.comment_before(close_at) {
             if !empty {
-                body = body.append(Doc::hardline());
+                body.push(Doc::hardline());
             }
-            body = body.append(self.slice(c.span)).append(break_parent());
+            body.push(Doc::text(self.slice(c.span)).append(break_parent()));
             empty = false;
         }
         if empty {
             return Doc::text(open).append(close);
         }
+        let body = concat(body);
         let edge = if pad { Doc::line() } else { Doc::line_() };
         Doc::text(open)
             .append(edge.clone().append(body).nest(INDENT))
@@ -263,6 +283,24 @@ impl<'a> Printer<'a> {
             .append(close)
             .group()
     }
+}
+
+/// The documents one after another, as a balanced tree: a long file's
+/// documents nest only logarithmically deep, so dropping them (which
+/// recurses) needs no deep stack.
+fn concat<'a>(mut docs: Vec<Doc<'a>>) -> Doc<'a> {
+    while docs.len() > 1 {
+        let mut pairs = Vec::with_capacity(docs.len() / 2 + 1);
+        let mut it = docs.into_iter();
+        while let Some(a) = it.next() {
+            pairs.push(match it.next() {
+                Some(b) => a.append(b),
+                None => a,
+            });
+        }
+        docs = pairs;
+    }
+    docs.pop().unwrap_or_else(Doc::nil)
 }
 
 /// Nothing when broken; cannot be laid out flat, so it breaks every group

@@ -6,6 +6,7 @@
 //! provides, so compiling the same sources always gives the same result.
 
 pub mod diagnostic;
+pub mod fmt;
 pub mod ir;
 pub mod num;
 pub mod resolve;

@@ -1,6 +1,6 @@
 //! No input makes the compiler panic: the full pipeline (lexer, parser,
 //! resolver, checker) runs on mutations of real charters, which mostly parse
-//! and so exercise the checker with near-miss programs.
+//! and so exercise the checker with near-miss programs (and the formatter).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use proptest::prelude::*;
@@ -169,5 +169,11 @@ proptest! {
         let _ = polity_compiler::diagnostic::render::render(&c.diagnostics, &c.sources, false);
         // A mutant that compiles has a program; one with errors has none.
         prop_assert_eq!(c.program.is_some(), !c.diagnostics.iter().any(|d| d.is_error()));
+        // The formatter neither panics nor loses its fixed point on a mutant
+        // that parses.
+        if let Ok(once) = polity_compiler::fmt::format(polity_compiler::span::FileId(0), &text) {
+            let twice = polity_compiler::fmt::format(polity_compiler::span::FileId(0), &once);
+            prop_assert_eq!(twice.as_ref(), Ok(&once), "not a fixed point:\n{}", text);
+        }
     }
 }

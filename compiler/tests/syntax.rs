@@ -564,7 +564,13 @@ fn statement_recovery_keeps_the_good_statements() {
     let Some(Item::Law(law)) = module.items.first() else {
         panic!("law kept")
     };
-    assert_eq!(law.body.len(), 1);
+    // The broken statement is an error node covering its text; the good one follows.
+    assert_eq!(law.body.len(), 2);
+    let LawStmt::Error(span) = &law.body[0] else {
+        panic!("error node first: {:?}", law.body[0])
+    };
+    assert!(src[span.range()].starts_with("require \"a\""), "{span}");
+    assert!(matches!(law.body[1], LawStmt::Require(_)));
 }
 
 /// Compiles `src` whole (parse and check): the rendered diagnostics, after

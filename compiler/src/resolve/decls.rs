@@ -180,7 +180,7 @@ impl<'a> Decls<'a> {
                 ),
                 None => self.charter = Some(c),
             },
-            ast::Item::Import(_) => {}
+            ast::Item::Import(_) | ast::Item::Error(_) => {}
             ast::Item::Enum(e) => {
                 if self.add_type(&e.name, TypeDecl::Enum(self.enums.len()), "type", diags) {
                     self.enums.push(e);

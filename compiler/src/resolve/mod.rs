@@ -227,5 +227,6 @@ pub fn name_span(item: &ast::Item) -> Span {
         ast::Item::Test(d) => d.name.span,
         ast::Item::Import(d) => d.span,
         ast::Item::State(d) => d.span,
+        ast::Item::Error(span) => *span,
     }
 }

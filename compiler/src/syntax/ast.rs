@@ -54,6 +54,9 @@ pub enum Item {
     Law(LawDecl),
     /// `test "name" { ... }`
     Test(TestDecl),
+    /// Text that does not parse as a declaration (already reported): kept so
+    /// that tools see where it is and everything around it.
+    Error(Span),
 }
 
 impl Item {
@@ -69,6 +72,7 @@ impl Item {
             Item::Fn(d) => d.span,
             Item::Law(d) => d.span,
             Item::Test(d) => d.span,
+            Item::Error(span) => *span,
         }
     }
 }
@@ -232,6 +236,8 @@ pub enum LawStmt {
     Require(Require),
     /// `when cond { statements }`: statements that apply only when `cond` holds.
     When(WhenBlock),
+    /// A statement that does not parse (already reported).
+    Error(Span),
 }
 
 /// A precondition: `when cond`.
@@ -334,6 +340,8 @@ pub enum TestStmt {
         /// The whole statement.
         span: Span,
     },
+    /// A statement that does not parse (already reported).
+    Error(Span),
 }
 
 /// A type as written.

@@ -8,6 +8,10 @@
 //! commas, so a duration must not be two tokens) and `not in` one
 //! [`Tok::NotIn`] (so `not` alone never continues an expression).
 //!
+//! Comments and blank lines do not reach the parser: they are kept in a side
+//! table, [`Trivia`], so that tools which rewrite or explain source text (the
+//! formatter, a language server) see everything that was written.
+//!
 //! *Architecture Invariant:* lexing never fails and never panics; every
 //! problem is a [`Diagnostic`] and lexing continues after it, except past
 //! [`MAX_BRACKET_DEPTH`], where it stops so that nothing downstream has to
@@ -412,11 +416,64 @@ impl Tok {
 /// A token with its byte range, as lalrpop's external lexer interface wants.
 pub type Spanned = (usize, Tok, usize);
 
+/// What a comment is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentKind {
+    /// `// ...` (and `////...`)
+    Line,
+    /// `/// ...`, documentation of the declaration that follows
+    Doc,
+}
+
+/// One comment as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// Line or doc comment.
+    pub kind: CommentKind,
+    /// From its `//` to the end of its line (a trailing `\r` excluded).
+    pub span: Span,
+}
+
+/// Everything the token stream leaves out: comments and blank lines, in
+/// source order. The parser never sees it; tools that must reproduce or
+/// explain the text (`polity fmt`, a language server) read it beside the AST.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trivia {
+    /// Every comment, doc comments included, by position.
+    pub comments: Vec<Comment>,
+    /// The start offset of every empty (or whitespace-only) line that lies
+    /// between two tokens or comments, or before the first or after the last.
+    pub empty_lines: Vec<usize>,
+}
+
+impl Trivia {
+    /// Whether an empty line starts within `start..end`.
+    pub fn has_empty_line(&self, start: usize, end: usize) -> bool {
+        let i = self.empty_lines.partition_point(|&l| l < start);
+        self.empty_lines.get(i).is_some_and(|&l| l < end)
+    }
+}
+
+/// Records the empty lines of the whitespace `text[from..to]`.
+fn empty_lines_in(text: &str, from: usize, to: usize, out: &mut Vec<usize>) {
+    let gap = text.get(from..to).unwrap_or("");
+    let mut newlines = gap.match_indices('\n').map(|(i, _)| from + i);
+    let Some(mut prev) = newlines.next() else {
+        return;
+    };
+    for nl in newlines {
+        out.push(prev + 1);
+        prev = nl;
+    }
+}
+
 /// The lexer's output.
 #[derive(Debug, Default)]
 pub struct Lexed {
     /// The tokens in order.
     pub tokens: Vec<Spanned>,
+    /// The comments and blank lines between them.
+    pub trivia: Trivia,
     /// Doc comment text keyed by the start offset of the token that follows it.
     pub docs: BTreeMap<usize, String>,
     /// Lexical problems.
@@ -431,10 +488,13 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
     let mut doc_lines: Vec<&str> = Vec::new();
     let mut depth = 0usize;
     let mut lexer = RawTok::lexer(text);
+    let mut prev_end = 0usize;
     while let Some(result) = lexer.next() {
         let range = lexer.span();
         let (start, end) = (range.start, range.end);
         let slice = lexer.slice();
+        empty_lines_in(text, prev_end, start, &mut out.trivia.empty_lines);
+        prev_end = end;
         let raw = match result {
             Ok(raw) => raw,
             Err(()) => {
@@ -444,9 +504,16 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
         };
         let tok = match raw {
             RawTok::Comment => {
-                if let Some(doc) = doc_text(slice) {
-                    doc_lines.push(doc);
-                }
+                let kind = match doc_text(slice) {
+                    Some(doc) => {
+                        doc_lines.push(doc);
+                        CommentKind::Doc
+                    }
+                    None => CommentKind::Line,
+                };
+                let trimmed = slice.strip_suffix('\r').unwrap_or(slice);
+                let span = Span::new(file, start, start + trimmed.len());
+                out.trivia.comments.push(Comment { kind, span });
                 continue;
             }
             RawTok::Text(scan) => {
@@ -475,6 +542,7 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
             out.diagnostics.push(unknown_unit(file, d));
         }
     }
+    empty_lines_in(text, prev_end, text.len(), &mut out.trivia.empty_lines);
     out
 }
 
@@ -574,7 +642,8 @@ fn doc_text(comment: &str) -> Option<&str> {
     if rest.starts_with('/') {
         return None;
     }
-    let rest = rest.strip_suffix('\r').unwrap_or(rest);
+    // Trailing blanks are not part of the text (nor kept by `polity fmt`).
+    let rest = rest.trim_end();
     Some(rest.strip_prefix(' ').unwrap_or(rest))
 }
 

@@ -5,6 +5,13 @@
 //! `OUT_DIR`) builds the AST through [`nodes`], and this module turns the
 //! parser's recovered errors into diagnostics and attaches docs.
 //!
+//! [`parse_lossless`] is the same parse for tools that rewrite or explain the
+//! text (`polity fmt`, a language server): it also returns the comments and
+//! blank lines ([`lexer::Trivia`]) and where parentheses were
+//! ([`lossless::Parens`]); declarations and statements that do not parse are
+//! error nodes ([`ast::Item::Error`], [`ast::LawStmt::Error`],
+//! [`ast::TestStmt::Error`]), so the rest of a broken charter is still there.
+//!
 //! *Architecture Invariant:* [`parse`] never panics and never recurses to a
 //! depth that depends on the input. Brackets deeper than
 //! [`lexer::MAX_BRACKET_DEPTH`] stop lexing; expressions deeper than
@@ -13,6 +20,7 @@
 pub mod ast;
 pub(crate) mod errors;
 pub mod lexer;
+pub mod lossless;
 pub mod nodes;
 
 use std::collections::BTreeMap;
@@ -40,12 +48,27 @@ lalrpop_util::lalrpop_mod!(
 
 /// Parses one file. Never panics; reports every error it can recover from.
 pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
-    let (items, diags, docs) = parse_with(file, text, |state, tokens| {
-        grammar::ModuleParser::new().parse(state, tokens)
-    });
-    let mut items = items.unwrap_or_default();
-    attach_docs(&mut items, &docs);
-    (ast::Module { file, items }, diags)
+    let parsed = parse_lossless(file, text);
+    (parsed.module, parsed.diagnostics)
+}
+
+/// Parses one file keeping everything written: as [`parse`], with the
+/// comments, blank lines and parentheses beside the AST.
+pub fn parse_lossless(file: FileId, text: &str) -> lossless::Parsed {
+    let out = parse_tokens(
+        file,
+        text,
+        |_| {},
+        |state, tokens| grammar::ModuleParser::new().parse(state, tokens),
+    );
+    let mut items = out.parsed.unwrap_or_default();
+    attach_docs(&mut items, &out.docs);
+    lossless::Parsed {
+        module: ast::Module { file, items },
+        diagnostics: out.diagnostics,
+        trivia: out.trivia,
+        parens: lossless::Parens::new(out.parens),
+    }
 }
 
 /// Parses a library module whose `test` blocks are not wanted (a standard
@@ -54,12 +77,12 @@ pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
 /// standard library, whose tests are about half of its text. Errors inside
 /// a dropped block are not reported; the module's own tests parse it whole.
 pub fn parse_without_tests(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
-    let (items, diags, docs) = parse_tokens(file, text, drop_tests, |state, tokens| {
+    let out = parse_tokens(file, text, drop_tests, |state, tokens| {
         grammar::ModuleParser::new().parse(state, tokens)
     });
-    let mut items = items.unwrap_or_default();
-    attach_docs(&mut items, &docs);
-    (ast::Module { file, items }, diags)
+    let mut items = out.parsed.unwrap_or_default();
+    attach_docs(&mut items, &out.docs);
+    (ast::Module { file, items }, out.diagnostics)
 }
 
 /// Removes every top-level `test NAME { ... }` from `tokens`: from the
@@ -99,31 +122,33 @@ fn drop_tests(tokens: &mut Vec<lexer::Spanned>) {
 /// `let` binding or an expression. `None` when it does not parse; the
 /// diagnostics then say why, pointing into the line.
 pub fn parse_repl(file: FileId, text: &str) -> (Option<ast::ReplInput>, Vec<Diagnostic>) {
-    let (input, diags, _) = parse_with(file, text, |state, tokens| {
-        grammar::ReplInputParser::new().parse(state, tokens)
-    });
-    let ok = !diags.iter().any(Diagnostic::is_error);
-    (input.filter(|_| ok).map(|i| *i), diags)
+    let out = parse_tokens(
+        file,
+        text,
+        |_| {},
+        |state, tokens| grammar::ReplInputParser::new().parse(state, tokens),
+    );
+    let ok = !out.diagnostics.iter().any(Diagnostic::is_error);
+    (out.parsed.filter(|_| ok).map(|i| *i), out.diagnostics)
 }
 
 type Recovery = ErrorRecovery<usize, Tok, ()>;
 type ParseResult<T> = Result<T, lalrpop_util::ParseError<usize, Tok, ()>>;
 
-/// Lexes `text`, runs one of the grammar's start symbols over the tokens and
-/// turns its errors (recovered or final) into diagnostics. Also returns the
-/// `///` docs by offset.
-fn parse_with<T>(
-    file: FileId,
-    text: &str,
-    run: impl FnOnce(
-        &mut ParseState<Recovery>,
-        &mut dyn Iterator<Item = Result<lexer::Spanned, ()>>,
-    ) -> ParseResult<T>,
-) -> (Option<T>, Vec<Diagnostic>, BTreeMap<usize, String>) {
-    parse_tokens(file, text, |_| {}, run)
+/// What one run of the parser gives: the start symbol's value, the
+/// diagnostics, and what the AST leaves out.
+struct Outcome<T> {
+    parsed: Option<T>,
+    diagnostics: Vec<Diagnostic>,
+    /// The `///` docs by the offset of the token they precede.
+    docs: BTreeMap<usize, String>,
+    trivia: lexer::Trivia,
+    parens: Vec<(Span, Span)>,
 }
 
-/// As [`parse_with`], with the tokens passed through `filter` first.
+/// Lexes `text`, passes the tokens through `filter`, runs one of the
+/// grammar's start symbols over them and turns its errors (recovered or
+/// final) into diagnostics.
 fn parse_tokens<T>(
     file: FileId,
     text: &str,
@@ -132,11 +157,17 @@ fn parse_tokens<T>(
         &mut ParseState<Recovery>,
         &mut dyn Iterator<Item = Result<lexer::Spanned, ()>>,
     ) -> ParseResult<T>,
-) -> (Option<T>, Vec<Diagnostic>, BTreeMap<usize, String>) {
+) -> Outcome<T> {
     let lexed = lexer::lex(file, text);
     let mut diags = lexed.diagnostics;
     if lexed.aborted {
-        return (None, diags, lexed.docs);
+        return Outcome {
+            parsed: None,
+            diagnostics: diags,
+            docs: lexed.docs,
+            trivia: lexed.trivia,
+            parens: Vec::new(),
+        };
     }
     let mut tokens = lexed.tokens;
     filter(&mut tokens);
@@ -167,7 +198,13 @@ fn parse_tokens<T>(
         diags.push(errors::too_deep(span));
     }
     dedup(&mut diags);
-    (parsed, diags, lexed.docs)
+    Outcome {
+        parsed,
+        diagnostics: diags,
+        docs: lexed.docs,
+        trivia: lexed.trivia,
+        parens: state.parens,
+    }
 }
 
 /// Checks that `bytes` are UTF-8, with E0009 at the first invalid byte if not.
@@ -234,7 +271,7 @@ fn attach_docs(items: &mut [ast::Item], docs: &BTreeMap<usize, String>) {
             ast::Item::Const(d) => d.doc = doc_at(span),
             ast::Item::Fn(d) => d.doc = doc_at(span),
             ast::Item::Law(d) => d.doc = doc_at(span),
-            ast::Item::Import(_) | ast::Item::Test(_) => {}
+            ast::Item::Import(_) | ast::Item::Test(_) | ast::Item::Error(_) => {}
         }
     }
 }

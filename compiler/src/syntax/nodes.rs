@@ -43,6 +43,9 @@ pub struct ParseState<E> {
     pub recovered: Vec<E>,
     /// Outermost expressions or types replaced because they were too deep.
     pub too_deep: Vec<Span>,
+    /// Every parenthesised expression: the span with its parentheses and
+    /// the span inside them (the AST keeps only the first).
+    pub parens: Vec<(Span, Span)>,
 }
 
 impl<E> ParseState<E> {
@@ -52,7 +55,14 @@ impl<E> ParseState<E> {
             file,
             recovered: Vec::new(),
             too_deep: Vec::new(),
+            parens: Vec::new(),
         }
+    }
+
+    /// `( e )`: re-spans `e` to include its parentheses, remembering both spans.
+    pub fn paren(&mut self, n: Node, span: Span) -> Node {
+        self.parens.push((span, n.expr.span));
+        paren(n, span)
     }
 
     /// A span in this file.

@@ -744,6 +744,7 @@ impl<'a> Checker<'a> {
                         body: inner,
                     }));
                 }
+                ast::LawStmt::Error(_) => {}
             }
         }
         body
@@ -807,6 +808,7 @@ impl<'a> Checker<'a> {
                     let cond = self.check_cond(cond, "an expectation");
                     body.push(ir::TestStmt::Expect { cond, span: *span });
                 }
+                ast::TestStmt::Error(_) => {}
             }
         }
         let frame_size = self.frame.size();

@@ -20,6 +20,7 @@ macro_rules! stderrln {
 
 mod check;
 mod eval;
+mod fmt;
 mod output;
 mod repl;
 mod report;
@@ -106,6 +107,21 @@ enum Command {
         root: Option<PathBuf>,
         #[command(flatten)]
         budget: BudgetArgs,
+    },
+    /// Rewrite charters in the canonical layout (lines of at most 100
+    /// columns; comments kept where they are).
+    Fmt {
+        /// Charter files, directories (every `.polity` file under them) or
+        /// `-` for standard input (formatted to standard output).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing: print a diff of what would change and exit 1 if
+        /// anything would.
+        #[arg(long, conflicts_with = "stdout")]
+        check: bool,
+        /// Print the formatted text instead of rewriting the files.
+        #[arg(long)]
+        stdout: bool,
     },
     /// Ask a charter questions: evaluate expressions and law calls over a
     /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
@@ -343,6 +359,18 @@ pub fn main() -> i32 {
             root,
             budget,
         } => test::run(&files, stdlib, (engine.engine(), budget), &options(root)),
+        Command::Fmt {
+            files,
+            check,
+            stdout,
+        } => {
+            let mode = match (check, stdout) {
+                (true, _) => fmt::Mode::Check,
+                (false, true) => fmt::Mode::Stdout,
+                (false, false) => fmt::Mode::Write,
+            };
+            fmt::run(&files, mode)
+        }
         Command::Repl {
             charter,
             snapshot,

@@ -53,6 +53,8 @@ pub(crate) struct Ctx<'p> {
     pub explain: super::Explain,
     /// Compiled code for some expressions ([`super::Accel`]).
     pub accel: Option<&'p dyn super::Accel>,
+    /// Counts what is reached, for `polity test --coverage` (`coverage.rs`).
+    pub coverage: Option<&'p super::coverage::Coverage>,
 }
 
 /// A state list (kept for its identity) and its elements by id.
@@ -74,6 +76,7 @@ impl<'p> Ctx<'p> {
             fields: RefCell::new(BTreeMap::new()),
             explain: super::Explain::default(),
             accel: None,
+            coverage: None,
         }
     }
 
@@ -420,7 +423,9 @@ impl<'c, 'p> Eval<'c, 'p> {
     }
 
     fn if_then_else(&mut self, c: &Expr, a: &Expr, b: &Expr) -> Result<Value, EvalError> {
-        match self.bool(c)? {
+        let holds = self.bool(c)?;
+        self.ctx.cover(super::coverage::Point::If(c.span, holds));
+        match holds {
             true => self.eval(a),
             false => self.eval(b),
         }
@@ -586,6 +591,7 @@ impl<'c, 'p> Eval<'c, 'p> {
             (Pattern::Some(_), v) => !matches!(v, Value::None),
             _ => false,
         });
+        self.ctx.cover_arm(e, arms, arm);
         match arm {
             Some(arm) => {
                 // An optional's value is the value itself; `some(x)` names it.

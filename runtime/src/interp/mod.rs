@@ -14,6 +14,7 @@
 //! | `explain.rs` | the reasons of a failed requirement |
 //! | `why.rs` | the full explanation tree of one verdict (the REPL's `:why`) |
 //! | `testing.rs` | `test` blocks |
+//! | `coverage.rs` | what tests reach (`polity test --coverage`) |
 //!
 //! *Architecture Invariant:* evaluation is deterministic. The only state is a
 //! per-evaluation context (memoised constants, a test's `given` values); an
@@ -47,6 +48,7 @@
 //!   `pow(0, n < 0)` with `DivisionByZero` (see `docs/numbers-and-folds.md`).
 
 mod collections;
+mod coverage;
 mod eval;
 mod explain;
 mod law;
@@ -57,6 +59,7 @@ mod tests;
 mod thunks;
 mod why;
 
+pub use coverage::{items as coverage_items, run_tests_covered, Coverage, Item, Point, Section};
 pub use explain::render_truncated;
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};
 pub use law::{subject_named, subject_of};

@@ -1,29 +1,13 @@
 //! The `polity` binary as users and CI run it: exit codes, output shapes, colour.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::process::{Command, Stdio};
+use support::polity;
 
 const PRAXIS: &str = "../examples/praxis-nova/charter.polity";
 const PRAXIS_STATE: &str = "../examples/praxis-nova/snapshot.json";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn polity(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_polity"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 fn temp_file(name: &str, text: &str) -> String {
     let dir = std::env::temp_dir().join(format!("polity-cli-{}", std::process::id()));

@@ -3,7 +3,12 @@
 //! With `--jit`, each charter that checks is also compiled to machine code,
 //! and whatever is left to the interpreter is reported (as notes: the
 //! verdicts are the same, so this never fails the check).
+//!
+//! `--format sarif` and `--format github` write the diagnostics for CI
+//! (`sarif.rs`, `github.rs`), and nothing else on stdout; what `--jit` finds
+//! is in the human and JSON formats only.
 
+use super::located::Located;
 use super::report::diagnostic_json;
 use super::{color_stderr, output, CheckFormat};
 use crate::api::{CompileOptions, Program};
@@ -31,6 +36,7 @@ fn check(
     let mut errors = 0usize;
     let mut json_diags = Vec::new();
     let mut json_jit = Vec::new();
+    let mut located = Vec::new();
     for path in files {
         // What was written so far comes before this file's diagnostics on stderr.
         out.flush()?;
@@ -70,9 +76,16 @@ fn check(
                     json_jit.push(n.json(path));
                 }
             }
+            CheckFormat::Sarif | CheckFormat::Github => {
+                located.extend(diags.iter().map(|d| Located::new(d, &sources)));
+            }
         }
     }
-    if format == CheckFormat::Json {
+    if format == CheckFormat::Sarif {
+        output::write_json(out, &super::sarif::log(&located))?;
+    } else if format == CheckFormat::Github {
+        super::github::write(out, &located)?;
+    } else if format == CheckFormat::Json {
         let mut doc =
             json!({ "ok": errors == 0 && !io_failed, "errors": errors, "diagnostics": json_diags });
         if jit {

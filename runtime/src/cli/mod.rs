@@ -19,12 +19,18 @@ macro_rules! stderrln {
 }
 
 mod check;
+mod coverage;
 mod eval;
 mod fmt;
+mod github;
+mod junit;
+mod located;
 mod output;
 mod repl;
 mod report;
+mod sarif;
 mod test;
+mod test_report;
 mod verdict_json;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -102,6 +108,17 @@ enum Command {
         /// the interpreter for its explanation).
         #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
         engine: EngineArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
+        /// Run the charters' tests in the reference interpreter and print,
+        /// per law, fn and const, which requirements, exceptions, guards and
+        /// branches they reached.
+        #[arg(long)]
+        coverage: bool,
+        /// Write that coverage as lcov (`DA`, `BRDA`, `BRF`, `BRH`) to FILE.
+        #[arg(long, value_name = "FILE")]
+        coverage_lcov: Option<PathBuf>,
         /// Imports must stay inside this directory (default: each charter's own).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
@@ -257,6 +274,21 @@ pub enum CheckFormat {
     Human,
     /// One JSON document for tools.
     Json,
+    /// A SARIF 2.1.0 log (GitHub code scanning and other static-analysis viewers).
+    Sarif,
+    /// GitHub Actions workflow commands: one `::error`/`::warning` annotation a line.
+    Github,
+}
+
+/// `polity test --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// `test NAME ... ok` lines, failures with their reasons, and a count.
+    Human,
+    /// JUnit XML: a testsuite per charter, a testcase per test block.
+    Junit,
+    /// One JSON document for tools (the shape is in `cli/test_report.rs`).
+    Json,
 }
 
 /// `polity eval --format`.
@@ -356,9 +388,22 @@ pub fn main() -> i32 {
             files,
             stdlib,
             engine,
+            format,
+            coverage,
+            coverage_lcov,
             root,
             budget,
-        } => test::run(&files, stdlib, (engine.engine(), budget), &options(root)),
+        } => {
+            let run = test::TestRun {
+                stdlib,
+                engine: engine.engine(),
+                format,
+                coverage,
+                lcov: coverage_lcov,
+                limits: budget.limits(),
+            };
+            test::run(&files, &run, &options(root))
+        }
         Command::Fmt {
             files,
             check,

@@ -1,23 +1,49 @@
 //! `polity test [--stdlib] FILE...`: runs every `test` block (with `--stdlib`,
 //! those of every `std.*` module first); ends with `N passed, N failed`.
+//!
+//! `--format junit` and `--format json` write the same outcomes for CI
+//! (`junit.rs`, `test_report.rs`) once every charter has run; charters that
+//! do not compile are reported on stderr in every format, and in the
+//! document too.
+//!
+//! `--coverage` (a summary) and `--coverage-lcov FILE` run the charters'
+//! tests in the reference interpreter, which counts what they reach
+//! (`coverage.rs`); the summary goes before the closing count on stdout in
+//! the human format, to stderr in the others.
 
-use super::report::{locate, write_failure};
-use super::{color_stderr, output};
+use super::coverage::{self, Report};
+use super::test_report::{Document, Outcome, Suite};
+use super::{color_stderr, output, TestFormat};
 use crate::api::{CompileOptions, Engine, Limits, Program};
-use crate::interp::TestFailure;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::time::Instant;
 
-pub fn run(
-    files: &[PathBuf],
-    stdlib: bool,
-    (engine, budget): (Engine, super::BudgetArgs),
-    options: &CompileOptions,
-) -> i32 {
+/// What `polity test` was asked for, besides the files.
+pub struct TestRun {
+    /// Also the tests of every `std.*` module.
+    pub stdlib: bool,
+    /// The engine (the interpreter when counting coverage).
+    pub engine: Engine,
+    /// The output format.
+    pub format: TestFormat,
+    /// Print the coverage summary.
+    pub coverage: bool,
+    /// Write the coverage as lcov to this file.
+    pub lcov: Option<PathBuf>,
+    /// The budget (its time limit is the whole command's).
+    pub limits: Limits,
+}
+
+impl TestRun {
+    fn counts_coverage(&self) -> bool {
+        self.coverage || self.lcov.is_some()
+    }
+}
+
+pub fn run(files: &[PathBuf], run: &TestRun, options: &CompileOptions) -> i32 {
     let mut out = output::stdout();
-    // The time limit is the whole command's.
-    let run = (engine, budget.limits());
-    let written = run_all(&mut out, files, stdlib, &run, options);
+    let written = run_all(&mut out, files, run, options);
     output::finish(out, written)
 }
 
@@ -25,88 +51,144 @@ pub fn run(
 fn run_all(
     out: &mut impl Write,
     files: &[PathBuf],
-    stdlib: bool,
-    run: &(Engine, Limits),
+    run: &TestRun,
     options: &CompileOptions,
 ) -> io::Result<i32> {
-    let mut tally = Tally::default();
-    let mut broken = false;
+    let (stdlib, engine, format) = (run.stdlib, run.engine, run.format);
+    let mut doc = Document::default();
+    let mut reports = Vec::new();
     let std_modules = polity_compiler::stdlib::names().filter(|_| stdlib);
     for name in std_modules {
         let source = polity_compiler::stdlib::source(name).unwrap_or_default();
-        match Program::compile(name, source) {
-            Ok(p) => report(out, &p, run, &mut tally)?,
+        let suite = match Program::compile(name, source) {
+            Ok(p) => run_program(name.to_string(), &p, engine, &run.limits),
             Err(e) => {
                 out.flush()?;
                 stderr!("{}", e.render(color_stderr()));
-                broken = true;
+                Suite::broken(name.to_string(), e.render(false))
             }
-        }
+        };
+        add(out, &mut doc, suite, format)?;
     }
     for path in files {
-        let program = match Program::compile_file_with(path, options) {
+        let name = path.display().to_string();
+        let suite = match Program::compile_file_with(path, options) {
             Err(e) => {
                 out.flush()?;
-                stderrln!("{}", super::read_error(path, &e));
-                broken = true;
-                continue;
+                let message = super::read_error(path, &e);
+                stderrln!("{message}");
+                Suite::broken(name, message)
             }
             Ok(Err(e)) => {
                 out.flush()?;
                 stderr!("{}", e.render(color_stderr()));
-                broken = true;
-                continue;
+                Suite::broken(name, e.render(false))
             }
-            Ok(Ok(p)) => p,
+            Ok(Ok(p)) if run.counts_coverage() => {
+                let start = Instant::now();
+                let (outcomes, report) = coverage::run(name.clone(), &p, &run.limits);
+                reports.push(report);
+                Suite::new(name, &p, &outcomes, start.elapsed())
+            }
+            Ok(Ok(p)) => run_program(name, &p, engine, &run.limits),
         };
-        report(out, &program, run, &mut tally)?;
+        add(out, &mut doc, suite, format)?;
     }
-    writeln!(out, "{} passed, {} failed", tally.passed, tally.failed)?;
-    Ok(if tally.failed > 0 || broken { 1 } else { 0 })
+    let lcov_failed = write_coverage(out, &reports, run)?;
+    match format {
+        TestFormat::Human => writeln!(out, "{} passed, {} failed", doc.passed, doc.failed)?,
+        TestFormat::Json => output::write_json(out, &doc)?,
+        TestFormat::Junit => super::junit::write(out, &doc)?,
+    }
+    Ok(if lcov_failed {
+        2
+    } else if doc.failed > 0 || doc.broken > 0 {
+        1
+    } else {
+        0
+    })
 }
 
-/// How many tests passed and failed.
-#[derive(Default)]
-struct Tally {
-    passed: usize,
-    failed: usize,
-}
-
-/// Runs one program's tests, writing each outcome.
-fn report(
-    out: &mut impl Write,
-    program: &Program,
-    (engine, limits): &(Engine, Limits),
-    tally: &mut Tally,
-) -> io::Result<()> {
-    let sources = &program.ir().sources;
-    for outcome in program.run_tests_limited(*engine, limits.clone()) {
-        let failure = match &outcome.result {
-            Ok(()) => {
-                tally.passed += 1;
-                writeln!(out, "test {} ... ok", outcome.name)?;
-                continue;
-            }
-            Err(failure) => failure,
-        };
-        tally.failed += 1;
-        writeln!(out, "test {} ... FAILED", outcome.name)?;
-        let mut text = String::new();
-        match failure {
-            TestFailure::Expectation { span, failures } => {
-                let (file, line, column) = locate(sources, *span);
-                let snippet = sources.snippet(*span);
-                writeln!(out, "    {file}:{line}:{column}: {snippet}")?;
-                for f in failures {
-                    write_failure(&mut text, f, 6);
-                }
-            }
-            TestFailure::Fault(e) => {
-                let (file, line, column) = locate(sources, e.span);
-                writeln!(out, "    {file}:{line}:{column}: error: {}", e.message)?;
+/// Prints the coverage summaries and writes the lcov file, as asked; whether
+/// the lcov file could not be written (said on stderr).
+fn write_coverage(out: &mut impl Write, reports: &[Report], run: &TestRun) -> io::Result<bool> {
+    if run.coverage {
+        for r in reports {
+            if run.format == TestFormat::Human {
+                write!(out, "{}", r.summary())?;
+            } else {
+                stderr!("{}", r.summary());
             }
         }
-        out.write_all(text.as_bytes())?;
+    }
+    let Some(path) = &run.lcov else {
+        return Ok(false);
+    };
+    let lcov: String = reports.iter().map(Report::lcov).collect();
+    match std::fs::write(path, lcov) {
+        Ok(()) => Ok(false),
+        Err(e) => {
+            out.flush()?;
+            let message = e.to_string().to_lowercase();
+            stderrln!("error: cannot write `{}`: {message}", path.display());
+            Ok(true)
+        }
+    }
+}
+
+/// Runs one program's tests.
+fn run_program(name: String, program: &Program, engine: Engine, limits: &Limits) -> Suite {
+    let start = Instant::now();
+    let outcomes = program.run_tests_limited(engine, limits.clone());
+    Suite::new(name, program, &outcomes, start.elapsed())
+}
+
+/// Counts a suite's outcomes into `doc`, writing them for people as they come
+/// in the human format.
+fn add(
+    out: &mut impl Write,
+    doc: &mut Document,
+    suite: Suite,
+    format: TestFormat,
+) -> io::Result<()> {
+    if !suite.compiled {
+        doc.broken += 1;
+    }
+    for case in &suite.tests {
+        if case.outcome == Outcome::Pass {
+            doc.passed += 1;
+        } else {
+            doc.failed += 1;
+        }
+    }
+    if format == TestFormat::Human {
+        write_human(out, &suite)?;
+    }
+    doc.suites.push(suite);
+    Ok(())
+}
+
+/// `test NAME ... ok`, or `... FAILED` with where and why.
+fn write_human(out: &mut impl Write, suite: &Suite) -> io::Result<()> {
+    for case in &suite.tests {
+        if case.outcome == Outcome::Pass {
+            writeln!(out, "test {} ... ok", case.name)?;
+            continue;
+        }
+        writeln!(out, "test {} ... FAILED", case.name)?;
+        if let Some(f) = &case.failure {
+            writeln!(out, "    {}:{}:{}: {}", f.file, f.line, f.column, f.expect)?;
+            for line in f.reasons.lines() {
+                writeln!(out, "      {line}")?;
+            }
+        }
+        if let Some(e) = &case.error {
+            writeln!(
+                out,
+                "    {}:{}:{}: error: {}",
+                e.file, e.line, e.column, e.message
+            )?;
+        }
     }
     Ok(())
 }

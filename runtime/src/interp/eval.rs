@@ -55,6 +55,8 @@ pub(crate) struct Ctx<'p> {
     pub accel: Option<&'p dyn super::Accel>,
     /// The steps left, the deadline and cancellation (`budget.rs`).
     pub meter: Meter,
+    /// Counts what is reached, for `polity test --coverage` (`coverage.rs`).
+    pub coverage: Option<&'p super::coverage::Coverage>,
 }
 
 /// A state list (kept for its identity) and its elements by id.
@@ -77,6 +79,7 @@ impl<'p> Ctx<'p> {
             accel: None,
             meter: Meter::new(limits.max_steps, limits.stop()),
             limits,
+            coverage: None,
         }
     }
 
@@ -442,7 +445,9 @@ impl<'c, 'p> Eval<'c, 'p> {
     }
 
     fn if_then_else(&mut self, c: &Expr, a: &Expr, b: &Expr) -> Result<Value, EvalError> {
-        match self.bool(c)? {
+        let holds = self.bool(c)?;
+        self.ctx.cover(super::coverage::Point::If(c.span, holds));
+        match holds {
             true => self.eval(a),
             false => self.eval(b),
         }
@@ -626,6 +631,7 @@ impl<'c, 'p> Eval<'c, 'p> {
             (Pattern::Some(_), v) => !matches!(v, Value::None),
             _ => false,
         });
+        self.ctx.cover_arm(e, arms, arm);
         match arm {
             Some(arm) => {
                 // An optional's value is the value itself; `some(x)` names it.

@@ -110,6 +110,8 @@ const SHORT_ARGUMENT: usize = 40;
 impl<'p> Eval<'_, 'p> {
     /// The reasons a false `cond` is false.
     pub(crate) fn explain(&mut self, cond: &Expr) -> Vec<Reason> {
+        // What explaining evaluates again is not what the evaluation reached.
+        let _paused = self.ctx.coverage.map(super::coverage::Coverage::pause);
         let mut out = Vec::new();
         self.explain_into(cond, &mut out);
         out

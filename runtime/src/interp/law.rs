@@ -1,5 +1,6 @@
 //! Laws: requirements, exceptions, failures and subjects.
 
+use super::coverage::Point;
 use super::eval::{ill, Ctx, Eval};
 use super::Explain;
 use crate::value::Value;
@@ -143,7 +144,9 @@ impl<'p> Eval<'_, 'p> {
                     }
                 }
                 LawStmt::When(g) => {
-                    if self.bool(&g.cond)? {
+                    let held = self.bool(&g.cond)?;
+                    self.ctx.cover(Point::Guard(g.span, held));
+                    if held {
                         self.law_stmts(&g.body, explain, out)?;
                     } else if explain {
                         let ctx = self.ctx;
@@ -178,11 +181,13 @@ impl<'p> Eval<'_, 'p> {
     /// The condition, or else the first exception that holds (exceptions are
     /// evaluated only when the condition is false, and only up to that one).
     fn holds(&mut self, r: &Requirement) -> Result<bool, EvalError> {
+        self.ctx.cover(Point::Checked(r.span));
         if self.bool(&r.cond)? {
             return Ok(true);
         }
         for x in &r.exceptions {
             if self.bool(&x.cond)? {
+                self.ctx.cover(Point::Applied(x.span));
                 return Ok(true);
             }
         }

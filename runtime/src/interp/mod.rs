@@ -14,6 +14,7 @@
 //! | `explain.rs` | the reasons of a failed requirement |
 //! | `why.rs` | the full explanation tree of one verdict (the REPL's `:why`) |
 //! | `testing.rs` | `test` blocks |
+//! | `coverage.rs` | what tests reach (`polity test --coverage`) |
 //!
 //! *Architecture Invariant:* evaluation is deterministic. The only state is a
 //! per-evaluation context (memoised constants, a test's `given` values); an
@@ -48,6 +49,7 @@
 
 mod budget;
 mod collections;
+mod coverage;
 mod eval;
 mod explain;
 mod law;
@@ -60,6 +62,7 @@ mod why;
 
 pub use budget::{Cancel, Exhausted, CHECK_EVERY};
 pub(crate) use budget::{Meter, Stop};
+pub use coverage::{items as coverage_items, run_tests_covered, Coverage, Item, Point, Section};
 pub use explain::render_truncated;
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};
 pub use law::{subject_named, subject_of};

@@ -1,5 +1,6 @@
 //! `test` blocks: `given` state, `let` bindings and `expect`ations.
 
+use super::coverage::Coverage;
 use super::eval::{Ctx, Eval, States};
 use super::Limits;
 use crate::verdict::{EvalError, Failure};
@@ -35,24 +36,45 @@ pub enum TestFailure {
 /// Runs every test of the program, in order. Tests see no snapshot: a state
 /// name has a value only after a `given` for it.
 pub fn run_tests(program: &Program, limits: Limits) -> Vec<TestOutcome> {
+    run_tests_in(program, limits, None)
+}
+
+/// Runs every test of the program, counting what they reach into
+/// `coverage`, if any.
+pub(crate) fn run_tests_in(
+    program: &Program,
+    limits: Limits,
+    coverage: Option<&Coverage>,
+) -> Vec<TestOutcome> {
     program
         .tests
         .iter()
         .map(|test| TestOutcome {
             name: test.name.clone(),
             span: test.span,
-            result: run_test(program, limits.clone(), test),
+            result: run_test_in(program, limits.clone(), test, coverage),
         })
         .collect()
 }
 
 /// Runs one `test` block of the program.
 pub fn run_test(program: &Program, limits: Limits, test: &TestDef) -> Result<(), TestFailure> {
+    run_test_in(program, limits, test, None)
+}
+
+/// Runs one `test` block, counting what it reaches into `coverage`, if any.
+fn run_test_in(
+    program: &Program,
+    limits: Limits,
+    test: &TestDef,
+    coverage: Option<&Coverage>,
+) -> Result<(), TestFailure> {
     let mut ctx = Ctx::new(
         program,
         limits,
         States::Test(vec![None; program.state.len()]),
     );
+    ctx.coverage = coverage;
     // The frame outlives each statement; `given` needs the context mutably, so
     // the slots are carried across re-borrows.
     let mut slots = Eval::new(&ctx, test.frame_size, 0).into_slots();

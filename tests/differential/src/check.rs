@@ -2,7 +2,7 @@
 //! Also compares a second, fresh compilation and load with the first, so
 //! nondeterminism shows even while both engines are the interpreter.
 
-use polity::api::{Engine, EvalOptions, Explain, LawReport, Program};
+use polity::api::{Engine, EvalOptions, Explain, LawReport, Limits, Program};
 use polity::verdict::Verdict;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -27,21 +27,27 @@ pub enum Kind {
     Inconsistent,
 }
 
+/// A failing case: how it failed, and the details to report.
 #[derive(Clone, Debug)]
 pub struct Failure {
+    /// How it failed.
     pub kind: Kind,
+    /// The difference, panic message or diagnostics.
     pub detail: String,
 }
 
 /// Verdict counts over many cases (to see what the generator reaches).
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
+    /// Subjects that passed.
     pub pass: usize,
+    /// Subjects that failed.
     pub fail: usize,
     /// Errors by kind (`overflow`, `missing_value`, ...).
     pub errors: BTreeMap<&'static str, usize>,
     /// `test` block outcomes.
     pub tests_passed: usize,
+    /// `test` blocks that failed or faulted.
     pub tests_failed: usize,
 }
 
@@ -110,18 +116,36 @@ fn eval(
     program: &Program,
     state: &polity::api::State,
     engine: Engine,
+    limits: Limits,
 ) -> Result<Vec<LawReport>, Failure> {
-    catch(|| program.eval_all_with(state, engine))
+    let options = EvalOptions {
+        engine,
+        limits,
+        ..EvalOptions::default()
+    };
+    catch(|| program.eval_all_options(state, options))
         .map_err(|m| fail(Kind::Panic("eval"), format!("{engine:?}: {m}")))
 }
 
-/// Runs one case; `tally` counts its verdicts.
+/// Runs one case with the default limits; `tally` counts its verdicts.
 pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> Result<(), Failure> {
+    run_with(source, json, engines, Limits::default(), tally)
+}
+
+/// Runs one case with `limits` on every evaluation of a law (a fuzzer's
+/// tight ones make a `limit` error that every engine must give alike).
+pub fn run_with(
+    source: &str,
+    json: &str,
+    engines: &[Engine],
+    limits: Limits,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
     let (program, state) = prepare(source, json)?;
     let first = engines.first().copied().unwrap_or_default();
-    let expected = eval(&program, &state, first)?;
+    let expected = eval(&program, &state, first, limits)?;
     for &engine in engines.iter().skip(1) {
-        let got = eval(&program, &state, engine)?;
+        let got = eval(&program, &state, engine, limits)?;
         if let Some(d) = difference(&expected, &got) {
             return Err(fail(
                 Kind::Disagree,
@@ -138,8 +162,8 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
     for explain in [Explain::None, Explain::Full] {
         let options = |engine| EvalOptions {
             engine,
+            limits,
             explain,
-            ..EvalOptions::default()
         };
         let expected = catch(|| program.eval_all_options(&state, options(first)))
             .map_err(|m| fail(Kind::Panic("eval"), m))?;
@@ -169,7 +193,6 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
         let layout = state.layout(program.ir(), jit);
         for i in 0..program.ir().laws.len() {
             let id = polity_compiler::ir::LawId(i as u32);
-            let limits = Default::default();
             let (_, problems) = catch(|| {
                 jit.eval_law_checked(
                     program.ir(),
@@ -215,7 +238,7 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
     }
     // A fresh compilation and load must mean the same.
     let (again, state2) = prepare(source, json)?;
-    let got = eval(&again, &state2, first)?;
+    let got = eval(&again, &state2, first, limits)?;
     if let Some(d) = difference(&expected, &got) {
         return Err(fail(
             Kind::Nondeterministic,
@@ -224,7 +247,12 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
     }
     // One law at a time (constants memoised per evaluation) means the same.
     for report in &expected {
-        let alone = catch(|| program.eval_law(&state, &report.law))
+        // the default engine, as `Program::eval_law` uses
+        let options = EvalOptions {
+            limits,
+            ..EvalOptions::default()
+        };
+        let alone = catch(|| program.eval_law_options(&state, &report.law, options))
             .map_err(|m| fail(Kind::Panic("eval_law"), m))?
             .map_err(|e| fail(Kind::Inconsistent, e.to_string()))?;
         if let Some(d) = difference(std::slice::from_ref(report), &[alone]) {

@@ -127,6 +127,18 @@ fn eval(
         .map_err(|m| fail(Kind::Panic("eval"), format!("{engine:?}: {m}")))
 }
 
+/// Limits tight enough that deep calls and big collections end in a `limit`
+/// error quickly, which every engine must report alike (for fuzzing).
+pub fn tight_limits() -> Limits {
+    // `..` keeps this building when `Limits` gains a budget.
+    #[allow(clippy::needless_update)]
+    Limits {
+        max_call_depth: 24,
+        max_collection_len: 4096,
+        ..Limits::default()
+    }
+}
+
 /// Runs one case with the default limits; `tally` counts its verdicts.
 pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> Result<(), Failure> {
     run_with(source, json, engines, Limits::default(), tally)

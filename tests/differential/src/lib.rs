@@ -19,7 +19,7 @@ mod minimise;
 mod model;
 mod snapshot;
 
-pub use check::{run, run_with, Failure, Kind, Tally};
+pub use check::{run, run_with, tight_limits, Failure, Kind, Tally};
 pub use gen::{case, Rng};
 pub use minimise::{minimise, minimise_by};
 pub use model::{Charter, Json};

@@ -21,6 +21,10 @@ use std::sync::OnceLock;
 /// fns and laws, and standard-library imports.
 const REPL_CHARTER: &str = include_str!("../../../examples/tidewater/charter.polity");
 
+/// The longest message, label or help a diagnostic may have (480 bytes and a
+/// short note of what was cut, `diagnostic/limit.rs`).
+const MAX_TEXT: usize = 600;
+
 fn repl_charter() -> &'static Loaded {
     static LOADED: OnceLock<Loaded> = OnceLock::new();
     LOADED.get_or_init(|| load_all("charter.polity", REPL_CHARTER, &NoFiles))
@@ -60,6 +64,16 @@ fn check(bytes: &[u8]) {
     {
         let codes: Vec<_> = diags.iter().map(|d| (d.span.file, d.code)).collect();
         panic!("{n} diagnostics in {file:?}, past the cap: {codes:?}");
+    }
+    // No diagnostic quotes more than a few hundred bytes of the input.
+    for d in &diags {
+        let texts = [&d.message, &d.label]
+            .into_iter()
+            .chain(&d.help)
+            .chain(d.secondary.iter().map(|s| &s.message));
+        for t in texts {
+            assert!(t.len() <= MAX_TEXT, "{}: a {}-byte text", d.code, t.len());
+        }
     }
     let _ = render(&diags, &sources, false);
     let _ = render(&diags, &sources, true);

@@ -15,25 +15,8 @@
 //! See `docs/testing.md`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "differential/check.rs"]
-mod check;
-#[path = "differential/collections.rs"]
-mod collections;
-#[path = "differential/expr.rs"]
-mod expr;
-#[path = "differential/forms.rs"]
-mod forms;
-#[path = "differential/gen.rs"]
-mod gen;
-#[path = "differential/minimise.rs"]
-mod minimise;
-#[path = "differential/model.rs"]
-mod model;
-#[path = "differential/snapshot.rs"]
-mod snapshot;
-
-use check::{Failure, Tally};
 use polity::api::Engine;
+use polity_differential::{self as differential, Failure, Rng, Tally};
 use std::path::PathBuf;
 
 /// The engines compared, the first being the reference.
@@ -61,10 +44,8 @@ fn env_u64(name: &str, default: u64) -> u64 {
 }
 
 /// One generated case: the charter (as data), its snapshot, and their text.
-fn case(seed: u64) -> (model::Charter, model::Json) {
-    let (charter, mut rng) = gen::Gen::new(seed).charter();
-    let json = snapshot::snapshot(&charter, &mut rng);
-    (charter, json)
+fn case(seed: u64) -> (differential::Charter, differential::Json) {
+    differential::case(Rng::new(seed))
 }
 
 /// Runs the cases `part`, `part + PARTS`, ... and reports every failure.
@@ -82,7 +63,7 @@ fn run_part(part: u64) {
         if std::env::var_os("POLITY_DIFF_VERBOSE").is_some() {
             eprintln!("{}\n{}", charter.render(), json.text());
         }
-        if let Err(f) = check::run(&charter.render(), &json.text(), ENGINES, &mut tally) {
+        if let Err(f) = differential::run(&charter.render(), &json.text(), ENGINES, &mut tally) {
             failures.push((seed, f));
         }
     }
@@ -108,7 +89,7 @@ fn run_part(part: u64) {
         ));
         if n < MINIMISED {
             let (charter, json) = case(*seed);
-            let (charter, json) = minimise::minimise(charter, json, &f.kind, ENGINES);
+            let (charter, json) = differential::minimise(charter, json, &f.kind, ENGINES);
             report.push_str(&format!(
                 "--- minimised charter\n{}--- minimised snapshot\n{}\n",
                 charter.render(),
@@ -164,7 +145,7 @@ fn corpus_and_examples_agree() {
     for (charter, snapshot) in &cases {
         let source = std::fs::read_to_string(charter).unwrap();
         let json = std::fs::read_to_string(snapshot).unwrap();
-        if let Err(f) = check::run(&source, &json, ENGINES, &mut tally) {
+        if let Err(f) = differential::run(&source, &json, ENGINES, &mut tally) {
             panic!("{}: {:?}\n{}", charter.display(), f.kind, f.detail);
         }
     }
@@ -196,7 +177,7 @@ fn minimiser_shrinks() {
     let (charter, json) = case(seed);
     let before = charter.render().len() + json.text().len();
     let (charter, json) =
-        minimise::minimise_by(charter, json, &mut |c, j| errs(&c.render(), &j.text()));
+        differential::minimise_by(charter, json, &mut |c, j| errs(&c.render(), &j.text()));
     let after = charter.render().len() + json.text().len();
     eprintln!(
         "minimised {before} to {after} bytes:\n{}{}",
@@ -219,5 +200,33 @@ fn generation_is_deterministic() {
         let (b, y) = case(seed);
         assert_eq!(a.render(), b.render());
         assert_eq!(x.text(), y.text());
+    }
+}
+
+/// The `engines` fuzz target's cases (choices drawn from a fuzzer's bytes)
+/// are as valid as seeded ones: they compile, load and agree.
+#[test]
+fn cases_from_bytes_compile_and_agree() {
+    let inputs: Vec<Vec<u8>> = (0u8..24)
+        .map(|n| match n % 3 {
+            0 => vec![0; usize::from(n) * 40],
+            1 => vec![0xff; usize::from(n) * 40],
+            _ => (0..u32::from(n) * 40)
+                .map(|i| (i * 37 % 251) as u8)
+                .collect(),
+        })
+        .collect();
+    for bytes in &inputs {
+        let (charter, json) = differential::case(Rng::from_bytes(DEFAULT_SEED, bytes));
+        let mut tally = Tally::default();
+        if let Err(f) = differential::run(&charter.render(), &json.text(), ENGINES, &mut tally) {
+            panic!(
+                "{} bytes: {:?}\n{}\n{}",
+                bytes.len(),
+                f.kind,
+                f.detail,
+                charter.render()
+            );
+        }
     }
 }

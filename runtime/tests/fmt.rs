@@ -3,28 +3,13 @@
 //! nothing), means the same (it lowers to the same IR, spans aside; or, for a
 //! charter that does not check, gives the same diagnostics), and keeps every
 //! comment. The random charters are the differential generator's
-//! (`differential/gen.rs`), laid out oddly and strewn with comments first.
+//! (`tests/differential`, the `polity-differential` crate), laid out oddly and strewn with comments first.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-#[path = "differential/collections.rs"]
-#[allow(dead_code)]
-mod collections;
-#[path = "differential/expr.rs"]
-#[allow(dead_code)]
-mod expr;
-#[path = "differential/forms.rs"]
-#[allow(dead_code)]
-mod forms;
-#[path = "differential/gen.rs"]
-#[allow(dead_code)]
-mod gen;
-#[path = "differential/model.rs"]
-#[allow(dead_code)]
-mod model;
 
 use polity_compiler::span::FileId;
 use polity_compiler::syntax::lexer::lex;
 use polity_compiler::{compile, NoFiles};
+use polity_differential::{case, Rng};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -148,7 +133,7 @@ fn every_corpus_charter_stdlib_module_and_example_keeps_its_meaning() {
 /// A generated charter laid out oddly: indentation and blank lines at
 /// random, and comments at the ends of lines and on lines of their own.
 fn scramble(text: &str, seed: u64) -> String {
-    let mut rng = gen::Rng::new(seed);
+    let mut rng = Rng::new(seed);
     let mut out = String::new();
     for (i, line) in text.lines().enumerate() {
         if rng.chance(1, 6) {
@@ -172,7 +157,7 @@ proptest! {
 
     #[test]
     fn generated_charters_keep_their_meaning(seed in any::<u64>(), layout in any::<u64>()) {
-        let text = gen::Gen::new(seed).charter().0.render();
+        let text = case(Rng::new(seed)).0.render();
         prop_assert_eq!(check_properties("generated", &text), Ok(()));
         let odd = scramble(&text, layout);
         prop_assert_eq!(check_properties("scrambled", &odd), Ok(()));

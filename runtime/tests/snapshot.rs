@@ -505,7 +505,8 @@ fn invalid_utf8_names_the_byte_offset() {
 #[test]
 fn not_json() {
     insta::assert_snapshot!(outcome(&load(&charter(), b"{\"now\": 2026-01-01}")), @"1:13: expected `,` or `}`");
-    insta::assert_snapshot!(outcome(&load(&charter(), b"")), @"1:0: end of input while parsing a value");
+    insta::assert_snapshot!(outcome(&load(&charter(), b"")), @"1:1: end of input while parsing a value");
+    insta::assert_snapshot!(outcome(&load(&charter(), b"{\"now\":\n")), @"2:1: end of input while parsing a value");
     insta::assert_snapshot!(outcome(&load(&charter(), b"{\"now\": \"2026-01-01\"")), @"1:20: end of input while parsing an object");
     insta::assert_snapshot!(outcome(&load(&charter(), b"{} {}")), @"1:4: trailing characters");
     insta::assert_snapshot!(outcome(&load(&charter(), b"{\"a\":1,}")), @"1:8: trailing comma");

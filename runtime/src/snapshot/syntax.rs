@@ -32,7 +32,10 @@ pub(super) fn json_error(error: &serde_json::Error) -> SnapshotError {
     SnapshotError::Syntax {
         message,
         line,
-        column,
+        // serde_json counts the characters read on the line, so an error
+        // before the first (an empty input, an end right after a newline)
+        // is at its column 0; ours are 1-based (found by fuzzing)
+        column: column.max(1),
     }
 }
 

@@ -2,7 +2,7 @@
 //! Also compares a second, fresh compilation and load with the first, so
 //! nondeterminism shows even while both engines are the interpreter.
 
-use polity::api::{Engine, EvalOptions, Explain, LawReport, Program};
+use polity::api::{Engine, EvalOptions, Explain, LawReport, Limits, Program};
 use polity::verdict::Verdict;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -27,21 +27,27 @@ pub enum Kind {
     Inconsistent,
 }
 
+/// A failing case: how it failed, and the details to report.
 #[derive(Clone, Debug)]
 pub struct Failure {
+    /// How it failed.
     pub kind: Kind,
+    /// The difference, panic message or diagnostics.
     pub detail: String,
 }
 
 /// Verdict counts over many cases (to see what the generator reaches).
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
+    /// Subjects that passed.
     pub pass: usize,
+    /// Subjects that failed.
     pub fail: usize,
     /// Errors by kind (`overflow`, `missing_value`, ...).
     pub errors: BTreeMap<&'static str, usize>,
     /// `test` block outcomes.
     pub tests_passed: usize,
+    /// `test` blocks that failed or faulted.
     pub tests_failed: usize,
 }
 
@@ -110,18 +116,48 @@ fn eval(
     program: &Program,
     state: &polity::api::State,
     engine: Engine,
+    limits: Limits,
 ) -> Result<Vec<LawReport>, Failure> {
-    catch(|| program.eval_all_with(state, engine))
+    let options = EvalOptions {
+        engine,
+        limits,
+        ..EvalOptions::default()
+    };
+    catch(|| program.eval_all_options(state, options))
         .map_err(|m| fail(Kind::Panic("eval"), format!("{engine:?}: {m}")))
 }
 
-/// Runs one case; `tally` counts its verdicts.
+/// Limits tight enough that deep calls and big collections end in a `limit`
+/// error quickly, which every engine must report alike (for fuzzing).
+pub fn tight_limits() -> Limits {
+    // `..` keeps this building when `Limits` gains a budget.
+    #[allow(clippy::needless_update)]
+    Limits {
+        max_call_depth: 24,
+        max_collection_len: 4096,
+        ..Limits::default()
+    }
+}
+
+/// Runs one case with the default limits; `tally` counts its verdicts.
 pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> Result<(), Failure> {
+    run_with(source, json, engines, Limits::default(), tally)
+}
+
+/// Runs one case with `limits` on every evaluation of a law (a fuzzer's
+/// tight ones make a `limit` error that every engine must give alike).
+pub fn run_with(
+    source: &str,
+    json: &str,
+    engines: &[Engine],
+    limits: Limits,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
     let (program, state) = prepare(source, json)?;
     let first = engines.first().copied().unwrap_or_default();
-    let expected = eval(&program, &state, first)?;
+    let expected = eval(&program, &state, first, limits.clone())?;
     for &engine in engines.iter().skip(1) {
-        let got = eval(&program, &state, engine)?;
+        let got = eval(&program, &state, engine, limits.clone())?;
         if let Some(d) = difference(&expected, &got) {
             return Err(fail(
                 Kind::Disagree,
@@ -138,8 +174,8 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
     for explain in [Explain::None, Explain::Full] {
         let options = |engine| EvalOptions {
             engine,
+            limits: limits.clone(),
             explain,
-            ..EvalOptions::default()
         };
         let expected = catch(|| program.eval_all_options(&state, options(first)))
             .map_err(|m| fail(Kind::Panic("eval"), m))?;
@@ -164,7 +200,7 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
             explain,
             limits: polity::api::Limits {
                 max_steps,
-                ..Default::default()
+                ..limits.clone()
             },
         };
         let expected = catch(|| program.eval_all_options(&state, options(first, Explain::Reasons)))
@@ -191,14 +227,14 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
                 }
             }
         }
-        let limits = polity::api::Limits {
+        let budget = polity::api::Limits {
             max_steps,
-            ..Default::default()
+            ..limits.clone()
         };
-        let tests = catch(|| program.run_tests_limited(first, limits.clone()))
+        let tests = catch(|| program.run_tests_limited(first, budget.clone()))
             .map_err(|m| fail(Kind::Panic("test"), m))?;
         for &engine in engines.iter().skip(1) {
-            let got = catch(|| program.run_tests_limited(engine, limits.clone()))
+            let got = catch(|| program.run_tests_limited(engine, budget.clone()))
                 .map_err(|m| fail(Kind::Panic("test"), m))?;
             if got != tests {
                 return Err(fail(
@@ -223,14 +259,13 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
         let layout = state.layout(program.ir(), jit);
         for i in 0..program.ir().laws.len() {
             let id = polity_compiler::ir::LawId(i as u32);
-            let limits = Default::default();
             let (_, problems) = catch(|| {
                 jit.eval_law_checked(
                     program.ir(),
                     state.snapshot(),
                     layout,
                     id,
-                    limits,
+                    limits.clone(),
                     Default::default(),
                 )
             })
@@ -269,7 +304,7 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
     }
     // A fresh compilation and load must mean the same.
     let (again, state2) = prepare(source, json)?;
-    let got = eval(&again, &state2, first)?;
+    let got = eval(&again, &state2, first, limits.clone())?;
     if let Some(d) = difference(&expected, &got) {
         return Err(fail(
             Kind::Nondeterministic,
@@ -278,7 +313,12 @@ pub fn run(source: &str, json: &str, engines: &[Engine], tally: &mut Tally) -> R
     }
     // One law at a time (constants memoised per evaluation) means the same.
     for report in &expected {
-        let alone = catch(|| program.eval_law(&state, &report.law))
+        // the default engine, as `Program::eval_law` uses
+        let options = EvalOptions {
+            limits: limits.clone(),
+            ..EvalOptions::default()
+        };
+        let alone = catch(|| program.eval_law_options(&state, &report.law, options))
             .map_err(|m| fail(Kind::Panic("eval_law"), m))?
             .map_err(|e| fail(Kind::Inconsistent, e.to_string()))?;
         if let Some(d) = difference(std::slice::from_ref(report), &[alone]) {

@@ -7,21 +7,49 @@
 use crate::model::{Charter, ConstDef, EnumDef, Field, FnDef, LawDef, Let};
 use crate::model::{Node, RecordDef, Stmt, TestBlock, TestStmt, Ty};
 
-/// splitmix64: small, fast, and the same on every machine.
+/// splitmix64: small, fast, and the same on every machine. A fuzzer drives
+/// it through [`Rng::from_bytes`].
 #[derive(Clone, Debug)]
-pub struct Rng(u64);
+pub struct Rng {
+    state: u64,
+    /// The fuzzer's input: draw `i` takes its low 8 bits from `bytes[i]`.
+    bytes: Vec<u8>,
+    pos: usize,
+}
 
 impl Rng {
+    /// The splitmix64 sequence from `seed`.
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng::from_bytes(seed, &[])
     }
 
+    /// Draws whose low 8 bits come from `bytes`, one byte per draw, then
+    /// plain splitmix64 once they run out: most choices are `below(n)` with a
+    /// small `n`, so a fuzzer that changes one byte changes one choice, and a
+    /// longer input makes a bigger charter.
+    pub fn from_bytes(seed: u64, bytes: &[u8]) -> Rng {
+        Rng {
+            state: seed,
+            bytes: bytes.to_vec(),
+            pos: 0,
+        }
+    }
+
+    /// The next draw.
+    #[allow(clippy::should_implement_trait)] // never ends, so not an iterator
     pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        z ^= z >> 31;
+        match self.bytes.get(self.pos) {
+            Some(&b) => {
+                self.pos += 1;
+                (z & !0xff) | u64::from(b)
+            }
+            None => z,
+        }
     }
 
     /// Uniform in `0..n` (`n > 0`).
@@ -34,6 +62,7 @@ impl Rng {
         self.next() % den < num
     }
 
+    /// One of `xs` (not empty), uniformly.
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
     }
@@ -150,9 +179,10 @@ pub struct Gen {
 }
 
 impl Gen {
-    pub fn new(seed: u64) -> Gen {
+    /// A generator drawing from `rng` (a fuzzer's, see [`Rng::from_bytes`]).
+    pub fn with_rng(rng: Rng) -> Gen {
         Gen {
-            rng: Rng::new(seed),
+            rng,
             ch: Charter::default(),
             scope: Vec::new(),
             globals: Vec::new(),
@@ -512,4 +542,26 @@ pub fn random_date(rng: &mut Rng) -> String {
     };
     let d = rng.range(1, days);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// One case: a charter drawn from `rng` and a snapshot that conforms to it.
+pub fn case(rng: Rng) -> (Charter, crate::model::Json) {
+    let (charter, mut rng) = Gen::with_rng(rng).charter();
+    let json = crate::snapshot::snapshot(&charter, &mut rng);
+    (charter, json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rng;
+
+    #[test]
+    fn bytes_choose_the_low_bits_then_splitmix_goes_on() {
+        let (mut plain, mut driven) = (Rng::new(7), Rng::from_bytes(7, &[3, 250]));
+        let (a, b) = (plain.next(), driven.next());
+        assert_eq!((b & 0xff, a & !0xff), (3, b & !0xff));
+        assert_eq!(driven.next() & 0xff, 250);
+        plain.next();
+        assert_eq!(plain.next(), driven.next());
+    }
 }

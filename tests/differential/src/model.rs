@@ -242,6 +242,7 @@ pub struct TestBlock {
 
 /// A whole generated charter.
 #[derive(Clone, Debug, Default)]
+#[allow(missing_docs)] // the declarations, each kind in source order
 pub struct Charter {
     pub enums: Vec<EnumDef>,
     pub records: Vec<RecordDef>,
@@ -253,6 +254,7 @@ pub struct Charter {
 }
 
 impl Charter {
+    /// How `ty` is written in this charter.
     pub fn ty_src(&self, ty: &Ty) -> String {
         match ty {
             Ty::Bool => "Bool".into(),
@@ -312,6 +314,7 @@ impl Charter {
         false
     }
 
+    /// The charter's source text.
     pub fn render(&self) -> String {
         let mut o = String::from("charter \"Generated\" { version: 1 }\n");
         for e in &self.enums {
@@ -445,6 +448,7 @@ impl Charter {
 
 /// A JSON value, kept as a tree so the minimiser can drop array elements.
 #[derive(Clone, Debug)]
+#[allow(missing_docs)] // JSON's own kinds of value
 pub enum Json {
     Null,
     Bool(bool),
@@ -456,6 +460,7 @@ pub enum Json {
 }
 
 impl Json {
+    /// Appends the JSON text to `o`.
     pub fn render(&self, o: &mut String) {
         match self {
             Json::Null => o.push_str("null"),
@@ -487,6 +492,7 @@ impl Json {
         }
     }
 
+    /// The JSON text.
     pub fn text(&self) -> String {
         let mut s = String::new();
         self.render(&mut s);

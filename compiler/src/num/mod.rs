@@ -11,6 +11,8 @@ mod sum;
 
 #[cfg(test)]
 mod display_oracle;
+#[cfg(test)]
+mod wide_oracle;
 
 pub use date::{
     add_months, add_months_instant, civil_from_days, days_from_civil, fields, format_date,

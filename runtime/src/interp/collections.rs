@@ -65,7 +65,8 @@ impl Eval<'_, '_> {
                     Builtin::Ceil => d.ceil(),
                     _ => d.round(),
                 };
-                ops::to_int(n).map_err(|f| op_error(self, f))
+                n.map_or(Err(ops::OpFault::Overflow("integer")), ops::to_int)
+                    .map_err(|f| op_error(self, f))
             }
             Builtin::Abs(num) => ops::abs(num, x).map_err(|f| op_error(self, f)),
             Builtin::Calendar(c) => ops::calendar(c, x).map_err(|f| op_error(self, f)),

@@ -464,9 +464,9 @@ pub extern "C" fn dec_round(p: *mut JitCtx<'_>, mode: i64, a: i64) -> i64 {
             1 => d.ceil(),
             _ => d.round(),
         };
-        match i64::try_from(n) {
-            Ok(n) => c.ok(n),
-            Err(_) => c.fail(OVERFLOW),
+        match n.and_then(|n| i64::try_from(n).ok()) {
+            Some(n) => c.ok(n),
+            None => c.fail(OVERFLOW),
         }
     })
 }

@@ -134,7 +134,7 @@ mod support {
 use support::*;
 
 fn dec(s: &str) -> Value {
-    Value::Dec(Dec::parse(s).unwrap())
+    Value::dec(Dec::parse(s).unwrap())
 }
 
 fn dec_list(json: &str) -> Vec<Dec> {
@@ -142,7 +142,7 @@ fn dec_list(json: &str) -> Vec<Dec> {
     v.elements()
         .iter()
         .map(|x| match x {
-            Value::Dec(d) => *d,
+            Value::Dec(d) => d.get(),
             other => panic!("not a decimal: {other:?}"),
         })
         .collect()
@@ -594,11 +594,11 @@ proptest! {
         // JSON numbers may not have leading zeros; strings may.
         let expected = Dec::parse(&s).ok();
         let as_string = load_one(Type::Decimal, &format!("{s:?}")).ok();
-        prop_assert_eq!(as_string, expected.map(Value::Dec));
+        prop_assert_eq!(as_string, expected.map(Value::dec));
         let leading_zero = s.trim_start_matches('-').starts_with('0')
             && s.trim_start_matches('-').get(1..2).is_some_and(|c| c != ".");
         if !leading_zero {
-            prop_assert_eq!(load_one(Type::Decimal, &s).ok(), expected.map(Value::Dec));
+            prop_assert_eq!(load_one(Type::Decimal, &s).ok(), expected.map(Value::dec));
         }
     }
 

@@ -18,6 +18,6 @@ pub use date::{
     add_months, add_months_instant, civil_from_days, days_from_civil, fields, format_date,
     format_instant, parse_date, parse_instant, parse_rfc3339, period_start, weekday, DAY,
 };
-pub use dec::{Dec, ParseDecError, Truncated};
+pub use dec::{CompactDec, Dec, ParseDecError, Truncated};
 pub use round::{RoundMode, MAX_PLACES};
 pub use sum::DecSum;

@@ -61,9 +61,9 @@ impl Eval<'_, '_> {
                     return Err(ill(e.span, "rounding a non-Decimal"));
                 };
                 let n = match b {
-                    Builtin::Floor => d.floor(),
-                    Builtin::Ceil => d.ceil(),
-                    _ => d.round(),
+                    Builtin::Floor => d.get().floor(),
+                    Builtin::Ceil => d.get().ceil(),
+                    _ => d.get().round(),
                 };
                 n.map_or(Err(ops::OpFault::Overflow("integer")), ops::to_int)
                     .map_err(|f| op_error(self, f))

@@ -1014,7 +1014,7 @@ pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
 /// interpreter's own operations compute them, so the results are identical.
 pub extern "C" fn num_op(p: *mut JitCtx<'_>, which: i64, a: i64, b: i64, c: i64) -> i64 {
     with(p, |ctx| {
-        let dec = |w: i64| Value::Dec(code::dec_at(w));
+        let dec = |w: i64| Value::dec(code::dec_at(w));
         let r = match which {
             0 => ops::binary(polity_compiler::ir::BinOp::DecDiv, &dec(a), &dec(b)),
             1 => ops::binary(polity_compiler::ir::BinOp::DecMod, &dec(a), &dec(b)),

@@ -589,7 +589,7 @@ pub fn to_word(store: &mut dyn Store, v: &Value) -> i64 {
         | Value::Period(n)
         | Value::Instant(n) => *n,
         Value::Enum(i) => i64::from(*i),
-        Value::Dec(d) => store.dec(*d),
+        Value::Dec(d) => store.dec(d.get()),
         Value::Text(t) => store.text(t),
         Value::List(xs) | Value::Set(xs) => {
             let words: Vec<i64> = xs.iter().map(|x| to_word(store, x)).collect();
@@ -624,7 +624,7 @@ pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Valu
         Type::Period => Value::Period(w),
         Type::Instant => Value::Instant(w),
         Type::Enum(_) => Value::Enum(u32::try_from(w).unwrap_or(0)),
-        Type::Decimal => Value::Dec(code::dec_at(w)),
+        Type::Decimal => Value::dec(code::dec_at(w)),
         Type::Text => Value::Text(store.text_of(w).unwrap_or_else(|| Arc::from(""))),
         Type::List(t) | Type::Set(t) => {
             let items: Vec<Value> = code::list(w)

@@ -5,7 +5,7 @@ Usage (from the repository root, after `cargo build -p polity`):
     python3 docs/oracle/fractions_oracle.py SEED COUNT [BINARY]
 
 Generates COUNT random one-line expressions from SEED (exact decimals up to
-the i128 extremes, powers of 2 and 5, `+ - * / div mod`, `pow`, `sum`, `<`,
+the extremes of 256-bit numerators and denominators, powers of 2 and 5, `+ - * / div mod`, `pow`, `sum`, `<`,
 `floor`, `ceil`, `round`, and date arithmetic), runs them through one
 `polity repl` session (BINARY, default `target/debug/polity`) and compares
 each printed value, or fault kind, with what Python computes exactly. Prints
@@ -17,13 +17,13 @@ import subprocess
 import sys
 from fractions import Fraction as F
 
-MAXI = 2**127 - 1
-MINI = -2**127
+MAXI = 2**256 - 1
+MINI = -(2**256 - 1)
 I64 = (-2**63, 2**63 - 1)
 
 
 def fits(v):
-    """Whether a Decimal (i128 numerator and denominator in lowest terms) holds v."""
+    """Whether a Decimal (numerator and denominator below 2^256 in lowest terms) holds v."""
     return MINI <= v.numerator <= MAXI and v.denominator <= MAXI
 
 
@@ -57,32 +57,33 @@ def decimal(v):
 def rand_int(r):
     c = r.randrange(8)
     if c == 0:
-        return r.choice([0, 1, -1, 2, 7, MAXI, -MAXI, MAXI - 1, 10**38, -10**38, 2**64, 2**63])
+        return r.choice([0, 1, -1, 2, 7, MAXI, -MAXI, MAXI - 1, 10**38, -10**38, 2**64, 2**63,
+                         2**127, -2**127, 2**127 - 1, 10**36, 10**77, 2**255])
     if c == 1:
         return r.randrange(-10**6, 10**6)
     if c == 2:
-        return r.choice([1, -1]) * r.randrange(1, 2**127)
+        return r.choice([1, -1]) * r.randrange(1, 2**r.choice([127, 128, 200, 256]))
     if c == 3:
-        return r.choice([1, -1]) * 2**r.randrange(0, 127)
+        return r.choice([1, -1]) * 2**r.randrange(0, 256)
     if c == 4:
-        return r.choice([1, -1]) * 5**r.randrange(0, 55)
-    return r.randrange(-10**r.randrange(1, 39), 10**r.randrange(1, 39))
+        return r.choice([1, -1]) * 5**r.randrange(0, 111)
+    return r.randrange(-10**r.randrange(1, 78), 10**r.randrange(1, 78))
 
 
 def rand_value(r):
     """A representable Decimal and an expression for it."""
     c = r.randrange(7)
     if c == 0:
-        k = r.randrange(-126, 127)
+        k = r.randrange(-255, 256)
         return F(2) ** k, f"pow(2, {k})"
     if c == 1:
-        return F(MINI), "pow(-2, 127)"
+        return F(MINI), f"(0 - {MAXI})"
     while True:
         n, d = rand_int(r), abs(rand_int(r)) or 1
         if r.randrange(3) == 0:
             d = 1
         v = F(n, d)
-        if fits(v) and v.numerator != MINI:
+        if fits(v):
             return v, f"({v.numerator} / {v.denominator})"
 
 

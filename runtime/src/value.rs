@@ -8,7 +8,7 @@
 pub mod lists;
 
 use polity_compiler::ir::Program;
-use polity_compiler::num::{format_date, Dec};
+use polity_compiler::num::{format_date, CompactDec, Dec};
 use polity_compiler::types::Type;
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -22,8 +22,8 @@ pub enum Value {
     Bool(bool),
     /// An Int.
     Int(i64),
-    /// A Decimal.
-    Dec(Dec),
+    /// A Decimal, in its 32-byte form ([`Value::dec`] makes one).
+    Dec(CompactDec),
     /// A Date as days since 1970-01-01.
     Date(i64),
     /// A Duration in seconds.
@@ -45,6 +45,11 @@ pub enum Value {
 }
 
 impl Value {
+    /// A Decimal value.
+    pub fn dec(d: Dec) -> Value {
+        Value::Dec(d.into())
+    }
+
     /// A text value.
     pub fn text(s: &str) -> Value {
         Value::Text(Arc::from(s))
@@ -100,8 +105,8 @@ impl Ord for Value {
             (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
             (Value::Int(a), Value::Int(b)) => a.cmp(b),
             (Value::Dec(a), Value::Dec(b)) => a.cmp(b),
-            (Value::Int(a), Value::Dec(b)) => Dec::from_int(*a).cmp(b),
-            (Value::Dec(a), Value::Int(b)) => a.cmp(&Dec::from_int(*b)),
+            (Value::Int(a), Value::Dec(b)) => Dec::from_int(*a).cmp(&b.get()),
+            (Value::Dec(a), Value::Int(b)) => a.get().cmp(&Dec::from_int(*b)),
             (Value::Date(a), Value::Date(b)) => a.cmp(b),
             (Value::Duration(a), Value::Duration(b)) => a.cmp(b),
             (Value::Period(a), Value::Period(b)) => a.cmp(b),
@@ -160,7 +165,7 @@ fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
         Value::Int(n) => {
             let _ = write!(out, "{n}");
         }
-        Value::Dec(d) => render_dec(*d, out),
+        Value::Dec(d) => render_dec(d.get(), out),
         Value::Date(d) => out.push_str(&format_date(*d)),
         Value::Duration(d) => out.push_str(&render_duration(*d)),
         Value::Instant(t) => out.push_str(&polity_compiler::num::format_instant(*t)),

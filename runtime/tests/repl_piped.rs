@@ -166,7 +166,7 @@ fn the_snapshot_hint_comes_only_with_a_missing_state_value() {
     let charter = format!("{PRAXIS}/charter.polity");
     let (t, code) = repl(
         &[&charter],
-        "100000000000000000000000000000000000000 mod 0.5\npow(10, 39)\n1 div 0\nmin(range(0, 0))\ncount(members)\ncount(citizens())\n",
+        "100000000000000000000000000000000000000 mod 0.5\npow(10, 78)\n1 div 0\nmin(range(0, 0))\ncount(members)\ncount(citizens())\n",
     );
     assert_eq!(code, 1, "{t}");
     assert_eq!(t.matches("no snapshot is loaded").count(), 2, "{t}");

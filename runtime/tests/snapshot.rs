@@ -134,7 +134,7 @@ mod support {
 use support::*;
 
 fn dec(s: &str) -> Value {
-    Value::Dec(Dec::parse(s).unwrap())
+    Value::dec(Dec::parse(s).unwrap())
 }
 
 fn dec_list(json: &str) -> Vec<Dec> {
@@ -142,7 +142,7 @@ fn dec_list(json: &str) -> Vec<Dec> {
     v.elements()
         .iter()
         .map(|x| match x {
-            Value::Dec(d) => *d,
+            Value::Dec(d) => d.get(),
             other => panic!("not a decimal: {other:?}"),
         })
         .collect()
@@ -292,6 +292,28 @@ fn token_amounts_are_exact() {
     assert_eq!(xs[8].to_string(), "-9223372036854775808");
 }
 
+/// uint256 amounts (issue 16): up to 2^256 - 1, as JSON numbers or
+/// strings, and fractions with up to 77 places.
+#[test]
+fn uint256_amounts_are_exact() {
+    let top = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+    let tiny = format!("0.{}1", "0".repeat(76));
+    // (2^256 - 1) / 2: the largest numerator over 2 (`{top}.5` does not fit).
+    let half = "57896044618658097711785492504343953926634992332820282019728792003956564819967.5";
+    let xs = dec_list(&format!(
+        r#"[{top}, "{top}", "-{top}", 1e77, 1e-77, "{tiny}", 1000000000000000000000000000000000000e-36, "{half}"]"#
+    ));
+    assert_eq!(xs[0].to_string(), top);
+    assert_eq!(xs[0], xs[1]);
+    assert_eq!(xs[2].to_string(), format!("-{top}"));
+    assert_eq!(xs[3].to_string(), format!("1{}", "0".repeat(77)));
+    assert_eq!(xs[4].to_string(), tiny);
+    assert_eq!(xs[4], xs[5]);
+    assert_eq!(xs[6], Dec::ONE);
+    assert_eq!(xs[7].to_string(), half);
+    assert_eq!(xs[7].checked_mul(Dec::from_int(2)), Some(xs[0]));
+}
+
 #[test]
 fn decimal_exponents() {
     let xs = dec_list("[1.5e2, 15e-1, 2E-3, -0, -0.0, 0e999999]");
@@ -302,18 +324,19 @@ fn decimal_exponents() {
 #[test]
 fn decimals_that_cannot_be_held() {
     insta::assert_snapshot!(
-        errors_one(Type::list(Type::Decimal), r#"[1e400, 1e39, 1e-40, "1e3", "+1", "1_000", "1.", ".5", "", true]"#),
+        errors_one(Type::list(Type::Decimal), r#"[1e400, 1e78, 1e-78, "115792089237316195423570985008687907853269984665640564039457584007913129639936", "1e3", "+1", "1_000", "1.", ".5", "", true]"#),
         @r#"
     x[0]: too large or too precise for a Decimal, found 1e400
-    x[1]: too large or too precise for a Decimal, found 1e39
-    x[2]: too large or too precise for a Decimal, found 1e-40
-    x[3]: expected Decimal, found "1e3"
-    x[4]: expected Decimal, found "+1"
-    x[5]: expected Decimal, found "1_000"
-    x[6]: expected Decimal, found "1."
-    x[7]: expected Decimal, found ".5"
-    x[8]: expected Decimal, found ""
-    x[9]: expected Decimal, found true
+    x[1]: too large or too precise for a Decimal, found 1e78
+    x[2]: too large or too precise for a Decimal, found 1e-78
+    x[3]: too large or too precise for a Decimal, found "1157920892373161954235709850086879078532…"(78 characters)
+    x[4]: expected Decimal, found "1e3"
+    x[5]: expected Decimal, found "+1"
+    x[6]: expected Decimal, found "1_000"
+    x[7]: expected Decimal, found "1."
+    x[8]: expected Decimal, found ".5"
+    x[9]: expected Decimal, found ""
+    x[10]: expected Decimal, found true
     "#
     );
 }
@@ -568,15 +591,15 @@ proptest! {
     }
 
     #[test]
-    fn decimals_load_as_the_reference_parser_reads_them(s in "-?[0-9]{1,25}(\\.[0-9]{1,25})?") {
+    fn decimals_load_as_the_reference_parser_reads_them(s in "-?[0-9]{1,80}(\\.[0-9]{1,80})?") {
         // JSON numbers may not have leading zeros; strings may.
         let expected = Dec::parse(&s).ok();
         let as_string = load_one(Type::Decimal, &format!("{s:?}")).ok();
-        prop_assert_eq!(as_string, expected.map(Value::Dec));
+        prop_assert_eq!(as_string, expected.map(Value::dec));
         let leading_zero = s.trim_start_matches('-').starts_with('0')
             && s.trim_start_matches('-').get(1..2).is_some_and(|c| c != ".");
         if !leading_zero {
-            prop_assert_eq!(load_one(Type::Decimal, &s).ok(), expected.map(Value::Dec));
+            prop_assert_eq!(load_one(Type::Decimal, &s).ok(), expected.map(Value::dec));
         }
     }
 

@@ -11,11 +11,13 @@ mod sum;
 
 #[cfg(test)]
 mod display_oracle;
+#[cfg(test)]
+mod wide_oracle;
 
 pub use date::{
     add_months, add_months_instant, civil_from_days, days_from_civil, fields, format_date,
     format_instant, parse_date, parse_instant, parse_rfc3339, period_start, weekday, DAY,
 };
-pub use dec::{Dec, ParseDecError, Truncated};
+pub use dec::{CompactDec, Dec, ParseDecError, Truncated};
 pub use round::{RoundMode, MAX_PLACES};
 pub use sum::DecSum;

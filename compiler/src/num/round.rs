@@ -2,11 +2,15 @@
 //! `round(x, 2)`, `round(x, 2, half_even)`, `floor(x, 2)`, `ceil(x, 2)`.
 
 use super::dec::Dec;
-use ethnum::I256;
+use ruint::Uint;
 use std::cmp::Ordering;
 
+/// Rounding's intermediates: a 256-bit magnitude times `10^38`.
+type U512 = Uint<512, 8>;
+
 /// The largest number of places, either way: `10^38` is the largest power of
-/// ten below `2^127`, so the scale always fits a Decimal's denominator.
+/// ten below `2^127`, so the scale is a small Decimal's denominator (and a
+/// value rounded to 38 places is small when its integer part fits 89 bits).
 pub const MAX_PLACES: i64 = 38;
 
 /// How a value between two multiples of `10^-places` is rounded.
@@ -50,33 +54,28 @@ impl RoundMode {
         RoundMode::ALL.into_iter().find(|m| m.name() == name)
     }
 
-    /// `a / b` rounded to an integer in this mode; `b > 0`.
-    fn divide(self, a: I256, b: I256) -> I256 {
-        let q = a.div_euclid(b);
-        // INVARIANT: 0 <= r < b < 2^254, so `2 * r` below does not overflow.
-        let r = a - q * b;
-        if r == I256::ZERO {
-            return q;
+    /// `±(a / b)` (`-` when `neg`) rounded to an integer in this mode, as a
+    /// sign and a magnitude; `b > 0`.
+    fn divide(self, neg: bool, a: U512, b: U512) -> (bool, U512) {
+        let (q, r) = a.div_rem(b);
+        if r.is_zero() {
+            return (neg, q);
         }
-        let up = match self {
-            RoundMode::Floor => false,
-            RoundMode::Ceil => true,
-            // A negative inexact quotient: the floor is the one away from zero.
-            RoundMode::TowardZero => q < I256::ZERO,
-            RoundMode::HalfAwayFromZero | RoundMode::HalfEven => match (r * 2).cmp(&b) {
+        // Whether the magnitude rounds up (away from zero).
+        let away = match self {
+            RoundMode::Floor => neg,
+            RoundMode::Ceil => !neg,
+            RoundMode::TowardZero => false,
+            // INVARIANT: r < b < 2^384, so `r << 1` does not overflow.
+            RoundMode::HalfAwayFromZero | RoundMode::HalfEven => match (r << 1usize).cmp(&b) {
                 Ordering::Less => false,
                 Ordering::Greater => true,
-                Ordering::Equal if self == RoundMode::HalfEven => {
-                    q.rem_euclid(I256::from(2u8)) == 1
-                }
-                Ordering::Equal => q >= I256::ZERO,
+                Ordering::Equal if self == RoundMode::HalfEven => q.bit(0),
+                Ordering::Equal => true,
             },
         };
-        if up {
-            q + 1
-        } else {
-            q
-        }
+        // INVARIANT: q < 2^384, so `q + 1` does not overflow.
+        (neg, if away { q + U512::ONE } else { q })
     }
 }
 
@@ -89,15 +88,20 @@ impl Dec {
         if places.unsigned_abs() > MAX_PLACES.unsigned_abs() {
             return None;
         }
-        let scale = I256::from(10u8).pow(u32::try_from(places.unsigned_abs()).ok()?);
-        let (num, den) = (I256::from(self.numer()), I256::from(self.denom()));
-        // INVARIANT: |num|, den < 2^127 and scale <= 10^38 < 2^127, so the
-        // products below fit in 256 bits.
+        let scale = U512::from(10u128.checked_pow(u32::try_from(places.unsigned_abs()).ok()?)?);
+        let x = self.parts();
+        let (num, den): (U512, U512) = (
+            U512::checked_from_limbs_slice(x.num.as_limbs())?,
+            U512::checked_from_limbs_slice(x.den.as_limbs())?,
+        );
+        // INVARIANT: num, den < 2^256 and scale <= 10^38 < 2^127, so the
+        // products below fit in 512 bits.
         if places >= 0 {
-            Dec::from_wide(mode.divide(num * scale, den), scale)
+            let (neg, q) = mode.divide(x.neg, num * scale, den);
+            Dec::reduce(neg, q, scale)
         } else {
-            let q = mode.divide(num, den * scale);
-            Dec::from_wide(q.checked_mul(scale)?, I256::ONE)
+            let (neg, q) = mode.divide(x.neg, num, den * scale);
+            Dec::reduce(neg, q.checked_mul(scale)?, U512::ONE)
         }
     }
 }
@@ -211,18 +215,25 @@ mod tests {
             at(Dec::from_int(i64::MAX), -38, RoundMode::Ceil).as_deref(),
             Some(&*format!("1{}", "0".repeat(38)))
         );
-        // The largest Decimal: rounding up past i128 overflows, down does not.
-        let max = Dec::ratio(i128::MAX, 1).unwrap_or(Dec::ZERO);
+        // The largest Decimal, 2^256 - 1: rounding up past it overflows,
+        // down does not.
+        let max = Dec::parse(&format!("{}", ruint::aliases::U256::MAX)).unwrap_or(Dec::ZERO);
         assert_eq!(max.checked_round_to(-1, RoundMode::Ceil), None);
         assert_eq!(
             at(max, -1, RoundMode::Floor).as_deref(),
-            Some("170141183460469231731687303715884105720")
+            Some("115792089237316195423570985008687907853269984665640564039457584007913129639930")
         );
-        let min = Dec::ratio(-i128::MAX, 1).unwrap_or(Dec::ZERO);
+        let min = max.checked_neg().unwrap_or(Dec::ZERO);
         assert_eq!(min.checked_round_to(-1, RoundMode::Floor), None);
         assert_eq!(min.checked_round_to(0, RoundMode::HalfEven), Some(min));
-        // A fraction whose rounded numerator needs more than 128 bits.
-        let big = Dec::ratio(i128::MAX, 3).unwrap_or(Dec::ZERO);
+        // Past i128, as a small value's rounding never could.
+        let max128 = Dec::ratio(i128::MAX, 1).unwrap_or(Dec::ZERO);
+        assert_eq!(
+            at(max128, -1, RoundMode::Ceil).as_deref(),
+            Some("170141183460469231731687303715884105730")
+        );
+        // A fraction whose rounded numerator needs more than 256 bits.
+        let big = max.checked_div(Dec::from_int(7)).unwrap_or(Dec::ZERO);
         assert_eq!(big.checked_round_to(20, RoundMode::Floor), None);
         assert!(big.checked_round_to(0, RoundMode::Floor).is_some());
     }
@@ -249,7 +260,8 @@ mod tests {
         ) {
             let mode = RoundMode::ALL[m];
             let x = Dec::ratio(num.max(-i128::MAX), den).unwrap_or(Dec::ZERO);
-            if let Some((n, s)) = oracle(x.numer(), x.denom(), places, mode) {
+            let (xn, xd) = x.small_parts().unwrap_or((0, 1));
+            if let Some((n, s)) = oracle(xn, xd, places, mode) {
                 prop_assert_eq!(x.checked_round_to(places, mode), Dec::ratio(n, s));
             }
         }
@@ -260,7 +272,8 @@ mod tests {
             let mode = RoundMode::ALL[m];
             let den = 2 * 10i128.pow(places as u32);
             let x = Dec::ratio(2 * k + 1, den).unwrap_or(Dec::ZERO);
-            let (n, s) = oracle(x.numer(), x.denom(), places, mode).unwrap_or((0, 1));
+            let (xn, xd) = x.small_parts().unwrap_or((0, 1));
+            let (n, s) = oracle(xn, xd, places, mode).unwrap_or((0, 1));
             prop_assert_eq!(x.checked_round_to(places, mode), Dec::ratio(n, s));
         }
     }

@@ -13,11 +13,18 @@ use super::Dec;
 /// [`DecSum::add`] fails at exactly the step where that fails: when the
 /// reduced sum does not fit. (An unreduced fraction that does not fit falls
 /// back to the reduced sum, so it never fails earlier.)
+///
+/// A sum that leaves 128 bits is kept as the reduced [`Dec`] itself (wide
+/// from then on, with `Dec`'s own addition).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DecSum {
+pub struct DecSum(Sum);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sum {
     // INVARIANT: `den > 0`, and `num / den` is the exact sum so far.
-    num: i128,
-    den: i128,
+    Common { num: i128, den: i128 },
+    // The exact sum, when it is not small.
+    Reduced(Dec),
 }
 
 impl Default for DecSum {
@@ -28,51 +35,54 @@ impl Default for DecSum {
 
 impl DecSum {
     /// The empty sum.
-    pub const ZERO: DecSum = DecSum { num: 0, den: 1 };
+    pub const ZERO: DecSum = DecSum(Sum::Common { num: 0, den: 1 });
 
     /// Adds `x`; `None` (and the sum unchanged) when the reduced sum does
     /// not fit.
     pub fn add(&mut self, x: Dec) -> Option<()> {
-        if let Some(sum) = self.common(x) {
-            *self = sum;
-            return Some(());
+        if let (Sum::Common { num, den }, Some((n, d))) = (self.0, x.small_parts()) {
+            if let Some(sum) = common(num, den, n, d) {
+                *self = sum;
+                return Some(());
+            }
         }
         let reduced = self.value().checked_add(x)?;
-        *self = DecSum {
-            num: reduced.numer(),
-            den: reduced.denom(),
-        };
+        *self = DecSum(match reduced.small_parts() {
+            Some((num, den)) => Sum::Common { num, den },
+            None => Sum::Reduced(reduced),
+        });
         Some(())
-    }
-
-    /// `self + x` over the least common denominator, when the denominators
-    /// fit in 64 bits and the result in 128.
-    fn common(self, x: Dec) -> Option<DecSum> {
-        let (n, d) = (x.numer(), x.denom());
-        if d == self.den {
-            return Some(DecSum {
-                num: self.num.checked_add(n)?,
-                den: d,
-            });
-        }
-        let (ours, theirs) = (u64::try_from(self.den).ok()?, u64::try_from(d).ok()?);
-        let g = gcd(ours, theirs);
-        // lcm = ours · (theirs / g) = theirs · (ours / g)
-        let (scale_ours, scale_theirs) = (i128::from(theirs / g), i128::from(ours / g));
-        Some(DecSum {
-            num: self
-                .num
-                .checked_mul(scale_ours)?
-                .checked_add(n.checked_mul(scale_theirs)?)?,
-            den: self.den.checked_mul(scale_ours)?,
-        })
     }
 
     /// The sum, in lowest terms.
     pub fn value(self) -> Dec {
-        // `den > 0`, so the ratio exists, and its reduced form is no larger.
-        Dec::ratio(self.num, self.den).unwrap_or(Dec::ZERO)
+        match self.0 {
+            // `den > 0`, so the ratio exists, and its reduced form is no larger.
+            Sum::Common { num, den } => Dec::ratio(num, den).unwrap_or(Dec::ZERO),
+            Sum::Reduced(d) => d,
+        }
     }
+}
+
+/// `num / den + n / d` over the least common denominator, when the
+/// denominators fit in 64 bits and the result in 128.
+fn common(num: i128, den: i128, n: i128, d: i128) -> Option<DecSum> {
+    if d == den {
+        return Some(DecSum(Sum::Common {
+            num: num.checked_add(n)?,
+            den: d,
+        }));
+    }
+    let (ours, theirs) = (u64::try_from(den).ok()?, u64::try_from(d).ok()?);
+    let g = gcd(ours, theirs);
+    // lcm = ours · (theirs / g) = theirs · (ours / g)
+    let (scale_ours, scale_theirs) = (i128::from(theirs / g), i128::from(ours / g));
+    Some(DecSum(Sum::Common {
+        num: num
+            .checked_mul(scale_ours)?
+            .checked_add(n.checked_mul(scale_theirs)?)?,
+        den: den.checked_mul(scale_ours)?,
+    }))
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -134,10 +144,24 @@ mod tests {
 
     #[test]
     fn fails_at_the_same_step() {
-        let big = Dec::ratio(i128::MAX, 1).unwrap();
+        // 2^256 - 1, the largest Decimal.
+        let big =
+            d("115792089237316195423570985008687907853269984665640564039457584007913129639935");
         let xs = [d("0.5"), big, d("-0.5"), d("1")];
         let (a, b) = both(&xs);
         assert_eq!(a, Err(1));
+        assert_eq!(a, b);
+        // Past 128 bits and back: the sum turns wide, then small again.
+        let max128 = Dec::ratio(i128::MAX, 1).unwrap();
+        let xs = [
+            max128,
+            max128,
+            d("0.5"),
+            max128.checked_neg().unwrap(),
+            d("-0.5"),
+        ];
+        let (a, b) = both(&xs);
+        assert_eq!(a, Ok(max128));
         assert_eq!(a, b);
         // An unreduced fraction that overflows while the reduced sum fits.
         let near = Dec::ratio(i128::MAX / 3, 7).unwrap();
@@ -159,6 +183,8 @@ mod tests {
             (any::<i64>(), 1i64..1000)
                 .prop_map(|(n, k)| { Dec::ratio(i128::from(n), i128::from(k)).unwrap() }),
             (any::<i128>(), 1i128..4).prop_map(|(n, k)| Dec::ratio(n, k).unwrap()),
+            // Wide: up to 60 digits.
+            (any::<i128>(), any::<u64>()).prop_map(|(n, m)| d(&format!("{n}{m:020}"))),
             (any::<i64>(), any::<i64>()).prop_map(|(n, k)| {
                 Dec::ratio(i128::from(n), i128::from(k.unsigned_abs().max(1))).unwrap()
             }),

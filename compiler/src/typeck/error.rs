@@ -212,7 +212,7 @@ impl From<CheckError> for Diagnostic {
         match e {
             NumberTooLarge { span, text } => Diagnostic::error("E0006", span, format!("number `{text}` is too large"))
                 .with_label("does not fit")
-                .with_help("Int holds -9223372036854775808 to 9223372036854775807; decimals hold 38 significant digits"),
+                .with_help("Int holds -9223372036854775808 to 9223372036854775807; a Decimal, a numerator and a denominator of up to 2^256 - 1 (78 digits)"),
             InvalidDate { span, text } => Diagnostic::error("E0007", span, format!("`{text}` is not a valid date"))
                 .with_label("no such day")
                 .with_help("dates are written YYYY-MM-DD and must exist in the Gregorian calendar"),

@@ -61,11 +61,12 @@ impl Eval<'_, '_> {
                     return Err(ill(e.span, "rounding a non-Decimal"));
                 };
                 let n = match b {
-                    Builtin::Floor => d.floor(),
-                    Builtin::Ceil => d.ceil(),
-                    _ => d.round(),
+                    Builtin::Floor => d.get().floor(),
+                    Builtin::Ceil => d.get().ceil(),
+                    _ => d.get().round(),
                 };
-                ops::to_int(n).map_err(|f| op_error(self, f))
+                n.map_or(Err(ops::OpFault::Overflow("integer")), ops::to_int)
+                    .map_err(|f| op_error(self, f))
             }
             Builtin::Abs(num) => ops::abs(num, x).map_err(|f| op_error(self, f)),
             Builtin::Calendar(c) => ops::calendar(c, x).map_err(|f| op_error(self, f)),

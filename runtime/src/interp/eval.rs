@@ -494,7 +494,7 @@ impl<'c, 'p> Eval<'c, 'p> {
 
     fn int_to_dec(&mut self, e: &Expr, x: &Expr) -> Result<Value, EvalError> {
         match self.eval(x)? {
-            Value::Int(n) => Ok(Value::Dec(polity_compiler::num::Dec::from_int(n))),
+            Value::Int(n) => Ok(Value::dec(polity_compiler::num::Dec::from_int(n))),
             _ => Err(ill(e.span, "`IntToDec` of a non-Int")),
         }
     }
@@ -737,7 +737,7 @@ fn literal(lit: &Lit) -> Value {
     match lit {
         Lit::Bool(b) => Value::Bool(*b),
         Lit::Int(n) => Value::Int(*n),
-        Lit::Dec(d) => Value::Dec(*d),
+        Lit::Dec(d) => Value::dec(*d),
         Lit::Date(d) => Value::Date(*d),
         Lit::Duration(d) => Value::Duration(*d),
         Lit::Period(m) => Value::Period(*m),

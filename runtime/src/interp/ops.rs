@@ -56,17 +56,21 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, OpFault> {
             .checked_mul(*k)
             .map(Duration)
             .ok_or(OpFault::Overflow("duration")),
-        (BinOp::Div, Value::Dec(x), Value::Dec(y)) => div_dec(*x, *y),
+        (BinOp::Div, Value::Dec(x), Value::Dec(y)) => div_dec(x.get(), y.get()),
         (BinOp::DivDur, Duration(x), Duration(y)) => {
             // INVARIANT: `ratio` of two i64s only fails on a zero denominator.
             Dec::ratio(i128::from(*x), i128::from(*y))
-                .map(Value::Dec)
+                .map(Value::dec)
                 .ok_or(OpFault::DivisionByZero)
         }
         (BinOp::IntDiv, Int(x), Int(y)) => floor_div(*x, *y).map(Int),
         (BinOp::IntMod, Int(x), Int(y)) => floor_mod(*x, *y).map(Int),
-        (BinOp::DecDiv, Value::Dec(x), Value::Dec(y)) => dec_floor(*x, *y, Dec::checked_floor_div),
-        (BinOp::DecMod, Value::Dec(x), Value::Dec(y)) => dec_floor(*x, *y, Dec::checked_floor_mod),
+        (BinOp::DecDiv, Value::Dec(x), Value::Dec(y)) => {
+            dec_floor(x.get(), y.get(), Dec::checked_floor_div)
+        }
+        (BinOp::DecMod, Value::Dec(x), Value::Dec(y)) => {
+            dec_floor(x.get(), y.get(), Dec::checked_floor_mod)
+        }
         (BinOp::MulPeriodInt, Value::Period(p), Int(k)) => p
             .checked_mul(*k)
             .map(Value::Period)
@@ -118,7 +122,9 @@ pub fn add(num: Num, a: &Value, b: &Value) -> Result<Value, OpFault> {
     let over = OpFault::Overflow(kind_word(num));
     match (num, a, b) {
         (Num::Int, Value::Int(x), Value::Int(y)) => x.checked_add(*y).map(Value::Int).ok_or(over),
-        (Num::Dec, Value::Dec(x), Value::Dec(y)) => x.checked_add(*y).map(Value::Dec).ok_or(over),
+        (Num::Dec, Value::Dec(x), Value::Dec(y)) => {
+            x.get().checked_add(y.get()).map(Value::dec).ok_or(over)
+        }
         (Num::Duration, Value::Duration(x), Value::Duration(y)) => {
             x.checked_add(*y).map(Value::Duration).ok_or(over)
         }
@@ -133,7 +139,9 @@ fn sub(num: Num, a: &Value, b: &Value) -> Result<Value, OpFault> {
     let over = OpFault::Overflow(kind_word(num));
     match (num, a, b) {
         (Num::Int, Value::Int(x), Value::Int(y)) => x.checked_sub(*y).map(Value::Int).ok_or(over),
-        (Num::Dec, Value::Dec(x), Value::Dec(y)) => x.checked_sub(*y).map(Value::Dec).ok_or(over),
+        (Num::Dec, Value::Dec(x), Value::Dec(y)) => {
+            x.get().checked_sub(y.get()).map(Value::dec).ok_or(over)
+        }
         (Num::Duration, Value::Duration(x), Value::Duration(y)) => {
             x.checked_sub(*y).map(Value::Duration).ok_or(over)
         }
@@ -148,7 +156,9 @@ fn mul(num: Num, a: &Value, b: &Value) -> Result<Value, OpFault> {
     let over = OpFault::Overflow(kind_word(num));
     match (num, a, b) {
         (Num::Int, Value::Int(x), Value::Int(y)) => x.checked_mul(*y).map(Value::Int).ok_or(over),
-        (Num::Dec, Value::Dec(x), Value::Dec(y)) => x.checked_mul(*y).map(Value::Dec).ok_or(over),
+        (Num::Dec, Value::Dec(x), Value::Dec(y)) => {
+            x.get().checked_mul(y.get()).map(Value::dec).ok_or(over)
+        }
         (Num::Duration, Value::Duration(x), Value::Duration(y)) => {
             x.checked_mul(*y).map(Value::Duration).ok_or(over)
         }
@@ -161,7 +171,7 @@ fn div_dec(x: Dec, y: Dec) -> Result<Value, OpFault> {
         return Err(OpFault::DivisionByZero);
     }
     x.checked_div(y)
-        .map(Value::Dec)
+        .map(Value::dec)
         .ok_or(OpFault::Overflow("decimal"))
 }
 
@@ -170,7 +180,7 @@ fn dec_floor(x: Dec, y: Dec, f: fn(Dec, Dec) -> Option<Dec>) -> Result<Value, Op
     if y == Dec::ZERO {
         return Err(OpFault::DivisionByZero);
     }
-    f(x, y).map(Value::Dec).ok_or(OpFault::Overflow("decimal"))
+    f(x, y).map(Value::dec).ok_or(OpFault::Overflow("decimal"))
 }
 
 /// `isqrt(x)`: `floor(sqrt(x))` of an Int or a Decimal.
@@ -182,7 +192,7 @@ pub fn isqrt(x: &Value) -> Result<Value, OpFault> {
             // INVARIANT: the root of a non-negative i64 is an i64.
             r.map(Value::Int).ok_or(OpFault::Ill)
         }
-        Value::Dec(d) => d.isqrt().map(Value::Dec).ok_or(OpFault::NegativeRoot),
+        Value::Dec(d) => d.get().isqrt().map(Value::dec).ok_or(OpFault::NegativeRoot),
         _ => Err(OpFault::Ill),
     }
 }
@@ -190,7 +200,11 @@ pub fn isqrt(x: &Value) -> Result<Value, OpFault> {
 /// `sqrt(d)`: rounded down to 18 fractional digits.
 pub fn sqrt(x: &Value) -> Result<Value, OpFault> {
     match x {
-        Value::Dec(d) => d.sqrt18().map(Value::Dec).ok_or(OpFault::NegativeRoot),
+        Value::Dec(d) => d
+            .get()
+            .sqrt18()
+            .map(Value::dec)
+            .ok_or(OpFault::NegativeRoot),
         _ => Err(OpFault::Ill),
     }
 }
@@ -198,12 +212,13 @@ pub fn sqrt(x: &Value) -> Result<Value, OpFault> {
 /// `mul_div(a, b, c)`: `floor(a · b / c)` with wide intermediates.
 pub fn mul_div(a: &Value, b: &Value, c: &Value) -> Result<Value, OpFault> {
     match (a, b, c) {
-        (Value::Dec(_), Value::Dec(_), Value::Dec(c)) if *c == Dec::ZERO => {
+        (Value::Dec(_), Value::Dec(_), Value::Dec(c)) if c.get() == Dec::ZERO => {
             Err(OpFault::DivisionByZero)
         }
         (Value::Dec(a), Value::Dec(b), Value::Dec(c)) => a
-            .checked_mul_div_floor(*b, *c)
-            .map(Value::Dec)
+            .get()
+            .checked_mul_div_floor(b.get(), c.get())
+            .map(Value::dec)
             .ok_or(OpFault::Overflow("decimal")),
         _ => Err(OpFault::Ill),
     }
@@ -212,10 +227,13 @@ pub fn mul_div(a: &Value, b: &Value, c: &Value) -> Result<Value, OpFault> {
 /// `pow(d, n)`: exact, or an overflow; `pow(0, n < 0)` divides by zero.
 pub fn pow(d: &Value, n: &Value) -> Result<Value, OpFault> {
     match (d, n) {
-        (Value::Dec(d), Value::Int(n)) if *d == Dec::ZERO && *n < 0 => Err(OpFault::DivisionByZero),
+        (Value::Dec(d), Value::Int(n)) if d.get() == Dec::ZERO && *n < 0 => {
+            Err(OpFault::DivisionByZero)
+        }
         (Value::Dec(d), Value::Int(n)) => d
+            .get()
             .checked_pow(*n)
-            .map(Value::Dec)
+            .map(Value::dec)
             .ok_or(OpFault::Overflow("decimal")),
         _ => Err(OpFault::Ill),
     }
@@ -229,8 +247,9 @@ pub fn round_to(d: &Value, places: &Value, mode: RoundMode) -> Result<Value, OpF
             Err(OpFault::Places)
         }
         (Value::Dec(d), Value::Int(p)) => d
+            .get()
             .checked_round_to(*p, mode)
-            .map(Value::Dec)
+            .map(Value::dec)
             .ok_or(OpFault::Overflow("decimal")),
         _ => Err(OpFault::Ill),
     }
@@ -313,7 +332,7 @@ pub fn neg(num: Num, x: &Value) -> Result<Value, OpFault> {
     let over = OpFault::Overflow(kind_word(num));
     match (num, x) {
         (Num::Int, Value::Int(x)) => x.checked_neg().map(Value::Int).ok_or(over),
-        (Num::Dec, Value::Dec(x)) => x.checked_neg().map(Value::Dec).ok_or(over),
+        (Num::Dec, Value::Dec(x)) => x.get().checked_neg().map(Value::dec).ok_or(over),
         (Num::Duration, Value::Duration(x)) => x.checked_neg().map(Value::Duration).ok_or(over),
         (Num::Period, Value::Period(x)) => x.checked_neg().map(Value::Period).ok_or(over),
         _ => Err(OpFault::Ill),
@@ -325,7 +344,7 @@ pub fn abs(num: Num, x: &Value) -> Result<Value, OpFault> {
     let over = OpFault::Overflow(kind_word(num));
     match (num, x) {
         (Num::Int, Value::Int(x)) => x.checked_abs().map(Value::Int).ok_or(over),
-        (Num::Dec, Value::Dec(x)) => x.checked_abs().map(Value::Dec).ok_or(over),
+        (Num::Dec, Value::Dec(x)) => x.get().checked_abs().map(Value::dec).ok_or(over),
         (Num::Duration, Value::Duration(x)) => x.checked_abs().map(Value::Duration).ok_or(over),
         (Num::Period, Value::Period(x)) => x.checked_abs().map(Value::Period).ok_or(over),
         _ => Err(OpFault::Ill),
@@ -336,7 +355,7 @@ pub fn abs(num: Num, x: &Value) -> Result<Value, OpFault> {
 pub fn zero(num: Num) -> Value {
     match num {
         Num::Int => Value::Int(0),
-        Num::Dec => Value::Dec(Dec::ZERO),
+        Num::Dec => Value::dec(Dec::ZERO),
         Num::Duration => Value::Duration(0),
         Num::Period => Value::Period(0),
     }

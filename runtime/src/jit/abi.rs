@@ -550,9 +550,9 @@ pub extern "C" fn dec_round(p: *mut JitCtx<'_>, mode: i64, a: i64) -> i64 {
             1 => d.ceil(),
             _ => d.round(),
         };
-        match i64::try_from(n) {
-            Ok(n) => c.ok(n),
-            Err(_) => c.fail(OVERFLOW),
+        match n.and_then(|n| i64::try_from(n).ok()) {
+            Some(n) => c.ok(n),
+            None => c.fail(OVERFLOW),
         }
     })
 }
@@ -1150,7 +1150,7 @@ pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
 /// interpreter's own operations compute them, so the results are identical.
 pub extern "C" fn num_op(p: *mut JitCtx<'_>, which: i64, a: i64, b: i64, c: i64) -> i64 {
     with(p, |ctx| {
-        let dec = |w: i64| Value::Dec(code::dec_at(w));
+        let dec = |w: i64| Value::dec(code::dec_at(w));
         let r = match which {
             0 => ops::binary(polity_compiler::ir::BinOp::DecDiv, &dec(a), &dec(b)),
             1 => ops::binary(polity_compiler::ir::BinOp::DecMod, &dec(a), &dec(b)),

@@ -9,7 +9,7 @@
 //! | `Date` | the day number |
 //! | enum | the case index |
 //! | `Text` | an interned id: equal texts have equal ids |
-//! | `Decimal` | fixed point in the word, `m << 1 \| 1` for `m / 10^6`, when the decimal has at most six places and `m` fits in 63 bits; otherwise the address of a 32-byte cell holding a [`Dec`] (num, den: i128) |
+//! | `Decimal` | fixed point in the word, `m << 1 \| 1` for `m / 10^6`, when the decimal has at most six places and `m` fits in 63 bits; otherwise the address of a cell holding a [`Dec`] (80 bytes: small, num and den in `i128`, or wide, a sign and two 256-bit magnitudes) |
 //! | record | the address of a block of one word per field, in declaration order |
 //! | `List`, `Set` | the address of a block `[len, e0, e1, ...]`; sets sorted, no duplicates |
 //! | `T?` | `T`'s word, or [`NONE`] |
@@ -238,10 +238,11 @@ pub const DEC_SCALE: i64 = 1_000_000;
 pub fn inline_dec(d: Dec) -> Option<i64> {
     let scale = i128::from(DEC_SCALE);
     // `Dec` is in lowest terms with a positive denominator.
-    if scale % d.denom() != 0 {
+    let (num, den) = d.small_parts()?;
+    if scale % den != 0 {
         return None;
     }
-    let m = i64::try_from(d.numer().checked_mul(scale / d.denom())?).ok()?;
+    let m = i64::try_from(num.checked_mul(scale / den)?).ok()?;
     m.checked_mul(2)?.checked_add(1)
 }
 
@@ -588,7 +589,7 @@ pub fn to_word(store: &mut dyn Store, v: &Value) -> i64 {
         | Value::Period(n)
         | Value::Instant(n) => *n,
         Value::Enum(i) => i64::from(*i),
-        Value::Dec(d) => store.dec(*d),
+        Value::Dec(d) => store.dec(d.get()),
         Value::Text(t) => store.text(t),
         Value::List(xs) | Value::Set(xs) => {
             let words: Vec<i64> = xs.iter().map(|x| to_word(store, x)).collect();
@@ -623,7 +624,7 @@ pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Valu
         Type::Period => Value::Period(w),
         Type::Instant => Value::Instant(w),
         Type::Enum(_) => Value::Enum(u32::try_from(w).unwrap_or(0)),
-        Type::Decimal => Value::Dec(code::dec_at(w)),
+        Type::Decimal => Value::dec(code::dec_at(w)),
         Type::Text => Value::Text(store.text_of(w).unwrap_or_else(|| Arc::from(""))),
         Type::List(t) | Type::Set(t) => {
             let items: Vec<Value> = code::list(w)

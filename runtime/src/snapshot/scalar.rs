@@ -126,7 +126,7 @@ pub(super) fn convert(program: &Program, ty: &Type, atom: Atom<'_>) -> Result<Va
         (Type::Period, _) => whole(atom, "Period")
             .ok_or_else(expected)?
             .map(Value::Period),
-        (Type::Decimal, _) => decimal(atom).ok_or_else(expected)?.map(Value::Dec),
+        (Type::Decimal, _) => decimal(atom).ok_or_else(expected)?.map(Value::dec),
         (Type::Date, Atom::Str(s)) => date(s).map(Value::Date),
         (Type::Text, Atom::Str(s)) => Ok(Value::text(s)),
         (Type::Enum(id), Atom::Str(s)) => enum_case(program, *id, s).map(Value::Enum),

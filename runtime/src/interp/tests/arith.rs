@@ -61,7 +61,7 @@ fn overflow_is_located_at_the_innermost_operator() {
 
 #[test]
 fn decimal_and_duration_overflow() {
-    let huge = "99999999999999999999999999999999999999";
+    let huge = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
     check_fault(
         "x * y",
         bin(BinOp::Mul(Num::Dec), dec(huge), dec(huge)),

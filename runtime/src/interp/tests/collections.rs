@@ -12,7 +12,7 @@ fn empty_aggregates() {
     let p = program("");
     let sum = |n: Num| builtin(Builtin::Sum(n), vec![empty(num_ty(n))], num_ty(n));
     assert_eq!(eval(&p, &sum(Num::Int)), Ok(Value::Int(0)));
-    assert_eq!(eval(&p, &sum(Num::Dec)), Ok(Value::Dec(Dec::ZERO)));
+    assert_eq!(eval(&p, &sum(Num::Dec)), Ok(Value::dec(Dec::ZERO)));
     assert_eq!(eval(&p, &sum(Num::Duration)), Ok(Value::Duration(0)));
     let on_empty = |f| builtin(f, vec![empty(Type::Bool)], Type::Int);
     assert_eq!(eval(&p, &on_empty(Builtin::Count)), Ok(Value::Int(0)));

@@ -80,9 +80,12 @@ fn check_properties(name: &str, text: &str) -> Result<(), String> {
     if comments(text) != comments(&once) {
         return Err(format!("{name}: comments changed\n--- formatted\n{once}"));
     }
+    // Comments, texts and lines holding a very long token (a 78-digit
+    // number, which wide decimals allow) may pass the width.
+    let one_token = |l: &str| l.split(' ').any(|t| t.len() > 40);
     if let Some(long) = once
         .lines()
-        .find(|l| l.len() > 100 && !l.contains("//") && !l.contains('"'))
+        .find(|l| l.len() > 100 && !l.contains("//") && !l.contains('"') && !one_token(l))
     {
         return Err(format!("{name}: a line over 100 columns: {long}"));
     }

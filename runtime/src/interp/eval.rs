@@ -525,8 +525,7 @@ impl<'c, 'p> Eval<'c, 'p> {
     /// The fault of evaluation stopped at `e`.
     #[cold]
     fn exhausted(&self, e: &Expr, x: Exhausted) -> EvalError {
-        let text = super::why::one_line(self.text_of(e, "this expression"));
-        self.fault(ErrorKind::Limit, e.span, x.message(&cut(&text)))
+        stopped(self.ctx.program, e.span, x)
     }
 
     /// The depth of a call made from this frame, or a `Limit` fault at `e`.
@@ -704,6 +703,21 @@ impl<'c, 'p> Eval<'c, 'p> {
             e.span,
             format!("`{}` of an empty collection", b.name()),
         )
+    }
+}
+
+/// The fault of evaluation stopped at the expression at `span` (its text
+/// quoted on one line, cut): the JIT makes the same for a subject that ran
+/// out of steps.
+pub(crate) fn stopped(program: &Program, span: Span, x: Exhausted) -> EvalError {
+    let text = match program.sources.snippet(span) {
+        "" => "this expression",
+        s => s,
+    };
+    EvalError {
+        kind: ErrorKind::Limit,
+        message: x.message(&cut(&super::why::one_line(text))),
+        span,
     }
 }
 

@@ -63,6 +63,7 @@ mod why;
 pub use budget::{Cancel, Exhausted, CHECK_EVERY};
 pub(crate) use budget::{Meter, Stop};
 pub use coverage::{items as coverage_items, run_tests_covered, Coverage, Item, Point, Section};
+pub(crate) use eval::stopped;
 pub use explain::render_truncated;
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};
 pub use law::{subject_named, subject_of};

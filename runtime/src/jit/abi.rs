@@ -330,6 +330,11 @@ impl<'a> JitCtx<'a> {
         self.reserve = left - self.fuel;
     }
 
+    /// Whether the current unit ran out of steps.
+    pub fn out_of_steps(&self) -> bool {
+        self.out_of_steps
+    }
+
     /// The steps left in the current unit.
     pub fn steps_left(&self) -> u64 {
         u64::try_from(self.fuel.max(0).saturating_add(self.reserve.max(0))).unwrap_or(0)

@@ -207,7 +207,8 @@ impl JitProgram {
                 *b = byte;
             }
             if fault != 0 {
-                out.faults.push((at, Fault::decode(fault)));
+                out.faults
+                    .push((at, Fault::of_subject(fault, ctx.out_of_steps())));
             }
             Some(())
         };
@@ -226,7 +227,8 @@ impl JitProgram {
                 break;
             }
             if code != 0 {
-                out.faults.push((at, Fault::decode(code)));
+                out.faults
+                    .push((at, Fault::of_subject(code, ctx.out_of_steps())));
             } else {
                 one(ctx, &mut out, at)?;
                 ctx.next_subject();

@@ -52,6 +52,10 @@ pub struct Fault {
     pub site: u32,
     /// What went wrong.
     pub kind: FaultKind,
+    /// Whether it is the step budget running out at the site (a `Limit`
+    /// the JIT counted exactly as the interpreter does, so its verdict is
+    /// made without running the interpreter).
+    pub steps: bool,
 }
 
 impl Fault {
@@ -70,7 +74,20 @@ impl Fault {
         };
         // A site index that does not fit names no site.
         let site = u32::try_from(code >> 3).unwrap_or(u32::MAX);
-        Some(Fault { site, kind })
+        Some(Fault {
+            site,
+            kind,
+            steps: false,
+        })
+    }
+
+    /// The fault of a subject that ended with `code`, in a context that
+    /// knows whether it ran out of steps.
+    pub(super) fn of_subject(code: i64, out_of_steps: bool) -> Option<Fault> {
+        Fault::decode(code).map(|f| Fault {
+            steps: out_of_steps && f.kind == FaultKind::Limit,
+            ..f
+        })
     }
 }
 

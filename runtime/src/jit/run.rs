@@ -7,7 +7,7 @@ use super::fault::{Compiled, Disagreement, Fault};
 use super::layout::{self, Layout};
 use super::mixed::Mixed;
 use super::{abi, code, deciding_labels, requirement_count, Decision, Decisions, JitProgram};
-use crate::interp::{self, subject_of, Explain, Interpreter, Limits};
+use crate::interp::{self, subject_of, Exhausted, Explain, Interpreter, Limits};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
 use crate::verdict::{Failure, Notes, Subject, SubjectResult, Verdict};
@@ -137,7 +137,9 @@ impl Run<'_> {
         let interpreted = |d: &Option<Decided>| match d {
             None => false,
             Some(Decided::Fail(_)) => !quiet,
-            Some(Decided::Noted | Decided::Fault(_) | Decided::Interpret) => true,
+            // Out of steps where the interpreter would be: said here.
+            Some(Decided::Fault(f)) => !f.steps,
+            Some(Decided::Noted | Decided::Interpret) => true,
         };
         // The subjects the interpreter runs: each one's value and word.
         let (values, their_words): (Vec<Value>, Vec<i64>) = subjects
@@ -176,6 +178,15 @@ impl Run<'_> {
                             verdict: self.failed(&failed),
                             notes: Notes::default(),
                         }
+                    }
+                    Some(Decided::Fault(f)) if f.steps => {
+                        let span = self.jit.fault_site(f).copied().unwrap_or_default();
+                        let x = Exhausted::Steps(self.limits.max_steps);
+                        return SubjectResult {
+                            subject: self.subject(ty, *i, *w, *v),
+                            verdict: Verdict::Error(crate::interp::stopped(self.program, span, x)),
+                            notes: Notes::default(),
+                        };
                     }
                     Some(d) => d,
                 };

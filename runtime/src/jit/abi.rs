@@ -197,17 +197,16 @@ impl<'a> JitCtx<'a> {
         // One pair more than the slots: the memo is never empty.
         let mut memo_store = MemoStore::new(memo_slots.saturating_add(1).saturating_mul(2));
         let memo = memo_store.0.as_mut_ptr();
-        let max = i64::try_from(limits.max_steps).unwrap_or(i64::MAX);
-        let fuel0 = max.min(CHECK_EVERY as i64);
+        let (fuel0, reserve0) = split(i64::try_from(limits.max_steps).unwrap_or(i64::MAX));
         JitCtx {
             state: layout.state.as_ptr(),
             memo,
             flag: 0,
             temp_used: 0,
             fuel: fuel0,
-            reserve: max - fuel0,
+            reserve: reserve0,
             fuel0,
-            reserve0: max - fuel0,
+            reserve0,
             stop: limits.stop(),
             costs: vec![0; memo_slots],
             units: Vec::new(),
@@ -326,8 +325,7 @@ impl<'a> JitCtx<'a> {
     /// not counted, while explaining) ([`super::mixed::Mixed`]).
     pub fn set_steps(&mut self, left: Option<u64>) {
         let left = left.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        self.fuel = left.min(CHECK_EVERY as i64);
-        self.reserve = left - self.fuel;
+        (self.fuel, self.reserve) = split(left);
     }
 
     /// Whether the current unit ran out of steps.
@@ -358,8 +356,7 @@ impl<'a> JitCtx<'a> {
             self.fuel = 0;
             return BAIL;
         }
-        self.fuel = self.reserve.min(CHECK_EVERY as i64);
-        self.reserve -= self.fuel;
+        (self.fuel, self.reserve) = split(self.reserve);
         0
     }
 
@@ -443,6 +440,13 @@ pub extern "C" fn release(p: *mut JitCtx<'_>, i: i64) -> i64 {
 }
 
 /// Runs `f` on the context, or returns 0 if the pointer is null.
+/// `left` steps as what generated code counts down before it looks at the
+/// deadline (at most [`CHECK_EVERY`]) and the rest.
+fn split(left: i64) -> (i64, i64) {
+    let fuel = left.min(CHECK_EVERY as i64);
+    (fuel, left - fuel)
+}
+
 fn with<'c>(p: *mut JitCtx<'c>, f: impl FnOnce(&mut JitCtx<'c>) -> i64) -> i64 {
     code::ctx(p).map_or(0, f)
 }
@@ -1089,7 +1093,8 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
             c.const_depth = c.const_depth.saturating_add(1);
             return 0;
         }
-        let used = (c.fuel0 + c.reserve0) - (c.fuel.max(0) + c.reserve);
+        let full = u64::try_from(c.fuel0 + c.reserve0).unwrap_or(0);
+        let used = i64::try_from(full.saturating_sub(c.steps_left())).unwrap_or(i64::MAX);
         if let Some(cost) = usize::try_from(slot).ok().and_then(|i| c.costs.get_mut(i)) {
             *cost = used;
         }

@@ -1031,12 +1031,7 @@ impl Fx<'_, '_> {
     fn flow(&mut self, v: CValue, from: &Type, to: &Type) {
         if ambiguous_optional(to) && !matches!(from, Type::Optional(_) | Type::Never) {
             let min = self.b.ins().icmp_imm_s(IntCC::Equal, v, i64::MIN);
-            let code = self.b.ins().iconst(I64, abi::BAIL);
-            let next = self.b.create_block();
-            self.b
-                .ins()
-                .brif(min, self.fault_block, &[code.into()], next, &[]);
-            self.b.switch_to_block(next);
+            self.bail_if(min);
         }
     }
 

@@ -21,6 +21,7 @@ const MODULES: &[(&str, &str)] = &[
     ),
     ("std.land", include_str!("../../stdlib/land.polity")),
     ("std.census", include_str!("../../stdlib/census.polity")),
+    ("std.units", include_str!("../../stdlib/units.polity")),
 ];
 
 /// The source of a standard module (`std.voting`).

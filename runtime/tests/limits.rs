@@ -220,3 +220,71 @@ fn a_law_too_large_to_compile_is_left_to_the_interpreter() {
         assert_eq!(verdict, Some(&Verdict::Pass), "{engine:?}");
     }
 }
+
+/// A snapshot's texts and collections stop at `LoadLimits` on both loaders:
+/// the one into values (the interpreter's) and the one into the native
+/// layout (the JIT's, which streams top-level lists), each past-limit value
+/// a mismatch at its JSON path with its size, and nothing else reported
+/// for the skipped elements.
+#[test]
+fn snapshot_texts_and_collections_stop_at_the_load_limits() {
+    use polity::api::LoadLimits;
+    use polity::snapshot::SnapshotError;
+    let charter = "charter \"Caps\" { version: 1 }\n\
+                   record Member { id: Text, tags: List<Text> }\n\
+                   state { members: List<Member>, motto: Text }\n\
+                   law named(m in members) { require \"has an id\": m.id != \"\" }\n";
+    let program = Program::compile("caps.polity", charter).unwrap();
+    let json = br#"{"members": [
+        {"id": "a", "tags": ["x", "y", "z", "w"]},
+        {"id": "abcdefghijk", "tags": []},
+        {"id": "b", "tags": ["1", "2", "3", "4", "5"]}
+    ], "motto": "short"}"#;
+    let limits = LoadLimits {
+        max_text_bytes: 10,
+        max_collection_len: 3,
+    };
+    for engine in [Engine::Interpreter, Engine::Jit] {
+        let err = program
+            .load_snapshot_with(json, engine, limits)
+            .unwrap_err();
+        let SnapshotError::Mismatch(found) = err else {
+            panic!("{engine:?}: not a mismatch: {err}")
+        };
+        let found: Vec<String> = found.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "members[0].tags: a collection of 4 elements, longer than the limit of 3 \
+                 elements on one collection",
+                "members[1].id: a text of 11 bytes, longer than the limit of 10 bytes on one text",
+                "members[2].tags: a collection of 5 elements, longer than the limit of 3 \
+                 elements on one collection",
+            ],
+            "{engine:?}"
+        );
+        // Within the limits (and by default) the same snapshot shape loads.
+        let ok = br#"{"members": [{"id": "a", "tags": ["x", "y", "z"]}], "motto": "0123456789"}"#;
+        assert!(
+            program.load_snapshot_with(ok, engine, limits).is_ok(),
+            "{engine:?}"
+        );
+        assert!(
+            program.load_snapshot_for(json, engine).is_ok(),
+            "{engine:?}: default limits"
+        );
+        let top = br#"{"members": [{"id": "a", "tags": []}, {"id": "b", "tags": []},
+            {"id": "c", "tags": []}, {"id": "d", "tags": []}], "motto": ""}"#;
+        let SnapshotError::Mismatch(found) =
+            program.load_snapshot_with(top, engine, limits).unwrap_err()
+        else {
+            panic!("{engine:?}: a top-level list past the limit must be a mismatch")
+        };
+        assert_eq!(found.len(), 1, "{engine:?}: {found:?}");
+        assert_eq!(found[0].path, "members", "{engine:?}");
+        assert!(
+            program.load_snapshot_for(top, engine).is_ok(),
+            "{engine:?}: default limits"
+        );
+    }
+}

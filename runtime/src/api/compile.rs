@@ -4,7 +4,7 @@ use super::files::{self, FsLoader};
 use crate::api::Engine;
 use crate::jit::layout::Layout;
 use crate::jit::JitProgram;
-use crate::snapshot::{self, Snapshot, SnapshotError};
+use crate::snapshot::{self, LoadLimits, Snapshot, SnapshotError};
 use polity_compiler::diagnostic::{render, Diagnostic};
 use polity_compiler::ir;
 use polity_compiler::span::SourceMap;
@@ -187,9 +187,20 @@ impl Program {
     /// them); for the interpreter, into values. Either state works with
     /// either engine.
     pub fn load_snapshot_for(&self, json: &[u8], engine: Engine) -> Result<State, SnapshotError> {
+        self.load_snapshot_with(json, engine, LoadLimits::default())
+    }
+
+    /// [`Program::load_snapshot_for`] under `limits`: a text or a collection
+    /// past them is a mismatch at its JSON path.
+    pub fn load_snapshot_with(
+        &self,
+        json: &[u8],
+        engine: Engine,
+        limits: LoadLimits,
+    ) -> Result<State, SnapshotError> {
         let snapshot = match self.jit_for(engine) {
-            Some(jit) => snapshot::load_native(&self.ir, json, jit.literals())?,
-            None => snapshot::load(&self.ir, json)?,
+            Some(jit) => snapshot::load_native_with(&self.ir, json, jit.literals(), limits)?,
+            None => snapshot::load_with(&self.ir, json, limits)?,
         };
         Ok(State::from_snapshot(snapshot))
     }

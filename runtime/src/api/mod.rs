@@ -30,4 +30,4 @@ pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
 pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
 pub use files::FsLoader;
-pub use limits::{Cancel, Limits, DEFAULT_MAX_STEPS};
+pub use limits::{Cancel, Limits, LoadLimits, DEFAULT_MAX_STEPS, DEFAULT_MAX_TEXT_BYTES};

@@ -156,13 +156,47 @@ impl fmt::Display for SnapshotError {
 
 impl std::error::Error for SnapshotError {}
 
+/// What one snapshot may hold. A text or a collection past its limit is a
+/// mismatch at its JSON path (the snapshot is rejected, exit 3 in the CLI),
+/// so that a hostile snapshot cannot make the loader build a value larger
+/// than the evaluation's own limits allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoadLimits {
+    /// The most bytes one text may have (default 1 MiB).
+    pub max_text_bytes: usize,
+    /// The most elements one list or set may have (default 10,000,000, as
+    /// [`crate::interp::Limits::max_collection_len`]).
+    pub max_collection_len: usize,
+}
+
+/// The default [`LoadLimits::max_text_bytes`].
+pub const DEFAULT_MAX_TEXT_BYTES: usize = 1 << 20;
+
+impl Default for LoadLimits {
+    fn default() -> LoadLimits {
+        LoadLimits {
+            max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+            max_collection_len: crate::interp::Limits::default().max_collection_len,
+        }
+    }
+}
+
 /// Reads and checks a snapshot.
 ///
 /// Invalid UTF-8 and malformed JSON (including nesting deeper than 128) are
 /// [`SnapshotError::Syntax`]; anything that does not match `state` is
 /// [`SnapshotError::Mismatch`] listing every mismatch in document order.
 pub fn load(program: &Program, json: &[u8]) -> Result<Snapshot, SnapshotError> {
-    let read = read(program, json, None)?;
+    load_with(program, json, LoadLimits::default())
+}
+
+/// [`load`] under `limits`.
+pub fn load_with(
+    program: &Program,
+    json: &[u8],
+    limits: LoadLimits,
+) -> Result<Snapshot, SnapshotError> {
+    let read = read(program, json, None, limits)?;
     let snapshot = Snapshot::from_values(read.root.fields().to_vec());
     checked(program, snapshot, read.repeats)
 }
@@ -218,11 +252,21 @@ pub fn load_native(
     json: &[u8],
     literals: &Interner,
 ) -> Result<Snapshot, SnapshotError> {
+    load_native_with(program, json, literals, LoadLimits::default())
+}
+
+/// [`load_native`] under `limits`.
+pub fn load_native_with(
+    program: &Arc<Program>,
+    json: &[u8],
+    literals: &Interner,
+    limits: LoadLimits,
+) -> Result<Snapshot, SnapshotError> {
     let sink = seed::Sink::new(Layout::new(program, literals), program.state.len());
-    let read = read(program, json, Some(sink))?;
+    let read = read(program, json, Some(sink), limits)?;
     match read.sink.and_then(|sink| native(program, read.root, sink)) {
         Some(snapshot) => checked(program, snapshot, read.repeats),
-        None => load(program, json),
+        None => load_with(program, json, limits),
     }
 }
 
@@ -271,10 +315,15 @@ struct Read {
 
 /// One pass over the JSON: an error unless every mismatch in it (if any)
 /// is a repeated id.
-fn read(program: &Program, json: &[u8], sink: Option<seed::Sink>) -> Result<Read, SnapshotError> {
+fn read(
+    program: &Program,
+    json: &[u8],
+    sink: Option<seed::Sink>,
+    limits: LoadLimits,
+) -> Result<Read, SnapshotError> {
     let text = std::str::from_utf8(json).map_err(|e| syntax::utf8_error(json, e))?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let schema = seed::Schema::new(program);
+    let schema = seed::Schema::new(program, limits);
     let mut ctx = seed::Ctx::new(&schema, sink);
     let root = seed::root(&mut ctx)
         .deserialize(&mut deserializer)

@@ -50,9 +50,11 @@ impl<'s> Fields<'s> {
     }
 }
 
-/// What the reader checks against: the program and its objects' fields.
+/// What the reader checks against: the program, its objects' fields, and
+/// the limits on what one snapshot may hold.
 pub(super) struct Schema<'s> {
     program: &'s Program,
+    limits: super::LoadLimits,
     records: Vec<Fields<'s>>,
     state: Fields<'s>,
     /// The message for a top-level value that is not an object (without "found").
@@ -60,7 +62,7 @@ pub(super) struct Schema<'s> {
 }
 
 impl<'s> Schema<'s> {
-    pub(super) fn new(program: &'s Program) -> Schema<'s> {
+    pub(super) fn new(program: &'s Program, limits: super::LoadLimits) -> Schema<'s> {
         let records = program
             .records
             .iter()
@@ -69,6 +71,7 @@ impl<'s> Schema<'s> {
         let state = Fields::new(program.state.iter().map(|s| (s.name.as_str(), &s.ty)));
         Schema {
             program,
+            limits,
             records,
             root_expected: root_expected(&state.names),
             state,
@@ -452,6 +455,14 @@ impl<'de, B: Build> Visitor<'de> for TypedSeed<'_, '_, B> {
     }
 
     fn visit_str<E>(self, s: &str) -> Result<B::Out, E> {
+        let max = self.ctx.schema.limits.max_text_bytes;
+        if s.len() > max {
+            self.ctx.mismatch(format!(
+                "a text of {} bytes, longer than the limit of {max} bytes on one text",
+                s.len()
+            ));
+            return Ok(B::ABSENT);
+        }
         Ok(self.atom(Atom::Str(s)))
     }
 
@@ -533,8 +544,15 @@ fn read_elements<'de, 's, B: Build, A: SeqAccess<'de>>(
 ) -> Result<B::Out, A::Error> {
     let mut ids = Ids::new(ctx.schema.program, elem, large);
     let base = B::stack(ctx).len();
+    let max = ctx.schema.limits.max_collection_len;
     loop {
         let index = B::stack(ctx).len() - base;
+        if index == max {
+            if seq.next_element::<Skip>()?.is_none() {
+                break;
+            }
+            return too_long::<B, A>(ctx, seq, base, max);
+        }
         let before = ctx.mismatches.len();
         ctx.path.push(Segment::Index(index));
         let next = seq.next_element_seed(TypedSeed {
@@ -551,6 +569,27 @@ fn read_elements<'de, 's, B: Build, A: SeqAccess<'de>>(
         B::stack(ctx).push(v);
     }
     Ok(B::collection(ctx, base, elem, is_set))
+}
+
+/// A collection with more than `max` elements, whose element after the
+/// first `max` was just skipped: one mismatch at the collection, with how
+/// many elements it has (the rest is skipped too, not kept), and a
+/// placeholder.
+fn too_long<'de, B: Build, A: SeqAccess<'de>>(
+    ctx: &mut Ctx<'_>,
+    mut seq: A,
+    base: usize,
+    max: usize,
+) -> Result<B::Out, A::Error> {
+    let mut len = max.saturating_add(1);
+    while seq.next_element::<Skip>()?.is_some() {
+        len = len.saturating_add(1);
+    }
+    B::stack(ctx).truncate(base);
+    ctx.mismatch(format!(
+        "a collection of {len} elements, longer than the limit of {max} elements on one collection"
+    ));
+    Ok(B::ABSENT)
 }
 
 /// The ids seen so far in one collection of records, with the index where

@@ -118,3 +118,27 @@ test('the committed grammar is what scripts/build-grammar.js writes', () => {
     'syntaxes/polity.tmLanguage.json is stale: run `npm run grammar` in editors/vscode',
   );
 });
+
+test('every scope the grammar gives is asserted in test/cases', () => {
+  const names = new Set();
+  (function walk(node) {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'name' && typeof value === 'string') names.add(value);
+        else walk(value);
+      }
+    }
+  })(JSON.parse(grammar.render()).repository);
+  const dir = path.join(__dirname, 'cases');
+  const asserted = new Set();
+  for (const file of fs.readdirSync(dir)) {
+    for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+      const m = /^\/\/\s*(?:\^+|<[-~]+)\s+(.*)$/.exec(line);
+      // scopes before ` - ` are required; after it, forbidden
+      if (m) m[1].split(/(?:^|\s+)-\s+/)[0].split(/\s+/).forEach((s) => asserted.add(s));
+    }
+  }
+  assert.ok(names.size > 50, `${names.size} scopes`);
+  assert.deepEqual([...names].filter((n) => !asserted.has(n)), []);
+});

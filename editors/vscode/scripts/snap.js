@@ -53,7 +53,14 @@ function main() {
       path.join(work, '*.polity'),
     ];
     const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-    if (run.status !== 0) return run.status ?? 1;
+    if (run.status !== 0) {
+      console.error(
+        'The scopes of a charter under snapshot changed (above). When the charter ' +
+          `(${Object.values(CASES).join(', ')}) or the grammar changed on purpose, run ` +
+          '`npm run test:snap -- --update` in editors/vscode and read the diff of test/snap/.',
+      );
+      return run.status ?? 1;
+    }
     if (update) {
       fs.mkdirSync(SNAPS, { recursive: true });
       for (const name of Object.keys(CASES)) {

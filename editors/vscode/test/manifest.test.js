@@ -64,3 +64,26 @@ test('Enter in a doc comment continues it', () => {
   assert.ok(!new RegExp(rule.beforeText).test('  //// banner'));
   assert.equal(rule.action.appendText, '/// ');
 });
+
+test('the packed extension holds the client, the grammar and the runtime dependencies only', () => {
+  const { execFileSync } = require('node:child_process');
+  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const files = execFileSync(process.execPath, [vsce, 'ls'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  const own = files.filter((f) => !f.startsWith('node_modules/')).sort();
+  assert.deepEqual(own, [
+    'LICENSE',
+    'README.md',
+    'extension.js',
+    'language-configuration.json',
+    'lib/binary.js',
+    'package.json',
+    'syntaxes/polity.tmLanguage.json',
+  ]);
+  const packages = new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]));
+  assert.ok(packages.has('vscode-languageclient') && packages.has('vscode-languageserver-protocol'));
+  for (const dev of Object.keys(manifest.devDependencies)) {
+    assert.ok(!packages.has(dev.split('/')[0]), `${dev} is not packed`);
+  }
+});

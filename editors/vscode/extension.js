@@ -15,7 +15,7 @@ const { findBinary } = require('./lib/binary');
 
 const NAME = 'Polity';
 
-/// The extension's state while it is active.
+// The extension's state while it is active.
 const state = {
   /** @type {vscode.OutputChannel | undefined} */
   output: undefined,
@@ -27,7 +27,7 @@ function log(line) {
   state.output?.appendLine(`[${new Date().toISOString()}] ${line}`);
 }
 
-/// The binary the user asked for, found on disk, or null after telling them.
+// The binary the user asked for, found on disk, or null after telling them.
 function resolveBinary() {
   const setting = vscode.workspace.getConfiguration('polity').get('path', 'polity');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
@@ -49,7 +49,7 @@ function resolveBinary() {
   return null;
 }
 
-/// Starts `polity lsp`, unless the binary is missing. Resolves once started.
+// Starts `polity lsp`, unless the binary is missing. Resolves once started.
 async function start() {
   const command = resolveBinary();
   if (!command) return;

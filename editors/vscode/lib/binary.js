@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-/// Whether `file` is a file this process may run.
+// Whether `file` is a file this process may run.
 function isExecutable(file, platform) {
   try {
     if (!fs.statSync(file).isFile()) return false;
@@ -20,11 +20,11 @@ function isExecutable(file, platform) {
   }
 }
 
-/// The binary named by the `polity.path` setting: a path (it holds a
-/// separator, or starts with `~`) is used as it is, with `~` for the home
-/// directory and a relative path taken from the first workspace folder; a
-/// bare name is looked up on PATH (with PATHEXT on Windows). Returns the
-/// absolute path of the binary, or null when there is none.
+// The binary named by the `polity.path` setting: a path (it holds a
+// separator, or starts with `~`) is used as it is, with `~` for the home
+// directory and a relative path taken from the first workspace folder; a
+// bare name is looked up on PATH (with PATHEXT on Windows). Returns the
+// absolute path of the binary, or null when there is none.
 function findBinary(setting, { env = process.env, platform = process.platform, home = '', cwd = '' } = {}) {
   const wanted = (setting || '').trim() || 'polity';
   const exts = platform === 'win32' ? ['', ...(env.PATHEXT || '.EXE;.CMD;.BAT').split(';').filter(Boolean)] : [''];

@@ -11,7 +11,7 @@
 // Names that are not tokens are read from the compiler and the standard
 // library when the grammar is built: the built-in functions and types
 // (compiler/src/resolve/decls.rs) and the public fns of stdlib/*.polity (so
-// that a call of a `std.*` rule is scoped support.function).
+// that a call of a `std.*` rule is scoped support.function.std).
 //
 //   node scripts/build-grammar.js           write the grammar
 //   node scripts/build-grammar.js --stdout  print it instead
@@ -24,8 +24,8 @@ const path = require('node:path');
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const OUT = path.resolve(__dirname, '..', 'syntaxes', 'polity.tmLanguage.json');
 
-/// Every keyword of the lexer, with its scope (".polity" is appended).
-/// `figure` is the keyword of the `figure NAME: Type = expr` item.
+// Every keyword of the lexer, with its scope (".polity" is appended).
+// `figure` is the keyword of the `figure NAME: Type = expr` item.
 const KEYWORDS = {
   charter: 'storage.type.charter',
   import: 'keyword.control.import',
@@ -64,11 +64,11 @@ const KEYWORDS = {
   private: 'storage.modifier.private',
 };
 
-/// `not in`, one token of the lexer (`not` and `in` merged).
+// `not in`, one token of the lexer (`not` and `in` merged).
 const NOT_IN_SCOPE = 'keyword.operator.word.not-in';
 
-/// Soft keywords (the lexer's "also a name"): a keyword only where what
-/// follows shows it is one, a name elsewhere.
+// Soft keywords (the lexer's "also a name"): a keyword only where what
+// follows shows it is one, a name elsewhere.
 const SOFT_KEYWORDS = {
   // a guard: `when cond {` or `require "label" when cond: ...`; not a name
   // followed by what ends or continues an operand
@@ -79,8 +79,8 @@ const SOFT_KEYWORDS = {
   private: '(?=[ \\t]+(?:fn|const|figure)(?![A-Za-z0-9_]))',
 };
 
-/// Every operator and punctuation token of the lexer, with its scope,
-/// longest first where one is a prefix of another.
+// Every operator and punctuation token of the lexer, with its scope,
+// longest first where one is a prefix of another.
 const OPERATORS = [
   ['?.', 'punctuation.accessor.optional'],
   ['??', 'keyword.operator.coalesce'],
@@ -110,26 +110,26 @@ const OPERATORS = [
   ['}', 'punctuation.section.braces.end'],
 ];
 
-/// The units of a duration or period (`90 days`, `1 month`).
+// The units of a duration or period (`90 days`, `1 month`).
 const DURATION_UNITS = [
   'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years',
   'hour', 'hours', 'minute', 'minutes', 'second', 'seconds',
 ];
 
-/// Words of time that are not units: after a number the lexer reports them
-/// (E0010), so they are scoped invalid.
+// Words of time that are not units: after a number the lexer reports them
+// (E0010), so they are scoped invalid.
 const NOT_UNITS = [
   'sec', 'secs', 's', 'min', 'mins', 'h', 'hr', 'hrs', 'fortnight', 'fortnights',
   'quarter', 'quarters', 'decade', 'decades', 'century', 'centuries', 'd', 'w',
   'wk', 'wks', 'mo', 'mos', 'y', 'yr', 'yrs', 'ms', 'millisecond', 'milliseconds',
 ];
 
-/// The escapes of a text literal (`\"`, `\\`, `\n`, `\t`).
+// The escapes of a text literal (`\"`, `\\`, `\n`, `\t`).
 const ESCAPES = ['"', '\\', 'n', 't'];
 
 // ------------------------------------------------------------ names read from the sources
 
-/// The string items of `pub const NAME: &[&str] = &[ ... ];` in a Rust file.
+// The string items of `pub const NAME: &[&str] = &[ ... ];` in a Rust file.
 function rustStrList(text, name) {
   const m = new RegExp(`pub const ${name}: &\\[&str\\] = &\\[([^\\]]*)\\]`).exec(text);
   if (!m) throw new Error(`no list ${name} in compiler/src/resolve/decls.rs`);
@@ -144,7 +144,7 @@ function compilerNames() {
   };
 }
 
-/// The public fns of the standard library, sorted.
+// The public fns of the standard library, sorted.
 function stdlibFns() {
   const dir = path.join(REPO, 'stdlib');
   const names = new Set();
@@ -170,7 +170,7 @@ const GENERIC = '<(?:[^<>\\n]|<(?:[^<>\\n]|<[^<>\\n]*>)*>)*>';
 const TYPE = `${IDENT}(?:[ \\t]*${GENERIC})?(?:[ \\t]*\\?|[ \\t]+in[ \\t]+${IDENT})*`;
 const TYPE_CAPTURE = { patterns: [{ include: '#type' }] };
 const KEYWORD_CAPTURE = { patterns: [{ include: '#keywords' }] };
-/// Captures 1, 2... from scopes (or capture rules such as TYPE_CAPTURE) in order.
+// Captures 1, 2... from scopes (or capture rules such as TYPE_CAPTURE) in order.
 const caps = (...xs) => Object.fromEntries(xs.map((x, i) => [i + 1, typeof x === 'string' ? { name: S(x) } : x]));
 
 function keywordRules() {
@@ -199,7 +199,6 @@ function operatorRules() {
 function build() {
   const { builtins, builtinTypes } = compilerNames();
   const std = stdlibFns();
-  const kw = (w) => S(KEYWORDS[w]);
   const fieldDecl = {
     comment: 'a field and its type in a record or the state',
     match: `${B}(${IDENT})[ \\t]*(:)[ \\t]*(${TYPE})`,
@@ -225,7 +224,6 @@ function build() {
     braces(begin, beginCaptures, [{ include: '#comments' }, field, { include: '#item' }], name);
 
   return {
-    $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
     name: 'Polity',
     scopeName: 'source.polity',
     fileTypes: ['polity'],

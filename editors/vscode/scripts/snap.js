@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, '..');
 const REPO = path.resolve(ROOT, '..', '..');
 const SNAPS = path.join(ROOT, 'test', 'snap');
 
-/// The charters under snapshot, by the name of their snapshot.
+// The charters under snapshot, by the name of their snapshot.
 const CASES = {
   'praxis-nova.polity': 'examples/praxis-nova/charter.polity',
   'tidewater.polity': 'examples/tidewater/charter.polity',

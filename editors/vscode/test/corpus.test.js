@@ -36,7 +36,7 @@ async function loadGrammar() {
   return registry.loadGrammar('source.polity');
 }
 
-/// Every token of `text` as [line, text, scopes].
+// Every token of `text` as [line, text, scopes].
 function tokenize(grammar, text) {
   const tokens = [];
   let stack = textmate.INITIAL;

@@ -59,7 +59,7 @@ test('a path is taken as it is, from the home directory or the workspace folder'
 
 // ------------------------------------------------------------ extension.js with stand-ins
 
-/// Loads extension.js afresh with `vscode` and the language client replaced.
+// Loads extension.js afresh with `vscode` and the language client replaced.
 function loadExtension({ setting, folder, startError }) {
   const calls = { errors: [], output: [], clients: [], commands: new Map(), executed: [], onConfig: [] };
   const vscode = {

@@ -14,10 +14,10 @@ const grammar = require('../scripts/build-grammar.js');
 
 const LEXER = path.join(grammar.REPO, 'compiler', 'src', 'syntax', 'lexer.rs');
 
-/// The literal forms of the lexer (its `#[regex]` patterns) that the number
-/// rules of the grammar were written from. A new or changed pattern fails
-/// the test until the grammar's `numbers` rules are updated and the pattern
-/// recorded here.
+// The literal forms of the lexer (its `#[regex]` patterns) that the number
+// rules of the grammar were written from. A new or changed pattern fails
+// the test until the grammar's `numbers` rules are updated and the pattern
+// recorded here.
 const KNOWN_REGEXES = [
   '//[^\\n]*',
   '[A-Za-z_][A-Za-z0-9_]*',
@@ -31,7 +31,7 @@ const KNOWN_REGEXES = [
 const unique = (xs) => [...new Set(xs)].sort();
 const missing = (want, have) => unique(want).filter((x) => !have.includes(x));
 
-/// What the lexer has that the grammar's tables lack, as messages.
+// What the lexer has that the grammar's tables lack, as messages.
 function drift(lexer, tables) {
   const problems = [];
   const keywords = Object.keys(tables.KEYWORDS);

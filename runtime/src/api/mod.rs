@@ -24,6 +24,10 @@
 mod compile;
 mod eval;
 pub mod files;
+// The documents are the command line's own (`cli::verdict_json`,
+// `cli::report`), so they come with the `cli` feature.
+#[cfg(feature = "cli")]
+pub mod json;
 mod limits;
 
 pub use crate::interp::Explain;

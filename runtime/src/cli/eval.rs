@@ -6,9 +6,9 @@ use super::report::write_eval_table;
 use super::verdict_json::write_eval_json;
 use super::{color_stderr, output, EvalFormat};
 use crate::api::files::{read_bounded, ReadError};
+use crate::api::json::snapshot_error_json;
 use crate::api::{CompileOptions, EvalOptions, LawReport, Program};
 use crate::snapshot::SnapshotError;
-use serde_json::json;
 use std::path::Path;
 
 /// Snapshot files at least this large are read through
@@ -102,18 +102,7 @@ pub fn run(
 
 fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {
     if format == EvalFormat::Json {
-        let doc = match e {
-            SnapshotError::Syntax {
-                message,
-                line,
-                column,
-            } => json!({ "error": "snapshot", "file": path.display().to_string(),
-                "syntax": { "message": message, "line": line, "column": column }, "mismatches": [] }),
-            SnapshotError::Mismatch(ms) => {
-                json!({ "error": "snapshot", "file": path.display().to_string(),
-                "mismatches": ms.iter().map(|m| json!({ "path": m.path, "message": m.message })).collect::<Vec<_>>() })
-            }
-        };
+        let doc = snapshot_error_json(e, Some(&path.display().to_string()));
         let mut out = output::stdout();
         let written = output::write_json(&mut out, &doc);
         let code = output::finish(out, written.map(|()| 3));

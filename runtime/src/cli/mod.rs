@@ -27,11 +27,11 @@ mod junit;
 mod located;
 mod output;
 mod repl;
-mod report;
+pub(crate) mod report;
 mod sarif;
 mod test;
 mod test_report;
-mod verdict_json;
+pub(crate) mod verdict_json;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;

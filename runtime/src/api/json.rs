@@ -3,7 +3,7 @@
 //! json`, and the same shapes as `polity check --format json` and a rejected
 //! snapshot's `--format json` error.
 
-use super::{CompileError, EvalOptions, LawReport, Program, State, UnknownLaw};
+use super::{CompileError, Engine, EvalOptions, LawReport, Program, State, UnknownLaw};
 use crate::snapshot::SnapshotError;
 use serde_json::{json, Value as Json};
 
@@ -82,5 +82,18 @@ impl Program {
             &self.ir().sources,
         );
         Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+}
+
+impl Program {
+    /// Runs every `test` block with `engine` and returns its suite as
+    /// `polity test --format json` writes one (`{ "name", "charter",
+    /// "compiled", "tests": [...] }`), named `name`.
+    pub fn tests_json(&self, name: &str, engine: Engine) -> String {
+        let start = std::time::Instant::now();
+        let outcomes = self.run_tests_with(engine);
+        let suite =
+            crate::cli::test_report::Suite::new(name.to_owned(), self, &outcomes, start.elapsed());
+        serde_json::to_string(&suite).unwrap_or_default()
     }
 }

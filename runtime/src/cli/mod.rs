@@ -30,7 +30,7 @@ mod repl;
 pub(crate) mod report;
 mod sarif;
 mod test;
-mod test_report;
+pub(crate) mod test_report;
 pub(crate) mod verdict_json;
 
 use clap::{Parser, Subcommand, ValueEnum};

@@ -261,13 +261,13 @@ impl Writer<'_, '_> {
                         head.push_str("*Advice (it never decides the verdict):* ");
                     }
                     if let Some(g) = &r.guard {
-                        let _ = write!(head, "*Only when* {}: ", p.words(&g.cond));
+                        let _ = write!(head, "*Only when* {}: ", p.condition(&g.cond));
                     }
                     let _ = writeln!(
                         self.out,
                         "{pad}{marker}{head}**{}**: {}",
                         escape(&r.label.value),
-                        p.words(&r.cond)
+                        p.condition(&r.cond)
                     );
                     let inner = " ".repeat(indent + marker.len());
                     for x in &r.exceptions {
@@ -275,14 +275,14 @@ impl Writer<'_, '_> {
                             self.out,
                             "{inner}- *unless* **{}**: {}",
                             escape(&x.label.value),
-                            p.words(&x.cond)
+                            p.condition(&x.cond)
                         );
                     }
                 }
                 ast::LawStmt::When(w) => {
                     // A blank line: a list numbered from past 1 cannot
                     // interrupt the line it follows.
-                    let _ = writeln!(self.out, "{pad}- *When* {}:\n", p.words(&w.guard.cond));
+                    let _ = writeln!(self.out, "{pad}- *When* {}:\n", p.condition(&w.guard.cond));
                     self.stmts(p, &w.body, indent + 2, counter);
                 }
                 ast::LawStmt::Error(span) => {
@@ -394,7 +394,12 @@ impl Writer<'_, '_> {
             } else {
                 "It is"
             };
-            let _ = writeln!(self.out, "**{is}** {}.\n", p.words(&f.body));
+            let body = if def.ret == Type::Bool {
+                p.condition(&f.body)
+            } else {
+                p.words(&f.body)
+            };
+            let _ = writeln!(self.out, "**{is}** {body}.\n");
             self.uses_line(&p);
             self.keep(&p);
         }

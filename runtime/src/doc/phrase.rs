@@ -138,6 +138,21 @@ impl<'a, 'p> Phraser<'a, 'p> {
         self.expr(e).text
     }
 
+    /// A condition in words: as [`Phraser::words`], but a yes-or-no field
+    /// or name standing alone says so ("the member’s dues paid is true").
+    pub fn condition(&self, e: &Expr) -> String {
+        self.cond(e).text
+    }
+
+    fn cond(&self, e: &Expr) -> Phrase {
+        let phrase = self.expr(e);
+        let bare = matches!(e.kind, ExprKind::Field { .. } | ExprKind::Name(_));
+        if bare && phrase.prec == Prec::Atom && self.type_of(e) == Some(&Type::Bool) {
+            return Phrase::new(format!("{} is true", phrase.text), Prec::Compare);
+        }
+        phrase
+    }
+
     fn local(&self, name: &str) -> Option<Local> {
         let scope = self.scope.borrow();
         scope
@@ -197,7 +212,7 @@ impl<'a, 'p> Phraser<'a, 'p> {
                 format!(
                     "{} if {}, otherwise {}",
                     self.expr(then).at(Prec::Or),
-                    self.expr(cond).at(Prec::Or),
+                    self.cond(cond).at(Prec::Or),
                     self.expr(otherwise).at(Prec::Or)
                 ),
                 Prec::Cond,
@@ -220,7 +235,7 @@ impl<'a, 'p> Phraser<'a, 'p> {
             ExprKind::Where { source, cond } => {
                 let source = self.expr(source).at(Prec::Atom);
                 self.bind("it", Local::Named("it".into()));
-                let cond = self.expr(cond).at(Prec::Or);
+                let cond = self.cond(cond).at(Prec::Or);
                 self.unbind(1);
                 Phrase::atom(format!("those of {source} for which {cond}"))
             }
@@ -336,7 +351,7 @@ impl<'a, 'p> Phraser<'a, 'p> {
         Phrase::new(
             format!(
                 "it is not the case that {}",
-                self.expr(operand).at(Prec::Not)
+                self.cond(operand).at(Prec::Not)
             ),
             Prec::Not,
         )
@@ -379,7 +394,10 @@ impl<'a, 'p> Phraser<'a, 'p> {
     }
 
     fn binary(&self, op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Phrase {
-        let (l, r) = (self.expr(lhs), self.expr(rhs));
+        let (l, r) = match op {
+            BinaryOp::And | BinaryOp::Or => (self.cond(lhs), self.cond(rhs)),
+            _ => (self.expr(lhs), self.expr(rhs)),
+        };
         let compare = |word: &str| {
             Phrase::new(
                 format!("{} {word} {}", l.at(Prec::Whole), r.at(Prec::Whole)),
@@ -565,10 +583,13 @@ impl<'a, 'p> Phraser<'a, 'p> {
             let filter = c
                 .filter
                 .as_ref()
-                .map(|f| format!(" for which {}", self.expr(f).at(Prec::Or)));
+                .map(|f| format!(" for which {}", self.cond(f).at(Prec::Or)));
             clauses.push((var, source, filter.unwrap_or_default()));
         }
-        let elem = self.expr(&g.elem);
+        let elem = match how {
+            Gen::Every | Gen::Some => self.cond(&g.elem),
+            Gen::Each | Gen::Count => self.expr(&g.elem),
+        };
         self.unbind(g.clauses.len());
         let each: Vec<String> = clauses
             .iter()

@@ -91,6 +91,49 @@ fn no_requirement_or_exception_is_dropped() {
     }
 }
 
+/// Every `.polity` file under `dir`, sorted.
+fn charters_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            charters_under(&path, out);
+        } else if path.extension().is_some_and(|e| e == "polity") {
+            out.push(path);
+        }
+    }
+    out.sort();
+}
+
+#[test]
+fn every_corpus_charter_that_compiles_is_documented_whole() {
+    let mut files = Vec::new();
+    for dir in ["../tests", "../examples", "../stdlib", "tests/fixtures"] {
+        charters_under(Path::new(dir), &mut files);
+    }
+    let mut documented = 0;
+    for file in &files {
+        let Ok(Ok(program)) = polity::api::Program::compile_file(file) else {
+            continue;
+        };
+        let md = polity::doc::markdown(program.ir());
+        let html = polity::doc::html(program.ir());
+        assert!(html.ends_with("</html>\n"), "{}", file.display());
+        assert!(!html.contains("<script"), "{}", file.display());
+        for law in &program.ir().laws {
+            for r in law.requirements() {
+                let label = format!("**{}**: ", escaped(&r.label));
+                assert!(md.contains(&label), "{}: {}", file.display(), r.label);
+            }
+        }
+        let (anchors, links) = anchors_and_links(&md);
+        for link in &links {
+            assert!(anchors.contains(link), "{}: #{link}", file.display());
+        }
+        documented += 1;
+    }
+    assert!(documented >= 40, "only {documented} charters compiled");
+}
+
 /// The anchors a document defines and the ones it links to.
 fn anchors_and_links(md: &str) -> (Vec<String>, Vec<String>) {
     let after = |marker: &str, end: char| -> Vec<String> {

@@ -67,7 +67,11 @@ pub fn markdown(program: &Program) -> String {
     w.fns(&items.fns);
     w.consts(&items.consts);
     w.glossary(items.state_doc);
-    w.stdlib();
+    let imports_std = items
+        .imports
+        .iter()
+        .any(|i| matches!(i.target, ast::ImportTarget::Module(_)));
+    w.stdlib(imports_std);
     w.out
 }
 
@@ -536,7 +540,7 @@ impl Writer<'_, '_> {
 
     /// The section on the standard library's declarations the document
     /// linked to: each with its signature and its own documentation.
-    fn stdlib(&mut self) {
+    fn stdlib(&mut self, imports_std: bool) {
         let names = self.names;
         let mut entries: Vec<(&str, Span, String)> = Vec::new();
         for f in self.uses.fns.iter().filter_map(|f| names.fn_def(f)) {
@@ -567,11 +571,16 @@ impl Writer<'_, '_> {
                 entries.push((module, def.span, text));
             }
         }
-        if entries.is_empty() {
+        // The header links here whenever the charter imports a module.
+        if entries.is_empty() && !imports_std {
             return;
         }
         entries.sort_by_key(|(module, span, _)| (*module, span.start));
         self.line("## <a id=\"std\"></a>Rules from the standard library\n");
+        if entries.is_empty() {
+            self.line("The articles use none of the standard library's rules directly.\n");
+            return;
+        }
         self.line(
             "The rules this charter takes from Polity's standard library, with their \
              own documentation (the whole library is described in `docs/stdlib.md` \

@@ -3,7 +3,8 @@
 //! A constant whose value needs no snapshot (it reads no `state` name, and
 //! neither do the constants and fns it uses, and it calls no law) is
 //! evaluated by the reference interpreter over an empty snapshot, with a
-//! small step budget so that no constant can hold the document up. Its value
+//! small budget of steps and collection sizes, so that no constant can hold
+//! the document up or exhaust memory. Its value
 //! is shown as members read it: a decimal written as a percentage
 //! (`12.5%`) as a percentage, a duration in days, a date as `1 June 2024`.
 
@@ -18,6 +19,10 @@ use std::collections::BTreeSet;
 
 /// The most steps spent evaluating one constant for the document.
 const MAX_STEPS: u64 = 1_000_000;
+
+/// The longest collection (or text, in bytes) a constant may build for the
+/// document: enough for any value worth showing, too little to exhaust memory.
+const MAX_COLLECTION_LEN: usize = 10_000;
 
 /// What the document says of a constant's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +46,7 @@ pub fn show_const(program: &Program, index: usize) -> Shown {
     let snapshot = Snapshot::from_values(Vec::new());
     let limits = Limits {
         max_steps: MAX_STEPS,
+        max_collection_len: MAX_COLLECTION_LEN,
         ..Limits::default()
     };
     let interp = Interpreter::new(program, &snapshot).with_limits(limits);

@@ -210,6 +210,7 @@ fn output_to_a_file_and_errors() {
     let r = polity(&["doc", praxis, "-o", nowhere.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.starts_with("error: cannot write"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A fresh directory for one test's files.
@@ -284,8 +285,10 @@ fn screenshot(browser: &Path, name: &str, html: &str) -> Shot {
         .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
         .map(str::to_string)
         .collect();
+    let png = std::fs::read(&png).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
     Shot {
-        png: std::fs::read(&png).unwrap(),
+        png,
         console_errors,
     }
 }

@@ -5,6 +5,7 @@
 pub mod api;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod doc;
 pub mod interp;
 pub mod jit;
 pub mod snapshot;

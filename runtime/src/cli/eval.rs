@@ -4,15 +4,15 @@
 
 use super::report::write_eval_table;
 use super::verdict_json::write_eval_json;
-use super::{color_stderr, output, EvalFormat};
+use super::{output, EvalFormat};
 use crate::api::files::{read_bounded, ReadError};
 use crate::api::json::snapshot_error_json;
-use crate::api::{CompileOptions, EvalOptions, LawReport, Program};
+use crate::api::{CompileOptions, EvalOptions, LawReport};
 use crate::snapshot::SnapshotError;
 use std::path::Path;
 
 /// Snapshot files at least this large are read through
-/// [`Program::read_snapshot_for`] (which drops the text as soon as it is
+/// [`crate::api::Program::read_snapshot_for`] (which drops the text as soon as it is
 /// loaded) rather than kept to be read again for its error.
 const STREAM_FROM: u64 = 64 << 20;
 
@@ -25,16 +25,9 @@ pub fn run(
     options: &CompileOptions,
 ) -> i32 {
     let engine = eval_options.engine;
-    let program = match Program::compile_file_with(charter, options) {
-        Err(e) => {
-            stderrln!("{}", super::read_error(charter, &e));
-            return 2;
-        }
-        Ok(Err(e)) => {
-            stderr!("{}", e.render(color_stderr()));
-            return 1;
-        }
-        Ok(Ok(p)) => p,
+    let program = match super::compile_or_report(charter, options) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     // A large snapshot is read through `read_snapshot_for`, which reads the
     // text (under the size cap), loads it and drops it at once. One that

@@ -20,6 +20,7 @@ macro_rules! stderrln {
 
 mod check;
 mod coverage;
+mod doc;
 mod eval;
 mod fmt;
 mod github;
@@ -139,6 +140,21 @@ enum Command {
         /// Print the formatted text instead of rewriting the files.
         #[arg(long)]
         stdout: bool,
+    },
+    /// Write the charter as a readable constitution for its members: its
+    /// laws as numbered articles in plain words, its terms as a glossary.
+    Doc {
+        /// The charter file.
+        charter: PathBuf,
+        /// Markdown (the default) or one self-contained HTML page.
+        #[arg(long, value_enum, default_value_t = DocFormat::Md)]
+        format: DocFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Imports must stay inside this directory (default: the charter's own).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
     /// Ask a charter questions: evaluate expressions and law calls over a
     /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
@@ -291,6 +307,15 @@ pub enum TestFormat {
     Json,
 }
 
+/// `polity doc --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML page (inline style, no script).
+    Html,
+}
+
 /// `polity eval --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EvalFormat {
@@ -312,6 +337,25 @@ pub fn read_error(path: &std::path::Path, e: &std::io::Error) -> String {
         first.unwrap_or_default(),
         chars.as_str()
     )
+}
+
+/// Compiles the charter file `charter`, or reports why not on stderr and
+/// gives the exit status: 2 when it cannot be read, 1 when it does not compile.
+fn compile_or_report(
+    charter: &std::path::Path,
+    options: &crate::api::CompileOptions,
+) -> Result<crate::api::Program, i32> {
+    match crate::api::Program::compile_file_with(charter, options) {
+        Err(e) => {
+            stderrln!("{}", read_error(charter, &e));
+            Err(2)
+        }
+        Ok(Err(e)) => {
+            stderr!("{}", e.render(color_stderr()));
+            Err(1)
+        }
+        Ok(Ok(p)) => Ok(p),
+    }
 }
 
 /// How the command reads and compiles charters.
@@ -404,6 +448,12 @@ pub fn main() -> i32 {
             };
             test::run(&files, &run, &options(root))
         }
+        Command::Doc {
+            charter,
+            format,
+            output,
+            root,
+        } => doc::run(&charter, format, output.as_deref(), &options(root)),
         Command::Fmt {
             files,
             check,

@@ -1,6 +1,7 @@
 //! The C ABI as C programs use it: the committed header is the one cbindgen
 //! generates, and a C program compiled against it and linked with
-//! `libpolity_c` prints, for both examples, the same verdict document as
+//! `libpolity_c` prints, for both examples and every case of the eval
+//! corpus, the same verdict document as
 //! `polity eval --format json` (`Program::eval_json`, which
 //! `runtime/tests/api_json.rs` checks against the binary), and sees every
 //! error as a status.
@@ -80,12 +81,32 @@ fn c_program() -> PathBuf {
 #[test]
 fn a_c_program_gets_the_clis_verdicts_and_every_error_as_a_status() {
     let program = c_program();
-    let examples = crate_dir().join("../../examples");
-    for name in ["praxis-nova", "tidewater"] {
-        let dir = examples.join(name);
+    let root = crate_dir().join("../..");
+    let mut cases: Vec<(PathBuf, PathBuf)> = ["praxis-nova", "tidewater"]
+        .iter()
+        .map(|n| {
+            let dir = root.join("examples").join(n);
+            (dir.join("charter.polity"), dir.join("snapshot.json"))
+        })
+        .collect();
+    let mut corpus: Vec<PathBuf> = std::fs::read_dir(root.join("tests/eval"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "polity"))
+        .filter(|p| p.with_extension("json").exists())
+        .collect();
+    corpus.sort();
+    cases.extend(
+        corpus
+            .into_iter()
+            .map(|c| (c.clone(), c.with_extension("json"))),
+    );
+    assert!(cases.len() > 20, "the eval corpus is there");
+    for (charter, snapshot) in cases {
+        let name = charter.display().to_string();
         let output = Command::new(&program)
-            .arg(dir.join("charter.polity"))
-            .arg(dir.join("snapshot.json"))
+            .arg(&charter)
+            .arg(&snapshot)
             .env("LD_LIBRARY_PATH", library_dir())
             .env("DYLD_LIBRARY_PATH", library_dir())
             .output()
@@ -95,10 +116,9 @@ fn a_c_program_gets_the_clis_verdicts_and_every_error_as_a_status() {
             "{name}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let charter = dir.join("charter.polity");
         let rust = Program::compile_file(&charter).unwrap().unwrap();
         let state = rust
-            .load_snapshot(&std::fs::read(dir.join("snapshot.json")).unwrap())
+            .load_snapshot(&std::fs::read(&snapshot).unwrap())
             .unwrap();
         let expected = rust
             .eval_json(&state, None, EvalOptions::default())

@@ -42,11 +42,17 @@ def polity_binary():
     return str(target / "debug" / "polity")
 
 
-@pytest.mark.parametrize("name", ["praxis-nova", "tidewater"])
+CASES = [(EXAMPLES / n / "charter.polity", EXAMPLES / n / "snapshot.json")
+         for n in ("praxis-nova", "tidewater")] + [
+    (c, c.with_suffix(".json"))
+    for c in sorted((ROOT / "tests" / "eval").glob("*.polity"))
+    if c.with_suffix(".json").exists()
+]
+
+
+@pytest.mark.parametrize("charter,snapshot", CASES, ids=[c.stem if c.stem != "charter" else c.parent.name for c, _ in CASES])
 @pytest.mark.parametrize("engine", ["jit", "interp"])
-def test_examples_give_the_clis_document_byte_for_byte(name, engine):
-    charter = EXAMPLES / name / "charter.polity"
-    snapshot = EXAMPLES / name / "snapshot.json"
+def test_examples_and_the_eval_corpus_give_the_clis_document_byte_for_byte(charter, snapshot, engine):
     program = polity.compile(charter)
     state = program.load_snapshot(snapshot.read_bytes(), engine=engine)
     cli = subprocess.run(

@@ -15,7 +15,7 @@ mod common;
 use common::{may_vote_by_hand, setup, ACTIVE, CITIZEN, MEMBERS, MEMBER_FIELDS, NOW, PRAXIS};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use polity::api::{Engine, Limits, Program};
-use polity::jit::layout::{decimal, elements, fields, inline_dec, is_inline_dec, Layout, NONE};
+use polity::layout::{decimal, elements, fields, inline_dec, is_inline_dec, Layout, NONE};
 use polity_compiler::num::{Dec, DecSum};
 use std::cmp::Ordering;
 use std::hint::black_box;

@@ -48,7 +48,7 @@ mod common;
 use common::{may_vote_by_hand, setup, ACTIVE, MEMBERS, MEMBER_FIELDS, NOW};
 use criterion::{Criterion, Throughput};
 use polity::api::{Engine, Limits};
-use polity::jit::layout::{elements, fields, Layout};
+use polity::layout::{elements, fields, Layout};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -7,7 +7,13 @@ pub mod api;
 pub mod cli;
 pub mod doc;
 pub mod interp;
+#[cfg(feature = "jit")]
 pub mod jit;
+/// Without the `jit` feature, the JIT's types have no values (see `nojit.rs`).
+#[cfg(not(feature = "jit"))]
+#[path = "nojit.rs"]
+pub mod jit;
+pub mod layout;
 pub mod snapshot;
 pub mod value;
 pub mod verdict;

@@ -392,6 +392,7 @@ fn eval_engines_print_the_same_verdicts() {
     assert_eq!(polity(&args("fast")).code, 2);
 }
 
+#[cfg(feature = "jit")]
 #[test]
 fn check_jit_reports_what_runs_as_machine_code() {
     let r = polity(&[

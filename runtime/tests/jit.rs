@@ -3,6 +3,7 @@
 //! the verdicts must be identical, the JIT's own decisions (failed labels;
 //! error kind and span) must match the interpreter's, and the laws named as
 //! compiled must not fall back to the interpreter.
+#![cfg(feature = "jit")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use polity::api::{Engine, Program};

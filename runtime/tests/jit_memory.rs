@@ -1,6 +1,7 @@
 //! Compiling and dropping programs frees their machine code. In a test
 //! binary of its own: it measures the process's resident memory, which
 //! tests running beside it in the same process would change.
+#![cfg(feature = "jit")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use polity::api::Program;

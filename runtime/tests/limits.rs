@@ -185,6 +185,7 @@ fn deep_calls_through_deep_expressions_fit_a_small_stack() {
 /// memory grow faster than the law) is left to the interpreter, which
 /// evaluates it in linear time, and `check --jit`'s list of fallbacks says
 /// so; the verdict is the same on both engines.
+#[cfg(feature = "jit")]
 #[test]
 fn a_law_too_large_to_compile_is_left_to_the_interpreter() {
     let n = 5000;

@@ -659,6 +659,7 @@ fn throughput() {
 /// Every example's and every eval corpus case's snapshot, read for the JIT
 /// (top-level lists straight into the native layout) and read as values,
 /// holds the same values: those made back from the layout included.
+#[cfg(feature = "jit")]
 #[test]
 fn native_loading_reads_the_same_values() {
     use polity::api::{Engine, Program};

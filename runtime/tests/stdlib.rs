@@ -5,6 +5,7 @@
 
 use polity::api::{Engine, Program};
 use polity::interp::TestFailure;
+#[cfg(feature = "jit")]
 use polity::jit::TestDecision;
 
 #[test]
@@ -37,6 +38,7 @@ fn every_stdlib_test_passes() {
 
 /// The JIT runs every stdlib test itself (none is left to the interpreter)
 /// and decides each as the interpreter does.
+#[cfg(feature = "jit")]
 #[test]
 fn the_jit_decides_every_stdlib_test() {
     let limits = polity::api::Limits::default();

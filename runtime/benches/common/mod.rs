@@ -7,7 +7,7 @@
 mod gen_snapshot;
 
 use polity::api::{Program, State};
-use polity::jit::layout::{elements, fields, Layout};
+use polity::layout::{elements, fields, Layout};
 
 pub const PRAXIS: &str = include_str!("../../../examples/praxis-nova/charter.polity");
 

@@ -2,8 +2,8 @@
 
 use super::files::{self, FsLoader};
 use crate::api::Engine;
-use crate::jit::layout::Layout;
 use crate::jit::JitProgram;
+use crate::layout::Layout;
 use crate::snapshot::{self, LoadLimits, Snapshot, SnapshotError};
 use polity_compiler::diagnostic::{render, Diagnostic};
 use polity_compiler::ir;

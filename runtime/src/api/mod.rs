@@ -34,4 +34,9 @@ pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
 pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
 pub use files::FsLoader;
+
+/// Whether this build has the JIT (the default `jit` feature). Without it,
+/// [`Engine::Jit`] runs the reference interpreter and [`Program::jit`] is
+/// always `None`.
+pub const HAS_JIT: bool = cfg!(feature = "jit");
 pub use limits::{Cancel, Limits, LoadLimits, DEFAULT_MAX_STEPS, DEFAULT_MAX_TEXT_BYTES};

@@ -33,12 +33,13 @@ pub fn run(
     // text (under the size cap), loads it and drops it at once. One that
     // cannot be loaded so is read again, to report precisely what is wrong
     // with it.
-    let streamed = std::fs::File::open(snapshot)
+    // Only a regular file is streamed, decided by its metadata before it is
+    // opened: opening a pipe here and closing it unread would make its
+    // writer fail, and the read below would then wait for another writer.
+    let streamed = std::fs::metadata(snapshot)
         .ok()
-        .filter(|f| {
-            f.metadata()
-                .is_ok_and(|m| m.len() >= STREAM_FROM && m.len() <= max_snapshot_bytes)
-        })
+        .filter(|m| m.is_file() && m.len() >= STREAM_FROM && m.len() <= max_snapshot_bytes)
+        .and_then(|_| std::fs::File::open(snapshot).ok())
         .and_then(|f| {
             program.read_snapshot_for(std::io::Read::take(f, max_snapshot_bytes), engine)
         });

@@ -197,12 +197,14 @@ impl Meter {
 
     /// The steps left in the current unit; `None` while they are not
     /// counted.
+    #[cfg(feature = "jit")]
     pub fn left(&self) -> Option<u64> {
         self.metered.get().then(|| self.left.get())
     }
 
     /// Continues the current unit with `left` steps (after compiled code
     /// took some: `jit/mixed.rs`), and looks at the deadline.
+    #[cfg(feature = "jit")]
     pub fn resume(&self, left: u64) -> Result<(), Exhausted> {
         if self.metered.get() {
             self.left.set(left.min(self.left.get()));

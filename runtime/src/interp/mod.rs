@@ -60,11 +60,15 @@ mod tests;
 mod thunks;
 mod why;
 
+pub(crate) use budget::Meter;
+#[cfg(feature = "jit")]
+pub(crate) use budget::Stop;
 pub use budget::{Cancel, Exhausted, CHECK_EVERY};
-pub(crate) use budget::{Meter, Stop};
 pub use coverage::{items as coverage_items, run_tests_covered, Coverage, Item, Point, Section};
+#[cfg(feature = "jit")]
 pub(crate) use eval::stopped;
 pub use explain::render_truncated;
+#[cfg(feature = "jit")]
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};
 pub use law::{subject_named, subject_of};
 pub use ops::{MAX_DATE, MIN_DATE};
@@ -255,6 +259,7 @@ impl<'p> Interpreter<'p> {
 
     /// As [`Interpreter::eval_law_many`], evaluating what `accel` has
     /// through it (by the contract of [`Accel`]).
+    #[cfg(feature = "jit")]
     pub(crate) fn eval_law_many_with(
         &self,
         accel: &dyn Accel,

@@ -4,12 +4,12 @@
 //! it uses only checked arithmetic and no indexing, and reports a fault by
 //! setting [`JitCtx::flag`] to a fault kind (generated code tests the flag after
 //! every fallible helper). Values cross the boundary as layout words
-//! ([`super::layout`]).
+//! ([`crate::layout`]).
 
 use super::code;
-use super::layout::{self, DecCells, Interner, Layout, Store, Words, NONE};
 use crate::interp::ops::{self, OpFault};
 use crate::interp::{Limits, Stop, CHECK_EVERY};
+use crate::layout::{self, DecCells, Interner, Layout, Store, Words, NONE};
 use crate::value::{lists, Value};
 use polity_compiler::ir::{BinOp, Calendar, Program};
 use polity_compiler::num::{Dec, DecSum, RoundMode};

@@ -2,21 +2,21 @@
 //!
 //! It owns the [`JITModule`] that holds the generated machine code and frees
 //! it on drop; it calls generated code only through one `extern "C"` function
-//! type, through pointers that never outlive the module; and it turns the raw
-//! words that generated code passes to host helpers back into references.
+//! type, through pointers that never outlive the module; and it hands helpers
+//! their evaluation context. The raw words generated code passes to helpers
+//! are read back by `crate::layout::raw` (re-exported here).
 //!
 //! *Architecture Invariant:* every word that is dereferenced here was made by
-//! [`super::layout`] (a layout block or cell) or by the evaluation arena
+//! [`crate::layout`] (a layout block or cell) or by the evaluation arena
 //! ([`super::abi::JitCtx`]), both of which outlive the evaluation that reads
 //! them, and generated code only passes such words to helpers of the matching
 //! type (the translator is type-directed over checked IR).
 #![allow(unsafe_code)]
 
 use super::abi::JitCtx;
-use super::layout;
+pub use crate::layout::raw::{dec_at, list, words};
 use cranelift_jit::JITModule;
 use cranelift_module::FuncId;
-use polity_compiler::num::Dec;
 
 /// The signature of the trampolines the host enters generated code through:
 /// `(ctx, subject, failed, out, target)`. It runs the law (or collection, or
@@ -152,43 +152,6 @@ impl Drop for Code {
             unsafe { module.free_memory() };
         }
     }
-}
-
-/// The decimal of the `Decimal` word `w`: inline, or the cell at address `w`.
-pub fn dec_at(w: i64) -> Dec {
-    if layout::is_inline_dec(w) {
-        return layout::from_inline_dec(w);
-    }
-    if w == 0 {
-        return Dec::ZERO;
-    }
-    // SAFETY: by the module invariant `w` is the address of a live, aligned
-    // `Dec` cell (layout or arena), written once before any read.
-    unsafe { *(w as *const Dec) }
-}
-
-/// The elements of the list or set block at address `w`.
-pub fn list<'a>(w: i64) -> &'a [i64] {
-    if w == 0 {
-        return &[];
-    }
-    // SAFETY: by the module invariant `w` is the address of a live block
-    // whose first word is its length, followed by that many words.
-    unsafe {
-        let p = w as *const i64;
-        let len = usize::try_from(*p).unwrap_or(0);
-        std::slice::from_raw_parts(p.add(1), len)
-    }
-}
-
-/// The `n` words of the record block at address `w`.
-pub fn words<'a>(w: i64, n: usize) -> &'a [i64] {
-    if w == 0 {
-        return &[];
-    }
-    // SAFETY: by the module invariant `w` is the address of a live record
-    // block of at least `n` words (one per field of its type).
-    unsafe { std::slice::from_raw_parts(w as *const i64, n) }
 }
 
 /// The evaluation context a helper was called with.

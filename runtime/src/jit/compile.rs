@@ -6,10 +6,10 @@
 use super::abi::Helper;
 use super::calls::{order, Item, MAX_NATIVE_DEPTH};
 use super::fault::{Compiled, Fallback};
-use super::layout::Interner;
 use super::pipeline::{Isas, Pipeline, Tier};
 use super::translate::{self, Body, Shared};
 use super::{code, hoist, mixed, sites, JitProgram, Options};
+use crate::layout::Interner;
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};

@@ -4,9 +4,9 @@
 //! subjects of an evaluation).
 
 use super::fault::Fault;
-use super::layout::Layout;
 use super::{abi, across_cores, code, threads, translate, JitProgram};
 use crate::interp::Limits;
+use crate::layout::Layout;
 use polity_compiler::ir::{LawId, Program};
 
 /// Subjects per thread below which [`JitProgram::decide`] runs on one

@@ -3,10 +3,10 @@
 //! collection, and every disagreement with the interpreter is returned.
 
 use super::fault::{Compiled, Disagreement, Fault};
-use super::layout::{self, Layout};
 use super::run::Run;
 use super::{abi, across_cores, code, JitProgram};
 use crate::interp::{Explain, Interpreter, Limits};
+use crate::layout::{self, Layout};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
 use crate::verdict::{Subject, SubjectResult, Verdict};

@@ -25,9 +25,9 @@
 //! site also keeps its expression's span, checked on every use.
 
 use super::abi::JitCtx;
-use super::layout;
 use super::JitProgram;
 use crate::interp::{Accel, Limits, Meter};
+use crate::layout;
 use crate::value::Value;
 use polity_compiler::ir::{Expr, Program};
 use polity_compiler::span::Span;

@@ -135,7 +135,6 @@ mod decide;
 mod eval;
 mod fault;
 mod hoist;
-pub mod layout;
 mod mixed;
 mod pipeline;
 mod run;
@@ -147,8 +146,8 @@ pub use decide::{Decision, Decisions};
 pub use fault::{Compiled, Disagreement, Fallback, Fault, FaultKind};
 pub use test_blocks::TestDecision;
 
+use crate::layout::{Interner, Layout};
 use crate::snapshot::Snapshot;
-use layout::{Interner, Layout};
 use pipeline::Pipeline;
 use polity_compiler::ir::{Expr, Program};
 use polity_compiler::num::Dec;

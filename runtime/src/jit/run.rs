@@ -4,10 +4,10 @@
 //! engines' outcomes compared.
 
 use super::fault::{Compiled, Disagreement, Fault};
-use super::layout::{self, Layout};
 use super::mixed::Mixed;
 use super::{abi, code, deciding_labels, requirement_count, Decision, Decisions, JitProgram};
 use crate::interp::{self, subject_of, Exhausted, Explain, Interpreter, Limits};
+use crate::layout::{self, Layout};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
 use crate::verdict::{Failure, Notes, Subject, SubjectResult, Verdict};

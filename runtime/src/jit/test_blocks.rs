@@ -3,9 +3,9 @@
 //! interpreter for its explanation and the two compared.
 
 use super::fault::{Compiled, Disagreement, Fault};
-use super::layout::Layout;
 use super::{abi, JitProgram};
 use crate::interp::{self, Limits, TestFailure, TestOutcome};
+use crate::layout::Layout;
 use crate::snapshot::Snapshot;
 use polity_compiler::ir::{Program, TestDef, TestStmt};
 

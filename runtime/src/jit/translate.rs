@@ -14,8 +14,8 @@ use super::abi::{
     self, Helper, FLAG_OFFSET, FUEL0_OFFSET, FUEL_OFFSET, MEMO_OFFSET, NONE_WORD, RESERVE0_OFFSET,
     RESERVE_OFFSET, SCAN_BELOW, STATE_OFFSET, TEMP_USED_OFFSET,
 };
-use super::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
 use super::pipeline::Tier;
+use crate::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature,

@@ -31,12 +31,14 @@
 //! The snapshot is converted once per (program, state) into a [`Layout`]; blocks
 //! are boxed slices, so their addresses are stable while the layout lives.
 
-use super::code;
+pub mod raw;
+
 use crate::snapshot::Snapshot;
 use crate::value::Value;
 use polity_compiler::ir::Program;
 use polity_compiler::num::Dec;
 use polity_compiler::types::Type;
+use raw as code;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher as _;
 use std::sync::{Arc, OnceLock};

@@ -22,7 +22,7 @@ mod scalar;
 mod seed;
 mod syntax;
 
-use crate::jit::layout::{self, holds_ambiguous, to_word, Interner, Layout};
+use crate::layout::{self, holds_ambiguous, to_word, Interner, Layout};
 use crate::value::Value;
 use polity_compiler::ir::{Program, StateId};
 use serde::de::DeserializeSeed;

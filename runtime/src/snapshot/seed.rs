@@ -11,7 +11,7 @@
 
 use super::scalar::{convert, echo, Atom};
 use super::Mismatch;
-use crate::jit::layout::{self, ambiguous_optional, to_value, to_word, Layout, Store, NONE};
+use crate::layout::{self, ambiguous_optional, to_value, to_word, Layout, Store, NONE};
 use crate::value::{render, Value};
 use polity_compiler::diagnostic::did_you_mean;
 use polity_compiler::ir::Program;

@@ -246,7 +246,7 @@ pub fn run_with(
     }
     // The JIT compiles every generated law (no silent fallback) and its own
     // decisions (failed labels; error kind and span) match the interpreter's.
-    if engines.contains(&Engine::Jit) {
+    if engines.contains(&Engine::Jit) && polity::api::HAS_JIT {
         let jit = program
             .jit()
             .ok_or_else(|| fail(Kind::Disagree, "the JIT did not compile"))?;

@@ -6,7 +6,7 @@
 
 use super::{with, JitCtx, LIMIT};
 use crate::interp::ops;
-use crate::jit::layout::Store;
+use crate::layout::Store;
 use crate::value::to_text;
 use polity_compiler::ir::Builtin;
 

@@ -25,6 +25,7 @@ mod fmt;
 mod github;
 mod junit;
 mod located;
+mod lsp;
 mod output;
 mod repl;
 mod report;
@@ -140,6 +141,10 @@ enum Command {
         #[arg(long)]
         stdout: bool,
     },
+    /// Serve the Language Server Protocol on stdin and stdout, for an
+    /// editor: diagnostics, hover, go to definition, completion, symbols,
+    /// formatting and rename.
+    Lsp,
     /// Ask a charter questions: evaluate expressions and law calls over a
     /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
     Repl {
@@ -416,6 +421,7 @@ pub fn main() -> i32 {
             };
             fmt::run(&files, mode)
         }
+        Command::Lsp => lsp::run(),
         Command::Repl {
             charter,
             snapshot,

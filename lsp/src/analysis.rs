@@ -1,0 +1,425 @@
+//! One open document, compiled, and the questions an editor asks about it:
+//! what is at a position, where it is declared, what may be written there,
+//! where a local name is used.
+//!
+//! Everything here reads the compiler's own results ([`polity_compiler::analyze`]):
+//! the diagnostics are `polity check`'s, and what a name means is what the
+//! checker resolved it to ([`Index`]), so the server never guesses at
+//! scoping rules of its own.
+
+use crate::decls::{self, Decl, Kind};
+use crate::scopes::{self, Scoped};
+use polity_compiler::resolve::decls::{BUILTINS, SHADOWABLE_BUILTINS};
+use polity_compiler::span::{FileId, Span};
+use polity_compiler::typeck::index::{Index, LocalKind, Target};
+use polity_compiler::types::Type;
+use polity_compiler::{Analysis, Loader, Options};
+
+/// The root file of every compilation.
+pub const ROOT: FileId = FileId(0);
+
+/// The language's keywords, offered by completion.
+pub const KEYWORDS: &[&str] = &[
+    "and", "charter", "const", "div", "else", "enum", "expect", "false", "fn", "fold", "for",
+    "given", "if", "import", "in", "law", "let", "match", "mod", "none", "not", "or", "private",
+    "record", "require", "should", "some", "state", "test", "then", "true", "unless", "when",
+    "where", "with",
+];
+
+/// An identifier put where completion is asked after a `.`, so that the
+/// text parses there and the checker says what the `.` is applied to.
+const PLACEHOLDER: &str = "polity_completion_here";
+
+/// An open document, compiled.
+pub struct Doc {
+    /// Its text.
+    pub text: String,
+    /// The compiler's view of it.
+    pub analysis: Analysis,
+    /// The declarations of each file, by file id.
+    decls: Vec<Vec<Decl>>,
+}
+
+/// One completion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    /// What is inserted.
+    pub label: String,
+    /// What it is.
+    pub kind: CompletionKind,
+    /// Its type or signature.
+    pub detail: Option<String>,
+    /// Its documentation.
+    pub doc: Option<String>,
+}
+
+/// The kinds of completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    /// A local name.
+    Local,
+    /// A record field.
+    Field,
+    /// An enum case.
+    Case,
+    /// A `state` name.
+    State,
+    /// A const.
+    Const,
+    /// A fn or a built-in function.
+    Function,
+    /// A law.
+    Law,
+    /// A record type.
+    Record,
+    /// An enum type.
+    Enum,
+    /// A keyword.
+    Keyword,
+}
+
+impl Doc {
+    /// Compiles `text`, named `name`, loading its imports through `loader`.
+    pub fn new(name: &str, text: String, loader: &dyn Loader) -> Doc {
+        let analysis = polity_compiler::analyze(name, &text, loader, &Options::default());
+        let decls = analysis
+            .modules
+            .iter()
+            .map(|m| {
+                m.items
+                    .iter()
+                    .filter_map(|i| {
+                        decls::of_item(i, &analysis.compilation.sources, &analysis.index)
+                    })
+                    .collect()
+            })
+            .collect();
+        Doc {
+            text,
+            analysis,
+            decls,
+        }
+    }
+
+    fn index(&self) -> &Index {
+        &self.analysis.index
+    }
+
+    /// The declarations of the root file, in order.
+    pub fn symbols(&self) -> &[Decl] {
+        self.decls.first().map_or(&[], Vec::as_slice)
+    }
+
+    /// The declaration whose name is written at `span`, in any file.
+    fn decl(&self, span: Span) -> Option<&Decl> {
+        let file = self.decls.get(span.file.0 as usize)?;
+        file.iter()
+            .flat_map(Decl::flatten)
+            .find(|d| d.name_span == span)
+    }
+
+    /// The name at byte `offset` of the root file and what it refers to:
+    /// a use the checker resolved, or a name where it is declared.
+    pub fn target_at(&self, offset: usize) -> Option<(Span, Target)> {
+        let within =
+            |s: &Span| s.file == ROOT && (s.start as usize) <= offset && offset <= s.end as usize;
+        let narrowest = |a: &Span, b: &Span| (a.end - a.start).cmp(&(b.end - b.start));
+        let used = self
+            .index()
+            .refs
+            .iter()
+            .filter(|r| within(&r.span))
+            .min_by(|a, b| narrowest(&a.span, &b.span))
+            .map(|r| (r.span, r.target.clone()));
+        if used.is_some() {
+            return used;
+        }
+        if let Some(l) = self.index().locals.iter().find(|l| within(&l.span)) {
+            return Some((l.span, Target::Local(l.span)));
+        }
+        self.symbols()
+            .iter()
+            .flat_map(Decl::flatten)
+            .filter(|d| !matches!(d.kind, Kind::Requirement | Kind::Import | Kind::State))
+            .find(|d| within(&d.name_span))
+            .map(|d| (d.name_span, Target::Decl(d.name_span)))
+    }
+
+    /// Where `target` is declared.
+    pub fn definition_of(&self, target: &Target) -> Option<Span> {
+        match target {
+            Target::Local(def) | Target::Decl(def) => Some(*def),
+            Target::Field(r, i) => {
+                let record = self.index().records.get(r.0 as usize)?;
+                let field = record.fields.get(*i as usize)?;
+                let decl = self.decl(record.span)?;
+                decl.children
+                    .iter()
+                    .find(|c| c.name == field.name)
+                    .map(|c| c.name_span)
+            }
+            Target::Case(e, i) => {
+                let def = self.index().enums.get(e.0 as usize)?;
+                let case = def.cases.get(*i as usize)?;
+                let decl = self.decl(def.span)?;
+                decl.children
+                    .iter()
+                    .find(|c| c.name == *case)
+                    .map(|c| c.name_span)
+            }
+            Target::Builtin(_) => None,
+        }
+    }
+
+    /// The hover text (Markdown) of what is at `offset`, and its span.
+    pub fn hover(&self, offset: usize) -> Option<(Span, String)> {
+        let (span, target) = self.target_at(offset)?;
+        let text = match &target {
+            Target::Local(def) => {
+                let local = self.index().local(*def)?;
+                let what = match local.kind {
+                    LocalKind::Param => "parameter",
+                    LocalKind::Let => "let",
+                    LocalKind::Subject => "law subject",
+                    LocalKind::Bound => "variable",
+                };
+                format!(
+                    "```polity\n{}: {}\n```\n\n{what}",
+                    local.name,
+                    self.index().show(&local.ty)
+                )
+            }
+            Target::Builtin(name) => format!("```polity\n{name}(...)\n```\n\nbuilt-in function"),
+            _ => {
+                let def = self.definition_of(&target)?;
+                let decl = self.decl(def)?;
+                let mut out = format!("```polity\n{}\n```", decl.signature);
+                if def.file != ROOT {
+                    let file = self.analysis.compilation.sources.get(def.file)?;
+                    out.push_str(&format!("\n\nin `{}`", file.name));
+                }
+                if let Some(doc) = &decl.doc {
+                    out.push_str("\n\n---\n\n");
+                    out.push_str(doc.trim_end());
+                }
+                out
+            }
+        };
+        Some((span, text))
+    }
+
+    /// Every place the local name at `offset` is written (its binding first),
+    /// or why it cannot be renamed.
+    pub fn local_uses(&self, offset: usize) -> Result<Vec<Span>, String> {
+        let Some((_, target)) = self.target_at(offset) else {
+            return Err("there is no name here".into());
+        };
+        let Target::Local(def) = target else {
+            return Err("only local names (let bindings, parameters, law subjects, loop and pattern variables) can be renamed".into());
+        };
+        if def.file != ROOT {
+            return Err("this name is not declared in this file".into());
+        }
+        let mut spans = vec![def];
+        spans.extend(
+            self.index()
+                .refs
+                .iter()
+                .filter(|r| r.target == Target::Local(def))
+                .map(|r| r.span),
+        );
+        Ok(spans)
+    }
+
+    /// What may be written at `offset`: the fields or cases after a `.`,
+    /// else the names in scope and the keywords. `loader` compiles the text
+    /// again with a placeholder name when the `.` is not followed by one.
+    pub fn completions(&self, offset: usize, loader: &dyn Loader) -> Vec<Completion> {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let word = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+            .last()
+            .map_or(offset, |(i, _)| i);
+        if before.get(..word).is_some_and(|b| b.ends_with('.')) {
+            return self.members(word, offset, loader);
+        }
+        self.in_scope(offset)
+    }
+
+    /// The fields (or cases) of what precedes the `.` before `word`.
+    fn members(&self, word: usize, offset: usize, loader: &dyn Loader) -> Vec<Completion> {
+        let find = |index: &Index| {
+            index
+                .accesses
+                .iter()
+                .find(|(s, _)| s.file == ROOT && s.start as usize == word)
+                .map(|(_, t)| t.clone())
+        };
+        let base = find(self.index()).map(|t| (t, None));
+        let base = base.or_else(|| {
+            let mut patched = self.text.clone();
+            patched.insert_str(offset, PLACEHOLDER);
+            let name = self
+                .analysis
+                .compilation
+                .sources
+                .get(ROOT)
+                .map_or("<document>", |f| f.name.as_str());
+            let doc = Doc::new(name, patched, loader);
+            find(doc.index()).map(|t| (t, Some(doc)))
+        });
+        let Some((ty, other)) = base else {
+            return Vec::new();
+        };
+        let doc = other.as_ref().unwrap_or(self);
+        let index = doc.index();
+        match ty.strip_optional() {
+            Type::Record(r) => {
+                let Some(record) = index.records.get(r.0 as usize) else {
+                    return Vec::new();
+                };
+                let decl = doc.decl(record.span);
+                record
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let child = decl.and_then(|d| d.children.iter().find(|c| c.name == f.name));
+                        Completion {
+                            label: f.name.clone(),
+                            kind: CompletionKind::Field,
+                            detail: Some(
+                                child.map_or_else(|| index.show(&f.ty), |c| c.signature.clone()),
+                            ),
+                            doc: f.doc.clone(),
+                        }
+                    })
+                    .collect()
+            }
+            Type::Enum(e) => index
+                .enums
+                .get(e.0 as usize)
+                .map(|def| {
+                    def.cases
+                        .iter()
+                        .map(|c| Completion {
+                            label: c.clone(),
+                            kind: CompletionKind::Case,
+                            detail: Some(format!("{}.{c}", def.name)),
+                            doc: None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The names visible at `offset`, then the keywords.
+    fn in_scope(&self, offset: usize) -> Vec<Completion> {
+        let mut out = Vec::new();
+        let index = self.index();
+        let item = self.analysis.modules.first().and_then(|m| {
+            m.items.iter().find(|i| {
+                let s = i.span();
+                (s.start as usize) <= offset && offset <= s.end as usize
+            })
+        });
+        if let Some(item) = item {
+            let span = item.span();
+            let scoped = scopes::of_item(item);
+            let visible = |def: Span, kind: LocalKind| match kind {
+                LocalKind::Bound => scoped.iter().any(|s| match s {
+                    Scoped::Var(d, scope) => {
+                        *d == def && scope.start as usize <= offset && offset <= scope.end as usize
+                    }
+                    Scoped::It(_) => false,
+                }),
+                _ => {
+                    (def.start as usize) < offset && def.start >= span.start && def.end <= span.end
+                }
+            };
+            let mut seen: Vec<&str> = Vec::new();
+            // Innermost (latest bound) first, so a shadowed name shows its
+            // innermost type.
+            for l in index.locals.iter().rev() {
+                if l.span.file == ROOT
+                    && visible(l.span, l.kind)
+                    && !seen.contains(&l.name.as_str())
+                {
+                    seen.push(&l.name);
+                    out.push(Completion {
+                        label: l.name.clone(),
+                        kind: CompletionKind::Local,
+                        detail: Some(index.show(&l.ty)),
+                        doc: None,
+                    });
+                }
+            }
+            let in_it = scoped.iter().any(|s| match s {
+                Scoped::It(scope) => scope.start as usize <= offset && offset <= scope.end as usize,
+                Scoped::Var(..) => false,
+            });
+            if in_it {
+                out.push(Completion {
+                    label: "it".into(),
+                    kind: CompletionKind::Keyword,
+                    detail: Some("the element being tested".into()),
+                    doc: None,
+                });
+            }
+        }
+        for (file, decls) in self.decls.iter().enumerate() {
+            for d in decls.iter().flat_map(Decl::flatten) {
+                let private = d.signature.starts_with("private ");
+                if private && file != 0 {
+                    continue;
+                }
+                let kind = match d.kind {
+                    Kind::StateName => CompletionKind::State,
+                    Kind::Const => CompletionKind::Const,
+                    Kind::Fn => CompletionKind::Function,
+                    Kind::Law => CompletionKind::Law,
+                    Kind::Record => CompletionKind::Record,
+                    Kind::Enum => CompletionKind::Enum,
+                    Kind::Case => CompletionKind::Case,
+                    _ => continue,
+                };
+                out.push(Completion {
+                    label: d.name.clone(),
+                    kind,
+                    detail: Some(d.signature.clone()),
+                    doc: d.doc.clone(),
+                });
+            }
+        }
+        for name in BUILTINS.iter().chain(SHADOWABLE_BUILTINS) {
+            out.push(Completion {
+                label: (*name).to_string(),
+                kind: CompletionKind::Function,
+                detail: Some("built-in function".into()),
+                doc: None,
+            });
+        }
+        for k in KEYWORDS {
+            out.push(Completion {
+                label: (*k).to_string(),
+                kind: CompletionKind::Keyword,
+                detail: None,
+                doc: None,
+            });
+        }
+        // One entry per label: the first (innermost, or declared) wins.
+        let mut labels: Vec<String> = Vec::new();
+        out.retain(|c| {
+            let new = !labels.contains(&c.label);
+            if new {
+                labels.push(c.label.clone());
+            }
+            new
+        });
+        out
+    }
+}

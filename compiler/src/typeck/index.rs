@@ -190,3 +190,60 @@ impl super::Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{analyze, compile_with, NoFiles, Options};
+
+    const BROKEN: &str = "record R { a: Int }\nstate { rs: List<R> }\n\
+        law l(r in rs) {\n  let x = r.a\n  require \"x\": x > r.b\n  require \"y\": r.\n}\n\
+        const c = [1, 2]\nfn f(n: Int) -> Int = n + c\n";
+
+    #[test]
+    fn analyze_reports_what_compile_reports() {
+        let mut texts: Vec<(&str, &str)> = crate::stdlib::names()
+            .filter_map(|n| crate::stdlib::source(n).map(|s| (n, s)))
+            .collect();
+        texts.push(("broken.polity", BROKEN));
+        for (name, text) in texts {
+            let plain = compile_with(name, text, &NoFiles, &Options::default());
+            let indexed = analyze(name, text, &NoFiles, &Options::default());
+            assert_eq!(plain.diagnostics, indexed.compilation.diagnostics, "{name}");
+            assert_eq!(plain.program, indexed.compilation.program, "{name}");
+        }
+    }
+
+    #[test]
+    fn records_bindings_uses_and_field_reads() {
+        let a = analyze("broken.polity", BROKEN, &NoFiles, &Options::default());
+        let index = &a.index;
+        // The span of the first letter of `needle`.
+        let at = |needle: &str| {
+            let start = BROKEN.find(needle).unwrap_or(0);
+            Span::new(crate::span::FileId(0), start, start + 1)
+        };
+        let x = index.local(at("x =")).map(|l| (l.kind, index.show(&l.ty)));
+        assert_eq!(x, Some((LocalKind::Let, "Int".to_string())));
+        // `x` in `x > r.b` refers to the `let`.
+        let use_of_x = BROKEN.find("x > ").unwrap_or(0);
+        let def = index
+            .refs
+            .iter()
+            .find(|r| r.span.start as usize == use_of_x)
+            .map(|r| r.target.clone());
+        assert_eq!(def, Some(Target::Local(at("x ="))));
+        // `r.b` is unknown, but what it is read from is known.
+        let b = BROKEN.find("r.b").unwrap_or(0) + 2;
+        let base = index.accesses.iter().find(|(s, _)| s.start as usize == b);
+        assert_eq!(base.map(|(_, t)| index.show(t)).as_deref(), Some("R"));
+        // An inferred const's type.
+        assert_eq!(
+            index
+                .const_type(at("c ="))
+                .map(|t| index.show(t))
+                .as_deref(),
+            Some("List<Int>")
+        );
+    }
+}

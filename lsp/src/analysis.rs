@@ -123,7 +123,8 @@ impl Doc {
     pub fn target_at(&self, offset: usize) -> Option<(Span, Target)> {
         let within =
             |s: &Span| s.file == ROOT && (s.start as usize) <= offset && offset <= s.end as usize;
-        let narrowest = |a: &Span, b: &Span| (a.end - a.start).cmp(&(b.end - b.start));
+        let width = |s: &Span| s.end.saturating_sub(s.start);
+        let narrowest = |a: &Span, b: &Span| width(a).cmp(&width(b));
         let used = self
             .index()
             .refs
@@ -167,7 +168,7 @@ impl Doc {
                     .find(|c| c.name == *case)
                     .map(|c| c.name_span)
             }
-            Target::Builtin(_) => None,
+            Target::Builtin(_) | Target::Element(_) => None,
         }
     }
 
@@ -190,6 +191,10 @@ impl Doc {
                 )
             }
             Target::Builtin(name) => format!("```polity\n{name}(...)\n```\n\nbuilt-in function"),
+            Target::Element(ty) => format!(
+                "```polity\nit: {}\n```\n\nthe element being tested",
+                self.index().show(ty)
+            ),
             _ => {
                 let def = self.definition_of(&target)?;
                 let decl = self.decl(def)?;

@@ -315,6 +315,7 @@ fn examples_answer_hover_definition_completion_symbols_formatting_and_rename() {
         ("Member {", 1, 0),       // a record type in a construction
         ("passes(p)", 0, 0),      // a law
         ("count(", 0, 1),         // a built-in
+        ("it.status", 0, 0),      // `it` in a `where`
         ("state {", 0, 1),        // no name here: nothing
     ] {
         let r = c.at(

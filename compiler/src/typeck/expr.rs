@@ -217,8 +217,10 @@ impl Checker<'_> {
         let span = id.span;
         if let Some((local, ty)) = self.frame.lookup(&id.name) {
             let local = node(ExprKind::Local(local), ty.clone(), span);
-            if let Some(def) = self.frame.definition(&id.name) {
-                self.note(span, Target::Local(def));
+            match self.frame.definition(&id.name) {
+                Some(def) => self.note(span, Target::Local(def)),
+                None if id.name == "it" => self.note(span, Target::Element(local.ty.clone())),
+                None => {}
             }
             return local;
         }

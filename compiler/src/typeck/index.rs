@@ -78,6 +78,9 @@ pub enum Target {
     Case(EnumId, u32),
     /// A built-in function.
     Builtin(String),
+    /// `it`: the element a `where` (or a keyed built-in) is testing, of
+    /// this type.
+    Element(Type),
 }
 
 impl Index {

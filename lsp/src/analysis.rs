@@ -11,6 +11,8 @@ use crate::decls::{self, Decl, Kind};
 use crate::scopes::{self, Scoped};
 use polity_compiler::resolve::decls::{BUILTINS, SHADOWABLE_BUILTINS};
 use polity_compiler::span::{FileId, Span};
+use polity_compiler::syntax::ast::Item;
+use polity_compiler::syntax::lexer::{self, Tok};
 use polity_compiler::typeck::index::{Index, LocalKind, Target};
 use polity_compiler::types::Type;
 use polity_compiler::{Analysis, Loader, Options};
@@ -251,7 +253,7 @@ impl Doc {
         if before.get(..word).is_some_and(|b| b.ends_with('.')) {
             return self.members(word, offset, loader);
         }
-        self.in_scope(offset)
+        self.in_scope(offset, loader)
     }
 
     /// The fields (or cases) of what precedes the `.` before `word`.
@@ -265,16 +267,8 @@ impl Doc {
         };
         let base = find(self.index()).map(|t| (t, None));
         let base = base.or_else(|| {
-            let mut patched = self.text.clone();
-            patched.insert_str(offset, PLACEHOLDER);
-            let name = self
-                .analysis
-                .compilation
-                .sources
-                .get(ROOT)
-                .map_or("<document>", |f| f.name.as_str());
-            let doc = Doc::new(name, patched, loader);
-            find(doc.index()).map(|t| (t, Some(doc)))
+            self.patched(offset, loader)
+                .find_map(|doc| find(doc.index()).map(|t| (t, Some(doc))))
         });
         let Some((ty, other)) = base else {
             return Vec::new();
@@ -322,17 +316,68 @@ impl Doc {
         }
     }
 
-    /// The names visible at `offset`, then the keywords.
-    fn in_scope(&self, offset: usize) -> Vec<Completion> {
-        let mut out = Vec::new();
-        let index = self.index();
-        let item = self.analysis.modules.first().and_then(|m| {
+    /// Versions of the text with a name written at `offset`, least changed
+    /// first, compiled one at a time as they are asked for: with the name
+    /// only; then with the brackets open there closed after it, the rest of
+    /// the text kept; then with the rest left out. They are for asking what
+    /// a position means where the text does not parse (`m.` at the end of a
+    /// law still being written).
+    fn patched<'a>(
+        &'a self,
+        offset: usize,
+        loader: &'a dyn Loader,
+    ) -> impl Iterator<Item = Doc> + 'a {
+        let before = self.text.get(..offset).unwrap_or("");
+        let after = self.text.get(offset..).unwrap_or("");
+        let closers = closers(before);
+        let texts = [
+            format!("{before}{PLACEHOLDER}{after}"),
+            format!("{before}{PLACEHOLDER}\n{closers}\n{after}"),
+            format!("{before}{PLACEHOLDER}\n{closers}\n"),
+        ];
+        let name = self
+            .analysis
+            .compilation
+            .sources
+            .get(ROOT)
+            .map_or("<document>", |f| f.name.as_str());
+        texts
+            .into_iter()
+            .map(move |text| Doc::new(name, text, loader))
+    }
+
+    /// The root item whose text holds `offset`.
+    fn item_at(&self, offset: usize) -> Option<&Item> {
+        self.analysis.modules.first().and_then(|m| {
             m.items.iter().find(|i| {
                 let s = i.span();
                 (s.start as usize) <= offset && offset <= s.end as usize
             })
-        });
-        if let Some(item) = item {
+        })
+    }
+
+    /// The names visible at `offset`, then the keywords; where the
+    /// declaration around `offset` does not parse, read from a version of
+    /// the text that does ([`Doc::patched`]).
+    fn in_scope(&self, offset: usize, loader: &dyn Loader) -> Vec<Completion> {
+        let parsed = |doc: &Doc| {
+            doc.item_at(offset)
+                .is_some_and(|i| !matches!(i, Item::Error(_)))
+        };
+        if !matches!(self.item_at(offset), Some(Item::Error(_))) {
+            return self.names_at(offset);
+        }
+        match self.patched(offset, loader).find(parsed) {
+            Some(doc) => doc.names_at(offset),
+            None => self.names_at(offset),
+        }
+    }
+
+    /// The names visible at `offset` in this text, then the keywords.
+    fn names_at(&self, offset: usize) -> Vec<Completion> {
+        let mut out = Vec::new();
+        let index = self.index();
+        if let Some(item) = self.item_at(offset) {
             let span = item.span();
             let scoped = scopes::of_item(item);
             let visible = |def: Span, kind: LocalKind| match kind {
@@ -417,7 +462,7 @@ impl Doc {
             });
         }
         // One entry per label: the first (innermost, or declared) wins.
-        let mut labels: Vec<String> = Vec::new();
+        let mut labels: Vec<String> = vec![PLACEHOLDER.to_string()];
         out.retain(|c| {
             let new = !labels.contains(&c.label);
             if new {
@@ -427,4 +472,22 @@ impl Doc {
         });
         out
     }
+}
+
+/// What closes the brackets still open at the end of `text`, innermost
+/// first (`)}` after `law l(x in xs) { f(`).
+fn closers(text: &str) -> String {
+    let mut open = Vec::new();
+    for (_, tok, _) in lexer::lex(ROOT, text).tokens {
+        match tok {
+            Tok::LParen => open.push(')'),
+            Tok::LBracket => open.push(']'),
+            Tok::LBrace => open.push('}'),
+            Tok::RParen | Tok::RBracket | Tok::RBrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.iter().rev().collect()
 }

@@ -380,15 +380,21 @@ impl Doc {
         if let Some(item) = self.item_at(offset) {
             let span = item.span();
             let scoped = scopes::of_item(item);
-            let visible = |def: Span, kind: LocalKind| match kind {
-                LocalKind::Bound => scoped.iter().any(|s| match s {
-                    Scoped::Var(d, scope) => {
-                        *d == def && scope.start as usize <= offset && offset <= scope.end as usize
-                    }
-                    Scoped::It(_) => false,
-                }),
-                _ => {
-                    (def.start as usize) < offset && def.start >= span.start && def.end <= span.end
+            // Where a variable's scope is narrower than its declaration.
+            let scope_of = |def: Span| {
+                scoped.iter().find_map(|s| match s {
+                    Scoped::Var(d, scope) if *d == def => Some(*scope),
+                    _ => None,
+                })
+            };
+            let inside = |s: Span| s.start as usize <= offset && offset <= s.end as usize;
+            let visible = |def: Span, kind: LocalKind| match (kind, scope_of(def)) {
+                (LocalKind::Bound, scope) => scope.is_some_and(inside),
+                (_, scope) => {
+                    (def.start as usize) < offset
+                        && def.start >= span.start
+                        && def.end <= span.end
+                        && scope.is_none_or(inside)
                 }
             };
             let mut seen: Vec<&str> = Vec::new();

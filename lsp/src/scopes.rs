@@ -1,7 +1,8 @@
 //! The scopes of the variables that expressions bind (`for` clauses, `fold`,
-//! `some(x)` patterns, `where`'s `it`): which text each is visible in, for
-//! completion. The other locals (parameters, `let`s, law subjects) are
-//! visible from their binding to the end of their declaration.
+//! `some(x)` patterns, `where`'s `it`) and the `let`s of a law's `when`
+//! block: which text each is visible in, for completion. The other locals
+//! (parameters, `let`s, law subjects) are visible from their binding to the
+//! end of their declaration.
 
 use polity_compiler::span::Span;
 use polity_compiler::syntax::ast::{self, CallArgs, ExprKind, Item, LawStmt, Pattern, TestStmt};
@@ -19,6 +20,7 @@ pub enum Scoped {
 /// Every expression-bound variable of `item`.
 pub fn of_item(item: &Item) -> Vec<Scoped> {
     let mut exprs: Vec<&ast::Expr> = Vec::new();
+    let mut out = Vec::new();
     match item {
         Item::Charter(c) => exprs.extend(c.entries.iter().map(|(_, e)| e)),
         Item::Const(c) => exprs.push(&c.value),
@@ -29,6 +31,7 @@ pub fn of_item(item: &Item) -> Vec<Scoped> {
         Item::Law(l) => {
             exprs.extend(l.param.iter().map(|p| &p.collection));
             law_exprs(&l.body, &mut exprs);
+            when_lets(&l.body, &mut out);
         }
         Item::Test(t) => {
             for s in &t.body {
@@ -42,7 +45,6 @@ pub fn of_item(item: &Item) -> Vec<Scoped> {
         }
         Item::Import(_) | Item::Enum(_) | Item::Record(_) | Item::State(_) | Item::Error(_) => {}
     }
-    let mut out = Vec::new();
     while let Some(e) = exprs.pop() {
         visit(e, &mut exprs, &mut out);
     }
@@ -64,6 +66,45 @@ fn law_exprs<'a>(body: &'a [LawStmt], out: &mut Vec<&'a ast::Expr>) {
             }
             LawStmt::Error(_) => {}
         }
+    }
+}
+
+/// The `let`s inside `when` blocks, each visible from the block's `when`
+/// to its last statement.
+fn when_lets(body: &[LawStmt], out: &mut Vec<Scoped>) {
+    for s in body {
+        let LawStmt::When(w) = s else { continue };
+        let end = w
+            .body
+            .iter()
+            .map(stmt_end)
+            .max()
+            .unwrap_or(w.guard.span.end);
+        let scope = Span {
+            end: end.max(w.guard.span.end),
+            ..w.guard.span
+        };
+        for inner in &w.body {
+            if let LawStmt::Let(l) = inner {
+                out.push(Scoped::Var(l.name.span, scope));
+            }
+        }
+        when_lets(&w.body, out);
+    }
+}
+
+/// Where a law statement's text ends.
+fn stmt_end(s: &LawStmt) -> u32 {
+    match s {
+        LawStmt::Let(l) => l.span.end,
+        LawStmt::Require(r) => r.span.end,
+        LawStmt::When(w) => w
+            .body
+            .iter()
+            .map(stmt_end)
+            .max()
+            .unwrap_or(w.guard.span.end),
+        LawStmt::Error(span) => span.end,
     }
 }
 

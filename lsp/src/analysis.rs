@@ -497,3 +497,40 @@ fn closers(text: &str) -> String {
     }
     open.iter().rev().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polity_compiler::NoFiles;
+
+    /// Every question at many offsets of real and broken charters: answers
+    /// or nothing, never a panic.
+    #[test]
+    fn any_offset_of_any_charter_is_answered() {
+        let praxis = include_str!("../../examples/praxis-nova/charter.polity");
+        let tidewater = include_str!("../../examples/tidewater/charter.polity");
+        let mut texts = vec![praxis.to_string(), tidewater.to_string()];
+        // Cut short at a few places: half-typed text.
+        for quarter in 1..4 {
+            let mut at = praxis.len() * quarter / 4;
+            while !praxis.is_char_boundary(at) {
+                at -= 1;
+            }
+            texts.push(praxis[..at].to_string());
+        }
+        texts.push("law l(x in ) { require \"é🌍\": x. }\nrecord { a: }".to_string());
+        for text in texts {
+            let doc = Doc::new("t.polity", text.clone(), &NoFiles);
+            let mut offset = 0;
+            while offset <= text.len() + 2 {
+                let _ = doc.hover(offset);
+                let _ = doc.target_at(offset).map(|(_, t)| doc.definition_of(&t));
+                let _ = doc.local_uses(offset);
+                if offset % 5 == 0 {
+                    let _ = doc.completions(offset, &NoFiles);
+                }
+                offset += 37;
+            }
+        }
+    }
+}

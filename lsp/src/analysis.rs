@@ -174,9 +174,47 @@ impl Doc {
         }
     }
 
+    /// The `import` at `offset` and the file it loaded (a `std.*` module
+    /// or a charter file), if it did.
+    pub fn import_at(&self, offset: usize) -> Option<(Span, FileId)> {
+        let decl = self.symbols().iter().find(|d| {
+            d.kind == Kind::Import
+                && (d.span.start as usize) <= offset
+                && offset <= d.span.end as usize
+        })?;
+        let sources = &self.analysis.compilation.sources;
+        let (file, _) = sources.iter().skip(1).find(|(_, f)| {
+            f.name == decl.name || std::path::Path::new(&f.name).ends_with(&decl.name)
+        })?;
+        Some((decl.span, file))
+    }
+
+    /// What an import brings: the `//!` introduction of the file loaded.
+    fn import_hover(&self, offset: usize) -> Option<(Span, String)> {
+        let (span, file) = self.import_at(offset)?;
+        let source = self.analysis.compilation.sources.get(file)?;
+        let intro: Vec<&str> = source
+            .text
+            .lines()
+            .map_while(|l| l.strip_prefix("//!"))
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
+        let mut out = format!(
+            "```polity\n{}\n```",
+            self.analysis.compilation.sources.snippet(span)
+        );
+        if !intro.is_empty() {
+            out.push_str("\n\n---\n\n");
+            out.push_str(intro.join("\n").trim_end());
+        }
+        Some((span, out))
+    }
+
     /// The hover text (Markdown) of what is at `offset`, and its span.
     pub fn hover(&self, offset: usize) -> Option<(Span, String)> {
-        let (span, target) = self.target_at(offset)?;
+        let Some((span, target)) = self.target_at(offset) else {
+            return self.import_hover(offset);
+        };
         let text = match &target {
             Target::Local(def) => {
                 let local = self.index().local(*def)?;

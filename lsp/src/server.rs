@@ -374,10 +374,14 @@ impl Server<'_> {
     fn definition(&self, p: lsp::GotoDefinitionParams) -> Result<Value, Failure> {
         let pos = p.text_document_position_params;
         let (open, offset) = self.at(&pos.text_document.uri, pos.position)?;
-        let found = open
-            .doc
-            .target_at(offset)
-            .and_then(|(_, t)| open.doc.definition_of(&t))
+        let found = match open.doc.target_at(offset) {
+            Some((_, t)) => open.doc.definition_of(&t),
+            None => open
+                .doc
+                .import_at(offset)
+                .map(|(_, file)| Span::new(file, 0, 0)),
+        };
+        let found = found
             .and_then(|span| self.location(open, span))
             .map(lsp::GotoDefinitionResponse::Scalar);
         to_value(found)

@@ -443,7 +443,39 @@ fn examples_answer_hover_definition_completion_symbols_formatting_and_rename() {
     assert_eq!(module, include_str!("../../stdlib/voting.polity"));
     assert_eq!(covered(&module, &r["result"]["range"]), "simple_majority");
 
-    // The field of a field read through a reference, and a `match` case.
+    // An import: the module's introduction, and the module itself.
+    let r = c.at(
+        "textDocument/hover",
+        &tide_uri,
+        pos(&tide, "import std.voting", 0, 10),
+    );
+    let text = hover_text(&r);
+    assert!(
+        text.starts_with("```polity\nimport std.voting\n```\n\n---\n\n"),
+        "{text}"
+    );
+    let intro = include_str!("../../stdlib/voting.polity")
+        .lines()
+        .next()
+        .unwrap_or("");
+    assert!(text.contains(intro.trim_start_matches("//! ")), "{text}");
+    let r = c.at(
+        "textDocument/definition",
+        &tide_uri,
+        pos(&tide, "import std.voting", 0, 10),
+    );
+    assert!(
+        r["result"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/voting.polity")),
+        "{r}"
+    );
+    assert_eq!(
+        r["result"]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+
+    // A `match` case.
     let r = c.at(
         "textDocument/hover",
         &tide_uri,

@@ -148,6 +148,16 @@ impl Doc {
             .map(|d| (d.name_span, Target::Decl(d.name_span)))
     }
 
+    /// Where the part `name` (a field, a case) of the declaration whose
+    /// name is at `parent` is declared.
+    fn part(&self, parent: Span, name: &str) -> Option<Span> {
+        let decl = self.decl(parent)?;
+        decl.children
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.name_span)
+    }
+
     /// Where `target` is declared.
     pub fn definition_of(&self, target: &Target) -> Option<Span> {
         match target {
@@ -155,20 +165,11 @@ impl Doc {
             Target::Field(r, i) => {
                 let record = self.index().records.get(r.0 as usize)?;
                 let field = record.fields.get(*i as usize)?;
-                let decl = self.decl(record.span)?;
-                decl.children
-                    .iter()
-                    .find(|c| c.name == field.name)
-                    .map(|c| c.name_span)
+                self.part(record.span, &field.name)
             }
             Target::Case(e, i) => {
                 let def = self.index().enums.get(e.0 as usize)?;
-                let case = def.cases.get(*i as usize)?;
-                let decl = self.decl(def.span)?;
-                decl.children
-                    .iter()
-                    .find(|c| c.name == *case)
-                    .map(|c| c.name_span)
+                self.part(def.span, def.cases.get(*i as usize)?)
             }
             Target::Builtin(_) | Target::Element(_) => None,
         }

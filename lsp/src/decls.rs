@@ -77,6 +77,11 @@ impl Decl {
         self
     }
 
+    fn parts(mut self, children: Vec<Decl>) -> Decl {
+        self.children = children;
+        self
+    }
+
     /// This declaration and its parts, depth first.
     pub fn flatten(&self) -> Vec<&Decl> {
         let mut out = vec![self];
@@ -114,15 +119,8 @@ pub fn of_item(item: &Item, sources: &SourceMap, index: &Index) -> Option<Decl> 
         }
         Item::Enum(e) => {
             let cases: Vec<&str> = e.cases.iter().map(|c| c.name.as_str()).collect();
-            let mut d = Decl::new(
-                &e.name.name,
-                Kind::Enum,
-                e.name.span,
-                e.span,
-                format!("enum {} {{ {} }}", e.name.name, cases.join(", ")),
-            )
-            .doc(&e.doc);
-            d.children = e
+            let sig = format!("enum {} {{ {} }}", e.name.name, cases.join(", "));
+            let parts = e
                 .cases
                 .iter()
                 .map(|c| {
@@ -130,7 +128,9 @@ pub fn of_item(item: &Item, sources: &SourceMap, index: &Index) -> Option<Decl> 
                     Decl::new(&c.name, Kind::Case, c.span, c.span, sig)
                 })
                 .collect();
-            d
+            Decl::new(&e.name.name, Kind::Enum, e.name.span, e.span, sig)
+                .doc(&e.doc)
+                .parts(parts)
         }
         Item::Record(r) => {
             let fields: Vec<String> = r
@@ -138,41 +138,20 @@ pub fn of_item(item: &Item, sources: &SourceMap, index: &Index) -> Option<Decl> 
                 .iter()
                 .map(|f| format!("  {}: {}", f.name.name, text(f.ty.span)))
                 .collect();
-            let mut d = Decl::new(
-                &r.name.name,
-                Kind::Record,
-                r.name.span,
-                r.span,
-                format!("record {} {{\n{}\n}}", r.name.name, fields.join("\n")),
-            )
-            .doc(&r.doc);
-            d.children = r
-                .fields
-                .iter()
-                .map(|f| {
-                    let sig = format!("{}.{}: {}", r.name.name, f.name.name, text(f.ty.span));
-                    let span = f.name.span.to(f.ty.span);
-                    Decl::new(&f.name.name, Kind::Field, f.name.span, span, sig).doc(&f.doc)
-                })
-                .collect();
-            d
+            let sig = format!("record {} {{\n{}\n}}", r.name.name, fields.join("\n"));
+            let prefix = format!("{}.", r.name.name);
+            Decl::new(&r.name.name, Kind::Record, r.name.span, r.span, sig)
+                .doc(&r.doc)
+                .parts(fields_of(&r.fields, &prefix, Kind::Field, sources))
         }
         Item::State(s) => {
-            let start = Span {
+            let keyword = Span {
                 end: s.span.start.saturating_add(5),
                 ..s.span
             };
-            let mut d = Decl::new("state", Kind::State, start, s.span, "state".into()).doc(&s.doc);
-            d.children = s
-                .fields
-                .iter()
-                .map(|f| {
-                    let sig = format!("state {}: {}", f.name.name, text(f.ty.span));
-                    let span = f.name.span.to(f.ty.span);
-                    Decl::new(&f.name.name, Kind::StateName, f.name.span, span, sig).doc(&f.doc)
-                })
-                .collect();
-            d
+            Decl::new("state", Kind::State, keyword, s.span, "state".into())
+                .doc(&s.doc)
+                .parts(fields_of(&s.fields, "state ", Kind::StateName, sources))
         }
         Item::Const(c) => {
             let ty = match &c.ty {
@@ -209,9 +188,11 @@ pub fn of_item(item: &Item, sources: &SourceMap, index: &Index) -> Option<Decl> 
                 ),
                 None => format!("law {}", l.name.name),
             };
-            let mut d = Decl::new(&l.name.name, Kind::Law, l.name.span, l.span, sig).doc(&l.doc);
-            requirements(&l.body, &mut d.children);
-            d
+            let mut parts = Vec::new();
+            requirements(&l.body, &mut parts);
+            Decl::new(&l.name.name, Kind::Law, l.name.span, l.span, sig)
+                .doc(&l.doc)
+                .parts(parts)
         }
         Item::Test(t) => Decl::new(
             &t.name.value,
@@ -222,6 +203,24 @@ pub fn of_item(item: &Item, sources: &SourceMap, index: &Index) -> Option<Decl> 
         ),
         Item::Error(_) => return None,
     })
+}
+
+/// The fields of a record or the names of `state`, each shown as
+/// `{prefix}{name}: {type}`.
+fn fields_of(
+    fields: &[ast::FieldDecl],
+    prefix: &str,
+    kind: Kind,
+    sources: &SourceMap,
+) -> Vec<Decl> {
+    fields
+        .iter()
+        .map(|f| {
+            let sig = format!("{prefix}{}: {}", f.name.name, sources.snippet(f.ty.span));
+            let span = f.name.span.to(f.ty.span);
+            Decl::new(&f.name.name, kind, f.name.span, span, sig).doc(&f.doc)
+        })
+        .collect()
 }
 
 fn requirements(body: &[LawStmt], out: &mut Vec<Decl>) {

@@ -52,6 +52,8 @@ struct Open {
     uri: lsp::Uri,
     doc: Doc,
     lines: Lines,
+    /// The imported files that diagnostics were last published for.
+    imports_published: Vec<lsp::Uri>,
 }
 
 /// The state of a session.
@@ -200,7 +202,10 @@ impl Server<'_> {
                     return Vec::new();
                 };
                 match self.docs.remove(p.text_document.uri.as_str()) {
-                    Some(open) => vec![diagnostics_notification(open.uri, Vec::new())],
+                    Some(open) => std::iter::once(open.uri)
+                        .chain(open.imports_published)
+                        .map(|u| diagnostics_notification(u, Vec::new()))
+                        .collect(),
                     None => Vec::new(),
                 }
             }
@@ -258,8 +263,21 @@ impl Server<'_> {
         let loader = (self.loader_for)(path.as_deref());
         let doc = Doc::new(&name, text, loader.as_ref());
         let lines = Lines::new(&doc.text, self.encoding);
-        self.docs
-            .insert(uri.as_str().to_string(), Open { uri, doc, lines });
+        let key = uri.as_str().to_string();
+        let imports_published = self
+            .docs
+            .remove(&key)
+            .map(|o| o.imports_published)
+            .unwrap_or_default();
+        self.docs.insert(
+            key,
+            Open {
+                uri,
+                doc,
+                lines,
+                imports_published,
+            },
+        );
     }
 
     fn doc(&self, uri: &lsp::Uri) -> Result<&Open, Failure> {
@@ -282,53 +300,85 @@ impl Server<'_> {
     }
 
     /// The diagnostics of the document `key`, as a notification.
-    fn publish(&self, key: String) -> Vec<Notification> {
+    ///
+    /// Diagnostics in files the document imports are published for those
+    /// files (as `polity check` lists them), and cleared when they are gone.
+    fn publish(&mut self, key: String) -> Vec<Notification> {
         let Some(open) = self.docs.get(&key) else {
             return Vec::new();
         };
-        let diags = open
-            .doc
-            .analysis
-            .compilation
-            .diagnostics
+        let mut by_file: BTreeMap<FileId, (lsp::Uri, Vec<lsp::Diagnostic>)> = BTreeMap::new();
+        by_file.insert(ROOT, (open.uri.clone(), Vec::new()));
+        for d in &open.doc.analysis.compilation.diagnostics {
+            let Some(location) = self.location(open, d.span) else {
+                continue;
+            };
+            by_file
+                .entry(d.span.file)
+                .or_insert_with(|| (location.uri.clone(), Vec::new()))
+                .1
+                .push(self.diagnostic(open, d, location.range));
+        }
+        let imports: Vec<lsp::Uri> = by_file
             .iter()
-            .filter(|d| d.span.file == ROOT)
-            .map(|d| {
-                let mut related: Vec<lsp::DiagnosticRelatedInformation> = d
-                    .secondary
-                    .iter()
-                    .filter_map(|l| {
-                        Some(lsp::DiagnosticRelatedInformation {
-                            location: self.location(open, l.span)?,
-                            message: l.message.clone(),
-                        })
-                    })
-                    .collect();
-                if let (Some(help), Some(location)) = (&d.help, self.location(open, d.span)) {
-                    related.push(lsp::DiagnosticRelatedInformation {
-                        location,
-                        message: format!("help: {help}"),
-                    });
-                }
-                lsp::Diagnostic {
-                    range: open.lines.range(
-                        &open.doc.text,
-                        d.span.start as usize,
-                        d.span.end as usize,
-                    ),
-                    severity: Some(match d.severity {
-                        Severity::Error => lsp::DiagnosticSeverity::ERROR,
-                        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
-                    }),
-                    code: Some(lsp::NumberOrString::String(d.code.to_string())),
-                    source: Some("polity".into()),
-                    message: d.message.clone(),
-                    related_information: (!related.is_empty()).then_some(related),
-                    ..lsp::Diagnostic::default()
-                }
+            .filter(|(file, _)| **file != ROOT)
+            .map(|(_, (uri, _))| uri.clone())
+            .collect();
+        let gone: Vec<lsp::Uri> = open
+            .imports_published
+            .iter()
+            .filter(|u| !imports.contains(u))
+            .cloned()
+            .collect();
+        let mut out: Vec<Notification> = by_file
+            .into_values()
+            .map(|(uri, diags)| diagnostics_notification(uri, diags))
+            .collect();
+        out.extend(
+            gone.into_iter()
+                .map(|u| diagnostics_notification(u, Vec::new())),
+        );
+        if let Some(open) = self.docs.get_mut(&key) {
+            open.imports_published = imports;
+        }
+        out
+    }
+
+    /// One diagnostic at `range` of its file.
+    fn diagnostic(
+        &self,
+        open: &Open,
+        d: &polity_compiler::diagnostic::Diagnostic,
+        range: lsp::Range,
+    ) -> lsp::Diagnostic {
+        let mut related: Vec<lsp::DiagnosticRelatedInformation> = d
+            .secondary
+            .iter()
+            .filter_map(|l| {
+                Some(lsp::DiagnosticRelatedInformation {
+                    location: self.location(open, l.span)?,
+                    message: l.message.clone(),
+                })
             })
             .collect();
-        vec![diagnostics_notification(open.uri.clone(), diags)]
+        if let (Some(help), Some(location)) = (&d.help, self.location(open, d.span)) {
+            related.push(lsp::DiagnosticRelatedInformation {
+                location,
+                message: format!("help: {help}"),
+            });
+        }
+        lsp::Diagnostic {
+            range,
+            severity: Some(match d.severity {
+                Severity::Error => lsp::DiagnosticSeverity::ERROR,
+                Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            }),
+            code: Some(lsp::NumberOrString::String(d.code.to_string())),
+            source: Some("polity".into()),
+            message: d.message.clone(),
+            related_information: (!related.is_empty()).then_some(related),
+            ..lsp::Diagnostic::default()
+        }
     }
 
     /// Where `span` is, as a protocol location: in the document itself, an

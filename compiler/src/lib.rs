@@ -84,9 +84,46 @@ pub fn compile_with(
     let loaded = resolve::load_all(root_name, root_text, loader);
     let (program, diagnostics) =
         typeck::check(&loaded.modules, &loaded.sources, loaded.diagnostics);
+    finish(program, diagnostics, loaded.sources, options)
+}
+
+/// A compilation with what a tool needs to explain the charter (a language
+/// server): the parsed files and what each name in them is.
+pub struct Analysis {
+    /// What [`compile_with`] gives for the same input (the same diagnostics).
+    pub compilation: Compilation,
+    /// The parsed files, the root first (standard modules without their tests).
+    pub modules: Vec<syntax::ast::Module>,
+    /// Every local binding and every use of a name, resolved.
+    pub index: typeck::index::Index,
+}
+
+/// [`compile_with`], keeping the parsed files and an index of the names.
+pub fn analyze(
+    root_name: &str,
+    root_text: &str,
+    loader: &dyn Loader,
+    options: &Options,
+) -> Analysis {
+    let loaded = resolve::load_all(root_name, root_text, loader);
+    let (program, diagnostics, index) =
+        typeck::check_indexed(&loaded.modules, &loaded.sources, loaded.diagnostics);
+    Analysis {
+        compilation: finish(program, diagnostics, loaded.sources, options),
+        modules: loaded.modules,
+        index,
+    }
+}
+
+fn finish(
+    program: Option<ir::Program>,
+    diagnostics: Vec<Diagnostic>,
+    sources: span::SourceMap,
+    options: &Options,
+) -> Compilation {
     Compilation {
         program,
         diagnostics: diagnostic::limit_per_file(diagnostics, options.max_diagnostics),
-        sources: loaded.sources,
+        sources,
     }
 }

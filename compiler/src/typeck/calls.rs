@@ -3,6 +3,7 @@
 use super::collections::collection_builtin;
 use super::error::CheckError;
 use super::expr::{node, poisoned, unify};
+use super::index::{LocalKind, Target};
 use super::keyed::is_keyed;
 use super::{Checker, Node};
 use crate::diagnostic::closest;
@@ -53,8 +54,8 @@ impl Checker<'_> {
         let source = self.check_expr(f.source, None);
         let elem_ty = self.element_of(&source, "the collection of a `fold`");
         let mark = self.frame.mark();
-        let acc = self.frame.bind(&f.acc.name, ty.clone());
-        let var = self.frame.bind(&f.var.name, elem_ty);
+        let acc = self.bind_local(f.acc, ty.clone(), LocalKind::Bound);
+        let var = self.bind_local(f.var, elem_ty, LocalKind::Bound);
         let body = self.check_expr(f.body, Some(&ty));
         let body = self.coerce(body, &ty);
         self.frame.reset(mark);
@@ -96,6 +97,11 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
+        }
+        if let Some((_, def)) = self.decls.value(&callee.name, callee.span.file) {
+            self.note(callee.span, Target::Decl(def));
+        } else if crate::resolve::decls::is_builtin(&callee.name) {
+            self.note(callee.span, Target::Builtin(callee.name.clone()));
         }
         match decl {
             Some(ValueDecl::Fn(i)) => return self.call_fn(i, callee, args, span),

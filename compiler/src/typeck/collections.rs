@@ -4,6 +4,7 @@
 
 use super::error::CheckError;
 use super::expr::{node, poisoned, unify};
+use super::index::LocalKind;
 use super::Checker;
 use crate::ir::{self, Builtin, ExprKind};
 use crate::span::Span;
@@ -137,11 +138,11 @@ impl Checker<'_> {
         };
         let source = self.check_expr(source, None);
         let elem_ty = self.element_of(&source, "the collection after `in`");
-        let var = self.frame.bind(&c.var.name, elem_ty);
+        let var = self.bind_local(&c.var, elem_ty, LocalKind::Bound);
         let index = c
             .index
             .as_ref()
-            .map(|i| self.frame.bind(&i.name, Type::Int));
+            .map(|i| self.bind_local(i, Type::Int, LocalKind::Bound));
         let filter = c.filter.as_ref().map(|f| self.check_cond(f, "a filter"));
         ir::Clause {
             var,

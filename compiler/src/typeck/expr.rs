@@ -2,6 +2,7 @@
 //! collections; coercion and unification of types.
 
 use super::error::CheckError;
+use super::index::{LocalKind, Target};
 use super::Names;
 use super::{contains_never, Checker, Node};
 use crate::diagnostic::closest;
@@ -215,13 +216,23 @@ impl Checker<'_> {
     fn check_name(&mut self, id: &ast::Ident, expect: Option<&Type>) -> ir::Expr {
         let span = id.span;
         if let Some((local, ty)) = self.frame.lookup(&id.name) {
-            return node(ExprKind::Local(local), ty.clone(), span);
+            let local = node(ExprKind::Local(local), ty.clone(), span);
+            match self.frame.definition(&id.name) {
+                Some(def) => self.note(span, Target::Local(def)),
+                None if id.name == "it" => self.note(span, Target::Element(local.ty.clone())),
+                None => {}
+            }
+            return local;
         }
         if id.name == "it" {
             self.error(CheckError::ItOutsideWhere { span });
             return poisoned(span);
         }
-        match self.decls.value(&id.name, id.span.file).map(|(d, _)| d) {
+        let decl = self.decls.value(&id.name, id.span.file);
+        if let Some((_, def)) = decl {
+            self.note(span, Target::Decl(def));
+        }
+        match decl.map(|(d, _)| d) {
             Some(ValueDecl::State(i)) => {
                 let ty = self.state.get(i).cloned().unwrap_or(Type::Error);
                 return node(ExprKind::State(StateId(i as u32)), ty, span);
@@ -291,7 +302,10 @@ impl Checker<'_> {
             many => wanted.and_then(|w| many.iter().find(|(e, _)| *e == w).copied()),
         };
         match pick {
-            Some((e, i)) => Some(lit(Lit::Enum(e, i), Type::Enum(e), id.span)),
+            Some((e, i)) => {
+                self.note(id.span, Target::Case(e, i));
+                Some(lit(Lit::Enum(e, i), Type::Enum(e), id.span))
+            }
             None => {
                 let enums = candidates
                     .iter()
@@ -316,13 +330,20 @@ impl Checker<'_> {
         {
             return None;
         }
-        let Some((TypeDecl::Enum(i), _)) = self.decls.types.get(b.name.as_str()) else {
+        let Some((TypeDecl::Enum(i), decl)) = self.decls.types.get(b.name.as_str()).copied() else {
             return None;
         };
-        let id = EnumId(*i as u32);
-        let def = self.enums.get(*i)?;
+        let id = EnumId(i as u32);
+        self.note(b.span, Target::Decl(decl));
+        self.note_access(name.span, &Type::Enum(id));
+        let def = self.enums.get(i)?;
         let span = base.span.to(name.span);
-        match def.cases.iter().position(|c| *c == name.name) {
+        let case = def.cases.iter().position(|c| *c == name.name);
+        if let Some(case) = case {
+            self.note(name.span, Target::Case(id, case as u32));
+        }
+        let def = self.enums.get(i)?;
+        match case {
             Some(case) => Some(lit(Lit::Enum(id, case as u32), Type::Enum(id), span)),
             None => {
                 let enum_name = def.name.clone();
@@ -349,6 +370,7 @@ impl Checker<'_> {
             return e;
         }
         let b = self.check_expr(base, None);
+        self.note_access(name.span, &b.ty);
         let (record, through_optional) = match &b.ty {
             Type::Record(r) => (*r, false),
             Type::Optional(inner) => match **inner {
@@ -408,7 +430,9 @@ impl Checker<'_> {
     pub(crate) fn field_of(&mut self, record: RecordId, name: &ast::Ident) -> Option<(u32, Type)> {
         let def = self.records.get(record.0 as usize)?;
         if let Some(i) = def.fields.iter().position(|f| f.name == name.name) {
-            return def.fields.get(i).map(|f| (i as u32, f.ty.clone()));
+            let found = def.fields.get(i).map(|f| (i as u32, f.ty.clone()));
+            self.note(name.span, Target::Field(record, i as u32));
+            return found;
         }
         let ty = def.name.clone();
         let suggestion = self.suggest_in(Names::Fields(record), &name.name);
@@ -623,7 +647,7 @@ impl Checker<'_> {
                     _ => {
                         // Reported once; the name is still bound, so that the
                         // arm's uses of it report nothing more.
-                        self.frame.bind(&x.name, Type::Error);
+                        self.bind_local(x, Type::Error, LocalKind::Bound);
                         if c.name != "some" {
                             self.error(CheckError::UnknownConstructor {
                                 span: c.span.to(x.span),
@@ -634,13 +658,17 @@ impl Checker<'_> {
                         return self.bad_pattern(c.span.to(x.span), ty);
                     }
                 };
-                return Some(ir::Pattern::Some(self.frame.bind(&x.name, inner)));
+                let local = self.bind_local(x, inner, LocalKind::Bound);
+                return Some(ir::Pattern::Some(local));
             }
             ast::Pattern::Name(id) => (id.span, id),
             ast::Pattern::Qualified(e, c) => {
                 let matches_enum = matches!(ty, Type::Enum(id) if self.enums.get(id.0 as usize).is_some_and(|d| d.name == e.name));
                 if !matches_enum {
                     return self.bad_pattern(e.span.to(c.span), ty);
+                }
+                if let Some((_, def)) = self.decls.types.get(e.name.as_str()).copied() {
+                    self.note(e.span, Target::Decl(def));
                 }
                 (e.span.to(c.span), c)
             }
@@ -650,7 +678,10 @@ impl Checker<'_> {
         };
         let def = self.enums.get(id.0 as usize)?;
         match def.cases.iter().position(|c| *c == case.name) {
-            Some(i) => Some(ir::Pattern::Case(i as u32)),
+            Some(i) => {
+                self.note(case.span, Target::Case(*id, i as u32));
+                Some(ir::Pattern::Case(i as u32))
+            }
             None => {
                 let enum_name = def.name.clone();
                 let suggestion = self.suggest_in(Names::CasesOf(*id), &case.name);
@@ -679,8 +710,11 @@ impl Checker<'_> {
         fields: &[ast::FieldInit],
         span: Span,
     ) -> ir::Expr {
-        let record = match self.decls.types.get(name.name.as_str()) {
-            Some((TypeDecl::Record(i), _)) => RecordId(*i as u32),
+        let record = match self.decls.types.get(name.name.as_str()).copied() {
+            Some((TypeDecl::Record(i), def)) => {
+                self.note(name.span, Target::Decl(def));
+                RecordId(i as u32)
+            }
             _ => {
                 let suggestion = self.suggest_in(Names::Records, &name.name);
                 self.error(CheckError::UnknownType {

@@ -12,6 +12,7 @@ mod collections;
 mod cycles;
 pub mod error;
 mod expr;
+pub mod index;
 mod keyed;
 mod ops;
 mod privacy;
@@ -73,6 +74,9 @@ pub(crate) struct Checker<'a> {
     /// name once every type is declared.
     indexes: BTreeMap<Names, NameIndex>,
     declared: bool,
+    /// What a tool is told about each name ([`check_indexed`]); `None` when
+    /// nothing is recorded ([`check`]).
+    index: Option<index::Index>,
 }
 
 /// A set of names a "did you mean" suggestion is taken from.
@@ -97,16 +101,51 @@ pub(crate) enum Names {
 pub fn check(
     modules: &[ast::Module],
     sources: &SourceMap,
-    mut diags: Vec<Diagnostic>,
+    diags: Vec<Diagnostic>,
 ) -> (Option<ir::Program>, Vec<Diagnostic>) {
+    let (program, diags, _) = check_with_index(modules, sources, diags, None);
+    (program, diags)
+}
+
+/// [`check`], also recording what each name is ([`index::Index`]): the same
+/// program and diagnostics, one walk.
+pub fn check_indexed(
+    modules: &[ast::Module],
+    sources: &SourceMap,
+    diags: Vec<Diagnostic>,
+) -> (Option<ir::Program>, Vec<Diagnostic>, index::Index) {
+    let (program, diags, index) =
+        check_with_index(modules, sources, diags, Some(index::Index::default()));
+    (program, diags, index.unwrap_or_default())
+}
+
+fn check_with_index(
+    modules: &[ast::Module],
+    sources: &SourceMap,
+    mut diags: Vec<Diagnostic>,
+    index: Option<index::Index>,
+) -> (Option<ir::Program>, Vec<Diagnostic>, Option<index::Index>) {
     let decls = Decls::collect(modules, &mut diags);
     let mut c = Checker::new(&decls, sources, diags);
+    if let Some(mut index) = index {
+        index.records.clone_from(&c.records);
+        index.enums.clone_from(&c.enums);
+        // Every name of a type written in a declaration was resolved before
+        // recording could start: record them now.
+        c.index = Some(index);
+        c.declared_type_refs();
+    }
     let program = c.check_bodies();
     c.report_cycles();
+    if let Some(index) = &mut c.index {
+        // A const's declared type is resolved at each use: one entry is enough.
+        index.refs.sort_by_key(|r| r.span);
+        index.refs.dedup();
+    }
     let mut diags = c.diags;
     sort_diagnostics(&mut diags);
     let ok = !diags.iter().any(Diagnostic::is_error);
-    (program.filter(|_| ok), diags)
+    (program.filter(|_| ok), diags, c.index)
 }
 
 fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
@@ -151,6 +190,7 @@ impl<'a> Checker<'a> {
             graph: BTreeMap::new(),
             indexes: BTreeMap::new(),
             declared: false,
+            index: None,
         };
         c.declare_types();
         c.declare_signatures();
@@ -369,9 +409,13 @@ impl<'a> Checker<'a> {
                         Type::set(elem)
                     };
                 }
-                match self.decls.types.get(name.name.as_str()) {
-                    Some((TypeDecl::Record(i), _)) => Type::Record(RecordId(*i as u32)),
-                    Some((TypeDecl::Enum(i), _)) => Type::Enum(EnumId(*i as u32)),
+                let found = self.decls.types.get(name.name.as_str()).copied();
+                if let Some((_, def)) = found {
+                    self.note(name.span, index::Target::Decl(def));
+                }
+                match found {
+                    Some((TypeDecl::Record(i), _)) => Type::Record(RecordId(i as u32)),
+                    Some((TypeDecl::Enum(i), _)) => Type::Enum(EnumId(i as u32)),
                     None => {
                         let suggestion = self.suggest_in(Names::Types, &name.name);
                         self.error(CheckError::UnknownType {
@@ -535,16 +579,26 @@ impl<'a> Checker<'a> {
             .iter()
             .zip(std::mem::take(&mut self.consts))
             .filter_map(|(d, lazy)| match lazy {
-                Lazy::Done((ty, value, frame_size)) => Some(ir::ConstDef {
-                    name: d.name.name.clone(),
-                    ty,
-                    doc: d.doc.clone(),
-                    value,
-                    private: d.private,
-                    frame_size,
-                    span: d.name.span,
-                }),
+                Lazy::Done((ty, value, frame_size)) => Some((d, ty, value, frame_size)),
                 _ => None,
+            })
+            .collect::<Vec<_>>();
+        if let Some(index) = &mut self.index {
+            index.consts = consts
+                .iter()
+                .map(|(d, ty, _, _)| (d.name.span, ty.clone()))
+                .collect();
+        }
+        let consts = consts
+            .into_iter()
+            .map(|(d, ty, value, frame_size)| ir::ConstDef {
+                name: d.name.name.clone(),
+                ty,
+                doc: d.doc.clone(),
+                value,
+                private: d.private,
+                frame_size,
+                span: d.name.span,
             })
             .collect::<Vec<_>>();
         let state = decls
@@ -595,7 +649,7 @@ impl<'a> Checker<'a> {
                     first,
                 });
             }
-            self.frame.bind(&p.name.name, ty.clone());
+            self.bind_local(&p.name, ty.clone(), index::LocalKind::Param);
             names.push((p.name.name.clone(), ty.clone()));
         }
         let body = self.check_block(&f.lets, &f.body, &ret);
@@ -619,7 +673,7 @@ impl<'a> Checker<'a> {
         let mark = self.frame.mark();
         for l in lets {
             let value = self.check_let_value(l);
-            let local = self.frame.bind(&l.name.name, value.ty.clone());
+            let local = self.bind_local(&l.name, value.ty.clone(), index::LocalKind::Let);
             bound.push((local, value));
         }
         let body = self.check_expr(result, Some(ret));
@@ -664,7 +718,7 @@ impl<'a> Checker<'a> {
         let saved = self.enter(Node::Law(i as u32));
         let param = match (&law.param, param_ty) {
             (Some(p), Some(ty)) => {
-                self.frame.bind(&p.name.name, ty.clone());
+                self.bind_local(&p.name, ty.clone(), index::LocalKind::Subject);
                 let collection = match self.law_params.get(i) {
                     Some(Lazy::Done(Some((_, coll)))) => coll.clone(),
                     _ => return None,
@@ -698,7 +752,7 @@ impl<'a> Checker<'a> {
             match stmt {
                 ast::LawStmt::Let(l) => {
                     let value = self.check_let_value(l);
-                    let local = self.frame.bind(&l.name.name, value.ty.clone());
+                    let local = self.bind_local(&l.name, value.ty.clone(), index::LocalKind::Let);
                     body.push(ir::LawStmt::Let {
                         local,
                         name: l.name.name.clone(),
@@ -775,7 +829,8 @@ impl<'a> Checker<'a> {
             match stmt {
                 ast::TestStmt::Given { name, value, span } => {
                     match self.decls.value(&name.name, name.span.file) {
-                        Some((ValueDecl::State(i), _)) => {
+                        Some((ValueDecl::State(i), def)) => {
+                            self.note(name.span, index::Target::Decl(def));
                             let ty = self.state.get(i).cloned().unwrap_or(Type::Error);
                             let v = self.check_expr(value, Some(&ty));
                             let v = self.coerce(v, &ty);
@@ -801,7 +856,7 @@ impl<'a> Checker<'a> {
                 }
                 ast::TestStmt::Let(l) => {
                     let value = self.check_let_value(l);
-                    let local = self.frame.bind(&l.name.name, value.ty.clone());
+                    let local = self.bind_local(&l.name, value.ty.clone(), index::LocalKind::Let);
                     body.push(ir::TestStmt::Let { local, value });
                 }
                 ast::TestStmt::Expect { cond, span } => {

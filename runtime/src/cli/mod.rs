@@ -26,6 +26,7 @@ mod fmt;
 mod github;
 mod junit;
 mod located;
+mod lsp;
 mod output;
 mod repl;
 pub(crate) mod report;
@@ -156,6 +157,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Serve the Language Server Protocol on stdin and stdout, for an
+    /// editor: diagnostics, hover, go to definition, completion, symbols,
+    /// formatting and rename.
+    Lsp,
     /// Ask a charter questions: evaluate expressions and law calls over a
     /// snapshot, with the reasons. Reads a script when stdin is not a terminal.
     Repl {
@@ -466,6 +471,7 @@ pub fn main() -> i32 {
             };
             fmt::run(&files, mode)
         }
+        Command::Lsp => lsp::run(),
         Command::Repl {
             charter,
             snapshot,

@@ -22,12 +22,14 @@
 //! ```
 
 mod compile;
+pub mod diff;
 mod eval;
 pub mod files;
 mod limits;
 
 pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
+pub use diff::{Diff, DiffOptions, LawDiff, Side, Status, SubjectChange};
 pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
 pub use files::FsLoader;
 pub use limits::{Cancel, Limits, DEFAULT_MAX_STEPS};

@@ -25,16 +25,9 @@ pub fn run(
     options: &CompileOptions,
 ) -> i32 {
     let engine = eval_options.engine;
-    let program = match Program::compile_file_with(charter, options) {
-        Err(e) => {
-            stderrln!("{}", super::read_error(charter, &e));
-            return 2;
-        }
-        Ok(Err(e)) => {
-            stderr!("{}", e.render(color_stderr()));
-            return 1;
-        }
-        Ok(Ok(p)) => p,
+    let program = match compile(charter, options) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     // A large snapshot is read through `read_snapshot_for`, which reads the
     // text (under the size cap), loads it and drops it at once. One that
@@ -52,15 +45,9 @@ pub fn run(
     let state = match streamed {
         Some(s) => s,
         None => {
-            let bytes = match read_bounded(snapshot, max_snapshot_bytes) {
+            let bytes = match read_snapshot(snapshot, max_snapshot_bytes) {
                 Ok(b) => b,
-                Err(e) => {
-                    let hint = matches!(e, ReadError::TooLarge { .. })
-                        .then_some("\n  help: raise the limit with `--max-snapshot-bytes`")
-                        .unwrap_or_default();
-                    stderrln!("{}{hint}", super::read_error(snapshot, &e.into()));
-                    return 2;
-                }
+                Err(code) => return code,
             };
             match program.load_snapshot_for(&bytes, engine) {
                 Ok(s) => s,
@@ -98,6 +85,34 @@ pub fn run(
     std::mem::forget(state);
     std::mem::forget(program);
     code
+}
+
+/// Compiles a charter file; on failure, prints why and gives the exit
+/// status (2: the file cannot be read, 1: it does not compile).
+pub(super) fn compile(charter: &Path, options: &CompileOptions) -> Result<Program, i32> {
+    match Program::compile_file_with(charter, options) {
+        Err(e) => {
+            stderrln!("{}", super::read_error(charter, &e));
+            Err(2)
+        }
+        Ok(Err(e)) => {
+            stderr!("{}", e.render(color_stderr()));
+            Err(1)
+        }
+        Ok(Ok(p)) => Ok(p),
+    }
+}
+
+/// Reads a snapshot file (at most `max_bytes`); on failure, prints why
+/// and gives exit status 2.
+pub(super) fn read_snapshot(snapshot: &Path, max_bytes: u64) -> Result<Vec<u8>, i32> {
+    read_bounded(snapshot, max_bytes).map_err(|e| {
+        let hint = matches!(e, ReadError::TooLarge { .. })
+            .then_some("\n  help: raise the limit with `--max-snapshot-bytes`")
+            .unwrap_or_default();
+        stderrln!("{}{hint}", super::read_error(snapshot, &e.into()));
+        2
+    })
 }
 
 fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {

@@ -14,6 +14,7 @@
 
 use super::compile::{Program, State};
 use super::eval::{EvalOptions, LawReport, UnknownLaw};
+use crate::interp::Explain;
 use crate::verdict::{ErrorKind, Subject, SubjectResult, Verdict};
 use polity_compiler::types::Type;
 use std::collections::BTreeMap;
@@ -291,7 +292,7 @@ impl Program {
             .collect();
         let laws = pair_by_name(old, new, |r| r.report.law.as_str())
             .into_iter()
-            .map(|p| compare_law(p, options.reasons))
+            .map(|p| compare_law(p, [before, after], options))
             .collect();
         Ok(Diff {
             laws,
@@ -306,7 +307,13 @@ struct Evaluated {
     noun: Option<String>,
 }
 
+/// Every law of a side (or the one asked for), decided without reasons:
+/// only the subjects that changed are explained, afterwards.
 fn side_reports(side: Side<'_>, options: &DiffOptions) -> Vec<Evaluated> {
+    let decide = EvalOptions {
+        explain: Explain::None,
+        ..options.eval.clone()
+    };
     let ir = side.program.ir();
     ir.laws
         .iter()
@@ -314,7 +321,7 @@ fn side_reports(side: Side<'_>, options: &DiffOptions) -> Vec<Evaluated> {
         .filter_map(|l| {
             let report = side
                 .program
-                .eval_law_options(side.state, &l.name, options.eval.clone())
+                .eval_law_options(side.state, &l.name, decide.clone())
                 .ok()?;
             let noun = l.param.as_ref().and_then(|p| match &p.ty {
                 Type::Record(r) => ir.record(*r).map(|r| noun(&r.name)),
@@ -325,7 +332,7 @@ fn side_reports(side: Side<'_>, options: &DiffOptions) -> Vec<Evaluated> {
         .collect()
 }
 
-fn compare_law(pair: Paired<Evaluated>, reasons: bool) -> LawDiff {
+fn compare_law(pair: Paired<Evaluated>, sides: [Side<'_>; 2], options: &DiffOptions) -> LawDiff {
     let one_side = |e: Evaluated, before: bool| LawDiff {
         law: e.report.law.clone(),
         before: before.then(|| Counts::of(&e.report)),
@@ -339,12 +346,35 @@ fn compare_law(pair: Paired<Evaluated>, reasons: bool) -> LawDiff {
         Paired::After(e) => one_side(e, false),
         Paired::Both(b, a) => {
             let by = matched_by(&b.report.results, &a.report.results);
+            let (before, after) = (Counts::of(&b.report), Counts::of(&a.report));
+            let law = a.report.law.clone();
+            let mut changes =
+                changed_subjects(b.report.results, a.report.results, by, options.reasons);
+            if options.eval.explain != Explain::None {
+                let [old, new] = sides;
+                explain(
+                    old,
+                    &law,
+                    &mut changes,
+                    &options.eval,
+                    |c| &mut c.0.before,
+                    |c| c.1,
+                );
+                explain(
+                    new,
+                    &law,
+                    &mut changes,
+                    &options.eval,
+                    |c| &mut c.0.after,
+                    |c| c.2,
+                );
+            }
             LawDiff {
-                law: a.report.law.clone(),
-                before: Some(Counts::of(&b.report)),
-                after: Some(Counts::of(&a.report)),
+                law,
+                before: Some(before),
+                after: Some(after),
                 matched_by: by,
-                changes: changed_subjects(b.report.results, a.report.results, by, reasons),
+                changes: changes.into_iter().map(|c| c.0).collect(),
                 noun: a.noun.or(b.noun),
             }
         }
@@ -380,12 +410,51 @@ fn changed(b: &SubjectResult, a: &SubjectResult, reasons: bool) -> bool {
     }
 }
 
+/// A change with the subject's position on each side.
+type Located = (SubjectChange, Option<usize>, Option<usize>);
+
+/// Explains the results of one side of `changes` (`result` picks it,
+/// `position` its position in the collection): each is evaluated again
+/// with reasons, and replaced when its outcome is the one decided.
+fn explain(
+    side: Side<'_>,
+    law: &str,
+    changes: &mut [Located],
+    options: &EvalOptions,
+    result: impl Fn(&mut Located) -> &mut Option<SubjectResult>,
+    position: impl Fn(&Located) -> Option<usize>,
+) {
+    let mut at: Vec<usize> = Vec::new();
+    let mut which: Vec<usize> = Vec::new();
+    for (k, c) in changes.iter().enumerate() {
+        if let Some(p) = position(c) {
+            at.push(p);
+            which.push(k);
+        }
+    }
+    let Ok(explained) = side.program.eval_law_at(side.state, law, &at, options) else {
+        return;
+    };
+    if explained.len() != which.len() {
+        return;
+    }
+    for (k, (verdict, notes)) in which.into_iter().zip(explained) {
+        let Some(Some(r)) = changes.get_mut(k).map(&result) else {
+            continue;
+        };
+        if Status::of(&r.verdict) == Status::of(&verdict) {
+            r.verdict = verdict;
+            r.notes = notes;
+        }
+    }
+}
+
 fn changed_subjects(
     before: Vec<SubjectResult>,
     after: Vec<SubjectResult>,
     by: MatchedBy,
     reasons: bool,
-) -> Vec<SubjectChange> {
+) -> Vec<Located> {
     let mut after: Vec<Option<SubjectResult>> = after.into_iter().map(Some).collect();
     let index: BTreeMap<Subject, usize> = match by {
         MatchedBy::Id => after
@@ -408,20 +477,25 @@ fn changed_subjects(
         let a = slot.and_then(|j| after.get_mut(j)).and_then(Option::take);
         match a {
             Some(a) if !changed(&b, &a, reasons) => {}
-            a => changes.push(SubjectChange {
-                subject: key(i, &b),
-                before: Some(b),
-                after: a,
-            }),
+            a => {
+                let change = SubjectChange {
+                    subject: key(i, &b),
+                    before: Some(b),
+                    after: a,
+                };
+                let j = change.after.is_some().then_some(slot).flatten();
+                changes.push((change, Some(i), j));
+            }
         }
     }
-    for (i, a) in after.into_iter().enumerate() {
+    for (j, a) in after.into_iter().enumerate() {
         if let Some(a) = a {
-            changes.push(SubjectChange {
-                subject: key(i, &a),
+            let change = SubjectChange {
+                subject: key(j, &a),
                 before: None,
                 after: Some(a),
-            });
+            };
+            changes.push((change, None, Some(j)));
         }
     }
     changes

@@ -263,12 +263,11 @@ impl<'a> RejectionJson<'a> {
 
 /// How the output names a side.
 fn name<'a>(l: &'a Loaded<'_>) -> SideName<'a> {
-    SideName {
-        charter: l.program.name(),
-        file: l.charter.display().to_string(),
-        snapshot: l.snapshot.display().to_string(),
-        sources: &l.program.ir().sources,
-    }
+    SideName::new(
+        &l.program,
+        l.charter.display().to_string(),
+        l.snapshot.display().to_string(),
+    )
 }
 
 /// Both sides loaded: the diff, written.

@@ -37,6 +37,18 @@ pub struct SideName<'a> {
     pub sources: &'a SourceMap,
 }
 
+impl<'a> SideName<'a> {
+    /// `program` from `file` over `snapshot`.
+    pub fn new(program: &'a crate::api::Program, file: String, snapshot: String) -> SideName<'a> {
+        SideName {
+            charter: program.name(),
+            file,
+            snapshot,
+            sources: &program.ir().sources,
+        }
+    }
+}
+
 /// Both sides.
 #[derive(Clone, Debug, Serialize)]
 pub struct Sides<'a> {

@@ -300,3 +300,84 @@ fn subjects_without_an_id_are_matched_by_position_and_it_says_so() {
     assert!(r.stdout.contains("  #0: fail → pass\n"), "{}", r.stdout);
     assert!(r.stdout.contains("  #2: new → fail\n"), "{}", r.stdout);
 }
+
+/// What a diff says, one line per change as the corpus writes it:
+/// `changes LAW SUBJECT: FROM -> TO`, `added LAW`, `removed LAW`.
+fn corpus_lines(diff: &polity::api::Diff) -> std::collections::BTreeSet<String> {
+    let status = |s: Option<polity::api::Status>, none: &str| {
+        s.map_or(none.to_string(), |s| s.as_str().to_string())
+    };
+    let mut lines = std::collections::BTreeSet::new();
+    for law in &diff.laws {
+        match (law.before, law.after) {
+            (None, _) => lines.insert(format!("added {}", law.law)),
+            (_, None) => lines.insert(format!("removed {}", law.law)),
+            _ => false,
+        };
+        for c in &law.changes {
+            lines.insert(format!(
+                "changes {} {}: {} -> {}",
+                law.law,
+                c.subject,
+                status(c.before_status(), "new"),
+                status(c.after_status(), "gone")
+            ));
+        }
+    }
+    lines
+}
+
+/// `tests/diff/NAME.old.polity` and `NAME.new.polity` over `NAME.json`: the
+/// `// changes`, `// added` and `// removed` lines of the new charter are
+/// exactly what the diff lists, on both engines, which agree.
+#[test]
+fn the_diff_corpus() {
+    use polity::api::{DiffOptions, Engine, EvalOptions, Program, Side};
+    let dir = std::path::Path::new("../tests/diff");
+    let mut cases: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".new.polity"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty());
+    for new in cases {
+        let name = new.to_string_lossy().replace(".new.polity", "");
+        let old = std::path::PathBuf::from(format!("{name}.old.polity"));
+        let json = std::fs::read(format!("{name}.json")).unwrap();
+        let text = std::fs::read_to_string(&new).unwrap();
+        let expected: std::collections::BTreeSet<String> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("// "))
+            .filter(|l| {
+                ["changes ", "added ", "removed "]
+                    .iter()
+                    .any(|k| l.starts_with(k))
+            })
+            .map(str::to_string)
+            .collect();
+        let compile = |p: &std::path::Path| Program::compile_file(p).unwrap().unwrap();
+        let (a, b) = (compile(&old), compile(&new));
+        let diffs: Vec<polity::api::Diff> = Engine::ALL
+            .iter()
+            .map(|&engine| {
+                let sa = a.load_snapshot_for(&json, engine).unwrap();
+                let sb = b.load_snapshot_for(&json, engine).unwrap();
+                let options = DiffOptions {
+                    eval: EvalOptions {
+                        engine,
+                        ..EvalOptions::default()
+                    },
+                    ..DiffOptions::default()
+                };
+                let side = |program, state| Side { program, state };
+                Program::diff(side(&a, &sa), side(&b, &sb), &options).unwrap()
+            })
+            .collect();
+        for d in &diffs {
+            assert_eq!(corpus_lines(d), expected, "{name}");
+            assert!(d.disagreements.is_empty(), "{name}");
+        }
+        assert_eq!(diffs[0].laws, diffs[1].laws, "{name}: the engines disagree");
+    }
+}

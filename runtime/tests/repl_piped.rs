@@ -235,3 +235,38 @@ fn a_charter_that_does_not_compile_is_reported() {
     insta::assert_snapshot!(t.replace(&dir.display().to_string(), "$TMP"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn diff_compares_the_loaded_charter_with_an_amendment() {
+    // The interpreter (the REPL's default), then the JIT, then a charter
+    // whose `state` the snapshot does not match, a missing and an
+    // unreadable file.
+    let (t, code) = in_example(
+        PRAXIS,
+        ":diff ../examples/praxis-nova/amendment.polity\n\
+         :engine jit\n\
+         :diff ../examples/praxis-nova/amendment.polity\n\
+         :diff ../examples/tidewater/amendment.polity\n\
+         :diff\n\
+         :diff no/such.polity\n",
+    );
+    assert_eq!(code, 1, "{t}");
+    insta::assert_snapshot!(t);
+}
+
+#[test]
+fn diff_caps_a_long_list_and_needs_a_snapshot() {
+    let (t, code) = in_example(
+        TIDEWATER,
+        ":diff ../runtime/tests/fixtures/diff/tidewater-strict.polity\n",
+    );
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("  … and "), "{t}");
+    insta::assert_snapshot!(t);
+    let (t, code) = repl(
+        &["../examples/praxis-nova/charter.polity"],
+        ":diff ../examples/praxis-nova/amendment.polity\n",
+    );
+    assert_eq!(code, 1, "{t}");
+    assert!(t.contains("none is loaded"), "{t}");
+}

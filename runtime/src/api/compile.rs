@@ -155,6 +155,15 @@ impl Program {
         })
     }
 
+    /// A program from IR the caller checked itself (the REPL's charter).
+    pub(crate) fn from_ir(ir: ir::Program) -> Program {
+        Program {
+            ir: Arc::new(ir),
+            warnings: Arc::from([]),
+            jit: Arc::default(),
+        }
+    }
+
     /// Warnings from compilation (errors make compilation fail instead).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings

@@ -3,7 +3,7 @@
 use super::compile::{Program, State};
 use crate::interp::{self, subject_of, Explain, Interpreter, Limits, TestOutcome};
 use crate::value::Value;
-use crate::verdict::{Subject, SubjectResult, Verdict};
+use crate::verdict::{Notes, Subject, SubjectResult, Verdict};
 use polity_compiler::ir::LawId;
 use std::fmt;
 
@@ -269,6 +269,45 @@ impl Program {
             Some((_, x)) => Ok(interp.eval_law_for(id, x)),
             None => Err(not_found()),
         }
+    }
+
+    /// Evaluates `law` again for the subjects at `positions` of its
+    /// collection (in the order given), in the interpreter, explained as
+    /// `options` say: the reasons for a few subjects of a law already
+    /// decided without them. A law without parameter has one subject, at
+    /// position 0; a position past the collection's end gives no result.
+    pub fn eval_law_at(
+        &self,
+        state: &State,
+        law: &str,
+        positions: &[usize],
+        options: &EvalOptions,
+    ) -> Result<Vec<(Verdict, Notes)>, UnknownLaw> {
+        let id = self.law_id(law)?;
+        let interp = Interpreter::new(self.ir(), state.snapshot())
+            .with_limits(options.limits.clone())
+            .with_explain(options.explain);
+        let param = self
+            .ir()
+            .laws
+            .get(id.0 as usize)
+            .map(|def| (def.param.as_ref(), def.frame_size));
+        let Some((Some(param), frame_size)) = param else {
+            let whole = positions.iter().filter(|&&i| i == 0);
+            return Ok(whole
+                .map(|_| interp.eval_law_noted(id, &Value::None))
+                .collect());
+        };
+        let collection = match interp.eval_expr(&param.collection, frame_size) {
+            Ok(c) => c,
+            Err(e) => {
+                let error = || (Verdict::Error(e.clone()), Notes::default());
+                return Ok(positions.iter().map(|_| error()).collect());
+            }
+        };
+        let elements = collection.elements();
+        let subjects: Vec<&Value> = positions.iter().filter_map(|&i| elements.get(i)).collect();
+        Ok(interp.eval_law_many(id, &subjects))
     }
 
     /// Evaluates one law for a value built in memory (any value of its

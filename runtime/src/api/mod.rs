@@ -22,6 +22,7 @@
 //! ```
 
 mod compile;
+pub mod diff;
 mod eval;
 pub mod files;
 // The documents are the command line's own (`cli::verdict_json`,
@@ -32,6 +33,7 @@ mod limits;
 
 pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
+pub use diff::{Diff, DiffOptions, LawDiff, Side, Status, SubjectChange};
 pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
 pub use files::FsLoader;
 

@@ -46,15 +46,9 @@ pub fn run(
     let state = match streamed {
         Some(s) => s,
         None => {
-            let bytes = match read_bounded(snapshot, max_snapshot_bytes) {
+            let bytes = match read_snapshot(snapshot, max_snapshot_bytes) {
                 Ok(b) => b,
-                Err(e) => {
-                    let hint = matches!(e, ReadError::TooLarge { .. })
-                        .then_some("\n  help: raise the limit with `--max-snapshot-bytes`")
-                        .unwrap_or_default();
-                    stderrln!("{}{hint}", super::read_error(snapshot, &e.into()));
-                    return 2;
-                }
+                Err(code) => return code,
             };
             match program.load_snapshot_for(&bytes, engine) {
                 Ok(s) => s,
@@ -92,6 +86,18 @@ pub fn run(
     std::mem::forget(state);
     std::mem::forget(program);
     code
+}
+
+/// Reads a snapshot file (at most `max_bytes`); on failure, prints why
+/// and gives exit status 2.
+pub(super) fn read_snapshot(snapshot: &Path, max_bytes: u64) -> Result<Vec<u8>, i32> {
+    read_bounded(snapshot, max_bytes).map_err(|e| {
+        let hint = matches!(e, ReadError::TooLarge { .. })
+            .then_some("\n  help: raise the limit with `--max-snapshot-bytes`")
+            .unwrap_or_default();
+        stderrln!("{}{hint}", super::read_error(snapshot, &e.into()));
+        2
+    })
 }
 
 fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {

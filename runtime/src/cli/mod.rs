@@ -21,6 +21,8 @@ macro_rules! stderrln {
 mod check;
 mod coverage;
 mod doc;
+mod diff;
+mod diff_report;
 mod eval;
 mod fmt;
 mod github;
@@ -81,22 +83,35 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
         format: EvalFormat,
-        /// The engine: machine code (`jit`) or the reference interpreter.
-        #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
-        engine: EngineArg,
-        /// How much each failure explains: `none` (verdicts and failed
-        /// labels only), `reasons` (the default), or `full` (also how each
-        /// number compared was computed).
-        #[arg(long, value_enum, default_value_t = ExplainArg::Reasons)]
-        explain: ExplainArg,
-        /// Imports must stay inside this directory (default: each charter's own).
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
-        /// The largest snapshot read, in bytes (default 1 GiB).
-        #[arg(long, value_name = "BYTES", default_value_t = crate::api::files::MAX_SNAPSHOT_BYTES)]
-        max_snapshot_bytes: u64,
         #[command(flatten)]
-        budget: BudgetArgs,
+        eval: EvalArgs,
+    },
+    /// Compare two charters over a snapshot (what an amendment changes), or
+    /// one charter over two snapshots (who changed status): the subjects
+    /// whose verdict changes, with the reasons on both sides.
+    Diff {
+        /// `OLD.polity NEW.polity` (with one `--snapshot`), or one charter
+        /// (with two).
+        #[arg(required = true, num_args = 1..=2, value_name = "CHARTER")]
+        charters: Vec<PathBuf>,
+        /// The JSON snapshot; given twice (before, after) with one charter.
+        #[arg(long, required = true, value_name = "FILE")]
+        snapshot: Vec<PathBuf>,
+        /// Only this law.
+        #[arg(long)]
+        law: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+        format: EvalFormat,
+        /// Also list subjects that fail on both sides for other requirements.
+        #[arg(long)]
+        reasons: bool,
+        /// Exit 1 when any verdict changed or a law was added or removed
+        /// (as `git diff --exit-code`).
+        #[arg(long)]
+        exit_code: bool,
+        #[command(flatten)]
+        eval: EvalArgs,
     },
     /// Run the `test` blocks of charters (and of the standard library).
     Test {
@@ -169,15 +184,50 @@ enum Command {
         /// The JSON snapshot to evaluate over.
         #[arg(long)]
         snapshot: Option<PathBuf>,
-        /// Imports must stay inside this directory (default: each charter's own).
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
-        /// The largest snapshot read, in bytes (default 1 GiB).
-        #[arg(long, value_name = "BYTES", default_value_t = crate::api::files::MAX_SNAPSHOT_BYTES)]
-        max_snapshot_bytes: u64,
         #[command(flatten)]
-        budget: BudgetArgs,
+        input: InputArgs,
     },
+}
+
+/// How `eval` and `diff` read and evaluate: the engine, the explanations,
+/// the import root, the snapshot cap and the budget.
+#[derive(clap::Args, Clone, Debug)]
+pub struct EvalArgs {
+    /// The engine: machine code (`jit`) or the reference interpreter.
+    #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
+    engine: EngineArg,
+    /// How much each failure explains: `none` (verdicts and failed
+    /// labels only), `reasons` (the default), or `full` (also how each
+    /// number compared was computed).
+    #[arg(long, value_enum, default_value_t = ExplainArg::Reasons)]
+    explain: ExplainArg,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// How commands that read a charter and a snapshot read them, and the
+/// budget they evaluate under.
+#[derive(clap::Args, Clone, Debug)]
+pub struct InputArgs {
+    /// Imports must stay inside this directory (default: each charter's own).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// The largest snapshot read, in bytes (default 1 GiB).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::api::files::MAX_SNAPSHOT_BYTES)]
+    max_snapshot_bytes: u64,
+    #[command(flatten)]
+    budget: BudgetArgs,
+}
+
+impl EvalArgs {
+    /// The engine, explanations and limits (the time limit counted from now).
+    fn eval_options(&self) -> crate::api::EvalOptions {
+        crate::api::EvalOptions {
+            engine: self.engine.engine(),
+            explain: self.explain.explain(),
+            limits: self.input.budget.limits(),
+        }
+    }
 }
 
 /// The evaluation budget (`interp/budget.rs`): steps per evaluation and a
@@ -413,25 +463,37 @@ pub fn main() -> i32 {
             snapshot,
             law,
             format,
-            engine,
-            explain,
-            root,
-            max_snapshot_bytes,
-            budget,
+            eval,
+        } => eval::run(
+            &charter,
+            (&snapshot, eval.input.max_snapshot_bytes),
+            law.as_deref(),
+            format,
+            eval.eval_options(),
+            &options(eval.input.root),
+        ),
+        Command::Diff {
+            charters,
+            snapshot,
+            law,
+            format,
+            reasons,
+            exit_code,
+            eval,
         } => {
-            let eval_options = crate::api::EvalOptions {
-                engine: engine.engine(),
-                explain: explain.explain(),
-                limits: budget.limits(),
-            };
-            eval::run(
-                &charter,
-                (&snapshot, max_snapshot_bytes),
-                law.as_deref(),
+            let run = diff::DiffRun {
+                charters,
+                snapshots: snapshot,
                 format,
-                eval_options,
-                &options(root),
-            )
+                exit_code,
+                options: crate::api::DiffOptions {
+                    eval: eval.eval_options(),
+                    law,
+                    reasons,
+                },
+                max_snapshot_bytes: eval.input.max_snapshot_bytes,
+            };
+            diff::run(&run, &options(eval.input.root))
         }
         Command::Test {
             files,
@@ -475,15 +537,13 @@ pub fn main() -> i32 {
         Command::Repl {
             charter,
             snapshot,
-            root,
-            max_snapshot_bytes,
-            budget,
+            input,
         } => repl::run(
             charter.as_deref(),
             snapshot.as_deref(),
-            options(root),
-            max_snapshot_bytes,
-            budget,
+            options(input.root),
+            input.max_snapshot_bytes,
+            input.budget,
         ),
     }
 }

@@ -86,6 +86,17 @@ impl Serialize for LawJson<'_> {
     }
 }
 
+/// One subject's result as in the `eval` document (for `polity diff`).
+pub(super) fn result_json<'a>(
+    result: &'a SubjectResult,
+    sources: &'a SourceMap,
+) -> impl Serialize + 'a {
+    At {
+        value: result,
+        sources,
+    }
+}
+
 /// A value with the sources its spans point into.
 struct At<'a, T: ?Sized> {
     value: &'a T,
@@ -125,7 +136,7 @@ where
 }
 
 /// `null` for a law without parameter, else the id (text or number) or position.
-struct SubjectJson<'a>(&'a Subject);
+pub(super) struct SubjectJson<'a>(pub(super) &'a Subject);
 
 impl Serialize for SubjectJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -28,6 +28,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "re-read the charter and snapshot files; keep the bindings that still check",
     ),
     (":engine", "jit|interp", "choose the evaluation engine"),
+    (
+        ":diff",
+        "CHARTER",
+        "compare the charter with another over the snapshot: whose verdicts change",
+    ),
     (":quit", "", "leave (also Ctrl-D)"),
 ];
 
@@ -54,6 +59,7 @@ pub fn run(s: &mut Session, input: &str) -> Reply {
         ":snapshot" | ":s" => with_path(arg, ":snapshot FILE", |p| s.load_snapshot(p)),
         ":reload" | ":r" => s.reload(),
         ":engine" | ":e" => engine(s, arg),
+        ":diff" | ":d" => with_path(arg, ":diff CHARTER", |p| super::diff::run(s, p)),
         _ => {
             let names = COMMANDS.iter().map(|(n, _, _)| *n);
             let hint = polity_compiler::diagnostic::did_you_mean(name, names)

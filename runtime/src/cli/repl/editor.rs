@@ -44,7 +44,7 @@ impl Completer for ReplHelper {
         ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let lead = line.trim_start();
-        if [":load ", ":l ", ":snapshot ", ":s "]
+        if [":load ", ":l ", ":snapshot ", ":s ", ":diff ", ":d "]
             .iter()
             .any(|c| lead.starts_with(c))
         {

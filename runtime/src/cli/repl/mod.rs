@@ -5,6 +5,7 @@
 //! | `mod.rs` | the two modes: interactive (a terminal) and piped (a script) |
 //! | `session.rs` | the loaded charter, snapshot and bindings; answering a line |
 //! | `commands.rs` | the `:commands` |
+//! | `diff.rs` | `:diff CHARTER`: the loaded charter against another |
 //! | `show.rs` | printing values, verdicts and `:why` trees |
 //! | `complete.rs` | tab completion |
 //! | `editor.rs` | rustyline: completion, multi-line input, history location |
@@ -15,6 +16,7 @@
 
 mod commands;
 mod complete;
+mod diff;
 mod editor;
 mod session;
 mod show;

@@ -511,11 +511,21 @@ fn compile_charter(
 
 /// Reads a snapshot file and checks it against the charter's `state`.
 fn load_snapshot(program: &ir::Program, path: &Path, files: &Files) -> Result<Snapshot, String> {
+    load_snapshot_of(program, path, files, "the charter's `state`")
+}
+
+/// As `load_snapshot`; a mismatch names the `state` as `whose` says.
+pub(super) fn load_snapshot_of(
+    program: &ir::Program,
+    path: &Path,
+    files: &Files,
+    whose: &str,
+) -> Result<Snapshot, String> {
     let bytes = read_bounded(path, files.max_snapshot_bytes)
         .map_err(|e| format!("{}\n", crate::cli::read_error(path, &e.into())))?;
     snapshot::load(program, &bytes).map_err(|e| {
         format!(
-            "error: snapshot `{}` does not match the charter's `state`:\n{e}\n",
+            "error: snapshot `{}` does not match {whose}:\n{e}\n",
             path.display()
         )
     })

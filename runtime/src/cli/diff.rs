@@ -7,8 +7,8 @@
 //! not compile, 2 on usage or I/O errors, 3 when a snapshot does not match
 //! a charter's `state`.
 
-use super::diff_report::{write_json, write_table, SideName, Sides};
 use super::compile_or_report as compile;
+use super::diff_report::{write_json, write_table, SideName, Sides};
 use super::eval::read_snapshot;
 use super::{output, EvalFormat};
 use crate::api::{CompileOptions, DiffOptions, Program, Side, State};

@@ -20,9 +20,9 @@ macro_rules! stderrln {
 
 mod check;
 mod coverage;
-mod doc;
 mod diff;
 mod diff_report;
+mod doc;
 mod eval;
 mod fmt;
 mod github;

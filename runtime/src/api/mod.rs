@@ -23,11 +23,13 @@
 
 mod compile;
 mod eval;
+mod figures;
 pub mod files;
 mod limits;
 
 pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
 pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
+pub use figures::{figures, FigureOutcome, UnknownFigure, SHOWN_ELEMENTS};
 pub use files::FsLoader;
 pub use limits::{Cancel, Limits, DEFAULT_MAX_STEPS};

@@ -294,7 +294,10 @@ fn evaluate_in_order(
         drop(send);
         let mut waiting = BTreeMap::new();
         let (mut due, mut status) = (0, 0);
-        for (i, outcome) in receive.iter() {
+        // The receiver is moved into the loop: leaving early drops it, so
+        // a worker waiting to hand over an outcome stops instead of
+        // blocking the scope's join.
+        for (i, outcome) in receive {
             waiting.insert(i, outcome);
             while let Some(outcome) = waiting.remove(&due) {
                 let code = outcome.status();

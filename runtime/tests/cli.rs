@@ -403,9 +403,9 @@ fn check_jit_reports_what_runs_as_machine_code() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     insta::assert_snapshot!(r.stdout, @r"
     ok: ../examples/praxis-nova/charter.polity
-    jit: 4 laws and 1 test compiled to machine code
+    jit: 4 laws, 8 figures and 1 test compiled to machine code
     ok: ../examples/tidewater/charter.polity
-    jit: 8 laws and 3 tests compiled to machine code
+    jit: 8 laws, 8 figures and 3 tests compiled to machine code
     ");
     let r = polity(&["check", "--jit", "--format", "json", PRAXIS]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -414,6 +414,7 @@ fn check_jit_reports_what_runs_as_machine_code() {
     let jit = &doc["jit"][0];
     assert_eq!(jit["compiled"], true);
     assert_eq!(jit["laws"], 4);
+    assert_eq!(jit["figures"], 8);
     assert_eq!(jit["tests"], 1);
     assert_eq!(jit["interpreted"], serde_json::json!([]));
     // Without --jit, no machine code is mentioned.

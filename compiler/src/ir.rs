@@ -123,7 +123,8 @@ pub struct StateDef {
     pub span: Span,
 }
 
-/// `const name: Type = value`
+/// `const name: Type = value`, or `figure name: Type = value` (a const the
+/// charter publishes: [`ConstDef::figure`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConstDef {
     /// Its name.
@@ -136,6 +137,10 @@ pub struct ConstDef {
     pub value: Expr,
     /// `private const`: visible only in its own file.
     pub private: bool,
+    /// Declared with `figure`: `polity eval` reports its value
+    /// ([`Program::figures`]). Otherwise it is an ordinary const: it is
+    /// evaluated like one, and other declarations may use it by name.
+    pub figure: bool,
     /// Slots its value needs.
     pub frame_size: u32,
     /// Where it was declared.
@@ -1141,6 +1146,15 @@ impl Expr {
 }
 
 impl Program {
+    /// The figures (consts declared with `figure`), in declaration order.
+    pub fn figures(&self) -> impl Iterator<Item = (ConstId, &ConstDef)> + '_ {
+        self.consts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.figure)
+            .map(|(i, c)| (ConstId(i as u32), c))
+    }
+
     /// The law named `name`.
     pub fn law(&self, name: &str) -> Option<(LawId, &LawDef)> {
         self.laws

@@ -204,6 +204,8 @@ fn every_declaration_form() {
         state { now: Date, members: List<Member> }
         const a = 1
         const b: Decimal = 12.5%
+        /// A published value.
+        figure c: Int = a + 1
         fn f(p: Int, q: Int,) -> Int = p + q
         fn g(p: Int) -> Int {
             let a = p * 2

@@ -53,11 +53,24 @@ fn main() -> ExitCode {
 /// proposals and parcels (benchmarks include this file to reuse it).
 #[allow(dead_code)]
 pub fn write_snapshot<W: Write>(members: u64, seed: u64, out: &mut W) -> io::Result<()> {
+    write_snapshot_on(members, seed, NOW, out)
+}
+
+/// As [`write_snapshot`], evaluated on day `now` (days since 1970-01-01):
+/// joining and voting dates are drawn relative to it (`gen_history`).
+#[allow(dead_code)]
+pub fn write_snapshot_on<W: Write>(
+    members: u64,
+    seed: u64,
+    now: i64,
+    out: &mut W,
+) -> io::Result<()> {
     let args = Args {
         members,
         seed,
         proposals: members / 1000 + 5,
         parcels: members / 2000 + 3,
+        now,
     };
     Generator::new(&args, out).snapshot()
 }
@@ -68,6 +81,8 @@ struct Args {
     seed: u64,
     proposals: u64,
     parcels: u64,
+    /// The snapshot's day.
+    now: i64,
 }
 
 impl Args {
@@ -88,6 +103,7 @@ impl Args {
             seed,
             proposals: proposals.unwrap_or(members / 1000 + 5),
             parcels: parcels.unwrap_or(members / 2000 + 3),
+            now: NOW,
         })
     }
 }
@@ -163,7 +179,7 @@ impl<'a, W: Write> Generator<'a, W> {
 
     fn snapshot(&mut self) -> io::Result<()> {
         self.raw("{\n  \"now\": ")?;
-        self.date(NOW)?;
+        self.date(self.args.now)?;
         self.raw(",\n  \"members\": [")?;
         for i in 0..self.args.members {
             self.raw(if i == 0 { "\n    " } else { ",\n    " })?;
@@ -210,7 +226,7 @@ impl<'a, W: Write> Generator<'a, W> {
         self.raw("{\"id\": ")?;
         self.member_id(i)?;
         self.raw(", \"joined\": ")?;
-        self.date(NOW - tenure as i64)?;
+        self.date(self.args.now - tenure as i64)?;
         self.raw(", \"status\": \"")?;
         self.raw(status)?;
         self.raw("\", \"roles\": [")?;
@@ -252,7 +268,7 @@ impl<'a, W: Write> Generator<'a, W> {
     }
 
     fn proposal(&mut self, i: u64) -> io::Result<()> {
-        let opened = NOW - 15 - self.rng.below(60) as i64;
+        let opened = self.args.now - 15 - self.rng.below(60) as i64;
         let closes = opened + 14 + self.rng.below(45) as i64;
         self.raw("{\"id\": \"p-")?;
         self.padded(i + 1, 4)?;

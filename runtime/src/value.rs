@@ -131,7 +131,7 @@ impl PartialOrd for Value {
 /// `2026-01-15`, `"ana"`, `{Citizen, Founder}`, `none`).
 pub fn render(program: &Program, ty: &Type, value: &Value) -> String {
     let mut out = String::new();
-    render_into(program, ty, value, &mut out);
+    render_into(program, ty, value, usize::MAX, &mut out);
     out
 }
 
@@ -154,7 +154,9 @@ fn render_dec(d: Dec, out: &mut String) {
     };
 }
 
-fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
+/// Renders into `out`, a list or set (at any depth) showing at most `cap`
+/// elements, then how many more.
+fn render_into(program: &Program, ty: &Type, value: &Value, cap: usize, out: &mut String) {
     use std::fmt::Write as _;
     let ty = ty.strip_optional();
     match value {
@@ -193,11 +195,14 @@ fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
             };
             let elem = ty.element().cloned().unwrap_or(Type::Never);
             out.push(open);
-            for (i, x) in xs.iter().enumerate() {
+            for (i, x) in xs.iter().take(cap).enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                render_into(program, &elem, x, out);
+                render_into(program, &elem, x, cap, out);
+            }
+            if xs.len() > cap {
+                let _ = write!(out, ", … and {} more", xs.len() - cap);
             }
             out.push(close);
         }
@@ -218,7 +223,7 @@ fn render_into(program: &Program, ty: &Type, value: &Value, out: &mut String) {
                 }
                 out.push_str(&f.name);
                 out.push_str(": ");
-                render_into(program, &f.ty, v, out);
+                render_into(program, &f.ty, v, cap, out);
             }
             out.push_str(" }");
         }
@@ -246,4 +251,58 @@ pub fn render_duration(seconds: i64) -> String {
         .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit));
     let plural = if n.unsigned_abs() == 1 { "" } else { "s" };
     format!("{n} {unit}{plural}")
+}
+
+/// [`render`] for a report line: a list or set (at any depth) shows at most
+/// `cap` elements, then how many more (`[1, 2, 3, … and 7 more]`).
+pub fn render_capped(program: &Program, ty: &Type, value: &Value, cap: usize) -> String {
+    let mut out = String::new();
+    render_into(program, ty, value, cap, &mut out);
+    out
+}
+
+/// A value of type `ty` as JSON, in the form a snapshot writes it (so it
+/// reads back as the same value): numbers for Int and for a Decimal whose
+/// expansion terminates (exact: the digits, never a float), the exact
+/// fraction as text for one that does not (`"2/3"`), dates, instants,
+/// durations and periods as text (`"2026-01-15"`, `"90 days"`,
+/// `"6 months"`), enums by case name, lists and sets as arrays, records as
+/// objects, `none` as `null`.
+pub fn to_json(program: &Program, ty: &Type, value: &Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    let ty = ty.strip_optional();
+    match value {
+        Value::None => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(n) => Json::from(*n),
+        Value::Dec(d) => {
+            let d = d.get();
+            let text = d.to_string();
+            match d.terminating_places() {
+                Some(_) => serde_json::from_str::<serde_json::Number>(&text)
+                    .map_or(Json::String(text), Json::Number),
+                None => Json::String(text),
+            }
+        }
+        Value::List(xs) | Value::Set(xs) => {
+            let elem = ty.element().cloned().unwrap_or(Type::Never);
+            Json::Array(xs.iter().map(|x| to_json(program, &elem, x)).collect())
+        }
+        Value::Record(fs) => {
+            let def = match ty {
+                Type::Record(id) => program.record(*id),
+                _ => None,
+            };
+            let fields = def.map(|d| d.fields.as_slice()).unwrap_or_default();
+            Json::Object(
+                fields
+                    .iter()
+                    .zip(fs.iter())
+                    .map(|(f, v)| (f.name.clone(), to_json(program, &f.ty, v)))
+                    .collect(),
+            )
+        }
+        Value::Text(s) => Json::String(s.to_string()),
+        _ => Json::String(render(program, ty, value)),
+    }
 }

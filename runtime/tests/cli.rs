@@ -404,9 +404,9 @@ fn check_jit_reports_what_runs_as_machine_code() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     insta::assert_snapshot!(r.stdout, @r"
     ok: ../examples/praxis-nova/charter.polity
-    jit: 4 laws and 1 test compiled to machine code
+    jit: 4 laws, 8 figures and 1 test compiled to machine code
     ok: ../examples/tidewater/charter.polity
-    jit: 8 laws and 3 tests compiled to machine code
+    jit: 8 laws, 8 figures and 3 tests compiled to machine code
     ");
     let r = polity(&["check", "--jit", "--format", "json", PRAXIS]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -415,6 +415,7 @@ fn check_jit_reports_what_runs_as_machine_code() {
     let jit = &doc["jit"][0];
     assert_eq!(jit["compiled"], true);
     assert_eq!(jit["laws"], 4);
+    assert_eq!(jit["figures"], 8);
     assert_eq!(jit["tests"], 1);
     assert_eq!(jit["interpreted"], serde_json::json!([]));
     // Without --jit, no machine code is mentioned.
@@ -820,4 +821,151 @@ fn repl_imports_keep_to_the_root_too() {
     let (code, stdout, stderr) = run(&["--root", &top.display().to_string()]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("42"), "{stdout}");
+}
+
+#[test]
+fn eval_prints_the_figures_before_the_laws() {
+    let r = polity(&["eval", PRAXIS, "--snapshot", PRAXIS_STATE]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let figures = r.stdout.split("\nlaw ").next().unwrap();
+    assert_eq!(
+        figures,
+        "Praxis Nova\n\nfigures:\n  population = 42\n  citizen_count = 29\n  voters = 24\n  \
+         treasury_balance = 250000\n  land_area_m2 = 7750\n  \
+         parcels_funded = [\"lisbon-1\", \"tallinn-2\", \"tartu-5\"]\n  \
+         turnout = 0.179310… (26/145)\n  passed = [\"p-001\", \"p-006\", \"p-007\"]\n"
+    );
+}
+
+#[test]
+fn eval_figure_selects_figures_and_law_selects_laws() {
+    let only = polity(&[
+        "eval",
+        PRAXIS,
+        "--snapshot",
+        PRAXIS_STATE,
+        "--figure",
+        "turnout",
+        "--figure",
+        "voters",
+    ]);
+    assert_eq!(only.code, 0, "{}", only.stderr);
+    // In declaration order, and no law without `--law`.
+    assert_eq!(
+        only.stdout,
+        "Praxis Nova\n\nfigures:\n  voters = 24\n  turnout = 0.179310… (26/145)\n"
+    );
+    let law = polity(&[
+        "eval",
+        PRAXIS,
+        "--snapshot",
+        PRAXIS_STATE,
+        "--law",
+        "funded",
+    ]);
+    assert!(!law.stdout.contains("figures:"), "{}", law.stdout);
+    let both = polity(&[
+        "eval",
+        PRAXIS,
+        "--snapshot",
+        PRAXIS_STATE,
+        "--law",
+        "funded",
+        "--figure",
+        "voters",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(both.code, 0, "{}", both.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&both.stdout).unwrap();
+    assert_eq!(
+        doc["figures"],
+        serde_json::json!({ "voters": { "type": "Int", "value": 24 } })
+    );
+    assert_eq!(doc["laws"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["laws"][0]["law"], "funded");
+}
+
+#[test]
+fn eval_json_figures_are_typed_values_in_declaration_order() {
+    let r = polity(&[
+        "eval",
+        PRAXIS,
+        "--snapshot",
+        PRAXIS_STATE,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let figures = doc["figures"].as_object().unwrap();
+    let names: Vec<&str> = figures.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "population",
+            "citizen_count",
+            "voters",
+            "treasury_balance",
+            "land_area_m2",
+            "parcels_funded",
+            "turnout",
+            "passed"
+        ]
+    );
+    assert_eq!(figures["land_area_m2"]["value"], 7750);
+    assert_eq!(
+        figures["turnout"],
+        serde_json::json!({ "type": "Decimal", "value": "26/145" })
+    );
+    assert_eq!(figures["passed"]["type"], "List<Text>");
+    assert_eq!(doc["laws"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn eval_unknown_figure_exits_2_listing_the_figures() {
+    let r = polity(&[
+        "eval",
+        PRAXIS,
+        "--snapshot",
+        PRAXIS_STATE,
+        "--figure",
+        "census",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .contains("no figure named `census`; the figures are `population`, `citizen_count`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn eval_figures_that_fault_are_errors_with_locations_on_both_engines() {
+    let run = |engine: &str| {
+        polity(&[
+            "eval",
+            "../tests/eval/figures.polity",
+            "--snapshot",
+            "../tests/eval/figures.json",
+            "--max-steps",
+            "500",
+            "--engine",
+            engine,
+            "--format",
+            "json",
+        ])
+    };
+    let (jit, interp) = (run("jit"), run("interp"));
+    assert_eq!(jit.code, 0, "{}", jit.stderr);
+    assert_eq!(jit.stdout, interp.stdout);
+    assert_eq!(jit.stderr, "");
+    let doc: serde_json::Value = serde_json::from_str(&jit.stdout).unwrap();
+    let runaway = &doc["figures"]["runaway"]["error"];
+    assert_eq!(runaway["kind"], "limit");
+    assert_eq!(runaway["line"], 34);
+    assert_eq!(doc["figures"]["overflowing"]["error"]["kind"], "overflow");
+    assert_eq!(doc["figures"]["doubled"]["value"], 6);
 }

@@ -9,7 +9,11 @@
 //!   order, or `error KIND`), followed by the subject's notes when it has any:
 //!   `n/a "label" ...` (requirements whose `when` did not hold) and
 //!   `warn "label" ...` (advice not followed); every verdict with its reasons
-//!   is snapshotted.
+//!   is snapshotted. `// expect figure NAME: VALUE` gives a figure's value
+//!   as a charter writes it (or `error KIND`), and `// figure max_steps N`
+//!   the step budget of each figure (default: the default budget); every
+//!   figure is evaluated on both engines, which must agree, and snapshotted
+//!   with its JSON form.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use polity::api::{Engine, Program};
@@ -210,6 +214,58 @@ fn assert_engines_agree(
     }
 }
 
+/// Every figure on both engines (which must agree), under a step budget of
+/// `// figure max_steps N` when the case gives one; the expected values are
+/// checked and the figures returned for the snapshot.
+fn check_figures(
+    name: &str,
+    text: &str,
+    program: &Program,
+    state: &polity::api::State,
+) -> Vec<String> {
+    let mut options = polity::api::EvalOptions::default();
+    if let Some(n) = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("// figure max_steps "))
+    {
+        options.limits.max_steps = n.trim().parse().unwrap();
+    }
+    let (jit, problems) = program.figures(state, &options);
+    assert!(problems.is_empty(), "{name}: {problems:#?}");
+    let compiled = program.jit().expect("the program compiles to machine code");
+    let left: Vec<_> = compiled
+        .fallbacks()
+        .iter()
+        .filter(|f| matches!(f.item, polity::jit::Compiled::Figure(_)))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "{name}: figures left to the interpreter: {left:?}"
+    );
+    options.engine = Engine::Interpreter;
+    let interp = polity::api::figures(program, state, &options);
+    assert_eq!(jit, interp, "{name}: the engines disagree on the figures");
+    let shown = |f: &polity::api::FigureOutcome| match &f.value {
+        Ok(v) => polity::value::render(program.ir(), &f.ty, v),
+        Err(e) => format!("error {}", e.kind.as_str()),
+    };
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix("// expect figure ") else {
+            continue;
+        };
+        let (figure, want) = rest.split_once(':').unwrap();
+        let f = interp
+            .iter()
+            .find(|f| f.name == figure)
+            .unwrap_or_else(|| panic!("{name}: no figure {figure}"));
+        assert_eq!(shown(f), want.trim(), "{name}: figure {figure}");
+    }
+    interp
+        .iter()
+        .map(|f| format!("figure {} = {} {}", f.name, shown(f), f.to_json(program)))
+        .collect()
+}
+
 #[test]
 fn eval_corpus() {
     settings().bind(|| {
@@ -224,11 +280,15 @@ fn eval_corpus() {
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             let reports = program.eval_all(&state);
             assert_engines_agree(&name, &program, &state, &reports);
+            let figures = check_figures(&name, &text, &program, &state);
             let mut seen = 0;
             for line in text.lines() {
                 let Some(rest) = line.trim().strip_prefix("// expect ") else {
                     continue;
                 };
+                if rest.starts_with("figure ") {
+                    continue;
+                }
                 let (head, want) = rest.split_once(':').unwrap();
                 let (law, subject) = head.split_once(' ').unwrap();
                 let report = reports
@@ -259,6 +319,7 @@ fn eval_corpus() {
                     })
                 })
                 .collect();
+            let all: Vec<String> = figures.into_iter().chain(all).collect();
             insta::assert_snapshot!(all.join("\n"));
         });
     });

@@ -1,6 +1,6 @@
 //! Every example network state under `examples/` evaluates to its hand-derived
-//! `expected.json` (law by law, subject by subject, failed labels in order), and
-//! its `test` blocks pass.
+//! `expected.json` (its figures, then law by law, subject by subject, failed
+//! labels in order), and its `test` blocks pass.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use polity::api::{Engine, Program};
@@ -86,7 +86,20 @@ fn actual_with(dir: &Path, engine: Engine) -> (Json, Vec<String>) {
             serde_json::json!({ "law": r.law, "results": results })
         })
         .collect();
-    let doc = serde_json::json!({ "charter": program.name(), "laws": laws });
+    let options = polity::api::EvalOptions {
+        engine,
+        ..Default::default()
+    };
+    let (figures, figure_problems) = program.figures(&state, &options);
+    let problems = problems
+        .into_iter()
+        .chain(figure_problems.iter().map(|d| d.to_string()))
+        .collect();
+    let figures: serde_json::Map<String, Json> = figures
+        .iter()
+        .map(|f| (f.name.clone(), f.to_json(&program)))
+        .collect();
+    let doc = serde_json::json!({ "charter": program.name(), "figures": figures, "laws": laws });
     (doc, problems)
 }
 
@@ -97,6 +110,12 @@ fn examples_match_their_expected_verdicts() {
         let expected: Json =
             serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
         let actual = actual(&dir);
+        assert_eq!(
+            expected["figures"],
+            actual["figures"],
+            "{}: the figures",
+            dir.display()
+        );
         let exp_laws = expected["laws"].as_array().unwrap();
         let act_laws = actual["laws"].as_array().unwrap();
         assert_eq!(

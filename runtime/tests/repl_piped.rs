@@ -270,3 +270,41 @@ fn diff_caps_a_long_list_and_needs_a_snapshot() {
     assert_eq!(code, 1, "{t}");
     assert!(t.contains("none is loaded"), "{t}");
 }
+
+#[test]
+fn figures_are_listed_with_values_on_both_engines() {
+    let script = ":figures\n:engine interp\n:figures\n";
+    let args = [
+        "../tests/eval/figures.polity",
+        "--snapshot",
+        "../tests/eval/figures.json",
+        "--max-steps",
+        "500",
+    ];
+    let (t, code) = repl(&args, script);
+    assert_eq!(code, 0, "{t}");
+    let out = t.split("--- stdout\n").nth(1).unwrap();
+    let out = out.split("--- stderr\n").next().unwrap();
+    let (jit, interp) = out.split_once("engine: interp\n").unwrap();
+    assert_eq!(jit, interp, "the engines list different figures");
+    assert!(
+        jit.contains("population: Int = 3\n    How many members there are.\n"),
+        "{t}"
+    );
+    assert!(
+        jit.contains("many: List<Int> = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … and 15 more]"),
+        "{t}"
+    );
+    assert!(
+        jit.contains("overflowing: Int = error: integer overflow in `big * big` at "),
+        "{t}"
+    );
+    insta::assert_snapshot!(t);
+}
+
+#[test]
+fn a_charter_without_figures_says_so() {
+    let (t, code) = repl(&[], ":figures\n");
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("the charter has no figures"), "{t}");
+}

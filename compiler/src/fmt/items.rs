@@ -135,8 +135,9 @@ impl<'a> Printer<'a> {
     }
 
     fn const_(&mut self, d: &'a ConstDecl) -> Doc<'a> {
+        let keyword = if d.figure { "figure " } else { "const " };
         let head = Self::private(d.private)
-            .append("const ")
+            .append(keyword)
             .append(d.name.name.as_str())
             .append(self.annotation(d.ty.as_ref()));
         self.assign(head, &d.value)

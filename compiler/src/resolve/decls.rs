@@ -205,7 +205,8 @@ impl<'a> Decls<'a> {
             }
             ast::Item::Const(c) => {
                 let decl = ValueDecl::Const(self.consts.len());
-                if self.add_scoped(&c.name, decl, c.private, "const", diags) {
+                let what = if c.figure { "figure" } else { "const" };
+                if self.add_scoped(&c.name, decl, c.private, what, diags) {
                     self.consts.push(c);
                 }
             }

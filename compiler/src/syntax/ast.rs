@@ -46,7 +46,8 @@ pub enum Item {
     Record(RecordDecl),
     /// `state { name: Type ... }`
     State(StateDecl),
-    /// `const name: Type = expr`
+    /// `const name: Type = expr`, or `figure name: Type = expr` (a const
+    /// with [`ConstDecl::figure`] set)
     Const(ConstDecl),
     /// `fn name(params) -> Type = expr`
     Fn(FnDecl),
@@ -169,6 +170,9 @@ pub struct ConstDecl {
     pub value: Expr,
     /// `private const`: visible only in its own file (module).
     pub private: bool,
+    /// `figure name: Type = expr`: a const the charter publishes, which
+    /// `polity eval` prints (never `private`; its type is required).
+    pub figure: bool,
     /// The whole declaration.
     pub span: Span,
 }

@@ -80,13 +80,14 @@ const DECLARATIONS: &[&str] = &[
     "\"record\"",
     "\"state\"",
     "\"const\"",
+    "\"figure\"",
     "\"fn\"",
     "\"law\"",
     "\"test\"",
 ];
 
 /// Keywords only where a statement or declaration starts, names elsewhere.
-const SOFT_KEYWORDS: &[&str] = &["\"when\"", "\"should\"", "\"private\""];
+const SOFT_KEYWORDS: &[&str] = &["\"when\"", "\"should\"", "\"private\"", "\"figure\""];
 
 /// Keywords the grammar also accepts as names (soft keywords everywhere a
 /// name is, every keyword as a field name): where a name is expected they are
@@ -268,7 +269,7 @@ fn help(found: &Tok, prev: &[&Tok], expected: &[String]) -> String {
         }
         _ if expected.len() == 1 => format!("insert {} before this", summarise(expected)),
         _ if expects("\"charter\"") && expects("\"law\"") => {
-            "a declaration starts with `charter`, `import`, `enum`, `record`, `state`, `const`, `fn`, `law` or `test`"
+            "a declaration starts with `charter`, `import`, `enum`, `record`, `state`, `const`, `figure`, `fn`, `law` or `test`"
                 .to_string()
         }
         _ => "check for a missing or misplaced token just before this one".to_string(),

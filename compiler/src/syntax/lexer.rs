@@ -102,6 +102,8 @@ enum RawTok {
     Should,
     #[token("private")]
     Private,
+    #[token("figure")]
+    Figure,
     #[regex("[A-Za-z_][A-Za-z0-9_]*")]
     Ident,
     #[regex("[0-9][0-9_]*")]
@@ -266,6 +268,8 @@ pub enum Tok {
     Should,
     /// `private` (a soft keyword: also a name)
     Private,
+    /// `figure` (a soft keyword: also a name)
+    Figure,
     /// A name.
     Ident(String),
     /// Digits as written.
@@ -375,6 +379,7 @@ impl Tok {
             Tok::When => "when",
             Tok::Should => "should",
             Tok::Private => "private",
+            Tok::Figure => "figure",
             Tok::LParen => "(",
             Tok::RParen => ")",
             Tok::LBracket => "[",
@@ -683,6 +688,7 @@ fn convert(raw: RawTok, slice: &str) -> Tok {
         RawTok::When => Tok::When,
         RawTok::Should => Tok::Should,
         RawTok::Private => Tok::Private,
+        RawTok::Figure => Tok::Figure,
         RawTok::Ident => Tok::Ident(slice.to_string()),
         RawTok::Int => Tok::Int(slice.to_string()),
         RawTok::Decimal => Tok::Decimal(slice.to_string()),

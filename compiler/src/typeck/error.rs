@@ -176,6 +176,12 @@ pub enum CheckError {
     PlacesOutOfRange { span: Span, places: i64 },
     /// E0230
     UnknownConstructor { span: Span, name: String },
+    /// E0216
+    FigureType {
+        span: Span,
+        name: String,
+        ty: Option<String>,
+    },
     /// E0127
     BadRef {
         span: Span,
@@ -351,6 +357,12 @@ impl From<CheckError> for Diagnostic {
             PlacesOutOfRange { span, places } => Diagnostic::error("E0215", span, format!("cannot round to {places} places"))
                 .with_label("out of range")
                 .with_help(format!("places go from -{MAX_PLACES} (tens, hundreds, ...) to {MAX_PLACES}")),
+            FigureType { span, name, ty } => Diagnostic::error("E0216", span, format!("figure `{name}` has no declared type"))
+                .with_label("type missing")
+                .with_help(match ty {
+                    Some(ty) => format!("a figure is published, so its type is written: `figure {name}: {ty} = ...`"),
+                    None => format!("a figure is published, so its type is written: `figure {name}: Type = ...`"),
+                }),
             UnknownConstructor { span, name } => Diagnostic::error("E0230", span, format!("`{name}(...)` is not a pattern"))
                 .with_label("unknown pattern")
                 .with_help("`some(x)` matches an optional that has a value and names it `x`; `none` matches the absent one"),

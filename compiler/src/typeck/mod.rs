@@ -496,6 +496,13 @@ impl<'a> Checker<'a> {
                         span: decl.value.span,
                         what: "this constant",
                     });
+                } else if decl.figure {
+                    let ty = (!matches!(value.ty, Type::Error)).then(|| self.show(&value.ty));
+                    self.error(CheckError::FigureType {
+                        span: decl.name.span,
+                        name: decl.name.name.clone(),
+                        ty,
+                    });
                 }
                 (value.ty.clone(), value)
             }
@@ -597,6 +604,7 @@ impl<'a> Checker<'a> {
                 doc: d.doc.clone(),
                 value,
                 private: d.private,
+                figure: d.figure,
                 frame_size,
                 span: d.name.span,
             })

@@ -24,6 +24,7 @@
 mod compile;
 pub mod diff;
 mod eval;
+mod figures;
 pub mod files;
 // The documents are the command line's own (`cli::verdict_json`,
 // `cli::report`), so they come with the `cli` feature.
@@ -35,6 +36,7 @@ pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
 pub use diff::{Diff, DiffOptions, LawDiff, Side, Status, SubjectChange};
 pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
+pub use figures::{figures, FigureOutcome, UnknownFigure, SHOWN_ELEMENTS};
 pub use files::FsLoader;
 
 /// Whether this build has the JIT (the default `jit` feature). Without it,

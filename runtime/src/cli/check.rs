@@ -114,18 +114,20 @@ struct Native {
     compiled: bool,
     laws: usize,
     tests: usize,
-    /// `(law `name` or test "name", why)`, in the JIT's order.
+    figures: usize,
+    /// `(law `name`, test "name" or figure `name`, why)`, in the JIT's order.
     fallbacks: Vec<(String, String)>,
 }
 
 fn native(program: &Program) -> Native {
     let ir = program.ir();
-    let (laws, tests) = (ir.laws.len(), ir.tests.len());
+    let (laws, tests, figures) = (ir.laws.len(), ir.tests.len(), ir.figures().count());
     match program.jit() {
         Some(jit) => Native {
             compiled: true,
             laws,
             tests,
+            figures,
             fallbacks: jit
                 .fallbacks()
                 .iter()
@@ -136,6 +138,7 @@ fn native(program: &Program) -> Native {
             compiled: false,
             laws,
             tests,
+            figures,
             fallbacks: Vec::new(),
         },
     }
@@ -149,12 +152,12 @@ impl Native {
         }
         let count =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let left_tests = self
-            .fallbacks
-            .iter()
-            .filter(|(what, _)| what.starts_with("test "))
-            .count();
-        let left_laws = self.fallbacks.len() - left_tests;
+        let left = |what: &str| {
+            self.fallbacks
+                .iter()
+                .filter(|(item, _)| item.starts_with(what))
+                .count()
+        };
         let part = |n: usize, left: usize, one: &str, many: &str| {
             let of = if left == 0 {
                 String::new()
@@ -163,11 +166,13 @@ impl Native {
             };
             format!("{of}{}", count(n, one, many))
         };
-        format!(
-            "jit: {} and {} compiled to machine code",
-            part(self.laws, left_laws, "law", "laws"),
-            part(self.tests, left_tests, "test", "tests"),
-        )
+        let laws = part(self.laws, left("law "), "law", "laws");
+        let tests = part(self.tests, left("test "), "test", "tests");
+        if self.figures == 0 {
+            return format!("jit: {laws} and {tests} compiled to machine code");
+        }
+        let figures = part(self.figures, left("figure "), "figure", "figures");
+        format!("jit: {laws}, {figures} and {tests} compiled to machine code")
     }
 
     fn json(&self, path: &std::path::Path) -> serde_json::Value {
@@ -181,6 +186,7 @@ impl Native {
             "compiled": self.compiled,
             "laws": self.laws,
             "tests": self.tests,
+            "figures": self.figures,
             "interpreted": fallbacks,
         })
     }

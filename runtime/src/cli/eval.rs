@@ -1,13 +1,13 @@
 //! `polity eval CHARTER --snapshot FILE`: exit 0 when evaluated, 1 when the
 //! charter does not compile, 2 on usage or I/O errors, 3 when the snapshot does
-//! not match.
+//! not match. The charter's figures come first, then the laws' verdicts.
 
 use super::report::write_eval_table;
 use super::verdict_json::write_eval_json;
 use super::{output, EvalFormat};
 use crate::api::files::{read_bounded, ReadError};
 use crate::api::json::snapshot_error_json;
-use crate::api::{CompileOptions, EvalOptions, LawReport};
+use crate::api::{CompileOptions, EvalOptions, FigureOutcome, LawReport, Program, State};
 use crate::snapshot::SnapshotError;
 use std::path::Path;
 
@@ -16,15 +16,73 @@ use std::path::Path;
 /// loaded) rather than kept to be read again for its error.
 const STREAM_FROM: u64 = 64 << 20;
 
+/// What `--law` and `--figure` select.
+#[derive(Clone, Copy, Debug)]
+pub struct Select<'a> {
+    /// Only this law.
+    pub law: Option<&'a str>,
+    /// Only these figures (all when empty and no law is named).
+    pub figures: &'a [String],
+}
+
+impl Select<'_> {
+    /// The figures asked for: `None` when only a law is (`--law` alone),
+    /// else their names (empty: every figure).
+    pub fn figure_list(&self) -> Option<&[String]> {
+        (self.law.is_none() || !self.figures.is_empty()).then_some(self.figures)
+    }
+
+    /// Whether the law named `name` is evaluated.
+    pub fn wants_law(&self, name: &str) -> bool {
+        match self.law {
+            Some(law) => law == name,
+            None => self.figures.is_empty(),
+        }
+    }
+
+    /// Whether the laws are evaluated at all: not when only figures are asked for.
+    fn laws(&self) -> bool {
+        self.law.is_some() || self.figures.is_empty()
+    }
+
+    /// The figures to evaluate, or the unknown name (exit 2).
+    fn figures(
+        &self,
+        program: &Program,
+        state: &State,
+        options: &EvalOptions,
+    ) -> Result<Vec<FigureOutcome>, i32> {
+        if self.law.is_some() && self.figures.is_empty() {
+            return Ok(Vec::new());
+        }
+        if let Err(e) = program.figure_ids(self.figures) {
+            stderrln!("error: {e}");
+            return Err(2);
+        }
+        let (all, problems) = program.figures(state, options);
+        for d in &problems {
+            stderrln!("internal error (the figures shown are the interpreter's): {d}");
+        }
+        Ok(all
+            .into_iter()
+            .filter(|f| self.figures.is_empty() || self.figures.contains(&f.name))
+            .collect())
+    }
+}
+
 pub fn run(
     charter: &Path,
     (snapshot, max_snapshot_bytes): (&Path, u64),
-    law: Option<&str>,
+    select: Select<'_>,
     format: EvalFormat,
     eval_options: EvalOptions,
     options: &CompileOptions,
 ) -> i32 {
     let engine = eval_options.engine;
+    if matches!(format, EvalFormat::Jsonl | EvalFormat::Csv) {
+        stderrln!("error: `--format jsonl` and `--format csv` write a series of snapshots: give them with `--snapshots`");
+        return 2;
+    }
     let program = match super::compile_or_report(charter, options) {
         Ok(p) => p,
         Err(code) => return code,
@@ -56,7 +114,11 @@ pub fn run(
             }
         }
     };
-    let reports: Box<dyn Iterator<Item = LawReport>> = match law {
+    let figures = match select.figures(&program, &state, &eval_options) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let reports: Box<dyn Iterator<Item = LawReport>> = match select.law {
         Some(name) => match program.eval_law_options(&state, name, eval_options) {
             Ok(r) => Box::new(std::iter::once(r)),
             Err(e) => {
@@ -64,6 +126,7 @@ pub fn run(
                 return 2;
             }
         },
+        None if !select.laws() => Box::new(std::iter::empty()),
         None => Box::new(program.eval_each_options(&state, eval_options)),
     };
     let reports = reports.inspect(|r| {
@@ -76,8 +139,14 @@ pub fn run(
     let sources = &program.ir().sources;
     let mut out = output::stdout();
     let written = match format {
-        EvalFormat::Json => write_eval_json(&mut out, program.name(), reports, sources),
-        EvalFormat::Table => write_eval_table(&mut out, program.name(), reports, sources),
+        EvalFormat::Json => {
+            let figures = figures_json(&program, &figures);
+            write_eval_json(&mut out, program.name(), &figures, reports, sources)
+        }
+        EvalFormat::Table | EvalFormat::Jsonl | EvalFormat::Csv => {
+            let figures = figure_lines(&program, &figures);
+            write_eval_table(&mut out, program.name(), &figures, reports, sources)
+        }
     };
     let code = output::finish(out, written.map(|()| 0));
     // The process ends next: leave the state (snapshot, native layout,
@@ -98,6 +167,64 @@ pub(super) fn read_snapshot(snapshot: &Path, max_bytes: u64) -> Result<Vec<u8>, 
         stderrln!("{}{hint}", super::read_error(snapshot, &e.into()));
         2
     })
+}
+
+/// `polity eval CHARTER --snapshots ...` (`history.rs`).
+pub fn run_history(
+    charter: &Path,
+    history: &super::history::History<'_>,
+    select: Select<'_>,
+    format: EvalFormat,
+    eval_options: EvalOptions,
+    options: &CompileOptions,
+) -> i32 {
+    let format = match format {
+        EvalFormat::Table => super::history_out::Format::Table,
+        EvalFormat::Jsonl => super::history_out::Format::Jsonl,
+        EvalFormat::Csv => super::history_out::Format::Csv,
+        EvalFormat::Json => {
+            stderrln!("error: a series of snapshots is written as `--format jsonl` (a JSON object a line), `csv` or `table`");
+            return 2;
+        }
+    };
+    let program = match compile(charter, options) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Err(e) = program.figure_ids(select.figures) {
+        stderrln!("error: {e}");
+        return 2;
+    }
+    if let Some(law) = select.law {
+        if program.laws().all(|l| l != law) {
+            let suggestion = polity_compiler::diagnostic::did_you_mean(law, program.laws())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            stderrln!("error: no law named `{law}`{suggestion}");
+            return 2;
+        }
+    }
+    super::history::run(&program, history, select, format, eval_options)
+}
+
+/// `name = value` per figure, for the table.
+pub fn figure_lines(program: &Program, figures: &[FigureOutcome]) -> Vec<String> {
+    figures
+        .iter()
+        .map(|f| format!("{} = {}", f.name, f.render(program)))
+        .collect()
+}
+
+/// The `figures` object of the JSON document: name to `{ "type", "value" }`
+/// (or `"error"`), in declaration order.
+pub fn figures_json(
+    program: &Program,
+    figures: &[FigureOutcome],
+) -> serde_json::Map<String, serde_json::Value> {
+    figures
+        .iter()
+        .map(|f| (f.name.clone(), f.to_json(program)))
+        .collect()
 }
 
 fn snapshot_rejected(path: &Path, e: &SnapshotError, format: EvalFormat) -> i32 {

@@ -26,6 +26,8 @@ mod doc;
 mod eval;
 mod fmt;
 mod github;
+mod history;
+mod history_out;
 mod junit;
 mod located;
 mod lsp;
@@ -75,11 +77,29 @@ enum Command {
         /// The charter file.
         charter: PathBuf,
         /// The JSON snapshot.
-        #[arg(long)]
-        snapshot: PathBuf,
+        #[arg(
+            long,
+            required_unless_present = "snapshots",
+            conflicts_with = "snapshots"
+        )]
+        snapshot: Option<PathBuf>,
+        /// A series of snapshots (files, directories of `*.json`, `.jsonl`
+        /// files of one snapshot a line), evaluated in the order of `now`.
+        #[arg(long, num_args = 1.., value_name = "FILES")]
+        snapshots: Vec<PathBuf>,
+        /// With `--snapshots`: the field that orders them (default `now`).
+        #[arg(long, value_name = "FIELD", requires = "snapshots")]
+        order_by: Option<String>,
+        /// With `--snapshots`: stop at the first snapshot that cannot be read
+        /// or does not match.
+        #[arg(long, requires = "snapshots")]
+        fail_fast: bool,
         /// Only this law.
         #[arg(long)]
         law: Option<String>,
+        /// Only this figure (repeatable); without `--law`, no law is evaluated.
+        #[arg(long = "figure", value_name = "NAME")]
+        figures: Vec<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
         format: EvalFormat,
@@ -378,6 +398,10 @@ pub enum EvalFormat {
     Table,
     /// One JSON document for tools.
     Json,
+    /// With `--snapshots`: one JSON object per snapshot, a line each.
+    Jsonl,
+    /// With `--snapshots`: one row per snapshot.
+    Csv,
 }
 
 /// The message for a file that cannot be read (`error: cannot read `x`: no such file or directory`).
@@ -461,17 +485,48 @@ pub fn main() -> i32 {
         Command::Eval {
             charter,
             snapshot,
+            snapshots,
+            order_by,
+            fail_fast,
             law,
+            figures,
             format,
             eval,
-        } => eval::run(
-            &charter,
-            (&snapshot, eval.input.max_snapshot_bytes),
-            law.as_deref(),
-            format,
-            eval.eval_options(),
-            &options(eval.input.root),
-        ),
+        } => {
+            let eval_options = eval.eval_options();
+            let max_snapshot_bytes = eval.input.max_snapshot_bytes;
+            let compile_options = options(eval.input.root);
+            let select = eval::Select {
+                law: law.as_deref(),
+                figures: &figures,
+            };
+            match snapshot {
+                Some(snapshot) => eval::run(
+                    &charter,
+                    (&snapshot, max_snapshot_bytes),
+                    select,
+                    format,
+                    eval_options,
+                    &compile_options,
+                ),
+                None => {
+                    let history = history::History {
+                        inputs: &snapshots,
+                        order_by: order_by.as_deref(),
+                        fail_fast,
+                        max_snapshot_bytes,
+                    };
+                    eval::run_history(
+                        &charter,
+                        &history,
+                        select,
+                        format,
+                        eval_options,
+                        &compile_options,
+                    )
+                }
+            }
+        }
         Command::Diff {
             charters,
             snapshot,

@@ -119,15 +119,22 @@ fn write_item(out: &mut String, bullet: &str, f: &Failure, indent: usize) {
     write_exceptions(out, &f.exceptions, &f.exception_reasons, indent + 4);
 }
 
-/// Writes the `polity eval` table for people, law by law as the iterator
-/// evaluates them (each subject's lines are built in one reused buffer).
+/// Writes the `polity eval` table for people: the figures' lines
+/// (`name = value`), then law by law as the iterator evaluates them (each subject's lines are built in one reused buffer).
 pub fn write_eval_table(
     out: &mut impl std::io::Write,
     charter: &str,
+    figures: &[String],
     reports: impl Iterator<Item = LawReport>,
     sources: &SourceMap,
 ) -> std::io::Result<()> {
     writeln!(out, "{charter}")?;
+    if !figures.is_empty() {
+        writeln!(out, "\nfigures:")?;
+        for f in figures {
+            writeln!(out, "  {f}")?;
+        }
+    }
     let mut block = String::new();
     for r in reports {
         let (pass, fail, error) = r.counts();

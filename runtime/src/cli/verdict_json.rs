@@ -7,7 +7,8 @@
 //! with serde_json's formatter, field by field in this order:
 //!
 //! ```text
-//! { "charter", "laws": [ { "law", "summary": { "pass", "fail", "error" },
+//! { "charter", "figures": { NAME: { "type", "value" | "error" } },
+//!   "laws": [ { "law", "summary": { "pass", "fail", "error" },
 //!   "results": [ { "subject", "verdict", "failed", "error"?, "not_applicable", "warnings" } ] } ] }
 //! ```
 
@@ -24,19 +25,28 @@ use std::io;
 pub fn write_eval_json(
     out: &mut impl io::Write,
     charter: &str,
+    figures: &serde_json::Map<String, serde_json::Value>,
     reports: impl Iterator<Item = LawReport>,
     sources: &SourceMap,
 ) -> io::Result<()> {
     let laws = Stream(Cell::new(Some(
         reports.map(|report| LawJson { report, sources }),
     )));
-    super::output::write_json(out, &Document { charter, laws })
+    super::output::write_json(
+        out,
+        &Document {
+            charter,
+            figures,
+            laws,
+        },
+    )
 }
 
 #[derive(serde::Serialize)]
 #[serde(bound = "")]
 struct Document<'a, I: Iterator<Item = LawJson<'a>>> {
     charter: &'a str,
+    figures: &'a serde_json::Map<String, serde_json::Value>,
     laws: Stream<I>,
 }
 

@@ -284,6 +284,18 @@ impl<'p> Interpreter<'p> {
             .collect()
     }
 
+    /// Every figure's value, or the fault that ended it, in declaration
+    /// order ([`Program::figures`]). Each is evaluated as a constant is: in
+    /// its own frame at depth 0, with a step budget of its own; all in one
+    /// context, so a constant several figures use is evaluated once.
+    pub fn eval_figures(&self) -> Vec<Result<Value, EvalError>> {
+        let ctx = self.ctx();
+        self.program
+            .figures()
+            .map(|(id, def)| ctx.thunk(thunks::Thunk::Const(id.0), def.span))
+            .collect()
+    }
+
     /// A closed expression over the snapshot (for the REPL), in a fresh frame.
     pub fn eval_expr(&self, expr: &Expr, frame_size: u32) -> Result<Value, EvalError> {
         let ctx = self.ctx();

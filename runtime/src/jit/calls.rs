@@ -1,5 +1,5 @@
 //! The call graph of a program as the JIT compiles it: the items (fns,
-//! constants, laws, tests) a law or test reaches, callees before callers,
+//! constants, laws, tests) a law, test or figure reaches, callees before callers,
 //! and how deep calls nest (the JIT checks call depth statically).
 
 use polity_compiler::ir::{Expr, ExprKind, Program, TestStmt};
@@ -98,18 +98,19 @@ pub(super) struct Depths {
     pub native: u32,
 }
 
-/// Every item that a law or test reaches, callees before callers (the call
+/// Every item that a law, test or figure reaches, callees before callers (the call
 /// graph is acyclic), and how deep calls nest. Iterative, so that long
 /// chains do not exhaust the stack.
 pub(super) fn order(program: &Program) -> (Vec<Item>, Depths) {
     // Per item: (call depth, native depth), once known.
     let mut depth: HashMap<Item, (u32, u32)> = HashMap::new();
     let mut out = Vec::new();
-    // Only what a law or a test reaches is compiled: the rest of an imported
-    // module's fns would only cost compile time.
+    // Only what a law, a test or a figure reaches is compiled: the rest of
+    // an imported module's fns would only cost compile time.
     let all = (0..program.laws.len() as u32)
         .map(Item::Law)
-        .chain((0..program.tests.len() as u32).map(Item::Test));
+        .chain((0..program.tests.len() as u32).map(Item::Test))
+        .chain(program.figures().map(|(id, _)| Item::Const(id.0)));
     for root in all {
         // (item, its callees, how many of them are done)
         let mut stack: Vec<(Item, Vec<Item>, usize)> = Vec::new();

@@ -170,7 +170,15 @@ impl JitProgram {
                             reason: e,
                         });
                     }
-                    Item::Fn(_) | Item::Const(_) => {}
+                    Item::Const(i) => {
+                        if let Some(c) = program.consts.get(i as usize).filter(|c| c.figure) {
+                            fallbacks.push(Fallback {
+                                item: Compiled::Figure(c.name.clone()),
+                                reason: e,
+                            });
+                        }
+                    }
+                    Item::Fn(_) => {}
                 },
             }
             pipe.feed(&mut shared.pending);
@@ -286,6 +294,17 @@ impl JitProgram {
                 None => None,
             });
         }
+        // A figure is entered through its constant's function.
+        let mut figures = Vec::new();
+        for (id, _) in program.figures() {
+            figures.push(match shared.consts.get(id.0 as usize).copied().flatten() {
+                Some(f) => {
+                    entries.push((trampolines.thunk, f));
+                    Some(entries.len() - 1)
+                }
+                None => None,
+            });
+        }
         for (id, align, bytes, relocs) in pipe.finish(&mut shared.pending)? {
             shared
                 .module
@@ -299,6 +318,7 @@ impl JitProgram {
             bulks,
             laws,
             tests,
+            figures,
             sites: shared.sites,
             types: shared.types,
             texts: shared.texts,

@@ -105,6 +105,8 @@ pub enum Compiled {
     Law(String),
     /// A `test` block, by name.
     Test(String),
+    /// A figure, by name.
+    Figure(String),
 }
 
 impl fmt::Display for Compiled {
@@ -112,6 +114,7 @@ impl fmt::Display for Compiled {
         match self {
             Compiled::Law(name) => write!(f, "law `{name}`"),
             Compiled::Test(name) => write!(f, "test \"{name}\""),
+            Compiled::Figure(name) => write!(f, "figure `{name}`"),
         }
     }
 }

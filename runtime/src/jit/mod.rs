@@ -9,6 +9,7 @@
 //! | `decide.rs` | decisions alone: [`Decision`], [`Decisions`], the bulk loop, across cores |
 //! | `eval.rs` | a law's verdicts with explanations: [`JitProgram::eval_law`] and its variants |
 //! | `run.rs` | one law's evaluation over a slice of subjects, checked against the interpreter |
+//! | `figures.rs` | figures: each constant's compiled value, checked against the interpreter's on a fault |
 //! | `test_blocks.rs` | `test` blocks: [`TestDecision`], running them checked against the interpreter |
 //! | `fault.rs` | typed faults (decoded once from generated code's `i64` codes), fallbacks and disagreements |
 //! | `translate.rs` | IR to Cranelift IR, one `translate_*` per form |
@@ -134,6 +135,7 @@ mod compile;
 mod decide;
 mod eval;
 mod fault;
+mod figures;
 mod hoist;
 mod mixed;
 mod pipeline;
@@ -233,6 +235,8 @@ pub struct JitProgram {
     laws: Vec<Option<(usize, Option<usize>)>>,
     /// Per `test` block: the entry index of its function.
     tests: Vec<Option<usize>>,
+    /// Per figure ([`Program::figures`]): the entry index of its constant.
+    figures: Vec<Option<usize>>,
     sites: Vec<Span>,
     types: Vec<Type>,
     texts: Interner,

@@ -12,9 +12,17 @@ pub struct Run {
 
 /// Runs `polity ARGS...` in the crate's directory, without `NO_COLOR` (so
 /// that colour is decided by the terminal alone).
+#[allow(dead_code)]
 pub fn polity(args: &[&str]) -> Run {
+    polity_in(".", args)
+}
+
+/// As [`polity`], in the directory `dir`.
+#[allow(dead_code)]
+pub fn polity_in(dir: &str, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_polity"))
         .args(args)
+        .current_dir(dir)
         .env_remove("NO_COLOR")
         .output()
         .unwrap();

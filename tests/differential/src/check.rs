@@ -127,6 +127,43 @@ fn eval(
         .map_err(|m| fail(Kind::Panic("eval"), format!("{engine:?}: {m}")))
 }
 
+/// Every figure has the same value (or the same fault, kind, message and
+/// span) on every engine under `limits`, and the JIT reports no
+/// disagreement with the interpreter.
+fn figures_agree(
+    program: &Program,
+    state: &polity::api::State,
+    engines: &[Engine],
+    limits: Limits,
+    within: &str,
+) -> Result<(), Failure> {
+    let options = |engine| EvalOptions {
+        engine,
+        limits: limits.clone(),
+        explain: Explain::None,
+    };
+    let first = engines.first().copied().unwrap_or_default();
+    let (expected, _) = catch(|| program.figures(state, &options(first)))
+        .map_err(|m| fail(Kind::Panic("figures"), m))?;
+    for &engine in engines.iter().skip(1) {
+        let (got, problems) = catch(|| program.figures(state, &options(engine)))
+            .map_err(|m| fail(Kind::Panic("figures"), m))?;
+        if let Some(p) = problems.first() {
+            return Err(fail(Kind::Disagree, format!("{p}{within}")));
+        }
+        if let Some((a, b)) = expected.iter().zip(&got).find(|(a, b)| a != b) {
+            return Err(fail(
+                Kind::Disagree,
+                format!(
+                    "figure `{}`{within}: {first:?} gave {:?}, {engine:?} gave {:?}",
+                    a.name, a.value, b.value
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Limits tight enough that deep calls and big collections end in a `limit`
 /// error quickly, which every engine must report alike (for fuzzing).
 pub fn tight_limits() -> Limits {
@@ -168,6 +205,7 @@ pub fn run_with(
             return Err(fail(Kind::Disagree, d.to_string()));
         }
     }
+    figures_agree(&program, &state, engines, limits.clone(), "")?;
     // Without explanations, and with how every number was computed: the
     // same on every engine (the JIT's explanations are the interpreter's
     // walk over values its compiled code computes).
@@ -231,6 +269,8 @@ pub fn run_with(
             max_steps,
             ..limits.clone()
         };
+        let within = format!(" with at most {max_steps} steps");
+        figures_agree(&program, &state, engines, budget.clone(), &within)?;
         let tests = catch(|| program.run_tests_limited(first, budget.clone()))
             .map_err(|m| fail(Kind::Panic("test"), m))?;
         for &engine in engines.iter().skip(1) {

@@ -165,6 +165,8 @@ pub struct Let {
 pub struct ConstDef {
     pub name: String,
     pub value: Node,
+    /// Declared with `figure` (and a doc comment): a const that is published.
+    pub figure: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -335,7 +337,12 @@ impl Charter {
         o.push_str("}\n");
         for k in &self.consts {
             let ty = self.ty_src(&k.value.ty);
-            let _ = writeln!(o, "const {}: {ty} = {}", k.name, k.value.text());
+            if k.figure {
+                let _ = writeln!(o, "/// The figure {}.", k.name);
+                let _ = writeln!(o, "figure {}: {ty} = {}", k.name, k.value.text());
+            } else {
+                let _ = writeln!(o, "const {}: {ty} = {}", k.name, k.value.text());
+            }
         }
         for g in &self.fns {
             self.render_fn(g, &mut o);

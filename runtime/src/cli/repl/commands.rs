@@ -20,6 +20,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "explain a law's verdict: every requirement, exception and nested law",
     ),
     (":laws", "", "list the laws with their documentation"),
+    (
+        ":figures",
+        "",
+        "list the figures with their values and documentation",
+    ),
     (":load", "CHARTER", "load another charter file"),
     (":snapshot", "FILE", "load another JSON snapshot"),
     (
@@ -55,6 +60,7 @@ pub fn run(s: &mut Session, input: &str) -> Reply {
         ":type" | ":t" => type_of(s, input, arg_at, arg),
         ":why" | ":w" => why(s, input, arg_at, arg),
         ":laws" => Reply::out(laws(s)),
+        ":figures" | ":f" => Reply::out(figures(s)),
         ":load" | ":l" => with_path(arg, ":load CHARTER", |p| s.load(p)),
         ":snapshot" | ":s" => with_path(arg, ":snapshot FILE", |p| s.load_snapshot(p)),
         ":reload" | ":r" => s.reload(),
@@ -172,6 +178,32 @@ fn laws(s: &Session) -> String {
         };
         let _ = writeln!(out, "{head}");
         if let Some(doc) = &law.doc {
+            for line in doc.lines() {
+                let _ = writeln!(out, "    {}", line.trim());
+            }
+        }
+    }
+    out
+}
+
+/// `name: Type = value` per figure (a fault as `error: ... at FILE:LINE:COL`),
+/// its documentation under it.
+fn figures(s: &Session) -> String {
+    let ir = &s.charter.ir;
+    if ir.figures().next().is_none() {
+        return "the charter has no figures\n".to_string();
+    }
+    let mut out = String::new();
+    for ((_, def), value) in ir.figures().zip(s.figures()) {
+        let shown = match value {
+            Ok(v) => crate::value::render_capped(ir, &def.ty, &v, crate::api::SHOWN_ELEMENTS),
+            Err(e) => {
+                let (file, line, column) = crate::cli::report::locate(&ir.sources, e.span);
+                format!("error: {} at {file}:{line}:{column}", e.message)
+            }
+        };
+        let _ = writeln!(out, "{}: {} = {shown}", def.name, s.type_name(&def.ty));
+        if let Some(doc) = &def.doc {
             for line in doc.lines() {
                 let _ = writeln!(out, "    {}", line.trim());
             }

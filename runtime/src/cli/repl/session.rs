@@ -220,6 +220,23 @@ impl Session {
         }
     }
 
+    /// Every figure's value or fault, on the selected engine.
+    pub fn figures(&self) -> Vec<Result<Value, EvalError>> {
+        let ir = &self.charter.ir;
+        let limits = self.files.budget.limits();
+        match self.engine {
+            Engine::Interpreter => self.interpreter().eval_figures(),
+            Engine::Jit => match crate::jit::JitProgram::compile(ir) {
+                Ok(jit) => {
+                    let layout = jit.layout(ir, &self.snapshot);
+                    jit.eval_figures_checked(ir, &self.snapshot, &layout, limits)
+                        .0
+                }
+                Err(_) => self.interpreter().eval_figures(),
+            },
+        }
+    }
+
     /// The interpreter for one question, under the session's budget (its
     /// time limit counted from now).
     pub fn interpreter(&self) -> Interpreter<'_> {

@@ -54,6 +54,7 @@ fn suite() -> Program {
         doc: None,
         value: count,
         private: false,
+        figure: false,
         frame_size: 0,
         span: Span::default(),
     }];

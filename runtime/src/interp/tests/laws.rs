@@ -74,6 +74,7 @@ fn charter() -> Program {
         doc: None,
         value: days(90).at(sp(src, "90 days")),
         private: false,
+        figure: false,
         frame_size: 0,
         span: Span::default(),
     }];
@@ -598,6 +599,7 @@ fn consts_are_evaluated_in_their_own_frame() {
         doc: None,
         value,
         private: false,
+        figure: false,
         frame_size: 1,
         span: Span::default(),
     }];

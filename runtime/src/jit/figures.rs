@@ -7,7 +7,7 @@
 //! disagree.
 
 use super::fault::{Compiled, Disagreement, Fault};
-use super::layout::Layout;
+use crate::layout::Layout;
 use super::{abi, JitProgram};
 use crate::interp::{Interpreter, Limits};
 use crate::snapshot::Snapshot;

@@ -25,7 +25,7 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const OUT = path.resolve(__dirname, '..', 'syntaxes', 'polity.tmLanguage.json');
 
 // Every keyword of the lexer, with its scope (".polity" is appended).
-// `figure` is the keyword of the `figure NAME: Type = expr` item.
+// `figure` (soft) is the keyword of the `figure NAME: Type = expr` item.
 const KEYWORDS = {
   charter: 'storage.type.charter',
   import: 'keyword.control.import',
@@ -77,6 +77,8 @@ const SOFT_KEYWORDS = {
   should: '(?=[ \\t]*")',
   // `private fn`, `private const`, `private figure`
   private: '(?=[ \\t]+(?:fn|const|figure)(?![A-Za-z0-9_]))',
+  // the item `figure NAME: Type = e`; `figure` is a name elsewhere
+  figure: '(?=[ \\t]+[A-Za-z_][A-Za-z0-9_]*[ \\t]*:)',
 };
 
 // Every operator and punctuation token of the lexer, with its scope,
@@ -327,7 +329,14 @@ function build() {
             match: `${B}(?:(private)[ \\t]+)?(const|figure)[ \\t]+(${IDENT})(?:[ \\t]*(:)[ \\t]*(${TYPE}))?`,
             captures: caps(
               KEYWORDS.private,
-              KEYWORD_CAPTURE,
+              // `figure` is soft: its own rule needs what follows it, which
+              // a capture does not see, so both words are scoped here
+              {
+                patterns: [
+                  { match: 'const', name: S(KEYWORDS.const) },
+                  { match: 'figure', name: S(KEYWORDS.figure) },
+                ],
+              },
               'variable.other.constant',
               'punctuation.separator.colon',
               TYPE_CAPTURE,

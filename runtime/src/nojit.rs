@@ -8,7 +8,7 @@ use crate::interp::{Explain, Limits, TestOutcome};
 use crate::layout::{Interner, Layout};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
-use crate::verdict::{SubjectResult, Verdict};
+use crate::verdict::{EvalError, SubjectResult, Verdict};
 use polity_compiler::ir::{LawId, Program};
 use std::fmt;
 
@@ -90,6 +90,17 @@ impl JitProgram {
         _: &Program,
         _: Limits,
     ) -> (Vec<TestOutcome>, Vec<Disagreement>) {
+        match *self {}
+    }
+
+    /// Unreachable: no `JitProgram` exists.
+    pub fn eval_figures_checked(
+        &self,
+        _: &Program,
+        _: &Snapshot,
+        _: &Layout,
+        _: Limits,
+    ) -> (Vec<Result<Value, EvalError>>, Vec<Disagreement>) {
         match *self {}
     }
 }

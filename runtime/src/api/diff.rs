@@ -13,16 +13,15 @@
 //! reasons ([`Program::eval_law_at`]): an amendment that changes a few
 //! hundred verdicts of 100,000 members explains a few hundred.
 //!
-//! Sections are compared by name through [`pair_by_name`]: laws now. Any
-//! other named item a charter gains is one more section paired the same
-//! way: figures (`figure NAME: Type = expr`, on another branch) become a
-//! `figures` field of [`Diff`] built from `pair_by_name` over each side's
-//! figure values, each compared as a value before and after (a figure only
-//! one side has is added or removed, as a law is), counted by
-//! [`Diff::is_empty`] and printed after the laws.
+//! Sections are compared by name through [`pair_by_name`]: laws, then
+//! figures (`figure NAME: Type = expr`), each evaluated on both sides and
+//! compared as a value (or fault) before and after; a figure only one side
+//! has is added or removed, as a law is. [`Diff::figures`] holds the
+//! figures that changed, were added or were removed.
 
 use super::compile::{Program, State};
 use super::eval::{EvalOptions, LawReport, UnknownLaw};
+use super::figures::{figures, FigureOutcome};
 use crate::interp::Explain;
 use crate::verdict::{ErrorKind, Subject, SubjectResult, Verdict};
 use polity_compiler::types::Type;
@@ -213,6 +212,10 @@ pub struct Diff {
     /// The laws of the before side in its order (compared or removed),
     /// then the laws only the after side has, in its order.
     pub laws: Vec<LawDiff>,
+    /// The figures whose value (or fault) differs between the sides, or
+    /// that only one side has, in the before side's order, then the after
+    /// side's.
+    pub figures: Vec<FigureDiff>,
     /// Where the JIT's decision differed from the interpreter's verdict on
     /// either side (an internal error, never expected; see
     /// [`LawReport::disagreements`]).
@@ -222,10 +225,66 @@ pub struct Diff {
 impl Diff {
     /// Whether any law was added or removed or any subject changed.
     pub fn is_empty(&self) -> bool {
-        self.laws
-            .iter()
-            .all(|l| l.before.is_some() && l.after.is_some() && l.changes.is_empty())
+        self.figures.is_empty()
+            && self
+                .laws
+                .iter()
+                .all(|l| l.before.is_some() && l.after.is_some() && l.changes.is_empty())
     }
+}
+
+/// A figure that differs between the sides: its outcome on each side that
+/// has it.
+#[derive(Clone, Debug)]
+pub struct FigureDiff {
+    /// Its name.
+    pub name: String,
+    /// Its value or fault before (`None`: the before side has no such figure).
+    pub before: Option<FigureOutcome>,
+    /// Its value or fault after (`None`: removed).
+    pub after: Option<FigureOutcome>,
+}
+
+/// Whether two outcomes of a figure are the same: equal values, or faults
+/// of the same kind and message (their spans belong to different charters).
+fn same_outcome(a: &FigureOutcome, b: &FigureOutcome) -> bool {
+    match (&a.value, &b.value) {
+        (Ok(x), Ok(y)) => x == y,
+        (Err(x), Err(y)) => x.kind == y.kind && x.message == y.message,
+        _ => false,
+    }
+}
+
+/// The figures of both sides, paired by name: those that differ. (A diff
+/// restricted to one law, `DiffOptions::law`, compares no figures.)
+fn figure_changes(before: Side<'_>, after: Side<'_>, options: &DiffOptions) -> Vec<FigureDiff> {
+    let (old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| figures(before.program, before.state, &options.eval));
+        let new = figures(after.program, after.state, &options.eval);
+        (old.join(), new)
+    });
+    let old = old.unwrap_or_else(|p| std::panic::resume_unwind(p));
+    pair_by_name(old, new, |f| f.name.as_str())
+        .into_iter()
+        .filter_map(|p| match p {
+            Paired::Both(b, a) if same_outcome(&b, &a) => None,
+            Paired::Both(b, a) => Some(FigureDiff {
+                name: b.name.clone(),
+                before: Some(b),
+                after: Some(a),
+            }),
+            Paired::Before(b) => Some(FigureDiff {
+                name: b.name.clone(),
+                before: Some(b),
+                after: None,
+            }),
+            Paired::After(a) => Some(FigureDiff {
+                name: a.name.clone(),
+                before: None,
+                after: Some(a),
+            }),
+        })
+        .collect()
 }
 
 /// An item of one side or both, paired by name.
@@ -303,8 +362,14 @@ impl Program {
             .into_iter()
             .map(|p| compare_law(p, [before, after], options))
             .collect();
+        let figures = if options.law.is_some() {
+            Vec::new()
+        } else {
+            figure_changes(before, after, options)
+        };
         Ok(Diff {
             laws,
+            figures,
             disagreements,
         })
     }

@@ -11,12 +11,19 @@
 //!     "matched_by": "whole" | "id" | "position", "summary",
 //!     "before": { "pass", "fail", "error" } | null, "after": { ... } | null,
 //!     "tally": { "now_pass", "now_fail", "now_error", "other_reasons", "new", "gone" },
-//!     "subjects": [ { "subject", "from", "to", "before", "after" } ] } ] }
+//!     "subjects": [ { "subject", "from", "to", "before", "after" } ] } ],
+//!   "figures": [ { "figure", "before", "after" } ] }
 //! ```
+//!
+//! `figures` lists the figures that differ (each side as `polity eval
+//! --format json` gives a figure, `{ "type", "value" }` or an error; `null`
+//! for a side without it).
 
 use super::report::{locate, write_failure, write_notes};
 use super::verdict_json::result_json;
-use crate::api::diff::{plural, Counts, Diff, LawDiff, MatchedBy, Status, SubjectChange, Tally};
+use crate::api::diff::{
+    plural, Counts, Diff, FigureDiff, LawDiff, MatchedBy, Status, SubjectChange, Tally,
+};
 use crate::verdict::{SubjectResult, Verdict};
 use polity_compiler::span::SourceMap;
 use serde::Serialize;
@@ -35,6 +42,9 @@ pub struct SideName<'a> {
     /// The sources its verdicts point into.
     #[serde(skip)]
     pub sources: &'a SourceMap,
+    /// The program, to render its figures' values.
+    #[serde(skip)]
+    pub program: &'a crate::api::Program,
 }
 
 impl<'a> SideName<'a> {
@@ -45,6 +55,7 @@ impl<'a> SideName<'a> {
             file,
             snapshot,
             sources: &program.ir().sources,
+            program,
         }
     }
 }
@@ -73,10 +84,28 @@ pub fn write_table(
         write_law(&mut block, sides, law, cap);
         out.write_all(block.as_bytes())?;
     }
+    if !diff.figures.is_empty() {
+        writeln!(out, "\nfigures:")?;
+        for f in &diff.figures {
+            writeln!(out, "  {}", figure_line(sides, f))?;
+        }
+    }
     if diff.is_empty() {
         writeln!(out, "\nno verdict changes")?;
     }
     Ok(())
+}
+
+/// `name: before → after`, `name: added, = value` or `name: removed (was value)`.
+fn figure_line(sides: &Sides<'_>, f: &FigureDiff) -> String {
+    let before = f.before.as_ref().map(|o| o.render(sides.before.program));
+    let after = f.after.as_ref().map(|o| o.render(sides.after.program));
+    match (before, after) {
+        (Some(b), Some(a)) => format!("{}: {b} → {a}", f.name),
+        (None, Some(a)) => format!("{}: added, = {a}", f.name),
+        (Some(b), None) => format!("{}: removed (was {b})", f.name),
+        (None, None) => f.name.clone(),
+    }
 }
 
 fn heading(sides: &Sides<'_>) -> String {
@@ -259,8 +288,24 @@ pub fn write_json(out: &mut impl io::Write, sides: &Sides<'_>, diff: &Diff) -> i
         after: &sides.after,
         changed: !diff.is_empty(),
         laws: diff.laws.iter().map(|l| LawJson::new(l, sides)).collect(),
+        figures: diff
+            .figures
+            .iter()
+            .map(|f| FigureJson {
+                figure: &f.name,
+                before: f.before.as_ref().map(|o| o.to_json(sides.before.program)),
+                after: f.after.as_ref().map(|o| o.to_json(sides.after.program)),
+            })
+            .collect(),
     };
     super::output::write_json(out, &doc)
+}
+
+#[derive(Serialize)]
+struct FigureJson<'a> {
+    figure: &'a str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -269,6 +314,7 @@ struct DiffJson<'a> {
     after: &'a SideName<'a>,
     changed: bool,
     laws: Vec<LawJson<'a>>,
+    figures: Vec<FigureJson<'a>>,
 }
 
 #[derive(Serialize)]

@@ -7,9 +7,9 @@
 //! disagree.
 
 use super::fault::{Compiled, Disagreement, Fault};
-use crate::layout::Layout;
 use super::{abi, JitProgram};
 use crate::interp::{Interpreter, Limits};
+use crate::layout::Layout;
 use crate::snapshot::Snapshot;
 use crate::value::Value;
 use crate::verdict::{ErrorKind, EvalError};

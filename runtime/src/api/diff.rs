@@ -235,7 +235,7 @@ impl Diff {
 
 /// A figure that differs between the sides: its outcome on each side that
 /// has it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FigureDiff {
     /// Its name.
     pub name: String,

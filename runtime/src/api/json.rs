@@ -57,7 +57,8 @@ pub fn snapshot_error_json(e: &SnapshotError, file: Option<&str>) -> Json {
 }
 
 impl Program {
-    /// Evaluates every law (or only `law`) and returns the document
+    /// Evaluates every figure and law (or only `law`, without figures) and
+    /// returns the document
     /// `polity eval --format json` prints for it, byte for byte (with its
     /// final newline).
     pub fn eval_json(
@@ -66,6 +67,14 @@ impl Program {
         law: Option<&str>,
         options: EvalOptions,
     ) -> Result<String, UnknownLaw> {
+        // As the command line: every figure with every law, none with one law.
+        let figures: serde_json::Map<String, Json> = match law {
+            Some(_) => serde_json::Map::new(),
+            None => super::figures(self, state, &options)
+                .iter()
+                .map(|f| (f.name.clone(), f.to_json(self)))
+                .collect(),
+        };
         let reports: Box<dyn Iterator<Item = LawReport>> = match law {
             Some(name) => Box::new(std::iter::once(
                 self.eval_law_options(state, name, options)?,
@@ -78,6 +87,7 @@ impl Program {
         let _ = crate::cli::verdict_json::write_eval_json(
             &mut out,
             self.name(),
+            &figures,
             reports,
             &self.ir().sources,
         );

@@ -45,6 +45,10 @@ struct Loaded<'a> {
 }
 
 pub fn run(run: &DiffRun, compile_options: &CompileOptions) -> i32 {
+    if matches!(run.format, EvalFormat::Jsonl | EvalFormat::Csv) {
+        stderrln!("error: `polity diff` writes a table or `--format json`");
+        return 2;
+    }
     let sides = match (run.charters.as_slice(), run.snapshots.as_slice()) {
         ([old, new], [snapshot]) => amendment(run, compile_options, [old, new], snapshot),
         ([charter], [before, after]) => history(run, compile_options, charter, [before, after]),
@@ -303,7 +307,9 @@ fn compare(run: &DiffRun, before: &Loaded<'_>, after: &Loaded<'_>) -> i32 {
     let mut out = output::stdout();
     let written = match run.format {
         EvalFormat::Json => write_json(&mut out, &sides, &diff),
-        EvalFormat::Table => write_table(&mut out, &sides, &diff, None),
+        EvalFormat::Table | EvalFormat::Jsonl | EvalFormat::Csv => {
+            write_table(&mut out, &sides, &diff, None)
+        }
     };
     let code = if run.exit_code && !diff.is_empty() {
         1

@@ -187,7 +187,7 @@ pub fn run_history(
             return 2;
         }
     };
-    let program = match compile(charter, options) {
+    let program = match super::compile_or_report(charter, options) {
         Ok(p) => p,
         Err(code) => return code,
     };

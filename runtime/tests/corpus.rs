@@ -232,16 +232,19 @@ fn check_figures(
     }
     let (jit, problems) = program.figures(state, &options);
     assert!(problems.is_empty(), "{name}: {problems:#?}");
-    let compiled = program.jit().expect("the program compiles to machine code");
-    let left: Vec<_> = compiled
-        .fallbacks()
-        .iter()
-        .filter(|f| matches!(f.item, polity::jit::Compiled::Figure(_)))
-        .collect();
-    assert!(
-        left.is_empty(),
-        "{name}: figures left to the interpreter: {left:?}"
-    );
+    #[cfg(feature = "jit")]
+    {
+        let compiled = program.jit().expect("the program compiles to machine code");
+        let left: Vec<_> = compiled
+            .fallbacks()
+            .iter()
+            .filter(|f| matches!(f.item, polity::jit::Compiled::Figure(_)))
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{name}: figures left to the interpreter: {left:?}"
+        );
+    }
     options.engine = Engine::Interpreter;
     let interp = polity::api::figures(program, state, &options);
     assert_eq!(jit, interp, "{name}: the engines disagree on the figures");

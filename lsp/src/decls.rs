@@ -160,7 +160,8 @@ pub fn of_item(item: &Item, sources: &SourceMap, index: &Index) -> Option<Decl> 
                     .const_type(c.name.span)
                     .map_or_else(|| "{unknown}".to_string(), |t| index.show(t)),
             };
-            let sig = format!("{}const {}: {ty}", private(c.private), c.name.name);
+            let keyword = if c.figure { "figure" } else { "const" };
+            let sig = format!("{}{keyword} {}: {ty}", private(c.private), c.name.name);
             Decl::new(&c.name.name, Kind::Const, c.name.span, c.span, sig).doc(&c.doc)
         }
         Item::Fn(f) => {

@@ -381,3 +381,85 @@ fn the_diff_corpus() {
         assert_eq!(diffs[0].laws, diffs[1].laws, "{name}: the engines disagree");
     }
 }
+
+/// Figures whose value changes, and figures only one charter has, follow
+/// the laws in the table and the JSON; unchanged ones are not listed, and
+/// a diff of one law compares none.
+#[test]
+fn figures_that_change_are_listed_after_the_laws() {
+    let old = temp_file(
+        "figures-old.polity",
+        "record Member { id: Text, dues: Int }\n\
+         state { members: List<Member> }\n\
+         figure paid: Int = count(members where it.dues > 0)\n\
+         figure size: Int = count(members)\n\
+         figure gone_soon: Int = 7\n\
+         law may_vote(m in members) { require \"dues paid\": m.dues > 0 }\n",
+    );
+    let new = temp_file(
+        "figures-new.polity",
+        "record Member { id: Text, dues: Int }\n\
+         state { members: List<Member> }\n\
+         figure paid: Int = count(members where it.dues > 10)\n\
+         figure size: Int = count(members)\n\
+         figure brand_new: Text = \"yes\"\n\
+         law may_vote(m in members) { require \"dues paid\": m.dues > 10 }\n",
+    );
+    let snapshot = temp_file(
+        "figures.json",
+        r#"{"members": [{"id": "a", "dues": 5}, {"id": "b", "dues": 20}]}"#,
+    );
+    for engine in ["jit", "interp"] {
+        let r = polity(&[
+            "diff",
+            &old,
+            &new,
+            "--snapshot",
+            &snapshot,
+            "--engine",
+            engine,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let figures = r.stdout.split("\nfigures:\n").nth(1).unwrap_or_default();
+        assert_eq!(
+            figures, "  paid: 2 → 1\n  gone_soon: removed (was 7)\n  brand_new: added, = \"yes\"\n",
+            "{engine}: {}",
+            r.stdout
+        );
+        let r = polity(&[
+            "diff",
+            &old,
+            &new,
+            "--snapshot",
+            &snapshot,
+            "--engine",
+            engine,
+            "--format",
+            "json",
+        ]);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(
+            doc["figures"],
+            serde_json::json!([
+                { "figure": "paid", "before": { "type": "Int", "value": 2 },
+                  "after": { "type": "Int", "value": 1 } },
+                { "figure": "gone_soon", "before": { "type": "Int", "value": 7 }, "after": null },
+                { "figure": "brand_new", "before": null,
+                  "after": { "type": "Text", "value": "yes" } },
+            ]),
+            "{engine}"
+        );
+        let r = polity(&[
+            "diff",
+            &old,
+            &new,
+            "--snapshot",
+            &snapshot,
+            "--engine",
+            engine,
+            "--law",
+            "may_vote",
+        ]);
+        assert!(!r.stdout.contains("figures:"), "{engine}: {}", r.stdout);
+    }
+}

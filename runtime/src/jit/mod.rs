@@ -97,7 +97,7 @@
 //! What runs in the interpreter instead (the verdicts are the same, only slower):
 //! - a subject for which generated code *bails out*: where an `Int` or
 //!   `Duration` equal to `i64::MIN` would become an `Int?`/`Duration?` (whose
-//!   `none` has that word; see [`layout`]), and every subject of a snapshot
+//!   `none` has that word; see [`crate::layout`]), and every subject of a snapshot
 //!   whose `Int?`/`Duration?` values hold `i64::MIN`;
 //! - every law, when the longest chain of nested calls in the program exceeds
 //!   the call-depth limit (the JIT checks depth statically, not at run time);

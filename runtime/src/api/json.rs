@@ -68,12 +68,9 @@ impl Program {
         options: EvalOptions,
     ) -> Result<String, UnknownLaw> {
         // As the command line: every figure with every law, none with one law.
-        let figures: serde_json::Map<String, Json> = match law {
+        let figures = match law {
             Some(_) => serde_json::Map::new(),
-            None => super::figures(self, state, &options)
-                .iter()
-                .map(|f| (f.name.clone(), f.to_json(self)))
-                .collect(),
+            None => crate::cli::eval::figures_json(self, &super::figures(self, state, &options)),
         };
         let reports: Box<dyn Iterator<Item = LawReport>> = match law {
             Some(name) => Box::new(std::iter::once(

@@ -23,7 +23,7 @@ mod coverage;
 mod diff;
 mod diff_report;
 mod doc;
-mod eval;
+pub(crate) mod eval;
 mod fmt;
 mod github;
 mod history;

@@ -1,6 +1,7 @@
 //! The sections of the document, in order: the charter's name, metadata and
 //! doc comment; a table of contents; one article per law; the definitions
-//! (fns); the constants; a glossary of records, enums and the state; and
+//! (fns); the constants; the figures (the census the charter publishes); a
+//! glossary of records, enums and the state; and
 //! the rules of the standard library the charter uses.
 
 use super::names::{std_anchor, Names};
@@ -19,6 +20,8 @@ struct Items<'m> {
     charter: Option<&'m ast::CharterDecl>,
     imports: Vec<&'m ast::ImportDecl>,
     consts: Vec<&'m ast::ConstDecl>,
+    /// `figure` declarations: consts the charter publishes with its verdicts.
+    figures: Vec<&'m ast::ConstDecl>,
     fns: Vec<&'m ast::FnDecl>,
     laws: Vec<&'m ast::LawDecl>,
     /// The `state` declaration's doc comment (the IR keeps its fields' only).
@@ -33,6 +36,7 @@ impl<'m> Items<'m> {
         match item {
             Item::Charter(d) => self.charter = self.charter.or(Some(d)),
             Item::Import(d) => self.imports.push(d),
+            Item::Const(d) if d.figure => self.figures.push(d),
             Item::Const(d) => self.consts.push(d),
             Item::Fn(d) => self.fns.push(d),
             Item::Law(d) => self.laws.push(d),
@@ -65,7 +69,8 @@ pub fn markdown(program: &Program) -> String {
     w.contents(&items);
     w.laws(&items.laws);
     w.fns(&items.fns);
-    w.consts(&items.consts);
+    w.consts(&items.consts, &CONSTANTS);
+    w.consts(&items.figures, &FIGURES);
     w.glossary(items.state_doc);
     let imports_std = items
         .imports
@@ -74,6 +79,27 @@ pub fn markdown(program: &Program) -> String {
     w.stdlib(imports_std);
     w.out
 }
+
+/// A section of named values: the constants, or the figures.
+struct Section {
+    title: &'static str,
+    anchor: &'static str,
+    intro: &'static str,
+}
+
+const CONSTANTS: Section = Section {
+    title: "Constants",
+    anchor: "constants",
+    intro: "The charter's fixed numbers. A value that needs no snapshot of the \
+            state was computed by Polity's reference interpreter.\n",
+};
+
+const FIGURES: Section = Section {
+    title: "Figures",
+    anchor: "figures",
+    intro: "The census the charter publishes: `polity eval` computes each of these \
+            from the snapshot and prints it with the verdicts.\n",
+};
 
 struct Writer<'a, 'p> {
     names: &'a Names<'p>,
@@ -184,6 +210,7 @@ impl Writer<'_, '_> {
         for (title, anchor, any) in [
             ("Definitions", "definitions", !items.fns.is_empty()),
             ("Constants", "constants", !items.consts.is_empty()),
+            ("Figures", "figures", !items.figures.is_empty()),
             ("Glossary", "glossary", true),
         ] {
             if any {
@@ -434,15 +461,15 @@ impl Writer<'_, '_> {
         format!("takes {} and gives", and_list(&parts))
     }
 
-    fn consts(&mut self, consts: &[&ast::ConstDecl]) {
+    fn consts(&mut self, consts: &[&ast::ConstDecl], section: &Section) {
         if consts.is_empty() {
             return;
         }
-        self.line("## <a id=\"constants\"></a>Constants\n");
-        self.line(
-            "The charter's fixed numbers. A value that needs no snapshot of the \
-             state was computed by Polity's reference interpreter.\n",
-        );
+        self.line(&format!(
+            "## <a id=\"{}\"></a>{}\n",
+            section.anchor, section.title
+        ));
+        self.line(section.intro);
         for c in consts {
             let Some((def, shown)) = self.names.constant(&c.name.name) else {
                 continue;

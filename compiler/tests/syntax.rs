@@ -239,6 +239,31 @@ fn fn_block_results() {
     assert_eq!(bodies, ["(not a)", "R{f: a}"]);
 }
 
+/// A `[` that begins a line opens a list; an index's `[` is on the line of
+/// what it indexes. Before, the list below was read as `a[a, 2]` and failed.
+#[test]
+fn a_line_that_begins_with_a_bracket_is_a_list() {
+    let src = "fn f(a: Int) -> List<Int> {\n  let b = a\n  [b, 2]\n}\n\
+               fn g(xs: List<Int>) -> Int {\n  let b = xs // a comment\n  [b[0], xs [1]][0]\n}\n\
+               fn h(xs: List<Int>) -> List<Int> {\n  let b = 1\n\n  [x + b for x in xs]\n}";
+    let module = parse_ok(src);
+    let bodies: Vec<String> = module
+        .items
+        .iter()
+        .map(|i| match i {
+            Item::Fn(f) => sexp(&f.body),
+            _ => panic!(),
+        })
+        .collect();
+    assert_eq!(
+        bodies,
+        ["[b, 2]", "[b[0], xs[1]][0]", "(List (+ x b) for x in xs)"]
+    );
+    // an index written on the next line is not an index: the stray list is
+    // an error where a declaration is expected
+    assert_eq!(codes("const x = [1, 2]\n[0]"), ["E0004"]);
+}
+
 // ---------------------------------------------------------------- expressions
 
 #[test]

@@ -526,7 +526,7 @@ fn closers(text: &str) -> String {
     for (_, tok, _) in lexer::lex(ROOT, text).tokens {
         match tok {
             Tok::LParen => open.push(')'),
-            Tok::LBracket => open.push(']'),
+            Tok::LBracket | Tok::LineBracket => open.push(']'),
             Tok::LBrace => open.push('}'),
             Tok::RParen | Tok::RBracket | Tok::RBrace => {
                 open.pop();

@@ -116,11 +116,28 @@ fn fold_names(expected: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The expected terminals with a line's first `[` (`LineBracket`, which the
+/// user writes as `[`) shown as `[`, once.
+fn one_bracket(expected: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(expected.len());
+    for e in expected {
+        let e = if e == "LineBracket" {
+            "\"[\"".to_string()
+        } else {
+            e
+        };
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    out
+}
+
 /// Converts one parser error (none for the never-produced user error).
 pub fn convert(ctx: &Context<'_>, err: ParseError<usize, Tok, ()>) -> Option<Diagnostic> {
     match err {
         ParseError::UnrecognizedToken { token, expected } => {
-            Some(unexpected(ctx, &token, &expected))
+            Some(unexpected(ctx, &token, &one_bracket(expected)))
         }
         ParseError::ExtraToken { token } => Some(unexpected(ctx, &token, &[])),
         ParseError::InvalidToken { location } => {
@@ -131,7 +148,9 @@ pub fn convert(ctx: &Context<'_>, err: ParseError<usize, Tok, ()>) -> Option<Dia
                     .with_help("remove or replace this token"),
             )
         }
-        ParseError::UnrecognizedEof { location, expected } => Some(eof(ctx, location, &expected)),
+        ParseError::UnrecognizedEof { location, expected } => {
+            Some(eof(ctx, location, &one_bracket(expected)))
+        }
         ParseError::User { error: () } => None,
     }
 }
@@ -153,7 +172,7 @@ pub fn lost_the_brackets(ctx: &Context<'_>, err: &ParseError<usize, Tok, ()>) ->
     top_level && {
         let before = ctx.tokens.iter().take_while(|(s, _, _)| s < start);
         let depth = before.fold(0i64, |depth, (_, t, _)| match t {
-            Tok::LParen | Tok::LBracket | Tok::LBrace => depth + 1,
+            Tok::LParen | Tok::LBracket | Tok::LineBracket | Tok::LBrace => depth + 1,
             Tok::RParen | Tok::RBracket | Tok::RBrace => depth - 1,
             _ => depth,
         });

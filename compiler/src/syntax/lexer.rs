@@ -289,6 +289,11 @@ pub enum Tok {
     LParen,
     RParen,
     LBracket,
+    /// A `[` that is the first token on its line: it opens a list (or a
+    /// comprehension), never an index, so that a line beginning with a list
+    /// after a `let` is not read as indexing the `let`'s value. An index's `[`
+    /// is on the line of the value it indexes.
+    LineBracket,
     RBracket,
     LBrace,
     RBrace,
@@ -382,7 +387,7 @@ impl Tok {
             Tok::Figure => "figure",
             Tok::LParen => "(",
             Tok::RParen => ")",
-            Tok::LBracket => "[",
+            Tok::LBracket | Tok::LineBracket => "[",
             Tok::RBracket => "]",
             Tok::LBrace => "{",
             Tok::RBrace => "}",
@@ -494,11 +499,16 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
     let mut depth = 0usize;
     let mut lexer = RawTok::lexer(text);
     let mut prev_end = 0usize;
+    // Whether a line break came after the last token (the file's start counts).
+    let mut line_start = true;
     while let Some(result) = lexer.next() {
         let range = lexer.span();
         let (start, end) = (range.start, range.end);
         let slice = lexer.slice();
         empty_lines_in(text, prev_end, start, &mut out.trivia.empty_lines);
+        line_start |= text
+            .get(prev_end..start)
+            .is_some_and(|gap| gap.contains('\n'));
         prev_end = end;
         let raw = match result {
             Ok(raw) => raw,
@@ -525,10 +535,12 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                 text_problems(file, start, end, &scan, &mut out.diagnostics);
                 Tok::Text(scan.value)
             }
+            RawTok::LBracket if line_start => Tok::LineBracket,
             other => convert(other, slice),
         };
+        line_start = false;
         match tok {
-            Tok::LParen | Tok::LBracket | Tok::LBrace => {
+            Tok::LParen | Tok::LBracket | Tok::LineBracket | Tok::LBrace => {
                 depth += 1;
                 if depth > MAX_BRACKET_DEPTH {
                     out.diagnostics.push(too_deep_brackets(file, start, end));

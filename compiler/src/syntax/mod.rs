@@ -93,7 +93,10 @@ fn drop_tests(tokens: &mut Vec<lexer::Spanned>) {
     // Inside a dropped test: `None` before its block opens, then its depth.
     let mut dropping: Option<Option<usize>> = None;
     for t in tokens.drain(..) {
-        let opens = matches!(t.1, Tok::LParen | Tok::LBracket | Tok::LBrace);
+        let opens = matches!(
+            t.1,
+            Tok::LParen | Tok::LBracket | Tok::LineBracket | Tok::LBrace
+        );
         let closes = matches!(t.1, Tok::RParen | Tok::RBracket | Tok::RBrace);
         if dropping.is_none() && depth == 0 && t.1 == Tok::Test {
             dropping = Some(None);

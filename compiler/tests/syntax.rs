@@ -44,6 +44,18 @@ fn expr(src: &str) -> String {
     }
 }
 
+/// Each fn's result expression, as an S-expression.
+fn fn_bodies(module: &Module) -> Vec<String> {
+    module
+        .items
+        .iter()
+        .map(|i| match i {
+            Item::Fn(f) => sexp(&f.body),
+            other => panic!("not a fn: {other:?}"),
+        })
+        .collect()
+}
+
 fn sexp(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Int(s) | ExprKind::Decimal(s) | ExprKind::Date(s) | ExprKind::Instant(s) => {
@@ -228,14 +240,7 @@ fn fn_block_results() {
     let module = parse_ok(
         "fn f(x: Int) -> Bool { let a = x  not a }  fn g() -> R { let a = 1  R { f: a } }",
     );
-    let bodies: Vec<String> = module
-        .items
-        .iter()
-        .map(|i| match i {
-            Item::Fn(f) => sexp(&f.body),
-            _ => panic!(),
-        })
-        .collect();
+    let bodies = fn_bodies(&module);
     assert_eq!(bodies, ["(not a)", "R{f: a}"]);
 }
 
@@ -247,14 +252,7 @@ fn a_line_that_begins_with_a_bracket_is_a_list() {
                fn g(xs: List<Int>) -> Int {\n  let b = xs // a comment\n  [b[0], xs [1]][0]\n}\n\
                fn h(xs: List<Int>) -> List<Int> {\n  let b = 1\n\n  [x + b for x in xs]\n}";
     let module = parse_ok(src);
-    let bodies: Vec<String> = module
-        .items
-        .iter()
-        .map(|i| match i {
-            Item::Fn(f) => sexp(&f.body),
-            _ => panic!(),
-        })
-        .collect();
+    let bodies = fn_bodies(&module);
     assert_eq!(
         bodies,
         ["[b, 2]", "[b[0], xs[1]][0]", "(List (+ x b) for x in xs)"]

@@ -17,6 +17,9 @@ use polity_compiler::num::format_date;
 /// The size of every chart, in pixels.
 const SIZE: (u32, u32) = (760, 280);
 
+/// Lines of at most this many snapshots mark each value.
+const MARKED: usize = 60;
+
 /// The colours of series, in order (a colour-blind-safe palette: Okabe and Ito's).
 const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
@@ -217,12 +220,21 @@ pub fn line(
                     .map_err(drawing)?;
             }
         }
+        // A mark on each value while they are few enough to tell apart;
+        // past that, only on a value standing alone between gaps.
+        let marked = |i: usize| {
+            ys.len() <= MARKED
+                || !(i > 0 && points.get(i - 1).is_some_and(Option::is_some)
+                    || points.get(i + 1).is_some_and(Option::is_some))
+        };
         chart
             .draw_series(
                 points
                     .iter()
-                    .flatten()
-                    .map(|&p| Circle::new(p, 3, colour.filled())),
+                    .enumerate()
+                    .filter(|(i, _)| marked(*i))
+                    .filter_map(|(_, p)| *p)
+                    .map(|p| Circle::new(p, 3, colour.filled())),
             )
             .map_err(drawing)?;
         root.present().map_err(drawing)?;
@@ -351,5 +363,25 @@ mod tests {
         let names = ["a".to_string(), "b".to_string()];
         let c = bars("t", &time, &names, &[], &[Some(vec![1, 2]), None]).unwrap_or_default();
         assert!(c.contains("<rect"), "{c}");
+    }
+
+    #[test]
+    fn long_lines_mark_only_values_standing_alone() {
+        let xs: Vec<i64> = (0..100).collect();
+        let labels: Vec<String> = xs.iter().map(i64::to_string).collect();
+        let time = Time {
+            axis: Axis::Numbers,
+            xs: &xs,
+            labels: &labels,
+        };
+        let mut ys: Vec<Option<f64>> = xs.iter().map(|&x| Some(x as f64)).collect();
+        let svg = line("t", &time, &ys, Unit::Plain).unwrap_or_default();
+        assert_eq!(svg.matches("<circle").count(), 0);
+        ys[50] = None;
+        ys[52] = None;
+        let svg = line("t", &time, &ys, Unit::Plain).unwrap_or_default();
+        assert_eq!(svg.matches("<circle").count(), 1);
+        let svg = line("t", &time, &ys[..40], Unit::Plain).unwrap_or_default();
+        assert_eq!(svg.matches("<circle").count(), 40);
     }
 }

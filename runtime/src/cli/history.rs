@@ -2,7 +2,8 @@
 //! dated snapshots (files, directories of `*.json`, or `.jsonl` files with
 //! one snapshot per line), in the order of their `now` (or of the field
 //! `--order-by` names), each snapshot's figures and law counts written in
-//! that order (`history_out.rs`: table, JSON Lines, CSV).
+//! that order (`history_out.rs`: table, JSON Lines, CSV); `polity report`
+//! reads and evaluates its snapshots through the same functions (`census/`).
 //!
 //! Streaming: a first pass reads each snapshot only for its order field
 //! (skipping the rest of the JSON without building it) and keeps where it
@@ -98,33 +99,47 @@ pub fn run(
             return 2;
         }
     };
-    let options = EvalOptions {
-        explain: Explain::None,
-        ..options
-    };
     let mut out = super::output::stdout();
     let mut writer = Writer::new(program, select, format, field);
     let status = writer.start(&mut out).and_then(|()| {
-        evaluate_in_order(
+        each_in_order(
             program,
             history,
             &entries,
             select,
-            &options,
-            |i, outcome| {
-                let entry = entries
-                    .get(i)
-                    .ok_or_else(|| std::io::Error::other("no such snapshot"))?;
-                writer.write(&mut out, entry, &outcome)
-            },
+            options,
+            |entry, outcome| writer.write(&mut out, entry, &outcome),
         )
     });
     super::output::finish(out, status)
 }
 
+/// Evaluates every entry (without explanations: only counts are kept)
+/// and hands each, with its outcome, to `each` in order; the exit status of
+/// the snapshots (0, or 3 or 2 for one not evaluated).
+pub(super) fn each_in_order(
+    program: &Program,
+    history: &History<'_>,
+    entries: &[Entry],
+    select: Select<'_>,
+    options: EvalOptions,
+    mut each: impl FnMut(&Entry, Outcome) -> std::io::Result<()>,
+) -> std::io::Result<i32> {
+    let options = EvalOptions {
+        explain: Explain::None,
+        ..options
+    };
+    evaluate_in_order(program, history, entries, select, &options, |i, outcome| {
+        let entry = entries
+            .get(i)
+            .ok_or_else(|| std::io::Error::other("no such snapshot"))?;
+        each(entry, outcome)
+    })
+}
+
 /// Every snapshot of the inputs with its order field, sorted by it (ties in
 /// the order given); a snapshot without the field is an error naming it.
-fn entries(history: &History<'_>, field: &str) -> Result<Vec<Entry>, String> {
+pub(super) fn entries(history: &History<'_>, field: &str) -> Result<Vec<Entry>, String> {
     let mut entries = Vec::new();
     for input in history.inputs {
         for source in sources(input)? {

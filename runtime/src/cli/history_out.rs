@@ -262,7 +262,7 @@ impl<'a> Writer<'a> {
 
 /// On stderr: why a snapshot was not evaluated, naming it; any
 /// disagreement between the engines.
-fn report(entry: &Entry, outcome: &Outcome) {
+pub(super) fn report(entry: &Entry, outcome: &Outcome) {
     match outcome {
         Outcome::Evaluated { problems, .. } => {
             for p in problems {

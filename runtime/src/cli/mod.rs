@@ -18,6 +18,7 @@ macro_rules! stderrln {
     }};
 }
 
+mod census;
 mod check;
 mod coverage;
 mod diff;
@@ -191,6 +192,35 @@ enum Command {
         /// Imports must stay inside this directory (default: the charter's own).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
+    },
+    /// Write the census of a history: one self-contained HTML page (or
+    /// Markdown) with the charter's figures charted over the snapshots and
+    /// each law's verdict counts, the latest and over time.
+    Report {
+        /// The charter file.
+        charter: PathBuf,
+        /// The snapshots (files, directories of `*.json`, `.jsonl` files of
+        /// one snapshot a line), in the order of `now`.
+        #[arg(long, required = true, num_args = 1.., value_name = "FILES")]
+        snapshots: Vec<PathBuf>,
+        /// The field that orders the snapshots (default `now`).
+        #[arg(long, value_name = "FIELD")]
+        order_by: Option<String>,
+        /// Stop at the first snapshot that cannot be read or does not match.
+        #[arg(long)]
+        fail_fast: bool,
+        /// One self-contained HTML page (the default), or Markdown (with
+        /// `-o FILE`, the charts as SVG files beside it).
+        #[arg(long, value_enum, default_value_t = census::ReportFormat::Html)]
+        format: census::ReportFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The engine: machine code (`jit`) or the reference interpreter.
+        #[arg(long, value_enum, default_value_t = EngineArg::Jit)]
+        engine: EngineArg,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Serve the Language Server Protocol on stdin and stdout, for an
     /// editor: diagnostics, hover, go to definition, completion, symbols,
@@ -587,6 +617,35 @@ pub fn main() -> i32 {
                 (false, false) => fmt::Mode::Write,
             };
             fmt::run(&files, mode)
+        }
+        Command::Report {
+            charter,
+            snapshots,
+            order_by,
+            fail_fast,
+            format,
+            output,
+            engine,
+            input,
+        } => {
+            let history = history::History {
+                inputs: &snapshots,
+                order_by: order_by.as_deref(),
+                fail_fast,
+                max_snapshot_bytes: input.max_snapshot_bytes,
+            };
+            let eval_options = crate::api::EvalOptions {
+                engine: engine.engine(),
+                explain: crate::api::Explain::None,
+                limits: input.budget.limits(),
+            };
+            census::run(
+                &charter,
+                &history,
+                (format, output.as_deref()),
+                eval_options,
+                &options(input.root),
+            )
         }
         Command::Lsp => lsp::run(),
         Command::Repl {

@@ -87,7 +87,7 @@ fn is_safe_url(url: &str) -> bool {
         || lower.starts_with("mailto:")
 }
 
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -27,10 +27,10 @@
 
 mod charter;
 #[cfg(feature = "doc")]
-mod html;
+pub(crate) mod html;
 mod names;
 mod phrase;
-mod text;
+pub(crate) mod text;
 mod values;
 
 use polity_compiler::ir::Program;

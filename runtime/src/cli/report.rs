@@ -147,26 +147,55 @@ pub fn write_eval_table(
     } = laws;
     for law in runs {
         let name = law.law;
-        let mut counts = (0, 0, 0);
         lines.clear();
-        let problems = law.run(&mut |chunk| {
-            for s in &chunk {
-                match s.verdict {
-                    Verdict::Pass => counts.0 += 1,
-                    Verdict::Fail(_) => counts.1 += 1,
-                    Verdict::Error(_) => counts.2 += 1,
-                }
-                block.clear();
-                write_subject(&mut block, s, sources);
-                lines.extend_from_slice(block.as_bytes());
-            }
-        });
+        let mut keep = |s: &SubjectResult| {
+            block.clear();
+            write_subject(&mut block, s, sources);
+            lines.extend_from_slice(block.as_bytes());
+        };
+        let (problems, whole, (pass, fail, error)) = run_law(law, &mut keep);
         disagreed(&problems);
-        let (pass, fail, error) = counts;
         writeln!(out, "\nlaw {name}: {pass} pass, {fail} fail, {error} error")?;
         out.write_all(&lines)?;
+        for s in &whole {
+            block.clear();
+            write_subject(&mut block, s, sources);
+            out.write_all(block.as_bytes())?;
+        }
     }
     Ok(())
+}
+
+/// Runs `law`, counting its results (pass, fail, error). A law whose
+/// results come as one chunk (the interpreter's, or a small collection)
+/// is returned whole, to be written straight out; one that comes in
+/// several has every result given to `keep` (to be kept as text) and
+/// each chunk dropped at once. Either way no result is held both as a
+/// verdict and as text. Also returns the law's disagreements.
+pub(super) fn run_law(
+    law: LawRun<'_>,
+    keep: &mut dyn FnMut(&SubjectResult),
+) -> (Vec<Disagreement>, Vec<SubjectResult>, (usize, usize, usize)) {
+    let mut counts = (0, 0, 0);
+    let mut first = None;
+    let mut kept = false;
+    let problems = law.run(&mut |chunk| {
+        for s in &chunk {
+            match s.verdict {
+                Verdict::Pass => counts.0 += 1,
+                Verdict::Fail(_) => counts.1 += 1,
+                Verdict::Error(_) => counts.2 += 1,
+            }
+        }
+        if !kept && first.is_none() {
+            first = Some(chunk);
+            return;
+        }
+        kept = true;
+        first.take().into_iter().flatten().for_each(|s| keep(&s));
+        chunk.iter().for_each(&mut *keep);
+    });
+    (problems, first.unwrap_or_default(), counts)
 }
 
 /// The laws an `eval` document writes, each evaluated as it is written:

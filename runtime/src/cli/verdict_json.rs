@@ -70,30 +70,20 @@ pub fn write_eval_json_streamed(
     let mut any = false;
     for law in runs {
         let name = law.law;
-        let mut counts = Summary {
-            pass: 0,
-            fail: 0,
-            error: 0,
-        };
         folded.clear();
         let mut failed = None;
-        let problems = law.run(&mut |chunk| {
-            for r in &chunk {
-                match r.verdict {
-                    Verdict::Pass => counts.pass += 1,
-                    Verdict::Fail(_) => counts.fail += 1,
-                    Verdict::Error(_) => counts.error += 1,
-                }
-                text.clear();
-                let written = serde_json::to_writer_pretty(&mut text, &result_json(r, sources));
-                failed = failed.take().or(written.err());
-                folded.push(&text);
-            }
-        });
+        let mut keep = |r: &SubjectResult| {
+            text.clear();
+            let written = serde_json::to_writer_pretty(&mut text, &result_json(r, sources));
+            failed = failed.take().or(written.err());
+            folded.push(&text);
+        };
+        let (problems, whole, (pass, fail, error)) = super::report::run_law(law, &mut keep);
         disagreed(&problems);
         if let Some(e) = failed {
             return Err(e.into());
         }
+        let counts = Summary { pass, fail, error };
         out.write_all(if any { b",\n    {\n" } else { b"\n    {\n" })?;
         any = true;
         out.write_all(b"      \"law\": ")?;
@@ -105,11 +95,20 @@ pub fn write_eval_json_streamed(
         summary.push(&text);
         summary.write(out, 0, 6)?;
         out.write_all(b",\n      \"results\": [")?;
-        if folded.is_empty() {
+        if folded.is_empty() && whole.is_empty() {
             out.write_all(b"]")?;
         } else {
             out.write_all(b"\n")?;
             folded.write(out, 8, 8)?;
+            // A law that came whole: each result written as it is rendered.
+            for (i, r) in whole.iter().enumerate() {
+                text.clear();
+                serde_json::to_writer_pretty(&mut text, &result_json(r, sources))?;
+                folded.clear();
+                folded.push(&text);
+                out.write_all(if i > 0 { b",\n" } else { b"" })?;
+                folded.write(out, 8, 8)?;
+            }
             out.write_all(b"\n      ]")?;
         }
         out.write_all(b"\n    }")?;

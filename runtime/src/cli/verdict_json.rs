@@ -45,7 +45,7 @@ pub fn write_eval_json(
 /// [`write_eval_json`]'s document, byte for byte, from laws evaluated as
 /// they are written: a law's `summary` comes before its `results`, so each
 /// chunk of subjects is rendered as it is done, its verdicts dropped at
-/// once, and the law's results kept as [`Folded`] text until it ends.
+/// once, and the law's results kept as `Folded` text until it ends.
 /// `disagreed` is told each law's disagreements once it is evaluated.
 pub fn write_eval_json_streamed(
     out: &mut impl io::Write,
@@ -117,8 +117,8 @@ pub fn write_eval_json_streamed(
 }
 
 /// Pretty-printed JSON values, a `,` between them, kept with each line's
-/// leading spaces folded into one byte (their number plus [`FOLD`], so never
-/// a newline; past [`FOLD_MAX`] the rest stay spaces): about half the text,
+/// leading spaces folded into one byte (their number plus `FOLD`, so never
+/// a newline; past `FOLD_MAX` the rest stay spaces): about half the text,
 /// since most of a deep document is indentation.
 #[derive(Default)]
 struct Folded {

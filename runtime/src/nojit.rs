@@ -72,6 +72,18 @@ impl JitProgram {
     }
 
     /// Unreachable: no `JitProgram` exists.
+    pub fn eval_law_each(
+        &self,
+        _: &Program,
+        _: &Snapshot,
+        _: &Layout,
+        _: (LawId, Limits, Explain),
+        _: &mut dyn FnMut(Vec<SubjectResult>),
+    ) -> (Option<Vec<SubjectResult>>, Vec<Disagreement>) {
+        match *self {}
+    }
+
+    /// Unreachable: no `JitProgram` exists.
     pub fn eval_law_on(
         &self,
         _: &Program,

@@ -38,6 +38,42 @@ pub struct LawReport {
     pub disagreements: Vec<crate::jit::Disagreement>,
 }
 
+/// One law, evaluated when it is run ([`LawRun::run`]): its results are
+/// handed on a chunk of subjects at a time, so a caller that writes them
+/// out as they come never holds the whole law's verdicts.
+#[derive(Clone, Debug)]
+pub struct LawRun<'a> {
+    /// The law's name.
+    pub law: &'a str,
+    program: &'a Program,
+    state: &'a State,
+    id: LawId,
+    options: EvalOptions,
+}
+
+impl LawRun<'_> {
+    /// Evaluates the law for every subject, handing the results to `each`
+    /// in subject order, a chunk at a time (with the JIT, each as soon as
+    /// it and those before it are done, while later ones are evaluated);
+    /// returns the disagreements ([`LawReport::disagreements`]).
+    pub fn run(self, each: &mut dyn FnMut(Vec<SubjectResult>)) -> Vec<crate::jit::Disagreement> {
+        self.program
+            .eval_law_chunks(self.state, self.id, self.options, each)
+    }
+
+    /// Evaluates the law, keeping every result.
+    pub fn report(self) -> LawReport {
+        let law = self.law.to_string();
+        let mut results = Vec::new();
+        let disagreements = self.run(&mut |chunk| results.extend(chunk));
+        LawReport {
+            law,
+            results,
+            disagreements,
+        }
+    }
+}
+
 /// How laws are evaluated: the engine, the limits, and how much each
 /// verdict explains.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -156,30 +192,89 @@ impl Program {
     }
 
     fn run_law(&self, state: &State, id: LawId, name: &str, options: EvalOptions) -> LawReport {
-        let (results, disagreements) = match self.jit_for(options.engine) {
+        self.law_run(state, id, name, options).report()
+    }
+
+    fn law_run<'a>(
+        &'a self,
+        state: &'a State,
+        id: LawId,
+        law: &'a str,
+        options: EvalOptions,
+    ) -> LawRun<'a> {
+        LawRun {
+            law,
+            program: self,
+            state,
+            id,
+            options,
+        }
+    }
+
+    /// The law named `law`, to be evaluated as `options` say when it is
+    /// run.
+    pub fn law_run_named<'a>(
+        &'a self,
+        state: &'a State,
+        law: &str,
+        options: EvalOptions,
+    ) -> Result<LawRun<'a>, UnknownLaw> {
+        let id = self.law_id(law)?;
+        let name = self
+            .ir()
+            .laws
+            .get(id.0 as usize)
+            .map_or("", |l| l.name.as_str());
+        Ok(self.law_run(state, id, name, options))
+    }
+
+    /// Every law, in source order, each to be evaluated as `options` say
+    /// when it is run.
+    pub fn law_runs<'a>(
+        &'a self,
+        state: &'a State,
+        options: EvalOptions,
+    ) -> impl Iterator<Item = LawRun<'a>> + 'a {
+        self.ir()
+            .laws
+            .iter()
+            .enumerate()
+            .map(move |(i, l)| self.law_run(state, LawId(i as u32), &l.name, options.clone()))
+    }
+
+    /// Evaluates the law `id` for every subject as `options` say, handing
+    /// the results to `each` in subject order a chunk at a time (with the
+    /// JIT, as they are done, while later ones are evaluated; the
+    /// interpreter hands them all at once); returns the disagreements
+    /// ([`LawReport::disagreements`]). A caller that writes each chunk out
+    /// and drops it holds only a chunk's verdicts.
+    fn eval_law_chunks(
+        &self,
+        state: &State,
+        id: LawId,
+        options: EvalOptions,
+        each: &mut dyn FnMut(Vec<SubjectResult>),
+    ) -> Vec<crate::jit::Disagreement> {
+        match self.jit_for(options.engine) {
             Some(jit) => {
                 let layout = state.layout(self.ir(), jit);
-                jit.eval_law_checked(
-                    self.ir(),
-                    state.snapshot(),
-                    layout,
-                    id,
-                    options.limits,
-                    options.explain,
-                )
+                let how = (id, options.limits, options.explain);
+                let (whole, problems) =
+                    jit.eval_law_each(self.ir(), state.snapshot(), layout, how, each);
+                if let Some(results) = whole {
+                    each(results);
+                }
+                problems
             }
-            None => (
-                Interpreter::new(self.ir(), state.snapshot())
-                    .with_limits(options.limits)
-                    .with_explain(options.explain)
-                    .eval_law(id),
-                Vec::new(),
-            ),
-        };
-        LawReport {
-            law: name.to_string(),
-            results,
-            disagreements,
+            None => {
+                each(
+                    Interpreter::new(self.ir(), state.snapshot())
+                        .with_limits(options.limits)
+                        .with_explain(options.explain)
+                        .eval_law(id),
+                );
+                Vec::new()
+            }
         }
     }
 

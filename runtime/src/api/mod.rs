@@ -35,7 +35,7 @@ mod limits;
 pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
 pub use diff::{Diff, DiffOptions, FigureDiff, LawDiff, Side, Status, SubjectChange};
-pub use eval::{Engine, EvalOptions, LawReport, UnknownLaw};
+pub use eval::{Engine, EvalOptions, LawReport, LawRun, UnknownLaw};
 pub use figures::{figures, FigureOutcome, UnknownFigure, SHOWN_ELEMENTS};
 pub use files::FsLoader;
 

@@ -2,12 +2,13 @@
 //! charter does not compile, 2 on usage or I/O errors, 3 when the snapshot does
 //! not match. The charter's figures come first, then the laws' verdicts.
 
-use super::report::write_eval_table;
-use super::verdict_json::write_eval_json;
+use super::report::{write_eval_table, Laws};
+use super::verdict_json::write_eval_json_streamed;
 use super::{output, EvalFormat};
 use crate::api::files::{read_bounded, ReadError};
 use crate::api::json::snapshot_error_json;
-use crate::api::{CompileOptions, EvalOptions, FigureOutcome, LawReport, Program, State};
+use crate::api::{CompileOptions, EvalOptions, FigureOutcome, LawRun, Program, State};
+use crate::jit::Disagreement;
 use crate::snapshot::SnapshotError;
 use std::path::Path;
 
@@ -118,8 +119,8 @@ pub fn run(
         Ok(f) => f,
         Err(code) => return code,
     };
-    let reports: Box<dyn Iterator<Item = LawReport>> = match select.law {
-        Some(name) => match program.eval_law_options(&state, name, eval_options) {
+    let laws: Box<dyn Iterator<Item = LawRun<'_>>> = match select.law {
+        Some(name) => match program.law_run_named(&state, name, eval_options) {
             Ok(r) => Box::new(std::iter::once(r)),
             Err(e) => {
                 stderrln!("error: {e}");
@@ -127,25 +128,28 @@ pub fn run(
             }
         },
         None if !select.laws() => Box::new(std::iter::empty()),
-        None => Box::new(program.eval_each_options(&state, eval_options)),
+        None => Box::new(program.law_runs(&state, eval_options)),
     };
-    let reports = reports.inspect(|r| {
-        for d in &r.disagreements {
+    let mut disagreed = |problems: &[Disagreement]| {
+        for d in problems {
             stderrln!("internal error (the verdicts shown are the interpreter's): {d}");
         }
-    });
-    // Each law is written as it is evaluated, and its verdicts dropped
-    // before the next.
-    let sources = &program.ir().sources;
+    };
+    // Each law is written as it is evaluated (as each chunk of its subjects
+    // is done), and its verdicts dropped at once.
+    let laws = Laws {
+        runs: laws,
+        sources: &program.ir().sources,
+        disagreed: &mut disagreed,
+    };
     let mut out = output::stdout();
+    let name = program.name();
     let written = match format {
         EvalFormat::Json => {
-            let figures = figures_json(&program, &figures);
-            write_eval_json(&mut out, program.name(), &figures, reports, sources)
+            write_eval_json_streamed(&mut out, name, &figures_json(&program, &figures), laws)
         }
         EvalFormat::Table | EvalFormat::Jsonl | EvalFormat::Csv => {
-            let figures = figure_lines(&program, &figures);
-            write_eval_table(&mut out, program.name(), &figures, reports, sources)
+            write_eval_table(&mut out, name, &figure_lines(&program, &figures), laws)
         }
     };
     let code = output::finish(out, written.map(|()| 0));

@@ -2,7 +2,8 @@
 //! and the REPL show) and diagnostics for tools (JSON); verdicts for tools are
 //! in `verdict_json.rs`.
 
-use crate::api::LawReport;
+use crate::api::LawRun;
+use crate::jit::Disagreement;
 use crate::verdict::{Failure, Notes, SubjectResult, Verdict};
 use polity_compiler::diagnostic::Diagnostic;
 use polity_compiler::span::{SourceMap, Span};
@@ -125,8 +126,7 @@ pub fn write_eval_table(
     out: &mut impl std::io::Write,
     charter: &str,
     figures: &[String],
-    reports: impl Iterator<Item = LawReport>,
-    sources: &SourceMap,
+    laws: Laws<'_, '_>,
 ) -> std::io::Result<()> {
     writeln!(out, "{charter}")?;
     if !figures.is_empty() {
@@ -135,21 +135,79 @@ pub fn write_eval_table(
             writeln!(out, "  {f}")?;
         }
     }
+    // A law's counts come before its subjects' lines, so the lines are kept
+    // as text (far smaller than the verdicts) as each chunk of subjects is
+    // done, and each chunk's verdicts are dropped at once.
     let mut block = String::new();
-    for r in reports {
-        let (pass, fail, error) = r.counts();
-        writeln!(
-            out,
-            "\nlaw {}: {pass} pass, {fail} fail, {error} error",
-            r.law
-        )?;
-        for s in &r.results {
+    let mut lines = Vec::new();
+    let Laws {
+        runs,
+        sources,
+        disagreed,
+    } = laws;
+    for law in runs {
+        let name = law.law;
+        lines.clear();
+        let mut keep = |s: &SubjectResult| {
+            block.clear();
+            write_subject(&mut block, s, sources);
+            lines.extend_from_slice(block.as_bytes());
+        };
+        let (problems, whole, (pass, fail, error)) = run_law(law, &mut keep);
+        disagreed(&problems);
+        writeln!(out, "\nlaw {name}: {pass} pass, {fail} fail, {error} error")?;
+        out.write_all(&lines)?;
+        for s in &whole {
             block.clear();
             write_subject(&mut block, s, sources);
             out.write_all(block.as_bytes())?;
         }
     }
     Ok(())
+}
+
+/// Runs `law`, counting its results (pass, fail, error). A law whose
+/// results come as one chunk (the interpreter's, or a small collection)
+/// is returned whole, to be written straight out; one that comes in
+/// several has every result given to `keep` (to be kept as text) and
+/// each chunk dropped at once. Either way no result is held both as a
+/// verdict and as text. Also returns the law's disagreements.
+pub(super) fn run_law(
+    law: LawRun<'_>,
+    keep: &mut dyn FnMut(&SubjectResult),
+) -> (Vec<Disagreement>, Vec<SubjectResult>, (usize, usize, usize)) {
+    let mut counts = (0, 0, 0);
+    let mut first = None;
+    let mut kept = false;
+    let problems = law.run(&mut |chunk| {
+        for s in &chunk {
+            match s.verdict {
+                Verdict::Pass => counts.0 += 1,
+                Verdict::Fail(_) => counts.1 += 1,
+                Verdict::Error(_) => counts.2 += 1,
+            }
+        }
+        if !kept && first.is_none() {
+            first = Some(chunk);
+            return;
+        }
+        kept = true;
+        first.take().into_iter().flatten().for_each(|s| keep(&s));
+        chunk.iter().for_each(&mut *keep);
+    });
+    (problems, first.unwrap_or_default(), counts)
+}
+
+/// The laws an `eval` document writes, each evaluated as it is written:
+/// the runs, the sources their spans point into, and what to tell of each
+/// law's disagreements once it is evaluated.
+pub struct Laws<'a, 'b> {
+    /// The laws, in order.
+    pub runs: Box<dyn Iterator<Item = LawRun<'a>> + 'a>,
+    /// The program's sources.
+    pub sources: &'b SourceMap,
+    /// Told each law's disagreements.
+    pub disagreed: &'b mut dyn FnMut(&[Disagreement]),
 }
 
 /// A subject's lines in the table: nothing for a plain pass.

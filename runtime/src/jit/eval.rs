@@ -4,7 +4,7 @@
 
 use super::fault::{Compiled, Disagreement, Fault};
 use super::run::Run;
-use super::{abi, across_cores, code, JitProgram};
+use super::{abi, across_cores_each, code, JitProgram};
 use crate::interp::{Explain, Interpreter, Limits};
 use crate::layout::{self, Layout};
 use crate::snapshot::Snapshot;
@@ -91,6 +91,28 @@ impl JitProgram {
         limits: Limits,
         explain: Explain,
     ) -> (Vec<SubjectResult>, Vec<Disagreement>) {
+        let mut results = Vec::new();
+        let each = &mut |chunk| results.extend(chunk);
+        let (whole, problems) =
+            self.eval_law_each(program, snapshot, layout, (law, limits, explain), each);
+        results.extend(whole.into_iter().flatten());
+        (results, problems)
+    }
+
+    /// As [`JitProgram::eval_law_checked`], handing the results to `each`
+    /// a chunk of subjects at a time, in subject order, as they are done
+    /// (a caller that writes each chunk out and drops it never holds the
+    /// whole law's verdicts) — except when the law is evaluated whole
+    /// (small, or by the interpreter): then its results are returned,
+    /// after those of no chunk. Also returns the disagreements.
+    pub fn eval_law_each(
+        &self,
+        program: &Program,
+        snapshot: &Snapshot,
+        layout: &Layout,
+        (law, limits, explain): (LawId, Limits, Explain),
+        each: &mut dyn FnMut(Vec<SubjectResult>),
+    ) -> (Option<Vec<SubjectResult>>, Vec<Disagreement>) {
         let interp = Interpreter::new(program, snapshot)
             .with_limits(limits.clone())
             .with_explain(explain);
@@ -98,10 +120,10 @@ impl JitProgram {
         let bulk = self.bulks.get(law.0 as usize).copied().flatten();
         let def = program.laws.get(law.0 as usize);
         let (Some((body, coll)), Some(bulk), Some(def)) = (entries, bulk, def) else {
-            return (interp.eval_law(law), Vec::new());
+            return (Some(interp.eval_law(law)), Vec::new());
         };
         if self.max_depth > limits.max_call_depth || layout.ambiguous {
-            return (interp.eval_law(law), Vec::new());
+            return (Some(interp.eval_law(law)), Vec::new());
         }
         let mut run = Run {
             jit: self,
@@ -120,7 +142,7 @@ impl JitProgram {
             for r in &mut results {
                 r.subject = Subject::Whole;
             }
-            return (results, problems);
+            return (Some(results), problems);
         };
         // A state name's elements live in the layout, so a failing subject's
         // value is made from its word; any other collection is evaluated by
@@ -130,7 +152,7 @@ impl JitProgram {
             ExprKind::State(_) => None,
             _ => match interp.eval_expr(&param.collection, def.frame_size) {
                 Ok(v) => Some(v),
-                Err(_) => return (interp.eval_law(law), Vec::new()),
+                Err(_) => return (Some(interp.eval_law(law)), Vec::new()),
             },
         };
         let mut ctx = run.ctx();
@@ -159,7 +181,7 @@ impl JitProgram {
                     }
                     _ => Vec::new(),
                 };
-                return (results, problems);
+                return (Some(results), problems);
             }
         };
         run.texts = ctx.texts().to_vec();
@@ -181,38 +203,51 @@ impl JitProgram {
                     jit: format!("made a collection of {} elements", words.len()),
                     interpreter: format!("one of {}", values.elements().len()),
                 };
-                return (interp.eval_law(law), vec![problem]);
+                return (Some(interp.eval_law(law)), vec![problem]);
             }
         };
         let ty = &param.ty;
-        let parts: Vec<(Vec<SubjectResult>, Vec<Disagreement>)> =
-            if subjects.len() < PARALLEL_MIN * 2 {
-                vec![run.chunk(&subjects, ty)]
-            } else {
-                // Each core takes chunks as it finishes them, in a context
-                // of its own that it keeps (with its memoised constants).
-                let run = &run;
-                across_cores(
-                    &subjects,
-                    PARALLEL_MIN,
-                    || None::<abi::JitCtx<'_>>,
-                    |ctx, c| {
-                        let fresh = ctx.take().unwrap_or_else(|| run.ctx());
-                        let (results, problems, back) = run.chunk_in(c, ty, fresh);
-                        *ctx = Some(back);
-                        (results, problems)
-                    },
-                )
-            };
-        let mut results = Vec::with_capacity(subjects.len());
         let mut problems = Vec::new();
-        for (r, p) in parts {
-            results.extend(r);
-            problems.extend(p);
+        if subjects.len() < PARALLEL_MIN * 2 {
+            let (results, p) = run.chunk(&subjects, ty);
+            return (Some(results), p);
         }
-        if results.len() != subjects.len() {
-            return (interp.eval_law(law), problems);
-        }
-        (results, problems)
+        // Each core takes chunks as it finishes them, in a context of its
+        // own that it keeps (with its memoised constants); the chunks are
+        // handed on in order as they are done.
+        let run = &run;
+        across_cores_each(
+            &subjects,
+            PARALLEL_MIN,
+            || None::<abi::JitCtx<'_>>,
+            |ctx, c| {
+                let fresh = ctx.take().unwrap_or_else(|| run.ctx());
+                let (results, problems, back) = run.chunk_in(c, ty, fresh);
+                *ctx = Some(back);
+                (results, problems)
+            },
+            // A chunk whose worker panicked (a bug): the interpreter's
+            // verdicts for its subjects.
+            |c| {
+                let values: Vec<Value> = c.iter().map(|(_, w, v)| run.value(ty, *w, *v)).collect();
+                let refs: Vec<&Value> = values.iter().collect();
+                let results = interp
+                    .eval_law_many(law, &refs)
+                    .into_iter()
+                    .zip(c.iter().zip(&values))
+                    .map(|((verdict, notes), ((i, _, _), value))| SubjectResult {
+                        subject: crate::interp::subject_of(program, ty, *i, value),
+                        verdict,
+                        notes,
+                    })
+                    .collect();
+                (results, Vec::new())
+            },
+            |(results, p)| {
+                problems.extend(p);
+                each(results);
+            },
+        );
+        (None, problems)
     }
 }

@@ -250,7 +250,7 @@ impl Run<'_> {
     }
 
     /// A subject's value: the one given, or made from its layout word.
-    fn value(&self, ty: &Type, w: i64, v: Option<&Value>) -> Value {
+    pub(super) fn value(&self, ty: &Type, w: i64, v: Option<&Value>) -> Value {
         match v {
             Some(v) => v.clone(),
             None => layout::to_value(self.program, self.layout, ty, w),

@@ -63,10 +63,10 @@ mod why;
 pub(crate) use budget::Meter;
 #[cfg(feature = "jit")]
 pub(crate) use budget::Stop;
-pub use budget::{Cancel, Exhausted, CHECK_EVERY};
+pub use budget::{Cancel, Exhausted, CHECK_EVERY, ELEMENT_BYTES};
 pub use coverage::{items as coverage_items, run_tests_covered, Coverage, Item, Point, Section};
 #[cfg(feature = "jit")]
-pub(crate) use eval::stopped;
+pub(crate) use eval::{elements, stopped, text_bytes};
 pub use explain::render_truncated;
 #[cfg(feature = "jit")]
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};
@@ -96,6 +96,11 @@ pub struct Limits {
     /// one subject's verdict, one constant, one test, one REPL expression
     /// (default 100,000,000; `u64::MAX` for no limit).
     pub max_steps: u64,
+    /// The most bytes of values one evaluation may build, counted as
+    /// `budget.rs` says (16 per element of a list or set and per field of
+    /// a record, a text's length) before each is built (default 1 GiB;
+    /// `u64::MAX` for no limit).
+    pub max_memory: u64,
     /// When to stop: every evaluation still running then ends with a
     /// `limit` fault, and subjects not started yet get one too (default:
     /// none).
@@ -103,6 +108,9 @@ pub struct Limits {
     /// A handle that stops evaluation from another thread (default: none).
     pub cancel: Option<Cancel>,
 }
+
+/// The default memory budget per evaluation ([`Limits::max_memory`]): 1 GiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 1 << 30;
 
 /// The default step budget per evaluation ([`Limits::max_steps`]): about a
 /// second to a few seconds of the interpreter's work.
@@ -114,6 +122,7 @@ impl Default for Limits {
             max_call_depth: 200,
             max_collection_len: 10_000_000,
             max_steps: DEFAULT_MAX_STEPS,
+            max_memory: DEFAULT_MAX_MEMORY,
             deadline: None,
             cancel: None,
         }
@@ -129,12 +138,13 @@ impl Limits {
         }
     }
 
-    /// The same limits with no step budget, deadline or cancellation (the
+    /// The same limits with no step or memory budget, deadline or cancellation (the
     /// depth and size limits stay: they keep evaluation inside the stack
     /// and memory).
     pub fn unmetered(self) -> Limits {
         Limits {
             max_steps: u64::MAX,
+            max_memory: u64::MAX,
             deadline: None,
             cancel: None,
             ..self

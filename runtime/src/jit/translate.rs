@@ -11,8 +11,9 @@
 //! function (and everything that calls it) is then left to the interpreter.
 
 use super::abi::{
-    self, Helper, FLAG_OFFSET, FUEL0_OFFSET, FUEL_OFFSET, MEMO_OFFSET, NONE_WORD, RESERVE0_OFFSET,
-    RESERVE_OFFSET, SCAN_BELOW, STATE_OFFSET, TEMP_USED_OFFSET,
+    self, Helper, FLAG_OFFSET, FUEL0_OFFSET, FUEL_OFFSET, MEMORY0_OFFSET, MEMORY_OFFSET,
+    MEMO_OFFSET, NONE_WORD, RESERVE0_OFFSET, RESERVE_OFFSET, SCAN_BELOW, STATE_OFFSET,
+    TEMP_USED_OFFSET,
 };
 use super::pipeline::Tier;
 use crate::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
@@ -422,10 +423,29 @@ struct Fx<'a, 'f> {
     /// or law (a constant's or parameterless fn's thunk allocates in the
     /// arena kept across subjects).
     allocates: bool,
-    /// Whether the code translated so far counts steps (a bulk entry then
-    /// gives each subject a full budget).
+    /// Whether the code translated so far counts steps or bytes (a bulk
+    /// entry then gives each subject a full budget).
     steps: bool,
 }
+
+/// Helpers that count bytes of values built (`interp/budget.rs`) or charge
+/// a memoised expression's cost.
+const COUNTS_BYTES: &[Helper] = &[
+    Helper::Concat,
+    Helper::Sorted,
+    Helper::ListConcat,
+    Helper::TakeDrop,
+    Helper::Flatten,
+    Helper::Whole,
+    Helper::SortBy,
+    Helper::TakePer,
+    Helper::GroupBy,
+    Helper::Range,
+    Helper::ToText,
+    Helper::TextCase,
+    Helper::Charge,
+    Helper::OutOfMemory,
+];
 
 /// Whether evaluating `e` may build a list, set or record in the arena.
 fn builds(e: &Expr) -> bool {
@@ -466,6 +486,7 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::Release,
     Helper::Refuel,
     Helper::Charge,
+    Helper::OutOfMemory,
 ];
 
 fn int_like(t: &Type) -> bool {
@@ -521,6 +542,24 @@ fn takes_steps(e: &Expr) -> bool {
         e.for_each_child(&mut |c| inside = inside || takes_steps(c));
     }
     here || inside
+}
+
+/// Whether evaluating `e` may count bytes of values built
+/// (`interp/budget.rs`), or steps: a memoised expression that does neither
+/// has nothing to charge at its uses.
+fn takes_budget(e: &Expr) -> bool {
+    fn concatenates(e: &Expr) -> bool {
+        let here = matches!(
+            e.kind,
+            ExprKind::Binary(BinOp::Concat | BinOp::ListConcat, ..)
+        );
+        let mut inside = false;
+        if !here {
+            e.for_each_child(&mut |c| inside = inside || concatenates(c));
+        }
+        here || inside
+    }
+    takes_steps(e) || builds(e) || concatenates(e)
 }
 
 /// The most IR nodes of a fn body translated in place at its call sites.
@@ -926,6 +965,8 @@ impl Fx<'_, '_> {
         let reserve = self.b.ins().load(I64, t, self.ctx, RESERVE0_OFFSET);
         self.b.ins().store(t, fuel, self.ctx, FUEL_OFFSET);
         self.b.ins().store(t, reserve, self.ctx, RESERVE_OFFSET);
+        let memory = self.b.ins().load(I64, t, self.ctx, MEMORY0_OFFSET);
+        self.b.ins().store(t, memory, self.ctx, MEMORY_OFFSET);
     }
 
     /// Counts one step at `span` (a loop's iteration, a call: the points
@@ -939,18 +980,31 @@ impl Fx<'_, '_> {
 
     /// Counts `n` steps; past the budget, the fault `kind` at `span`.
     fn count_steps(&mut self, n: CValue, kind: i64, span: Span) -> Tr<()> {
-        self.steps = true;
         let t = MemFlagsData::trusted();
         let fuel = self.b.ins().load(I64, t, self.ctx, FUEL_OFFSET);
         let left = self.b.ins().isub(fuel, n);
         self.b.ins().store(t, left, self.ctx, FUEL_OFFSET);
+        let kind = self.iconst(kind);
+        self.slow_if_negative(left, Helper::Refuel, &[kind], span)
+    }
+
+    /// A budget's counter after counting down (`left`): when below zero,
+    /// the cold path calls `helper` with `args`, whose flag is a fault at
+    /// `span`.
+    fn slow_if_negative(
+        &mut self,
+        left: CValue,
+        helper: Helper,
+        args: &[CValue],
+        span: Span,
+    ) -> Tr<()> {
+        self.steps = true;
         let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
         let (slow, next) = (self.b.create_block(), self.b.create_block());
         self.b.set_cold_block(slow);
         self.b.ins().brif(out, slow, &[], next, &[]);
         self.b.switch_to_block(slow);
-        let kind = self.iconst(kind);
-        self.flagged(Helper::Refuel, &[kind], span)?;
+        self.flagged(helper, args, span)?;
         self.b.ins().jump(next, &[]);
         self.b.switch_to_block(next);
         Ok(())
@@ -962,6 +1016,25 @@ impl Fx<'_, '_> {
     /// has left, the interpreter finds where it runs out (a bail-out).
     fn count_ahead(&mut self, len: CValue, span: Span) -> Tr<()> {
         self.count_steps(len, abi::BAIL, span)
+    }
+
+    /// Counts `n` elements' (or fields') bytes of a value about to be built
+    /// at `span` (`interp/budget.rs`): `memory` counted down inline, the
+    /// slow path ([`abi::out_of_memory`]) when it goes below zero, which
+    /// faults with `Limit` at `span`.
+    fn count_elements(&mut self, n: usize, span: Span) -> Tr<()> {
+        let bytes = crate::interp::elements(n);
+        if bytes == 0 {
+            return Ok(());
+        }
+        let Ok(bytes) = i64::try_from(bytes) else {
+            return unsupported("a literal too large to count");
+        };
+        let t = MemFlagsData::trusted();
+        let memory = self.b.ins().load(I64, t, self.ctx, MEMORY_OFFSET);
+        let left = self.b.ins().iadd_imm_s(memory, -bytes);
+        self.b.ins().store(t, left, self.ctx, MEMORY_OFFSET);
+        self.slow_if_negative(left, Helper::OutOfMemory, &[], span)
     }
 
     /// Bails out (the interpreter decides) when `flag` is not zero.
@@ -997,6 +1070,7 @@ impl Fx<'_, '_> {
             return unsupported("a helper called with the wrong number of arguments");
         }
         self.allocates |= !NON_ALLOCATING.contains(&name);
+        self.steps |= COUNTS_BYTES.contains(&name);
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
@@ -1223,7 +1297,7 @@ impl Fx<'_, '_> {
         }
         if !self.shared.memoised.is_empty() {
             if let Some(&(slot, id)) = self.shared.memoised.get(&std::ptr::from_ref(e)) {
-                return self.memoised_charged(slot, Some(id), takes_steps(e));
+                return self.memoised_charged(slot, Some(id), takes_budget(e));
             }
         }
         let v = self.translate_kind(e)?;
@@ -1328,17 +1402,20 @@ impl Fx<'_, '_> {
                     Some(ts) => self.translate_all_to(fields, ts)?,
                     None => self.translate_all(fields)?,
                 };
+                self.count_elements(vs.len(), e.span)?;
                 self.block_of(&vs, false)
             }
-            ExprKind::With(r, updates) => self.translate_with(r, updates),
+            ExprKind::With(r, updates) => self.translate_with(e, r, updates),
             ExprKind::List(xs) => {
                 let elem = e.ty.element().cloned().unwrap_or(Type::Never);
                 let vs = self.translate_all_to(xs, std::iter::repeat(&elem))?;
+                self.count_elements(vs.len(), e.span)?;
                 self.block_of(&vs, true)
             }
             ExprKind::Set(xs) => {
                 let elem = e.ty.element().cloned().unwrap_or(Type::Never);
                 let vs = self.translate_all_to(xs, std::iter::repeat(&elem))?;
+                self.count_elements(vs.len(), e.span)?;
                 let list = self.block_of(&vs, true)?;
                 let ty = self.shared.type_id(&e.ty);
                 let ty = self.iconst(ty);
@@ -1478,7 +1555,7 @@ impl Fx<'_, '_> {
         Ok(p)
     }
 
-    fn translate_with(&mut self, r: &Expr, updates: &[(u32, Expr)]) -> Tr<CValue> {
+    fn translate_with(&mut self, e: &Expr, r: &Expr, updates: &[(u32, Expr)]) -> Tr<CValue> {
         let n = match &r.ty {
             Type::Record(id) => self.program.record(*id).map_or(0, |d| d.fields.len()),
             _ => return unsupported("`with` on a non-record"),
@@ -1501,6 +1578,7 @@ impl Fx<'_, '_> {
                 None => return unsupported("`with` on a missing field"),
             }
         }
+        self.count_elements(fields.len(), e.span)?;
         self.block_of(&fields, false)
     }
 
@@ -1888,7 +1966,7 @@ impl Fx<'_, '_> {
             Builtin::Sorted => {
                 let ty = self.shared.type_id(&first.ty);
                 let ty = self.iconst(ty);
-                self.call_helper(Helper::Sorted, &[ty, x])
+                self.flagged(Helper::Sorted, &[ty, x], s)
             }
             Builtin::Range => {
                 let Some(y) = vs.get(1).copied() else {
@@ -1970,7 +2048,7 @@ impl Fx<'_, '_> {
             Builtin::Distinct => 3,
             Builtin::Take | Builtin::Drop => {
                 let which = self.iconst(i64::from(b == Builtin::Drop));
-                return self.call_helper(Helper::TakeDrop, &[which, x, y]);
+                return self.flagged(Helper::TakeDrop, &[which, x, y], s);
             }
             Builtin::Flatten => return self.flagged(Helper::Flatten, &[x], s),
             Builtin::Last => return Ok(self.end(e, first, x, true)),
@@ -2062,10 +2140,10 @@ impl Fx<'_, '_> {
         match k.op {
             KeyOp::Sort { desc } => {
                 let desc = self.iconst(i64::from(desc));
-                self.call_helper(Helper::SortBy, &[ty, src, keys, desc])
+                self.flagged(Helper::SortBy, &[ty, src, keys, desc], e.span)
             }
-            KeyOp::TakePer => self.call_helper(Helper::TakePer, &[ty, src, keys, n]),
-            KeyOp::Group => self.call_helper(Helper::GroupBy, &[ty, src, keys]),
+            KeyOp::TakePer => self.flagged(Helper::TakePer, &[ty, src, keys, n], e.span),
+            KeyOp::Group => self.flagged(Helper::GroupBy, &[ty, src, keys], e.span),
         }
     }
 
@@ -2349,6 +2427,9 @@ impl Fx<'_, '_> {
         let FoldVars { acc, count, sum } = lp.vars;
         let k = self.b.use_var(count);
         let k1 = self.b.ins().iadd_imm_s(k, 1);
+        if matches!(kind, LoopKind::List | LoopKind::Set) {
+            self.count_elements(1, e.span)?;
+        }
         match kind {
             LoopKind::List | LoopKind::Set if lp.nested => {
                 if let Some(out) = lp.out {

@@ -38,6 +38,11 @@
 //!   its own verdict would be an error;
 //! - a loop evaluates `elem` for every element that passes the filter, even
 //!   for `count`;
+//! - building a value counts its bytes against the memory budget before
+//!   it is built (`budget.rs` says what counts where), so a `Limit` for
+//!   memory comes before the collection length's `Limit` of the same text
+//!   or list `+`, and after that of `range`, `flatten`, set algebra and
+//!   the text builtins;
 //! - `range`, text and list `+`, `union` and `flatten` fault with `Limit`
 //!   when their result would hold more than `max_collection_len` elements
 //!   (bytes, for text);

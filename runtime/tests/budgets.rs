@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use polity::api::{Cancel, Engine, EvalOptions, Limits, Program, State};
+#[cfg(feature = "jit")]
+use polity::jit::Decision;
 use polity::verdict::{ErrorKind, EvalError, Verdict};
 use std::time::{Duration, Instant};
 
@@ -208,4 +210,196 @@ fn every_entry_point_takes_the_limits() {
         let outcomes = program.run_tests_limited(engine, limited(100_000));
         assert_eq!(outcomes[0].result, Ok(()), "{engine:?}");
     }
+}
+
+/// Laws that build without bound: a `range` of 10^9, a comprehension of
+/// 10^10 elements, a text doubled 64 times, a record of lists grown in a
+/// fold.
+const BUILDERS: &str = "charter \"Builders\" { version: 1 }\n\
+    record Member { id: Text }\n\
+    record Acc { xs: List<Int>, ys: List<Int> }\n\
+    state {\n  members: List<Member>\n}\n\
+    law big_range(m in members) {\n  require \"ok\": count(range(0, 1000000000)) > 0\n}\n\
+    law nested(m in members) {\n  \
+      require \"ok\": count([a * b for a in range(0, 100000) for b in range(0, 100000)]) > 0\n}\n\
+    law doubling(m in members) {\n  \
+      require \"ok\": len(fold(t = m.id, i in range(0, 64)) => t + t) > 0\n}\n\
+    law records(m in members) {\n  \
+      require \"ok\": len((fold(r = Acc { xs: [], ys: [] }, i in range(0, 100000)) => \
+        r with { xs: r.xs + [i], ys: [i] + r.ys }).xs) > 0\n}\n";
+
+fn memory_limited(max_memory: u64) -> Limits {
+    Limits {
+        max_memory,
+        // Only the memory budget stops these.
+        max_collection_len: usize::MAX,
+        ..Limits::default()
+    }
+}
+
+#[test]
+fn runaway_builders_end_with_the_same_memory_limit_on_both_engines() {
+    let (program, state) = compile(BUILDERS);
+    for law in ["big_range", "nested", "doubling", "records"] {
+        let errors = limit_errors(&program, &state, law, &memory_limited(1 << 20));
+        assert_eq!(errors.len(), 6);
+        assert!(errors.windows(2).all(|w| w[0] == w[1]), "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("memory budget of 1048576 bytes exhausted"),
+            "{law}: {}",
+            errors[0].message
+        );
+    }
+}
+
+#[test]
+fn the_memory_budget_is_exact() {
+    // Per subject: `range(0, n)` builds 16 n bytes, the records 32 n (two
+    // fields each), the list of them 16 n, `upper(m.id)` 1 and `+ "!"` 2:
+    // 64 n + 3 in all. It passes with a budget of exactly that, and runs
+    // out with a byte less, on both engines.
+    let text = "charter \"Exact\" { version: 1 }\n\
+                record Member { id: Text }\n\
+                record Pair { a: Int, b: Int }\n\
+                state {\n  n: Int\n  members: List<Member>\n}\n\
+                law built(m in members) {\n  \
+                  require \"all\": len([Pair { a: x, b: x } for x in range(0, n)]) == n\n  \
+                  require \"text\": upper(m.id) + \"!\" != \"\"\n}\n";
+    let program = Program::compile("exact.polity", text).unwrap();
+    let state = program
+        .load_snapshot(br#"{"n": 100, "members": [{"id": "a"}, {"id": "b"}]}"#)
+        .unwrap();
+    let exact = 64 * 100 + 3;
+    for engine in [Engine::Interpreter, Engine::Jit] {
+        let run = |max_memory| {
+            let options = EvalOptions {
+                engine,
+                limits: memory_limited(max_memory),
+                ..EvalOptions::default()
+            };
+            let report = program.eval_law_options(&state, "built", options).unwrap();
+            assert!(
+                report.disagreements.is_empty(),
+                "{:?}",
+                report.disagreements
+            );
+            report
+                .results
+                .into_iter()
+                .map(|r| r.verdict)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(exact), vec![Verdict::Pass, Verdict::Pass], "{engine:?}");
+        for v in run(exact - 1) {
+            assert!(
+                matches!(&v, Verdict::Error(e) if e.kind == ErrorKind::Limit
+                    && e.message.contains("memory budget")),
+                "{engine:?}: {v:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn memory_is_a_budget_per_test_block_too() {
+    let text = "charter \"T\" { version: 1 }\nstate {\n  n: Int\n}\n\
+                test \"builds\" { expect len([x for x in range(0, 1000)]) == 1000 }\n";
+    let program = Program::compile("t.polity", text).unwrap();
+    for engine in [Engine::Interpreter, Engine::Jit] {
+        let outcomes = program.run_tests_limited(engine, memory_limited(32_000 - 1));
+        assert!(
+            matches!(&outcomes[0].result,
+                Err(polity::interp::TestFailure::Fault(e)) if e.kind == ErrorKind::Limit),
+            "{engine:?}: {outcomes:?}"
+        );
+        let outcomes = program.run_tests_limited(engine, memory_limited(32_000));
+        assert_eq!(outcomes[0].result, Ok(()), "{engine:?}");
+    }
+}
+
+/// The peak resident memory, in KiB, of the largest child this process has
+/// waited for.
+fn children_peak_kib() -> i64 {
+    use nix::sys::resource::{getrusage, UsageWho};
+    getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss()
+}
+
+#[test]
+fn a_runaway_builder_stays_within_its_memory_budget() {
+    // (The only test here that runs children: the peak is over them all.)
+    let dir = std::env::temp_dir().join(format!("polity-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let charter = dir.join("builders.polity");
+    std::fs::write(&charter, BUILDERS).unwrap();
+    let snapshot = dir.join("state.json");
+    std::fs::write(&snapshot, r#"{"members": [{"id": "a"}, {"id": "b"}]}"#).unwrap();
+    let eval = |engine: &str, memory: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_polity"))
+            .arg("eval")
+            .arg(&charter)
+            .arg("--snapshot")
+            .arg(&snapshot)
+            .args(["--engine", engine, "--max-memory", memory])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The baseline: the same charter, stopped at once.
+    for engine in ["jit", "interp"] {
+        eval(engine, "1K");
+    }
+    let baseline = children_peak_kib();
+    let budget_kib = 64 * 1024;
+    for engine in ["jit", "interp"] {
+        // (`range(0, 10^9)` and the doubled text reach the collection
+        // length limit of the command line's defaults first.)
+        let out = eval(engine, "64M");
+        assert_eq!(
+            out.matches("memory budget of 67108864 bytes").count(),
+            4,
+            "{out}"
+        );
+        let peak = children_peak_kib();
+        // 16 bytes an element is the values' own size; a growing list may
+        // hold twice its length while it grows.
+        assert!(
+            peak <= baseline + 3 * budget_kib,
+            "{engine}: a peak of {peak} KiB over a baseline of {baseline} KiB"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+#[cfg(feature = "jit")]
+fn the_jit_runs_out_of_steps_in_a_loop_counted_ahead_by_itself() {
+    // The inner `count(…)` counts its 1,000 steps ahead; with fewer left it
+    // counts them one at a time and runs out where the interpreter does,
+    // deciding the `limit` itself rather than having the interpreter run
+    // the whole subject again. (It reads the subject, so it is not
+    // memoised as a state-only expression, which would be a unit of its
+    // own.)
+    let text = "charter \"Q\" { version: 1 }\nrecord Member { id: Text }\n\
+                state {\n  members: List<Member>\n}\n\
+                law quadratic(m in members) {\n  require \"ok\": \
+                sum(count(1 for b in range(0, 1000) if a < b and m.id != \"\") \
+                for a in range(0, 1000)) > 0\n}\n";
+    let (program, state) = compile(text);
+    let jit = program.jit().unwrap();
+    let layout = state.layout(program.ir(), jit);
+    let (id, _) = program.ir().law("quadratic").unwrap();
+    // The first `a` is covered ahead (1 + 1,000 steps), the second not.
+    let decisions = jit
+        .decide(program.ir(), layout, id, limited(1_500), false)
+        .unwrap();
+    let all: Vec<Decision> = decisions.iter().collect();
+    assert_eq!(all.len(), 3);
+    for d in all {
+        assert!(matches!(d, Decision::Error(f) if f.steps), "{d:?}");
+    }
+    let errors = limit_errors(&program, &state, "quadratic", &limited(1_500));
+    assert!(errors.windows(2).all(|w| w[0] == w[1]), "{errors:?}");
 }

@@ -969,3 +969,52 @@ fn eval_figures_that_fault_are_errors_with_locations_on_both_engines() {
     assert_eq!(doc["figures"]["overflowing"]["error"]["kind"], "overflow");
     assert_eq!(doc["figures"]["doubled"]["value"], 6);
 }
+
+#[test]
+fn max_memory_takes_bytes_with_binary_suffixes_or_none() {
+    let charter = temp_file(
+        "memory.polity",
+        "charter \"M\" { version: 1 }\nstate {\n  n: Int\n}\n\
+         law builds { require \"all\": len([x for x in range(0, n)]) == n }\n",
+    );
+    let snapshot = temp_file("memory.json", r#"{"n": 1024}"#);
+    let run = |memory: &str| {
+        polity(&[
+            "eval",
+            &charter,
+            "--snapshot",
+            &snapshot,
+            "--max-memory",
+            memory,
+        ])
+    };
+    // `range` and the list build 32 bytes an element: 32 KiB in all.
+    for (memory, passes) in [
+        ("32K", true),
+        ("32767", false),
+        ("1M", true),
+        ("none", true),
+    ] {
+        let r = run(memory);
+        assert_eq!(r.code, 0, "{memory}: {}", r.stderr);
+        assert_eq!(
+            r.stdout.contains("1 pass"),
+            passes,
+            "{memory}: {}",
+            r.stdout
+        );
+    }
+    let r = run("32767");
+    assert!(
+        r.stdout.contains("memory budget of 32767 bytes exhausted"),
+        "{}",
+        r.stdout
+    );
+    let r = run("12Q");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("is not a number of bytes"),
+        "{}",
+        r.stderr
+    );
+}

@@ -43,4 +43,7 @@ pub use files::FsLoader;
 /// [`Engine::Jit`] runs the reference interpreter and [`Program::jit`] is
 /// always `None`.
 pub const HAS_JIT: bool = cfg!(feature = "jit");
-pub use limits::{Cancel, Limits, LoadLimits, DEFAULT_MAX_STEPS, DEFAULT_MAX_TEXT_BYTES};
+pub use limits::{
+    Cancel, Limits, LoadLimits, DEFAULT_MAX_MEMORY, DEFAULT_MAX_STEPS, DEFAULT_MAX_TEXT_BYTES,
+    ELEMENT_BYTES,
+};

@@ -289,6 +289,12 @@ pub struct BudgetArgs {
     /// with a `limit` error; `none` for no limit.
     #[arg(long, value_name = "N|none", default_value = "100000000", value_parser = parse_steps)]
     max_steps: u64,
+    /// The most bytes of values (lists, sets, records, texts) one
+    /// evaluation may build, counted before each is built, before it ends
+    /// with a `limit` error: a number of bytes, with an optional suffix
+    /// `K`, `M` or `G` (powers of 1024: `512M`, `2G`); `none` for no limit.
+    #[arg(long, value_name = "BYTES|none", default_value = "1G", value_parser = parse_memory)]
+    max_memory: u64,
     /// Seconds before evaluation stops: what is still running, and what
     /// has not started, ends with a `limit` error; `none` for no limit
     /// (default: 600 for `eval` and `test`, per question in the REPL).
@@ -304,6 +310,7 @@ impl Default for BudgetArgs {
     fn default() -> BudgetArgs {
         BudgetArgs {
             max_steps: crate::api::Limits::default().max_steps,
+            max_memory: crate::api::Limits::default().max_memory,
             timeout: Timeout(Some(std::time::Duration::from_secs(600))),
         }
     }
@@ -314,6 +321,7 @@ impl BudgetArgs {
     pub fn limits(self) -> crate::api::Limits {
         let limits = crate::api::Limits {
             max_steps: self.max_steps,
+            max_memory: self.max_memory,
             ..Default::default()
         };
         match self.timeout.0 {
@@ -332,6 +340,24 @@ fn parse_steps(s: &str) -> Result<u64, String> {
             .parse::<u64>()
             .map_err(|_| format!("`{s}` is not a number of steps (or `none`)")),
     }
+}
+
+/// `--max-memory`: bytes, with an optional binary suffix (`K`, `M`, `G`),
+/// or `none`.
+fn parse_memory(s: &str) -> Result<u64, String> {
+    if s == "none" {
+        return Ok(u64::MAX);
+    }
+    let bad = || format!("`{s}` is not a number of bytes such as `64M` or `2G` (or `none`)");
+    let digits = s.replace('_', "");
+    let (number, shift) = match digits.char_indices().last() {
+        Some((i, 'K' | 'k')) => (digits.get(..i), 10),
+        Some((i, 'M' | 'm')) => (digits.get(..i), 20),
+        Some((i, 'G' | 'g')) => (digits.get(..i), 30),
+        _ => (Some(digits.as_str()), 0),
+    };
+    let n: u64 = number.ok_or_else(bad)?.parse().map_err(|_| bad())?;
+    n.checked_mul(1 << shift).ok_or_else(bad)
 }
 
 /// `--timeout`: seconds (a decimal fraction allowed), or `none`.

@@ -1,4 +1,4 @@
-//! The evaluation budget: steps, a deadline and cancellation.
+//! The evaluation budget: steps, memory, a deadline and cancellation.
 //!
 //! A *step* is one iteration of a loop (every element a `for` clause, a
 //! `fold` or a `sorted(…, by:)`/`take(…, per:)`/`group_by` visits, whether
@@ -12,6 +12,20 @@
 //! (the reasons re-evaluate parts of the law; the verdict is what the budget
 //! bounds).
 //!
+//! *Memory* is counted in abstract bytes of the values an evaluation builds,
+//! per unit as steps are, before each is built, at the same IR nodes in
+//! both engines ([`ELEMENT_BYTES`] per element of a list or set built and
+//! per field of a record built; a text's length in bytes for a text
+//! built): a record or `with` its fields; a list or set literal its
+//! elements; a loop that gathers a list or set each element it adds;
+//! `sorted(…, by:)` and `take(…, per:)` the elements chosen, `group_by` the
+//! elements and the groups; list `+`, `range`, `sorted`, `flatten`,
+//! `union`, `intersection`, `difference`, `distinct`, `take` and `drop`
+//! their result's elements; text `+`, `text`, `lower` and `upper` their
+//! result's bytes. What is built is counted whether or not it is kept
+//! (the count bounds the work of building, as steps bound the work of
+//! looping, and the live values with it).
+//!
 //! The deadline and the cancellation flag are looked at every
 //! [`CHECK_EVERY`] steps and before every subject.
 
@@ -19,6 +33,10 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// The abstract bytes counted per element of a list or set, and per field
+/// of a record, that an evaluation builds.
+pub const ELEMENT_BYTES: u64 = 16;
 
 /// Steps between two looks at the deadline and the cancellation flag.
 pub const CHECK_EVERY: u64 = 1024;
@@ -60,6 +78,8 @@ impl Eq for Cancel {}
 pub enum Exhausted {
     /// The unit took more steps than the budget.
     Steps(u64),
+    /// The unit built more bytes of values than the memory budget.
+    Memory(u64),
     /// The deadline passed.
     Deadline,
     /// The evaluation was cancelled.
@@ -73,6 +93,10 @@ impl Exhausted {
             Exhausted::Steps(max) => format!(
                 "`{text}` ran out of steps: one evaluation may take at most {max} steps \
                  (loop iterations and calls; `--max-steps` raises it)"
+            ),
+            Exhausted::Memory(max) => format!(
+                "memory budget of {max} bytes exhausted at `{text}`: one evaluation may build \
+                 at most {max} bytes of values (`--max-memory` raises it)"
             ),
             Exhausted::Deadline => {
                 format!("stopped at `{text}`: the time limit passed (`--timeout` sets it)")
@@ -114,6 +138,10 @@ pub(crate) struct Meter {
     max: u64,
     /// Steps left in the current unit.
     left: Cell<u64>,
+    /// Bytes per unit (`u64::MAX`: unlimited).
+    max_memory: u64,
+    /// Bytes left in the current unit.
+    memory: Cell<u64>,
     /// Whether steps count now (not while explaining).
     metered: Cell<bool>,
     /// Steps until the next look at `stop`.
@@ -125,14 +153,17 @@ pub(crate) struct Meter {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Saved {
     left: u64,
+    memory: u64,
     metered: bool,
 }
 
 impl Meter {
-    pub fn new(max: u64, stop: Stop) -> Meter {
+    pub fn new(max: u64, max_memory: u64, stop: Stop) -> Meter {
         Meter {
             max,
             left: Cell::new(max),
+            max_memory,
+            memory: Cell::new(max_memory),
             metered: Cell::new(true),
             until_check: Cell::new(CHECK_EVERY),
             stop,
@@ -143,14 +174,7 @@ impl Meter {
     /// why evaluation must stop.
     #[inline]
     pub fn charge(&self, n: u64) -> Result<(), Exhausted> {
-        if self.metered.get() {
-            let left = self.left.get();
-            if n > left {
-                self.left.set(0);
-                return Err(Exhausted::Steps(self.max));
-            }
-            self.left.set(left - n);
-        }
+        self.take(&self.left, n, Exhausted::Steps(self.max))?;
         let until = self.until_check.get();
         if n < until {
             self.until_check.set(until - n);
@@ -158,6 +182,28 @@ impl Meter {
         }
         self.until_check.set(CHECK_EVERY);
         self.stop.check()
+    }
+
+    /// Counts `bytes` of values about to be built; past the memory budget,
+    /// why evaluation must stop.
+    #[inline]
+    pub fn allocate(&self, bytes: u64) -> Result<(), Exhausted> {
+        self.take(&self.memory, bytes, Exhausted::Memory(self.max_memory))
+    }
+
+    /// Takes `n` from what is `left` while metered; `out` when there is
+    /// not that much left.
+    #[inline]
+    fn take(&self, left: &Cell<u64>, n: u64, out: Exhausted) -> Result<(), Exhausted> {
+        if self.metered.get() {
+            let had = left.get();
+            if n > had {
+                left.set(0);
+                return Err(out);
+            }
+            left.set(had - n);
+        }
+        Ok(())
     }
 
     /// Looks at the deadline and the cancellation flag now.
@@ -170,6 +216,7 @@ impl Meter {
     pub fn begin(&self) -> Saved {
         Saved {
             left: self.left.replace(self.max),
+            memory: self.memory.replace(self.max_memory),
             metered: self.metered.replace(true),
         }
     }
@@ -177,6 +224,7 @@ impl Meter {
     /// Ends a unit begun by [`Meter::begin`].
     pub fn end(&self, saved: Saved) {
         self.left.set(saved.left);
+        self.memory.set(saved.memory);
         self.metered.set(saved.metered);
     }
 
@@ -195,19 +243,23 @@ impl Meter {
         self.max - self.left.get()
     }
 
-    /// The steps left in the current unit; `None` while they are not
-    /// counted.
+    /// The steps and bytes left in the current unit; `None` while they
+    /// are not counted.
     #[cfg(feature = "jit")]
-    pub fn left(&self) -> Option<u64> {
-        self.metered.get().then(|| self.left.get())
+    pub fn left(&self) -> Option<(u64, u64)> {
+        self.metered
+            .get()
+            .then(|| (self.left.get(), self.memory.get()))
     }
 
-    /// Continues the current unit with `left` steps (after compiled code
-    /// took some: `jit/mixed.rs`), and looks at the deadline.
+    /// Continues the current unit with `left` steps and `memory` bytes
+    /// (after compiled code took some: `jit/mixed.rs`), and looks at the
+    /// deadline.
     #[cfg(feature = "jit")]
-    pub fn resume(&self, left: u64) -> Result<(), Exhausted> {
+    pub fn resume(&self, left: u64, memory: u64) -> Result<(), Exhausted> {
         if self.metered.get() {
             self.left.set(left.min(self.left.get()));
+            self.memory.set(memory.min(self.memory.get()));
         }
         self.stop.check()
     }
@@ -219,7 +271,7 @@ mod tests {
 
     #[test]
     fn a_unit_runs_out_after_exactly_its_budget() {
-        let m = Meter::new(10, Stop::default());
+        let m = Meter::new(10, u64::MAX, Stop::default());
         for _ in 0..10 {
             assert_eq!(m.charge(1), Ok(()));
         }
@@ -228,7 +280,7 @@ mod tests {
 
     #[test]
     fn nested_units_have_budgets_of_their_own_and_unmetered_work_is_free() {
-        let m = Meter::new(5, Stop::default());
+        let m = Meter::new(5, u64::MAX, Stop::default());
         assert_eq!(m.charge(3), Ok(()));
         let saved = m.begin();
         assert_eq!(m.charge(5), Ok(()));
@@ -241,9 +293,22 @@ mod tests {
     }
 
     #[test]
+    fn memory_runs_out_after_exactly_its_budget_per_unit() {
+        let m = Meter::new(u64::MAX, 100, Stop::default());
+        assert_eq!(m.allocate(60), Ok(()));
+        let saved = m.begin();
+        assert_eq!(m.allocate(100), Ok(()));
+        assert_eq!(m.allocate(1), Err(Exhausted::Memory(100)));
+        m.end(saved);
+        assert_eq!(m.unmetered(|| m.allocate(1000)), Ok(()));
+        assert_eq!(m.allocate(40), Ok(()));
+        assert_eq!(m.allocate(1), Err(Exhausted::Memory(100)));
+    }
+
+    #[test]
     fn cancellation_is_seen_within_check_every_steps() {
         let cancel = Cancel::new();
-        let m = Meter::new(u64::MAX, Stop::new(None, Some(cancel.clone())));
+        let m = Meter::new(u64::MAX, u64::MAX, Stop::new(None, Some(cancel.clone())));
         cancel.cancel();
         let mut n = 0;
         while m.charge(1).is_ok() {
@@ -255,7 +320,7 @@ mod tests {
 
     #[test]
     fn a_passed_deadline_stops() {
-        let m = Meter::new(u64::MAX, Stop::new(Some(Instant::now()), None));
+        let m = Meter::new(u64::MAX, u64::MAX, Stop::new(Some(Instant::now()), None));
         assert_eq!(m.check(), Err(Exhausted::Deadline));
     }
 }

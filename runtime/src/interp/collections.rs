@@ -1,6 +1,6 @@
 //! Builtins and loops: everything that walks a collection.
 
-use super::eval::{ill, Eval, INDEX_FROM};
+use super::eval::{elements, ill, text_bytes, Eval, INDEX_FROM};
 use super::ops;
 use crate::value::{lists, to_text, Value};
 use crate::verdict::{ErrorKind, EvalError};
@@ -51,6 +51,7 @@ impl Eval<'_, '_> {
             },
             Builtin::First => Ok(elems.first().cloned().unwrap_or(Value::None)),
             Builtin::Sorted => {
+                self.allocate(e, elements(elems.len()))?;
                 let mut items = elems.to_vec();
                 items.sort(); // stable
                 Ok(Value::List(items.into()))
@@ -126,16 +127,21 @@ impl Eval<'_, '_> {
         };
         let set = |items: Vec<Value>| -> Result<Value, EvalError> {
             self.check_len(e, items.len(), "a set", "elements")?;
+            self.allocate(e, elements(items.len()))?;
             Ok(Value::Set(items.into()))
+        };
+        let list = |items: Vec<Value>| -> Result<Value, EvalError> {
+            self.allocate(e, elements(items.len()))?;
+            Ok(Value::List(items.into()))
         };
         match b {
             Builtin::Union => set(lists::union(elems, other)),
             Builtin::Intersection => set(lists::intersection(elems, other)),
             Builtin::Difference => set(lists::difference(elems, other)),
-            Builtin::Distinct => Ok(Value::List(lists::distinct(elems).into())),
+            Builtin::Distinct => list(lists::distinct(elems)),
             Builtin::Last => Ok(elems.last().cloned().unwrap_or(Value::None)),
-            Builtin::Take => Ok(Value::List(lists::take(elems, n).into())),
-            Builtin::Drop => Ok(Value::List(lists::drop(elems, n).into())),
+            Builtin::Take => list(lists::take(elems, n)),
+            Builtin::Drop => list(lists::drop(elems, n)),
             Builtin::At => lists::at(elems, n).cloned().ok_or_else(|| {
                 let xs = args
                     .first()
@@ -150,7 +156,9 @@ impl Eval<'_, '_> {
                 )
             }),
             Builtin::Flatten => {
-                self.check_len(e, lists::flat_len(elems), "a list", "elements")?;
+                let len = lists::flat_len(elems);
+                self.check_len(e, len, "a list", "elements")?;
+                self.allocate(e, elements(len))?;
                 Ok(Value::List(lists::flatten(elems).into()))
             }
             _ => Err(ill(e.span, "a builtin that is not over whole collections")),
@@ -160,6 +168,7 @@ impl Eval<'_, '_> {
     /// A text a builtin made at `e`, or a `Limit` fault when it is too long.
     fn made_text(&self, e: &Expr, s: String) -> Result<Value, EvalError> {
         self.check_len(e, s.len(), "a text", "bytes")?;
+        self.allocate(e, text_bytes(s.len()))?;
         Ok(Value::text(&s))
     }
 
@@ -168,13 +177,9 @@ impl Eval<'_, '_> {
         let (Some(Value::Int(a)), Some(Value::Int(b))) = (values.first(), values.get(1)) else {
             return Err(ill(e.span, "`range` of non-Ints"));
         };
-        let len = (i128::from(*b) - i128::from(*a)).max(0);
-        self.check_len(
-            e,
-            usize::try_from(len).unwrap_or(usize::MAX),
-            "a list",
-            "elements",
-        )?;
+        let len = usize::try_from((i128::from(*b) - i128::from(*a)).max(0)).unwrap_or(usize::MAX);
+        self.check_len(e, len, "a list", "elements")?;
+        self.allocate(e, elements(len))?;
         Ok(Value::List((*a..*b).map(Value::Int).collect()))
     }
 
@@ -215,14 +220,26 @@ impl Eval<'_, '_> {
             let list = chosen.iter().filter_map(|i| items.get(*i).cloned());
             Value::List(list.collect())
         };
-        Ok(match k.op {
-            KeyOp::Sort { desc } => pick(&lists::sort_order(&keys, desc)),
-            KeyOp::TakePer => pick(&lists::take_per(&keys, n)),
+        // The elements chosen (and, for `group_by`, the groups) are counted
+        // before they are gathered.
+        match k.op {
+            KeyOp::Sort { desc } => {
+                let order = lists::sort_order(&keys, desc);
+                self.allocate(e, elements(order.len()))?;
+                Ok(pick(&order))
+            }
+            KeyOp::TakePer => {
+                let chosen = lists::take_per(&keys, n);
+                self.allocate(e, elements(chosen.len()))?;
+                Ok(pick(&chosen))
+            }
             KeyOp::Group => {
                 let groups = lists::group(&keys);
-                Value::List(groups.iter().map(|g| pick(g)).collect())
+                let n = groups.iter().map(Vec::len).sum::<usize>();
+                self.allocate(e, elements(n.saturating_add(groups.len())))?;
+                Ok(Value::List(groups.iter().map(|g| pick(g)).collect()))
             }
-        })
+        }
     }
 
     /// `kind(elem for var in source if filter ...)`: for each element in
@@ -326,6 +343,7 @@ impl Eval<'_, '_> {
     fn add(&self, e: &Expr, l: &Loop, v: Value, acc: &mut Acc) -> Result<Option<Value>, EvalError> {
         match l.kind {
             LoopKind::List | LoopKind::Set => {
+                self.allocate(e, elements(1))?;
                 acc.items.push(v);
                 if l.clauses.len() > 1 {
                     self.check_len(e, acc.items.len(), "a collection", "elements")?;

@@ -6,7 +6,7 @@
 
 use super::ops::{self, OpFault};
 use super::thunks::{self, Thunk};
-use super::{Exhausted, Limits, Meter};
+use super::{Exhausted, Limits, Meter, ELEMENT_BYTES};
 use crate::snapshot::Snapshot;
 use crate::value::{render, Value};
 use crate::verdict::{ErrorKind, EvalError};
@@ -77,7 +77,7 @@ impl<'p> Ctx<'p> {
             fields: RefCell::new(BTreeMap::new()),
             explain: super::Explain::default(),
             accel: None,
-            meter: Meter::new(limits.max_steps, limits.stop()),
+            meter: Meter::new(limits.max_steps, limits.max_memory, limits.stop()),
             limits,
             coverage: None,
         }
@@ -412,10 +412,10 @@ impl<'c, 'p> Eval<'c, 'p> {
             ExprKind::Field(r, i) => self.field(e, r, *i, false),
             ExprKind::OptField(r, i) => self.field(e, r, *i, true),
             ExprKind::Coalesce(a, b) => self.coalesce(a, b),
-            ExprKind::Record(_, fields) => self.record(fields),
+            ExprKind::Record(_, fields) => self.record(e, fields),
             ExprKind::With(r, updates) => self.with(e, r, updates),
-            ExprKind::List(xs) => self.list(xs),
-            ExprKind::Set(xs) => self.set_literal(xs),
+            ExprKind::List(xs) => self.list(e, xs),
+            ExprKind::Set(xs) => self.set_literal(e, xs),
             ExprKind::Loop(l) => self.run_loop(e, l),
             ExprKind::ByKey(k) => self.by_key(e, k),
             ExprKind::Fold(f) => self.fold(e, f),
@@ -468,16 +468,22 @@ impl<'c, 'p> Eval<'c, 'p> {
         }
     }
 
-    fn record(&mut self, fields: &[Expr]) -> Result<Value, EvalError> {
-        Ok(Value::Record(self.eval_all(fields)?.into()))
+    fn record(&mut self, e: &Expr, fields: &[Expr]) -> Result<Value, EvalError> {
+        let values = self.eval_all(fields)?;
+        self.allocate(e, elements(values.len()))?;
+        Ok(Value::Record(values.into()))
     }
 
-    fn list(&mut self, xs: &[Expr]) -> Result<Value, EvalError> {
-        Ok(Value::List(self.eval_all(xs)?.into()))
+    fn list(&mut self, e: &Expr, xs: &[Expr]) -> Result<Value, EvalError> {
+        let values = self.eval_all(xs)?;
+        self.allocate(e, elements(values.len()))?;
+        Ok(Value::List(values.into()))
     }
 
-    fn set_literal(&mut self, xs: &[Expr]) -> Result<Value, EvalError> {
-        Ok(Value::set_from(self.eval_all(xs)?))
+    fn set_literal(&mut self, e: &Expr, xs: &[Expr]) -> Result<Value, EvalError> {
+        let values = self.eval_all(xs)?;
+        self.allocate(e, elements(values.len()))?;
+        Ok(Value::set_from(values))
     }
 
     fn member(&mut self, x: &Expr, xs: &Expr) -> Result<Value, EvalError> {
@@ -517,6 +523,16 @@ impl<'c, 'p> Eval<'c, 'p> {
     #[inline]
     pub fn step(&self, e: &Expr) -> Result<(), EvalError> {
         match self.ctx.meter.charge(1) {
+            Ok(()) => Ok(()),
+            Err(x) => Err(self.exhausted(e, x)),
+        }
+    }
+
+    /// Counts `bytes` of values about to be built at `e` (`budget.rs`):
+    /// past the memory budget, a `Limit` fault at `e`.
+    #[inline]
+    pub fn allocate(&self, e: &Expr, bytes: u64) -> Result<(), EvalError> {
+        match self.ctx.meter.allocate(bytes) {
             Ok(()) => Ok(()),
             Err(x) => Err(self.exhausted(e, x)),
         }
@@ -598,6 +614,16 @@ impl<'c, 'p> Eval<'c, 'p> {
 
     /// `a op b` on evaluated operands, located at `e`.
     fn apply(&self, e: &Expr, op: BinOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
+        match (op, a, b) {
+            (BinOp::Concat, Value::Text(x), Value::Text(y)) => {
+                self.allocate(e, text_bytes(x.len().saturating_add(y.len())))?;
+            }
+            (BinOp::ListConcat, _, _) => {
+                let n = a.elements().len().saturating_add(b.elements().len());
+                self.allocate(e, elements(n))?;
+            }
+            _ => {}
+        }
         let v = ops::binary(op, a, b).map_err(|f| self.op_error(f, e, op.symbol()))?;
         match &v {
             Value::Text(t) => self.check_len(e, t.len(), "a text", "bytes")?,
@@ -653,6 +679,7 @@ impl<'c, 'p> Eval<'c, 'p> {
                 .ok_or_else(|| ill(e.span, "`with` on a missing field"))?;
             *slot = v;
         }
+        self.allocate(e, elements(fields.len()))?;
         Ok(Value::Record(fields.into()))
     }
 
@@ -719,6 +746,19 @@ pub(crate) fn stopped(program: &Program, span: Span, x: Exhausted) -> EvalError 
         message: x.message(&cut(&super::why::one_line(text))),
         span,
     }
+}
+
+/// The abstract bytes of `n` elements of a list or set, or fields of a
+/// record, built (`budget.rs`).
+pub(crate) fn elements(n: usize) -> u64 {
+    u64::try_from(n)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(ELEMENT_BYTES)
+}
+
+/// The abstract bytes of a text of `n` bytes built.
+pub(crate) fn text_bytes(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 /// `text` cut to [`QUOTED`] characters, with `…` where it was cut.

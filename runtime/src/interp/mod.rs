@@ -38,6 +38,11 @@
 //!   its own verdict would be an error;
 //! - a loop evaluates `elem` for every element that passes the filter, even
 //!   for `count`;
+//! - building a value counts its bytes against the memory budget before
+//!   it is built (`budget.rs` says what counts where), so a `Limit` for
+//!   memory comes before the collection length's `Limit` of the same text
+//!   or list `+`, and after that of `range`, `flatten`, set algebra and
+//!   the text builtins;
 //! - `range`, text and list `+`, `union` and `flatten` fault with `Limit`
 //!   when their result would hold more than `max_collection_len` elements
 //!   (bytes, for text);
@@ -63,10 +68,10 @@ mod why;
 pub(crate) use budget::Meter;
 #[cfg(feature = "jit")]
 pub(crate) use budget::Stop;
-pub use budget::{Cancel, Exhausted, CHECK_EVERY};
+pub use budget::{Cancel, Exhausted, CHECK_EVERY, ELEMENT_BYTES};
 pub use coverage::{items as coverage_items, run_tests_covered, Coverage, Item, Point, Section};
 #[cfg(feature = "jit")]
-pub(crate) use eval::stopped;
+pub(crate) use eval::{elements, stopped, text_bytes};
 pub use explain::render_truncated;
 #[cfg(feature = "jit")]
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};
@@ -96,6 +101,11 @@ pub struct Limits {
     /// one subject's verdict, one constant, one test, one REPL expression
     /// (default 100,000,000; `u64::MAX` for no limit).
     pub max_steps: u64,
+    /// The most bytes of values one evaluation may build, counted as
+    /// `budget.rs` says (16 per element of a list or set and per field of
+    /// a record, a text's length) before each is built (default 1 GiB;
+    /// `u64::MAX` for no limit).
+    pub max_memory: u64,
     /// When to stop: every evaluation still running then ends with a
     /// `limit` fault, and subjects not started yet get one too (default:
     /// none).
@@ -103,6 +113,9 @@ pub struct Limits {
     /// A handle that stops evaluation from another thread (default: none).
     pub cancel: Option<Cancel>,
 }
+
+/// The default memory budget per evaluation ([`Limits::max_memory`]): 1 GiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 1 << 30;
 
 /// The default step budget per evaluation ([`Limits::max_steps`]): about a
 /// second to a few seconds of the interpreter's work.
@@ -114,6 +127,7 @@ impl Default for Limits {
             max_call_depth: 200,
             max_collection_len: 10_000_000,
             max_steps: DEFAULT_MAX_STEPS,
+            max_memory: DEFAULT_MAX_MEMORY,
             deadline: None,
             cancel: None,
         }
@@ -129,12 +143,13 @@ impl Limits {
         }
     }
 
-    /// The same limits with no step budget, deadline or cancellation (the
+    /// The same limits with no step or memory budget, deadline or cancellation (the
     /// depth and size limits stay: they keep evaluation inside the stack
     /// and memory).
     pub fn unmetered(self) -> Limits {
         Limits {
             max_steps: u64::MAX,
+            max_memory: u64::MAX,
             deadline: None,
             cancel: None,
             ..self

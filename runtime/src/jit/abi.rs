@@ -8,7 +8,7 @@
 
 use super::code;
 use crate::interp::ops::{self, OpFault};
-use crate::interp::{Limits, Stop, CHECK_EVERY};
+use crate::interp::{elements, text_bytes, Limits, Stop, CHECK_EVERY};
 use crate::layout::{self, DecCells, Interner, Layout, Store, Words, NONE};
 use crate::value::{lists, Value};
 use polity_compiler::ir::{BinOp, Calendar, Program};
@@ -53,6 +53,10 @@ pub const RESERVE_OFFSET: i32 = 40;
 pub const FUEL0_OFFSET: i32 = 48;
 /// Byte offset of [`JitCtx::reserve0`].
 pub const RESERVE0_OFFSET: i32 = 56;
+/// Byte offset of [`JitCtx::memory`].
+pub const MEMORY_OFFSET: i32 = 64;
+/// Byte offset of [`JitCtx::memory0`].
+pub const MEMORY0_OFFSET: i32 = 72;
 
 /// Blocks and cells made during an evaluation.
 #[derive(Debug, Default)]
@@ -116,17 +120,27 @@ pub struct JitCtx<'a> {
     pub fuel0: i64,
     /// What `reserve` starts each unit with.
     pub reserve0: i64,
+    /// The bytes of values the current unit may still build, counted as
+    /// the interpreter counts them (`interp/budget.rs`): inline where the
+    /// size is known when compiling, by the helpers that build otherwise.
+    /// Below zero, the unit ran out ([`out_of_memory`]).
+    pub memory: i64,
+    /// What `memory` starts each unit with.
+    pub memory0: i64,
     /// The deadline and cancellation flag.
     stop: Stop,
-    /// Per memo slot of a memoised state-only expression, the steps its
-    /// evaluation took (charged at every use, where the interpreter would
-    /// have evaluated it: [`charge`]).
-    costs: Vec<i64>,
-    /// The budgets of the units that a constant's evaluation interrupted.
-    units: Vec<(i64, i64)>,
+    /// Per memo slot of a memoised state-only expression, the steps and
+    /// bytes its evaluation took (charged at every use, where the
+    /// interpreter would have evaluated it: [`charge`]).
+    costs: Vec<(i64, i64)>,
+    /// The budgets (fuel, reserve, memory) of the units that a constant's
+    /// evaluation interrupted.
+    units: Vec<(i64, i64, i64)>,
     /// Whether the current unit ran out of steps (so that a memoised
     /// expression's evaluation that did is memoised as a bail-out).
     out_of_steps: bool,
+    /// Whether the current unit ran out of memory (the same).
+    out_of_memory: bool,
     program: &'a Program,
     types: &'a [Type],
     layout: &'a Layout,
@@ -198,6 +212,7 @@ impl<'a> JitCtx<'a> {
         let mut memo_store = MemoStore::new(memo_slots.saturating_add(1).saturating_mul(2));
         let memo = memo_store.0.as_mut_ptr();
         let (fuel0, reserve0) = split(i64::try_from(limits.max_steps).unwrap_or(i64::MAX));
+        let memory0 = i64::try_from(limits.max_memory).unwrap_or(i64::MAX);
         JitCtx {
             state: layout.state.as_ptr(),
             memo,
@@ -207,10 +222,13 @@ impl<'a> JitCtx<'a> {
             reserve: reserve0,
             fuel0,
             reserve0,
+            memory: memory0,
+            memory0,
             stop: limits.stop(),
-            costs: vec![0; memo_slots],
+            costs: vec![(0, 0); memo_slots],
             units: Vec::new(),
             out_of_steps: false,
+            out_of_memory: false,
             program,
             types,
             layout,
@@ -318,19 +336,56 @@ impl<'a> JitCtx<'a> {
     pub fn start_unit(&mut self) {
         self.fuel = self.fuel0;
         self.reserve = self.reserve0;
+        self.memory = self.memory0;
         self.out_of_steps = false;
+        self.out_of_memory = false;
     }
 
-    /// Continues the interpreter's unit, which has `left` steps (`None`:
-    /// not counted, while explaining) ([`super::mixed::Mixed`]).
-    pub fn set_steps(&mut self, left: Option<u64>) {
-        let left = left.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        (self.fuel, self.reserve) = split(left);
+    /// Continues the interpreter's unit, which has `left` steps and bytes
+    /// (`None`: not counted, while explaining) ([`super::mixed::Mixed`]).
+    pub fn set_steps(&mut self, left: Option<(u64, u64)>) {
+        let word = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let (steps, memory) = left.map_or((i64::MAX, i64::MAX), |(s, m)| (word(s), word(m)));
+        (self.fuel, self.reserve) = split(steps);
+        self.memory = memory;
     }
 
     /// Whether the current unit ran out of steps.
     pub fn out_of_steps(&self) -> bool {
         self.out_of_steps
+    }
+
+    /// Whether the current unit ran out of memory.
+    pub fn out_of_memory(&self) -> bool {
+        self.out_of_memory
+    }
+
+    /// The bytes the current unit may still build.
+    pub fn memory_left(&self) -> u64 {
+        u64::try_from(self.memory).unwrap_or(0)
+    }
+
+    /// Counts `bytes` of values about to be built; `false` (and the unit
+    /// is out of memory) past the budget.
+    fn allocate(&mut self, bytes: u64) -> bool {
+        let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+        if bytes > self.memory {
+            self.memory = 0;
+            self.out_of_memory = true;
+            return false;
+        }
+        self.memory -= bytes;
+        true
+    }
+
+    /// [`JitCtx::allocate`] as a helper's outcome: `Err` is the
+    /// [`LIMIT`] fault to return.
+    fn built(&mut self, bytes: u64) -> Result<(), i64> {
+        if self.allocate(bytes) {
+            Ok(())
+        } else {
+            Err(self.fail(LIMIT))
+        }
     }
 
     /// The steps left in the current unit.
@@ -711,6 +766,9 @@ pub extern "C" fn concat(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
         let (x, y) = (c.text_of(a), c.text_of(b));
         let (x, y) = (x.as_deref().unwrap_or(""), y.as_deref().unwrap_or(""));
         let len = x.len().saturating_add(y.len());
+        if let Err(fault) = c.built(text_bytes(len)) {
+            return fault;
+        }
         if len > c.limits.max_collection_len {
             return c.fail(LIMIT);
         }
@@ -858,8 +916,12 @@ pub extern "C" fn sorted(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
     with(p, |c| {
         let t = c.ty(ty);
         let mut items = c.value(t, xs).elements().to_vec();
+        if let Err(fault) = c.built(elements(items.len())) {
+            return fault;
+        }
         items.sort();
-        list_of(c, &items)
+        let w = list_of(c, &items);
+        c.ok(w)
     })
 }
 
@@ -879,6 +941,9 @@ fn block_of_words(c: &mut JitCtx<'_>, items: impl ExactSizeIterator<Item = i64>)
 pub extern "C" fn list_concat(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
     with(p, |c| {
         let (x, y) = (code::list(a), code::list(b));
+        if let Err(fault) = c.built(elements(x.len().saturating_add(y.len()))) {
+            return fault;
+        }
         if x.len().saturating_add(y.len()) > c.limits.max_collection_len {
             return c.fail(LIMIT);
         }
@@ -899,7 +964,11 @@ pub extern "C" fn take_drop(p: *mut JitCtx<'_>, which: i64, xs: i64, n: i64) -> 
             .min(items.len());
         let (head, tail) = items.split_at(k);
         let part = if which == 0 { head } else { tail };
-        block_of_words(c, part.iter().copied())
+        if let Err(fault) = c.built(elements(part.len())) {
+            return fault;
+        }
+        let w = block_of_words(c, part.iter().copied());
+        c.ok(w)
     })
 }
 
@@ -911,6 +980,9 @@ pub extern "C" fn flatten(p: *mut JitCtx<'_>, xss: i64) -> i64 {
         let len: usize = inner.iter().map(|xs| code::list(*xs).len()).sum();
         if len > c.limits.max_collection_len {
             return c.fail(LIMIT);
+        }
+        if let Err(fault) = c.built(elements(len)) {
+            return fault;
         }
         let words: Vec<i64> = inner
             .iter()
@@ -940,6 +1012,9 @@ pub extern "C" fn whole(p: *mut JitCtx<'_>, op: i64, ty: i64, a: i64, b: i64) ->
         if items.len() > c.limits.max_collection_len {
             return c.fail(LIMIT);
         }
+        if let Err(fault) = c.built(elements(items.len())) {
+            return fault;
+        }
         let w = list_of(c, &items);
         c.ok(w)
     })
@@ -966,7 +1041,11 @@ fn key_values(c: &JitCtx<'_>, ty: i64, keys: i64) -> Vec<Value> {
 pub extern "C" fn sort_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, desc: i64) -> i64 {
     with(p, |c| {
         let order = lists::sort_order(&key_values(c, ty, keys), desc != 0);
-        pick(c, xs, &order)
+        if let Err(fault) = c.built(elements(order.len())) {
+            return fault;
+        }
+        let w = pick(c, xs, &order);
+        c.ok(w)
     })
 }
 
@@ -975,7 +1054,11 @@ pub extern "C" fn sort_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, desc:
 pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i64) -> i64 {
     with(p, |c| {
         let kept = lists::take_per(&key_values(c, ty, keys), n);
-        pick(c, xs, &kept)
+        if let Err(fault) = c.built(elements(kept.len())) {
+            return fault;
+        }
+        let w = pick(c, xs, &kept);
+        c.ok(w)
     })
 }
 
@@ -984,8 +1067,13 @@ pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i
 pub extern "C" fn group_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64) -> i64 {
     with(p, |c| {
         let groups = lists::group(&key_values(c, ty, keys));
+        let n = groups.iter().map(Vec::len).sum::<usize>();
+        if let Err(fault) = c.built(elements(n.saturating_add(groups.len()))) {
+            return fault;
+        }
         let blocks: Vec<i64> = groups.iter().map(|g| pick(c, xs, g)).collect();
-        block_of_words(c, blocks.into_iter())
+        let w = block_of_words(c, blocks.into_iter());
+        c.ok(w)
     })
 }
 
@@ -1045,6 +1133,9 @@ pub extern "C" fn range(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
         if len > c.limits.max_collection_len {
             return c.fail(LIMIT);
         }
+        if let Err(fault) = c.built(elements(len)) {
+            return fault;
+        }
         let block = c.words(len + 1);
         if let Some((first, rest)) = block.split_first_mut() {
             *first = len as i64;
@@ -1087,20 +1178,23 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
         let (leave, slot) = (op & 1 == 1, op >> 1);
         if !leave {
             c.out_of_steps = false;
+            c.out_of_memory = false;
             // A unit of its own, with a full budget (as in the interpreter).
-            c.units.push((c.fuel, c.reserve));
+            c.units.push((c.fuel, c.reserve, c.memory));
             c.start_unit();
             c.const_depth = c.const_depth.saturating_add(1);
             return 0;
         }
         let full = u64::try_from(c.fuel0 + c.reserve0).unwrap_or(0);
         let used = i64::try_from(full.saturating_sub(c.steps_left())).unwrap_or(i64::MAX);
+        let built = c.memory0.saturating_sub(c.memory.max(0));
         if let Some(cost) = usize::try_from(slot).ok().and_then(|i| c.costs.get_mut(i)) {
-            *cost = used;
+            *cost = (used, built);
         }
-        if let Some((fuel, reserve)) = c.units.pop() {
+        if let Some((fuel, reserve, memory)) = c.units.pop() {
             c.fuel = fuel;
             c.reserve = reserve;
+            c.memory = memory;
         }
         c.memoised = c.memoised.wrapping_add(1);
         c.const_depth = c.const_depth.saturating_sub(1);
@@ -1109,7 +1203,8 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
         // interpreter says: it bails out, at every use.
         let hoisted =
             usize::try_from(slot).is_ok_and(|s| s >= c.program.consts.len() + c.program.fns.len());
-        i64::from(std::mem::take(&mut c.out_of_steps) && hoisted)
+        let out = std::mem::take(&mut c.out_of_steps) | std::mem::take(&mut c.out_of_memory);
+        i64::from(out && hoisted)
     })
 }
 
@@ -1123,21 +1218,60 @@ pub extern "C" fn refuel(p: *mut JitCtx<'_>, kind: i64) -> i64 {
     })
 }
 
+/// The slow path of counting a loop's `n` steps ahead
+/// ([`super::translate`]'s `loop_steps`): `fuel` went below zero. When the
+/// unit has `n` steps left, takes them as [`refuel`] does and returns 0;
+/// when it has not, puts them back and returns 1: generated code then
+/// counts the loop's steps one at a time and runs out where the
+/// interpreter does. A passed deadline or a cancellation bails out.
+pub extern "C" fn ahead(p: *mut JitCtx<'_>, n: i64) -> i64 {
+    with(p, |c| {
+        let deficit = c.fuel.saturating_neg().max(0);
+        if deficit > c.reserve {
+            c.fuel = c.fuel.saturating_add(n);
+            return c.ok(1);
+        }
+        match c.refill(BAIL) {
+            0 => c.ok(0),
+            kind => c.fail(kind),
+        }
+    })
+}
+
 /// The use of a memoised state-only expression (memo `slot`): the steps
-/// its evaluation took are this unit's too, as they are in the
+/// and bytes its evaluation took are this unit's too, as they are in the
 /// interpreter, which evaluates it in place. 1 when that runs out (or the
 /// deadline passed): generated code then bails out, and the interpreter
 /// says where, inside the expression.
 pub extern "C" fn charge(p: *mut JitCtx<'_>, slot: i64) -> i64 {
     with(p, |c| {
-        let cost = usize::try_from(slot)
+        let (steps, bytes) = usize::try_from(slot)
             .ok()
             .and_then(|i| c.costs.get(i))
             .copied()
-            .unwrap_or(0);
-        c.fuel = c.fuel.saturating_sub(cost);
-        let out = c.fuel < 0 && c.refill(BAIL) != 0;
-        i64::from(out)
+            .unwrap_or((0, 0));
+        c.fuel = c.fuel.saturating_sub(steps);
+        if c.fuel < 0 && c.refill(BAIL) != 0 {
+            return 1;
+        }
+        if bytes > c.memory {
+            // Out of memory inside the expression: the interpreter finds
+            // where.
+            c.memory = 0;
+            return 1;
+        }
+        c.memory -= bytes;
+        0
+    })
+}
+
+/// Generated code's slow path of counting bytes inline: `memory` went below
+/// zero, the unit is out of memory (a [`LIMIT`] fault where it counted).
+pub extern "C" fn out_of_memory(p: *mut JitCtx<'_>) -> i64 {
+    with(p, |c| {
+        c.memory = 0;
+        c.out_of_memory = true;
+        c.fail(LIMIT)
     })
 }
 
@@ -1288,7 +1422,9 @@ helpers! {
     Range => "polity_range", range as F2;
     ConstScope => "polity_const_scope", const_scope as F1;
     Refuel => "polity_refuel", refuel as F1;
+    Ahead => "polity_ahead", ahead as F1;
     Charge => "polity_charge", charge as F1;
+    OutOfMemory => "polity_out_of_memory", out_of_memory as F0;
     Give => "polity_give", give as F2;
     DecSumAdd => "polity_dec_sum_add", dec_sum_add as F3;
     DecSumEnd => "polity_dec_sum_end", dec_sum_end as F1;
@@ -1325,6 +1461,8 @@ mod tests {
             (offset_of!(JitCtx<'static>, reserve), RESERVE_OFFSET),
             (offset_of!(JitCtx<'static>, fuel0), FUEL0_OFFSET),
             (offset_of!(JitCtx<'static>, reserve0), RESERVE0_OFFSET),
+            (offset_of!(JitCtx<'static>, memory), MEMORY_OFFSET),
+            (offset_of!(JitCtx<'static>, memory0), MEMORY0_OFFSET),
         ];
         for (actual, used) in fields {
             assert_eq!(actual, used as usize);

@@ -207,8 +207,10 @@ impl JitProgram {
                 *b = byte;
             }
             if fault != 0 {
-                out.faults
-                    .push((at, Fault::of_subject(fault, ctx.out_of_steps())));
+                out.faults.push((
+                    at,
+                    Fault::of_subject(fault, ctx.out_of_steps(), ctx.out_of_memory()),
+                ));
             }
             Some(())
         };
@@ -227,8 +229,10 @@ impl JitProgram {
                 break;
             }
             if code != 0 {
-                out.faults
-                    .push((at, Fault::of_subject(code, ctx.out_of_steps())));
+                out.faults.push((
+                    at,
+                    Fault::of_subject(code, ctx.out_of_steps(), ctx.out_of_memory()),
+                ));
             } else {
                 one(ctx, &mut out, at)?;
                 ctx.next_subject();

@@ -56,6 +56,9 @@ pub struct Fault {
     /// the JIT counted exactly as the interpreter does, so its verdict is
     /// made without running the interpreter).
     pub steps: bool,
+    /// Whether it is the memory budget running out at the site (counted
+    /// exactly as the interpreter counts, as steps are).
+    pub memory: bool,
 }
 
 impl Fault {
@@ -78,16 +81,33 @@ impl Fault {
             site,
             kind,
             steps: false,
+            memory: false,
         })
     }
 
     /// The fault of a subject that ended with `code`, in a context that
-    /// knows whether it ran out of steps.
-    pub(super) fn of_subject(code: i64, out_of_steps: bool) -> Option<Fault> {
+    /// knows whether it ran out of steps or of memory.
+    pub(super) fn of_subject(code: i64, out_of_steps: bool, out_of_memory: bool) -> Option<Fault> {
         Fault::decode(code).map(|f| Fault {
             steps: out_of_steps && f.kind == FaultKind::Limit,
+            memory: out_of_memory && f.kind == FaultKind::Limit,
             ..f
         })
+    }
+
+    /// Why the budget ran out, when this is a budget's `Limit` that the JIT
+    /// counted exactly as the interpreter does.
+    pub(super) fn exhausted(
+        self,
+        limits: &crate::interp::Limits,
+    ) -> Option<crate::interp::Exhausted> {
+        if self.memory {
+            Some(crate::interp::Exhausted::Memory(limits.max_memory))
+        } else if self.steps {
+            Some(crate::interp::Exhausted::Steps(limits.max_steps))
+        } else {
+            None
+        }
     }
 }
 

@@ -161,7 +161,7 @@ impl Accel for Mixed<'_> {
             .call(site.entry, &mut ctx, frame.as_ptr() as i64, None)?;
         // A fault (running out of steps too) is the interpreter's to find,
         // from where the site began.
-        if fault != 0 || meter.resume(ctx.steps_left()).is_err() {
+        if fault != 0 || meter.resume(ctx.steps_left(), ctx.memory_left()).is_err() {
             return None;
         }
         Some(ctx.value(&e.ty, w))

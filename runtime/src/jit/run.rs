@@ -6,7 +6,7 @@
 use super::fault::{Compiled, Disagreement, Fault};
 use super::mixed::Mixed;
 use super::{abi, code, deciding_labels, requirement_count, Decision, Decisions, JitProgram};
-use crate::interp::{self, subject_of, Exhausted, Explain, Interpreter, Limits};
+use crate::interp::{self, subject_of, Explain, Interpreter, Limits};
 use crate::layout::{self, Layout};
 use crate::snapshot::Snapshot;
 use crate::value::Value;
@@ -137,8 +137,8 @@ impl Run<'_> {
         let interpreted = |d: &Option<Decided>| match d {
             None => false,
             Some(Decided::Fail(_)) => !quiet,
-            // Out of steps where the interpreter would be: said here.
-            Some(Decided::Fault(f)) => !f.steps,
+            // Out of steps or memory where the interpreter would be: said here.
+            Some(Decided::Fault(f)) => f.exhausted(&self.limits).is_none(),
             Some(Decided::Noted | Decided::Interpret) => true,
         };
         // The subjects the interpreter runs: each one's value and word.
@@ -179,15 +179,18 @@ impl Run<'_> {
                             notes: Notes::default(),
                         }
                     }
-                    Some(Decided::Fault(f)) if f.steps => {
-                        let span = self.jit.fault_site(f).copied().unwrap_or_default();
-                        let x = Exhausted::Steps(self.limits.max_steps);
-                        return SubjectResult {
-                            subject: self.subject(ty, *i, *w, *v),
-                            verdict: Verdict::Error(crate::interp::stopped(self.program, span, x)),
-                            notes: Notes::default(),
-                        };
-                    }
+                    Some(Decided::Fault(f)) => match f.exhausted(&self.limits) {
+                        Some(x) => {
+                            let span = self.jit.fault_site(f).copied().unwrap_or_default();
+                            let verdict = Verdict::Error(interp::stopped(self.program, span, x));
+                            return SubjectResult {
+                                subject: self.subject(ty, *i, *w, *v),
+                                verdict,
+                                notes: Notes::default(),
+                            };
+                        }
+                        None => Decided::Fault(f),
+                    },
                     Some(d) => d,
                 };
                 let value = values.next().cloned().unwrap_or(Value::None);

@@ -11,8 +11,9 @@
 //! function (and everything that calls it) is then left to the interpreter.
 
 use super::abi::{
-    self, Helper, FLAG_OFFSET, FUEL0_OFFSET, FUEL_OFFSET, MEMO_OFFSET, NONE_WORD, RESERVE0_OFFSET,
-    RESERVE_OFFSET, SCAN_BELOW, STATE_OFFSET, TEMP_USED_OFFSET,
+    self, Helper, FLAG_OFFSET, FUEL0_OFFSET, FUEL_OFFSET, MEMORY0_OFFSET, MEMORY_OFFSET,
+    MEMO_OFFSET, NONE_WORD, RESERVE0_OFFSET, RESERVE_OFFSET, SCAN_BELOW, STATE_OFFSET,
+    TEMP_USED_OFFSET,
 };
 use super::pipeline::Tier;
 use crate::layout::{ambiguous_optional, inline_dec, representable, Interner, DEC_SCALE};
@@ -422,9 +423,38 @@ struct Fx<'a, 'f> {
     /// or law (a constant's or parameterless fn's thunk allocates in the
     /// arena kept across subjects).
     allocates: bool,
-    /// Whether the code translated so far counts steps (a bulk entry then
-    /// gives each subject a full budget).
+    /// Whether the code translated so far counts steps or bytes (a bulk
+    /// entry then gives each subject a full budget).
     steps: bool,
+}
+
+/// Helpers that count bytes of values built (`interp/budget.rs`) or charge
+/// a memoised expression's cost.
+const COUNTS_BYTES: &[Helper] = &[
+    Helper::Concat,
+    Helper::Sorted,
+    Helper::ListConcat,
+    Helper::TakeDrop,
+    Helper::Flatten,
+    Helper::Whole,
+    Helper::SortBy,
+    Helper::TakePer,
+    Helper::GroupBy,
+    Helper::Range,
+    Helper::ToText,
+    Helper::TextCase,
+    Helper::Charge,
+    Helper::OutOfMemory,
+];
+
+/// How a loop counts its steps ([`Fx::loop_steps`]).
+#[derive(Clone, Copy)]
+enum LoopSteps {
+    /// One at the start of each iteration.
+    Each,
+    /// All of them before the loop, unless the value (1) says the budget
+    /// did not have them: then one per iteration.
+    Ahead(CValue),
 }
 
 /// Whether evaluating `e` may build a list, set or record in the arena.
@@ -465,7 +495,9 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::Mark,
     Helper::Release,
     Helper::Refuel,
+    Helper::Ahead,
     Helper::Charge,
+    Helper::OutOfMemory,
 ];
 
 fn int_like(t: &Type) -> bool {
@@ -521,6 +553,24 @@ fn takes_steps(e: &Expr) -> bool {
         e.for_each_child(&mut |c| inside = inside || takes_steps(c));
     }
     here || inside
+}
+
+/// Whether evaluating `e` may count bytes of values built
+/// (`interp/budget.rs`), or steps: a memoised expression that does neither
+/// has nothing to charge at its uses.
+fn takes_budget(e: &Expr) -> bool {
+    fn concatenates(e: &Expr) -> bool {
+        let here = matches!(
+            e.kind,
+            ExprKind::Binary(BinOp::Concat | BinOp::ListConcat, ..)
+        );
+        let mut inside = false;
+        if !here {
+            e.for_each_child(&mut |c| inside = inside || concatenates(c));
+        }
+        here || inside
+    }
+    takes_steps(e) || builds(e) || concatenates(e)
 }
 
 /// The most IR nodes of a fn body translated in place at its call sites.
@@ -926,6 +976,8 @@ impl Fx<'_, '_> {
         let reserve = self.b.ins().load(I64, t, self.ctx, RESERVE0_OFFSET);
         self.b.ins().store(t, fuel, self.ctx, FUEL_OFFSET);
         self.b.ins().store(t, reserve, self.ctx, RESERVE_OFFSET);
+        let memory = self.b.ins().load(I64, t, self.ctx, MEMORY0_OFFSET);
+        self.b.ins().store(t, memory, self.ctx, MEMORY_OFFSET);
     }
 
     /// Counts one step at `span` (a loop's iteration, a call: the points
@@ -939,29 +991,100 @@ impl Fx<'_, '_> {
 
     /// Counts `n` steps; past the budget, the fault `kind` at `span`.
     fn count_steps(&mut self, n: CValue, kind: i64, span: Span) -> Tr<()> {
-        self.steps = true;
         let t = MemFlagsData::trusted();
         let fuel = self.b.ins().load(I64, t, self.ctx, FUEL_OFFSET);
         let left = self.b.ins().isub(fuel, n);
         self.b.ins().store(t, left, self.ctx, FUEL_OFFSET);
+        let kind = self.iconst(kind);
+        self.slow_if_negative(left, Helper::Refuel, &[kind], span)
+    }
+
+    /// A budget's counter after counting down (`left`): when below zero,
+    /// the cold path calls `helper` with `args`, whose flag is a fault at
+    /// `span`.
+    fn slow_if_negative(
+        &mut self,
+        left: CValue,
+        helper: Helper,
+        args: &[CValue],
+        span: Span,
+    ) -> Tr<()> {
+        self.steps = true;
         let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
         let (slow, next) = (self.b.create_block(), self.b.create_block());
         self.b.set_cold_block(slow);
         self.b.ins().brif(out, slow, &[], next, &[]);
         self.b.switch_to_block(slow);
-        let kind = self.iconst(kind);
-        self.flagged(Helper::Refuel, &[kind], span)?;
+        self.flagged(helper, args, span)?;
         self.b.ins().jump(next, &[]);
         self.b.switch_to_block(next);
         Ok(())
     }
 
-    /// The steps of a loop of `len` iterations whose body takes none, and
-    /// which never stops early, counted before it runs: the same count as
-    /// one per iteration, with one check; if they are more than the budget
-    /// has left, the interpreter finds where it runs out (a bail-out).
-    fn count_ahead(&mut self, len: CValue, span: Span) -> Tr<()> {
-        self.count_steps(len, abi::BAIL, span)
+    /// Before a loop of `len` iterations at `span`: how it counts its
+    /// steps. One per iteration when `each` (its body takes steps); else,
+    /// as it never stops early and its body takes none, all of them before
+    /// it runs, the same count with one check. When the budget has fewer
+    /// left ([`abi::ahead`]), none are taken and the loop counts each
+    /// iteration after all, so that it runs out exactly where the
+    /// interpreter does (not a bail-out that has the interpreter run the
+    /// whole subject again).
+    fn loop_steps(&mut self, each: bool, len: CValue, span: Span) -> Tr<LoopSteps> {
+        if each {
+            return Ok(LoopSteps::Each);
+        }
+        let t = MemFlagsData::trusted();
+        let fuel = self.b.ins().load(I64, t, self.ctx, FUEL_OFFSET);
+        let left = self.b.ins().isub(fuel, len);
+        self.b.ins().store(t, left, self.ctx, FUEL_OFFSET);
+        let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
+        let (slow, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        self.b.set_cold_block(slow);
+        let covered = self.iconst(0);
+        self.b.ins().brif(out, slow, &[], join, &[covered.into()]);
+        self.b.switch_to_block(slow);
+        self.steps = true;
+        let one_by_one = self.flagged(Helper::Ahead, &[len], span)?;
+        self.b.ins().jump(join, &[one_by_one.into()]);
+        self.b.switch_to_block(join);
+        Ok(LoopSteps::Ahead(self.param(join)))
+    }
+
+    /// At the start of an iteration of a loop that counts `steps`.
+    fn iteration_step(&mut self, steps: LoopSteps, span: Span) -> Tr<()> {
+        match steps {
+            LoopSteps::Each => self.count_step(span),
+            LoopSteps::Ahead(one_by_one) => {
+                let (count, next) = (self.b.create_block(), self.b.create_block());
+                self.b.set_cold_block(count);
+                self.b.ins().brif(one_by_one, count, &[], next, &[]);
+                self.b.switch_to_block(count);
+                self.count_step(span)?;
+                self.b.ins().jump(next, &[]);
+                self.b.switch_to_block(next);
+                Ok(())
+            }
+        }
+    }
+
+    /// Counts `n` elements' (or fields') bytes of a value about to be built
+    /// at `span` (`interp/budget.rs`): `memory` counted down inline, the
+    /// slow path ([`abi::out_of_memory`]) when it goes below zero, which
+    /// faults with `Limit` at `span`.
+    fn count_elements(&mut self, n: usize, span: Span) -> Tr<()> {
+        let bytes = crate::interp::elements(n);
+        if bytes == 0 {
+            return Ok(());
+        }
+        let Ok(bytes) = i64::try_from(bytes) else {
+            return unsupported("a literal too large to count");
+        };
+        let t = MemFlagsData::trusted();
+        let memory = self.b.ins().load(I64, t, self.ctx, MEMORY_OFFSET);
+        let left = self.b.ins().iadd_imm_s(memory, -bytes);
+        self.b.ins().store(t, left, self.ctx, MEMORY_OFFSET);
+        self.slow_if_negative(left, Helper::OutOfMemory, &[], span)
     }
 
     /// Bails out (the interpreter decides) when `flag` is not zero.
@@ -997,6 +1120,7 @@ impl Fx<'_, '_> {
             return unsupported("a helper called with the wrong number of arguments");
         }
         self.allocates |= !NON_ALLOCATING.contains(&name);
+        self.steps |= COUNTS_BYTES.contains(&name);
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
@@ -1223,7 +1347,7 @@ impl Fx<'_, '_> {
         }
         if !self.shared.memoised.is_empty() {
             if let Some(&(slot, id)) = self.shared.memoised.get(&std::ptr::from_ref(e)) {
-                return self.memoised_charged(slot, Some(id), takes_steps(e));
+                return self.memoised_charged(slot, Some(id), takes_budget(e));
             }
         }
         let v = self.translate_kind(e)?;
@@ -1328,17 +1452,20 @@ impl Fx<'_, '_> {
                     Some(ts) => self.translate_all_to(fields, ts)?,
                     None => self.translate_all(fields)?,
                 };
+                self.count_elements(vs.len(), e.span)?;
                 self.block_of(&vs, false)
             }
-            ExprKind::With(r, updates) => self.translate_with(r, updates),
+            ExprKind::With(r, updates) => self.translate_with(e, r, updates),
             ExprKind::List(xs) => {
                 let elem = e.ty.element().cloned().unwrap_or(Type::Never);
                 let vs = self.translate_all_to(xs, std::iter::repeat(&elem))?;
+                self.count_elements(vs.len(), e.span)?;
                 self.block_of(&vs, true)
             }
             ExprKind::Set(xs) => {
                 let elem = e.ty.element().cloned().unwrap_or(Type::Never);
                 let vs = self.translate_all_to(xs, std::iter::repeat(&elem))?;
+                self.count_elements(vs.len(), e.span)?;
                 let list = self.block_of(&vs, true)?;
                 let ty = self.shared.type_id(&e.ty);
                 let ty = self.iconst(ty);
@@ -1478,7 +1605,7 @@ impl Fx<'_, '_> {
         Ok(p)
     }
 
-    fn translate_with(&mut self, r: &Expr, updates: &[(u32, Expr)]) -> Tr<CValue> {
+    fn translate_with(&mut self, e: &Expr, r: &Expr, updates: &[(u32, Expr)]) -> Tr<CValue> {
         let n = match &r.ty {
             Type::Record(id) => self.program.record(*id).map_or(0, |d| d.fields.len()),
             _ => return unsupported("`with` on a non-record"),
@@ -1501,6 +1628,7 @@ impl Fx<'_, '_> {
                 None => return unsupported("`with` on a missing field"),
             }
         }
+        self.count_elements(fields.len(), e.span)?;
         self.block_of(&fields, false)
     }
 
@@ -1888,7 +2016,7 @@ impl Fx<'_, '_> {
             Builtin::Sorted => {
                 let ty = self.shared.type_id(&first.ty);
                 let ty = self.iconst(ty);
-                self.call_helper(Helper::Sorted, &[ty, x])
+                self.flagged(Helper::Sorted, &[ty, x], s)
             }
             Builtin::Range => {
                 let Some(y) = vs.get(1).copied() else {
@@ -1970,7 +2098,7 @@ impl Fx<'_, '_> {
             Builtin::Distinct => 3,
             Builtin::Take | Builtin::Drop => {
                 let which = self.iconst(i64::from(b == Builtin::Drop));
-                return self.call_helper(Helper::TakeDrop, &[which, x, y]);
+                return self.flagged(Helper::TakeDrop, &[which, x, y], s);
             }
             Builtin::Flatten => return self.flagged(Helper::Flatten, &[x], s),
             Builtin::Last => return Ok(self.end(e, first, x, true)),
@@ -2033,10 +2161,7 @@ impl Fx<'_, '_> {
         );
         self.b.append_block_param(header, I64);
         // One step per element, counted ahead when a key takes none.
-        let per_key = takes_steps(&k.key);
-        if !per_key {
-            self.count_ahead(len, e.span)?;
-        }
+        let steps = self.loop_steps(takes_steps(&k.key), len, e.span)?;
         let zero = self.iconst(0);
         self.b.ins().jump(header, &[zero.into()]);
         self.b.switch_to_block(header);
@@ -2044,9 +2169,7 @@ impl Fx<'_, '_> {
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
         self.b.ins().brif(done, exit, &[], body, &[]);
         self.b.switch_to_block(body);
-        if per_key {
-            self.count_step(e.span)?;
-        }
+        self.iteration_step(steps, e.span)?;
         let off = self.b.ins().ishl_imm_s(i, 3);
         let at = self.b.ins().iadd(src, off);
         let x = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
@@ -2062,10 +2185,10 @@ impl Fx<'_, '_> {
         match k.op {
             KeyOp::Sort { desc } => {
                 let desc = self.iconst(i64::from(desc));
-                self.call_helper(Helper::SortBy, &[ty, src, keys, desc])
+                self.flagged(Helper::SortBy, &[ty, src, keys, desc], e.span)
             }
-            KeyOp::TakePer => self.call_helper(Helper::TakePer, &[ty, src, keys, n]),
-            KeyOp::Group => self.call_helper(Helper::GroupBy, &[ty, src, keys]),
+            KeyOp::TakePer => self.flagged(Helper::TakePer, &[ty, src, keys, n], e.span),
+            KeyOp::Group => self.flagged(Helper::GroupBy, &[ty, src, keys], e.span),
         }
     }
 
@@ -2078,10 +2201,7 @@ impl Fx<'_, '_> {
         let var = self.var(f.var.0)?;
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
         // One step per element, counted ahead when the body takes none.
-        let per_step = takes_steps(&f.body);
-        if !per_step {
-            self.count_ahead(len, e.span)?;
-        }
+        let steps = self.loop_steps(takes_steps(&f.body), len, e.span)?;
         let (header, body, exit) = (
             self.b.create_block(),
             self.b.create_block(),
@@ -2100,9 +2220,7 @@ impl Fx<'_, '_> {
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
         self.b.ins().brif(done, exit, &[value.into()], body, &[]);
         self.b.switch_to_block(body);
-        if per_step {
-            self.count_step(e.span)?;
-        }
+        self.iteration_step(steps, e.span)?;
         self.b.def_var(acc, value);
         let off = self.b.ins().ishl_imm_s(i, 3);
         let addr = self.b.ins().iadd(src, off);
@@ -2215,9 +2333,10 @@ impl Fx<'_, '_> {
                     .iter()
                     .all(|c| c.filter.as_ref().is_none_or(|f| !takes_steps(f)))
         });
-        if ahead {
-            self.count_ahead(len, e.span)?;
-        }
+        let steps = match lp.l {
+            Some(_) => Some(self.loop_steps(!ahead, len, e.span)?),
+            None => None,
+        };
         let i = self.b.declare_var(I64);
         let zero = self.iconst(0);
         self.b.def_var(i, zero);
@@ -2233,8 +2352,8 @@ impl Fx<'_, '_> {
         let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
         self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
-        if lp.l.is_some() && !ahead {
-            self.count_step(e.span)?;
+        if let Some(steps) = steps {
+            self.iteration_step(steps, e.span)?;
         }
         // An iteration of an `all`, `any` or `count` keeps nothing it
         // builds: what its element and filter allocate is freed at its end.
@@ -2349,6 +2468,9 @@ impl Fx<'_, '_> {
         let FoldVars { acc, count, sum } = lp.vars;
         let k = self.b.use_var(count);
         let k1 = self.b.ins().iadd_imm_s(k, 1);
+        if matches!(kind, LoopKind::List | LoopKind::Set) {
+            self.count_elements(1, e.span)?;
+        }
         match kind {
             LoopKind::List | LoopKind::Set if lp.nested => {
                 if let Some(out) = lp.out {

@@ -228,18 +228,16 @@ pub fn run_with(
             }
         }
     }
-    // Under a small step budget, every engine runs out at the same point
-    // (`interp/budget.rs`: loop iterations and calls, counted alike), so
-    // the verdicts, `limit` errors included, are the same; and the
-    // explained ones the same as the unexplained ones.
-    for max_steps in budgets(source) {
+    // Under a small step or memory budget, every engine runs out at the
+    // same point (`interp/budget.rs`: loop iterations and calls, bytes of
+    // values built, counted alike), so the verdicts, `limit` errors
+    // included, are the same; and the explained ones the same as the
+    // unexplained ones.
+    for (budget, within) in budgets(source, &limits) {
         let options = |engine, explain| EvalOptions {
             engine,
             explain,
-            limits: polity::api::Limits {
-                max_steps,
-                ..limits.clone()
-            },
+            limits: budget.clone(),
         };
         let expected = catch(|| program.eval_all_options(&state, options(first, Explain::Reasons)))
             .map_err(|m| fail(Kind::Panic("eval"), m))?;
@@ -248,10 +246,7 @@ pub fn run_with(
                 let got = catch(|| program.eval_all_options(&state, options(engine, explain)))
                     .map_err(|m| fail(Kind::Panic("eval"), m))?;
                 if let Some(d) = got.iter().flat_map(|r| &r.disagreements).next() {
-                    return Err(fail(
-                        Kind::Disagree,
-                        format!("with at most {max_steps} steps: {d}"),
-                    ));
+                    return Err(fail(Kind::Disagree, format!("{within}: {d}")));
                 }
                 let same = match explain {
                     Explain::None => difference(&unexplained(&expected), &unexplained(&got)),
@@ -260,17 +255,18 @@ pub fn run_with(
                 if let Some(d) = same {
                     return Err(fail(
                         Kind::Disagree,
-                        format!("{first:?} and {engine:?} disagree with at most {max_steps} steps ({explain:?}): {d}"),
+                        format!("{first:?} and {engine:?} disagree {within} ({explain:?}): {d}"),
                     ));
                 }
             }
         }
-        let budget = polity::api::Limits {
-            max_steps,
-            ..limits.clone()
-        };
-        let within = format!(" with at most {max_steps} steps");
-        figures_agree(&program, &state, engines, budget.clone(), &within)?;
+        figures_agree(
+            &program,
+            &state,
+            engines,
+            budget.clone(),
+            &format!(" {within}"),
+        )?;
         let tests = catch(|| program.run_tests_limited(first, budget.clone()))
             .map_err(|m| fail(Kind::Panic("test"), m))?;
         for &engine in engines.iter().skip(1) {
@@ -279,7 +275,7 @@ pub fn run_with(
             if got != tests {
                 return Err(fail(
                     Kind::Disagree,
-                    format!("tests with at most {max_steps} steps: {first:?} gave {tests:?}, {engine:?} gave {got:?}"),
+                    format!("tests {within}: {first:?} gave {tests:?}, {engine:?} gave {got:?}"),
                 ));
             }
         }
@@ -375,13 +371,31 @@ pub fn run_with(
     Ok(())
 }
 
-/// The step budgets a case is run under: small ones, so that generated
-/// charters run out of them, chosen from the case itself.
-fn budgets(source: &str) -> [u64; 2] {
+/// The step and memory budgets a case is run under, each with how a
+/// message names it: small ones, so that generated charters run out of
+/// them, chosen from the case itself.
+fn budgets(source: &str, limits: &Limits) -> Vec<(Limits, String)> {
     let h = source
         .bytes()
         .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-    [h % 8, 8 + (h / 8) % 120]
+    let steps = [h % 8, 8 + (h / 8) % 120].map(|max_steps| {
+        let budget = Limits {
+            max_steps,
+            ..limits.clone()
+        };
+        (budget, format!("with at most {max_steps} steps"))
+    });
+    // Bytes (16 an element, `ELEMENT_BYTES`): about one element's worth,
+    // and enough for the generated charters' small collections to run out
+    // at various points.
+    let bytes = [h % 24, 24 + (h / 8) % 2000].map(|max_memory| {
+        let budget = Limits {
+            max_memory,
+            ..limits.clone()
+        };
+        (budget, format!("with at most {max_memory} bytes"))
+    });
+    steps.into_iter().chain(bytes).collect()
 }
 
 /// The reports without reasons (what `Explain::None` gives): failed labels,

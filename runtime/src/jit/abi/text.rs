@@ -4,7 +4,7 @@
 //! words' values, so both engines give the same texts byte for byte. Texts
 //! they make are interned in the context ([`Store::text`]), not in an arena.
 
-use super::{with, JitCtx, LIMIT};
+use super::{text_bytes, with, JitCtx, LIMIT};
 use crate::interp::ops;
 use crate::layout::Store;
 use crate::value::to_text;
@@ -15,6 +15,9 @@ use polity_compiler::ir::Builtin;
 fn made(c: &mut JitCtx<'_>, s: &str) -> i64 {
     if s.len() > c.limits.max_collection_len {
         return c.fail(LIMIT);
+    }
+    if let Err(fault) = c.built(text_bytes(s.len())) {
+        return fault;
     }
     let id = c.text(s);
     c.ok(id)

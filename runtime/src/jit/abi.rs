@@ -1218,26 +1218,6 @@ pub extern "C" fn refuel(p: *mut JitCtx<'_>, kind: i64) -> i64 {
     })
 }
 
-/// The slow path of counting a loop's `n` steps ahead
-/// ([`super::translate`]'s `loop_steps`): `fuel` went below zero. When the
-/// unit has `n` steps left, takes them as [`refuel`] does and returns 0;
-/// when it has not, puts them back and returns 1: generated code then
-/// counts the loop's steps one at a time and runs out where the
-/// interpreter does. A passed deadline or a cancellation bails out.
-pub extern "C" fn ahead(p: *mut JitCtx<'_>, n: i64) -> i64 {
-    with(p, |c| {
-        let deficit = c.fuel.saturating_neg().max(0);
-        if deficit > c.reserve {
-            c.fuel = c.fuel.saturating_add(n);
-            return c.ok(1);
-        }
-        match c.refill(BAIL) {
-            0 => c.ok(0),
-            kind => c.fail(kind),
-        }
-    })
-}
-
 /// The use of a memoised state-only expression (memo `slot`): the steps
 /// and bytes its evaluation took are this unit's too, as they are in the
 /// interpreter, which evaluates it in place. 1 when that runs out (or the
@@ -1422,7 +1402,6 @@ helpers! {
     Range => "polity_range", range as F2;
     ConstScope => "polity_const_scope", const_scope as F1;
     Refuel => "polity_refuel", refuel as F1;
-    Ahead => "polity_ahead", ahead as F1;
     Charge => "polity_charge", charge as F1;
     OutOfMemory => "polity_out_of_memory", out_of_memory as F0;
     Give => "polity_give", give as F2;

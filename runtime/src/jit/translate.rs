@@ -447,16 +447,6 @@ const COUNTS_BYTES: &[Helper] = &[
     Helper::OutOfMemory,
 ];
 
-/// How a loop counts its steps ([`Fx::loop_steps`]).
-#[derive(Clone, Copy)]
-enum LoopSteps {
-    /// One at the start of each iteration.
-    Each,
-    /// All of them before the loop, unless the value (1) says the budget
-    /// did not have them: then one per iteration.
-    Ahead(CValue),
-}
-
 /// Whether evaluating `e` may build a list, set or record in the arena.
 fn builds(e: &Expr) -> bool {
     let own = match &e.kind {
@@ -495,7 +485,6 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::Mark,
     Helper::Release,
     Helper::Refuel,
-    Helper::Ahead,
     Helper::Charge,
     Helper::OutOfMemory,
 ];
@@ -1021,51 +1010,12 @@ impl Fx<'_, '_> {
         Ok(())
     }
 
-    /// Before a loop of `len` iterations at `span`: how it counts its
-    /// steps. One per iteration when `each` (its body takes steps); else,
-    /// as it never stops early and its body takes none, all of them before
-    /// it runs, the same count with one check. When the budget has fewer
-    /// left ([`abi::ahead`]), none are taken and the loop counts each
-    /// iteration after all, so that it runs out exactly where the
-    /// interpreter does (not a bail-out that has the interpreter run the
-    /// whole subject again).
-    fn loop_steps(&mut self, each: bool, len: CValue, span: Span) -> Tr<LoopSteps> {
-        if each {
-            return Ok(LoopSteps::Each);
-        }
-        let t = MemFlagsData::trusted();
-        let fuel = self.b.ins().load(I64, t, self.ctx, FUEL_OFFSET);
-        let left = self.b.ins().isub(fuel, len);
-        self.b.ins().store(t, left, self.ctx, FUEL_OFFSET);
-        let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
-        let (slow, join) = (self.b.create_block(), self.b.create_block());
-        self.b.append_block_param(join, I64);
-        self.b.set_cold_block(slow);
-        let covered = self.iconst(0);
-        self.b.ins().brif(out, slow, &[], join, &[covered.into()]);
-        self.b.switch_to_block(slow);
-        self.steps = true;
-        let one_by_one = self.flagged(Helper::Ahead, &[len], span)?;
-        self.b.ins().jump(join, &[one_by_one.into()]);
-        self.b.switch_to_block(join);
-        Ok(LoopSteps::Ahead(self.param(join)))
-    }
-
-    /// At the start of an iteration of a loop that counts `steps`.
-    fn iteration_step(&mut self, steps: LoopSteps, span: Span) -> Tr<()> {
-        match steps {
-            LoopSteps::Each => self.count_step(span),
-            LoopSteps::Ahead(one_by_one) => {
-                let (count, next) = (self.b.create_block(), self.b.create_block());
-                self.b.set_cold_block(count);
-                self.b.ins().brif(one_by_one, count, &[], next, &[]);
-                self.b.switch_to_block(count);
-                self.count_step(span)?;
-                self.b.ins().jump(next, &[]);
-                self.b.switch_to_block(next);
-                Ok(())
-            }
-        }
+    /// The steps of a loop of `len` iterations whose body takes none, and
+    /// which never stops early, counted before it runs: the same count as
+    /// one per iteration, with one check; if they are more than the budget
+    /// has left, the interpreter finds where it runs out (a bail-out).
+    fn count_ahead(&mut self, len: CValue, span: Span) -> Tr<()> {
+        self.count_steps(len, abi::BAIL, span)
     }
 
     /// Counts `n` elements' (or fields') bytes of a value about to be built
@@ -2161,7 +2111,10 @@ impl Fx<'_, '_> {
         );
         self.b.append_block_param(header, I64);
         // One step per element, counted ahead when a key takes none.
-        let steps = self.loop_steps(takes_steps(&k.key), len, e.span)?;
+        let per_key = takes_steps(&k.key);
+        if !per_key {
+            self.count_ahead(len, e.span)?;
+        }
         let zero = self.iconst(0);
         self.b.ins().jump(header, &[zero.into()]);
         self.b.switch_to_block(header);
@@ -2169,7 +2122,9 @@ impl Fx<'_, '_> {
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
         self.b.ins().brif(done, exit, &[], body, &[]);
         self.b.switch_to_block(body);
-        self.iteration_step(steps, e.span)?;
+        if per_key {
+            self.count_step(e.span)?;
+        }
         let off = self.b.ins().ishl_imm_s(i, 3);
         let at = self.b.ins().iadd(src, off);
         let x = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
@@ -2201,7 +2156,10 @@ impl Fx<'_, '_> {
         let var = self.var(f.var.0)?;
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
         // One step per element, counted ahead when the body takes none.
-        let steps = self.loop_steps(takes_steps(&f.body), len, e.span)?;
+        let per_step = takes_steps(&f.body);
+        if !per_step {
+            self.count_ahead(len, e.span)?;
+        }
         let (header, body, exit) = (
             self.b.create_block(),
             self.b.create_block(),
@@ -2220,7 +2178,9 @@ impl Fx<'_, '_> {
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
         self.b.ins().brif(done, exit, &[value.into()], body, &[]);
         self.b.switch_to_block(body);
-        self.iteration_step(steps, e.span)?;
+        if per_step {
+            self.count_step(e.span)?;
+        }
         self.b.def_var(acc, value);
         let off = self.b.ins().ishl_imm_s(i, 3);
         let addr = self.b.ins().iadd(src, off);
@@ -2333,10 +2293,9 @@ impl Fx<'_, '_> {
                     .iter()
                     .all(|c| c.filter.as_ref().is_none_or(|f| !takes_steps(f)))
         });
-        let steps = match lp.l {
-            Some(_) => Some(self.loop_steps(!ahead, len, e.span)?),
-            None => None,
-        };
+        if ahead {
+            self.count_ahead(len, e.span)?;
+        }
         let i = self.b.declare_var(I64);
         let zero = self.iconst(0);
         self.b.def_var(i, zero);
@@ -2352,8 +2311,8 @@ impl Fx<'_, '_> {
         let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
         self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
-        if let Some(steps) = steps {
-            self.iteration_step(steps, e.span)?;
+        if lp.l.is_some() && !ahead {
+            self.count_step(e.span)?;
         }
         // An iteration of an `all`, `any` or `count` keeps nothing it
         // builds: what its element and filter allocate is freed at its end.

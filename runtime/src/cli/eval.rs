@@ -5,6 +5,7 @@
 use super::report::write_eval_table;
 use super::verdict_json::write_eval_json;
 use super::{output, EvalFormat};
+pub(crate) use crate::api::figures_json;
 use crate::api::files::{read_bounded, ReadError};
 use crate::api::json::snapshot_error_json;
 use crate::api::{CompileOptions, EvalOptions, FigureOutcome, LawReport, Program, State};
@@ -212,18 +213,6 @@ pub fn figure_lines(program: &Program, figures: &[FigureOutcome]) -> Vec<String>
     figures
         .iter()
         .map(|f| format!("{} = {}", f.name, f.render(program)))
-        .collect()
-}
-
-/// The `figures` object of the JSON document: name to `{ "type", "value" }`
-/// (or `"error"`), in declaration order.
-pub fn figures_json(
-    program: &Program,
-    figures: &[FigureOutcome],
-) -> serde_json::Map<String, serde_json::Value> {
-    figures
-        .iter()
-        .map(|f| (f.name.clone(), f.to_json(program)))
         .collect()
 }
 

@@ -36,8 +36,7 @@ mod repl;
 pub(crate) mod report;
 mod sarif;
 mod test;
-pub(crate) mod test_report;
-pub(crate) mod verdict_json;
+pub(crate) use crate::api::{test_report, verdict_json};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;

@@ -32,7 +32,7 @@ pub fn write_eval_json(
     let laws = Stream(Cell::new(Some(
         reports.map(|report| LawJson { report, sources }),
     )));
-    super::output::write_json(
+    write_json(
         out,
         &Document {
             charter,
@@ -40,6 +40,13 @@ pub fn write_eval_json(
             laws,
         },
     )
+}
+
+/// Writes `doc` as pretty-printed JSON and a newline: every JSON document
+/// of the command line and of [`super::json`].
+pub fn write_json(out: &mut impl io::Write, doc: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, doc)?;
+    writeln!(out)
 }
 
 #[derive(serde::Serialize)]
@@ -97,7 +104,8 @@ impl Serialize for LawJson<'_> {
 }
 
 /// One subject's result as in the `eval` document (for `polity diff`).
-pub(super) fn result_json<'a>(
+#[cfg(feature = "cli")]
+pub(crate) fn result_json<'a>(
     result: &'a SubjectResult,
     sources: &'a SourceMap,
 ) -> impl Serialize + 'a {
@@ -146,7 +154,7 @@ where
 }
 
 /// `null` for a law without parameter, else the id (text or number) or position.
-pub(super) struct SubjectJson<'a>(pub(super) &'a Subject);
+pub(crate) struct SubjectJson<'a>(pub(crate) &'a Subject);
 
 impl Serialize for SubjectJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

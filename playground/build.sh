@@ -5,15 +5,18 @@
 #
 #   playground/build.sh OUT_DIR
 #
-# wasm-pack and wasm-bindgen (the version of the `wasm-bindgen` crate) must
-# be on PATH (docs/testing.md: CI installs them under the target directory).
+# `wasm-bindgen` (the command-line tool, the version of the `wasm-bindgen`
+# crate) must be on PATH (docs/testing.md: CI installs it under the target
+# directory); the wasm32-unknown-unknown target must be installed.
 set -euo pipefail
 out="${1:?usage: playground/build.sh OUT_DIR}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -rf "$out/pkg" "$out/examples"
-wasm-pack --quiet build --release --no-pack --target web --out-dir "$out/pkg" "$root/bindings/wasm"
+target="${CARGO_TARGET_DIR:-$root/target}"
+(cd "$root" && cargo build --quiet --release -p polity-wasm --target wasm32-unknown-unknown)
+wasm-bindgen --target web --out-dir "$out/pkg" "$target/wasm32-unknown-unknown/release/polity_wasm.wasm"
 cp "$root"/playground/{index.html,style.css,playground.js,highlight.js} "$out/"
 cp "$root/editors/vscode/syntaxes/polity.tmLanguage.json" "$out/"
 for example in praxis-nova tidewater; do

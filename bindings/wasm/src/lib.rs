@@ -101,10 +101,10 @@ export interface TestSuite {
 
 #[wasm_bindgen]
 extern "C" {
-    /// [`DOCUMENTS`]' `EvalDocument`.
+    /// The `eval` document (declared in the TypeScript section above).
     #[wasm_bindgen(typescript_type = "EvalDocument")]
     pub type EvalDocument;
-    /// [`DOCUMENTS`]' `TestSuite`.
+    /// The `test` suite (declared in the TypeScript section above).
     #[wasm_bindgen(typescript_type = "TestSuite")]
     pub type TestSuite;
 }

@@ -377,7 +377,7 @@ pub enum TestFormat {
     Human,
     /// JUnit XML: a testsuite per charter, a testcase per test block.
     Junit,
-    /// One JSON document for tools (the shape is in `cli/test_report.rs`).
+    /// One JSON document for tools (the shape is in `api/test_report.rs`).
     Json,
 }
 

@@ -156,6 +156,7 @@ impl Program {
     }
 
     /// A program from IR the caller checked itself (the REPL's charter).
+    #[cfg(feature = "cli")]
     pub(crate) fn from_ir(ir: ir::Program) -> Program {
         Program {
             ir: Arc::new(ir),

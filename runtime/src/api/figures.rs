@@ -176,3 +176,15 @@ impl Program {
         (outcomes, problems)
     }
 }
+
+/// The `figures` object of the JSON document: name to `{ "type", "value" }`
+/// (or `"error"`), in declaration order.
+pub(crate) fn figures_json(
+    program: &Program,
+    figures: &[FigureOutcome],
+) -> serde_json::Map<String, serde_json::Value> {
+    figures
+        .iter()
+        .map(|f| (f.name.clone(), f.to_json(program)))
+        .collect()
+}

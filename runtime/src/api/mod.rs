@@ -26,16 +26,22 @@ pub mod diff;
 mod eval;
 mod figures;
 pub mod files;
-// The documents are the command line's own (`cli::verdict_json`,
-// `cli::report`), so they come with the `cli` feature.
-#[cfg(feature = "cli")]
+// The documents the command line prints (`polity eval --format json`,
+// `check`, `test`), written here so that embedders get them without the
+// `cli` feature (clap, rustyline, the LSP): one writer for both.
 pub mod json;
 mod limits;
+pub(crate) mod reasons;
+/// A failure's reasons as the command line prints them under a subject.
+pub use reasons::write_failure;
+pub(crate) mod test_report;
+pub(crate) mod verdict_json;
 
 pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
 pub use diff::{Diff, DiffOptions, FigureDiff, LawDiff, Side, Status, SubjectChange};
 pub use eval::{Engine, EvalOptions, LawReport, LawRun, UnknownLaw};
+pub(crate) use figures::figures_json;
 pub use figures::{figures, FigureOutcome, UnknownFigure, SHOWN_ELEMENTS};
 pub use files::FsLoader;
 

@@ -3,8 +3,9 @@
 //! not match. The charter's figures come first, then the laws' verdicts.
 
 use super::report::{write_eval_table, Laws};
-use super::verdict_json::write_eval_json_streamed;
+use super::streamed_json::write_eval_json_streamed;
 use super::{output, EvalFormat};
+pub(crate) use crate::api::figures_json;
 use crate::api::files::{read_bounded, ReadError};
 use crate::api::json::snapshot_error_json;
 use crate::api::{CompileOptions, EvalOptions, FigureOutcome, LawRun, Program, State};
@@ -216,18 +217,6 @@ pub fn figure_lines(program: &Program, figures: &[FigureOutcome]) -> Vec<String>
     figures
         .iter()
         .map(|f| format!("{} = {}", f.name, f.render(program)))
-        .collect()
-}
-
-/// The `figures` object of the JSON document: name to `{ "type", "value" }`
-/// (or `"error"`), in declaration order.
-pub fn figures_json(
-    program: &Program,
-    figures: &[FigureOutcome],
-) -> serde_json::Map<String, serde_json::Value> {
-    figures
-        .iter()
-        .map(|f| (f.name.clone(), f.to_json(program)))
         .collect()
 }
 

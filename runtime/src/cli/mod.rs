@@ -36,9 +36,9 @@ mod output;
 mod repl;
 pub(crate) mod report;
 mod sarif;
+mod streamed_json;
 mod test;
-pub(crate) mod test_report;
-pub(crate) mod verdict_json;
+pub(crate) use crate::api::{test_report, verdict_json};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -434,7 +434,7 @@ pub enum TestFormat {
     Human,
     /// JUnit XML: a testsuite per charter, a testcase per test block.
     Junit,
-    /// One JSON document for tools (the shape is in `cli/test_report.rs`).
+    /// One JSON document for tools (the shape is in `api/test_report.rs`).
     Json,
 }
 

@@ -20,11 +20,7 @@ pub fn stdout() -> BufWriter<StdoutLock<'static>> {
     BufWriter::with_capacity(64 << 10, io::stdout().lock())
 }
 
-/// Writes `doc` as pretty-printed JSON and a newline.
-pub fn write_json(out: &mut impl Write, doc: &impl serde::Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, doc)?;
-    writeln!(out)
-}
+pub use crate::api::verdict_json::write_json;
 
 /// Flushes `out` after `written` and gives the exit status: `written`'s
 /// code when everything was written, else the status for the write error.

@@ -12,13 +12,14 @@
 //!       "error"?: { "file", "line", "column", "kind", "message" } } ] } ] }
 //! ```
 
-use super::report::{locate, write_failure};
+use super::reasons::{locate, write_failure};
 use crate::api::Program;
 use crate::interp::{TestFailure, TestOutcome};
 use serde::Serialize;
 use std::time::Duration;
 
 /// Everything `polity test` ran.
+#[cfg(feature = "cli")]
 #[derive(Debug, Default, Serialize)]
 pub struct Document {
     /// Tests that passed.
@@ -48,6 +49,7 @@ pub struct Suite {
     pub tests: Vec<Case>,
     /// How long its tests took (not in the JSON: it differs run to run).
     #[serde(skip)]
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub time: Duration,
 }
 
@@ -115,6 +117,7 @@ pub struct Fault {
 
 impl Suite {
     /// A charter that could not be read or compiled.
+    #[cfg(feature = "cli")]
     pub fn broken(name: String, diagnostics: String) -> Suite {
         Suite {
             name,

@@ -464,17 +464,19 @@ impl Trivia {
     }
 }
 
-/// Records the empty lines of the whitespace `text[from..to]`.
-fn empty_lines_in(text: &str, from: usize, to: usize, out: &mut Vec<usize>) {
+/// Records the empty lines of the whitespace `text[from..to]`; whether it
+/// holds a line break at all.
+fn empty_lines_in(text: &str, from: usize, to: usize, out: &mut Vec<usize>) -> bool {
     let gap = text.get(from..to).unwrap_or("");
     let mut newlines = gap.match_indices('\n').map(|(i, _)| from + i);
     let Some(mut prev) = newlines.next() else {
-        return;
+        return false;
     };
     for nl in newlines {
         out.push(prev + 1);
         prev = nl;
     }
+    true
 }
 
 /// The lexer's output.
@@ -505,10 +507,7 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
         let range = lexer.span();
         let (start, end) = (range.start, range.end);
         let slice = lexer.slice();
-        empty_lines_in(text, prev_end, start, &mut out.trivia.empty_lines);
-        line_start |= text
-            .get(prev_end..start)
-            .is_some_and(|gap| gap.contains('\n'));
+        line_start |= empty_lines_in(text, prev_end, start, &mut out.trivia.empty_lines);
         prev_end = end;
         let raw = match result {
             Ok(raw) => raw,
@@ -559,7 +558,7 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
             out.diagnostics.push(unknown_unit(file, d));
         }
     }
-    empty_lines_in(text, prev_end, text.len(), &mut out.trivia.empty_lines);
+    let _ = empty_lines_in(text, prev_end, text.len(), &mut out.trivia.empty_lines);
     out
 }
 

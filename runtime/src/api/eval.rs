@@ -90,14 +90,20 @@ impl LawReport {
     /// How many results passed, failed and errored.
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut c = (0, 0, 0);
-        for r in &self.results {
-            match r.verdict {
-                Verdict::Pass => c.0 += 1,
-                Verdict::Fail(_) => c.1 += 1,
-                Verdict::Error(_) => c.2 += 1,
-            }
-        }
+        add_counts(&self.results, &mut c);
         c
+    }
+}
+
+/// Adds how many of `results` passed, failed and errored to `c` (a law's
+/// counts, whole or chunk by chunk).
+pub(crate) fn add_counts(results: &[SubjectResult], c: &mut (usize, usize, usize)) {
+    for r in results {
+        match r.verdict {
+            Verdict::Pass => c.0 += 1,
+            Verdict::Fail(_) => c.1 += 1,
+            Verdict::Error(_) => c.2 += 1,
+        }
     }
 }
 

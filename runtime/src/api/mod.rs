@@ -40,6 +40,8 @@ pub(crate) mod verdict_json;
 pub use crate::interp::Explain;
 pub use compile::{CompileError, CompileOptions, Program, State};
 pub use diff::{Diff, DiffOptions, FigureDiff, LawDiff, Side, Status, SubjectChange};
+#[cfg(feature = "cli")]
+pub(crate) use eval::add_counts;
 pub use eval::{Engine, EvalOptions, LawReport, LawRun, UnknownLaw};
 pub(crate) use figures::figures_json;
 pub use figures::{figures, FigureOutcome, UnknownFigure, SHOWN_ELEMENTS};

@@ -6,7 +6,7 @@ use crate::api::reasons::write_item;
 pub use crate::api::reasons::{
     diagnostic_json, locate, write_exceptions, write_failure, write_reason,
 };
-use crate::api::LawRun;
+use crate::api::{add_counts, LawRun};
 use crate::jit::Disagreement;
 use crate::verdict::{Notes, SubjectResult, Verdict};
 use polity_compiler::span::SourceMap;
@@ -89,13 +89,7 @@ pub(super) fn run_law(
     let mut first = None;
     let mut kept = false;
     let problems = law.run(&mut |chunk| {
-        for s in &chunk {
-            match s.verdict {
-                Verdict::Pass => counts.0 += 1,
-                Verdict::Fail(_) => counts.1 += 1,
-                Verdict::Error(_) => counts.2 += 1,
-            }
-        }
+        add_counts(&chunk, &mut counts);
         if !kept && first.is_none() {
             first = Some(chunk);
             return;

@@ -226,7 +226,7 @@ pub fn subject_of(program: &Program, ty: &Type, index: usize, x: &Value) -> Subj
 /// its index.
 pub fn subject_named(index: usize, id: Option<&Value>) -> Subject {
     match id {
-        Some(Value::Text(id)) => Subject::Id(id.to_string()),
+        Some(Value::Text(id)) => Subject::Id(String::from(&**id)),
         Some(Value::Int(id)) => Subject::IntId(*id),
         _ => Subject::Index(index),
     }

@@ -266,16 +266,23 @@ impl Run<'_> {
         if let Some(v) = v {
             return subject_of(self.program, ty, i, v);
         }
-        let id = match ty {
+        let named = match ty {
             Type::Record(r) => self.program.record(*r).and_then(|d| {
                 let at = d.id_field? as usize;
                 let field = d.fields.get(at)?;
                 let word = *code::words(w, d.fields.len()).get(at)?;
-                Some(layout::to_value(self.program, self.layout, &field.ty, word))
+                // A text id is copied straight from the interner: no value
+                // (a reference count on a shared text) in between.
+                if let Type::Text = field.ty {
+                    let text = self.layout.texts.text(word).map_or("", |t| &**t);
+                    return Some(Subject::Id(text.to_owned()));
+                }
+                let id = layout::to_value(self.program, self.layout, &field.ty, word);
+                Some(interp::subject_named(i, Some(&id)))
             }),
             _ => None,
         };
-        interp::subject_named(i, id.as_ref())
+        named.unwrap_or_else(|| interp::subject_named(i, None))
     }
 
     /// The law, as a disagreement names it.

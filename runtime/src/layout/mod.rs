@@ -31,7 +31,10 @@
 //! The snapshot is converted once per (program, state) into a [`Layout`]; blocks
 //! are boxed slices, so their addresses are stable while the layout lives.
 
+mod interner;
 pub mod raw;
+
+pub use interner::Interner;
 
 use crate::snapshot::Snapshot;
 use crate::value::Value;
@@ -40,7 +43,6 @@ use polity_compiler::num::Dec;
 use polity_compiler::types::Type;
 use raw as code;
 use std::collections::BTreeMap;
-use std::hash::BuildHasher as _;
 use std::sync::{Arc, OnceLock};
 
 /// The word of `none`.
@@ -114,121 +116,6 @@ pub fn fits(program: &Program, ty: &Type, v: &Value) -> bool {
                     .all(|(f, x)| fits(program, &f.ty, x))
         }),
         _ => false,
-    }
-}
-
-/// Interned texts: ids are indexes into `texts`.
-///
-/// The table holds, per text, its id and its first bytes inline (a text of
-/// up to `INLINE` (15) bytes entirely), so that looking up a short text reads
-/// only the table, not the text's allocation, and growing the table does
-/// not re-read every text: interning every text of a large snapshot is
-/// bound by memory latency (issue 14), not by computation. The hash is
-/// foldhash (fast, seeded per process, so crafted texts cannot force
-/// collisions); the table is only looked up, never iterated, so its order
-/// reaches nothing.
-#[derive(Clone, Debug, Default)]
-pub struct Interner {
-    texts: Vec<Arc<str>>,
-    hasher: foldhash::fast::RandomState,
-    slots: hashbrown::HashTable<Slot>,
-}
-
-/// How many bytes of a text its [`Slot`] holds; a longer text is compared
-/// through `texts` once its first bytes match.
-const INLINE: usize = 15;
-
-/// A text's entry in the table: its first [`INLINE`] bytes, then its
-/// length when it has at most that many, else `LONG`; and its id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Slot {
-    key: [u8; INLINE + 1],
-    id: u32,
-}
-
-/// The last byte of a long text's key.
-const LONG: u8 = u8::MAX;
-
-/// The key of a text: see [`Slot`].
-fn slot_key(s: &[u8]) -> [u8; INLINE + 1] {
-    let mut key = [0; INLINE + 1];
-    let n = s.len().min(INLINE);
-    if let (Some(dst), Some(src)) = (key.get_mut(..n), s.get(..n)) {
-        dst.copy_from_slice(src);
-    }
-    key[INLINE] = u8::try_from(s.len())
-        .ok()
-        .filter(|n| usize::from(*n) <= INLINE)
-        .unwrap_or(LONG);
-    key
-}
-
-impl Interner {
-    /// The slot of `s`, if interned, with `s`'s hash and key.
-    fn lookup(&self, s: &str) -> (Option<&Slot>, u64, [u8; INLINE + 1]) {
-        let hash = self.hasher.hash_one(s.as_bytes());
-        let key = slot_key(s.as_bytes());
-        let texts = &self.texts;
-        let found = self.slots.find(hash, |slot| {
-            slot.key == key
-                && (key[INLINE] != LONG || texts.get(slot.id as usize).is_some_and(|t| **t == *s))
-        });
-        (found, hash, key)
-    }
-
-    /// The id of `s`, interning it if new.
-    pub fn intern(&mut self, s: &str) -> i64 {
-        let (found, hash, key) = self.lookup(s);
-        if let Some(slot) = found {
-            return i64::from(slot.id);
-        }
-        // Ids fit u32: four billion texts would take far more memory than
-        // any snapshot loaded here.
-        let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
-        self.texts.push(Arc::from(s));
-        let (hasher, texts) = (&self.hasher, &self.texts);
-        self.slots
-            .insert_unique(hash, Slot { key, id }, |slot| match slot.key[INLINE] {
-                LONG => texts
-                    .get(slot.id as usize)
-                    .map_or(0, |t| hasher.hash_one(t.as_bytes())),
-                n => hasher.hash_one(slot.key.get(..usize::from(n)).unwrap_or_default()),
-            });
-        i64::from(id)
-    }
-
-    /// The id of `s` if interned.
-    pub fn find(&self, s: &str) -> Option<i64> {
-        self.lookup(s).0.map(|slot| i64::from(slot.id))
-    }
-
-    /// The text of an id.
-    pub fn text(&self, id: i64) -> Option<&Arc<str>> {
-        usize::try_from(id).ok().and_then(|i| self.texts.get(i))
-    }
-
-    /// How many texts are interned.
-    pub fn len(&self) -> usize {
-        self.texts.len()
-    }
-
-    /// Every text, by id.
-    pub fn texts(&self) -> &[Arc<str>] {
-        &self.texts
-    }
-
-    /// An interner of `texts` (distinct), each with its position as its id.
-    pub fn of(texts: &[Arc<str>]) -> Interner {
-        let mut interner = Interner::default();
-        for t in texts {
-            interner.intern(t);
-        }
-        interner
-    }
-
-    /// Whether no text is interned.
-    pub fn is_empty(&self) -> bool {
-        self.texts.is_empty()
     }
 }
 
@@ -653,32 +540,5 @@ pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Valu
             )
         }
         Type::Never | Type::Error => Value::None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::Interner;
-    use std::sync::Arc;
-
-    /// An interner rebuilt from another's texts gives every text the same id,
-    /// and interning goes on after them (how a context adopts the texts of
-    /// the one that made its subjects' words).
-    #[test]
-    fn an_interner_of_texts_keeps_their_ids() {
-        let mut first = Interner::default();
-        let words: Vec<String> = (0..1000).map(|i| format!("text number {i}")).collect();
-        let ids: Vec<i64> = words.iter().map(|w| first.intern(w)).collect();
-        assert_eq!(ids, (0..1000).collect::<Vec<i64>>());
-        let mut second = Interner::of(first.texts());
-        for (w, id) in words.iter().zip(&ids) {
-            assert_eq!(second.find(w), Some(*id));
-            assert_eq!(second.intern(w), *id);
-        }
-        assert_eq!(second.intern("a new one"), 1000);
-        assert_eq!(second.text(1000).map(Arc::as_ref), Some("a new one"));
-        assert_eq!(second.find("never interned"), None);
     }
 }

@@ -262,13 +262,22 @@ pub fn load_native_with(
     literals: &Interner,
     limits: LoadLimits,
 ) -> Result<Snapshot, SnapshotError> {
-    let sink = seed::Sink::new(Layout::new(program, literals), program.state.len());
+    let mut layout = Layout::new(program, literals);
+    // About one distinct text per this many bytes of a large snapshot (a
+    // member of a generated Praxis Nova snapshot: 165 bytes, one new id):
+    // sizing the interner's table up front saves growing it repeatedly.
+    layout.texts.reserve(json.len() / TEXT_EVERY);
+    let sink = seed::Sink::new(layout, program.state.len());
     let read = read(program, json, Some(sink), limits)?;
     match read.sink.and_then(|sink| native(program, read.root, sink)) {
         Some(snapshot) => checked(program, snapshot, read.repeats),
         None => load_with(program, json, limits),
     }
 }
+
+/// The interner of a load for the JIT is sized for one text per this many
+/// bytes of JSON (an estimate: a snapshot with more texts grows it).
+const TEXT_EVERY: usize = 192;
 
 /// The snapshot of a pass that streamed into `sink`: the other state names
 /// converted too; `None` if the layout cannot hold the values faithfully.

@@ -6,6 +6,7 @@
 
 use crate::api::verdict_json::{result_json, Summary};
 use crate::verdict::SubjectResult;
+use std::hash::BuildHasher as _;
 use std::io;
 
 /// `write_eval_json`'s document, byte for byte, from laws evaluated as
@@ -30,7 +31,7 @@ pub fn write_eval_json_streamed(
     let mut text = Vec::new();
     serde_json::to_writer_pretty(&mut text, figures)?;
     let mut folded = Folded::default();
-    folded.push(&text);
+    folded.push(&text)?;
     folded.write(out, 0, 2)?;
     out.write_all(b",\n  \"laws\": [")?;
     let mut any = false;
@@ -40,14 +41,15 @@ pub fn write_eval_json_streamed(
         let mut failed = None;
         let mut keep = |r: &SubjectResult| {
             text.clear();
-            let written = serde_json::to_writer_pretty(&mut text, &result_json(r, sources));
+            let written = serde_json::to_writer_pretty(&mut text, &result_json(r, sources))
+                .map_err(io::Error::from)
+                .and_then(|()| folded.push(&text));
             failed = failed.take().or(written.err());
-            folded.push(&text);
         };
         let (problems, whole, (pass, fail, error)) = super::report::run_law(law, &mut keep);
         disagreed(&problems);
         if let Some(e) = failed {
-            return Err(e.into());
+            return Err(e);
         }
         let counts = Summary { pass, fail, error };
         out.write_all(if any { b",\n    {\n" } else { b"\n    {\n" })?;
@@ -58,7 +60,7 @@ pub fn write_eval_json_streamed(
         text.clear();
         serde_json::to_writer_pretty(&mut text, &counts)?;
         let mut summary = Folded::default();
-        summary.push(&text);
+        summary.push(&text)?;
         summary.write(out, 0, 6)?;
         out.write_all(b",\n      \"results\": [")?;
         if folded.is_empty() && whole.is_empty() {
@@ -71,7 +73,7 @@ pub fn write_eval_json_streamed(
                 text.clear();
                 serde_json::to_writer_pretty(&mut text, &result_json(r, sources))?;
                 folded.clear();
-                folded.push(&text);
+                folded.push(&text)?;
                 out.write_all(if i > 0 { b",\n" } else { b"" })?;
                 folded.write(out, 8, 8)?;
             }
@@ -82,54 +84,110 @@ pub fn write_eval_json_streamed(
     out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })
 }
 
-/// Pretty-printed JSON values, a `,` between them, kept with each line's
-/// leading spaces folded into one byte (their number plus `FOLD`, so never
-/// a newline; past `FOLD_MAX` the rest stay spaces): about half the text,
-/// since most of a deep document is indentation.
+/// Pretty-printed JSON values, a `,` between them, kept as lines: each
+/// line's leading spaces folded into one byte (their number plus `FOLD`, so
+/// never a newline; past `FOLD_MAX` the rest stay spaces), and a line that
+/// occurred lately stored once and referred to. A law's results repeat the
+/// same few lines (keys, brackets, its requirements' labels and reasons)
+/// around a subject's own, so this holds about half of what the folded text
+/// itself would (issue 14: `may_vote` at 10^6 members).
 #[derive(Default)]
 struct Folded {
-    lines: Vec<u8>,
+    /// The values' lines in order, each an index into `starts`.
+    lines: Vec<u32>,
+    /// Where each distinct line (its fold byte, then its text) starts in
+    /// `bytes`; it ends where the next one starts.
+    starts: Vec<usize>,
+    bytes: Vec<u8>,
+    /// A line's hash picks an entry here: 1 + the index of the last
+    /// distinct line with that hash, or 0. Only where lines are stored
+    /// depends on it, never what is written.
+    recent: Vec<u32>,
 }
 
 /// What a line's leading-space byte adds to their number.
 const FOLD: u8 = 32;
 /// The most leading spaces one byte holds.
 const FOLD_MAX: u8 = 200;
+/// How many lines `Folded::recent` remembers.
+const RECENT: usize = 1 << 12;
+/// The hash of a line in `Folded::recent` (fixed: it decides nothing
+/// that is written).
+const LINE_HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0);
 
 impl Folded {
+    /// Forgets the values (`recent` may keep indexes past the lines left:
+    /// a line is looked up there only to be compared).
     fn clear(&mut self) {
         self.lines.clear();
+        self.starts.clear();
+        self.bytes.clear();
     }
 
     fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
 
+    /// The bytes of distinct line `i`, if there is one.
+    fn line(&self, i: u32) -> Option<&[u8]> {
+        let i = i as usize;
+        let start = *self.starts.get(i)?;
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.bytes.len());
+        self.bytes.get(start..end)
+    }
+
+    /// Adds a line (its fold byte, then its text) to the values.
+    fn push_line(&mut self, line: &[u8]) -> io::Result<()> {
+        if self.recent.is_empty() {
+            self.recent = vec![0; RECENT];
+        }
+        let slot = LINE_HASH.hash_one(line) as usize % RECENT;
+        let known = self.recent.get(slot).copied().unwrap_or(0);
+        let index = match known.checked_sub(1) {
+            Some(i) if self.line(i) == Some(line) => i,
+            _ => {
+                let i = u32::try_from(self.starts.len()).map_err(|_| {
+                    io::Error::other("a law's results hold more than 2^32 distinct lines")
+                })?;
+                self.starts.push(self.bytes.len());
+                self.bytes.extend_from_slice(line);
+                if let Some(r) = self.recent.get_mut(slot) {
+                    *r = i.saturating_add(1);
+                }
+                i
+            }
+        };
+        self.lines.push(index);
+        Ok(())
+    }
+
     /// Adds a pretty-printed value (JSON text never holds a raw newline
     /// inside a string, so its lines are the printer's).
-    fn push(&mut self, text: &[u8]) {
-        if self.lines.pop().is_some() {
+    fn push(&mut self, text: &[u8]) -> io::Result<()> {
+        let mut line = Vec::new();
+        if let Some(last) = self.lines.pop() {
             // the previous value's last line ends with its separator
-            self.lines.extend_from_slice(b",\n");
+            line.extend_from_slice(self.line(last).unwrap_or_default());
+            line.push(b',');
+            self.push_line(&line)?;
         }
-        for line in text.split(|b| *b == b'\n') {
-            let spaces = line.iter().take_while(|b| **b == b' ').count();
+        for text in text.split(|b| *b == b'\n') {
+            let spaces = text.iter().take_while(|b| **b == b' ').count();
             let spaces = u8::try_from(spaces).unwrap_or(FOLD_MAX).min(FOLD_MAX);
-            self.lines.push(spaces + FOLD);
-            let spaces = usize::from(spaces);
-            self.lines
-                .extend_from_slice(line.get(spaces..).unwrap_or_default());
-            self.lines.push(b'\n');
+            line.clear();
+            line.push(spaces + FOLD);
+            line.extend_from_slice(text.get(usize::from(spaces)..).unwrap_or_default());
+            self.push_line(&line)?;
         }
+        Ok(())
     }
 
     /// The values, the first line after `first` more spaces, the others
     /// after `indent` more, and no newline after the last.
     fn write(&self, out: &mut impl io::Write, first: usize, indent: usize) -> io::Result<()> {
         const SPACES: &[u8] = &[b' '; 512];
-        let body = self.lines.strip_suffix(b"\n").unwrap_or(&self.lines);
-        for (i, line) in body.split(|b| *b == b'\n').enumerate() {
-            let Some((&spaces, rest)) = line.split_first() else {
+        for (i, index) in self.lines.iter().enumerate() {
+            let Some((&spaces, rest)) = self.line(*index).and_then(<[u8]>::split_first) else {
                 continue;
             };
             if i > 0 {
@@ -140,5 +198,46 @@ impl Folded {
             out.write_all(rest)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::Folded;
+
+    /// Values written from `Folded` are the printer's own text, whether
+    /// their lines repeat, are all distinct (more than `recent` holds, so
+    /// lines share its entries), or follow a `clear`.
+    #[test]
+    fn folded_values_are_written_as_printed() {
+        let values: Vec<serde_json::Value> = (0..6000)
+            .map(|i| {
+                serde_json::json!({
+                    "subject": format!("s{i}"),
+                    "verdict": if i % 3 == 0 { "fail" } else { "pass" },
+                    "failed": [{"label": "a label", "reasons": [{"value": i % 7}], "nested": []}],
+                    "warnings": []
+                })
+            })
+            .collect();
+        let printed = serde_json::to_string_pretty(&values).unwrap();
+        let inner = printed
+            .strip_prefix("[\n")
+            .and_then(|s| s.strip_suffix("\n]"))
+            .unwrap();
+        let mut folded = Folded::default();
+        for round in 0..2 {
+            folded.clear();
+            for v in &values {
+                folded
+                    .push(serde_json::to_string_pretty(v).unwrap().as_bytes())
+                    .unwrap();
+            }
+            let mut out = Vec::new();
+            folded.write(&mut out, 2, 2).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), inner, "round {round}");
+        }
     }
 }

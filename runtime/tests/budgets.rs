@@ -370,3 +370,49 @@ fn a_runaway_builder_stays_within_its_memory_budget() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_law_of_a_few_calls_runs_out_at_the_same_call_on_both_engines() {
+    // Each subject takes at most three steps (three calls of small fns,
+    // translated in place into the law's bulk entry, where a budget that
+    // covers them is not counted per subject): with three every subject
+    // passes; with fewer each runs out at the same call on both engines.
+    let text = "charter \"Calls\" { version: 1 }\n\
+                record Member { id: Text, age: Int }\n\
+                state {\n  members: List<Member>\n}\n\
+                fn adult(m: Member) -> Bool = m.age >= 18\n\
+                fn named(m: Member) -> Bool = m.id != \"\"\n\
+                fn young(m: Member) -> Bool = m.age < 200\n\
+                law ok(m in members) {\n  \
+                  require \"adult\": adult(m)\n  \
+                  require \"named\": named(m) and young(m)\n\
+                }\n";
+    let program = Program::compile("calls.polity", text).unwrap();
+    let members: Vec<String> = (0..40)
+        .map(|i| format!(r#"{{"id": "m{i}", "age": {}}}"#, 18 + i))
+        .collect();
+    let json = format!(r#"{{"members": [{}]}}"#, members.join(", "));
+    let state = program.load_snapshot(json.as_bytes()).unwrap();
+    for engine in [Engine::Interpreter, Engine::Jit] {
+        let options = EvalOptions {
+            engine,
+            limits: limited(3),
+            ..EvalOptions::default()
+        };
+        let report = program.eval_law_options(&state, "ok", options).unwrap();
+        assert!(
+            report.results.iter().all(|r| r.verdict == Verdict::Pass),
+            "{engine:?}"
+        );
+    }
+    for max_steps in [0, 1, 2] {
+        let errors = limit_errors(&program, &state, "ok", &limited(max_steps));
+        assert_eq!(errors.len(), 80, "{max_steps}");
+        assert!(errors.windows(2).all(|w| w[0] == w[1]), "{errors:?}");
+    }
+    let spans: Vec<_> = [0, 1, 2]
+        .iter()
+        .map(|n| limit_errors(&program, &state, "ok", &limited(*n))[0].span)
+        .collect();
+    assert!(spans[0] != spans[1] && spans[1] != spans[2], "{spans:?}");
+}

@@ -838,25 +838,27 @@ pub extern "C" fn candidates(
             _ => None,
         };
         let (field, many) = ((field_many & 0xffff_ffff) as usize, field_many >> 32 == 1);
-        let keys: Vec<i64> = if many {
-            code::list(key).to_vec()
-        } else {
-            vec![key]
-        };
+        let layout = c.layout;
         let found = n.and_then(|n| {
-            c.layout
-                .state_holding(xs)
-                .and_then(|i| c.layout.positions(i, field, n, &keys))
+            let i = layout.state_holding(xs)?;
+            Some(if many {
+                std::borrow::Cow::Owned(layout.positions(i, field, n, code::list(key))?)
+            } else {
+                // One key: the index's own positions, copied once, into the block.
+                std::borrow::Cow::Borrowed(layout.positions_of_key(i, field, n, key)?)
+            })
         });
-        let Some(positions) = found else {
+        let all = code::list(xs);
+        // Positions are ascending: the last one in range means all are.
+        let Some(positions) =
+            found.filter(|p| p.last().is_none_or(|at| (*at as usize) < all.len()))
+        else {
             return c.ok(xs);
         };
-        let all = code::list(xs);
-        let picked: Vec<i64> = positions
+        let picked = positions
             .iter()
-            .filter_map(|at| all.get(*at as usize).copied())
-            .collect();
-        let w = block_of_words(c, picked.into_iter());
+            .map(|at| all.get(*at as usize).copied().unwrap_or(NONE));
+        let w = block_of_words(c, picked);
         c.ok(w)
     })
 }

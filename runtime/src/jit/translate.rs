@@ -221,6 +221,9 @@ pub fn translate(
         in_bulk: false,
         allocates: false,
         steps: false,
+        bytes: false,
+        fixed_steps: Some(0),
+        elide_steps: false,
     };
     let result = fx.translate_body(body, &args);
     match result {
@@ -294,6 +297,43 @@ pub fn translate_bulk(
     def: &polity_compiler::ir::LawDef,
     own: Option<FuncId>,
 ) -> Tr<()> {
+    let law = (def, own);
+    let fixed = bulk_pass(shared, program, (fctx, func), law, None)?;
+    // A law whose statements take at most a few steps per subject, each a
+    // single call counted once, cannot run out of a budget that covers
+    // them (nor reach the deadline's check, which comes only when the fuel
+    // a subject starts with is spent): translated again without counting
+    // them, and without the per-subject reset of the step budget. Where the
+    // budget does not cover them, the entry stops at its first subject and
+    // the host decides each one through the law's own entry, which counts.
+    let most = crate::interp::CHECK_EVERY;
+    if let Some(steps) = fixed.filter(|n| (1..=most).contains(n)) {
+        func.clear();
+        *fctx = FunctionBuilderContext::new();
+        if bulk_pass(shared, program, (fctx, func), law, Some(steps)).is_err() {
+            // (Not expected: both passes translate the same statements.)
+            func.clear();
+            *fctx = FunctionBuilderContext::new();
+            bulk_pass(shared, program, (fctx, func), law, None)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`translate_bulk`], counting single steps, or (`elide`: the most steps
+/// a subject takes) not counting them, behind a check that the budget
+/// covers that many; the steps a subject takes at most when each is a
+/// single step counted once ([`Fx::fixed_steps`]).
+fn bulk_pass(
+    shared: &mut Shared,
+    program: &Program,
+    (fctx, func): (
+        &mut FunctionBuilderContext,
+        &mut cranelift_codegen::ir::Function,
+    ),
+    (def, own): (&polity_compiler::ir::LawDef, Option<FuncId>),
+    elide: Option<u64>,
+) -> Tr<Option<u64>> {
     let config = shared.module.target_config();
     let (mut b, args) = begin(func, fctx, bulk_signature(&shared.module));
     let [ctx, words, n, out, stop] = args.as_slice() else {
@@ -327,7 +367,23 @@ pub fn translate_bulk(
         in_bulk: true,
         allocates: false,
         steps: false,
+        bytes: false,
+        fixed_steps: Some(0),
+        elide_steps: elide.is_some(),
     };
+    if let Some(steps) = elide.and_then(|n| i64::try_from(n).ok()) {
+        // A budget that does not cover them: stop at the first subject
+        // (code 0), which the host decides through the law's own entry.
+        let fuel = fx.b.ins().load(I64, fixed(), ctx, FUEL0_OFFSET);
+        let short = fx.b.ins().icmp_imm_s(IntCC::SignedLessThan, fuel, steps);
+        let (counted, go) = (fx.b.create_block(), fx.b.create_block());
+        fx.b.set_cold_block(counted);
+        fx.b.ins().brif(short, counted, &[], go, &[]);
+        fx.b.switch_to_block(counted);
+        fx.b.ins().store(MemFlagsData::trusted(), zero, stop, 0);
+        fx.b.ins().return_(&[zero]);
+        fx.b.switch_to_block(go);
+    }
     fx.b.ins().jump(header, &[]);
     // header: while i < n
     fx.b.switch_to_block(header);
@@ -356,11 +412,9 @@ pub fn translate_bulk(
     let iv = fx.b.use_var(i);
     let at = fx.b.ins().iadd(out, iv);
     fx.b.ins().istore8(MemFlagsData::trusted(), passed, at, 0);
-    // The next subject has a full step budget (the first had one from the
-    // host); a law that takes no steps leaves it alone.
-    if fx.steps {
-        fx.start_unit();
-    }
+    // The next subject has a full budget (the first had one from the
+    // host), of what the law counts.
+    fx.start_unit();
     if fx.allocates {
         let used =
             fx.b.ins()
@@ -384,9 +438,10 @@ pub fn translate_bulk(
     fx.b.ins().return_(&[iv]);
     fx.b.switch_to_block(exit);
     fx.b.ins().return_(&[n]);
+    let fixed_steps = fx.fixed_steps;
     fx.b.seal_all_blocks();
     fx.b.finalize(config);
-    Ok(())
+    Ok(fixed_steps)
 }
 
 /// The variables of a law's statements while they are translated.
@@ -423,9 +478,21 @@ struct Fx<'a, 'f> {
     /// or law (a constant's or parameterless fn's thunk allocates in the
     /// arena kept across subjects).
     allocates: bool,
-    /// Whether the code translated so far counts steps or bytes (a bulk
-    /// entry then gives each subject a full budget).
+    /// Whether the code translated so far counts steps (a bulk entry then
+    /// gives each subject a full step budget).
     steps: bool,
+    /// Whether the code translated so far counts bytes of values built (a
+    /// bulk entry then gives each subject a full memory budget).
+    bytes: bool,
+    /// The steps counted so far when each is a single step counted once
+    /// (a call, never a loop's iteration) and nothing else counts against
+    /// a budget: an upper bound of the steps any run of the code takes.
+    /// `None` once anything else is counted ([`translate_bulk`]).
+    fixed_steps: Option<u64>,
+    /// Whether single steps are left uncounted ([`translate_bulk`]: the
+    /// code takes at most [`Fx::fixed_steps`] steps, which the budget
+    /// covers).
+    elide_steps: bool,
 }
 
 /// Helpers that count bytes of values built (`interp/budget.rs`) or charge
@@ -958,28 +1025,66 @@ impl Fx<'_, '_> {
         self.b.switch_to_block(next);
     }
 
-    /// Starts a unit (a subject of a bulk entry) with a full step budget.
+    /// Starts a unit (a subject of a bulk entry) with a full budget of
+    /// steps, when the code counts steps, and of bytes, when it counts
+    /// bytes. (The full budgets are fixed for the context's life: their
+    /// loads are hoisted out of the bulk entry's loop.)
     fn start_unit(&mut self) {
         let t = MemFlagsData::trusted();
-        let fuel = self.b.ins().load(I64, t, self.ctx, FUEL0_OFFSET);
-        let reserve = self.b.ins().load(I64, t, self.ctx, RESERVE0_OFFSET);
-        self.b.ins().store(t, fuel, self.ctx, FUEL_OFFSET);
-        self.b.ins().store(t, reserve, self.ctx, RESERVE_OFFSET);
-        let memory = self.b.ins().load(I64, t, self.ctx, MEMORY0_OFFSET);
-        self.b.ins().store(t, memory, self.ctx, MEMORY_OFFSET);
+        if self.steps {
+            let fuel = self.b.ins().load(I64, fixed(), self.ctx, FUEL0_OFFSET);
+            let reserve = self.b.ins().load(I64, fixed(), self.ctx, RESERVE0_OFFSET);
+            self.b.ins().store(t, fuel, self.ctx, FUEL_OFFSET);
+            self.b.ins().store(t, reserve, self.ctx, RESERVE_OFFSET);
+        }
+        if self.bytes {
+            let memory = self.b.ins().load(I64, fixed(), self.ctx, MEMORY0_OFFSET);
+            self.b.ins().store(t, memory, self.ctx, MEMORY_OFFSET);
+        }
     }
 
     /// Counts one step at `span` (a loop's iteration, a call: the points
     /// where the interpreter counts, `interp/budget.rs`): `fuel` counted
     /// down inline, the slow path ([`abi::refuel`]) when it goes below zero,
     /// which faults with `Limit` at `span` past the budget.
+    /// Left uncounted where the code's steps are known to be covered
+    /// ([`Fx::elide_steps`]).
     fn count_step(&mut self, span: Span) -> Tr<()> {
+        self.fixed_steps = self.fixed_steps.map(|n| n.saturating_add(1));
+        if self.elide_steps {
+            return Ok(());
+        }
         let one = self.iconst(1);
-        self.count_steps(one, abi::LIMIT, span)
+        self.emit_count(one, abi::LIMIT, span)
+    }
+
+    /// Counts one step of a loop's iteration at `span` ([`Fx::count_step`]).
+    fn count_iteration(&mut self, span: Span) -> Tr<()> {
+        self.fixed_steps = None;
+        self.elide_unless_fixed()?;
+        self.count_step(span)
     }
 
     /// Counts `n` steps; past the budget, the fault `kind` at `span`.
     fn count_steps(&mut self, n: CValue, kind: i64, span: Span) -> Tr<()> {
+        self.fixed_steps = None;
+        self.elide_unless_fixed()?;
+        self.emit_count(n, kind, span)
+    }
+
+    /// Steps may be left uncounted only while [`Fx::fixed_steps`] bounds
+    /// them: a pass that elides them and then counts something else is
+    /// not the pass that measured them.
+    fn elide_unless_fixed(&mut self) -> Tr<()> {
+        if self.elide_steps {
+            return unsupported("steps left uncounted where they are not bounded");
+        }
+        Ok(())
+    }
+
+    /// [`Fx::count_steps`]'s code.
+    fn emit_count(&mut self, n: CValue, kind: i64, span: Span) -> Tr<()> {
+        self.steps = true;
         let t = MemFlagsData::trusted();
         let fuel = self.b.ins().load(I64, t, self.ctx, FUEL_OFFSET);
         let left = self.b.ins().isub(fuel, n);
@@ -998,7 +1103,6 @@ impl Fx<'_, '_> {
         args: &[CValue],
         span: Span,
     ) -> Tr<()> {
-        self.steps = true;
         let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
         let (slow, next) = (self.b.create_block(), self.b.create_block());
         self.b.set_cold_block(slow);
@@ -1030,11 +1134,21 @@ impl Fx<'_, '_> {
         let Ok(bytes) = i64::try_from(bytes) else {
             return unsupported("a literal too large to count");
         };
+        self.counts_bytes()?;
         let t = MemFlagsData::trusted();
         let memory = self.b.ins().load(I64, t, self.ctx, MEMORY_OFFSET);
         let left = self.b.ins().iadd_imm_s(memory, -bytes);
         self.b.ins().store(t, left, self.ctx, MEMORY_OFFSET);
         self.slow_if_negative(left, Helper::OutOfMemory, &[], span)
+    }
+
+    /// The code counts bytes of values built (so that a bulk entry resets
+    /// the memory budget per subject), which [`Fx::fixed_steps`] does not
+    /// bound.
+    fn counts_bytes(&mut self) -> Tr<()> {
+        self.bytes = true;
+        self.fixed_steps = None;
+        self.elide_unless_fixed()
     }
 
     /// Bails out (the interpreter decides) when `flag` is not zero.
@@ -1070,7 +1184,9 @@ impl Fx<'_, '_> {
             return unsupported("a helper called with the wrong number of arguments");
         }
         self.allocates |= !NON_ALLOCATING.contains(&name);
-        self.steps |= COUNTS_BYTES.contains(&name);
+        if COUNTS_BYTES.contains(&name) {
+            self.counts_bytes()?;
+        }
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
@@ -1153,6 +1269,9 @@ impl Fx<'_, '_> {
             return unsupported("a call to something left to the interpreter");
         };
         self.allocates = true;
+        // The callee counts what it takes against this unit's budgets.
+        self.steps = true;
+        self.counts_bytes()?;
         let f = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
@@ -1180,6 +1299,7 @@ impl Fx<'_, '_> {
     /// ([`abi::charge`]).
     fn charge(&mut self, slot: u32) -> Tr<()> {
         self.steps = true;
+        self.counts_bytes()?;
         let charged = self.helper(Helper::Charge, &[i64::from(slot)])?;
         self.bail_if(charged);
         Ok(())
@@ -2123,7 +2243,7 @@ impl Fx<'_, '_> {
         self.b.ins().brif(done, exit, &[], body, &[]);
         self.b.switch_to_block(body);
         if per_key {
-            self.count_step(e.span)?;
+            self.count_iteration(e.span)?;
         }
         let off = self.b.ins().ishl_imm_s(i, 3);
         let at = self.b.ins().iadd(src, off);
@@ -2179,7 +2299,7 @@ impl Fx<'_, '_> {
         self.b.ins().brif(done, exit, &[value.into()], body, &[]);
         self.b.switch_to_block(body);
         if per_step {
-            self.count_step(e.span)?;
+            self.count_iteration(e.span)?;
         }
         self.b.def_var(acc, value);
         let off = self.b.ins().ishl_imm_s(i, 3);
@@ -2312,7 +2432,7 @@ impl Fx<'_, '_> {
         self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
         if lp.l.is_some() && !ahead {
-            self.count_step(e.span)?;
+            self.count_iteration(e.span)?;
         }
         // An iteration of an `all`, `any` or `count` keeps nothing it
         // builds: what its element and filter allocate is freed at its end.

@@ -389,8 +389,29 @@ impl Layout {
         n_fields: usize,
         keys: &[i64],
     ) -> Option<Vec<u32>> {
+        let index = self.field_index(i, field, n_fields)?;
+        Some(crate::value::lists::positions_of(index, keys))
+    }
+
+    /// [`Layout::positions`] for one key, as the index holds them (no copy:
+    /// a loop picking most of a list by one key, such as `members where
+    /// it.status == Active`, would otherwise copy every position once more).
+    pub fn positions_of_key(
+        &self,
+        i: usize,
+        field: usize,
+        n_fields: usize,
+        key: i64,
+    ) -> Option<&[u32]> {
+        let index = self.field_index(i, field, n_fields)?;
+        Some(index.get(&key).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// The index of field `field` of the list of state name `i`, built on
+    /// first use.
+    fn field_index(&self, i: usize, field: usize, n_fields: usize) -> Option<&FieldIndex> {
         let w = self.state_word(i)?;
-        let index = self.fields.get(i)?.get(field)?.get_or_init(|| {
+        Some(self.fields.get(i)?.get(field)?.get_or_init(|| {
             let mut map: FieldIndex = BTreeMap::new();
             for (at, r) in code::list(w).iter().enumerate() {
                 if let (Some(k), Ok(at)) = (code::words(*r, n_fields).get(field), u32::try_from(at))
@@ -399,8 +420,7 @@ impl Layout {
                 }
             }
             map
-        });
-        Some(crate::value::lists::positions_of(index, keys))
+        }))
     }
 
     /// `xs[key]` where `xs` is the list of state name `i` (records of

@@ -230,6 +230,21 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.texts.is_empty()
     }
+
+    /// Forgets every text from id `len` on (the ids before keep theirs),
+    /// in time proportional to the texts forgotten.
+    pub fn truncate(&mut self, len: usize) {
+        while self.texts.len() > len {
+            let Some(text) = self.texts.pop() else {
+                break;
+            };
+            let id = self.texts.len();
+            let hash = self.hasher.hash_one(text.as_bytes());
+            if let Ok(slot) = self.slots.find_entry(hash, |slot| slot.id as usize == id) {
+                slot.remove();
+            }
+        }
+    }
 }
 
 /// The scale of an inline decimal: its word holds `m` for `m / DEC_SCALE`.

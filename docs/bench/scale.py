@@ -67,6 +67,11 @@ def run(cmd, timeout):
     """(wall seconds, CPU seconds, peak KB, exit status), or None after a timeout."""
     start = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return wait(child, start, timeout)
+
+
+def wait(child, start, timeout):
+    """`run`'s figures for `child`, started at `start`: it is killed past `timeout`."""
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:

@@ -988,10 +988,10 @@ fn max_memory_takes_bytes_with_binary_suffixes_or_none() {
             memory,
         ])
     };
-    // `range` and the list build 32 bytes an element: 32 KiB in all.
+    // `range` and the list build 96 bytes an element: 96 KiB in all.
     for (memory, passes) in [
-        ("32K", true),
-        ("32767", false),
+        ("96K", true),
+        ("98303", false),
         ("1M", true),
         ("none", true),
     ] {
@@ -1004,9 +1004,9 @@ fn max_memory_takes_bytes_with_binary_suffixes_or_none() {
             r.stdout
         );
     }
-    let r = run("32767");
+    let r = run("98303");
     assert!(
-        r.stdout.contains("memory budget of 32767 bytes exhausted"),
+        r.stdout.contains("memory budget of 98303 bytes exhausted"),
         "{}",
         r.stdout
     );

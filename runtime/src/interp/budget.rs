@@ -35,8 +35,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// The abstract bytes counted per element of a list or set, and per field
-/// of a record, that an evaluation builds.
-pub const ELEMENT_BYTES: u64 = 16;
+/// of a record, that an evaluation builds: the size of the interpreter's
+/// [`crate::value::Value`] on a 64-bit machine (a JIT word is 8), so that
+/// what a budget lets either engine build fits in about that many bytes
+/// of memory. Fixed, not measured, so that every machine gives the same
+/// verdicts.
+pub const ELEMENT_BYTES: u64 = 48;
 
 /// Steps between two looks at the deadline and the cancellation flag.
 pub const CHECK_EVERY: u64 = 1024;
@@ -316,6 +320,12 @@ mod tests {
         }
         assert!(n < CHECK_EVERY, "{n}");
         assert_eq!(m.charge(CHECK_EVERY), Err(Exhausted::Cancelled));
+    }
+
+    #[test]
+    fn an_element_is_counted_at_least_at_its_size_in_memory() {
+        let size = std::mem::size_of::<crate::value::Value>() as u64;
+        assert!(size <= ELEMENT_BYTES, "a value takes {size} bytes");
     }
 
     #[test]

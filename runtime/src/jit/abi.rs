@@ -86,11 +86,13 @@ type ArenaMark = ((usize, usize), (usize, usize));
 
 /// The start of a loop iteration whose temporaries die with it: which arena
 /// it allocates in (`keep` while a constant is evaluated), where that arena
-/// stood, and how many memoised values had been evaluated then.
+/// stood, how many texts the context had made, and how many memoised
+/// values had been evaluated then.
 #[derive(Clone, Copy, Debug)]
 struct LoopMark {
     keep: bool,
     at: ArenaMark,
+    texts: usize,
     memoised: u64,
 }
 
@@ -152,8 +154,16 @@ pub struct JitCtx<'a> {
     keep: Arena,
     const_depth: u32,
     /// Texts made during evaluation that the layout does not hold; their
-    /// ids follow the layout's.
+    /// ids follow the layout's. Those a subject (or an iteration that keeps
+    /// nothing) made are forgotten when it ends, as its arena is cleared,
+    /// unless a memoised value was made meanwhile ([`JitCtx::forget_texts`]).
     extra_texts: Interner,
+    /// How many of `extra_texts` stay whatever ends: those adopted from
+    /// another context, made before the temporaries were set aside, or
+    /// made while a memoised value was.
+    texts_kept: usize,
+    /// `memoised` when the current subject began.
+    subject_memoised: u64,
     /// A test's own state block (`given`), which [`JitCtx::state`] points
     /// at; empty outside tests.
     test_state: Vec<i64>,
@@ -238,6 +248,8 @@ impl<'a> JitCtx<'a> {
             keep: Arena::default(),
             const_depth: 0,
             extra_texts: Interner::default(),
+            texts_kept: 0,
+            subject_memoised: 0,
             test_state: Vec::new(),
             sums: Vec::new(),
             bufs: Vec::new(),
@@ -263,6 +275,7 @@ impl<'a> JitCtx<'a> {
 
     /// Frees what the previous subject made (constants' values stay).
     pub fn next_subject(&mut self) {
+        self.forget_subject_texts();
         self.temp.clear();
         self.sums.clear();
         self.bufs.clear();
@@ -280,7 +293,26 @@ impl<'a> JitCtx<'a> {
     /// stay where they are while the returned arena lives.
     pub fn set_aside_temp(&mut self) -> Arena {
         self.temp_used = 0;
+        self.texts_kept = self.extra_texts.len();
         std::mem::take(&mut self.temp)
+    }
+
+    /// Forgets the texts made since there were `from` (by a subject or an
+    /// iteration that has ended, whose words are dead), unless a memoised
+    /// value was made since `memoised` was: its words may name them, so
+    /// they are kept for good.
+    fn forget_texts(&mut self, from: usize, memoised: u64) {
+        if self.memoised == memoised {
+            self.extra_texts.truncate(from.max(self.texts_kept));
+        } else {
+            self.texts_kept = self.extra_texts.len();
+        }
+    }
+
+    /// [`JitCtx::forget_texts`] for the subject that ends.
+    fn forget_subject_texts(&mut self) {
+        self.forget_texts(self.texts_kept, self.subject_memoised);
+        self.subject_memoised = self.memoised;
     }
 
     /// The texts this context made (concatenations, texts of values built
@@ -294,6 +326,7 @@ impl<'a> JitCtx<'a> {
     pub fn adopt_texts(&mut self, texts: &[Arc<str>]) {
         if self.extra_texts.is_empty() {
             self.extra_texts = Interner::of(texts);
+            self.texts_kept = self.extra_texts.len();
         }
     }
 
@@ -442,6 +475,10 @@ impl Store for JitCtx<'_> {
         // In constant time (a hash table), not by comparing with every
         // text made so far.
         let base = self.layout.texts.len() as i64;
+        if self.const_depth == 0 {
+            // (Forgotten when the subject ends: a bulk entry must clear.)
+            self.temp_used = 1;
+        }
         base + self.extra_texts.intern(s)
     }
 
@@ -466,6 +503,7 @@ pub extern "C" fn mark(p: *mut JitCtx<'_>) -> i64 {
         c.marks.push(LoopMark {
             keep,
             at,
+            texts: c.extra_texts.len(),
             memoised: c.memoised,
         });
         (c.marks.len() - 1) as i64
@@ -488,6 +526,7 @@ pub extern "C" fn release(p: *mut JitCtx<'_>, i: i64) -> i64 {
                 // gained is this iteration's.
                 c.keep.release(m.at);
             }
+            c.forget_texts(m.texts, m.memoised);
             c.marks.truncate(i);
         }
         0
@@ -1261,6 +1300,7 @@ pub extern "C" fn out_of_memory(p: *mut JitCtx<'_>) -> i64 {
 /// [`JitCtx::temp_used`] is set): frees what the previous subject made.
 pub extern "C" fn clear_temp(p: *mut JitCtx<'_>) -> i64 {
     with(p, |c| {
+        c.forget_subject_texts();
         c.temp.clear();
         // A subject that faulted inside a nested loop left its buffer.
         c.bufs.clear();

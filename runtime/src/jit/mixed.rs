@@ -136,8 +136,7 @@ impl Accel for Mixed<'_> {
             return None;
         }
         let mut ctx = self.ctx.try_borrow_mut().ok()?;
-        // What the previous site made is no longer needed: its value was
-        // copied out.
+        // (Words a frame was given by a call that returned early.)
         ctx.next_subject();
         // One frame buffer for every site call (a call never nests in
         // another: compiled code does not call back into the interpreter).
@@ -155,15 +154,22 @@ impl Accel for Mixed<'_> {
         }
         // The interpreter's unit goes on in compiled code.
         ctx.set_steps(meter.left());
-        let [w, fault] = self
+        let called = self
             .jit
             .code
-            .call(site.entry, &mut ctx, frame.as_ptr() as i64, None)?;
+            .call(site.entry, &mut ctx, frame.as_ptr() as i64, None);
         // A fault (running out of steps too) is the interpreter's to find,
         // from where the site began.
-        if fault != 0 || meter.resume(ctx.steps_left(), ctx.memory_left()).is_err() {
-            return None;
-        }
-        Some(ctx.value(&e.ty, w))
+        let value = match called {
+            Some([w, 0]) if meter.resume(ctx.steps_left(), ctx.memory_left()).is_ok() => {
+                Some(ctx.value(&e.ty, w))
+            }
+            _ => None,
+        };
+        // What the site built is dead once its value is copied out (or it
+        // faulted, and the interpreter evaluates the expression instead):
+        // freed now, not at the next site's call.
+        ctx.next_subject();
+        value
     }
 }

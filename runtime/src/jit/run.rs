@@ -149,6 +149,10 @@ impl Run<'_> {
             .map(|((_, w, v), _)| (self.value(ty, *w, *v), *w))
             .unzip();
         let refs: Vec<&Value> = values.iter().collect();
+        // What the last subject decided built is dead (the decisions are
+        // bytes and fault codes): freed before the interpreter runs, so the
+        // two engines' work on a subject never adds up in memory.
+        ctx.next_subject();
         let mut mixed = Mixed::new(self.jit, self.program, self.limits.clone(), ctx);
         if let Ok(m) = mixed.as_mut() {
             m.know_subjects(ty, values.iter().zip(their_words));

@@ -514,7 +514,8 @@ const COUNTS_BYTES: &[Helper] = &[
     Helper::OutOfMemory,
 ];
 
-/// Whether evaluating `e` may build a list, set or record in the arena.
+/// Whether evaluating `e` may build a list, set or record in the arena, or
+/// make a text (which the context forgets with the arena's temporaries).
 fn builds(e: &Expr) -> bool {
     let own = match &e.kind {
         ExprKind::Loop(l) => matches!(l.kind, LoopKind::List | LoopKind::Set),
@@ -523,6 +524,7 @@ fn builds(e: &Expr) -> bool {
         | ExprKind::Set(_)
         | ExprKind::Record(..)
         | ExprKind::With(..)
+        | ExprKind::Binary(BinOp::Concat | BinOp::ListConcat, ..)
         | ExprKind::Builtin(..) => true,
         _ => false,
     };
@@ -531,7 +533,8 @@ fn builds(e: &Expr) -> bool {
     any
 }
 
-/// Helpers that never allocate in an evaluation's arenas.
+/// Helpers that never allocate in an evaluation's arenas (nor make a text:
+/// the texts a subject made are forgotten with its arena).
 const NON_ALLOCATING: &[Helper] = &[
     Helper::DecCmp,
     Helper::TextCmp,
@@ -543,9 +546,6 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::DateAdd,
     Helper::Calendar,
     Helper::DecRound,
-    Helper::Concat,
-    Helper::ToText,
-    Helper::TextCase,
     Helper::TextTest,
     Helper::ConstScope,
     Helper::ClearTemp,
@@ -615,18 +615,7 @@ fn takes_steps(e: &Expr) -> bool {
 /// (`interp/budget.rs`), or steps: a memoised expression that does neither
 /// has nothing to charge at its uses.
 fn takes_budget(e: &Expr) -> bool {
-    fn concatenates(e: &Expr) -> bool {
-        let here = matches!(
-            e.kind,
-            ExprKind::Binary(BinOp::Concat | BinOp::ListConcat, ..)
-        );
-        let mut inside = false;
-        if !here {
-            e.for_each_child(&mut |c| inside = inside || concatenates(c));
-        }
-        here || inside
-    }
-    takes_steps(e) || builds(e) || concatenates(e)
+    takes_steps(e) || builds(e)
 }
 
 /// The most IR nodes of a fn body translated in place at its call sites.
@@ -2436,7 +2425,7 @@ impl Fx<'_, '_> {
         }
         // An iteration of an `all`, `any` or `count` keeps nothing it
         // builds: what its element and filter allocate is freed at its end.
-        let mark = if self.releases(lp, depth) {
+        let mark = if self.releases(e, lp, depth) {
             Some(self.call_helper(Helper::Mark, &[])?)
         } else {
             None
@@ -2519,19 +2508,29 @@ impl Fx<'_, '_> {
 
     /// Whether an iteration at clause `depth` of loop `lp` frees what it
     /// allocated when it ends: its result keeps nothing an iteration builds
-    /// (`all`, `any`, `count`, `sum`), and something under the clause builds a
-    /// collection or record (else there is nothing to free, and no helper
-    /// call is spent per element).
-    fn releases(&self, lp: &LoopParts<'_>, depth: usize) -> bool {
+    /// (`all`, `any`, `count`, `sum`; a comprehension, `min` or `max` whose
+    /// elements are plain words, such as Ints, dates or enum cases, which
+    /// point into no arena), and something under the clause builds a
+    /// collection, record or text (else there is nothing to free, and no
+    /// helper call is spent per element).
+    fn releases(&self, e: &Expr, lp: &LoopParts<'_>, depth: usize) -> bool {
         let Some(l) = lp.l else {
             return false;
         };
         // (A sum keeps its running total in a register or in the context's
         // exact sums, never an element's cell.)
-        if !matches!(
-            lp.kind,
-            LoopKind::All | LoopKind::Any | LoopKind::Count | LoopKind::Sum(_)
-        ) {
+        let keeps_nothing = match lp.kind {
+            LoopKind::All | LoopKind::Any | LoopKind::Count | LoopKind::Sum(_) => true,
+            // (A comprehension's block is allocated before its first
+            // iteration, a nested one's buffer outside the arena; an element
+            // that flows into a wider type, an Int into a Decimal, would be
+            // a cell made in the iteration.)
+            LoopKind::Min | LoopKind::Max => int_like(&l.elem.ty),
+            LoopKind::List | LoopKind::Set => {
+                int_like(&l.elem.ty) && e.ty.element() == Some(&l.elem.ty)
+            }
+        };
+        if !keeps_nothing {
             return false;
         }
         l.clauses

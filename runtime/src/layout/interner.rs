@@ -110,19 +110,25 @@ impl Interner {
         }
     }
 
+    /// The hash of the text in `slot`, from its head when the head holds
+    /// the whole text.
+    fn slot_hash(&self, slot: &Slot) -> u64 {
+        let len = (slot.meta & 0xFF) as usize;
+        match slot.head.get(..len) {
+            Some(short) if len <= HEAD => self.hash(short),
+            _ => self
+                .texts
+                .get(slot.id as usize)
+                .map_or(0, |t| self.hash(t.as_bytes())),
+        }
+    }
+
     /// Moves every text into a table of `n` slots.
     fn rehash(&mut self, n: usize) {
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); n]);
         let mask = n - 1;
         for slot in old.into_iter().filter(|s| s.meta != 0) {
-            let len = (slot.meta & 0xFF) as usize;
-            let hash = match slot.head.get(..len) {
-                Some(short) if len <= HEAD => self.hash(short),
-                _ => self
-                    .texts
-                    .get(slot.id as usize)
-                    .map_or(0, |t| self.hash(t.as_bytes())),
-            };
+            let hash = self.slot_hash(&slot);
             let mut at = hash as usize & mask;
             while self.slots.get(at).is_some_and(|s| s.meta != 0) {
                 at = (at + 1) & mask;
@@ -198,6 +204,59 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.texts.is_empty()
     }
+
+    /// Forgets every text from id `len` on (the ids before keep theirs),
+    /// in time proportional to the texts forgotten and their probe runs.
+    pub fn truncate(&mut self, len: usize) {
+        while self.texts.len() > len {
+            let Some(text) = self.texts.pop() else {
+                break;
+            };
+            let id = self.texts.len();
+            let mask = self.slots.len().wrapping_sub(1);
+            let mut at = self.hash(text.as_bytes()) as usize & mask;
+            // Find the forgotten text's slot on its probe run.
+            let mut found = None;
+            for _ in 0..self.slots.len() {
+                match self.slots.get(at) {
+                    Some(slot) if slot.meta == 0 => break,
+                    Some(slot) if slot.id as usize == id => {
+                        found = Some(at);
+                        break;
+                    }
+                    Some(_) => at = (at + 1) & mask,
+                    None => break,
+                }
+            }
+            if let Some(hole) = found {
+                self.remove_slot(hole, mask);
+            }
+        }
+    }
+
+    /// Empties slot `hole`, moving back each later slot of its probe run
+    /// whose home is not between the hole and it (backward-shift deletion),
+    /// so every remaining text stays reachable from its home without
+    /// tombstones.
+    fn remove_slot(&mut self, mut hole: usize, mask: usize) {
+        let mut at = (hole + 1) & mask;
+        for _ in 0..self.slots.len() {
+            let Some(slot) = self.slots.get(at).copied().filter(|s| s.meta != 0) else {
+                break;
+            };
+            let home = self.slot_hash(&slot) as usize & mask;
+            if at.wrapping_sub(home) & mask >= at.wrapping_sub(hole) & mask {
+                if let Some(dst) = self.slots.get_mut(hole) {
+                    *dst = slot;
+                }
+                hole = at;
+            }
+            at = (at + 1) & mask;
+        }
+        if let Some(dst) = self.slots.get_mut(hole) {
+            *dst = Slot::default();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -262,6 +321,35 @@ mod tests {
             assert_eq!(interner.len(), texts.len());
             assert_eq!(interner.find("abcdefgi"), None);
             assert_eq!(interner.find("parcel-5000"), None);
+        }
+    }
+
+    /// Truncating forgets exactly the texts from the given id on, in any
+    /// order of probe runs (a small table, so runs overlap and wrap), and
+    /// the texts kept stay found; interning goes on from the cut.
+    #[test]
+    fn truncating_forgets_the_later_texts_and_keeps_the_rest_found() {
+        let texts: Vec<String> = (0..3000)
+            .map(|i| match i % 3 {
+                0 => format!("{i}"),
+                1 => format!("member-{i:06}"),
+                _ => format!("{}{i}", "y".repeat(i % 300)),
+            })
+            .collect();
+        let mut interner = Interner::default();
+        for t in &texts {
+            interner.intern(t);
+        }
+        for cut in [2500, 1200, 1199, 17, 0] {
+            interner.truncate(cut);
+            assert_eq!(interner.len(), cut);
+            for (i, t) in texts.iter().enumerate() {
+                let want = (i < cut).then_some(i as i64);
+                assert_eq!(interner.find(t), want, "{t:?} after a cut at {cut}");
+            }
+        }
+        for (i, t) in texts.iter().enumerate().take(100) {
+            assert_eq!(interner.intern(t), i as i64);
         }
     }
 }

@@ -385,10 +385,10 @@ fn budgets(source: &str, limits: &Limits) -> Vec<(Limits, String)> {
         };
         (budget, format!("with at most {max_steps} steps"))
     });
-    // Bytes (16 an element, `ELEMENT_BYTES`): about one element's worth,
+    // Bytes (48 an element, `ELEMENT_BYTES`): about one element's worth,
     // and enough for the generated charters' small collections to run out
     // at various points.
-    let bytes = [h % 24, 24 + (h / 8) % 2000].map(|max_memory| {
+    let bytes = [h % 72, 72 + (h / 8) % 6000].map(|max_memory| {
         let budget = Limits {
             max_memory,
             ..limits.clone()

@@ -1121,10 +1121,13 @@ impl Fx<'_, '_> {
         Ok(self.param(join))
     }
 
-    /// After a loop counted ahead that ran to `bound` of its `len`
-    /// iterations ([`Fx::count_ahead`]): when that was fewer, the budget
-    /// has no step left, and counting the next iteration's runs out.
-    fn cut_short(&mut self, bound: CValue, len: CValue, span: Span) -> Tr<()> {
+    /// After a loop counted ahead over the block `src` that ran to `bound`
+    /// of its iterations ([`Fx::count_ahead`]): when that was fewer than
+    /// its length, the budget has no step left, and counting the next
+    /// iteration's runs out. (The length is read again here rather than
+    /// kept in a register through the loop.)
+    fn cut_short(&mut self, bound: CValue, src: CValue, span: Span) -> Tr<()> {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
         let short = self.b.ins().icmp(IntCC::SignedLessThan, bound, len);
         let (count, next) = (self.b.create_block(), self.b.create_block());
         self.b.set_cold_block(count);
@@ -2287,7 +2290,7 @@ impl Fx<'_, '_> {
         self.b.ins().jump(header, &[i1.into()]);
         self.b.switch_to_block(exit);
         if !per_key {
-            self.cut_short(bound, len, e.span)?;
+            self.cut_short(bound, src, e.span)?;
         }
         let ty = self.shared.type_id(&k.key.ty);
         let ty = self.iconst(ty);
@@ -2347,7 +2350,7 @@ impl Fx<'_, '_> {
         self.b.ins().jump(header, &[i1.into(), next.into()]);
         self.b.switch_to_block(exit);
         if !per_step {
-            self.cut_short(bound, len, e.span)?;
+            self.cut_short(bound, src, e.span)?;
         }
         Ok(self.param(exit))
     }
@@ -2534,7 +2537,7 @@ impl Fx<'_, '_> {
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(done);
         if ahead {
-            self.cut_short(bound, len, e.span)?;
+            self.cut_short(bound, src, e.span)?;
         }
         Ok(())
     }

@@ -47,23 +47,35 @@ fn limited(max_steps: u64) -> Limits {
     }
 }
 
+/// Every subject's verdict for `law` on `engine` under `limits` (the JIT
+/// agreeing with the interpreter wherever it asked it).
+fn verdicts_on(
+    program: &Program,
+    state: &State,
+    law: &str,
+    limits: &Limits,
+    engine: Engine,
+) -> Vec<Verdict> {
+    let options = EvalOptions {
+        engine,
+        limits: limits.clone(),
+        ..EvalOptions::default()
+    };
+    let report = program.eval_law_options(state, law, options).unwrap();
+    assert!(
+        report.disagreements.is_empty(),
+        "{:?}",
+        report.disagreements
+    );
+    report.results.into_iter().map(|r| r.verdict).collect()
+}
+
 /// Every subject's verdict for `law`, which must be a `limit` error.
 fn limit_errors(program: &Program, state: &State, law: &str, limits: &Limits) -> Vec<EvalError> {
     let mut out = Vec::new();
     for engine in [Engine::Interpreter, Engine::Jit] {
-        let options = EvalOptions {
-            engine,
-            limits: limits.clone(),
-            ..EvalOptions::default()
-        };
-        let report = program.eval_law_options(state, law, options).unwrap();
-        assert!(
-            report.disagreements.is_empty(),
-            "{:?}",
-            report.disagreements
-        );
-        for r in report.results {
-            match r.verdict {
+        for v in verdicts_on(program, state, law, limits, engine) {
+            match v {
                 Verdict::Error(e) if e.kind == ErrorKind::Limit => out.push(e),
                 other => panic!("{law} on {engine:?}: {other:?}"),
             }
@@ -116,6 +128,179 @@ fn the_step_budget_is_exact() {
             matches!(run(4999), Verdict::Error(e) if e.kind == ErrorKind::Limit),
             "{engine:?}"
         );
+    }
+}
+
+/// The JIT decides runaway charters itself (issue 15): with the `jit`
+/// feature only.
+#[cfg(feature = "jit")]
+mod jit_decides {
+    use super::*;
+    use polity::jit::{Decision, FaultKind};
+
+    /// Every subject's verdict for `law` under `limits`, which both engines
+    /// give alike (messages and spans too), and which the JIT's generated code
+    /// decides itself: no subject is left to the interpreter, and a `limit`
+    /// verdict is a budget's fault at the site where the interpreter runs out
+    /// (`JitProgram::decide` says `Interpret` for a subject it bails out of).
+    fn decided_alike(program: &Program, state: &State, law: &str, limits: &Limits) -> Vec<Verdict> {
+        let interpreted = verdicts_on(program, state, law, limits, Engine::Interpreter);
+        assert_eq!(
+            verdicts_on(program, state, law, limits, Engine::Jit),
+            interpreted,
+            "{law} under {limits:?}"
+        );
+        let jit = program.jit().expect("the JIT compiles the charter");
+        let (id, _) = program.ir().law(law).expect("the law exists");
+        let layout = state.layout(program.ir(), jit);
+        let decisions = jit
+            .decide(program.ir(), layout, id, limits.clone(), false)
+            .expect("the JIT decides the law");
+        assert_eq!(decisions.len(), interpreted.len());
+        for (i, (d, v)) in decisions.iter().zip(&interpreted).enumerate() {
+            let alike = match (d, v) {
+                (Decision::Pass, Verdict::Pass) | (Decision::Fail, Verdict::Fail(_)) => true,
+                (Decision::Error(f), Verdict::Error(e)) => {
+                    e.kind == ErrorKind::Limit
+                        && f.kind == FaultKind::Limit
+                        && (f.steps || f.memory)
+                }
+                _ => false,
+            };
+            assert!(
+                alike,
+                "{law}, subject {i}, under {limits:?}: the JIT decided {d:?}, the interpreter {v:?}"
+            );
+        }
+        interpreted
+    }
+
+    /// The `limit` errors of `verdicts` (every one must be one).
+    fn all_limits(verdicts: &[Verdict]) -> Vec<&EvalError> {
+        verdicts
+            .iter()
+            .map(|v| match v {
+                Verdict::Error(e) if e.kind == ErrorKind::Limit => e,
+                other => panic!("not a limit error: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_jit_decides_runaway_charters_itself() {
+        // The quadratic `sum` and `f34(1)` are memoised state-only expressions
+        // that run out in a unit of their own, then in each subject's; the
+        // quadratic's inner `count` is a loop counted ahead that the budget
+        // cannot cover. Budgets that run out in the first inner loop, in a
+        // later one, and at different depths of the chain of calls.
+        let (program, state) = compile(&hostile());
+        for (law, budgets) in [
+            ("quadratic", [1_000, 100_000, 350_000]),
+            ("doubling", [1_000, 77_777, 100_000]),
+        ] {
+            let mut messages = Vec::new();
+            for steps in budgets {
+                let verdicts = decided_alike(&program, &state, law, &limited(steps));
+                let errors = all_limits(&verdicts);
+                assert!(errors.windows(2).all(|w| w[0] == w[1]), "{errors:?}");
+                assert!(
+                    errors[0].message.contains("ran out of steps"),
+                    "{}",
+                    errors[0].message
+                );
+                messages.push(errors[0].message.clone());
+            }
+            messages.dedup();
+            assert_eq!(messages.len(), 3, "{law}: {messages:?}");
+        }
+        // The memory budget: the quadratic's inner `range` is rebuilt for
+        // every outer element, and runs out in its fourth.
+        let verdicts = decided_alike(&program, &state, "quadratic", &memory_limited(5 << 20));
+        for e in all_limits(&verdicts) {
+            assert!(e.message.contains("memory budget"), "{}", e.message);
+        }
+    }
+
+    /// Memoised state-only expressions whose cost fits a full budget but not
+    /// always what a subject has left: a subject with a longer id spends more
+    /// steps before them (`warm`), so they run out at different points of
+    /// different subjects, or not at all. `bounded` builds: its outer `range`
+    /// is memoised and charged its bytes, and its inner one is too, at each
+    /// use, until the memory budget has not enough left.
+    const DEPTHS: &str = "charter \"Depths\" { version: 1 }\n\
+        record Member { id: Text }\n\
+        state {\n  members: List<Member>\n}\n\
+        fn f0(x: Int) -> Int = x + 1\n\
+        fn f1(x: Int) -> Int = f0(x) + f0(x)\n\
+        fn f2(x: Int) -> Int = f1(x) + f1(x)\n\
+        fn f3(x: Int) -> Int = f2(x) + f2(x)\n\
+        fn f4(x: Int) -> Int = f3(x) + f3(x)\n\
+        fn f5(x: Int) -> Int = f4(x) + f4(x)\n\
+        fn f6(x: Int) -> Int = f5(x) + f5(x)\n\
+        fn f7(x: Int) -> Int = f6(x) + f6(x)\n\
+        fn f8(x: Int) -> Int = f7(x) + f7(x)\n\
+        fn f9(x: Int) -> Int = f8(x) + f8(x)\n\
+        fn f10(x: Int) -> Int = f9(x) + f9(x)\n\
+        law late(m in members) {\n  \
+          require \"warm\": count(1 for c in range(0, len(m.id) * 500)) >= 0\n  \
+          require \"a\": f10(1) > 0\n  \
+          require \"b\": f10(2) > 0\n}\n\
+        law bounded(m in members) {\n  \
+          require \"ok\": sum(count(1 for b in range(0, 10000) if a < b and m.id != \"\") \
+            for a in range(0, 10000)) > 0\n}\n";
+
+    #[test]
+    fn a_memoised_expression_runs_out_in_place_where_the_interpreter_does() {
+        let program = Program::compile("depths.polity", DEPTHS).unwrap();
+        let state = program
+            .load_snapshot(br#"{"members": [{"id": "a"}, {"id": "bbbb"}, {"id": "cccccccc"}]}"#)
+            .unwrap();
+        // `f10(x)` takes 2,047 steps; `warm` 500, 2,000 and 4,000.
+        let mut shapes = Vec::new();
+        for steps in [1_500, 3_000, 5_000, 7_000, 9_000] {
+            let verdicts = decided_alike(&program, &state, "late", &limited(steps));
+            shapes.push(
+                verdicts
+                    .iter()
+                    .map(|v| matches!(v, Verdict::Pass))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        // Nothing passes with 1,500; the first subject only with 5,000; all
+        // with 9,000.
+        assert_eq!(shapes[0], [false, false, false]);
+        assert_eq!(shapes[2], [true, false, false]);
+        assert_eq!(shapes[4], [true, true, true]);
+        // 160,000 bytes a `range(0, 10000)`: the outer one does not fit 100 KB
+        // (it runs out in its own unit, then in place in every subject), the
+        // inner ones run out at the sixth and at the eighteenth use.
+        for memory in [100_000, 1_000_000, 3_000_000] {
+            let verdicts = decided_alike(&program, &state, "bounded", &memory_limited(memory));
+            for e in all_limits(&verdicts) {
+                assert!(e.message.contains("memory budget"), "{}", e.message);
+            }
+        }
+    }
+
+    #[test]
+    fn a_loop_counted_ahead_runs_for_the_steps_left_and_runs_out_after_them() {
+        // Each law takes n steps, counted ahead (its body takes none): with
+        // fewer, the loop runs for what is left and the next step runs out.
+        let text = "charter \"Ahead\" { version: 1 }\nstate {\n  n: Int\n}\n\
+                    law counted { require \"count\": count(1 for x in range(0, n)) == n }\n\
+                    law folded { require \"fold\": (fold(s = 0, x in range(0, n)) => s + x) >= 0 }\n\
+                    law keyed { require \"sort\": count(sorted(range(0, n), by: 0 - it)) == n }\n\
+                    law listed { require \"list\": count([x * 2 for x in range(0, n)]) == n }\n";
+        let program = Program::compile("ahead.polity", text).unwrap();
+        let state = program.load_snapshot(br#"{"n": 5000}"#).unwrap();
+        for law in ["counted", "folded", "keyed", "listed"] {
+            for steps in [1, 2_500, 4_999] {
+                let verdicts = decided_alike(&program, &state, law, &limited(steps));
+                all_limits(&verdicts);
+            }
+            let verdicts = decided_alike(&program, &state, law, &limited(5_000));
+            assert_eq!(verdicts, [Verdict::Pass], "{law}");
+        }
     }
 }
 

@@ -102,8 +102,11 @@ struct LoopMark {
 pub struct JitCtx<'a> {
     /// The layout's state block (`[present, word]` per state name).
     pub state: *const i64,
-    /// The memo of constants, then of parameterless fns (`[status, word]`
-    /// each; status 0 = not yet, 1 = value, 2 = fault code in the word).
+    /// The memo of constants, then of parameterless fns, then of memoised
+    /// state-only expressions (`[status, word]` each; status 0 = not yet,
+    /// 1 = value, 2 = fault code in the word, 3 = a memoised expression
+    /// that ran out of a budget of its own, evaluated in place at each use:
+    /// [`super::translate::MEMO_EXHAUSTED`]).
     pub memo: *mut i64,
     /// The fault kind of the last helper (0 = none).
     pub flag: i64,
@@ -1213,7 +1216,9 @@ pub extern "C" fn give(p: *mut JitCtx<'_>, id: i64, w: i64) -> i64 {
 /// state-only expression): its values are kept across subjects, and it is
 /// a unit of its own with a full step budget (as in the interpreter), whose
 /// steps are recorded for [`charge`]. Leaving returns 1 when a memoised
-/// expression ran out of steps: its fault is then memoised as a bail-out.
+/// expression ran out of steps or memory: it is then memoised as
+/// exhausted, evaluated in place at every use, so it costs nothing to
+/// charge.
 pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
     with(p, |c| {
         let (leave, slot) = (op & 1 == 1, op >> 1);
@@ -1229,8 +1234,12 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
         let full = u64::try_from(c.fuel0 + c.reserve0).unwrap_or(0);
         let used = i64::try_from(full.saturating_sub(c.steps_left())).unwrap_or(i64::MAX);
         let built = c.memory0.saturating_sub(c.memory.max(0));
+        let hoisted =
+            usize::try_from(slot).is_ok_and(|s| s >= c.program.consts.len() + c.program.fns.len());
+        let out = std::mem::take(&mut c.out_of_steps) | std::mem::take(&mut c.out_of_memory);
+        let exhausted = out && hoisted;
         if let Some(cost) = usize::try_from(slot).ok().and_then(|i| c.costs.get_mut(i)) {
-            *cost = (used, built);
+            *cost = if exhausted { (0, 0) } else { (used, built) };
         }
         if let Some((fuel, reserve, memory)) = c.units.pop() {
             c.fuel = fuel;
@@ -1240,12 +1249,9 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
         c.memoised = c.memoised.wrapping_add(1);
         c.const_depth = c.const_depth.saturating_sub(1);
         // A memoised state-only expression that ran out of its own budget
-        // would run out inside a subject's too, but sooner, where the
-        // interpreter says: it bails out, at every use.
-        let hoisted =
-            usize::try_from(slot).is_ok_and(|s| s >= c.program.consts.len() + c.program.fns.len());
-        let out = std::mem::take(&mut c.out_of_steps) | std::mem::take(&mut c.out_of_memory);
-        i64::from(out && hoisted)
+        // runs out inside a subject's too, but sooner, where the
+        // interpreter says: it is evaluated in place, at every use.
+        i64::from(exhausted)
     })
 }
 
@@ -1259,11 +1265,43 @@ pub extern "C" fn refuel(p: *mut JitCtx<'_>, kind: i64) -> i64 {
     })
 }
 
+/// The slow path of counting a loop's `n` steps ahead (`fuel` went below
+/// zero): the iterations the unit's budget covers. All `n` when it has
+/// them (taken as [`refuel`] takes them); else every step it has left,
+/// which leaves it none: generated code runs the loop for that many
+/// iterations only, and then counts the next one's step, which runs out
+/// where the interpreter's does. A passed deadline or a cancellation bails
+/// out.
+pub extern "C" fn ahead(p: *mut JitCtx<'_>, n: i64) -> i64 {
+    with(p, |c| {
+        let deficit = c.fuel.saturating_neg().max(0);
+        if deficit <= c.reserve {
+            return match c.refill(BAIL) {
+                0 => c.ok(n),
+                kind => c.fail(kind),
+            };
+        }
+        // `fuel` is what it was less `n`.
+        let covered = c
+            .fuel
+            .saturating_add(n)
+            .max(0)
+            .saturating_add(c.reserve.max(0));
+        c.fuel = 0;
+        c.reserve = 0;
+        if c.stop.check().is_err() {
+            return c.fail(BAIL);
+        }
+        c.ok(covered.min(n))
+    })
+}
+
 /// The use of a memoised state-only expression (memo `slot`): the steps
 /// and bytes its evaluation took are this unit's too, as they are in the
-/// interpreter, which evaluates it in place. 1 when that runs out (or the
-/// deadline passed): generated code then bails out, and the interpreter
-/// says where, inside the expression.
+/// interpreter, which evaluates it in place. 1 when the unit has not that
+/// much left, which it then still has (or when the deadline passed):
+/// generated code then evaluates the expression in place, and it runs out
+/// where the interpreter's does.
 pub extern "C" fn charge(p: *mut JitCtx<'_>, slot: i64) -> i64 {
     with(p, |c| {
         let (steps, bytes) = usize::try_from(slot)
@@ -1271,15 +1309,20 @@ pub extern "C" fn charge(p: *mut JitCtx<'_>, slot: i64) -> i64 {
             .and_then(|i| c.costs.get(i))
             .copied()
             .unwrap_or((0, 0));
-        c.fuel = c.fuel.saturating_sub(steps);
-        if c.fuel < 0 && c.refill(BAIL) != 0 {
+        if bytes > c.memory {
             return 1;
         }
-        if bytes > c.memory {
-            // Out of memory inside the expression: the interpreter finds
-            // where.
-            c.memory = 0;
-            return 1;
+        let fuel = c.fuel.saturating_sub(steps);
+        if fuel < 0 {
+            if fuel.saturating_neg() > c.reserve {
+                return 1;
+            }
+            c.fuel = fuel;
+            if c.refill(BAIL) != 0 {
+                return 1;
+            }
+        } else {
+            c.fuel = fuel;
         }
         c.memory -= bytes;
         0
@@ -1444,6 +1487,7 @@ helpers! {
     Range => "polity_range", range as F2;
     ConstScope => "polity_const_scope", const_scope as F1;
     Refuel => "polity_refuel", refuel as F1;
+    Ahead => "polity_ahead", ahead as F1;
     Charge => "polity_charge", charge as F1;
     OutOfMemory => "polity_out_of_memory", out_of_memory as F0;
     Give => "polity_give", give as F2;

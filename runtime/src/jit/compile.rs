@@ -357,7 +357,9 @@ fn define(
     // for compile time, as a test block is.
     let tier = match body {
         Body::Test(_) | Body::Site(..) => Tier::Once,
-        Body::Fn(..) | Body::Thunk(..) | Body::Law(_) | Body::Collection(_) => Tier::Speed,
+        Body::Fn(..) | Body::Thunk(..) | Body::Memo(..) | Body::Law(_) | Body::Collection(_) => {
+            Tier::Speed
+        }
     };
     declare_and_define(shared, &sig, ctx, tier)
 }
@@ -389,7 +391,7 @@ fn memoise_state_only(shared: &mut Shared, program: &Program, item: Item, first:
         let Ok(slot) = u32::try_from(first + n) else {
             break;
         };
-        if let Ok(id) = define(shared, program, &Body::Thunk(slot, e, &e.ty), frame, 0) {
+        if let Ok(id) = define(shared, program, &Body::Memo(slot, e, &e.ty), frame, 1) {
             shared.memoised.insert(std::ptr::from_ref(e), (slot, id));
             n += 1;
         }

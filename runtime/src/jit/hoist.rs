@@ -9,7 +9,12 @@
 //! subject that never reaches it (short-circuit, `if`, an empty loop) never
 //! evaluates it, and a fault is memoised with its site, so every subject
 //! that reaches it faults with the same kind and span as in the
-//! interpreter, which evaluates it afresh each time.
+//! interpreter, which evaluates it afresh each time. Its steps and bytes
+//! are charged to each subject at each use, as the interpreter counts them;
+//! where a subject has not that much left, or where the expression ran out
+//! of a budget in its own unit (memoised as exhausted), it is evaluated
+//! again in place, with what the subject has left, and runs out at the
+//! interpreter's site (`translate.rs`, `Body::Memo`).
 //!
 //! An expression is memoised when it is *closed* (it reads no local bound
 //! outside it: no subject, parameter, `let` or loop variable) and *heavy*

@@ -112,6 +112,12 @@ pub enum Body<'p> {
     /// A constant or a fn without parameters (memo slot, value, type):
     /// evaluated once per context, its value or fault memoised.
     Thunk(u32, &'p Expr, &'p Type),
+    /// A memoised state-only expression (`hoist.rs`; memo slot, expression,
+    /// type): a thunk with one parameter, `in_place`, which when not zero
+    /// (or when its own evaluation ran out of a budget) evaluates it in the
+    /// caller's unit instead, with the caller's budget left, memoising
+    /// nothing ([`Fx::translate_thunk`]).
+    Memo(u32, &'p Expr, &'p Type),
     /// A law: `(subject, failed)` parameters; returns whether it passed.
     Law(&'p polity_compiler::ir::LawDef),
     /// A law's collection.
@@ -153,7 +159,11 @@ pub const MAX_BODY_NODES: usize = 10_000;
 fn body_nodes(body: &Body<'_>) -> usize {
     let limit = MAX_BODY_NODES + 1;
     let exprs: Vec<&Expr> = match body {
-        Body::Fn(e, ..) | Body::Thunk(_, e, _) | Body::Collection(e) | Body::Site(e, _) => vec![e],
+        Body::Fn(e, ..)
+        | Body::Thunk(_, e, _)
+        | Body::Memo(_, e, _)
+        | Body::Collection(e)
+        | Body::Site(e, _) => vec![e],
         Body::Law(def) => def.stmt_exprs(),
         Body::Test(def) => def
             .body
@@ -193,7 +203,7 @@ pub fn translate(
     let params = match body {
         Body::Fn(_, n, _) => *n,
         Body::Thunk(..) | Body::Collection(_) | Body::Test(_) => 0,
-        Body::Site(..) => 1,
+        Body::Site(..) | Body::Memo(..) => 1,
         Body::Law(_) => 2,
     };
     let config = shared.module.target_config();
@@ -260,6 +270,11 @@ pub fn bulk_signature(module: &JITModule) -> Signature {
     sig.returns.push(AbiParam::new(I64));
     sig
 }
+
+/// The memo status of a memoised state-only expression whose evaluation
+/// ran out of a budget in a unit of its own (0: not yet, 1: a value, 2: a
+/// fault): every use evaluates it in place ([`Fx::translate_thunk`]).
+pub const MEMO_EXHAUSTED: i64 = 3;
 
 /// The decision byte of a subject whose requirements all held.
 pub const BULK_PASS: u8 = 1;
@@ -552,6 +567,7 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::Mark,
     Helper::Release,
     Helper::Refuel,
+    Helper::Ahead,
     Helper::Charge,
     Helper::OutOfMemory,
 ];
@@ -727,7 +743,13 @@ impl Fx<'_, '_> {
                 let r = self.translate_expr(e)?;
                 self.ret(r);
             }
-            Body::Thunk(i, e, ty) => self.translate_thunk(*i, e, ty)?,
+            Body::Thunk(i, e, ty) => self.translate_thunk(*i, e, ty, None)?,
+            Body::Memo(i, e, ty) => {
+                let Some(in_place) = params.first().copied() else {
+                    return unsupported("a memoised expression without its mode");
+                };
+                self.translate_thunk(*i, e, ty, Some(in_place))?;
+            }
             Body::Site(e, free) => {
                 let Some(frame) = params.first().copied() else {
                     return unsupported("a site without its frame");
@@ -794,21 +816,41 @@ impl Fx<'_, '_> {
     }
 
     /// A constant or parameterless fn: the memo first; else evaluate it in the
-    /// `keep` arena and memoise.
-    fn translate_thunk(&mut self, i: u32, e: &Expr, ty: &Type) -> Tr<()> {
-        let memo = self
-            .b
-            .ins()
-            .load(I64, MemFlagsData::trusted(), self.ctx, MEMO_OFFSET);
+    /// `keep` arena and memoise. A memoised state-only expression has the
+    /// parameter `in_place` too ([`Body::Memo`]): when it is not zero, or
+    /// when its memo says that its evaluation ran out of a budget in a unit
+    /// of its own (status [`MEMO_EXHAUSTED`]), the expression is evaluated
+    /// again in the caller's unit, with what the caller's budget has left,
+    /// as the interpreter evaluates it in place: it then runs out where the
+    /// interpreter does, and its fault is the caller's.
+    fn translate_thunk(&mut self, i: u32, e: &Expr, ty: &Type, in_place: Option<CValue>) -> Tr<()> {
+        let t = MemFlagsData::trusted();
+        let memo = self.b.ins().load(I64, t, self.ctx, MEMO_OFFSET);
         let off = i64::from(i) * 16;
         let slot = self.b.ins().iadd_imm_s(memo, off);
-        let status = self.b.ins().load(I64, MemFlagsData::trusted(), slot, 0);
-        let word = self.b.ins().load(I64, MemFlagsData::trusted(), slot, 8);
-        let (fresh, done, faulted) = (
+        let status = self.b.ins().load(I64, t, slot, 0);
+        let word = self.b.ins().load(I64, t, slot, 8);
+        let (fresh, done, faulted, eval) = (
+            self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
         );
+        // Whether this evaluation is in the caller's unit (memoising nothing).
+        let placed = self.b.declare_var(I64);
+        let z = self.b.ins().iconst(I64, 0);
+        self.b.def_var(placed, z);
+        let check = self.b.create_block();
+        match in_place {
+            Some(p) => {
+                self.b.def_var(placed, p);
+                self.b.ins().brif(p, eval, &[], check, &[]);
+            }
+            None => {
+                self.b.ins().jump(check, &[]);
+            }
+        }
+        self.b.switch_to_block(check);
         let is_new = self.b.ins().icmp_imm_s(IntCC::Equal, status, 0);
         let not_new = self.b.create_block();
         self.b.ins().brif(is_new, fresh, &[], not_new, &[]);
@@ -818,32 +860,75 @@ impl Fx<'_, '_> {
         self.b.switch_to_block(done);
         self.ret(word);
         self.b.switch_to_block(faulted);
-        let z = self.b.ins().iconst(I64, 0);
+        // Evaluated in place again, from the start (a block after the
+        // evaluation jumps here too).
+        let again = in_place.map(|_| self.b.create_block());
+        if let Some(again) = again {
+            let exhausted = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::Equal, status, MEMO_EXHAUSTED);
+            let give_up = self.b.create_block();
+            self.b.ins().brif(exhausted, again, &[], give_up, &[]);
+            self.b.switch_to_block(give_up);
+        }
         self.b.ins().return_(&[z, word]);
         // Evaluate with faults caught here rather than in the shared fault block.
         self.b.switch_to_block(fresh);
         let scope = i64::from(i) << 1;
         self.helper(Helper::ConstScope, &[scope])?;
+        self.b.def_var(placed, z);
+        self.b.ins().jump(eval, &[]);
+        self.b.switch_to_block(eval);
         let catch = self.b.create_block();
         self.b.append_block_param(catch, I64);
         let outer = std::mem::replace(&mut self.fault_block, catch);
         let v = self.translate_to(e, ty)?;
         self.fault_block = outer;
+        if in_place.is_some() {
+            let keep = self.b.create_block();
+            let p = self.b.use_var(placed);
+            let value = self.b.create_block();
+            self.b.ins().brif(p, value, &[], keep, &[]);
+            self.b.switch_to_block(value);
+            self.ret(v);
+            self.b.switch_to_block(keep);
+        }
         self.helper(Helper::ConstScope, &[scope | 1])?;
         let one = self.b.ins().iconst(I64, 1);
-        self.b.ins().store(MemFlagsData::trusted(), one, slot, 0);
-        self.b.ins().store(MemFlagsData::trusted(), v, slot, 8);
+        self.b.ins().store(t, one, slot, 0);
+        self.b.ins().store(t, v, slot, 8);
         self.ret(v);
         self.b.switch_to_block(catch);
         let code = self.b.block_params(catch).first().copied().unwrap_or(z);
+        if in_place.is_some() {
+            let (fault, leave) = (self.b.create_block(), self.b.create_block());
+            let p = self.b.use_var(placed);
+            self.b.ins().brif(p, fault, &[], leave, &[]);
+            self.b.switch_to_block(fault);
+            self.b.ins().return_(&[z, code]);
+            self.b.switch_to_block(leave);
+        }
+        // 1 when a memoised expression ran out of a budget of its own.
         let bail = self.helper(Helper::ConstScope, &[scope | 1])?;
         let bail_code = self.iconst(abi::BAIL);
         let code = self.b.ins().select(bail, bail_code, code);
-        let two = self.b.ins().iconst(I64, 2);
-        self.b.ins().store(MemFlagsData::trusted(), two, slot, 0);
-        self.b.ins().store(MemFlagsData::trusted(), code, slot, 8);
-        let z = self.b.ins().iconst(I64, 0);
+        let (two, exhausted) = (self.iconst(2), self.iconst(MEMO_EXHAUSTED));
+        let status = self.b.ins().select(bail, exhausted, two);
+        self.b.ins().store(t, status, slot, 0);
+        self.b.ins().store(t, code, slot, 8);
+        if let Some(again) = again {
+            let give_up = self.b.create_block();
+            self.b.ins().brif(bail, again, &[], give_up, &[]);
+            self.b.switch_to_block(give_up);
+        }
         self.b.ins().return_(&[z, code]);
+        if let Some(again) = again {
+            self.b.switch_to_block(again);
+            let one = self.iconst(1);
+            self.b.def_var(placed, one);
+            self.b.ins().jump(eval, &[]);
+        }
         Ok(())
     }
 
@@ -1054,13 +1139,6 @@ impl Fx<'_, '_> {
         self.count_step(span)
     }
 
-    /// Counts `n` steps; past the budget, the fault `kind` at `span`.
-    fn count_steps(&mut self, n: CValue, kind: i64, span: Span) -> Tr<()> {
-        self.fixed_steps = None;
-        self.elide_unless_fixed()?;
-        self.emit_count(n, kind, span)
-    }
-
     /// Steps may be left uncounted only while [`Fx::fixed_steps`] bounds
     /// them: a pass that elides them and then counts something else is
     /// not the pass that measured them.
@@ -1071,7 +1149,7 @@ impl Fx<'_, '_> {
         Ok(())
     }
 
-    /// [`Fx::count_steps`]'s code.
+    /// Counts `n` steps; past the budget, the fault `kind` at `span`.
     fn emit_count(&mut self, n: CValue, kind: i64, span: Span) -> Tr<()> {
         self.steps = true;
         let t = MemFlagsData::trusted();
@@ -1103,12 +1181,50 @@ impl Fx<'_, '_> {
         Ok(())
     }
 
-    /// The steps of a loop of `len` iterations whose body takes none, and
-    /// which never stops early, counted before it runs: the same count as
-    /// one per iteration, with one check; if they are more than the budget
-    /// has left, the interpreter finds where it runs out (a bail-out).
-    fn count_ahead(&mut self, len: CValue, span: Span) -> Tr<()> {
-        self.count_steps(len, abi::BAIL, span)
+    /// The steps of a loop of `len` iterations at `span` whose body takes
+    /// none, and which never stops early, counted before it runs: the same
+    /// count as one per iteration, with one check. The result is the loop's
+    /// bound: `len`, or, when the budget has fewer steps left
+    /// ([`abi::ahead`]), that many, after which [`Fx::cut_short`] counts the
+    /// next iteration's step, which runs out where the interpreter's does.
+    /// A covered loop pays nothing per iteration for it, and one comparison
+    /// after it.
+    fn count_ahead(&mut self, len: CValue, span: Span) -> Tr<CValue> {
+        self.fixed_steps = None;
+        self.elide_unless_fixed()?;
+        let t = MemFlagsData::trusted();
+        let fuel = self.b.ins().load(I64, t, self.ctx, FUEL_OFFSET);
+        let left = self.b.ins().isub(fuel, len);
+        self.b.ins().store(t, left, self.ctx, FUEL_OFFSET);
+        self.steps = true;
+        let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
+        let (slow, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(out, slow, &[], join, &[len.into()]);
+        self.b.switch_to_block(slow);
+        let covered = self.flagged(Helper::Ahead, &[len], span)?;
+        self.b.ins().jump(join, &[covered.into()]);
+        self.b.switch_to_block(join);
+        Ok(self.param(join))
+    }
+
+    /// After a loop counted ahead over the block `src` that ran to `bound`
+    /// of its iterations ([`Fx::count_ahead`]): when that was fewer than
+    /// its length, the budget has no step left, and counting the next
+    /// iteration's runs out. (The length is read again here rather than
+    /// kept in a register through the loop.)
+    fn cut_short(&mut self, bound: CValue, src: CValue, span: Span) -> Tr<()> {
+        let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
+        let short = self.b.ins().icmp(IntCC::SignedLessThan, bound, len);
+        let (count, next) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(count);
+        self.b.ins().brif(short, count, &[], next, &[]);
+        self.b.switch_to_block(count);
+        self.count_step(span)?;
+        self.b.ins().jump(next, &[]);
+        self.b.switch_to_block(next);
+        Ok(())
     }
 
     /// Counts `n` elements' (or fields') bytes of a value about to be built
@@ -1279,26 +1395,51 @@ impl Fx<'_, '_> {
     /// and a value not memoised yet stops the entry with code 0 (the host
     /// runs the subject through the law's own entry).
     fn memoised(&mut self, slot: u32, id: Option<FuncId>) -> Tr<CValue> {
-        self.memoised_charged(slot, id, false)
+        self.memoised_charged(slot, id, None)
     }
 
-    /// The steps a memoised state-only expression took (to its value or
-    /// its fault) are the using unit's too, as in the interpreter, which
-    /// evaluates it in place; past the budget, the subject bails out
-    /// ([`abi::charge`]).
-    fn charge(&mut self, slot: u32) -> Tr<()> {
+    /// The steps and bytes a memoised state-only expression (compiled as
+    /// `id`) took, to its value or its fault, are the using unit's too, as
+    /// in the interpreter, which evaluates it in place ([`abi::charge`]).
+    /// When the unit has not that much left, the expression is evaluated
+    /// again in place ([`Body::Memo`]), with what the unit has left, and
+    /// runs out where the interpreter does; its value (if the deadline
+    /// rather than the budget stopped the charge) goes to `join`. A bulk
+    /// entry stops instead with code 0, and the law's own entry decides the
+    /// subject so.
+    fn charge(&mut self, slot: u32, id: FuncId, join: Block) -> Tr<()> {
         self.steps = true;
         self.counts_bytes()?;
-        let charged = self.helper(Helper::Charge, &[i64::from(slot)])?;
-        self.bail_if(charged);
+        let unpaid = self.helper(Helper::Charge, &[i64::from(slot)])?;
+        let (again, next) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(again);
+        self.b.ins().brif(unpaid, again, &[], next, &[]);
+        self.b.switch_to_block(again);
+        if self.in_bulk {
+            let zero = self.iconst(0);
+            self.b.ins().jump(self.fault_block, &[zero.into()]);
+        } else {
+            let in_place = self.iconst(1);
+            let v = self.call_compiled(Some(id), &[in_place])?;
+            self.b.ins().jump(join, &[v.into()]);
+        }
+        self.b.switch_to_block(next);
         Ok(())
     }
 
-    /// [`Fx::memoised`], charging the memo's steps at every use when `charged`.
-    fn memoised_charged(&mut self, slot: u32, id: Option<FuncId>, charged: bool) -> Tr<CValue> {
-        if id.is_none() {
+    /// [`Fx::memoised`], or with `hoisted` a memoised state-only expression
+    /// ([`Body::Memo`]), whose cost is charged at every use when `hoisted`
+    /// is `Some(true)` ([`Fx::charge`]).
+    fn memoised_charged(
+        &mut self,
+        slot: u32,
+        id: Option<FuncId>,
+        hoisted: Option<bool>,
+    ) -> Tr<CValue> {
+        let Some(fid) = id else {
             return self.call_compiled(id, &[]);
-        }
+        };
+        let charged = hoisted == Some(true);
         let memo = self.b.ins().load(I64, fixed(), self.ctx, MEMO_OFFSET);
         let at = self.b.ins().iadd_imm_s(memo, i64::from(slot) * 16);
         let status = self.b.ins().load(I64, MemFlagsData::trusted(), at, 0);
@@ -1314,11 +1455,12 @@ impl Fx<'_, '_> {
         self.b.switch_to_block(hit);
         let w = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
         if charged {
-            self.charge(slot)?;
+            self.charge(slot, fid, join)?;
         }
         self.b.ins().jump(join, &[w.into()]);
         self.b.switch_to_block(miss);
         if self.in_bulk {
+            // (Not yet evaluated, or to be evaluated in place: code 0.)
             let faulted = self.b.ins().icmp_imm_s(IntCC::Equal, status, 2);
             let word = self.b.ins().load(I64, MemFlagsData::trusted(), at, 8);
             if charged {
@@ -1326,7 +1468,7 @@ impl Fx<'_, '_> {
                 let (fault, not_yet) = (self.b.create_block(), self.b.create_block());
                 self.b.ins().brif(faulted, fault, &[], not_yet, &[]);
                 self.b.switch_to_block(fault);
-                self.charge(slot)?;
+                self.charge(slot, fid, join)?;
                 self.b.ins().jump(self.fault_block, &[word.into()]);
                 self.b.switch_to_block(not_yet);
                 let zero = self.iconst(0);
@@ -1340,13 +1482,18 @@ impl Fx<'_, '_> {
             return Ok(self.param(join));
         }
         let allocates = self.allocates;
+        // A memoised expression's thunk evaluates it from its memo (`in_place` 0).
+        let args: Vec<CValue> = match hoisted {
+            Some(_) => vec![self.iconst(0)],
+            None => Vec::new(),
+        };
         let v = if charged {
-            let [v, fault] = self.call_with(id, &[])?;
-            self.charge(slot)?;
+            let [v, fault] = self.call_with(id, &args)?;
+            self.charge(slot, fid, join)?;
             self.check(fault);
             v
         } else {
-            self.call_compiled(id, &[])?
+            self.call_compiled(id, &args)?
         };
         self.allocates = allocates;
         self.b.ins().jump(join, &[v.into()]);
@@ -1406,7 +1553,7 @@ impl Fx<'_, '_> {
         }
         if !self.shared.memoised.is_empty() {
             if let Some(&(slot, id)) = self.shared.memoised.get(&std::ptr::from_ref(e)) {
-                return self.memoised_charged(slot, Some(id), takes_budget(e));
+                return self.memoised_charged(slot, Some(id), Some(takes_budget(e)));
             }
         }
         let v = self.translate_kind(e)?;
@@ -2221,14 +2368,16 @@ impl Fx<'_, '_> {
         self.b.append_block_param(header, I64);
         // One step per element, counted ahead when a key takes none.
         let per_key = takes_steps(&k.key);
-        if !per_key {
-            self.count_ahead(len, e.span)?;
-        }
+        let bound = if per_key {
+            len
+        } else {
+            self.count_ahead(len, e.span)?
+        };
         let zero = self.iconst(0);
         self.b.ins().jump(header, &[zero.into()]);
         self.b.switch_to_block(header);
         let i = self.param(header);
-        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
+        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, bound);
         self.b.ins().brif(done, exit, &[], body, &[]);
         self.b.switch_to_block(body);
         if per_key {
@@ -2244,6 +2393,9 @@ impl Fx<'_, '_> {
         let i1 = self.b.ins().iadd_imm_s(i, 1);
         self.b.ins().jump(header, &[i1.into()]);
         self.b.switch_to_block(exit);
+        if !per_key {
+            self.cut_short(bound, src, e.span)?;
+        }
         let ty = self.shared.type_id(&k.key.ty);
         let ty = self.iconst(ty);
         match k.op {
@@ -2266,9 +2418,11 @@ impl Fx<'_, '_> {
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
         // One step per element, counted ahead when the body takes none.
         let per_step = takes_steps(&f.body);
-        if !per_step {
-            self.count_ahead(len, e.span)?;
-        }
+        let bound = if per_step {
+            len
+        } else {
+            self.count_ahead(len, e.span)?
+        };
         let (header, body, exit) = (
             self.b.create_block(),
             self.b.create_block(),
@@ -2284,7 +2438,7 @@ impl Fx<'_, '_> {
         let (Some(i), Some(value)) = (params.first().copied(), params.get(1).copied()) else {
             return unsupported("a fold without its loop state");
         };
-        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
+        let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, bound);
         self.b.ins().brif(done, exit, &[value.into()], body, &[]);
         self.b.switch_to_block(body);
         if per_step {
@@ -2299,6 +2453,9 @@ impl Fx<'_, '_> {
         let i1 = self.b.ins().iadd_imm_s(i, 1);
         self.b.ins().jump(header, &[i1.into(), next.into()]);
         self.b.switch_to_block(exit);
+        if !per_step {
+            self.cut_short(bound, src, e.span)?;
+        }
         Ok(self.param(exit))
     }
 
@@ -2402,9 +2559,11 @@ impl Fx<'_, '_> {
                     .iter()
                     .all(|c| c.filter.as_ref().is_none_or(|f| !takes_steps(f)))
         });
-        if ahead {
-            self.count_ahead(len, e.span)?;
-        }
+        let bound = if ahead {
+            self.count_ahead(len, e.span)?
+        } else {
+            len
+        };
         let i = self.b.declare_var(I64);
         let zero = self.iconst(0);
         self.b.def_var(i, zero);
@@ -2417,7 +2576,10 @@ impl Fx<'_, '_> {
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(header);
         let iv = self.b.use_var(i);
-        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, iv, len);
+        let end = self
+            .b
+            .ins()
+            .icmp(IntCC::SignedGreaterThanOrEqual, iv, bound);
         self.b.ins().brif(end, done, &[], body, &[]);
         self.b.switch_to_block(body);
         if lp.l.is_some() && !ahead {
@@ -2478,6 +2640,9 @@ impl Fx<'_, '_> {
         self.b.def_var(i, iv);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(done);
+        if ahead {
+            self.cut_short(bound, src, e.span)?;
+        }
         Ok(())
     }
 

@@ -31,15 +31,16 @@
 //! The snapshot is converted once per (program, state) into a [`Layout`]; blocks
 //! are boxed slices, so their addresses are stable while the layout lives.
 
+mod index;
 pub mod raw;
 
 use crate::snapshot::Snapshot;
 use crate::value::Value;
+use index::KeyIndex;
 use polity_compiler::ir::Program;
 use polity_compiler::num::Dec;
 use polity_compiler::types::Type;
 use raw as code;
-use std::collections::BTreeMap;
 use std::hash::BuildHasher as _;
 use std::sync::{Arc, OnceLock};
 
@@ -405,19 +406,14 @@ pub struct Layout {
     /// Whether an `Int?` or `Duration?` holds `i64::MIN` (then the
     /// interpreter evaluates this snapshot).
     pub ambiguous: bool,
-    /// Per state name, its list of records indexed by the id field's word
-    /// (the first element with each id), built the first time `xs[key]`
-    /// looks into that list: a lookup is then O(log n), not a scan.
-    ids: Box<[OnceLock<BTreeMap<i64, i64>>]>,
     /// Per state name holding a list of records, per field: the positions
     /// of the elements by the field's word, built the first time a loop
     /// picks elements of that list by that field
-    /// ([`polity_compiler::ir::Clause::keyed`]).
-    fields: Box<[Box<[OnceLock<FieldIndex>]>]>,
+    /// ([`polity_compiler::ir::Clause::keyed`]) or `xs[key]` looks into it
+    /// by its id field (the first element with the key): a lookup is then
+    /// one probe of a hash table, not a scan.
+    fields: Box<[Box<[OnceLock<KeyIndex>]>]>,
 }
-
-/// Positions of a list's elements (ascending) by the word of one field.
-type FieldIndex = BTreeMap<i64, Vec<u32>>;
 
 impl Store for Layout {
     fn words(&mut self, n: usize) -> &mut [i64] {
@@ -476,7 +472,6 @@ impl Layout {
             cells: DecCells::default(),
             texts: literals.clone(),
             ambiguous: false,
-            ids: (0..program.state.len()).map(|_| OnceLock::new()).collect(),
             fields: program
                 .state
                 .iter()
@@ -502,24 +497,26 @@ impl Layout {
         n_fields: usize,
         keys: &[i64],
     ) -> Option<Vec<u32>> {
+        Some(self.index(i, field, n_fields)?.positions(keys))
+    }
+
+    /// The index of the list of state name `i` (records of `n_fields`
+    /// words) by field `field`, built on first use; `None` when `i` holds
+    /// no such list here.
+    fn index(&self, i: usize, field: usize, n_fields: usize) -> Option<&KeyIndex> {
         let w = self.state_word(i)?;
         let index = self.fields.get(i)?.get(field)?.get_or_init(|| {
-            let mut map: FieldIndex = BTreeMap::new();
-            for (at, r) in code::list(w).iter().enumerate() {
-                if let (Some(k), Ok(at)) = (code::words(*r, n_fields).get(field), u32::try_from(at))
-                {
-                    map.entry(*k).or_default().push(at);
-                }
-            }
-            map
+            let key = move |r: &i64| code::words(*r, n_fields).get(field).copied();
+            KeyIndex::build(code::list(w).iter().map(key))
         });
-        Some(crate::value::lists::positions_of(index, keys))
+        Some(index)
     }
 
     /// `xs[key]` where `xs` is the list of state name `i` (records of
     /// `n_fields` words whose id is field `id_field`): `Some(found)` from the
-    /// index, or `None` when `i` holds no list here. Ids are words, so equal
-    /// ids are equal words (texts are interned).
+    /// index (the first element with the id), or `None` when `i` holds no
+    /// list here. Ids are words, so equal ids are equal words (texts are
+    /// interned).
     pub fn by_id(
         &self,
         i: usize,
@@ -528,16 +525,13 @@ impl Layout {
         key: i64,
     ) -> Option<Option<i64>> {
         let w = self.state_word(i)?;
-        let index = self.ids.get(i)?.get_or_init(|| {
-            let mut map = BTreeMap::new();
-            for r in code::list(w) {
-                if let Some(id) = code::words(*r, n_fields).get(id_field) {
-                    map.entry(*id).or_insert(*r);
-                }
-            }
-            map
-        });
-        Some(index.get(&key).copied())
+        let index = self.index(i, id_field, n_fields)?;
+        Some(
+            index
+                .of(key)
+                .first()
+                .and_then(|at| code::list(w).get(*at as usize).copied()),
+        )
     }
 
     /// Converts a snapshot, interning texts after the program's literals.

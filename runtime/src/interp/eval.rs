@@ -86,6 +86,10 @@ impl<'p> Ctx<'p> {
     /// The element of `list` (the value of state name `id`, records whose id
     /// is field `id_field`) with id `key`, through the list's index.
     fn by_id(&self, id: StateId, list: &Value, id_field: usize, key: &Value) -> Option<Value> {
+        if let Some(index) = self.shared_index(id, list, id_field as u32) {
+            let first = index.get(key).and_then(|at| at.first());
+            return first.and_then(|at| list.elements().get(*at)).cloned();
+        }
         let mut ids = self.ids.borrow_mut();
         let same = |v: &Value| std::ptr::eq(v.elements(), list.elements());
         let entry = ids
@@ -112,21 +116,37 @@ impl<'p> Ctx<'p> {
         field: u32,
         keys: &[Value],
     ) -> Vec<usize> {
+        if let Some(index) = self.shared_index(id, list, field) {
+            return crate::value::lists::positions_of(&index, keys);
+        }
         let mut fields = self.fields.borrow_mut();
         let same = |v: &Value| std::ptr::eq(v.elements(), list.elements());
         let entry = fields
             .entry((id, field))
             .or_insert_with(|| (Value::None, BTreeMap::new()));
         if !same(&entry.0) {
-            let mut map: BTreeMap<Value, Vec<usize>> = BTreeMap::new();
-            for (i, x) in list.elements().iter().enumerate() {
-                if let Some(k) = x.fields().get(field as usize) {
-                    map.entry(k.clone()).or_default().push(i);
-                }
-            }
-            *entry = (list.clone(), map);
+            *entry = (list.clone(), index_by(list, field));
         }
         crate::value::lists::positions_of(&entry.1, keys)
+    }
+
+    /// The snapshot's own index of `list` by `field`, when `list` is the
+    /// very value of state name `id` in a snapshot (not a test's `given`):
+    /// shared by every context over the snapshot, so built once.
+    fn shared_index(
+        &self,
+        id: StateId,
+        list: &Value,
+        field: u32,
+    ) -> Option<std::sync::Arc<crate::snapshot::ValueIndex>> {
+        let States::Snapshot(s) = &self.states else {
+            return None;
+        };
+        let own = s.get(id)?;
+        if !std::ptr::eq(own.elements(), list.elements()) {
+            return None;
+        }
+        s.value_index(id, field, |l| index_by(l, field))
     }
 
     /// `given name = value` in a test; constants may depend on it, so they are
@@ -771,6 +791,18 @@ pub(crate) fn cut(text: &str) -> String {
 
 /// The most characters of an expression a budget fault quotes.
 const QUOTED: usize = 60;
+
+/// The positions of `list`'s elements (records) by the value of field
+/// `field`, ascending.
+fn index_by(list: &Value, field: u32) -> BTreeMap<Value, Vec<usize>> {
+    let mut map: BTreeMap<Value, Vec<usize>> = BTreeMap::new();
+    for (i, x) in list.elements().iter().enumerate() {
+        if let Some(k) = x.fields().get(field as usize) {
+            map.entry(k.clone()).or_default().push(i);
+        }
+    }
+    map
+}
 
 /// Membership: binary search in a (sorted) set, a linear scan of a list.
 pub(crate) fn contains(xs: &Value, x: &Value) -> bool {

@@ -847,6 +847,21 @@ pub extern "C" fn contains(p: *mut JitCtx<'_>, ty: i64, xs: i64, x: i64) -> i64 
         let items = code::list(xs);
         let found = match elem {
             e if int_like(e) && matches!(t, Type::Set(_)) => items.binary_search(&x).is_ok(),
+            // A set of texts is in the texts' order (by bytes, as the
+            // interpreter's values): a binary search, not a scan, so `x in
+            // s` over a large set built from state stays O(log n).
+            Type::Text if matches!(t, Type::Set(_)) => {
+                let key = c.text_of(x);
+                let key = key.as_deref().map(str::as_bytes);
+                items
+                    .binary_search_by(|y| {
+                        if *y == x {
+                            return Ordering::Equal;
+                        }
+                        c.text_of(*y).as_deref().map(str::as_bytes).cmp(&key)
+                    })
+                    .is_ok()
+            }
             e if int_like(e) || *e == Type::Text => items.contains(&x),
             Type::Decimal => {
                 let d = code::dec_at(x);

@@ -31,6 +31,7 @@
 //! The snapshot is converted once per (program, state) into a [`Layout`]; blocks
 //! are boxed slices, so their addresses are stable while the layout lives.
 
+mod index;
 mod interner;
 pub mod raw;
 
@@ -38,11 +39,11 @@ pub use interner::Interner;
 
 use crate::snapshot::Snapshot;
 use crate::value::Value;
+use index::KeyIndex;
 use polity_compiler::ir::Program;
 use polity_compiler::num::Dec;
 use polity_compiler::types::Type;
 use raw as code;
-use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// The word of `none`.
@@ -292,19 +293,14 @@ pub struct Layout {
     /// Whether an `Int?` or `Duration?` holds `i64::MIN` (then the
     /// interpreter evaluates this snapshot).
     pub ambiguous: bool,
-    /// Per state name, its list of records indexed by the id field's word
-    /// (the first element with each id), built the first time `xs[key]`
-    /// looks into that list: a lookup is then O(log n), not a scan.
-    ids: Box<[OnceLock<BTreeMap<i64, i64>>]>,
     /// Per state name holding a list of records, per field: the positions
     /// of the elements by the field's word, built the first time a loop
     /// picks elements of that list by that field
-    /// ([`polity_compiler::ir::Clause::keyed`]).
-    fields: Box<[Box<[OnceLock<FieldIndex>]>]>,
+    /// ([`polity_compiler::ir::Clause::keyed`]) or `xs[key]` looks into it
+    /// by its id field (the first element with the key): a lookup is then
+    /// one probe of a hash table, not a scan.
+    fields: Box<[Box<[OnceLock<KeyIndex>]>]>,
 }
-
-/// Positions of a list's elements (ascending) by the word of one field.
-type FieldIndex = BTreeMap<i64, Vec<u32>>;
 
 impl Store for Layout {
     fn words(&mut self, n: usize) -> &mut [i64] {
@@ -363,7 +359,6 @@ impl Layout {
             cells: DecCells::default(),
             texts: literals.clone(),
             ambiguous: false,
-            ids: (0..program.state.len()).map(|_| OnceLock::new()).collect(),
             fields: program
                 .state
                 .iter()
@@ -389,8 +384,19 @@ impl Layout {
         n_fields: usize,
         keys: &[i64],
     ) -> Option<Vec<u32>> {
-        let index = self.field_index(i, field, n_fields)?;
-        Some(crate::value::lists::positions_of(index, keys))
+        Some(self.index(i, field, n_fields)?.positions(keys))
+    }
+
+    /// The index of the list of state name `i` (records of `n_fields`
+    /// words) by field `field`, built on first use; `None` when `i` holds
+    /// no such list here.
+    fn index(&self, i: usize, field: usize, n_fields: usize) -> Option<&KeyIndex> {
+        let w = self.state_word(i)?;
+        let index = self.fields.get(i)?.get(field)?.get_or_init(|| {
+            let key = move |r: &i64| code::words(*r, n_fields).get(field).copied();
+            KeyIndex::build(code::list(w).iter().map(key))
+        });
+        Some(index)
     }
 
     /// [`Layout::positions`] for one key, as the index holds them (no copy:
@@ -403,30 +409,14 @@ impl Layout {
         n_fields: usize,
         key: i64,
     ) -> Option<&[u32]> {
-        let index = self.field_index(i, field, n_fields)?;
-        Some(index.get(&key).map_or(&[][..], Vec::as_slice))
-    }
-
-    /// The index of field `field` of the list of state name `i`, built on
-    /// first use.
-    fn field_index(&self, i: usize, field: usize, n_fields: usize) -> Option<&FieldIndex> {
-        let w = self.state_word(i)?;
-        Some(self.fields.get(i)?.get(field)?.get_or_init(|| {
-            let mut map: FieldIndex = BTreeMap::new();
-            for (at, r) in code::list(w).iter().enumerate() {
-                if let (Some(k), Ok(at)) = (code::words(*r, n_fields).get(field), u32::try_from(at))
-                {
-                    map.entry(*k).or_default().push(at);
-                }
-            }
-            map
-        }))
+        Some(self.index(i, field, n_fields)?.of(key))
     }
 
     /// `xs[key]` where `xs` is the list of state name `i` (records of
     /// `n_fields` words whose id is field `id_field`): `Some(found)` from the
-    /// index, or `None` when `i` holds no list here. Ids are words, so equal
-    /// ids are equal words (texts are interned).
+    /// index (the first element with the id), or `None` when `i` holds no
+    /// list here. Ids are words, so equal ids are equal words (texts are
+    /// interned).
     pub fn by_id(
         &self,
         i: usize,
@@ -435,16 +425,13 @@ impl Layout {
         key: i64,
     ) -> Option<Option<i64>> {
         let w = self.state_word(i)?;
-        let index = self.ids.get(i)?.get_or_init(|| {
-            let mut map = BTreeMap::new();
-            for r in code::list(w) {
-                if let Some(id) = code::words(*r, n_fields).get(id_field) {
-                    map.entry(*id).or_insert(*r);
-                }
-            }
-            map
-        });
-        Some(index.get(&key).copied())
+        let index = self.index(i, id_field, n_fields)?;
+        Some(
+            index
+                .of(key)
+                .first()
+                .and_then(|at| code::list(w).get(*at as usize).copied()),
+        )
     }
 
     /// Converts a snapshot, interning texts after the program's literals.

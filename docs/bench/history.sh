@@ -10,25 +10,11 @@
 # baseline in the same run: `polity eval` of the last day alone, the cost
 # of one snapshot. Deletes the snapshots at the end.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-days=${1:-365}
-members=${2:-10000}
-target=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p polity --bin polity --example gen_history
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-"$target/release/examples/gen_history" --members "$members" --days "$days" "$dir"
-echo "$days snapshots of $members members: $(du -sh "$dir" | cut -f1)"
-charter=examples/praxis-nova/charter.polity
-last=$(ls "$dir" | tail -1)
-run() {
-  # bash's own timer: the wall time of the whole process, in seconds
-  local TIMEFORMAT=%R
-  { time "$target/release/polity" "$@" > /dev/null 2>&1; } 2>&1
-}
+source "$(dirname "$0")/history_setup.sh"
+last=$(ls "$history" | tail -1)
 for i in 1 2 3; do
-  echo "one snapshot (eval, table):  $(run eval "$charter" --snapshot "$dir/$last") s"
+  echo "one snapshot (eval, table):  $(run eval "$charter" --snapshot "$history/$last") s"
   for format in table jsonl csv; do
-    echo "history ($format):           $(run eval "$charter" --snapshots "$dir" --format "$format") s"
+    echo "history ($format):           $(run eval "$charter" --snapshots "$history" --format "$format") s"
   done
 done

@@ -1,5 +1,5 @@
 # Sourced by docs/bench/history.sh and docs/bench/report.sh: the setup both
-# share. Reads DAYS and MEMBERS from the caller's first two arguments
+# share. Takes DAYS and MEMBERS from the caller's first two arguments
 # (defaults 365 and 10000), builds the release binary and the history
 # generator, writes the daily snapshots to "$history" inside a temporary
 # directory "$dir" (deleted on exit), and defines `run`, which prints the

@@ -12,32 +12,17 @@
 # -o` (charts as files), and prints each one's maximum resident set. Deletes
 # the snapshots and reports at the end.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-days=${1:-365}
-members=${2:-10000}
+source "$(dirname "$0")/history_setup.sh"
 rounds=${3:-3}
-target=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p polity --bin polity --example gen_history
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-"$target/release/examples/gen_history" --members "$members" --days "$days" "$dir/h"
-echo "$days snapshots of $members members: $(du -sh "$dir/h" | cut -f1)"
-charter=examples/praxis-nova/charter.polity
-polity="$target/release/polity"
-run() {
-  # bash's own timer: the wall time of the whole process, in seconds
-  local TIMEFORMAT=%R
-  { time "$polity" "$@" > /dev/null 2>&1; } 2>&1
-}
 for i in $(seq "$rounds"); do
   echo "round $i"
-  echo "  eval --snapshots (csv):    $(run eval "$charter" --snapshots "$dir/h" --format csv) s"
-  echo "  report (html):             $(run report "$charter" --snapshots "$dir/h" -o "$dir/census.html") s"
-  echo "  report (md, charts files): $(run report "$charter" --snapshots "$dir/h" --format md -o "$dir/census.md") s"
+  echo "  eval --snapshots (csv):    $(run eval "$charter" --snapshots "$history" --format csv) s"
+  echo "  report (html):             $(run report "$charter" --snapshots "$history" -o "$dir/census.html") s"
+  echo "  report (md, charts files): $(run report "$charter" --snapshots "$history" --format md -o "$dir/census.md") s"
 done
 echo "page: $(wc -c < "$dir/census.html") bytes, $(grep -c '<svg' "$dir/census.html") charts"
 if [ -x /usr/bin/time ]; then
   rss() { /usr/bin/time -f %M "$polity" "$@" 2>&1 > /dev/null | tail -1; }
-  echo "max RSS, eval --snapshots: $(rss eval "$charter" --snapshots "$dir/h" --format csv) KiB"
-  echo "max RSS, report (html):    $(rss report "$charter" --snapshots "$dir/h" -o "$dir/census.html") KiB"
+  echo "max RSS, eval --snapshots: $(rss eval "$charter" --snapshots "$history" --format csv) KiB"
+  echo "max RSS, report (html):    $(rss report "$charter" --snapshots "$history" -o "$dir/census.html") KiB"
 fi

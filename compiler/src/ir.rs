@@ -1078,9 +1078,26 @@ pub enum ExprKind {
     IntToDec(Box<Expr>),
 }
 
+/// When less than this much stack is left, [`Expr::for_each_child`] goes on
+/// on a new segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+
+/// The size of each new stack segment.
+const STACK_GROWTH: usize = 2 * 1024 * 1024;
+
 impl Expr {
     /// Calls `f` on each direct sub-expression, in evaluation order.
+    ///
+    /// Walks over a deep expression (a fn's chain of thousands of `let`s
+    /// is that many nested [`ExprKind::Let`]s) recurse through here, so the
+    /// stack grows here on demand ([`stacker`]), and no walker overflows a
+    /// small thread stack (issue 15: 2 MiB, an embedding program's default).
     pub fn for_each_child<'e>(&'e self, f: &mut dyn FnMut(&'e Expr)) {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.each_child(f));
+    }
+
+    /// [`Expr::for_each_child`] on the current stack.
+    fn each_child<'e>(&'e self, f: &mut dyn FnMut(&'e Expr)) {
         match &self.kind {
             ExprKind::Lit(_) | ExprKind::Local(_) | ExprKind::State(_) | ExprKind::Const(_) => {}
             ExprKind::CallFn(_, xs)

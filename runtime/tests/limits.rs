@@ -181,6 +181,20 @@ fn deep_calls_through_deep_expressions_fit_a_small_stack() {
     });
 }
 
+/// A charter's lines up to a chain of `n` `let`s (`a0` = `first`, each
+/// next one more) opened by `head` (a law's or a fn's first line).
+#[cfg(feature = "jit")]
+fn let_chain(head: &str, first: &str, n: usize) -> Vec<String> {
+    let mut lines = vec![
+        "charter \"Lets\" { version: 1 }".to_string(),
+        "state { base: Int }".to_string(),
+        head.to_string(),
+        format!("  let a0 = {first}"),
+    ];
+    lines.extend((1..n).map(|i| format!("  let a{i} = a{} + 1", i - 1)));
+    lines
+}
+
 /// A law too large to compile well (5,000 `let`s: Cranelift's time and
 /// memory grow faster than the law) is left to the interpreter, which
 /// evaluates it in linear time, and `check --jit`'s list of fallbacks says
@@ -189,13 +203,7 @@ fn deep_calls_through_deep_expressions_fit_a_small_stack() {
 #[test]
 fn a_law_too_large_to_compile_is_left_to_the_interpreter() {
     let n = 5000;
-    let mut lines = vec![
-        "charter \"Lets\" { version: 1 }".to_string(),
-        "state { base: Int }".to_string(),
-        "law chain {".to_string(),
-        "  let a0 = base".to_string(),
-    ];
-    lines.extend((1..n).map(|i| format!("  let a{i} = a{} + 1", i - 1)));
+    let mut lines = let_chain("law chain {", "base", n);
     lines.push(format!("  require \"end\": a{} == {n}", n - 1));
     lines.push("}".to_string());
     let program = Program::compile("lets.polity", &lines.join("\n")).unwrap();
@@ -220,6 +228,60 @@ fn a_law_too_large_to_compile_is_left_to_the_interpreter() {
             .map(|r| &r.verdict);
         assert_eq!(verdict, Some(&Verdict::Pass), "{engine:?}");
     }
+}
+
+/// A law that reaches, through another fn, a fn too large to compile is
+/// left to the interpreter too, and `check --jit`'s reason names the fn
+/// that is too large and why, once, however long the chain of calls.
+#[cfg(feature = "jit")]
+#[test]
+fn a_law_calling_a_fn_too_large_to_compile_says_which_fn() {
+    let n = 5000;
+    let mut lines = let_chain("fn big(x: Int) -> Int {", "x", n);
+    lines.push(format!("  a{}", n - 1));
+    lines.push("}".to_string());
+    lines.push("fn mid(x: Int) -> Int = big(x) + 1".to_string());
+    lines.push("fn top(x: Int) -> Int = mid(x) + 1".to_string());
+    lines.push(format!(
+        "law uses {{ require \"end\": top(base) == {} }}",
+        n + 2
+    ));
+    // A failing law explains through the whole chain.
+    lines.push("law fails { require \"never\": top(base) == 0 }".to_string());
+    let program = Program::compile("lets.polity", &lines.join("\n")).unwrap();
+    let jit = program.jit().unwrap();
+    let fallback = jit
+        .fallbacks()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>();
+    let uses = fallback.iter().find(|f| f.contains("`uses`"));
+    let uses = uses.unwrap_or_else(|| panic!("{fallback:?}"));
+    assert!(
+        uses.contains("it reaches fn `big`, which runs in the interpreter: too large to compile"),
+        "{uses}"
+    );
+    assert_eq!(uses.matches("reaches").count(), 1, "{uses}");
+    let state = program.load_snapshot(br#"{"base": 1}"#).unwrap();
+    let mut fails = Vec::new();
+    for engine in Engine::ALL {
+        let reports = program.eval_all_with(&state, *engine);
+        let verdict = |law: &str| {
+            reports
+                .iter()
+                .find(|r| r.law == law)
+                .and_then(|r| r.results.first())
+                .map(|r| r.verdict.clone())
+        };
+        assert_eq!(verdict("uses"), Some(Verdict::Pass), "{engine:?}");
+        let failed = verdict("fails");
+        assert!(
+            matches!(failed, Some(Verdict::Fail(_))),
+            "{engine:?}: {failed:?}"
+        );
+        fails.push(failed);
+    }
+    assert!(fails.windows(2).all(|w| w[0] == w[1]), "{fails:?}");
 }
 
 /// A snapshot's texts and collections stop at `LoadLimits` on both loaders:

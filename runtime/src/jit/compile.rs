@@ -88,6 +88,7 @@ impl JitProgram {
             module,
             helpers,
             fns: vec![None; program.fns.len()],
+            fns_left: vec![None; program.fns.len()],
             consts: vec![None; program.consts.len()],
             laws: vec![None; program.laws.len()],
             sites: Vec::new(),
@@ -178,7 +179,11 @@ impl JitProgram {
                             });
                         }
                     }
-                    Item::Fn(_) => {}
+                    Item::Fn(i) => {
+                        if let Some(slot) = shared.fns_left.get_mut(i as usize) {
+                            *slot = Some(e);
+                        }
+                    }
                 },
             }
             pipe.feed(&mut shared.pending);

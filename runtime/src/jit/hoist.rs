@@ -68,6 +68,11 @@ pub fn free_locals(e: &Expr) -> Vec<(u32, &Type)> {
 /// Adds to `free` the locals `e` reads that are not in `bound` (those bound
 /// by the expressions around the current one, inside the root).
 fn free_in<'e>(e: &'e Expr, bound: &mut Vec<u32>, free: &mut Vec<(u32, &'e Type)>) {
+    stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || free_in_here(e, bound, free));
+}
+
+/// [`free_in`] on the current stack.
+fn free_in_here<'e>(e: &'e Expr, bound: &mut Vec<u32>, free: &mut Vec<(u32, &'e Type)>) {
     match &e.kind {
         ExprKind::Local(id) => {
             if !bound.contains(&id.0) && !free.iter().any(|(s, _)| *s == id.0) {

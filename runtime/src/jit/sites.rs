@@ -110,6 +110,11 @@ impl<'p> Walk<'p> {
     /// a site itself: its parts are, so it costs one compiled evaluation of
     /// each part either way, and is not compiled twice.
     fn cond(&mut self, e: &'p Expr) {
+        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.cond_here(e));
+    }
+
+    /// [`Walk::cond`] on the current stack.
+    fn cond_here(&mut self, e: &'p Expr) {
         let composed = match &e.kind {
             ExprKind::And(..)
             | ExprKind::Or(..)
@@ -211,6 +216,12 @@ impl<'p> Walk<'p> {
     }
 
     fn derive_parts(&mut self, x: &'p Expr, depth: u32) {
+        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
+            self.derive_parts_here(x, depth);
+        });
+    }
+
+    fn derive_parts_here(&mut self, x: &'p Expr, depth: u32) {
         if depth == 0 {
             return;
         }

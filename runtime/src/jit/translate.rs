@@ -46,6 +46,10 @@ fn unsupported<T>(what: &str) -> Tr<T> {
     Err(Unsupported(what.to_string()))
 }
 
+/// How the reason of an item left to the interpreter because of a fn it
+/// calls begins ([`Fx::left_to_interpreter`]).
+const REACHES: &str = "it reaches fn ";
+
 /// What the functions of one program share while they are translated.
 pub struct Shared {
     /// The module receiving the code.
@@ -54,6 +58,9 @@ pub struct Shared {
     pub helpers: Vec<FuncId>,
     /// Compiled fns, consts and laws (`None`: left to the interpreter).
     pub fns: Vec<Option<FuncId>>,
+    /// Why each fn left to the interpreter was (by the fn's index), so
+    /// that a law calling it can say so (`polity check --jit`).
+    pub fns_left: Vec<Option<String>>,
     /// Compiled constants.
     pub consts: Vec<Option<FuncId>>,
     /// Compiled laws.
@@ -1368,6 +1375,32 @@ impl Fx<'_, '_> {
         Ok(v)
     }
 
+    /// Why a call of fn `f` cannot be compiled: `f` was left to the
+    /// interpreter, for the reason its own translation gave; when that was
+    /// a fn it reaches in turn, the reason names that fn (so a chain of
+    /// calls gives one short reason, not one nested per link).
+    fn left_to_interpreter(&self, f: u32) -> Unsupported {
+        let why = self
+            .shared
+            .fns_left
+            .get(f as usize)
+            .and_then(Option::as_deref);
+        match why {
+            Some(why) if why.starts_with(REACHES) => Unsupported(why.to_string()),
+            _ => {
+                let name = self
+                    .program
+                    .fns
+                    .get(f as usize)
+                    .map_or("?", |d| d.name.as_str());
+                let why = why.unwrap_or("not compiled");
+                Unsupported(format!(
+                    "{REACHES}`{name}`, which runs in the interpreter: {why}"
+                ))
+            }
+        }
+    }
+
     /// A call's value and fault code, the fault not yet checked.
     fn call_with(&mut self, id: Option<FuncId>, args: &[CValue]) -> Tr<[CValue; 2]> {
         let Some(id) = id else {
@@ -1547,7 +1580,13 @@ impl Fx<'_, '_> {
         }
     }
 
+    /// Translates `e`, growing the stack on demand: a body's expressions
+    /// nest as deep as its chain of `let`s is long ([`Expr::for_each_child`]).
     fn translate_expr(&mut self, e: &Expr) -> Tr<CValue> {
+        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.translate_expr_here(e))
+    }
+
+    fn translate_expr_here(&mut self, e: &Expr) -> Tr<CValue> {
         if !representable(&e.ty) {
             return unsupported("a type without a word representation");
         }
@@ -1602,6 +1641,9 @@ impl Fx<'_, '_> {
                     None => self.translate_all(args)?,
                 };
                 let id = self.shared.fns.get(f.0 as usize).copied().flatten();
+                if id.is_none() {
+                    return Err(self.left_to_interpreter(f.0));
+                }
                 match def {
                     Some(d) if d.params.is_empty() => {
                         let slot = (program.consts.len() as u32).saturating_add(f.0);

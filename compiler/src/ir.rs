@@ -1078,22 +1078,34 @@ pub enum ExprKind {
     IntToDec(Box<Expr>),
 }
 
-/// When less than this much stack is left, [`Expr::for_each_child`] goes on
-/// on a new segment.
+/// Stack left below which [`with_stack`] continues on a new segment (the
+/// deepest stretch between two calls of it, an interpreter's explanation
+/// walk or a built-in over values, stays well inside it, in debug builds
+/// too).
 const STACK_RED_ZONE: usize = 128 * 1024;
 
 /// The size of each new stack segment.
 const STACK_GROWTH: usize = 2 * 1024 * 1024;
+
+/// Runs `f`, on a new stack segment when little is left ([`stacker`]).
+///
+/// Every recursion over expressions goes through here (the walks through
+/// [`Expr::for_each_child`], the interpreter's `eval`, the JIT's
+/// translation), since an expression nests as deep as a fn's chain of
+/// `let`s is long: none overflows a small thread stack (issue 15: 2 MiB,
+/// an embedding program's default).
+pub fn with_stack<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, f)
+}
 
 impl Expr {
     /// Calls `f` on each direct sub-expression, in evaluation order.
     ///
     /// Walks over a deep expression (a fn's chain of thousands of `let`s
     /// is that many nested [`ExprKind::Let`]s) recurse through here, so the
-    /// stack grows here on demand ([`stacker`]), and no walker overflows a
-    /// small thread stack (issue 15: 2 MiB, an embedding program's default).
+    /// stack grows here on demand ([`with_stack`]).
     pub fn for_each_child<'e>(&'e self, f: &mut dyn FnMut(&'e Expr)) {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.each_child(f));
+        with_stack(|| self.each_child(f));
     }
 
     /// [`Expr::for_each_child`] on the current stack.

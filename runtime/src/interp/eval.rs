@@ -267,14 +267,6 @@ pub(crate) fn ill(span: Span, what: &str) -> EvalError {
     }
 }
 
-/// Stack left below which [`Eval::eval`] continues on a new segment (the
-/// deepest stretch between two `eval`s — an explanation's walk, a built-in
-/// over values — stays well inside it, in debug builds too).
-const STACK_RED_ZONE: usize = 128 * 1024;
-
-/// The size of each new stack segment.
-const STACK_GROWTH: usize = 2 * 1024 * 1024;
-
 /// Forms that are never worth handing to an [`super::Accel`] (no lookup).
 fn cheap(e: &Expr) -> bool {
     matches!(
@@ -404,7 +396,7 @@ impl<'c, 'p> Eval<'c, 'p> {
     /// the interpreter (calls, laws, constants, explanations) goes through
     /// here.
     pub fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.eval_here(e))
+        polity_compiler::ir::with_stack(|| self.eval_here(e))
     }
 
     fn eval_here(&mut self, e: &Expr) -> Result<Value, EvalError> {

@@ -68,7 +68,7 @@ pub fn free_locals(e: &Expr) -> Vec<(u32, &Type)> {
 /// Adds to `free` the locals `e` reads that are not in `bound` (those bound
 /// by the expressions around the current one, inside the root).
 fn free_in<'e>(e: &'e Expr, bound: &mut Vec<u32>, free: &mut Vec<(u32, &'e Type)>) {
-    stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || free_in_here(e, bound, free));
+    polity_compiler::ir::with_stack(|| free_in_here(e, bound, free));
 }
 
 /// [`free_in`] on the current stack.

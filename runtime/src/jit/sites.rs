@@ -25,7 +25,7 @@
 
 use super::hoist::{free_locals, heavy};
 use crate::interp::{parts_of, DERIVED_DEPTH};
-use polity_compiler::ir::{Expr, ExprKind, LoopKind, Program, UnOp};
+use polity_compiler::ir::{with_stack, Expr, ExprKind, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
 use std::collections::HashSet;
 
@@ -110,7 +110,7 @@ impl<'p> Walk<'p> {
     /// a site itself: its parts are, so it costs one compiled evaluation of
     /// each part either way, and is not compiled twice.
     fn cond(&mut self, e: &'p Expr) {
-        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.cond_here(e));
+        with_stack(|| self.cond_here(e));
     }
 
     /// [`Walk::cond`] on the current stack.
@@ -216,9 +216,7 @@ impl<'p> Walk<'p> {
     }
 
     fn derive_parts(&mut self, x: &'p Expr, depth: u32) {
-        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
-            self.derive_parts_here(x, depth);
-        });
+        with_stack(|| self.derive_parts_here(x, depth));
     }
 
     fn derive_parts_here(&mut self, x: &'p Expr, depth: u32) {

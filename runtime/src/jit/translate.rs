@@ -1583,7 +1583,7 @@ impl Fx<'_, '_> {
     /// Translates `e`, growing the stack on demand: a body's expressions
     /// nest as deep as its chain of `let`s is long ([`Expr::for_each_child`]).
     fn translate_expr(&mut self, e: &Expr) -> Tr<CValue> {
-        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.translate_expr_here(e))
+        polity_compiler::ir::with_stack(|| self.translate_expr_here(e))
     }
 
     fn translate_expr_here(&mut self, e: &Expr) -> Tr<CValue> {

@@ -195,6 +195,21 @@ fn let_chain(head: &str, first: &str, n: usize) -> Vec<String> {
     lines
 }
 
+/// The program of `lines`, and what its JIT left to the interpreter, each
+/// as `check --jit` says it.
+#[cfg(feature = "jit")]
+fn compiled_with_fallbacks(lines: &[String]) -> (Program, Vec<String>) {
+    let program = Program::compile("lets.polity", &lines.join("\n")).unwrap();
+    let fallback = program
+        .jit()
+        .unwrap()
+        .fallbacks()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    (program, fallback)
+}
+
 /// A law too large to compile well (5,000 `let`s: Cranelift's time and
 /// memory grow faster than the law) is left to the interpreter, which
 /// evaluates it in linear time, and `check --jit`'s list of fallbacks says
@@ -206,13 +221,7 @@ fn a_law_too_large_to_compile_is_left_to_the_interpreter() {
     let mut lines = let_chain("law chain {", "base", n);
     lines.push(format!("  require \"end\": a{} == {n}", n - 1));
     lines.push("}".to_string());
-    let program = Program::compile("lets.polity", &lines.join("\n")).unwrap();
-    let jit = program.jit().unwrap();
-    let fallback = jit
-        .fallbacks()
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>();
+    let (program, fallback) = compiled_with_fallbacks(&lines);
     assert!(
         fallback
             .iter()
@@ -248,13 +257,7 @@ fn a_law_calling_a_fn_too_large_to_compile_says_which_fn() {
     ));
     // A failing law explains through the whole chain.
     lines.push("law fails { require \"never\": top(base) == 0 }".to_string());
-    let program = Program::compile("lets.polity", &lines.join("\n")).unwrap();
-    let jit = program.jit().unwrap();
-    let fallback = jit
-        .fallbacks()
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>();
+    let (program, fallback) = compiled_with_fallbacks(&lines);
     let uses = fallback.iter().find(|f| f.contains("`uses`"));
     let uses = uses.unwrap_or_else(|| panic!("{fallback:?}"));
     assert!(

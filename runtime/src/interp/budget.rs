@@ -210,6 +210,39 @@ impl Meter {
         Ok(())
     }
 
+    /// The steps and bytes the current unit has taken so far.
+    pub fn spent(&self) -> (u64, u64) {
+        (
+            self.max.saturating_sub(self.left.get()),
+            self.max_memory.saturating_sub(self.memory.get()),
+        )
+    }
+
+    /// Counts `steps` steps and `bytes` bytes at once when the unit has
+    /// that much left (and the deadline has not passed, nor the evaluation
+    /// been cancelled, where counting them looks), taking nothing and
+    /// returning `false` otherwise. While not metered, always `true`.
+    pub fn try_charge(&self, steps: u64, bytes: u64) -> bool {
+        if !self.metered.get() {
+            return true;
+        }
+        if steps > self.left.get() || bytes > self.memory.get() {
+            return false;
+        }
+        let until = self.until_check.get();
+        if steps >= until {
+            if self.stop.check().is_err() {
+                return false;
+            }
+            self.until_check.set(CHECK_EVERY);
+        } else {
+            self.until_check.set(until - steps);
+        }
+        self.left.set(self.left.get() - steps);
+        self.memory.set(self.memory.get() - bytes);
+        true
+    }
+
     /// Looks at the deadline and the cancellation flag now.
     pub fn check(&self) -> Result<(), Exhausted> {
         self.stop.check()

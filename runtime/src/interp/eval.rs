@@ -5,6 +5,7 @@
 //! memoised constants). Calls create a new `Eval` one level deeper.
 
 use super::ops::{self, OpFault};
+use super::state_only::Memos;
 use super::thunks::{self, Thunk};
 use super::{Exhausted, Limits, Meter, ELEMENT_BYTES};
 use crate::snapshot::Snapshot;
@@ -19,6 +20,7 @@ use polity_compiler::types::Type;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// State lists at least this long are indexed by id for `xs[key]`.
 pub(crate) const INDEX_FROM: usize = 16;
@@ -57,6 +59,11 @@ pub(crate) struct Ctx<'p> {
     pub meter: Meter,
     /// Counts what is reached, for `polity test --coverage` (`coverage.rs`).
     pub coverage: Option<&'p super::coverage::Coverage>,
+    /// State-only expressions' outcomes, shared with the other contexts of
+    /// the same interpreter (`state_only.rs`).
+    pub memos: Arc<Memos>,
+    /// Large lists tested for membership, by identity (`members.rs`).
+    pub(crate) members: RefCell<super::members::Lists>,
 }
 
 /// A state list (kept for its identity) and its elements by id.
@@ -80,7 +87,17 @@ impl<'p> Ctx<'p> {
             meter: Meter::new(limits.max_steps, limits.max_memory, limits.stop()),
             limits,
             coverage: None,
+            memos: Memos::new(),
+            members: RefCell::default(),
         }
+    }
+
+    /// Whether state-only expressions are memoised: over a snapshot, not
+    /// in a test (whose `given`s change the state) nor while counting
+    /// coverage (which must see every evaluation).
+    #[inline]
+    pub(crate) fn memo_on(&self) -> bool {
+        self.coverage.is_none() && matches!(self.states, States::Snapshot(_))
     }
 
     /// The element of `list` (the value of state name `id`, records whose id
@@ -400,6 +417,14 @@ impl<'c, 'p> Eval<'c, 'p> {
     }
 
     fn eval_here(&mut self, e: &Expr) -> Result<Value, EvalError> {
+        if !cheap(e) && self.ctx.memoises(e) {
+            return self.memoised(e);
+        }
+        self.eval_fresh(e)
+    }
+
+    /// Evaluates `e` itself, not through the memo of state-only expressions.
+    pub(crate) fn eval_fresh(&mut self, e: &Expr) -> Result<Value, EvalError> {
         if let Some(accel) = self.ctx.accel {
             if !cheap(e) && accel.has(e) {
                 if let Some(v) = accel.eval(e, &self.slots, self.depth, &self.ctx.meter) {
@@ -501,7 +526,7 @@ impl<'c, 'p> Eval<'c, 'p> {
     fn member(&mut self, x: &Expr, xs: &Expr) -> Result<Value, EvalError> {
         let x = self.eval(x)?;
         let xs = self.eval(xs)?;
-        Ok(Value::Bool(contains(&xs, &x)))
+        Ok(Value::Bool(self.ctx.contains(&xs, &x)))
     }
 
     fn let_in(&mut self, id: LocalId, value: &Expr, body: &Expr) -> Result<Value, EvalError> {

@@ -10,6 +10,8 @@
 //! | `eval.rs` | the evaluation context and one method per expression form |
 //! | `ops.rs` | checked arithmetic on values |
 //! | `collections.rs` | builtins and loops |
+//! | `state_only.rs` | state-only expressions, memoised per evaluation |
+//! | `members.rs` | membership in a large list tested many times |
 //! | `law.rs` | laws, requirements, exceptions, subjects |
 //! | `explain.rs` | the reasons of a failed requirement |
 //! | `why.rs` | the full explanation tree of one verdict (the REPL's `:why`) |
@@ -58,7 +60,9 @@ mod coverage;
 mod eval;
 mod explain;
 mod law;
+mod members;
 pub(crate) mod ops;
+pub(crate) mod state_only;
 mod testing;
 #[cfg(test)]
 mod tests;
@@ -76,6 +80,8 @@ pub use explain::render_truncated;
 #[cfg(feature = "jit")]
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};
 pub use law::{subject_named, subject_of};
+#[cfg(feature = "jit")]
+pub(crate) use members::{SORT_AFTER, SORT_FROM};
 pub use ops::{MAX_DATE, MIN_DATE};
 pub use testing::{run_test, run_tests, TestFailure, TestOutcome};
 pub use why::{Outcome, Why, WhyStep};
@@ -204,6 +210,9 @@ pub struct Interpreter<'p> {
     snapshot: &'p Snapshot,
     limits: Limits,
     explain: Explain,
+    /// State-only expressions' outcomes, shared by every context this
+    /// interpreter (or a clone) makes (`state_only.rs`).
+    memos: std::sync::Arc<state_only::Memos>,
 }
 
 impl<'p> Interpreter<'p> {
@@ -214,12 +223,28 @@ impl<'p> Interpreter<'p> {
             snapshot,
             limits: Limits::default(),
             explain: Explain::default(),
+            memos: state_only::Memos::new(),
         }
     }
 
-    /// The same interpreter with other limits.
+    /// The same interpreter with other limits (and a memo of its own:
+    /// outcomes depend on the limits).
     pub fn with_limits(self, limits: Limits) -> Self {
-        Interpreter { limits, ..self }
+        Interpreter {
+            limits,
+            memos: state_only::Memos::new(),
+            ..self
+        }
+    }
+
+    /// The same interpreter evaluating every state-only expression afresh
+    /// (the oracle its memo is tested against).
+    #[cfg(test)]
+    pub(crate) fn afresh(self) -> Self {
+        Interpreter {
+            memos: state_only::Memos::none(),
+            ..self
+        }
     }
 
     /// The same interpreter, explaining verdicts as much as `explain` says.
@@ -234,6 +259,7 @@ impl<'p> Interpreter<'p> {
             States::Snapshot(self.snapshot),
         );
         ctx.explain = self.explain;
+        ctx.memos = self.memos.clone();
         ctx
     }
 

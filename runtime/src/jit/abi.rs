@@ -18,6 +18,7 @@ use std::cell::Cell;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+mod members;
 mod text;
 
 /// Fault kind: a value left its range.
@@ -181,6 +182,9 @@ pub struct JitCtx<'a> {
     /// been evaluated (their values live in `keep`): an iteration during
     /// which one was does not free what `keep` gained.
     memoised: u64,
+    /// Per membership site of a state-only list, the list it tests and
+    /// its sorted copy (`abi/members.rs`).
+    kept: Vec<members::Kept>,
 }
 
 thread_local! {
@@ -258,6 +262,7 @@ impl<'a> JitCtx<'a> {
             bufs: Vec::new(),
             marks: Vec::new(),
             memoised: 0,
+            kept: Vec::new(),
         }
     }
 
@@ -1221,6 +1226,7 @@ pub extern "C" fn give(p: *mut JitCtx<'_>, id: i64, w: i64) -> i64 {
         if let Some(pair) = c.test_state.get_mut(range) {
             pair.copy_from_slice(&[1, w]);
             c.memo_store.0.fill(0);
+            c.kept.clear();
         }
         0
     })
@@ -1493,6 +1499,7 @@ helpers! {
     Concat => "polity_concat", concat as F2;
     Cmp => "polity_cmp", cmp as F3;
     Contains => "polity_contains", contains as F3;
+    ContainsKept => "polity_contains_kept", members::contains_kept as F3;
     Index => "polity_index", index as F3;
     Candidates => "polity_candidates", candidates as F4;
     Mark => "polity_mark", mark as F0;

@@ -97,6 +97,7 @@ impl JitProgram {
             decs: Vec::new(),
             pending: Vec::new(),
             memoised: HashMap::new(),
+            kept_lists: 0,
         };
         let (items, depths) = order(program);
         if depths.native > MAX_NATIVE_DEPTH {

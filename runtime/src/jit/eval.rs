@@ -48,7 +48,6 @@ impl JitProgram {
         let mut run = Run {
             jit: self,
             program,
-            snapshot,
             layout,
             law,
             body,
@@ -56,6 +55,7 @@ impl JitProgram {
             limits,
             explain: Explain::default(),
             texts: Vec::new(),
+            interp: interp.clone(),
         };
         let mut keep = run.ctx();
         let word = keep.keep_word(subject);
@@ -128,7 +128,6 @@ impl JitProgram {
         let mut run = Run {
             jit: self,
             program,
-            snapshot,
             layout,
             law,
             body,
@@ -136,6 +135,7 @@ impl JitProgram {
             limits,
             explain,
             texts: Vec::new(),
+            interp: interp.clone(),
         };
         let (Some(coll), Some(param)) = (coll, &def.param) else {
             let (mut results, problems) = run.chunk(&[(0, 0, Some(&Value::None))], &Type::Never);

@@ -8,7 +8,6 @@ use super::mixed::Mixed;
 use super::{abi, code, deciding_labels, requirement_count, Decision, Decisions, JitProgram};
 use crate::interp::{self, subject_of, Explain, Interpreter, Limits};
 use crate::layout::{self, Layout};
-use crate::snapshot::Snapshot;
 use crate::value::Value;
 use crate::verdict::{Failure, Notes, Subject, SubjectResult, Verdict};
 use polity_compiler::ir::{LawId, Program};
@@ -19,7 +18,6 @@ use std::sync::Arc;
 pub(super) struct Run<'a> {
     pub jit: &'a JitProgram,
     pub program: &'a Program,
-    pub snapshot: &'a Snapshot,
     pub layout: &'a Layout,
     pub law: LawId,
     pub body: usize,
@@ -30,6 +28,9 @@ pub(super) struct Run<'a> {
     /// every context of this run adopts (a text's word is an id that only
     /// the context that made it can read).
     pub texts: Vec<Arc<str>>,
+    /// The interpreter that explains (with `limits` and `explain`), whose
+    /// memo of state-only expressions every chunk shares.
+    pub interp: Interpreter<'a>,
 }
 
 /// What the JIT decided for one subject that did not simply pass.
@@ -60,9 +61,7 @@ impl Run<'_> {
 
     /// The interpreter, the specification, as this run explains.
     pub fn interp(&self) -> Interpreter<'_> {
-        Interpreter::new(self.program, self.snapshot)
-            .with_limits(self.limits.clone())
-            .with_explain(self.explain)
+        self.interp.clone()
     }
 
     /// A chunk of subjects (index, word, and value unless it is to be made

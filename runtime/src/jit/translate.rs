@@ -84,6 +84,8 @@ pub struct Shared {
     /// translation (the module doc's invariant on expressions keyed by
     /// address).
     pub memoised: HashMap<*const Expr, (u32, FuncId)>,
+    /// Membership sites of state-only lists so far (`abi/members.rs`).
+    pub kept_lists: u32,
 }
 
 impl Shared {
@@ -563,6 +565,7 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::TextLen,
     Helper::Cmp,
     Helper::Contains,
+    Helper::ContainsKept,
     Helper::Index,
     Helper::IntDiv,
     Helper::DateAdd,
@@ -1727,7 +1730,7 @@ impl Fx<'_, '_> {
                 let x = self.translate_to(x, &elem)?;
                 let list = self.translate_expr(xs)?;
                 if int_like(&elem) || elem == Type::Text {
-                    return Ok(self.scan(list, x));
+                    return self.contains_words(xs, list, x, elem == Type::Text);
                 }
                 let ty = self.shared.type_id(&xs.ty);
                 let ty = self.iconst(ty);
@@ -1760,6 +1763,22 @@ impl Fx<'_, '_> {
 
     /// `x in xs` for elements whose words are equal exactly when the values
     /// are (integers, enums, dates, texts): an inline scan.
+    /// `x in xs` on words compared by equality: over a state-only list or
+    /// set (closed: the same value wherever it is evaluated), through the
+    /// helper that sorts its words once it is tested repeatedly
+    /// (`abi/members.rs`; a set of texts is in the texts' order, not their
+    /// words'); else a scan (a record's own short list or set, a literal).
+    fn contains_words(&mut self, xs: &Expr, list: CValue, x: CValue, texts: bool) -> Tr<CValue> {
+        let literal = matches!(xs.kind, ExprKind::List(_) | ExprKind::Set(_));
+        if literal || !super::hoist::free_locals(xs).is_empty() {
+            return Ok(self.scan(list, x));
+        }
+        let site = i64::from(self.shared.kept_lists) << 1 | i64::from(texts);
+        self.shared.kept_lists = self.shared.kept_lists.saturating_add(1);
+        let site = self.iconst(site);
+        self.call_helper(Helper::ContainsKept, &[site, list, x])
+    }
+
     fn scan(&mut self, list: CValue, x: CValue) -> CValue {
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), list, 0);
         let (header, body, exit) = (

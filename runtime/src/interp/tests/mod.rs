@@ -5,6 +5,7 @@ mod arith;
 mod blocks;
 mod collections;
 mod laws;
+mod state_only;
 mod why;
 
 use super::{Interpreter, Limits};

@@ -1,27 +1,31 @@
-//! Membership in a large list tested many times, without a scan each time.
+//! Membership in a large list or set tested many times, without a scan
+//! (or a binary search of cold memory) each time.
 //!
-//! `x in xs` over a list is a scan; over a set, a binary search. A list that
-//! stays the same while it is tested again and again — a parameterless fn's
-//! value (`it.voter in whale_list()`), a memoised state-only expression, a
-//! `let` outside the loop, a list field of the snapshot — is recognised by
-//! its identity (the address of its elements, which [`Lists`] keeps alive,
-//! so that no other list can take it): from its [`SORT_AFTER`]th test a
-//! sorted copy is made, and every later test is a binary search of it.
-//! Values are sorted and searched in [`Value`]'s total order, whose
-//! `Equal` is the scan's equality for every type (texts by bytes, decimals
-//! exactly, records and collections element by element), so the answer is
-//! the scan's. Nothing is counted against a budget: as an index, the copy
-//! is how membership is computed, not a value the charter builds.
+//! `x in xs` over a list is a scan; over a set, a binary search. A list or
+//! set that stays the same while it is tested again and again — a
+//! parameterless fn's value (`it.voter in whale_list()`), a memoised
+//! state-only expression, a `let` outside the loop, a field of the
+//! snapshot — is recognised by its identity (the address of its elements,
+//! which [`Lists`] keeps alive, so that no other list can take it): from
+//! its [`SORT_AFTER`]th test it gets an index, and every later test is a
+//! look into it: a hash set of its texts (by their bytes) or of its
+//! numbers of one kind (Ints, Dates, enums...), else a sorted copy
+//! searched in [`Value`]'s total order. Each answers exactly as the scan
+//! (`Equal` in that order: texts by bytes, decimals exactly, records and
+//! collections element by element). Nothing is counted against a budget:
+//! as an index, it is how membership is computed, not a value the charter
+//! builds.
 
 use super::eval::{contains, Ctx};
 use crate::value::Value;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Lists shorter than this are scanned: sorting would not pay.
 pub(crate) const SORT_FROM: usize = 32;
 
-/// The test of one list after which it is sorted: a list tested only a
-/// few times is scanned (sorting costs a few scans' worth).
+/// The test of one list after which it is indexed: a list tested only a
+/// few times is scanned (indexing costs a few scans' worth).
 pub(crate) const SORT_AFTER: u32 = 4;
 
 /// The most lists a context follows at once; a new one replaces the one
@@ -42,8 +46,82 @@ struct Followed {
     list: Value,
     /// How many times it was tested.
     tests: u32,
-    /// Its elements sorted, from the [`SORT_AFTER`]th test.
-    sorted: Option<Arc<[Value]>>,
+    /// How it is searched, from the [`SORT_AFTER`]th test.
+    index: Option<Index>,
+}
+
+/// A list's or set's elements made searchable without a scan.
+#[derive(Debug)]
+enum Index {
+    /// Texts, hashed by their bytes (whose equality is [`Value`]'s).
+    Texts(HashSet<Arc<str>, Fixed>),
+    /// Values of one kind that are a number each (Ints, Dates, enums...),
+    /// hashed by it.
+    Words(u8, HashSet<i64, Fixed>),
+    /// Any other values, sorted in [`Value`]'s order.
+    Sorted(Arc<[Value]>),
+}
+
+/// `foldhash` with a fixed seed: only looked up, never iterated.
+type Fixed = foldhash::fast::FixedState;
+
+impl Index {
+    /// The index of `xs`: hashed when every element is a text, or a
+    /// number of the same kind; else sorted.
+    fn of(xs: &[Value]) -> Index {
+        let texts: Option<HashSet<Arc<str>, Fixed>> = xs
+            .iter()
+            .map(|v| match v {
+                Value::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        if let Some(texts) = texts {
+            return Index::Texts(texts);
+        }
+        let kind = xs.first().and_then(word).map(|(k, _)| k);
+        let words: Option<HashSet<i64, Fixed>> = xs
+            .iter()
+            .map(|v| word(v).filter(|(k, _)| Some(*k) == kind).map(|(_, w)| w))
+            .collect();
+        match (kind, words) {
+            (Some(kind), Some(words)) => Index::Words(kind, words),
+            _ => {
+                let mut sorted = xs.to_vec();
+                sorted.sort();
+                Index::Sorted(sorted.into())
+            }
+        }
+    }
+
+    /// Whether `x` is an element; `None` when `x` is not of the kind
+    /// hashed (then the caller scans).
+    fn contains(&self, x: &Value) -> Option<bool> {
+        match (self, x) {
+            (Index::Texts(texts), Value::Text(t)) => Some(texts.contains(t)),
+            (Index::Words(kind, words), x) => match word(x) {
+                Some((k, w)) if k == *kind => Some(words.contains(&w)),
+                _ => None,
+            },
+            (Index::Sorted(sorted), x) => Some(sorted.binary_search(x).is_ok()),
+            _ => None,
+        }
+    }
+}
+
+/// A value that is one number, with its kind: two such values are equal
+/// in [`Value`]'s order exactly when both kind and number are.
+fn word(v: &Value) -> Option<(u8, i64)> {
+    match v {
+        Value::Bool(b) => Some((1, i64::from(*b))),
+        Value::Int(n) => Some((2, *n)),
+        Value::Date(d) => Some((3, *d)),
+        Value::Duration(d) => Some((4, *d)),
+        Value::Period(m) => Some((5, *m)),
+        Value::Instant(t) => Some((6, *t)),
+        Value::Enum(e) => Some((7, i64::from(*e))),
+        _ => None,
+    }
 }
 
 impl Followed {
@@ -54,8 +132,8 @@ impl Followed {
 }
 
 impl Lists {
-    /// Whether `x` is an element of the list `xs` (at least [`SORT_FROM`]
-    /// long), through its sorted copy once it has one.
+    /// Whether `x` is an element of the list or set `xs` (at least
+    /// [`SORT_FROM`] long), through its index once it has one.
     fn contains(&mut self, list: &Value, x: &Value) -> bool {
         let xs = list.elements();
         let Some(at) = self.followed.iter().position(|f| f.is(xs)) else {
@@ -66,13 +144,11 @@ impl Lists {
             return contains(list, x);
         };
         f.tests = f.tests.saturating_add(1);
-        if f.sorted.is_none() && f.tests >= SORT_AFTER {
-            let mut sorted = xs.to_vec();
-            sorted.sort();
-            f.sorted = Some(sorted.into());
+        if f.index.is_none() && f.tests >= SORT_AFTER {
+            f.index = Some(Index::of(xs));
         }
-        match &f.sorted {
-            Some(sorted) => sorted.binary_search(x).is_ok(),
+        match f.index.as_ref().and_then(|i| i.contains(x)) {
+            Some(found) => found,
             None => contains(list, x),
         }
     }
@@ -81,7 +157,7 @@ impl Lists {
         let f = Followed {
             list: list.clone(),
             tests: 1,
-            sorted: None,
+            index: None,
         };
         if self.followed.len() < FOLLOWED {
             self.followed.push(f);
@@ -95,15 +171,17 @@ impl Lists {
 }
 
 impl Ctx<'_> {
-    /// `x in xs`: a binary search in a set; a scan of a short list, or of a
-    /// long one tested only a few times; else a binary search of its sorted
-    /// copy.
+    /// `x in xs`: a scan of a short list, a binary search of a short set;
+    /// the same for a long one tested only a few times; else a look into
+    /// its index.
     pub(crate) fn contains(&self, xs: &Value, x: &Value) -> bool {
         match xs {
-            Value::List(items) if items.len() >= SORT_FROM => match self.members.try_borrow_mut() {
-                Ok(mut lists) => lists.contains(xs, x),
-                Err(_) => contains(xs, x),
-            },
+            Value::List(items) | Value::Set(items) if items.len() >= SORT_FROM => {
+                match self.members.try_borrow_mut() {
+                    Ok(mut lists) => lists.contains(xs, x),
+                    Err(_) => contains(xs, x),
+                }
+            }
             _ => contains(xs, x),
         }
     }
@@ -116,12 +194,13 @@ mod tests {
     use super::*;
     use polity_compiler::num::Dec;
 
-    /// Texts (compared by bytes), decimals (exactly, written at different
-    /// scales), records and Ints, with duplicates, against keys present,
-    /// missing and equal under another scale: the sorted copy answers as
-    /// the scan from the first test to the last.
+    /// Texts (hashed), decimals (sorted: exactly, written at different
+    /// scales), records (sorted) and Ints (hashed), with duplicates, in a
+    /// list and in a set, against keys present, missing and equal under
+    /// another scale: the index answers as the scan from the first test
+    /// to the last.
     #[test]
-    fn a_sorted_list_answers_as_its_scan() {
+    fn an_indexed_list_or_set_answers_as_its_scan() {
         let dec = |s: &str| Value::dec(Dec::parse(s).unwrap());
         let text = |s: String| Value::text(&s);
         let record = |i: i64| Value::Record(vec![Value::Int(i % 7), text(format!("r{i}"))].into());
@@ -171,7 +250,16 @@ mod tests {
                     );
                 }
             }
-            assert!(lists.followed.first().is_some_and(|f| f.sorted.is_some()));
+            assert!(lists.followed.first().is_some_and(|f| f.index.is_some()));
+            // The same answers from the set of those elements.
+            let set = Value::set_from(list.elements().to_vec());
+            for k in keys.iter().chain(keys.iter()).chain(&keys) {
+                assert_eq!(
+                    lists.contains(&set, k),
+                    contains(&set, k),
+                    "{k:?} in the set"
+                );
+            }
         }
     }
 

@@ -182,8 +182,8 @@ pub struct JitCtx<'a> {
     /// been evaluated (their values live in `keep`): an iteration during
     /// which one was does not free what `keep` gained.
     memoised: u64,
-    /// Per membership site of a state-only list, the list it tests and
-    /// its sorted copy (`abi/members.rs`).
+    /// Per membership site of a state-only list or set, the list it tests
+    /// and its hash set (`abi/members.rs`).
     kept: Vec<members::Kept>,
 }
 

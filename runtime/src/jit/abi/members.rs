@@ -1,8 +1,8 @@
 //! `x in xs` over a large state-only list or set of words compared by equality
 //! (Ints, enums, dates, durations, Bools; texts, which are interned, so
-//! equal texts have equal words), tested many times: a sorted copy of the
-//! list's words, searched in O(log n), as the interpreter does
-//! (`interp/members.rs`).
+//! equal texts have equal words), tested many times: a hash set of the
+//! list's words (`foldhash`, fixed seed, never iterated), as the
+//! interpreter indexes such lists (`interp/members.rs`).
 //!
 //! Generated code calls [`contains_kept`] only where `xs` is *closed* (it
 //! reads no local: `whale_list()`, a memoised expression, a state list's
@@ -10,23 +10,24 @@
 //! context has the same value, whatever its address (tests' `given`, which
 //! changes the state, forgets every copy). Each site follows one list, by
 //! address and length; from its [`SORT_AFTER`]th test at the same list it
-//! is sorted. A text made at run time may be forgotten when its subject
+//! is hashed. A text made at run time may be forgotten when its subject
 //! ends and its id given to another text, so a list holding such a text
-//! is never sorted (only ids of the layout's texts and of those kept for
+//! is never hashed (only ids of the layout's texts and of those kept for
 //! good are): it is scanned, as before.
 
 use super::{code, with, JitCtx};
 use crate::interp::{SORT_AFTER, SORT_FROM};
+use std::collections::HashSet;
 
-/// One site's list and its sorted copy.
+/// One site's list and its hash set.
 #[derive(Debug, Default)]
 pub(super) struct Kept {
     /// The list's address and length.
     list: (i64, usize),
     /// How many times it was tested at this site.
     tests: u32,
-    /// Its words sorted, once made.
-    sorted: Option<Vec<i64>>,
+    /// Its words hashed, once made.
+    hashed: Option<HashSet<i64, foldhash::fast::FixedState>>,
 }
 
 /// Whether `x` is a word of the list `xs`; `site_text` is the site's
@@ -53,20 +54,18 @@ pub extern "C" fn contains_kept(p: *mut JitCtx<'_>, site_text: i64, xs: i64, x: 
             *k = Kept {
                 list,
                 tests: 0,
-                sorted: None,
+                hashed: None,
             };
         }
         k.tests = k.tests.saturating_add(1);
-        if k.sorted.is_none()
+        if k.hashed.is_none()
             && k.tests >= SORT_AFTER
             && (!texts || items.iter().all(|w| *w < stable))
         {
-            let mut sorted = items.to_vec();
-            sorted.sort_unstable();
-            k.sorted = Some(sorted);
+            k.hashed = Some(items.iter().copied().collect());
         }
-        let found = match &k.sorted {
-            Some(sorted) => sorted.binary_search(&x).is_ok(),
+        let found = match &k.hashed {
+            Some(words) => words.contains(&x),
             None => items.contains(&x),
         };
         i64::from(found)

@@ -15,6 +15,7 @@ mod common;
 use common::{may_vote_by_hand, setup, ACTIVE, CITIZEN, MEMBERS, MEMBER_FIELDS, NOW, PRAXIS};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use polity::api::{Engine, Limits, Program};
+use polity::jit::Decisions;
 use polity::layout::{decimal, elements, fields, inline_dec, is_inline_dec, Layout, NONE};
 use polity_compiler::num::{Dec, DecSum};
 use std::cmp::Ordering;
@@ -213,10 +214,19 @@ fn engines(c: &mut Criterion) {
             group.sample_size(10);
             group.throughput(Throughput::Elements(n as u64));
             let limits = Limits::default();
+            // One thread, into one buffer of decisions reused from call to
+            // call, as the hand-written loop allocates nothing.
+            let mut decisions = Decisions::default();
             group.bench_function(BenchmarkId::new("jit_decide", 1), |b| {
                 b.iter(|| {
-                    jit.decide(program.ir(), layout, id, limits.clone(), false)
-                        .unwrap()
+                    assert!(jit.decide_into(
+                        program.ir(),
+                        layout,
+                        id,
+                        limits.clone(),
+                        &mut decisions
+                    ));
+                    decisions.len()
                 })
             });
             group.bench_function(BenchmarkId::new("jit_decide", "all_cores"), |b| {

@@ -29,6 +29,8 @@ fn agree(charter: &str, json: &str, compiled: &[&str]) -> Vec<String> {
     assert_eq!(native, interp, "the engines disagree");
     let layout = state.layout(program.ir(), jit);
     let mut out = Vec::new();
+    // One buffer of decisions reused for every law (`decide_into`).
+    let mut reused = polity::jit::Decisions::default();
     for (i, report) in interp.iter().enumerate() {
         let id = polity_compiler::ir::LawId(i as u32);
         let (results, problems) = jit.eval_law_checked(
@@ -43,6 +45,9 @@ fn agree(charter: &str, json: &str, compiled: &[&str]) -> Vec<String> {
         assert_eq!(results, report.results);
         // The verdict-only path decides the same, on one thread and on many
         // (split from 1,000 subjects a thread, where `decide` would not).
+        let one = jit.decide_split(program.ir(), layout, id, Default::default(), usize::MAX);
+        let into = jit.decide_into(program.ir(), layout, id, Default::default(), &mut reused);
+        assert_eq!(into.then(|| reused.clone()), one, "decide_into");
         for per_thread in [usize::MAX, 1000] {
             let limits = Default::default();
             if let Some(ds) = jit.decide_split(program.ir(), layout, id, limits, per_thread) {
@@ -904,4 +909,45 @@ law backed(m in members) {
     let kinds = agree(charter, &json, &["backed"]);
     let passes = kinds.iter().filter(|k| k.ends_with(" pass")).count();
     assert!(passes > 100 && passes < 290, "{passes} of 300 pass");
+}
+
+const SETS: &str = r#"
+charter "Sets" { version: 1 }
+enum Role { Founder, Council, Citizen, Resident }
+record Member { id: Text, roles: Set<Role>, nums: Set<Int>, list: List<Role> }
+state { members: List<Member> }
+law roles(m in members) {
+  require "citizen": Citizen in m.roles
+  require "founder or resident": Founder in m.roles or Resident in m.roles
+  require "council": not (Council in m.roles)
+}
+law nums(m in members) {
+  require "zero": 0 in m.nums
+  require "extremes": -1 in m.nums or 9223372036854775807 in m.nums
+  require "five": not (5 in m.nums)
+  require "listed": Citizen in m.list
+}
+"#;
+
+/// `x in s` over a set of integer-like words (an inline scan): below,
+/// above, between and equal to its elements, over empty sets, and the same
+/// over a list.
+#[test]
+fn membership_in_sets_of_tags_and_integers() {
+    let json = r#"{"members": [
+      {"id": "a", "roles": ["Citizen", "Founder"], "nums": [0, 4, 6], "list": ["Resident", "Citizen"]},
+      {"id": "b", "roles": ["Resident", "Citizen"], "nums": [-9223372036854775808, 0, -1], "list": ["Citizen"]},
+      {"id": "c", "roles": [], "nums": [], "list": ["Founder"]},
+      {"id": "d", "roles": ["Council", "Citizen", "Founder"], "nums": [5], "list": ["Citizen"]},
+      {"id": "e", "roles": ["Resident"], "nums": [0, 9223372036854775807], "list": ["Council", "Citizen"]},
+      {"id": "f", "roles": ["Founder"], "nums": [-1, 0, 1], "list": ["Citizen", "Citizen"]}
+    ]}"#;
+    let verdicts = "pass pass fail fail fail fail fail pass fail fail pass pass";
+    let want: Vec<String> = ["roles", "nums"]
+        .iter()
+        .flat_map(|law| "abcdef".chars().map(move |m| (law, m)))
+        .zip(verdicts.split(' '))
+        .map(|((law, m), v)| format!("{law} {m} {v}"))
+        .collect();
+    assert_eq!(agree(SETS, json, &["roles", "nums"]), want);
 }

@@ -137,7 +137,9 @@ pub struct JitCtx<'a> {
     stop: Stop,
     /// Per memo slot of a memoised state-only expression, the steps and
     /// bytes its evaluation took (charged at every use, where the
-    /// interpreter would have evaluated it: [`charge`]).
+    /// interpreter would have evaluated it: [`charge`]); grown to a slot
+    /// when its evaluation ends, so that a context whose law memoises
+    /// nothing allocates nothing for it (a slot beyond it cost nothing).
     costs: Vec<(i64, i64)>,
     /// The budgets (fuel, reserve, memory) of the units that a constant's
     /// evaluation interrupted.
@@ -242,7 +244,7 @@ impl<'a> JitCtx<'a> {
             memory: memory0,
             memory0,
             stop: limits.stop(),
-            costs: vec![(0, 0); memo_slots],
+            costs: Vec::new(),
             units: Vec::new(),
             out_of_steps: false,
             out_of_memory: false,
@@ -1259,8 +1261,14 @@ pub extern "C" fn const_scope(p: *mut JitCtx<'_>, op: i64) -> i64 {
             usize::try_from(slot).is_ok_and(|s| s >= c.program.consts.len() + c.program.fns.len());
         let out = std::mem::take(&mut c.out_of_steps) | std::mem::take(&mut c.out_of_memory);
         let exhausted = out && hoisted;
-        if let Some(cost) = usize::try_from(slot).ok().and_then(|i| c.costs.get_mut(i)) {
-            *cost = if exhausted { (0, 0) } else { (used, built) };
+        let cost = if exhausted { (0, 0) } else { (used, built) };
+        if let Ok(i) = usize::try_from(slot) {
+            if c.costs.len() <= i && cost != (0, 0) {
+                c.costs.resize(i.saturating_add(1), (0, 0));
+            }
+            if let Some(at) = c.costs.get_mut(i) {
+                *at = cost;
+            }
         }
         if let Some((fuel, reserve, memory)) = c.units.pop() {
             c.fuel = fuel;

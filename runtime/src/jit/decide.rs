@@ -122,6 +122,64 @@ impl JitProgram {
         self.decide_split(program, layout, law, limits, per_thread)
     }
 
+    /// As [`JitProgram::decide`] on one thread, into `out`, whose buffers
+    /// are reused (a caller deciding again and again allocates nothing for
+    /// the decisions); false, with `out` empty, when the law runs in the
+    /// interpreter.
+    pub fn decide_into(
+        &self,
+        program: &Program,
+        layout: &Layout,
+        law: LawId,
+        limits: Limits,
+        out: &mut Decisions,
+    ) -> bool {
+        out.bytes.clear();
+        out.faults.clear();
+        let Some((bulk, body, coll)) = self.bulk_law(layout, law, &limits) else {
+            return false;
+        };
+        let mut ctx = abi::JitCtx::new(program, &self.types, layout, limits, self.memo_slots);
+        let Some(words) = self.subjects(coll, &mut ctx) else {
+            return false;
+        };
+        let _subjects = ctx.set_aside_temp();
+        let done = self.bulk_into(bulk, body, &mut ctx, words, out).is_some();
+        if !done {
+            out.bytes.clear();
+            out.faults.clear();
+        }
+        done
+    }
+
+    /// The bulk entry, the law's own entry and the subjects' collection
+    /// of `law`, when generated code decides it under `limits`.
+    fn bulk_law(
+        &self,
+        layout: &Layout,
+        law: LawId,
+        limits: &Limits,
+    ) -> Option<(usize, usize, Option<usize>)> {
+        let (body, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
+        let bulk = self.bulks.get(law.0 as usize).copied().flatten()?;
+        if self.max_depth > limits.max_call_depth || layout.ambiguous {
+            return None;
+        }
+        Some((bulk, body, coll))
+    }
+
+    /// The subjects' words: those of the collection `coll` evaluated in
+    /// `ctx`, or the one subject of a law without a collection.
+    fn subjects<'w>(&self, coll: Option<usize>, ctx: &mut abi::JitCtx<'_>) -> Option<&'w [i64]> {
+        match coll {
+            None => Some(&[0][..]),
+            Some(coll) => match self.code.call(coll, ctx, 0, None) {
+                Some([w, 0]) => Some(code::list(w)),
+                _ => None,
+            },
+        }
+    }
+
     /// As [`JitProgram::decide`], split across cores whenever each thread
     /// gets at least `per_thread` subjects.
     pub fn decide_split(
@@ -132,20 +190,10 @@ impl JitProgram {
         limits: Limits,
         per_thread: usize,
     ) -> Option<Decisions> {
-        let (body, coll) = self.laws.get(law.0 as usize).copied().flatten()?;
-        let bulk = self.bulks.get(law.0 as usize).copied().flatten()?;
-        if self.max_depth > limits.max_call_depth || layout.ambiguous {
-            return None;
-        }
+        let (bulk, body, coll) = self.bulk_law(layout, law, &limits)?;
         let types = &self.types;
         let mut ctx = abi::JitCtx::new(program, types, layout, limits.clone(), self.memo_slots);
-        let words = match coll {
-            None => &[0][..],
-            Some(coll) => match self.code.call(coll, &mut ctx, 0, None) {
-                Some([w, 0]) => code::list(w),
-                _ => return None,
-            },
-        };
+        let words = self.subjects(coll, &mut ctx)?;
         let per = words.len().div_ceil(threads()).max(per_thread.max(1));
         if words.len() <= per {
             // One thread decides them all in the collection's own context,
@@ -190,10 +238,23 @@ impl JitProgram {
         ctx: &mut abi::JitCtx<'_>,
         words: &[i64],
     ) -> Option<Decisions> {
-        let mut out = Decisions {
-            bytes: vec![translate::BULK_FAULT; words.len()],
-            faults: Vec::new(),
-        };
+        let mut out = Decisions::default();
+        self.bulk_into(bulk, body, ctx, words, &mut out)?;
+        Some(out)
+    }
+
+    /// [`JitProgram::bulk`] into `out`, whose buffers it reuses.
+    fn bulk_into(
+        &self,
+        bulk: usize,
+        body: usize,
+        ctx: &mut abi::JitCtx<'_>,
+        words: &[i64],
+        out: &mut Decisions,
+    ) -> Option<()> {
+        out.bytes.clear();
+        out.bytes.resize(words.len(), translate::BULK_FAULT);
+        out.faults.clear();
         let one = |ctx: &mut abi::JitCtx<'_>, out: &mut Decisions, at: usize| {
             let w = *words.get(at)?;
             ctx.next_subject();
@@ -234,11 +295,11 @@ impl JitProgram {
                     Fault::of_subject(code, ctx.out_of_steps(), ctx.out_of_memory()),
                 ));
             } else {
-                one(ctx, &mut out, at)?;
+                one(ctx, out, at)?;
                 ctx.next_subject();
             }
             start = at + 1;
         }
-        Some(out)
+        Some(())
     }
 }

@@ -97,6 +97,7 @@ impl JitProgram {
             decs: Vec::new(),
             pending: Vec::new(),
             memoised: HashMap::new(),
+            fn_builds: vec![false; program.fns.len()],
         };
         let (items, depths) = order(program);
         if depths.native > MAX_NATIVE_DEPTH {
@@ -122,6 +123,10 @@ impl JitProgram {
                     let Some(f) = program.fns.get(i as usize) else {
                         continue;
                     };
+                    let builds = translate::builds_calling(&f.body, &shared.fn_builds);
+                    if let Some(slot) = shared.fn_builds.get_mut(i as usize) {
+                        *slot = builds;
+                    }
                     if f.params.is_empty() {
                         let slot = program.consts.len() as u32 + i;
                         (Body::Thunk(slot, &f.body, &f.ret), f.frame_size, 0)

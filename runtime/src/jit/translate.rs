@@ -48,7 +48,7 @@ fn unsupported<T>(what: &str) -> Tr<T> {
 
 /// How the reason of an item left to the interpreter because of a fn it
 /// calls begins ([`Fx::left_to_interpreter`]).
-const REACHES: &str = "it reaches fn ";
+pub(super) const REACHES: &str = "it reaches fn ";
 
 /// What the functions of one program share while they are translated.
 pub struct Shared {
@@ -684,7 +684,7 @@ const INLINE_NODES: usize = 24;
 const LAW_IN_PLACE_NODES: usize = 32;
 
 /// The number of IR nodes in `e`, counting at most up to `limit`.
-fn nodes(e: &Expr, limit: usize) -> usize {
+pub(super) fn nodes(e: &Expr, limit: usize) -> usize {
     fn count(e: &Expr, n: &mut usize, limit: usize) {
         *n += 1;
         if *n <= limit {

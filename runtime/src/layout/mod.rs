@@ -213,7 +213,7 @@ impl DecCells {
         release_chunks(&mut self.chunks, mark);
     }
 
-    /// The address ranges of the cells made since `mark` ([`ranges_since`]).
+    /// The address ranges `[start, end)` of the cells made since `mark`, sorted.
     pub fn since(&self, mark: (usize, usize)) -> Vec<(usize, usize)> {
         ranges_since(&self.chunks, mark)
     }
@@ -297,7 +297,7 @@ impl Words {
         release_chunks(&mut self.chunks, mark);
     }
 
-    /// The address ranges of the blocks made since `mark` ([`ranges_since`]).
+    /// The address ranges `[start, end)` of the blocks made since `mark`, sorted.
     pub fn since(&self, mark: (usize, usize)) -> Vec<(usize, usize)> {
         ranges_since(&self.chunks, mark)
     }

@@ -62,25 +62,13 @@ fn size(exprs: &[&Expr]) -> usize {
 
 /// An item's name as a reason gives it.
 fn name(program: &Program, item: Item) -> String {
-    let named = |n: Option<&str>| n.unwrap_or("?").to_string();
-    match item {
-        Item::Fn(i) => format!(
-            "fn `{}`",
-            named(program.fns.get(i as usize).map(|f| &*f.name))
-        ),
-        Item::Const(i) => format!(
-            "const `{}`",
-            named(program.consts.get(i as usize).map(|c| &*c.name))
-        ),
-        Item::Law(i) => format!(
-            "law `{}`",
-            named(program.laws.get(i as usize).map(|l| &*l.name))
-        ),
-        Item::Test(i) => format!(
-            "test \"{}\"",
-            named(program.tests.get(i as usize).map(|t| &*t.name))
-        ),
-    }
+    let (kind, named) = match item {
+        Item::Fn(i) => ("fn", program.fns.get(i as usize).map(|f| &f.name)),
+        Item::Const(i) => ("const", program.consts.get(i as usize).map(|c| &c.name)),
+        Item::Law(i) => ("law", program.laws.get(i as usize).map(|l| &l.name)),
+        Item::Test(i) => ("test", program.tests.get(i as usize).map(|t| &t.name)),
+    };
+    format!("{kind} `{}`", named.map_or("?", |n| n.as_str()))
 }
 
 impl Plan {

@@ -942,6 +942,9 @@ law records(m in members) {
 law texts(m in members) {
   let t = fold(t = m.id, i in range(0, 20000)) => if len(t) > 3000 then m.id + text(i) else t + "," + text(i)
   require "ends": ends_with(t, "19999") and starts_with(t, m.id)
+  require "min": min(text(x + 100000) + m.id for x in range(0, 50000)) == "100000" + m.id
+  require "nested max": max(text([x + 100000]) + m.id for a in range(0, 3)
+    for x in [a * 100000 + j for j in range(0, 20000)]) == "[319999]" + m.id
   require "memoised inside": len(fold(t = "", i in range(0, 6000)) =>
     if len(t) > 2000 then text(count(members where it.n > i)) else t + text(count(members where it.n > 0))) > 0
 }

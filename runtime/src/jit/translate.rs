@@ -2610,9 +2610,12 @@ impl Fx<'_, '_> {
         let vars = FoldVars { acc, count, sum };
         let exit = self.b.create_block();
         self.b.append_block_param(exit, I64);
+        // (One clause only: a later clause's source, made during the loop,
+        // is still being read when an iteration ends.)
         let best = match l {
             Some(l)
                 if matches!(kind, LoopKind::Min | LoopKind::Max)
+                    && !nested
                     && !int_like(&l.elem.ty)
                     && self.loop_builds(l, 0) =>
             {

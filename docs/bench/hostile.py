@@ -25,6 +25,7 @@ terms calling the previous one (and 50 x 125, which killed a 2 MiB thread);
 the quadratic `sum(count(...))` and a chain of 60 fns each calling the
 previous twice (both runaway: they end with `limit` errors); a `where`
 inside an `all` over 10,000 members; `m.id + "!"` over 100,000 members; a
+text grown by a fold (880 MB built, 88 KB live: the JIT held it all); a
 chain of `let`s and a law of `require`s at growing sizes; 10,000 unknown
 names; a 400 KB line of bad tokens; a snapshot number of a million digits;
 `import "/dev/zero"`; and `--snapshot /dev/zero`."""
@@ -83,6 +84,12 @@ def marked():
     return HEADER + MEMBERS + law, members(100000, 100)
 
 
+def fold_text():
+    law = ('law grown(m in members) {\n  require "ok": len(fold(t = m.id, x in range(0, 20000)) '
+           '=> t + text(x)) > 0\n}\n')
+    return HEADER + MEMBERS + law, members(2, 1)
+
+
 def lets(n):
     lines = ["state { base: Int }", "law chain {", "  let a0 = base"]
     lines += [f"  let a{i} = a{i - 1} + 1" for i in range(1, n)]
@@ -129,6 +136,7 @@ CASES = {
     "doubling": ("60 fns each calling the previous twice, 2 subjects", "eval", doubling),
     "peers": ("a `where` inside an `all` over 10,000 members", "eval", peers),
     "marked": ('`m.id + "!"` over 100,000 members', "eval", marked),
+    "foldtext": ("a text grown by a fold over 20,000 steps, 2 subjects", "eval", fold_text),
     "unknown": ("10,000 unknown names (check)", "check", unknown_names),
     "badline": ("a 400 KB line of bad tokens (check)", "check", bad_tokens),
     "number": ("a snapshot number of a million digits", "eval", huge_number),

@@ -951,3 +951,59 @@ fn membership_in_sets_of_tags_and_integers() {
         .collect();
     assert_eq!(agree(SETS, json, &["roles", "nums"]), want);
 }
+
+/// Folds whose steps build (lists, texts, records of both, decimal cells,
+/// optionals) over enough steps that the JIT frees each step's dead
+/// accumulators many times (`jit/abi/fold.rs`), in a law (the subject's
+/// arena), in a constant and a parameterless fn (the arena kept across
+/// subjects), nested, through a fn, and with a memoised state-only
+/// expression evaluated inside the steps: the accumulator that survives
+/// equals what a comprehension builds directly, on both engines.
+#[test]
+fn folds_keep_their_accumulator_when_dead_steps_are_freed() {
+    let charter = r#"
+charter "Folds" { version: 1 }
+record Member { id: Text, n: Int }
+record Pair { a: Text, d: Decimal }
+record Acc { xs: List<Int>, names: List<Text>, total: Decimal, best: Text?, pairs: List<Pair> }
+state { members: List<Member> }
+fn start(i: Int, id: Text) -> Acc =
+  Acc { xs: [i], names: [id + "-" + text(i)], total: 0, best: none, pairs: [Pair { a: text(i) + "x", d: i / 7 }] }
+fn grow(a: Acc, i: Int, id: Text) -> Acc =
+  a with { xs: a.xs + [i], names: a.names + [id + "-" + text(i)], total: a.total + 1/3,
+           best: id + text(i), pairs: a.pairs + [Pair { a: text(i) + "x", d: i / 7 }] }
+fn step(a: Acc, i: Int, id: Text) -> Acc =
+  if len(a.xs) == 500 then start(i, id) with { total: a.total + 1/3, best: a.best } else grow(a, i, id)
+const folded: List<Text> =
+  fold(ts: List<Text> = [], i in range(0, 4000)) => if len(ts) == 700 then [text(i) + "!"] else ts + [text(i) + "!"]
+fn counted() -> List<Int> = fold(xs: List<Int> = [], i in range(0, 4000)) => if len(xs) == 900 then [i] else xs + [i]
+law records(m in members) {
+  let r = fold(a = Acc { xs: [], names: [], total: 0, best: none, pairs: [] }, i in range(0, 3000)) => step(a, i, m.id)
+  require "xs": r.xs == [i for i in range(2500, 3000)]
+  require "names": r.names == [m.id + "-" + text(i) for i in range(2500, 3000)]
+  require "pairs": r.pairs == [Pair { a: text(i) + "x", d: i / 7 } for i in range(2500, 3000)]
+  require "total": r.total == 1000
+  require "best": r.best == m.id + "2999"
+}
+law texts(m in members) {
+  let t = fold(t = m.id, i in range(0, 20000)) => if len(t) > 3000 then m.id + text(i) else t + "," + text(i)
+  require "ends": ends_with(t, "19999") and starts_with(t, m.id)
+  require "min": min(text(x + 100000) + m.id for x in range(0, 50000)) == "100000" + m.id
+  require "nested max": max(text([x + 100000]) + m.id for a in range(0, 3)
+    for x in [a * 100000 + j for j in range(0, 20000)]) == "[319999]" + m.id
+  require "memoised inside": len(fold(t = "", i in range(0, 6000)) =>
+    if len(t) > 2000 then text(count(members where it.n > i)) else t + text(count(members where it.n > 0))) > 0
+}
+law nested(m in members) {
+  let xs = fold(a: List<Int> = [], i in range(0, 200)) =>
+    if len(a) == 90 then [len(fold(l: List<Int> = [], j in range(0, 300)) => l + [j + m.n])]
+    else a + [sum(fold(l: List<Int> = [], j in range(0, 300)) => l + [j])]
+  require "inner": xs == [300] + [44850 for i in range(0, 19)]
+  require "const": folded == [text(i) + "!" for i in range(3500, 4000)]
+  require "fn": counted() == [i for i in range(3600, 4000)]
+}
+"#;
+    let json = r#"{"members": [{"id": "a", "n": 1}, {"id": "bb", "n": 2}, {"id": "ccc", "n": 3}]}"#;
+    let kinds = agree(charter, json, &["records", "texts", "nested"]);
+    assert!(kinds.iter().all(|k| k.ends_with(" pass")), "{kinds:?}");
+}

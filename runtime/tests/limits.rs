@@ -239,6 +239,58 @@ fn a_law_too_large_to_compile_is_left_to_the_interpreter() {
     }
 }
 
+/// A charter past the JIT's compile budget (`jit/compile_budget.rs`): the
+/// deep chain of 198 fns of 125 terms (49,500 IR nodes, run once) is left
+/// to the interpreter whole, naming the fn where the budget ran out, and
+/// of 120 laws of 250 IR nodes each the first ones are compiled and the
+/// rest left to the interpreter with the reason; both engines agree.
+#[cfg(feature = "jit")]
+#[test]
+fn a_charter_past_its_compile_budget_leaves_the_rest_to_the_interpreter() {
+    let lines = [deep_and_wide(198, 125)];
+    let (program, fallback) = compiled_with_fallbacks(&lines);
+    assert_eq!(fallback.len(), 1, "{fallback:?}");
+    assert!(
+        fallback[0].contains("law `last`: it reaches fn `f")
+            && fallback[0]
+                .contains("too large to compile: it would take the charter's compile budget"),
+        "{fallback:?}"
+    );
+    let state = program.load_snapshot(b"{}").unwrap();
+    for engine in Engine::ALL {
+        let reports = program.eval_all_with(&state, *engine);
+        assert_eq!(reports[0].results[0].verdict, Verdict::Pass, "{engine:?}");
+    }
+    let ones = vec!["base"; 125].join(" + ");
+    let mut lines = vec![
+        "charter \"Many\" { version: 1 }".to_string(),
+        "state { base: Int }".to_string(),
+    ];
+    lines.extend(
+        (0..120).map(|i| format!("law l{i} {{ require \"sum\": {ones} == {} }}", 125 + i % 2)),
+    );
+    let (program, fallback) = compiled_with_fallbacks(&lines);
+    let left: Vec<&String> = fallback
+        .iter()
+        .filter(|f| f.contains("compile budget"))
+        .collect();
+    assert_eq!(left.len(), fallback.len(), "{fallback:?}");
+    assert!(
+        left.len() > 10 && left.len() < 100,
+        "{} left: {fallback:?}",
+        left.len()
+    );
+    assert!(left.iter().all(|f| !f.contains("`l0`")), "{fallback:?}");
+    let state = program.load_snapshot(br#"{"base": 1}"#).unwrap();
+    let interp = program.eval_all_with(&state, Engine::Interpreter);
+    assert_eq!(program.eval_all_with(&state, Engine::Jit), interp);
+    let passed = interp
+        .iter()
+        .filter(|r| r.results[0].verdict == Verdict::Pass)
+        .count();
+    assert_eq!(passed, 60);
+}
+
 /// A law that reaches, through another fn, a fn too large to compile is
 /// left to the interpreter too, and `check --jit`'s reason names the fn
 /// that is too large and why, once, however long the chain of calls.

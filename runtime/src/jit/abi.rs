@@ -19,6 +19,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 mod members;
+mod fold;
 mod text;
 
 /// Fault kind: a value left its range.
@@ -187,6 +188,12 @@ pub struct JitCtx<'a> {
     /// Per membership site of a state-only list or set, the list it tests
     /// and its hash set (`abi/members.rs`).
     kept: Vec<members::Kept>,
+    /// The `fold`s being evaluated, innermost last ([`fold::fold_step`]).
+    folds: Vec<fold::FoldMark>,
+    /// Bytes of blocks, cells and texts made so far (never lowered: a
+    /// clock of allocation, by which a `fold` decides when to free what
+    /// its steps left dead).
+    made: u64,
 }
 
 thread_local! {
@@ -265,6 +272,8 @@ impl<'a> JitCtx<'a> {
             marks: Vec::new(),
             memoised: 0,
             kept: Vec::new(),
+            folds: Vec::new(),
+            made: 0,
         }
     }
 
@@ -290,6 +299,7 @@ impl<'a> JitCtx<'a> {
         self.sums.clear();
         self.bufs.clear();
         self.marks.clear();
+        self.folds.clear();
         self.temp_used = 0;
         self.flag = 0;
         self.const_depth = 0;
@@ -471,11 +481,16 @@ impl<'a> JitCtx<'a> {
 
 impl Store for JitCtx<'_> {
     fn words(&mut self, n: usize) -> &mut [i64] {
+        self.made = self.made.saturating_add(8u64.saturating_mul(n as u64));
         self.arena().blocks.alloc(n)
     }
 
     fn dec(&mut self, d: Dec) -> i64 {
-        self.arena().cells.word(d)
+        let w = self.arena().cells.word(d);
+        if !layout::is_inline_dec(w) {
+            self.made = self.made.saturating_add(fold::CELL_BYTES);
+        }
+        w
     }
 
     fn text(&mut self, s: &str) -> i64 {
@@ -489,7 +504,12 @@ impl Store for JitCtx<'_> {
             // (Forgotten when the subject ends: a bulk entry must clear.)
             self.temp_used = 1;
         }
-        base + self.extra_texts.intern(s)
+        let before = self.extra_texts.len();
+        let id = self.extra_texts.intern(s);
+        if self.extra_texts.len() > before {
+            self.made = self.made.saturating_add(fold::text_size(s));
+        }
+        base + id
     }
 
     fn text_of(&self, id: i64) -> Option<Arc<str>> {
@@ -1538,6 +1558,9 @@ helpers! {
     GroupBy => "polity_group_by", group_by as F3;
     BufPush => "polity_buf_push", buf_push as F2;
     BufEnd => "polity_buf_end", buf_end as F1;
+    FoldStart => "polity_fold_start", fold::fold_start as F0;
+    FoldStep => "polity_fold_step", fold::fold_step as F3;
+    FoldEnd => "polity_fold_end", fold::fold_end as F1;
 }
 
 #[cfg(test)]

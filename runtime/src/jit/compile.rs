@@ -5,6 +5,7 @@
 
 use super::abi::Helper;
 use super::calls::{order, Item, MAX_NATIVE_DEPTH};
+use super::compile_budget::{Decision, Plan};
 use super::fault::{Compiled, Fallback};
 use super::pipeline::{Isas, Pipeline, Tier};
 use super::translate::{self, Body, Shared};
@@ -98,6 +99,7 @@ impl JitProgram {
             pending: Vec::new(),
             memoised: HashMap::new(),
             kept_lists: 0,
+            fn_builds: vec![false; program.fns.len()],
         };
         let (items, depths) = order(program);
         if depths.native > MAX_NATIVE_DEPTH {
@@ -106,6 +108,7 @@ impl JitProgram {
                 depths.native
             ));
         }
+        let mut plan = Plan::new(program, &items);
         let mut fallbacks = Vec::new();
         let mut test_ids = vec![None; program.tests.len()];
         // Memo slots: constants, parameterless fns, then memoised
@@ -115,7 +118,12 @@ impl JitProgram {
         let hoisting =
             options.memoise_state_only && depths.native.saturating_mul(2) <= MAX_NATIVE_DEPTH;
         for item in items {
-            if hoisting {
+            let compiled = match plan.decide(item) {
+                Decision::Skip => continue,
+                Decision::Leave(why) => Err(why.to_string()),
+                Decision::Compile => Ok(()),
+            };
+            if hoisting && compiled.is_ok() {
                 memo_slots += memoise_state_only(&mut shared, program, item, memo_slots);
             }
             let (body, frame, params) = match item {
@@ -123,6 +131,10 @@ impl JitProgram {
                     let Some(f) = program.fns.get(i as usize) else {
                         continue;
                     };
+                    let builds = translate::builds_calling(&f.body, &shared.fn_builds);
+                    if let Some(slot) = shared.fn_builds.get_mut(i as usize) {
+                        *slot = builds;
+                    }
                     if f.params.is_empty() {
                         let slot = program.consts.len() as u32 + i;
                         (Body::Thunk(slot, &f.body, &f.ret), f.frame_size, 0)
@@ -150,7 +162,7 @@ impl JitProgram {
                     (Body::Test(t), t.frame_size, 0)
                 }
             };
-            match define(&mut shared, program, &body, frame, params) {
+            match compiled.and_then(|()| define(&mut shared, program, &body, frame, params)) {
                 Ok(id) => match item {
                     Item::Fn(i) => set(&mut shared.fns, i, id),
                     Item::Const(i) => set(&mut shared.consts, i, id),
@@ -193,11 +205,15 @@ impl JitProgram {
         // explains (`sites.rs`); one that does not translate stays with it.
         let mut site_ids = Vec::new();
         let found = if options.explain_sites {
-            sites::find(program)
+            let compiled: Vec<bool> = shared.laws.iter().map(Option::is_some).collect();
+            sites::find_for(program, &compiled)
         } else {
             Vec::new()
         };
         for site in found {
+            if !plan.take_site(site.expr) {
+                continue;
+            }
             if let Ok(id) = define(
                 &mut shared,
                 program,

@@ -6,6 +6,7 @@
 //! | `mod.rs` | [`JitProgram`], its options and accessors, the entry points' shared helpers |
 //! | `compile.rs` | compilation: ISA and module setup, translating and defining each item, memoising state-only expressions, trampolines |
 //! | `calls.rs` | the call graph: which items a law or test reaches, in callee-first order, and how deep calls nest |
+//! | `compile_budget.rs` | the charter's compile budget: which items to compile, which to leave to the interpreter, and why |
 //! | `decide.rs` | decisions alone: [`Decision`], [`Decisions`], the bulk loop, across cores |
 //! | `eval.rs` | a law's verdicts with explanations: [`JitProgram::eval_law`] and its variants |
 //! | `run.rs` | one law's evaluation over a slice of subjects, checked against the interpreter |
@@ -99,6 +100,10 @@
 //!   `Duration` equal to `i64::MIN` would become an `Int?`/`Duration?` (whose
 //!   `none` has that word; see [`crate::layout`]), and every subject of a snapshot
 //!   whose `Int?`/`Duration?` values hold `i64::MIN`;
+//! - a body of more than `translate::MAX_BODY_NODES` IR nodes, and the
+//!   items past the charter's compile budget (`compile_budget.rs`), with
+//!   every law, fn and test that reaches one (`polity check --jit` lists
+//!   each law and test, with the reason);
 //! - every law, when the longest chain of nested calls in the program exceeds
 //!   the call-depth limit (the JIT checks depth statically, not at run time);
 //! - every law, if Cranelift itself fails, or if calls (counting constants and
@@ -132,6 +137,7 @@ mod abi;
 mod calls;
 mod code;
 mod compile;
+mod compile_budget;
 mod decide;
 mod eval;
 mod fault;

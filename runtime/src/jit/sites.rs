@@ -63,7 +63,10 @@ pub struct Site<'p> {
 }
 
 /// The sites of `program`, each once, in the order the walk meets them.
-pub fn find(program: &Program) -> Vec<Site<'_>> {
+///
+/// Only for the laws `laws` marks (by index): a law left to the
+/// interpreter explains without compiled sites.
+pub fn find_for<'p>(program: &'p Program, laws: &[bool]) -> Vec<Site<'p>> {
     let mut w = Walk {
         program,
         seen: Vec::new(),
@@ -71,7 +74,12 @@ pub fn find(program: &Program) -> Vec<Site<'_>> {
         fns: vec![false; program.fns.len()],
         derived: vec![false; program.fns.len()],
     };
-    for law in &program.laws {
+    let chosen = program
+        .laws
+        .iter()
+        .zip(laws)
+        .filter_map(|(law, on)| on.then_some(law));
+    for law in chosen {
         for e in law.stmt_exprs() {
             w.cond(e);
         }

@@ -48,7 +48,7 @@ fn unsupported<T>(what: &str) -> Tr<T> {
 
 /// How the reason of an item left to the interpreter because of a fn it
 /// calls begins ([`Fx::left_to_interpreter`]).
-const REACHES: &str = "it reaches fn ";
+pub(super) const REACHES: &str = "it reaches fn ";
 
 /// What the functions of one program share while they are translated.
 pub struct Shared {
@@ -86,6 +86,10 @@ pub struct Shared {
     pub memoised: HashMap<*const Expr, (u32, FuncId)>,
     /// Membership sites of state-only lists so far (`abi/members.rs`).
     pub kept_lists: u32,
+    /// Per fn (by index), whether a call of it may build a list, set,
+    /// record or text ([`builds_calling`]); set as each fn is translated,
+    /// callees first.
+    pub fn_builds: Vec<bool>,
 }
 
 impl Shared {
@@ -541,19 +545,42 @@ const COUNTS_BYTES: &[Helper] = &[
 /// Whether evaluating `e` may build a list, set or record in the arena, or
 /// make a text (which the context forgets with the arena's temporaries).
 fn builds(e: &Expr) -> bool {
-    let own = match &e.kind {
-        ExprKind::Loop(l) => matches!(l.kind, LoopKind::List | LoopKind::Set),
-        ExprKind::ByKey(_)
-        | ExprKind::List(_)
-        | ExprKind::Set(_)
-        | ExprKind::Record(..)
-        | ExprKind::With(..)
-        | ExprKind::Binary(BinOp::Concat | BinOp::ListConcat, ..)
-        | ExprKind::Builtin(..) => true,
+    builds_in(e, None)
+}
+
+/// Whether evaluating `e` may allocate anything in the arena that is dead
+/// once its value is taken: [`builds`], or a decimal cell (arithmetic on
+/// decimals makes one when the result is not inline), or a call of fn `f`
+/// with parameters whose body may (`fns[f]`), or of a law. (A
+/// parameterless fn's value is memoised, built where constants are.)
+pub(super) fn builds_calling(e: &Expr, fns: &[bool]) -> bool {
+    builds_in(e, Some(fns))
+}
+
+/// [`builds`] (`fns` none), or [`builds_calling`].
+fn builds_in(e: &Expr, fns: Option<&[bool]>) -> bool {
+    let more = fns.is_some_and(|fns| match &e.kind {
+        ExprKind::CallFn(f, args) => !args.is_empty() && fns.get(f.0 as usize) == Some(&true),
+        ExprKind::CallLaw(..) => true,
+        ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::Builtin(..) => {
+            matches!(e.ty.strip_optional(), Type::Decimal)
+        }
         _ => false,
-    };
+    });
+    let own = more
+        || match &e.kind {
+            ExprKind::Loop(l) => matches!(l.kind, LoopKind::List | LoopKind::Set),
+            ExprKind::ByKey(_)
+            | ExprKind::List(_)
+            | ExprKind::Set(_)
+            | ExprKind::Record(..)
+            | ExprKind::With(..)
+            | ExprKind::Binary(BinOp::Concat | BinOp::ListConcat, ..)
+            | ExprKind::Builtin(..) => true,
+            _ => false,
+        };
     let mut any = own;
-    e.for_each_child(&mut |c| any = any || builds(c));
+    e.for_each_child(&mut |c| any = any || builds_in(c, fns));
     any
 }
 
@@ -580,6 +607,8 @@ const NON_ALLOCATING: &[Helper] = &[
     Helper::Ahead,
     Helper::Charge,
     Helper::OutOfMemory,
+    Helper::FoldStart,
+    Helper::FoldEnd,
 ];
 
 fn int_like(t: &Type) -> bool {
@@ -609,6 +638,10 @@ struct LoopParts<'l> {
     exit: Block,
     /// Whether the loop has more than one clause.
     nested: bool,
+    /// The handle of the fold mark of a `min` or `max` whose elements are
+    /// built in memory ([`abi::fold_step`]): the best so far is kept, the
+    /// rest each iteration built is freed.
+    best: Option<CValue>,
 }
 
 fn has_never(t: &Type) -> bool {
@@ -654,7 +687,7 @@ const INLINE_NODES: usize = 24;
 const LAW_IN_PLACE_NODES: usize = 32;
 
 /// The number of IR nodes in `e`, counting at most up to `limit`.
-fn nodes(e: &Expr, limit: usize) -> usize {
+pub(super) fn nodes(e: &Expr, limit: usize) -> usize {
     fn count(e: &Expr, n: &mut usize, limit: usize) {
         *n += 1;
         if *n <= limit {
@@ -2492,6 +2525,11 @@ impl Fx<'_, '_> {
         self.b.append_block_param(header, I64);
         self.b.append_block_param(header, I64);
         self.b.append_block_param(exit, I64);
+        let mark = if builds_calling(&f.body, &self.shared.fn_builds) {
+            Some(self.call_helper(Helper::FoldStart, &[])?)
+        } else {
+            None
+        };
         let zero = self.iconst(0);
         self.b.ins().jump(header, &[zero.into(), init.into()]);
         self.b.switch_to_block(header);
@@ -2511,9 +2549,21 @@ impl Fx<'_, '_> {
         let x = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
         self.b.def_var(var, x);
         let next = self.translate_to(&f.body, &e.ty)?;
+        // What a step built that the next accumulator does not hold is dead.
+        let next = match mark {
+            Some(h) => {
+                let ty = self.shared.type_id(&e.ty);
+                let ty = self.iconst(ty);
+                self.call_helper(Helper::FoldStep, &[h, ty, next])?
+            }
+            None => next,
+        };
         let i1 = self.b.ins().iadd_imm_s(i, 1);
         self.b.ins().jump(header, &[i1.into(), next.into()]);
         self.b.switch_to_block(exit);
+        if let Some(h) = mark {
+            self.call_helper(Helper::FoldEnd, &[h])?;
+        }
         if !per_step {
             self.cut_short(bound, src, e.span)?;
         }
@@ -2579,6 +2629,19 @@ impl Fx<'_, '_> {
         let vars = FoldVars { acc, count, sum };
         let exit = self.b.create_block();
         self.b.append_block_param(exit, I64);
+        // (One clause only: a later clause's source, made during the loop,
+        // is still being read when an iteration ends.)
+        let best = match l {
+            Some(l)
+                if matches!(kind, LoopKind::Min | LoopKind::Max)
+                    && !nested
+                    && !int_like(&l.elem.ty)
+                    && self.loop_builds(l, 0) =>
+            {
+                Some(self.call_helper(Helper::FoldStart, &[])?)
+            }
+            _ => None,
+        };
         let lp = LoopParts {
             kind,
             elem_ty,
@@ -2587,13 +2650,29 @@ impl Fx<'_, '_> {
             out,
             exit,
             nested,
+            best,
         };
         self.clause_loop(e, &lp, src, 0)?;
         let sentinel = self.iconst(0);
         self.b.ins().jump(exit, &[sentinel.into()]);
         self.b.switch_to_block(exit);
         let early = self.param(exit);
+        if let Some(h) = best {
+            self.call_helper(Helper::FoldEnd, &[h])?;
+        }
         self.finish(e, &lp, early)
+    }
+
+    /// Whether an iteration of loop `l` at clause `depth` may build
+    /// anything: in a filter or source from that clause on, or its element.
+    fn loop_builds(&self, l: &Loop, depth: usize) -> bool {
+        let fns = &self.shared.fn_builds;
+        let builds = |e: &Expr| builds_calling(e, fns);
+        l.clauses
+            .iter()
+            .skip(depth)
+            .any(|c| c.filter.as_ref().is_some_and(builds) || builds(&c.source))
+            || builds(&l.elem)
     }
 
     /// The loop of clause `depth` over the block `src`; emission continues
@@ -2668,7 +2747,18 @@ impl Fx<'_, '_> {
                     self.b.def_var(index, iv);
                 }
                 if let Some(filter) = &c.filter {
+                    // What a filter builds is dead once it has decided
+                    // (unless the whole iteration's is freed anyway).
+                    let own = match mark {
+                        None if builds_calling(filter, &self.shared.fn_builds) => {
+                            Some(self.call_helper(Helper::Mark, &[])?)
+                        }
+                        _ => None,
+                    };
                     let keep = self.translate_expr(filter)?;
+                    if let Some(own) = own {
+                        self.call_helper(Helper::Release, &[own])?;
+                    }
                     let go = self.b.create_block();
                     self.b.ins().brif(keep, go, &[], next, &[]);
                     self.b.switch_to_block(go);
@@ -2690,6 +2780,13 @@ impl Fx<'_, '_> {
         };
         if let Some(v) = v {
             self.step(e, lp, v)?;
+            if let Some(h) = lp.best {
+                let ty = self.shared.type_id(lp.elem_ty);
+                let ty = self.iconst(ty);
+                let best = self.b.use_var(lp.vars.acc);
+                let best = self.call_helper(Helper::FoldStep, &[h, ty, best])?;
+                self.b.def_var(lp.vars.acc, best);
+            }
         }
         self.b.ins().jump(next, &[]);
         self.b.switch_to_block(next);
@@ -2756,14 +2853,7 @@ impl Fx<'_, '_> {
                 int_like(&l.elem.ty) && e.ty.element() == Some(&l.elem.ty)
             }
         };
-        if !keeps_nothing {
-            return false;
-        }
-        l.clauses
-            .iter()
-            .skip(depth)
-            .any(|c| c.filter.as_ref().is_some_and(builds) || builds(&c.source))
-            || builds(&l.elem)
+        keeps_nothing && self.loop_builds(l, depth)
     }
 
     /// One element's contribution to the loop's result.

@@ -212,6 +212,31 @@ impl DecCells {
     pub fn release(&mut self, mark: (usize, usize)) {
         release_chunks(&mut self.chunks, mark);
     }
+
+    /// The address ranges `[start, end)` of the cells made since `mark`, sorted.
+    pub fn since(&self, mark: (usize, usize)) -> Vec<(usize, usize)> {
+        ranges_since(&self.chunks, mark)
+    }
+}
+
+/// The address ranges `[start, end)` of what `chunks` gained since `mark`,
+/// sorted by address, so that whether a word points at something made
+/// since is a binary search.
+fn ranges_since<T>(chunks: &[Vec<T>], (n, len): (usize, usize)) -> Vec<(usize, usize)> {
+    let size = std::mem::size_of::<T>();
+    let mut ranges: Vec<(usize, usize)> = chunks
+        .iter()
+        .enumerate()
+        .skip(n.saturating_sub(1))
+        .map(|(i, c)| {
+            let from = if i + 1 == n { len.min(c.len()) } else { 0 };
+            let at = c.as_ptr() as usize;
+            (at + from * size, at + c.len() * size)
+        })
+        .filter(|(start, end)| start < end)
+        .collect();
+    ranges.sort_unstable();
+    ranges
 }
 
 /// Forgets what `chunks` gained since `mark` (their number, and the length
@@ -270,6 +295,11 @@ impl Words {
     /// Forgets every block made since `mark`.
     pub fn release(&mut self, mark: (usize, usize)) {
         release_chunks(&mut self.chunks, mark);
+    }
+
+    /// The address ranges `[start, end)` of the blocks made since `mark`, sorted.
+    pub fn since(&self, mark: (usize, usize)) -> Vec<(usize, usize)> {
+        ranges_since(&self.chunks, mark)
     }
 
     /// Forgets every block but keeps the first chunk's memory.

@@ -141,6 +141,7 @@ mod mixed;
 mod pipeline;
 mod run;
 mod sites;
+mod subject_fields;
 mod test_blocks;
 mod translate;
 

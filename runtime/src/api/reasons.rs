@@ -56,8 +56,8 @@ pub fn write_failure(out: &mut String, f: &Failure, indent: usize) {
 /// A reason on its line, then the failures of a law it calls and the
 /// reasons inside a fn it calls, further in.
 pub fn write_reason(out: &mut String, r: &crate::verdict::Reason, indent: usize) {
-    let pad = " ".repeat(indent);
-    let _ = writeln!(out, "{pad}{r}");
+    // Padded by the formatter: no string made per line.
+    let _ = writeln!(out, "{:indent$}{r}", "");
     for n in &r.nested {
         write_failure(out, n, indent + 2);
     }
@@ -95,8 +95,7 @@ pub fn write_exceptions(
 
 /// A failure on its line after `bullet`, its reasons and exceptions further in.
 pub(crate) fn write_item(out: &mut String, bullet: &str, f: &Failure, indent: usize) {
-    let pad = " ".repeat(indent);
-    let _ = writeln!(out, "{pad}{bullet} {}", f.label);
+    let _ = writeln!(out, "{:indent$}{bullet} {}", "", f.label);
     for r in &f.reasons {
         write_reason(out, r, indent + 4);
     }

@@ -233,7 +233,7 @@ impl JitProgram {
             site: trampoline(&mut shared, 1)?,
         };
         let mut entries = Vec::new();
-        let mut site_code = HashMap::new();
+        let mut site_code = foldhash::HashMap::default();
         for (id, site) in site_ids {
             entries.push((trampolines.site, id));
             let frame = site.free.iter().map(|(s, _)| *s as usize + 1).max();

@@ -33,7 +33,6 @@ use polity_compiler::ir::{Expr, Program};
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// A compiled site: where to enter it and what its frame holds.
 #[derive(Debug)]
@@ -57,7 +56,7 @@ pub(super) struct Mixed<'a> {
     /// The words of the subjects being explained (of type `subject_ty`),
     /// by the address of their values' fields: a subject bound in a frame
     /// is passed as the word it already has in the layout, not copied.
-    subjects: HashMap<usize, i64>,
+    subjects: foldhash::HashMap<usize, i64>,
     subject_ty: Option<Type>,
     /// The words of a site's frame, reused from call to call.
     frame: RefCell<Vec<i64>>,
@@ -92,7 +91,7 @@ impl<'a> Mixed<'a> {
             program,
             limits,
             ctx: RefCell::new(ctx),
-            subjects: HashMap::new(),
+            subjects: foldhash::HashMap::default(),
             subject_ty: None,
             frame: RefCell::new(Vec::new()),
         })

@@ -147,6 +147,7 @@ mod mixed;
 mod pipeline;
 mod run;
 mod sites;
+mod subject_fields;
 mod test_blocks;
 mod translate;
 
@@ -161,7 +162,6 @@ use polity_compiler::ir::{Expr, Program};
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
-use std::collections::HashMap;
 
 /// The number of cores, asked once: `available_parallelism` reads cgroup
 /// files on Linux, which costs more than evaluating a small law.
@@ -326,7 +326,7 @@ pub struct JitProgram {
     /// Expressions compiled for the interpreter (`sites.rs`), by address:
     /// valid only for the IR this was compiled from (see the module doc's
     /// invariant on expressions keyed by address; [`JitProgram::compiled_from`]).
-    site_code: HashMap<usize, mixed::SiteCode>,
+    site_code: foldhash::HashMap<usize, mixed::SiteCode>,
     /// The IR compiled: the address and length of its laws (`mixed.rs`).
     ir: (usize, usize),
 }

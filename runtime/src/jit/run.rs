@@ -5,6 +5,7 @@
 
 use super::fault::{Compiled, Disagreement, Fault};
 use super::mixed::Mixed;
+use super::subject_fields::subject_fields;
 use super::{abi, code, deciding_labels, requirement_count, Decision, Decisions, JitProgram};
 use crate::interp::{self, subject_of, Explain, Interpreter, Limits};
 use crate::layout::{self, Layout};
@@ -140,12 +141,18 @@ impl Run<'_> {
             Some(Decided::Fault(f)) => f.exhausted(&self.limits).is_none(),
             Some(Decided::Noted | Decided::Interpret) => true,
         };
-        // The subjects the interpreter runs: each one's value and word.
+        // The subjects the interpreter runs: each one's value (made of the
+        // fields the law can read) and word.
+        let keep = self
+            .program
+            .laws
+            .get(self.law.0 as usize)
+            .and_then(|def| subject_fields(self.program, def));
         let (values, their_words): (Vec<Value>, Vec<i64>) = subjects
             .iter()
             .zip(&decided)
             .filter(|(_, d)| interpreted(d))
-            .map(|((_, w, v), _)| (self.value(ty, *w, *v), *w))
+            .map(|((_, w, v), _)| (self.read_value(ty, *w, *v, keep.as_deref()), *w))
             .unzip();
         let refs: Vec<&Value> = values.iter().collect();
         // What the last subject decided built is dead (the decisions are
@@ -157,6 +164,14 @@ impl Run<'_> {
             m.know_subjects(ty, values.iter().zip(their_words));
         }
         let interp = self.interp();
+        // The labels a failing subject's verdict is checked against, made
+        // once per chunk rather than per subject.
+        let labels = self
+            .program
+            .laws
+            .get(self.law.0 as usize)
+            .map(deciding_labels)
+            .unwrap_or_default();
         let mut verdicts = match &mixed {
             Ok(m) => interp.eval_law_many_with(m, self.law, &refs),
             Err(_) => interp.eval_law_many(self.law, &refs),
@@ -211,10 +226,10 @@ impl Run<'_> {
                         }
                     }
                     Decided::Fail(failed) => {
-                        problems.extend(self.disagreement(&verdict, None, &failed))
+                        problems.extend(self.disagreement(&verdict, None, (&failed, &labels)))
                     }
                     Decided::Fault(fault) => {
-                        problems.extend(self.disagreement(&verdict, Some(fault), &[]))
+                        problems.extend(self.disagreement(&verdict, Some(fault), (&[], &[])))
                     }
                     Decided::Interpret => {}
                 }
@@ -263,6 +278,17 @@ impl Run<'_> {
         }
     }
 
+    /// As [`Run::value`], with only the fields marked in `keep` made when
+    /// the value is made from the layout (the law reads no other).
+    fn read_value(&self, ty: &Type, w: i64, v: Option<&Value>, keep: Option<&[bool]>) -> Value {
+        match (v, ty, keep) {
+            (None, Type::Record(r), Some(keep)) => {
+                layout::record_fields_to_value(self.program, self.layout, *r, w, keep)
+            }
+            _ => self.value(ty, w, v),
+        }
+    }
+
     /// How a subject is named: by its `id` field (read from its word when
     /// it has no value), else by its index.
     fn subject(&self, ty: &Type, i: usize, w: i64, v: Option<&Value>) -> Subject {
@@ -299,12 +325,13 @@ impl Run<'_> {
     }
 
     /// The disagreement, if any, between the JIT's fault (or, without one,
-    /// the requirements marked in `failed`) and the interpreter's verdict.
+    /// the requirements marked in `failed` of the law's deciding `labels`)
+    /// and the interpreter's verdict.
     pub fn disagreement(
         &self,
         verdict: &Verdict,
         fault: Option<Fault>,
-        failed: &[u8],
+        (failed, labels): (&[u8], &[&str]),
     ) -> Option<Disagreement> {
         let jit = if let Some(fault) = fault {
             let kind = fault.kind.error_kind();
@@ -314,27 +341,21 @@ impl Run<'_> {
                 _ => format!("error {} at {span:?}", kind.as_str()),
             }
         } else {
-            let labels: Vec<&str> = self
-                .program
-                .laws
-                .get(self.law.0 as usize)
-                .map(deciding_labels)
-                .unwrap_or_default()
-                .into_iter()
-                .zip(failed.iter())
+            let failed_labels = labels
+                .iter()
+                .zip(failed)
                 .filter(|(_, f)| **f != 0)
-                .map(|(l, _)| l)
-                .collect();
+                .map(|(l, _)| *l);
             match verdict {
                 Verdict::Fail(fs)
                     if fs
                         .iter()
                         .map(|f| f.label.as_str())
-                        .eq(labels.iter().copied()) =>
+                        .eq(failed_labels.clone()) =>
                 {
                     return None
                 }
-                _ => format!("fail {labels:?}"),
+                _ => format!("fail {:?}", failed_labels.collect::<Vec<_>>()),
             }
         };
         Some(Disagreement {

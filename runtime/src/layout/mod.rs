@@ -563,19 +563,38 @@ pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Valu
                 Value::List(items.into())
             }
         }
-        Type::Record(r) => {
-            let Some(def) = program.record(*r) else {
-                return Value::None;
-            };
-            let words = code::words(w, def.fields.len());
-            Value::Record(
-                def.fields
-                    .iter()
-                    .zip(words.iter())
-                    .map(|(f, x)| to_value(program, store, &f.ty, *x))
-                    .collect(),
-            )
-        }
+        Type::Record(r) => record_fields_to_value(program, store, *r, w, &[]),
         Type::Never | Type::Error => Value::None,
     }
+}
+
+/// The record of type `r` at word `w`, with only the fields marked in
+/// `keep` made (each other field is [`Value::None`]; a field past the end
+/// of `keep` is made): for a value whose other fields nothing reads
+/// (`jit::subject_fields`).
+pub fn record_fields_to_value(
+    program: &Program,
+    store: &dyn Store,
+    r: polity_compiler::types::RecordId,
+    w: i64,
+    keep: &[bool],
+) -> Value {
+    let Some(def) = program.record(r) else {
+        return Value::None;
+    };
+    let words = code::words(w, def.fields.len());
+    Value::Record(
+        def.fields
+            .iter()
+            .zip(words.iter())
+            .zip(keep.iter().chain(std::iter::repeat(&true)))
+            .map(|((f, x), k)| {
+                if *k {
+                    to_value(program, store, &f.ty, *x)
+                } else {
+                    Value::None
+                }
+            })
+            .collect(),
+    )
 }

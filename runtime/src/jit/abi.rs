@@ -18,8 +18,8 @@ use std::cell::Cell;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-mod members;
 mod fold;
+mod members;
 mod text;
 
 /// Fault kind: a value left its range.

@@ -33,6 +33,7 @@ import os
 import random
 import sys
 
+from keyed_lookups import gen_members
 from scale import growth, run, target_dir
 
 COMMON = """record Ballot { id: Text, voter: Text, weight: Int }
@@ -106,15 +107,7 @@ def snapshot(args, n):
     if os.path.exists(path):
         return path
     rng = random.Random(14)
-    members = [
-        {
-            "id": f"m{i}",
-            "stake": rng.randint(0, 9),
-            "vouched_by": [f"m{rng.randrange(n)}" for _ in range(3)],
-            "mentor": None if i % 3 == 0 else f"m{rng.randrange(n)}",
-        }
-        for i in range(n)
-    ]
+    members = gen_members(rng, n)
     ballots = [
         {"id": f"b{j}", "voter": f"m{rng.randrange(n)}", "weight": rng.randint(1, 5)}
         for j in range(n)

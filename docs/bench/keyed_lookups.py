@@ -47,21 +47,28 @@ law vouched(m in members) {
 """
 
 
+def gen_members(rng, n):
+    """N members drawn from `rng` (the `random` module or a `random.Random`):
+    stakes 0-9, three vouchers each, two in three with a mentor. Shared
+    with joins_scale.py."""
+    return [
+        {
+            "id": f"m{i}",
+            "stake": rng.randint(0, 9),
+            "vouched_by": [f"m{rng.randrange(n)}" for _ in range(3)],
+            "mentor": None if i % 3 == 0 else f"m{rng.randrange(n)}",
+        }
+        for i in range(n)
+    ]
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     out, n = sys.argv[1], int(sys.argv[2])
     os.makedirs(out, exist_ok=True)
     random.seed(7)
-    members = [
-        {
-            "id": f"m{i}",
-            "stake": random.randint(0, 9),
-            "vouched_by": [f"m{random.randrange(n)}" for _ in range(3)],
-            "mentor": None if i % 3 == 0 else f"m{random.randrange(n)}",
-        }
-        for i in range(n)
-    ]
+    members = gen_members(random, n)
     proposals = [
         {
             "id": f"p{j}",

@@ -131,7 +131,7 @@ impl PartialOrd for Value {
 /// `2026-01-15`, `"ana"`, `{Citizen, Founder}`, `none`).
 pub fn render(program: &Program, ty: &Type, value: &Value) -> String {
     let mut out = String::new();
-    render_into(program, ty, value, usize::MAX, &mut out);
+    render_into(program, ty, value, usize::MAX, usize::MAX, &mut out);
     out
 }
 
@@ -155,8 +155,18 @@ fn render_dec(d: Dec, out: &mut String) {
 }
 
 /// Renders into `out`, a list or set (at any depth) showing at most `cap`
-/// elements, then how many more.
-fn render_into(program: &Program, ty: &Type, value: &Value, cap: usize, out: &mut String) {
+/// elements, then how many more, and stopping once `out` holds more than
+/// `stop` bytes: what it wrote by then is a prefix of the whole rendering,
+/// longer than `stop`, so a caller that only wants short renderings need
+/// not render a long one whole.
+pub(crate) fn render_into(
+    program: &Program,
+    ty: &Type,
+    value: &Value,
+    cap: usize,
+    stop: usize,
+    out: &mut String,
+) {
     use std::fmt::Write as _;
     let ty = ty.strip_optional();
     match value {
@@ -196,10 +206,13 @@ fn render_into(program: &Program, ty: &Type, value: &Value, cap: usize, out: &mu
             let elem = ty.element().cloned().unwrap_or(Type::Never);
             out.push(open);
             for (i, x) in xs.iter().take(cap).enumerate() {
+                if out.len() > stop {
+                    return;
+                }
                 if i > 0 {
                     out.push_str(", ");
                 }
-                render_into(program, &elem, x, cap, out);
+                render_into(program, &elem, x, cap, stop, out);
             }
             if xs.len() > cap {
                 let _ = write!(out, ", … and {} more", xs.len() - cap);
@@ -218,12 +231,15 @@ fn render_into(program: &Program, ty: &Type, value: &Value, cap: usize, out: &mu
             out.push_str(&def.name);
             out.push_str(" { ");
             for (i, (f, v)) in def.fields.iter().zip(fs.iter()).enumerate() {
+                if out.len() > stop {
+                    return;
+                }
                 if i > 0 {
                     out.push_str(", ");
                 }
                 out.push_str(&f.name);
                 out.push_str(": ");
-                render_into(program, &f.ty, v, cap, out);
+                render_into(program, &f.ty, v, cap, stop, out);
             }
             out.push_str(" }");
         }
@@ -257,7 +273,7 @@ pub fn render_duration(seconds: i64) -> String {
 /// `cap` elements, then how many more (`[1, 2, 3, … and 7 more]`).
 pub fn render_capped(program: &Program, ty: &Type, value: &Value, cap: usize) -> String {
     let mut out = String::new();
-    render_into(program, ty, value, cap, &mut out);
+    render_into(program, ty, value, cap, usize::MAX, &mut out);
     out
 }
 

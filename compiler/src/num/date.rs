@@ -179,7 +179,31 @@ pub fn parse_date(text: &str) -> Option<i64> {
 /// `YYYY-MM-DD` of a day number.
 pub fn format_date(days: i64) -> String {
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    match u32::try_from(y) {
+        // Years 0 to 9999, as nearly every date is, without the formatting
+        // machinery: explanations and JSON output write one per date shown.
+        Ok(y) if y <= 9999 => {
+            let digits = [
+                y / 1000,
+                y / 100 % 10,
+                y / 10 % 10,
+                y % 10,
+                m / 10,
+                m % 10,
+                d / 10,
+                d % 10,
+            ];
+            let mut out = String::with_capacity(10);
+            for (i, digit) in digits.into_iter().enumerate() {
+                if i == 4 || i == 6 {
+                    out.push('-');
+                }
+                out.push(char::from(b'0' + digit as u8));
+            }
+            out
+        }
+        _ => format!("{y:04}-{m:02}-{d:02}"),
+    }
 }
 
 #[cfg(test)]
@@ -205,6 +229,26 @@ mod tests {
         assert_eq!(add_months(d("0000-01-01"), -1), days_from_civil(-1, 12, 1));
         assert_eq!(add_months(0, i64::MAX), None);
         assert_eq!(add_months(0, i64::MIN), None);
+    }
+
+    #[test]
+    fn dates_print_as_the_general_format_does() {
+        let general = |days: i64| {
+            let (y, m, dd) = civil_from_days(days);
+            format!("{y:04}-{m:02}-{dd:02}")
+        };
+        let edges = [d("0000-01-01"), d("9999-12-31")];
+        let around = edges.iter().flat_map(|e| (e - 400..e + 400).step_by(1));
+        for day in (d("0000-01-01") - 800_000..d("9999-12-31") + 800_000)
+            .step_by(97)
+            .chain(around)
+        {
+            assert_eq!(format_date(day), general(day), "day {day}");
+        }
+        assert_eq!(format_date(d("2026-02-01")), "2026-02-01");
+        assert_eq!(format_date(d("0007-10-09")), "0007-10-09");
+        assert_eq!(format_date(d("0000-01-01") - 1), "-001-12-31");
+        assert_eq!(format_date(d("9999-12-31") + 1), "10000-01-01");
     }
 
     /// Every day of four centuries against stepping month by month.

@@ -6,7 +6,7 @@
 
 use super::eval::{contains, Eval};
 use super::Explain;
-use crate::value::{render, Value};
+use crate::value::Value;
 use crate::verdict::{Reason, Subject};
 use polity_compiler::ir::{BinOp, Expr, ExprKind, FnId, LocalId, Loop, LoopKind, Program, UnOp};
 use polity_compiler::types::Type;
@@ -329,11 +329,9 @@ impl<'p> Eval<'_, 'p> {
             .zip(&values)
             .zip(args)
             .map(|(((name, ty), v), arg)| {
-                let shown = self.show(ty, v);
-                if shown.chars().count() <= SHORT_ARGUMENT {
-                    format!("{name} = {shown}")
-                } else {
-                    super::why::one_line(self.ctx.snippet(arg.span))
+                match render_short(self.ctx.program, ty, v, SHORT_ARGUMENT) {
+                    Some(shown) => format!("{name} = {shown}"),
+                    None => super::why::one_line(self.ctx.snippet(arg.span)),
                 }
             })
             .collect();
@@ -544,27 +542,49 @@ fn is_part(x: &Expr) -> bool {
     )
 }
 
-/// [`render`], but a list or set shows only its first elements:
+/// [`render`](crate::value::render), but a list or set shows only its first elements:
 /// `[1, 2, 3, 4, 5, 6, 7, 8, … (4 more)]`.
 pub fn render_truncated(program: &Program, ty: &Type, v: &Value) -> String {
+    let mut out = String::new();
+    truncated_into(program, ty, v, usize::MAX, &mut out);
+    out
+}
+
+/// [`render_truncated`] when it is at most `max` characters long, else
+/// `None`; a long value is not rendered whole to find that out.
+pub(crate) fn render_short(program: &Program, ty: &Type, v: &Value, max: usize) -> Option<String> {
+    let mut out = String::new();
+    truncated_into(program, ty, v, max, &mut out);
+    if out.len() > max && out.chars().count() <= max {
+        // Stopped past `max` bytes but not characters (characters of more
+        // than one byte): only the whole rendering can say.
+        out = render_truncated(program, ty, v);
+    }
+    (out.chars().count() <= max).then_some(out)
+}
+
+/// [`render_truncated`] into `out`, stopping once `out` holds more than
+/// `stop` bytes.
+fn truncated_into(program: &Program, ty: &Type, v: &Value, stop: usize, out: &mut String) {
     let (open, close, items) = match v {
         Value::List(xs) if xs.len() > SHOWN => ('[', ']', xs),
         Value::Set(xs) if xs.len() > SHOWN => ('{', '}', xs),
-        _ => return render(program, ty, v),
+        _ => return crate::value::render_into(program, ty, v, usize::MAX, stop, out),
     };
     let elem = ty
         .strip_optional()
         .element()
         .cloned()
         .unwrap_or(Type::Never);
-    let shown: Vec<String> = items
-        .iter()
-        .take(SHOWN)
-        .map(|x| render(program, &elem, x))
-        .collect();
-    format!(
-        "{open}{}, … ({} more){close}",
-        shown.join(", "),
-        items.len() - SHOWN
-    )
+    out.push(open);
+    for (i, x) in items.iter().take(SHOWN).enumerate() {
+        if out.len() > stop {
+            return;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        crate::value::render_into(program, &elem, x, usize::MAX, stop, out);
+    }
+    out.push_str(&format!(", … ({} more){close}", items.len() - SHOWN));
 }

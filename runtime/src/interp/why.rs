@@ -269,9 +269,15 @@ impl Eval<'_, '_> {
 /// indentation around it becomes one space, and a `//` comment is dropped;
 /// text literals are kept as written.
 pub(crate) fn one_line(text: &str) -> String {
+    // Most snippets are one line without a comment: nothing to fold (a
+    // failing subject's every reason comes through here).
+    if !text.contains(['\n', '\r', '/']) {
+        return text.trim_end().to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let (mut in_text, mut escaped) = (false, false);
+    let mut run = String::new();
     while let Some(c) = chars.next() {
         if in_text {
             out.push(c);
@@ -290,7 +296,8 @@ pub(crate) fn one_line(text: &str) -> String {
             }
             '/' if chars.peek() == Some(&'/') => while chars.next_if(|c| *c != '\n').is_some() {},
             c if c.is_whitespace() => {
-                let mut run = String::from(c);
+                run.clear();
+                run.push(c);
                 while let Some(w) = chars.next_if(|c| c.is_whitespace()) {
                     run.push(w);
                 }

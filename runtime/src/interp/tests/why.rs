@@ -57,3 +57,52 @@ fn calls_that_short_circuiting_skipped_are_not_explained() {
     assert_eq!(outcome, &Outcome::Held);
     assert!(calls.is_empty());
 }
+
+/// An argument is shown by value when its rendering is short: the bounded
+/// rendering says so exactly, without rendering a long value whole
+/// (characters, not bytes, and a list cut to its first elements).
+#[test]
+fn a_short_rendering_is_the_whole_rendering_or_none() {
+    use crate::interp::explain::{render_short, render_truncated};
+    use polity_compiler::types::Type;
+    let program = compile("t.polity", SRC, &NoFiles).program.unwrap();
+    let m_ty = program.state.first().map(|s| s.ty.clone()).unwrap();
+    let Type::List(m) = m_ty.clone() else {
+        panic!("{m_ty:?}")
+    };
+    let member = |id: &str, days: i64| {
+        Value::Record(vec![Value::text(id), Value::Bool(false), Value::Int(days)].into())
+    };
+    let texts = |n: usize, s: &str| Value::List((0..n).map(|_| Value::text(s)).collect());
+    let text_list = Type::List(Box::new(Type::Text));
+    let cases: Vec<(Type, Value)> = vec![
+        (Type::Int, Value::Int(7)),
+        ((*m).clone(), member("a", 1)),
+        ((*m).clone(), member(&"a".repeat(60), 1)),
+        (m_ty.clone(), Value::List(vec![member("a", 1)].into())),
+        (
+            m_ty.clone(),
+            Value::List((0..20).map(|i| member("a", i)).collect()),
+        ),
+        (text_list.clone(), texts(12, "")),
+        (text_list.clone(), texts(3, "ééééé")),
+        (text_list.clone(), texts(3, "éééééé")),
+        (text_list.clone(), texts(4, "ééééé")),
+        (text_list, texts(2, &"é".repeat(17))),
+        (Type::Text, Value::text(&"€".repeat(38))),
+        (Type::Text, Value::text(&"€".repeat(39))),
+    ];
+    let mut shown = 0;
+    for (ty, v) in &cases {
+        let whole = render_truncated(&program, ty, v);
+        let short = render_short(&program, ty, v, 40);
+        if whole.chars().count() <= 40 {
+            assert_eq!(short.as_deref(), Some(whole.as_str()), "{whole}");
+            shown += 1;
+        } else {
+            assert_eq!(short, None, "{whole}");
+        }
+    }
+    // Both outcomes occur, several of them past 40 bytes but not characters.
+    assert!((5..cases.len()).contains(&shown), "{shown}");
+}

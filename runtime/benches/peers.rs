@@ -493,7 +493,7 @@ fn compare(c: &mut Criterion, members: u64) -> String {
             name: "Polity interpreter (API, with reasons)",
             run: Box::new(|| {
                 let report = program
-                    .eval_law_engine(&state, "may_vote", limits, Engine::Interpreter)
+                    .eval_law_engine(&state, "may_vote", limits.clone(), Engine::Interpreter)
                     .unwrap();
                 report.counts().0
             }),

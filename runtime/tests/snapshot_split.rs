@@ -195,3 +195,36 @@ fn limits_hold_across_the_halves() {
     let mut bytes = json.into_bytes();
     assert!(load_native_split(&program, &mut bytes, &literals, limits).is_none());
 }
+
+/// Load time, one pass against split, alternated (run by hand; asserts only
+/// that both read the same snapshot):
+/// `POLITY_SPLIT_BENCH=big.json cargo test --release -p polity --test snapshot_split -- --ignored --nocapture`
+/// with a Praxis Nova snapshot (`gen_snapshot --members N`).
+#[test]
+#[ignore]
+fn split_against_one_pass() {
+    let Ok(path) = std::env::var("POLITY_SPLIT_BENCH") else {
+        return;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let charter = root.join("examples/praxis-nova/charter.polity");
+    let compiled = polity::api::Program::compile_file(&charter)
+        .unwrap()
+        .unwrap();
+    let program = Arc::new(compiled.ir().clone());
+    let literals = compiled.jit().unwrap().literals().clone();
+    let mut json = std::fs::read(path).unwrap();
+    for round in 0..5 {
+        let start = std::time::Instant::now();
+        let one = load_native_with(&program, &json, &literals, LoadLimits::default()).unwrap();
+        let one_secs = start.elapsed().as_secs_f64();
+        let start = std::time::Instant::now();
+        let split = load_native_split(&program, &mut json, &literals, LoadLimits::default());
+        let split_secs = start.elapsed().as_secs_f64();
+        let split = split.unwrap().unwrap();
+        let texts = |s: &Snapshot| s.layout().unwrap().texts.len();
+        assert_eq!(texts(&one), texts(&split));
+        println!("round {round}: one pass {one_secs:.3} s, split {split_secs:.3} s");
+        std::mem::forget((one, split));
+    }
+}

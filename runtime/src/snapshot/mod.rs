@@ -316,16 +316,16 @@ pub fn load_native_with(
 }
 
 /// [`load_native`] of a text the caller lets it change while it reads:
-/// a large one (4 MiB or more) is then read on two threads
-/// (`parallel.rs`), with the same result and the same errors as one pass.
-/// The text is as it was when this returns.
+/// a large one (4 MiB or more) is then read on two threads when another
+/// core is idle (`parallel.rs`), with the same result and the same errors
+/// as one pass. The text is as it was when this returns.
 pub fn load_native_in_place(
     program: &Arc<Program>,
     json: &mut [u8],
     literals: &Interner,
 ) -> Result<Snapshot, SnapshotError> {
     let limits = LoadLimits::default();
-    if json.len() >= parallel::PARALLEL_FROM {
+    if json.len() >= parallel::PARALLEL_FROM && parallel::idle_core() {
         if let Some(result) = load_native_split(program, json, literals, limits) {
             return result;
         }

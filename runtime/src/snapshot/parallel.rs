@@ -62,20 +62,38 @@ pub(super) fn load(
     let len = json.len();
     let (left, right) = json.split_at_mut(comma);
     let (first, second) = std::thread::scope(|s| {
-        let second = s.spawn(|| {
-            let second = read_second(&job, right);
-            if second.is_none() {
+        let first = s.spawn(|| {
+            let first = read_first(&job, (left, len));
+            if first.is_none() {
                 stop.store(true, Ordering::Relaxed);
             }
-            second
+            first
         });
-        let first = read_first(&job, (left, len));
-        if first.is_none() {
+        let second = read_second(&job, right);
+        if second.is_none() {
             stop.store(true, Ordering::Relaxed);
         }
-        (first, second.join().ok().flatten())
+        (first.join().ok().flatten(), second)
     });
     join(program, first?, second?, field, literals.len(), limits)
+}
+
+/// Whether another core is idle now: fewer threads are runnable on the
+/// whole machine (this one included, from the kernel's `/proc/loadavg`) than
+/// there are cores. With every core busy, a second thread only shares this
+/// process's time while the split's joining costs more work, so the split
+/// would lose (measured: docs/performance.md); where the count cannot be
+/// read, the cores are taken to be free.
+pub(super) fn idle_core() -> bool {
+    let Ok(loadavg) = std::fs::read_to_string("/proc/loadavg") else {
+        return true;
+    };
+    let runnable = loadavg
+        .split_whitespace()
+        .nth(3)
+        .and_then(|f| f.split('/').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    runnable.is_none_or(|n| n < threads())
 }
 
 /// How many threads can run at once (asked once).

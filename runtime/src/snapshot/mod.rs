@@ -11,6 +11,11 @@
 //! held once, in the layout; the values of those lists are made from the
 //! layout only if something asks for them ([`Snapshot::get`]).
 //!
+//! [`load_native_in_place`] (what `polity eval` uses) may change the text
+//! while it reads it: a large one is then read on two threads when another
+//! core is idle (`parallel.rs`), split between two records of a top-level
+//! list, with exactly one pass's result and errors.
+//!
 //! Both read text in memory (serde_json's slice reader: keys and strings
 //! are borrowed, and a position is computed only for an error). In every
 //! list of records with an `id` field, at any depth, a repeated id is a

@@ -215,6 +215,22 @@ impl Program {
         Ok(State::from_snapshot(snapshot))
     }
 
+    /// [`Program::load_snapshot_for`] of a text it may change while it
+    /// reads it (it is as it was when this returns): for the JIT, a large
+    /// one (4 MiB or more) is read on two threads, with the same result
+    /// and the same errors.
+    pub fn load_snapshot_in_place(
+        &self,
+        json: &mut [u8],
+        engine: Engine,
+    ) -> Result<State, SnapshotError> {
+        let snapshot = match self.jit_for(engine) {
+            Some(jit) => snapshot::load_native_in_place(&self.ir, json, jit.literals())?,
+            None => snapshot::load(&self.ir, json)?,
+        };
+        Ok(State::from_snapshot(snapshot))
+    }
+
     /// Reads a snapshot for `engine` from a stream (its text is held only
     /// while it is loaded). `None` when it is not a valid snapshot: the
     /// caller should use [`Program::load_snapshot_for`], which reports

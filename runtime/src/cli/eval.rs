@@ -106,11 +106,11 @@ pub fn run(
     let state = match streamed {
         Some(s) => s,
         None => {
-            let bytes = match read_snapshot(snapshot, max_snapshot_bytes) {
+            let mut bytes = match read_snapshot(snapshot, max_snapshot_bytes) {
                 Ok(b) => b,
                 Err(code) => return code,
             };
-            match program.load_snapshot_for(&bytes, engine) {
+            match program.load_snapshot_in_place(&mut bytes, engine) {
                 Ok(s) => s,
                 Err(e) => return snapshot_rejected(snapshot, &e, format),
             }

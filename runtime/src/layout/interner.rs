@@ -39,6 +39,28 @@ struct Slot {
     head: [u8; HEAD],
 }
 
+/// A text to intern: borrowed (copied if new) or already allocated.
+enum Incoming<'a> {
+    Borrowed(&'a str),
+    Owned(Arc<str>),
+}
+
+impl Incoming<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Incoming::Borrowed(s) => s,
+            Incoming::Owned(t) => t,
+        }
+    }
+
+    fn into_arc(self) -> Arc<str> {
+        match self {
+            Incoming::Borrowed(s) => Arc::from(s),
+            Incoming::Owned(t) => t,
+        }
+    }
+}
+
 /// How many bytes of a text its slot holds: a text no longer than this is
 /// equal to another exactly when their lengths and heads are.
 const HEAD: usize = 8;
@@ -141,6 +163,21 @@ impl Interner {
 
     /// The id of `s`, interning it if new.
     pub fn intern(&mut self, s: &str) -> i64 {
+        self.intern_text(Incoming::Borrowed(s))
+    }
+
+    /// The id of `text`, interning it (its allocation kept) if new.
+    pub(crate) fn adopt(&mut self, text: Arc<str>) -> i64 {
+        self.intern_text(Incoming::Owned(text))
+    }
+
+    /// Every text, by id, given up.
+    pub(crate) fn into_texts(self) -> Vec<Arc<str>> {
+        self.texts
+    }
+
+    fn intern_text(&mut self, text: Incoming<'_>) -> i64 {
+        let s = text.as_str();
         let hash = self.hash(s.as_bytes());
         let at = match self.probe(s, hash) {
             Ok(id) => return i64::from(id),
@@ -162,8 +199,8 @@ impl Interner {
         // Ids fit u32: four billion texts would take far more memory than
         // any snapshot loaded here.
         let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
-        self.texts.push(Arc::from(s));
         let (meta, head) = describe(s.as_bytes(), hash);
+        self.texts.push(text.into_arc());
         if let Some(slot) = self.slots.get_mut(at) {
             *slot = Slot { meta, id, head };
         }

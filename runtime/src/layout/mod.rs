@@ -33,6 +33,7 @@
 
 mod index;
 mod interner;
+mod merge;
 pub mod raw;
 
 pub use interner::Interner;

@@ -47,3 +47,31 @@ pub fn words<'a>(w: i64, n: usize) -> &'a [i64] {
     // block of at least `n` words (one per field of its type).
     unsafe { std::slice::from_raw_parts(w as *const i64, n) }
 }
+
+/// The elements of the list or set block at address `w`, to change them.
+///
+/// Only for a layout being built, which nothing else reads yet (the
+/// loader renumbering the texts of one part of a split snapshot).
+pub fn list_mut<'a>(w: i64) -> &'a mut [i64] {
+    if w == 0 {
+        return &mut [];
+    }
+    // SAFETY: as `list`; and the block belongs to a layout that the caller
+    // owns and that no reference into is held while this one lives.
+    unsafe {
+        let p = w as *mut i64;
+        let len = usize::try_from(*p).unwrap_or(0);
+        std::slice::from_raw_parts_mut(p.add(1), len)
+    }
+}
+
+/// The `n` words of the record block at address `w`, to change them (as
+/// [`list_mut`]: only for a layout being built).
+pub fn words_mut<'a>(w: i64, n: usize) -> &'a mut [i64] {
+    if w == 0 {
+        return &mut [];
+    }
+    // SAFETY: as `words`; and the block belongs to a layout that the caller
+    // owns and that no reference into is held while this one lives.
+    unsafe { std::slice::from_raw_parts_mut(w as *mut i64, n) }
+}

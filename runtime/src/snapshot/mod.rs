@@ -11,12 +11,18 @@
 //! held once, in the layout; the values of those lists are made from the
 //! layout only if something asks for them ([`Snapshot::get`]).
 //!
+//! [`load_native_in_place`] (what `polity eval` uses) may change the text
+//! while it reads it: a large one is then read on two threads when another
+//! core is idle (`parallel.rs`), split between two records of a top-level
+//! list, with exactly one pass's result and errors.
+//!
 //! Both read text in memory (serde_json's slice reader: keys and strings
 //! are borrowed, and a position is computed only for an error). In every
 //! list of records with an `id` field, at any depth, a repeated id is a
 //! mismatch naming both elements (`members[7].id: "ana" repeats
 //! members[2].id`); echoed input is cut to a few hundred characters.
 
+mod parallel;
 mod refs;
 mod scalar;
 mod seed;
@@ -274,7 +280,7 @@ pub fn stream(
     let mut json = Vec::new();
     reader.read_to_end(&mut json).ok()?;
     match literals {
-        Some(literals) => load_native(program, &json, literals).ok(),
+        Some(literals) => load_native_in_place(program, &mut json, literals).ok(),
         None => load(program, &json).ok(),
     }
 }
@@ -312,6 +318,38 @@ pub fn load_native_with(
         Some(snapshot) => checked(program, snapshot, read.repeats),
         None => load_with(program, json, limits),
     }
+}
+
+/// [`load_native`] of a text the caller lets it change while it reads:
+/// a large one (4 MiB or more) is then read on two threads when another
+/// core is idle (`parallel.rs`), with the same result and the same errors
+/// as one pass. The text is as it was when this returns.
+pub fn load_native_in_place(
+    program: &Arc<Program>,
+    json: &mut [u8],
+    literals: &Interner,
+) -> Result<Snapshot, SnapshotError> {
+    let limits = LoadLimits::default();
+    if json.len() >= parallel::PARALLEL_FROM && parallel::idle_core() {
+        if let Some(result) = load_native_split(program, json, literals, limits) {
+            return result;
+        }
+    }
+    load_native_with(program, json, literals, limits)
+}
+
+/// The two-thread read of [`load_native_in_place`], whatever the text's
+/// size: `None` when the text was not split or its parts did not make a
+/// snapshot (then one pass says what is wrong). For tests, which compare
+/// it with one pass on small texts.
+#[doc(hidden)]
+pub fn load_native_split(
+    program: &Arc<Program>,
+    json: &mut [u8],
+    literals: &Interner,
+    limits: LoadLimits,
+) -> Option<Result<Snapshot, SnapshotError>> {
+    parallel::load(program, json, literals, limits)
 }
 
 /// The interner of a load for the JIT is sized for one text per this many

@@ -141,6 +141,44 @@ pub(super) struct Ctx<'s> {
     /// allocates nothing per object (words when loading for the JIT).
     values: Vec<Value>,
     words: Vec<i64>,
+    /// Set when this pass reads one part of a text split in two
+    /// (`parallel.rs`); `None` for a whole text.
+    pub(super) part: Option<Part<'s>>,
+}
+
+/// What a pass over one part of a split text needs and finds.
+pub(super) struct Part<'s> {
+    /// The state name whose top-level list the split falls in.
+    pub(super) field: usize,
+    /// Set when the other part failed: this one stops at its next element.
+    pub(super) stop: &'s std::sync::atomic::AtomicBool,
+    /// The state names read as the root's fields, by position.
+    pub(super) seen: Vec<bool>,
+    /// Whether the root object here is only some of the state names (a
+    /// name it lacks is not missing: the other part may have it).
+    pub(super) partial_root: bool,
+    /// For the first part, which ends where an element of `field` ends:
+    /// the word of the elements read when the text ended between two of them.
+    pub(super) cut: Option<i64>,
+    /// How many elements of `field` were whole when the text ended.
+    cut_len: Option<usize>,
+}
+
+impl<'s> Part<'s> {
+    pub(super) fn new(
+        field: usize,
+        names: usize,
+        stop: &'s std::sync::atomic::AtomicBool,
+    ) -> Part<'s> {
+        Part {
+            field,
+            stop,
+            seen: vec![false; names],
+            partial_root: false,
+            cut: None,
+            cut_len: None,
+        }
+    }
 }
 
 impl<'s> Ctx<'s> {
@@ -153,7 +191,40 @@ impl<'s> Ctx<'s> {
             sink,
             values: Vec::new(),
             words: Vec::new(),
+            part: None,
         }
+    }
+
+    /// The root record's values read so far (the slots of the state names
+    /// after a pass that stopped inside the root object).
+    pub(super) fn take_values(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.values)
+    }
+
+    /// Reads the top-level list of state name `top` (whose type is `ty`)
+    /// from `deserializer`, which is at its `[`: the list goes to the sink.
+    pub(super) fn read_top_list<'de, D: Deserializer<'de>>(
+        &mut self,
+        top: usize,
+        ty: &'s Type,
+        deserializer: D,
+    ) -> Result<(), D::Error> {
+        let name = self.schema.state.names.get(top).copied().unwrap_or("?");
+        if let Some(sink) = self.sink.as_mut() {
+            sink.top = Some(top);
+        }
+        self.path.push(Segment::Field(name));
+        let read = TypedSeed {
+            ctx: &mut *self,
+            shape: Shape::Type(ty),
+            build: PhantomData::<AsValue>,
+        }
+        .deserialize(deserializer);
+        self.path.pop();
+        if let Some(sink) = self.sink.as_mut() {
+            sink.top = None;
+        }
+        read.map(|_| ())
     }
 
     /// The state name whose list is being read, when it goes to the sink.
@@ -523,7 +594,22 @@ fn read_collection<'de, 's, B: Build, A: SeqAccess<'de>>(
     is_set: bool,
 ) -> Result<B::Out, A::Error> {
     if let Some(top) = ctx.streaming(is_set) {
-        let w = read_elements::<AsWord, A>(ctx, seq, elem, is_set, true)?;
+        let base = ctx.words.len();
+        let w = match read_elements::<AsWord, A>(ctx, seq, elem, is_set, true) {
+            Ok(w) => w,
+            Err(e) => {
+                // The first part of a split text ends between two elements.
+                let cut = ctx.part.as_mut().and_then(|p| p.cut_len.take());
+                if let Some(n) = cut {
+                    ctx.words.truncate(base + n);
+                    let w = AsWord::collection(ctx, base, elem, is_set);
+                    if let Some(part) = ctx.part.as_mut() {
+                        part.cut = Some(w);
+                    }
+                }
+                return Err(e);
+            }
+        };
         if let Some(slot) = ctx.sink.as_mut().and_then(|s| s.streamed.get_mut(top)) {
             *slot = Some(w);
         }
@@ -554,6 +640,9 @@ fn read_elements<'de, 's, B: Build, A: SeqAccess<'de>>(
             return too_long::<B, A>(ctx, seq, base, max);
         }
         let before = ctx.mismatches.len();
+        if large && stopped(ctx) {
+            return Err(serde::de::Error::custom("stopped: the other part failed"));
+        }
         ctx.path.push(Segment::Index(index));
         let next = seq.next_element_seed(TypedSeed {
             ctx: &mut *ctx,
@@ -561,7 +650,21 @@ fn read_elements<'de, 's, B: Build, A: SeqAccess<'de>>(
             build: PhantomData::<B>,
         });
         ctx.path.pop();
-        let Some(v) = next? else { break };
+        let next = match next {
+            Ok(next) => next,
+            Err(e) => {
+                // No element in progress (none left its fields on the
+                // stack): the text ended, or was malformed, between two.
+                let top = ctx.sink.as_ref().and_then(|s| s.top);
+                if large && B::stack(ctx).len() == base + index {
+                    if let Some(part) = ctx.part.as_mut().filter(|p| Some(p.field) == top) {
+                        part.cut_len = Some(index);
+                    }
+                }
+                return Err(e);
+            }
+        };
+        let Some(v) = next else { break };
         // An element that did not match holds placeholders: no id to compare.
         if let (Some(ids), true) = (ids.as_mut(), ctx.mismatches.len() == before) {
             ids.check::<B>(ctx, &v, index);
@@ -569,6 +672,13 @@ fn read_elements<'de, 's, B: Build, A: SeqAccess<'de>>(
         B::stack(ctx).push(v);
     }
     Ok(B::collection(ctx, base, elem, is_set))
+}
+
+/// Whether this pass reads part of a split text whose other part failed.
+fn stopped(ctx: &Ctx<'_>) -> bool {
+    ctx.part
+        .as_ref()
+        .is_some_and(|p| p.stop.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// A collection with more than `max` elements, whose element after the
@@ -716,6 +826,11 @@ fn read_object<'de, 's, B: Build, A: MapAccess<'de>>(
                 if let (true, Some(sink)) = (root, ctx.sink.as_mut()) {
                     sink.top = Some(i);
                 }
+                if let (true, Some(part)) = (root, ctx.part.as_mut()) {
+                    if let Some(seen) = part.seen.get_mut(i) {
+                        *seen = true;
+                    }
+                }
                 ctx.path.push(Segment::Field(name));
                 let value = map.next_value_seed(TypedSeed {
                     ctx: &mut *ctx,
@@ -745,8 +860,10 @@ fn read_object<'de, 's, B: Build, A: MapAccess<'de>>(
         }
         key = map.next_key_seed(KeySeed)?;
     }
+    let partial = std::ptr::eq(fields, &ctx.schema.state)
+        && ctx.part.as_ref().is_some_and(|p| p.partial_root);
     for i in 0..n {
-        if !seen.contains(i) {
+        if !seen.contains(i) && !partial {
             absent(ctx, fields, i);
         }
     }

@@ -5,6 +5,7 @@
 //! without duplicates under [`Value`]'s total order, so iteration order never
 //! depends on hashing.
 
+pub mod index;
 pub mod lists;
 
 use polity_compiler::ir::Program;

@@ -8,7 +8,7 @@ use super::ops::{self, OpFault};
 use super::state_only::Memos;
 use super::thunks::{self, Thunk};
 use super::{Exhausted, Limits, Meter, ELEMENT_BYTES};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, ValueIndex};
 use crate::value::{render, Value};
 use crate::verdict::{ErrorKind, EvalError};
 use polity_compiler::ir::{
@@ -42,15 +42,14 @@ pub(crate) struct Ctx<'p> {
     consts: RefCell<Vec<Option<Result<Value, EvalError>>>>,
     /// The same for functions without parameters (indexed by fn).
     nullary: RefCell<Vec<Option<Result<Value, EvalError>>>>,
-    /// `xs[key]` over a state list: the list (kept, so that its identity
-    /// tells a `given` replacement apart) and its elements by id, the first
-    /// with each id; built the first time, then O(log n) per lookup.
-    ids: RefCell<BTreeMap<StateId, IdIndex>>,
-    /// Loops that pick elements of a state list by a field
-    /// ([`polity_compiler::ir::Clause::keyed`]): per list and field, the
-    /// list (for its identity) and each value's positions, built the first
-    /// time.
-    fields: RefCell<BTreeMap<(StateId, u32), FieldIndex>>,
+    /// The indexes of state lists by a field that `xs[key]` (the id
+    /// field) and loops picking elements by a field
+    /// ([`polity_compiler::ir::Clause::keyed`]) look into: per list and
+    /// field, the list (kept, so that its identity tells a `given`
+    /// replacement apart) and its index, the snapshot's own when the list
+    /// is the snapshot's (taken from it once per context, not per lookup),
+    /// else built the first time.
+    indexes: RefCell<BTreeMap<(StateId, u32), KeptIndex>>,
     /// How much verdicts explain.
     pub explain: super::Explain,
     /// Compiled code for some expressions ([`super::Accel`]).
@@ -66,12 +65,8 @@ pub(crate) struct Ctx<'p> {
     pub(crate) members: RefCell<super::members::Lists>,
 }
 
-/// A state list (kept for its identity) and its elements by id.
-type IdIndex = (Value, BTreeMap<Value, Value>);
-
-/// A state list (kept for its identity) and, per value of one field, the
-/// positions of the elements that hold it, ascending.
-type FieldIndex = (Value, BTreeMap<Value, Vec<usize>>);
+/// A list (kept for its identity) and its index by one field.
+type KeptIndex = (Value, Arc<ValueIndex>);
 
 impl<'p> Ctx<'p> {
     pub fn new(program: &'p Program, limits: Limits, states: States<'p>) -> Ctx<'p> {
@@ -80,8 +75,7 @@ impl<'p> Ctx<'p> {
             states,
             consts: RefCell::new(vec![None; program.consts.len()]),
             nullary: RefCell::new(vec![None; program.fns.len()]),
-            ids: RefCell::new(BTreeMap::new()),
-            fields: RefCell::new(BTreeMap::new()),
+            indexes: RefCell::new(BTreeMap::new()),
             explain: super::Explain::default(),
             accel: None,
             meter: Meter::new(limits.max_steps, limits.max_memory, limits.stop()),
@@ -101,27 +95,11 @@ impl<'p> Ctx<'p> {
     }
 
     /// The element of `list` (the value of state name `id`, records whose id
-    /// is field `id_field`) with id `key`, through the list's index.
+    /// is field `id_field`) with id `key`, through the list's index: the
+    /// first with that id.
     fn by_id(&self, id: StateId, list: &Value, id_field: usize, key: &Value) -> Option<Value> {
-        if let Some(index) = self.shared_index(id, list, id_field as u32) {
-            let first = index.get(key).and_then(|at| at.first());
-            return first.and_then(|at| list.elements().get(*at)).cloned();
-        }
-        let mut ids = self.ids.borrow_mut();
-        let same = |v: &Value| std::ptr::eq(v.elements(), list.elements());
-        let entry = ids
-            .entry(id)
-            .or_insert_with(|| (Value::None, BTreeMap::new()));
-        if !same(&entry.0) {
-            let mut map = BTreeMap::new();
-            for x in list.elements() {
-                if let Some(k) = x.fields().get(id_field) {
-                    map.entry(k.clone()).or_insert_with(|| x.clone());
-                }
-            }
-            *entry = (list.clone(), map);
-        }
-        entry.1.get(key).cloned()
+        let at = self.with_index(id, list, id_field as u32, |index| index.first(key))?;
+        list.elements().get(at).cloned()
     }
 
     /// The positions, ascending, of the elements of `list` (the value of
@@ -133,29 +111,39 @@ impl<'p> Ctx<'p> {
         field: u32,
         keys: &[Value],
     ) -> Vec<usize> {
-        if let Some(index) = self.shared_index(id, list, field) {
-            return crate::value::lists::positions_of(&index, keys);
-        }
-        let mut fields = self.fields.borrow_mut();
-        let same = |v: &Value| std::ptr::eq(v.elements(), list.elements());
-        let entry = fields
-            .entry((id, field))
-            .or_insert_with(|| (Value::None, BTreeMap::new()));
-        if !same(&entry.0) {
-            *entry = (list.clone(), index_by(list, field));
-        }
-        crate::value::lists::positions_of(&entry.1, keys)
+        self.with_index(id, list, field, |index| index.positions(keys))
     }
 
-    /// The snapshot's own index of `list` by `field`, when `list` is the
-    /// very value of state name `id` in a snapshot (not a test's `given`):
-    /// shared by every context over the snapshot, so built once.
-    fn shared_index(
+    /// `f` of the index of `list` (the value of state name `id`) by
+    /// `field`: the snapshot's own when `list` is the very value of state
+    /// name `id` in a snapshot (not a test's `given`), shared by every
+    /// context over the snapshot and so built once; else this context's,
+    /// built again when the list is another one.
+    fn with_index<R>(
         &self,
         id: StateId,
         list: &Value,
         field: u32,
-    ) -> Option<std::sync::Arc<crate::snapshot::ValueIndex>> {
+        f: impl FnOnce(&ValueIndex) -> R,
+    ) -> R {
+        let same = |v: &Value| std::ptr::eq(v.elements(), list.elements());
+        let mut indexes = self.indexes.borrow_mut();
+        if let Some((kept, index)) = indexes.get(&(id, field)) {
+            if same(kept) {
+                return f(index);
+            }
+        }
+        let index = self
+            .shared_index(id, list, field)
+            .unwrap_or_else(|| Arc::new(ValueIndex::build(list, field)));
+        let answer = f(&index);
+        indexes.insert((id, field), (list.clone(), index));
+        answer
+    }
+
+    /// The snapshot's own index of `list` by `field`, when `list` is the
+    /// very value of state name `id` in a snapshot.
+    fn shared_index(&self, id: StateId, list: &Value, field: u32) -> Option<Arc<ValueIndex>> {
         let States::Snapshot(s) = &self.states else {
             return None;
         };
@@ -163,7 +151,7 @@ impl<'p> Ctx<'p> {
         if !std::ptr::eq(own.elements(), list.elements()) {
             return None;
         }
-        s.value_index(id, field, |l| index_by(l, field))
+        s.value_index(id, field, |l| ValueIndex::build(l, field))
     }
 
     /// `given name = value` in a test; constants may depend on it, so they are
@@ -811,16 +799,6 @@ const QUOTED: usize = 60;
 
 /// The positions of `list`'s elements (records) by the value of field
 /// `field`, ascending.
-fn index_by(list: &Value, field: u32) -> BTreeMap<Value, Vec<usize>> {
-    let mut map: BTreeMap<Value, Vec<usize>> = BTreeMap::new();
-    for (i, x) in list.elements().iter().enumerate() {
-        if let Some(k) = x.fields().get(field as usize) {
-            map.entry(k.clone()).or_default().push(i);
-        }
-    }
-    map
-}
-
 /// Membership: binary search in a (sorted) set, a linear scan of a list.
 pub(crate) fn contains(xs: &Value, x: &Value) -> bool {
     match xs {

@@ -17,6 +17,7 @@
 //! builds.
 
 use super::eval::{contains, Ctx};
+use crate::value::index::word;
 use crate::value::Value;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -106,21 +107,6 @@ impl Index {
             (Index::Sorted(sorted), x) => Some(sorted.binary_search(x).is_ok()),
             _ => None,
         }
-    }
-}
-
-/// A value that is one number, with its kind: two such values are equal
-/// in [`Value`]'s order exactly when both kind and number are.
-fn word(v: &Value) -> Option<(u8, i64)> {
-    match v {
-        Value::Bool(b) => Some((1, i64::from(*b))),
-        Value::Int(n) => Some((2, *n)),
-        Value::Date(d) => Some((3, *d)),
-        Value::Duration(d) => Some((4, *d)),
-        Value::Period(m) => Some((5, *m)),
-        Value::Instant(t) => Some((6, *t)),
-        Value::Enum(e) => Some((7, i64::from(*e))),
-        _ => None,
     }
 }
 

@@ -143,15 +143,8 @@ impl KeyIndex {
     /// ascending and each once (the elements a loop picking by the field
     /// visits, in the list's order: as the interpreter's index).
     pub fn positions(&self, keys: &[i64]) -> Vec<u32> {
-        let mut out: Vec<u32> = Vec::new();
-        for k in keys {
-            out.extend_from_slice(self.of(*k));
-        }
-        if keys.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
-        }
-        out
+        let each = keys.iter().flat_map(|k| self.of(*k));
+        crate::value::lists::in_list_order(each.copied(), keys.len() > 1)
     }
 }
 

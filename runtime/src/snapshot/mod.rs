@@ -50,15 +50,14 @@ pub struct Snapshot {
     indexes: ValueIndexes,
 }
 
-/// Per (state name, field), the positions of a state list's elements by
-/// the field's value, ascending; built the first time an evaluation
-/// context over the snapshot looks into the list by that field. Shared,
-/// so that the contexts the JIT makes per chunk of subjects to explain
-/// (and those of other threads) do not each build it again: at 10^5
-/// records and 4,096 subjects a chunk, that was most of a keyed law's
-/// time.
-pub type ValueIndex = BTreeMap<Value, Vec<usize>>;
+pub use crate::value::index::ValueIndex;
 
+/// Per (state name, field), the [`ValueIndex`] of a state list by the
+/// field's value, built the first time an evaluation context over the
+/// snapshot looks into the list by that field. Shared, so that the
+/// contexts the JIT makes per chunk of subjects to explain (and those of
+/// other threads) do not each build it again: at 10^5 records and 4,096
+/// subjects a chunk, that was most of a keyed law's time.
 #[derive(Clone, Debug, Default)]
 struct ValueIndexes(Arc<Mutex<ByField>>);
 

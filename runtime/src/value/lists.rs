@@ -132,18 +132,13 @@ pub fn group(keys: &[Value]) -> Vec<Vec<usize>> {
     groups
 }
 
-/// The positions `index` holds for `keys` (a field's values to the
-/// positions of the elements holding each), ascending and each once: the
-/// elements a loop that picks by that field visits, in the list's order
-/// (both engines' indexes).
-pub fn positions_of<K: Ord, P: Copy + Ord>(index: &BTreeMap<K, Vec<P>>, keys: &[K]) -> Vec<P> {
-    let mut out: Vec<P> = keys
-        .iter()
-        .filter_map(|k| index.get(k))
-        .flatten()
-        .copied()
-        .collect();
-    if keys.len() > 1 {
+/// The positions that several runs of an index hold (each ascending) as
+/// one list: ascending and each once when there are `several`. The
+/// elements a loop picking by a field visits, in the list's order (both
+/// engines' indexes).
+pub fn in_list_order<P: Copy + Ord>(positions: impl Iterator<Item = P>, several: bool) -> Vec<P> {
+    let mut out: Vec<P> = positions.collect();
+    if several {
         out.sort_unstable();
         out.dedup();
     }

@@ -165,7 +165,12 @@ pub struct JitCtx<'a> {
     /// ids follow the layout's. Those a subject (or an iteration that keeps
     /// nothing) made are forgotten when it ends, as its arena is cleared,
     /// unless a memoised value was made meanwhile ([`JitCtx::forget_texts`]).
+    /// (It hashes as the layout's texts do: [`Interner::sharing_hasher`].)
     extra_texts: Interner,
+    /// Where text `+` writes the new text before interning it, kept from one
+    /// concatenation to the next (up to [`SCRATCH_KEPT`] bytes): a fold
+    /// growing a text made a fresh buffer per step, on fresh pages.
+    scratch: String,
     /// How many of `extra_texts` stay whatever ends: those adopted from
     /// another context, made before the temporaries were set aside, or
     /// made while a memoised value was.
@@ -264,7 +269,8 @@ impl<'a> JitCtx<'a> {
             temp: Arena::default(),
             keep: Arena::default(),
             const_depth: 0,
-            extra_texts: Interner::default(),
+            extra_texts: Interner::sharing_hasher(&layout.texts),
+            scratch: String::new(),
             texts_kept: 0,
             subject_memoised: 0,
             test_state: Vec::new(),
@@ -346,7 +352,12 @@ impl<'a> JitCtx<'a> {
     /// ids in this one. Only for a fresh context, before it makes any text.
     pub fn adopt_texts(&mut self, texts: &[Arc<str>]) {
         if self.extra_texts.is_empty() {
-            self.extra_texts = Interner::of(texts);
+            let mut adopted = Interner::sharing_hasher(&self.layout.texts);
+            adopted.reserve(texts.len());
+            for t in texts {
+                adopted.intern_shared(t, adopted.hash_of(t));
+            }
+            self.extra_texts = adopted;
             self.texts_kept = self.extra_texts.len();
         }
     }
@@ -495,22 +506,7 @@ impl Store for JitCtx<'_> {
     }
 
     fn text(&mut self, s: &str) -> i64 {
-        if let Some(id) = self.layout.texts.find(s) {
-            return id;
-        }
-        // In constant time (a hash table), not by comparing with every
-        // text made so far.
-        let base = self.layout.texts.len() as i64;
-        if self.const_depth == 0 {
-            // (Forgotten when the subject ends: a bulk entry must clear.)
-            self.temp_used = 1;
-        }
-        let before = self.extra_texts.len();
-        let id = self.extra_texts.intern(s);
-        if self.extra_texts.len() > before {
-            self.made = self.made.saturating_add(fold::text_size(s));
-        }
-        base + id
+        self.made_text(s, |texts, hash| texts.intern_hashed(s, hash))
     }
 
     fn text_of(&self, id: i64) -> Option<Arc<str>> {
@@ -521,6 +517,36 @@ impl Store for JitCtx<'_> {
             .ok()?
             .checked_sub(self.layout.texts.len())?;
         self.extra_texts.text(i as i64).cloned()
+    }
+}
+
+impl JitCtx<'_> {
+    /// The id of text `s`, made at run time: the layout's, or one interned
+    /// in this context by `intern` (given `s`'s hash, the same in both:
+    /// a long text is hashed once).
+    fn made_text(&mut self, s: &str, intern: impl FnOnce(&mut Interner, u64) -> i64) -> i64 {
+        let hash = self.layout.texts.hash_of(s);
+        if let Some(id) = self.layout.texts.find_hashed(s, hash) {
+            return id;
+        }
+        // In constant time (a hash table), not by comparing with every
+        // text made so far.
+        let base = self.layout.texts.len() as i64;
+        if self.const_depth == 0 {
+            // (Forgotten when the subject ends: a bulk entry must clear.)
+            self.temp_used = 1;
+        }
+        let before = self.extra_texts.len();
+        let id = intern(&mut self.extra_texts, hash);
+        if self.extra_texts.len() > before {
+            self.made = self.made.saturating_add(fold::text_size(s));
+        }
+        base + id
+    }
+
+    /// [`Store::text`] of a text already held, without copying it.
+    fn text_shared(&mut self, s: &Arc<str>) -> i64 {
+        self.made_text(s, |texts, hash| texts.intern_shared(s, hash))
     }
 }
 
@@ -842,13 +868,20 @@ pub extern "C" fn concat(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
         if len > c.limits.max_collection_len {
             return c.fail(LIMIT);
         }
-        let mut s = String::with_capacity(len);
+        let mut s = std::mem::take(&mut c.scratch);
+        s.clear();
         s.push_str(x);
         s.push_str(y);
         let id = c.text(&s);
+        if s.capacity() <= SCRATCH_KEPT {
+            c.scratch = s;
+        }
         c.ok(id)
     })
 }
+
+/// The largest buffer text `+` keeps for the next ([`JitCtx::scratch`]).
+const SCRATCH_KEPT: usize = 1 << 20;
 
 /// Compares two words of type `ty` in the interpreter's total order.
 pub extern "C" fn cmp(p: *mut JitCtx<'_>, ty: i64, a: i64, b: i64) -> i64 {

@@ -97,13 +97,16 @@ impl<'p> Ctx<'p> {
         }
     }
 
-    /// The value of the text literal `s`, shared by every evaluation of it.
+    /// The value of the text literal `s`, shared by every evaluation of it
+    /// (checked to be `s`: an address says which literal only while it
+    /// lives).
     fn text_literal(&self, s: &str) -> Value {
-        self.literal_texts
-            .borrow_mut()
-            .entry(s.as_ptr() as usize)
-            .or_insert_with(|| Value::text(s))
-            .clone()
+        let mut texts = self.literal_texts.borrow_mut();
+        let v = texts.entry(s.as_ptr() as usize).or_insert(Value::None);
+        if !matches!(v, Value::Text(t) if **t == *s) {
+            *v = Value::text(s);
+        }
+        v.clone()
     }
 
     /// Whether state-only expressions are memoised: over a snapshot, not

@@ -425,6 +425,12 @@ impl<'a> JitCtx<'a> {
         self.out_of_memory
     }
 
+    /// The bytes of blocks, cells and texts this context has made so far
+    /// (a clock: the difference over a call is what the call made).
+    pub fn made(&self) -> u64 {
+        self.made
+    }
+
     /// The bytes the current unit may still build.
     pub fn memory_left(&self) -> u64 {
         u64::try_from(self.memory).unwrap_or(0)

@@ -9,7 +9,8 @@ Usage (from the repository root):
 Builds the release binary with cargo (unless --no-build), writes each case's
 charter (and snapshot) into a fresh directory under --dir, runs it as
 `polity eval CHARTER --snapshot FILE` (or `polity check` for the front-end
-cases) with the default limits, once with `--engine jit` and once with
+cases, `polity test` for a test block) with the default limits (or
+`--max-memory`), once with `--engine jit` and once with
 `--engine interp`, and prints per case each engine's wall time, CPU time
 (user + sys) and peak resident memory, the ratios JIT / interpreter of wall
 and CPU time, and whether the two printed the same thing (`same`), with their exit
@@ -28,7 +29,14 @@ inside an `all` over 10,000 members; `m.id + "!"` over 100,000 members; a
 text grown by a fold (880 MB built, 88 KB live: the JIT held it all); a
 chain of `let`s and a law of `require`s at growing sizes; 10,000 unknown
 names; a 400 KB line of bad tokens; a snapshot number of a million digits;
-`import "/dev/zero"`; and `--snapshot /dev/zero`."""
+`import "/dev/zero"`; and `--snapshot /dev/zero`. And those of the red team
+of 7 December that built near the memory budget: `sorted(…, by:)`,
+`group_by` and `take(…, per:)` over millions of elements (their keys),
+`distinct`, `union`, `flatten` and a set of sets in the JIT, and a test
+block's `given` of 10^7 records (run as `polity test`).
+
+    python3 docs/bench/hostile.py --no-build --max-memory 256M --cases sortkeys,union
+    python3 docs/bench/hostile.py --polity /tmp/polity-before --cases given"""
 import argparse
 import filecmp
 import os
@@ -90,6 +98,20 @@ def fold_text():
     return HEADER + MEMBERS + law, members(2, 1)
 
 
+def one_law(expr):
+    """A law over two members requiring `expr > 0` of each: `expr` builds near the budget."""
+    def make():
+        law = f'law built(m in members) {{\n  require "ok": {expr} > 0\n}}\n'
+        return HEADER + MEMBERS + law, members(2, 1)
+    return make
+
+
+def given_records():
+    test = ('test "ten million members" {\n  given members = [Member { id: "m", stake: i } '
+            'for i in range(0, 10000000)]\n  expect len(members) > 0\n}\n')
+    return HEADER + MEMBERS + test, None
+
+
 def lets(n):
     lines = ["state { base: Int }", "law chain {", "  let a0 = base"]
     lines += [f"  let a{i} = a{i - 1} + 1" for i in range(1, n)]
@@ -137,6 +159,21 @@ CASES = {
     "peers": ("a `where` inside an `all` over 10,000 members", "eval", peers),
     "marked": ('`m.id + "!"` over 100,000 members', "eval", marked),
     "foldtext": ("a text grown by a fold over 20,000 steps, 2 subjects", "eval", fold_text),
+    "sortkeys": ("len(sorted(range(0, 10^7), by: -it))", "eval",
+                 one_law("len(sorted(range(0, 10000000), by: -it))")),
+    "groupby": ("len(group_by(range(0, 5*10^6), by: it mod 1000))", "eval",
+                one_law("len(group_by(range(0, 5000000), by: it mod 1000))")),
+    "takeper": ("take(range(0, 10^7), 1, per: it mod 10)", "eval",
+                one_law("len(take(range(0, 10000000), 1, per: it mod 10))")),
+    "distinct": ("len(distinct([x mod 7 for x in range(0, 10^7)]))", "eval",
+                 one_law("len(distinct([x mod 7 for x in range(0, 10000000)]))")),
+    "union": ("`union` of two sets of 5*10^6", "eval",
+              one_law("len(union({x for x in range(0, 5000000)}, {x + 1 for x in range(0, 5000000)}))")),
+    "flatten": ("`flatten` of 20,000 ranges of 1,000", "eval",
+                one_law("len(flatten([range(0, 1000) for i in range(0, 20000)]))")),
+    "setpairs": ("{ {x, y} for x in range(0, 3000) for y in range(0, 3000) }", "eval",
+                 one_law("len({ {x, y} for x in range(0, 3000) for y in range(0, 3000) })")),
+    "given": ("`polity test`: `given` 10^7 records", "test", given_records),
     "unknown": ("10,000 unknown names (check)", "check", unknown_names),
     "badline": ("a 400 KB line of bad tokens (check)", "check", bad_tokens),
     "number": ("a snapshot number of a million digits", "eval", huge_number),
@@ -159,6 +196,8 @@ def parse_args():
     p.add_argument("--dir", default="/tmp/polity-hostile", help="where the generated files go")
     p.add_argument("--keep", action="store_true", help="keep the generated files")
     p.add_argument("--no-build", action="store_true", help="use the binary already built")
+    p.add_argument("--polity", help="this binary instead of the release build (implies --no-build)")
+    p.add_argument("--max-memory", help="`--max-memory` for every eval and test (default: the default budget)")
     return p.parse_args()
 
 
@@ -203,10 +242,14 @@ def measure(polity, args, directory, name, kind, make):
     if kind == "check":
         out = os.path.join(directory, f"{name}.check.out")
         return {"check": run([polity, "check", charter], out, args.timeout)}, None
+    budget = ["--max-memory", args.max_memory] if args.max_memory else []
     results, outs = {}, {}
     for engine in ("jit", "interp"):
         outs[engine] = os.path.join(directory, f"{name}.{engine}.out")
-        cmd = [polity, "eval", charter, "--snapshot", snapshot, "--engine", engine]
+        if kind == "test":
+            cmd = [polity, "test", charter, "--engine", engine] + budget
+        else:
+            cmd = [polity, "eval", charter, "--snapshot", snapshot, "--engine", engine] + budget
         results[engine] = run(cmd, outs[engine], args.timeout)
     same = filecmp.cmp(outs["jit"], outs["interp"], shallow=False)
     return results, same
@@ -232,9 +275,9 @@ def main():
     unknown = [c for c in wanted if c not in CASES and c not in SERIES]
     if unknown:
         sys.exit(f"unknown case {unknown[0]}; known: {', '.join(list(CASES) + list(SERIES))}")
-    if not args.no_build:
+    if not args.no_build and not args.polity:
         subprocess.run(["cargo", "build", "--release", "-p", "polity", "--bin", "polity"], check=True)
-    polity = os.path.join(scale.target_dir(), "release", "polity")
+    polity = args.polity or os.path.join(scale.target_dir(), "release", "polity")
     directory = os.path.join(args.dir, str(os.getpid()))
     os.makedirs(directory, exist_ok=True)
     print(f"{'':52} {'JIT (or check)':^29} {'interpreter':^29}")

@@ -458,10 +458,11 @@ fn runaway_builders_end_with_the_same_memory_limit_on_both_engines() {
 
 #[test]
 fn the_memory_budget_is_exact() {
-    // Per subject: `range(0, n)` builds 48 n bytes, the records 96 n (two
-    // fields each), the list of them 48 n, `upper(m.id)` 1 and `+ "!"` 2:
-    // 192 n + 3 in all (`ELEMENT_BYTES` is 48). It passes with a budget of exactly that, and runs
-    // out with a byte less, on both engines.
+    // Per subject: `range(0, n)` builds 48 n bytes, the records 144 n (two
+    // fields each and the record itself), the list of them 48 n,
+    // `upper(m.id)` 1 and `+ "!"` 2: 240 n + 3 in all (`ELEMENT_BYTES` is
+    // 48). It passes with a budget of exactly that, and runs out with a
+    // byte less, on both engines.
     let text = "charter \"Exact\" { version: 1 }\n\
                 record Member { id: Text }\n\
                 record Pair { a: Int, b: Int }\n\
@@ -473,7 +474,7 @@ fn the_memory_budget_is_exact() {
     let state = program
         .load_snapshot(br#"{"n": 100, "members": [{"id": "a"}, {"id": "b"}]}"#)
         .unwrap();
-    let exact = 192 * 100 + 3;
+    let exact = 240 * 100 + 3;
     for engine in [Engine::Interpreter, Engine::Jit] {
         let run = |max_memory| {
             let options = EvalOptions {
@@ -596,8 +597,54 @@ fn a_runaway_builder_stays_within_its_memory_budget() {
             "{engine}: a peak of {peak} KiB over a baseline of {baseline} KiB"
         );
     }
+    // Within 256 MiB, what is built near the budget is held within it: the
+    // keys of `sorted(…, by:)` (counted, and dropped once they have
+    // ordered), and a test's `given` of records (each counted with its own
+    // allocation). Both end with the memory budget.
+    let keys = dir.join("keys.polity");
+    std::fs::write(&keys, KEYED).unwrap();
+    let given = dir.join("given.polity");
+    std::fs::write(&given, GIVEN).unwrap();
+    for engine in ["jit", "interp"] {
+        let out = eval_of(&keys, engine, "256M");
+        assert_eq!(
+            out.matches("memory budget of 268435456").count(),
+            2,
+            "{out}"
+        );
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_polity"))
+            .arg("test")
+            .arg(&given)
+            .args(["--engine", engine, "--max-memory", "256M"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("memory budget of 268435456"), "{out:?}");
+        let peak = children_peak_kib();
+        assert!(
+            peak <= baseline + 256 * 1024,
+            "{engine}: a peak of {peak} KiB over a baseline of {baseline} KiB"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Sorting 2,000,000 elements by a key within 256 MiB: the source and the
+/// keys, 96 MB each, are built; the sorted list, 96 MB more, is past it.
+const KEYED: &str = "charter \"Keys\" { version: 1 }\n\
+    record Member { id: Text }\n\
+    state {\n  members: List<Member>\n}\n\
+    law sorting(m in members) {\n  \
+      require \"ok\": len(sorted(range(0, 2000000), by: -it)) > 0\n}\n";
+
+/// A test's `given` of 2,000,000 records, past 256 MiB (the range, 96 MB,
+/// and 192 bytes a record in its list).
+const GIVEN: &str = "charter \"Given\" { version: 1 }\n\
+    record Member { id: Text, stake: Int }\n\
+    state {\n  members: List<Member>\n}\n\
+    test \"many\" {\n  \
+      given members = [Member { id: \"m\", stake: i } for i in range(0, 2000000)]\n  \
+      expect len(members) > 0\n}\n";
 
 #[test]
 fn a_law_of_a_few_calls_runs_out_at_the_same_call_on_both_engines() {
@@ -643,4 +690,52 @@ fn a_law_of_a_few_calls_runs_out_at_the_same_call_on_both_engines() {
         .map(|n| limit_errors(&program, &state, "ok", &limited(*n))[0].span)
         .collect();
     assert!(spans[0] != spans[1] && spans[1] != spans[2], "{spans:?}");
+}
+
+/// Every subject's verdict for `law` under a memory budget of `max_memory`
+/// bytes, on `engine`.
+fn under_memory(
+    program: &Program,
+    state: &State,
+    law: &str,
+    max_memory: u64,
+    engine: Engine,
+) -> Vec<Verdict> {
+    verdicts_on(program, state, law, &memory_limited(max_memory), engine)
+}
+
+#[test]
+fn the_keys_of_sorted_take_per_and_group_by_are_counted() {
+    // Per subject, with n = 100: `range(0, n)` builds 48 n bytes; the keys
+    // are a list of n elements, 48 n more; then `sorted` builds the n
+    // elements it orders, `take(…, 1, per:)` the 10 it keeps and
+    // `group_by` the 10 groups and their n elements (`ELEMENT_BYTES` is 48).
+    let text = "charter \"Keys\" { version: 1 }\n\
+                state {\n  n: Int\n}\n\
+                law sorting { require \"s\": len(sorted(range(0, n), by: 0 - it)) == n }\n\
+                law taking { require \"t\": len(take(range(0, n), 1, per: it mod 10)) == 10 }\n\
+                law grouping { require \"g\": len(group_by(range(0, n), by: it mod 10)) == 10 }\n\
+                law texts { require \"x\": len(sorted(range(0, n), by: text(0 - it))) == n }\n";
+    let program = Program::compile("keys.polity", text).unwrap();
+    let state = program.load_snapshot(br#"{"n": 100}"#).unwrap();
+    // `text(0 - it)` builds "0", then "-1" … "-99": 1 + 9 × 2 + 90 × 3 bytes.
+    let texts = 1 + 9 * 2 + 90 * 3;
+    for (law, exact) in [
+        ("sorting", 48 * 300),
+        ("taking", 48 * 210),
+        ("grouping", 48 * 310),
+        ("texts", 48 * 300 + texts),
+    ] {
+        for engine in [Engine::Interpreter, Engine::Jit] {
+            let verdicts = under_memory(&program, &state, law, exact, engine);
+            assert_eq!(verdicts, [Verdict::Pass], "{law} on {engine:?}");
+            for v in under_memory(&program, &state, law, exact - 1, engine) {
+                assert!(
+                    matches!(&v, Verdict::Error(e) if e.kind == ErrorKind::Limit
+                        && e.message.contains("memory budget")),
+                    "{law} on {engine:?}: {v:?}"
+                );
+            }
+        }
+    }
 }

@@ -1007,3 +1007,61 @@ law nested(m in members) {
     let kinds = agree(charter, json, &["records", "texts", "nested"]);
     assert!(kinds.iter().all(|k| k.ends_with(" pass")), "{kinds:?}");
 }
+
+/// The helpers that order or compare elements work on words where words
+/// are ordered as their values are (int-like types, texts made at run time
+/// or read from the snapshot) and on values otherwise (`jit/abi/words.rs`):
+/// every result, in order, is what the language says, on both engines.
+#[test]
+fn ordering_helpers_on_words_keep_the_values_order() {
+    let charter = r#"
+charter "Words" { version: 1 }
+enum Tier { Gold, Silver, Bronze }
+record P { n: Int, t: Text }
+state { names: List<Text>, nums: List<Int>, decs: List<Decimal>, tiers: List<Tier>, ps: List<P> }
+law texts {
+  require "distinct": distinct(names) == ["pear", "apple", "fig", "Zed", "éclair"]
+  require "sorted": sorted(names) == ["Zed", "apple", "apple", "fig", "pear", "éclair"]
+  require "sorted desc": sorted(names, desc) == ["éclair", "pear", "fig", "apple", "apple", "Zed"]
+  require "set": [n for n in {n for n in names}] == ["Zed", "apple", "fig", "pear", "éclair"]
+  require "made": [x for x in union({upper(n) for n in names}, {"APPLE", "b"})] == ["APPLE", "FIG", "PEAR", "ZED", "b", "ÉCLAIR"]
+  require "inter": [x for x in intersection({n + "" for n in names}, {"fig", "Zed", "kiwi"})] == ["Zed", "fig"]
+  require "diff": [x for x in difference({n for n in names}, {"fig", "Zed"})] == ["apple", "pear", "éclair"]
+  require "by len": sorted(names, by: len(it)) == ["fig", "Zed", "pear", "apple", "apple", "éclair"]
+  require "by text": sorted(nums, by: text(it)) == [-3, 10, 2, 2, 7]
+  require "by text desc": sorted(nums, by: text(it), desc) == [7, 2, 2, 10, -3]
+  require "per": take(names, 1, per: len(it)) == ["pear", "apple", "fig", "éclair"]
+  require "per text": take(nums, 1, per: text(it mod 5)) == [7, 10]
+  require "groups": group_by(names, by: it) == [["pear"], ["apple", "apple"], ["fig"], ["Zed"], ["éclair"]]
+}
+law ints {
+  require "distinct": distinct(nums) == [7, 2, 10, -3]
+  require "set": [x for x in union({x * 2 for x in nums}, {1, 4})] == [-6, 1, 4, 14, 20]
+  require "sorted by": sorted(nums, by: -it) == [10, 7, 2, 2, -3]
+  require "groups": group_by(nums, by: it mod 2) == [[7, -3], [2, 10, 2]]
+  require "tiers": [t for t in {t for t in tiers}] == [Gold, Silver, Bronze]
+  require "tiers sorted": sorted(tiers, by: it, desc) == [Bronze, Silver, Silver, Gold]
+}
+law others {
+  require "decimals": distinct(decs) == [1.5, 0.25, 3]
+  require "decimal set": [d for d in union({d for d in decs}, {2})] == [0.25, 1.5, 2, 3]
+  require "by decimal": sorted(nums, by: it / 4) == [-3, 2, 2, 7, 10]
+  require "per decimal": take(decs, 1, per: it * 2) == [1.5, 0.25, 3]
+  require "records": distinct(ps) == [P { n: 2, t: "b" }, P { n: 1, t: "a" }]
+  require "records by text": sorted(ps, by: it.t) == [P { n: 1, t: "a" }, P { n: 2, t: "b" }, P { n: 2, t: "b" }]
+  require "record set": len({p for p in ps}) == 2
+}
+"#;
+    let json = r#"{"names": ["pear", "apple", "fig", "apple", "Zed", "éclair"],
+        "nums": [7, 2, 10, 2, -3], "decs": [1.5, 0.25, 1.50, 3],
+        "tiers": [Silver, Gold, Bronze, Silver],
+        "ps": [{"n": 2, "t": "b"}, {"n": 1, "t": "a"}, {"n": 2, "t": "b"}]}"#
+        .replace("Silver", "\"Silver\"")
+        .replace("Gold", "\"Gold\"")
+        .replace("Bronze", "\"Bronze\"");
+    let verdicts = agree(charter, &json, &["texts", "ints", "others"]);
+    assert_eq!(verdicts.len(), 3, "{verdicts:?}");
+    for v in &verdicts {
+        assert!(v.ends_with(" pass"), "{verdicts:?}");
+    }
+}

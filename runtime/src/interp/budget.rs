@@ -15,11 +15,13 @@
 //! *Memory* is counted in abstract bytes of the values an evaluation builds,
 //! per unit as steps are, before each is built, at the same IR nodes in
 //! both engines ([`ELEMENT_BYTES`] per element of a list or set built and
-//! per field of a record built; a text's length in bytes for a text
-//! built): a record or `with` its fields; a list or set literal its
-//! elements; a loop that gathers a list or set each element it adds;
-//! `sorted(…, by:)` and `take(…, per:)` the elements chosen, `group_by` the
-//! elements and the groups; list `+`, `range`, `sorted`, `flatten`,
+//! per field of a record built and one more for the record itself; a
+//! text's length in bytes for a text built): a record or `with` its fields
+//! and itself; a list or set literal its elements; a loop that gathers a
+//! list or set each element it adds; `sorted(…, by:)`, `take(…, per:)` and
+//! `group_by` their keys, one element per element of the source, before the
+//! first key, then `sorted(…, by:)` and `take(…, per:)` the elements
+//! chosen, `group_by` the elements and the groups; list `+`, `range`, `sorted`, `flatten`,
 //! `union`, `intersection`, `difference`, `distinct`, `take` and `drop`
 //! their result's elements; text `+`, `text`, `lower` and `upper` their
 //! result's bytes. What is built is counted whether or not it is kept

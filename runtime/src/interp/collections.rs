@@ -210,6 +210,10 @@ impl Eval<'_, '_> {
             None => 0,
         };
         let items = source.elements();
+        // The keys are a list of their own, one element per element of the
+        // source, counted before the first key is evaluated (the JIT's
+        // block of key words, `jit::abi::key_block`, at the same point).
+        self.allocate(e, elements(items.len()))?;
         let mut keys = Vec::with_capacity(items.len());
         for x in items {
             self.step(e)?;
@@ -221,20 +225,25 @@ impl Eval<'_, '_> {
             Value::List(list.collect())
         };
         // The elements chosen (and, for `group_by`, the groups) are counted
-        // before they are gathered.
+        // before they are gathered, and the keys are dropped once they have
+        // chosen (a sorted list has as many elements as its source: counted
+        // before ordering, which cannot fault).
         match k.op {
             KeyOp::Sort { desc } => {
+                self.allocate(e, elements(items.len()))?;
                 let order = lists::sort_order(&keys, desc);
-                self.allocate(e, elements(order.len()))?;
+                drop(keys);
                 Ok(pick(&order))
             }
             KeyOp::TakePer => {
                 let chosen = lists::take_per(&keys, n);
+                drop(keys);
                 self.allocate(e, elements(chosen.len()))?;
                 Ok(pick(&chosen))
             }
             KeyOp::Group => {
                 let groups = lists::group(&keys);
+                drop(keys);
                 let n = groups.iter().map(Vec::len).sum::<usize>();
                 self.allocate(e, elements(n.saturating_add(groups.len())))?;
                 Ok(Value::List(groups.iter().map(|g| pick(g)).collect()))
@@ -285,6 +294,15 @@ impl Eval<'_, '_> {
             return self.add(e, l, v, acc);
         };
         let source = self.eval(&c.source)?;
+        if l.clauses.len() == 1
+            && c.filter.is_none()
+            && matches!(l.kind, LoopKind::List | LoopKind::Set)
+        {
+            // One element per element of the source: room for them at once,
+            // not grown by copying (which left up to half as much again of
+            // freed buffers resident).
+            acc.items.reserve_exact(source.elements().len());
+        }
         for i in self.visit(c, &source)? {
             let Some(x) = source.elements().get(i) else {
                 continue;

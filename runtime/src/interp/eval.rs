@@ -63,6 +63,10 @@ pub(crate) struct Ctx<'p> {
     pub memos: Arc<Memos>,
     /// Large lists tested for membership, by identity (`members.rs`).
     pub(crate) members: RefCell<super::members::Lists>,
+    /// Text literals' values, each made once (by the literal's address in
+    /// the program): a literal in a loop shares one text, which the memory
+    /// budget does not count, rather than allocating a copy per iteration.
+    literal_texts: RefCell<BTreeMap<usize, Value>>,
 }
 
 /// A list (kept for its identity) and its index by one field.
@@ -83,7 +87,20 @@ impl<'p> Ctx<'p> {
             coverage: None,
             memos: Memos::new(),
             members: RefCell::default(),
+            literal_texts: RefCell::default(),
         }
+    }
+
+    /// The value of the text literal `s`, shared by every evaluation of it
+    /// (checked to be `s`: an address says which literal only while it
+    /// lives).
+    fn text_literal(&self, s: &str) -> Value {
+        let mut texts = self.literal_texts.borrow_mut();
+        let v = texts.entry(s.as_ptr() as usize).or_insert(Value::None);
+        if !matches!(v, Value::Text(t) if **t == *s) {
+            *v = Value::text(s);
+        }
+        v.clone()
     }
 
     /// Whether state-only expressions are memoised: over a snapshot, not
@@ -421,6 +438,7 @@ impl<'c, 'p> Eval<'c, 'p> {
             }
         }
         match &e.kind {
+            ExprKind::Lit(Lit::Text(s)) => Ok(self.ctx.text_literal(s)),
             ExprKind::Lit(lit) => Ok(literal(lit)),
             ExprKind::Local(id) => Ok(self.local(*id)),
             ExprKind::State(id) => self.ctx.state(*id, e.span),
@@ -495,7 +513,7 @@ impl<'c, 'p> Eval<'c, 'p> {
 
     fn record(&mut self, e: &Expr, fields: &[Expr]) -> Result<Value, EvalError> {
         let values = self.eval_all(fields)?;
-        self.allocate(e, elements(values.len()))?;
+        self.allocate(e, elements(record_elements(values.len())))?;
         Ok(Value::Record(values.into()))
     }
 
@@ -704,7 +722,7 @@ impl<'c, 'p> Eval<'c, 'p> {
                 .ok_or_else(|| ill(e.span, "`with` on a missing field"))?;
             *slot = v;
         }
-        self.allocate(e, elements(fields.len()))?;
+        self.allocate(e, elements(record_elements(fields.len())))?;
         Ok(Value::Record(fields.into()))
     }
 
@@ -779,6 +797,14 @@ pub(crate) fn elements(n: usize) -> u64 {
     u64::try_from(n)
         .unwrap_or(u64::MAX)
         .saturating_mul(ELEMENT_BYTES)
+}
+
+/// The elements a record of `fields` fields built is counted as: its
+/// fields and one more for the record itself (its allocation's reference
+/// counts and the allocator's header and rounding, 24 to 39 bytes in the
+/// interpreter), in both engines.
+pub(crate) fn record_elements(fields: usize) -> usize {
+    fields.saturating_add(1)
 }
 
 /// The abstract bytes of a text of `n` bytes built.

@@ -75,7 +75,7 @@ pub(crate) use budget::Stop;
 pub use budget::{Cancel, Exhausted, CHECK_EVERY, ELEMENT_BYTES};
 pub use coverage::{items as coverage_items, run_tests_covered, Coverage, Item, Point, Section};
 #[cfg(feature = "jit")]
-pub(crate) use eval::{elements, stopped, text_bytes};
+pub(crate) use eval::{elements, record_elements, stopped, text_bytes};
 pub use explain::render_truncated;
 #[cfg(feature = "jit")]
 pub(crate) use explain::{parts_of, DERIVED_DEPTH};

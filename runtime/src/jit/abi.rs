@@ -10,7 +10,7 @@ use super::code;
 use crate::interp::ops::{self, OpFault};
 use crate::interp::{elements, text_bytes, Limits, Stop, CHECK_EVERY};
 use crate::layout::{self, DecCells, Interner, Layout, Store, Words, NONE};
-use crate::value::{lists, Value};
+use crate::value::Value;
 use polity_compiler::ir::{BinOp, Calendar, Program};
 use polity_compiler::num::{Dec, DecSum, RoundMode};
 use polity_compiler::types::Type;
@@ -21,6 +21,7 @@ use std::sync::Arc;
 mod fold;
 mod members;
 mod text;
+mod words;
 
 /// Fault kind: a value left its range.
 pub const OVERFLOW: i64 = 1;
@@ -164,7 +165,12 @@ pub struct JitCtx<'a> {
     /// ids follow the layout's. Those a subject (or an iteration that keeps
     /// nothing) made are forgotten when it ends, as its arena is cleared,
     /// unless a memoised value was made meanwhile ([`JitCtx::forget_texts`]).
+    /// (It hashes as the layout's texts do: [`Interner::sharing_hasher`].)
     extra_texts: Interner,
+    /// Where text `+` writes the new text before interning it, kept from one
+    /// concatenation to the next (up to [`SCRATCH_KEPT`] bytes): a fold
+    /// growing a text made a fresh buffer per step, on fresh pages.
+    scratch: String,
     /// How many of `extra_texts` stay whatever ends: those adopted from
     /// another context, made before the temporaries were set aside, or
     /// made while a memoised value was.
@@ -263,7 +269,8 @@ impl<'a> JitCtx<'a> {
             temp: Arena::default(),
             keep: Arena::default(),
             const_depth: 0,
-            extra_texts: Interner::default(),
+            extra_texts: Interner::sharing_hasher(&layout.texts),
+            scratch: String::new(),
             texts_kept: 0,
             subject_memoised: 0,
             test_state: Vec::new(),
@@ -345,7 +352,12 @@ impl<'a> JitCtx<'a> {
     /// ids in this one. Only for a fresh context, before it makes any text.
     pub fn adopt_texts(&mut self, texts: &[Arc<str>]) {
         if self.extra_texts.is_empty() {
-            self.extra_texts = Interner::of(texts);
+            let mut adopted = Interner::sharing_hasher(&self.layout.texts);
+            adopted.reserve(texts.len());
+            for t in texts {
+                adopted.intern_shared(t, adopted.hash_of(t));
+            }
+            self.extra_texts = adopted;
             self.texts_kept = self.extra_texts.len();
         }
     }
@@ -411,6 +423,12 @@ impl<'a> JitCtx<'a> {
     /// Whether the current unit ran out of memory.
     pub fn out_of_memory(&self) -> bool {
         self.out_of_memory
+    }
+
+    /// The bytes of blocks, cells and texts this context has made so far
+    /// (a clock: the difference over a call is what the call made).
+    pub fn made(&self) -> u64 {
+        self.made
     }
 
     /// The bytes the current unit may still build.
@@ -494,22 +512,7 @@ impl Store for JitCtx<'_> {
     }
 
     fn text(&mut self, s: &str) -> i64 {
-        if let Some(id) = self.layout.texts.find(s) {
-            return id;
-        }
-        // In constant time (a hash table), not by comparing with every
-        // text made so far.
-        let base = self.layout.texts.len() as i64;
-        if self.const_depth == 0 {
-            // (Forgotten when the subject ends: a bulk entry must clear.)
-            self.temp_used = 1;
-        }
-        let before = self.extra_texts.len();
-        let id = self.extra_texts.intern(s);
-        if self.extra_texts.len() > before {
-            self.made = self.made.saturating_add(fold::text_size(s));
-        }
-        base + id
+        self.made_text(s, |texts, hash| texts.intern_hashed(s, hash))
     }
 
     fn text_of(&self, id: i64) -> Option<Arc<str>> {
@@ -520,6 +523,36 @@ impl Store for JitCtx<'_> {
             .ok()?
             .checked_sub(self.layout.texts.len())?;
         self.extra_texts.text(i as i64).cloned()
+    }
+}
+
+impl JitCtx<'_> {
+    /// The id of text `s`, made at run time: the layout's, or one interned
+    /// in this context by `intern` (given `s`'s hash, the same in both:
+    /// a long text is hashed once).
+    fn made_text(&mut self, s: &str, intern: impl FnOnce(&mut Interner, u64) -> i64) -> i64 {
+        let hash = self.layout.texts.hash_of(s);
+        if let Some(id) = self.layout.texts.find_hashed(s, hash) {
+            return id;
+        }
+        // In constant time (a hash table), not by comparing with every
+        // text made so far.
+        let base = self.layout.texts.len() as i64;
+        if self.const_depth == 0 {
+            // (Forgotten when the subject ends: a bulk entry must clear.)
+            self.temp_used = 1;
+        }
+        let before = self.extra_texts.len();
+        let id = intern(&mut self.extra_texts, hash);
+        if self.extra_texts.len() > before {
+            self.made = self.made.saturating_add(fold::text_size(s));
+        }
+        base + id
+    }
+
+    /// [`Store::text`] of a text already held, without copying it.
+    fn text_shared(&mut self, s: &Arc<str>) -> i64 {
+        self.made_text(s, |texts, hash| texts.intern_shared(s, hash))
     }
 }
 
@@ -841,13 +874,20 @@ pub extern "C" fn concat(p: *mut JitCtx<'_>, a: i64, b: i64) -> i64 {
         if len > c.limits.max_collection_len {
             return c.fail(LIMIT);
         }
-        let mut s = String::with_capacity(len);
+        let mut s = std::mem::take(&mut c.scratch);
+        s.clear();
         s.push_str(x);
         s.push_str(y);
         let id = c.text(&s);
+        if s.capacity() <= SCRATCH_KEPT {
+            c.scratch = s;
+        }
         c.ok(id)
     })
 }
+
+/// The largest buffer text `+` keeps for the next ([`JitCtx::scratch`]).
+const SCRATCH_KEPT: usize = 1 << 20;
 
 /// Compares two words of type `ty` in the interpreter's total order.
 pub extern "C" fn cmp(p: *mut JitCtx<'_>, ty: i64, a: i64, b: i64) -> i64 {
@@ -997,20 +1037,6 @@ fn list_of(c: &mut JitCtx<'_>, items: &[Value]) -> i64 {
 /// Lists shorter than this are scanned by `xs[key]` rather than indexed.
 pub const SCAN_BELOW: usize = 16;
 
-/// `sorted(xs)` for a list of type `ty`: a new, stably sorted list.
-pub extern "C" fn sorted(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
-    with(p, |c| {
-        let t = c.ty(ty);
-        let mut items = c.value(t, xs).elements().to_vec();
-        if let Err(fault) = c.built(elements(items.len())) {
-            return fault;
-        }
-        items.sort();
-        let w = list_of(c, &items);
-        c.ok(w)
-    })
-}
-
 /// A new block `[len, words...]` of the given elements.
 fn block_of_words(c: &mut JitCtx<'_>, items: impl ExactSizeIterator<Item = i64>) -> i64 {
     let block = c.words(items.len() + 1);
@@ -1079,33 +1105,6 @@ pub extern "C" fn flatten(p: *mut JitCtx<'_>, xss: i64) -> i64 {
     })
 }
 
-/// `union` (`op` 0), `intersection` (1) or `difference` (2) of two sets of
-/// type `ty`, or `distinct` (3) of a collection of type `ty` (`b` unused),
-/// with the values' meaning (`value::lists`). A `Limit` fault when a set
-/// would exceed `max_collection_len` elements.
-pub extern "C" fn whole(p: *mut JitCtx<'_>, op: i64, ty: i64, a: i64, b: i64) -> i64 {
-    with(p, |c| {
-        let t = c.ty(ty);
-        let x = c.value(t, a);
-        let y = if op == 3 { Value::None } else { c.value(t, b) };
-        let (x, y) = (x.elements(), y.elements());
-        let items = match op {
-            0 => lists::union(x, y),
-            1 => lists::intersection(x, y),
-            2 => lists::difference(x, y),
-            _ => lists::distinct(x),
-        };
-        if items.len() > c.limits.max_collection_len {
-            return c.fail(LIMIT);
-        }
-        if let Err(fault) = c.built(elements(items.len())) {
-            return fault;
-        }
-        let w = list_of(c, &items);
-        c.ok(w)
-    })
-}
-
 /// The elements of block `xs` at `positions`, in that order.
 fn pick(c: &mut JitCtx<'_>, xs: i64, positions: &[usize]) -> i64 {
     let items = code::list(xs);
@@ -1114,53 +1113,6 @@ fn pick(c: &mut JitCtx<'_>, xs: i64, positions: &[usize]) -> i64 {
         .filter_map(|i| items.get(*i).copied())
         .collect();
     block_of_words(c, words.into_iter())
-}
-
-/// The key words of block `keys` (of type `ty`) as values.
-fn key_values(c: &JitCtx<'_>, ty: i64, keys: i64) -> Vec<Value> {
-    let t = c.ty(ty);
-    code::list(keys).iter().map(|k| c.value(t, *k)).collect()
-}
-
-/// `sorted(xs, by: key)` (`desc` 0) or descending (1): the elements of the
-/// block `xs` ordered by the keys (of type `ty`) in the block `keys`.
-pub extern "C" fn sort_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, desc: i64) -> i64 {
-    with(p, |c| {
-        let order = lists::sort_order(&key_values(c, ty, keys), desc != 0);
-        if let Err(fault) = c.built(elements(order.len())) {
-            return fault;
-        }
-        let w = pick(c, xs, &order);
-        c.ok(w)
-    })
-}
-
-/// `take(xs, n, per: key)`: the elements of the block `xs` kept when at
-/// most `n` share each key (of type `ty`) in the block `keys`.
-pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i64) -> i64 {
-    with(p, |c| {
-        let kept = lists::take_per(&key_values(c, ty, keys), n);
-        if let Err(fault) = c.built(elements(kept.len())) {
-            return fault;
-        }
-        let w = pick(c, xs, &kept);
-        c.ok(w)
-    })
-}
-
-/// `group_by(xs, by: key)`: a block of blocks, the elements of the block
-/// `xs` grouped by the keys (of type `ty`) in the block `keys`.
-pub extern "C" fn group_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64) -> i64 {
-    with(p, |c| {
-        let groups = lists::group(&key_values(c, ty, keys));
-        let n = groups.iter().map(Vec::len).sum::<usize>();
-        if let Err(fault) = c.built(elements(n.saturating_add(groups.len()))) {
-            return fault;
-        }
-        let blocks: Vec<i64> = groups.iter().map(|g| pick(c, xs, g)).collect();
-        let w = block_of_words(c, blocks.into_iter());
-        c.ok(w)
-    })
 }
 
 /// A new growing list for a nested loop: its handle. (It marks the arena
@@ -1197,17 +1149,6 @@ pub extern "C" fn buf_end(p: *mut JitCtx<'_>, h: i64) -> i64 {
         let words = c.bufs.get_mut(at).map(std::mem::take).unwrap_or_default();
         c.bufs.truncate(at);
         block_of_words(c, words.into_iter())
-    })
-}
-
-/// A set (of type `ty`) from the elements of the block `xs`: sorted, no duplicates.
-pub extern "C" fn set_from(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
-    with(p, |c| {
-        let t = c.ty(ty);
-        let mut items = c.value(t, xs).elements().to_vec();
-        items.sort();
-        items.dedup();
-        list_of(c, &items)
     })
 }
 
@@ -1532,8 +1473,8 @@ helpers! {
     Candidates => "polity_candidates", candidates as F4;
     Mark => "polity_mark", mark as F0;
     Release => "polity_release", release as F1;
-    Sorted => "polity_sorted", sorted as F2;
-    SetFrom => "polity_set_from", set_from as F2;
+    Sorted => "polity_sorted", words::sorted as F2;
+    SetFrom => "polity_set_from", words::set_from as F2;
     Range => "polity_range", range as F2;
     ConstScope => "polity_const_scope", const_scope as F1;
     Refuel => "polity_refuel", refuel as F1;
@@ -1551,11 +1492,12 @@ helpers! {
     ListConcat => "polity_list_concat", list_concat as F2;
     TakeDrop => "polity_take_drop", take_drop as F3;
     Flatten => "polity_flatten", flatten as F1;
-    Whole => "polity_whole", whole as F4;
+    Whole => "polity_whole", words::whole as F4;
     BufNew => "polity_buf_new", buf_new as F0;
-    SortBy => "polity_sort_by", sort_by as F4;
-    TakePer => "polity_take_per", take_per as F4;
-    GroupBy => "polity_group_by", group_by as F3;
+    SortBy => "polity_sort_by", words::sort_by as F4;
+    TakePer => "polity_take_per", words::take_per as F4;
+    GroupBy => "polity_group_by", words::group_by as F3;
+    KeyBlock => "polity_key_block", words::key_block as F1;
     BufPush => "polity_buf_push", buf_push as F2;
     BufEnd => "polity_buf_end", buf_end as F1;
     FoldStart => "polity_fold_start", fold::fold_start as F0;

@@ -152,15 +152,26 @@ impl Accel for Mixed<'_> {
             *frame.get_mut(*slot as usize)? = w;
         }
         // The interpreter's unit goes on in compiled code.
-        ctx.set_steps(meter.left());
+        let left = meter.left();
+        ctx.set_steps(left);
+        let made = ctx.made();
         let called = self
             .jit
             .code
             .call(site.entry, &mut ctx, frame.as_ptr() as i64, None);
+        // Copying the value out makes what the site counted while its words
+        // still hold what they made: when the two together would pass what
+        // the unit had left, the interpreter evaluates the expression
+        // itself instead, within the budget (a collection near the budget
+        // would briefly exist twice).
+        let room = left.is_none_or(|(_, memory)| {
+            let counted = memory.saturating_sub(ctx.memory_left());
+            counted.saturating_add(ctx.made().saturating_sub(made)) <= memory
+        });
         // A fault (running out of steps too) is the interpreter's to find,
         // from where the site began.
         let value = match called {
-            Some([w, 0]) if meter.resume(ctx.steps_left(), ctx.memory_left()).is_ok() => {
+            Some([w, 0]) if room && meter.resume(ctx.steps_left(), ctx.memory_left()).is_ok() => {
                 Some(ctx.value(&e.ty, w))
             }
             _ => None,

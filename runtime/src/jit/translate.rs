@@ -535,6 +535,7 @@ const COUNTS_BYTES: &[Helper] = &[
     Helper::SortBy,
     Helper::TakePer,
     Helper::GroupBy,
+    Helper::KeyBlock,
     Helper::Range,
     Helper::ToText,
     Helper::TextCase,
@@ -1736,7 +1737,7 @@ impl Fx<'_, '_> {
                     Some(ts) => self.translate_all_to(fields, ts)?,
                     None => self.translate_all(fields)?,
                 };
-                self.count_elements(vs.len(), e.span)?;
+                self.count_elements(crate::interp::record_elements(vs.len()), e.span)?;
                 self.block_of(&vs, false)
             }
             ExprKind::With(r, updates) => self.translate_with(e, r, updates),
@@ -1928,7 +1929,7 @@ impl Fx<'_, '_> {
                 None => return unsupported("`with` on a missing field"),
             }
         }
-        self.count_elements(fields.len(), e.span)?;
+        self.count_elements(crate::interp::record_elements(fields.len()), e.span)?;
         self.block_of(&fields, false)
     }
 
@@ -2450,9 +2451,7 @@ impl Fx<'_, '_> {
             None => self.iconst(0),
         };
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), src, 0);
-        let size = self.b.ins().iadd_imm_s(len, 1);
-        let keys = self.call_helper(Helper::Alloc, &[size])?;
-        self.b.ins().store(MemFlagsData::trusted(), len, keys, 0);
+        let keys = self.flagged(Helper::KeyBlock, &[len], e.span)?;
         let var = self.var(k.var.0)?;
         let (header, body, exit) = (
             self.b.create_block(),

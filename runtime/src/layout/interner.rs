@@ -39,28 +39,6 @@ struct Slot {
     head: [u8; HEAD],
 }
 
-/// A text to intern: borrowed (copied if new) or already allocated.
-enum Incoming<'a> {
-    Borrowed(&'a str),
-    Owned(Arc<str>),
-}
-
-impl Incoming<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Incoming::Borrowed(s) => s,
-            Incoming::Owned(t) => t,
-        }
-    }
-
-    fn into_arc(self) -> Arc<str> {
-        match self {
-            Incoming::Borrowed(s) => Arc::from(s),
-            Incoming::Owned(t) => t,
-        }
-    }
-}
-
 /// How many bytes of a text its slot holds: a text no longer than this is
 /// equal to another exactly when their lengths and heads are.
 const HEAD: usize = 8;
@@ -163,12 +141,13 @@ impl Interner {
 
     /// The id of `s`, interning it if new.
     pub fn intern(&mut self, s: &str) -> i64 {
-        self.intern_text(Incoming::Borrowed(s))
+        self.intern_with(s, self.hash(s.as_bytes()), || Arc::from(s))
     }
 
     /// The id of `text`, interning it (its allocation kept) if new.
     pub(crate) fn adopt(&mut self, text: Arc<str>) -> i64 {
-        self.intern_text(Incoming::Owned(text))
+        let hash = self.hash(text.as_bytes());
+        self.intern_shared(&text, hash)
     }
 
     /// Every text, by id, given up.
@@ -176,9 +155,41 @@ impl Interner {
         self.texts
     }
 
-    fn intern_text(&mut self, text: Incoming<'_>) -> i64 {
-        let s = text.as_str();
-        let hash = self.hash(s.as_bytes());
+    /// An empty interner that hashes as `other` does, so that one hash of a
+    /// text ([`Interner::hash_of`]) looks it up in both (a context's texts
+    /// made at run time beside its layout's).
+    pub fn sharing_hasher(other: &Interner) -> Interner {
+        Interner {
+            texts: Vec::new(),
+            hasher: other.hasher.clone(),
+            slots: Vec::new(),
+        }
+    }
+
+    /// The hash of `s` in this interner and in those sharing its hasher.
+    pub fn hash_of(&self, s: &str) -> u64 {
+        self.hash(s.as_bytes())
+    }
+
+    /// [`Interner::find`] of `s` whose [`Interner::hash_of`] is `hash`.
+    pub fn find_hashed(&self, s: &str, hash: u64) -> Option<i64> {
+        self.probe(s, hash).ok().map(i64::from)
+    }
+
+    /// [`Interner::intern`] of `s` whose [`Interner::hash_of`] is `hash`.
+    pub fn intern_hashed(&mut self, s: &str, hash: u64) -> i64 {
+        self.intern_with(s, hash, || Arc::from(s))
+    }
+
+    /// [`Interner::intern_hashed`] without copying `s` (the text is then
+    /// shared with its other holders).
+    pub fn intern_shared(&mut self, s: &Arc<str>, hash: u64) -> i64 {
+        self.intern_with(s, hash, || s.clone())
+    }
+
+    /// The id of `s`, whose hash is `hash`, interning `make()` (equal to
+    /// `s`) if new.
+    fn intern_with(&mut self, s: &str, hash: u64, make: impl FnOnce() -> Arc<str>) -> i64 {
         let at = match self.probe(s, hash) {
             Ok(id) => return i64::from(id),
             Err(at) => at,
@@ -199,8 +210,8 @@ impl Interner {
         // Ids fit u32: four billion texts would take far more memory than
         // any snapshot loaded here.
         let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        self.texts.push(make());
         let (meta, head) = describe(s.as_bytes(), hash);
-        self.texts.push(text.into_arc());
         if let Some(slot) = self.slots.get_mut(at) {
             *slot = Slot { meta, id, head };
         }
@@ -388,5 +399,35 @@ mod tests {
         for (i, t) in texts.iter().enumerate().take(100) {
             assert_eq!(interner.intern(t), i as i64);
         }
+    }
+
+    /// An interner sharing another's hasher finds and interns by one hash
+    /// of a text taken in either, as [`Interner::intern`] does; interning a
+    /// held text shares it rather than copying it, and forgetting texts so
+    /// interned finds their slots (`truncate`).
+    #[test]
+    fn one_hash_serves_interners_that_share_a_hasher() {
+        let mut layout = Interner::default();
+        let long = "a text longer than a slot's head".repeat(3);
+        layout.intern("short");
+        layout.intern(&long);
+        let mut made = Interner::sharing_hasher(&layout);
+        for s in ["short", long.as_str(), "new", "another new text, long"] {
+            let hash = layout.hash_of(s);
+            assert_eq!(hash, made.hash_of(s));
+            assert_eq!(layout.find_hashed(s, hash), layout.find(s));
+        }
+        let hash = made.hash_of("new");
+        assert_eq!(made.intern_hashed("new", hash), 0);
+        assert_eq!(made.intern("new"), 0);
+        let held: Arc<str> = Arc::from("another new text, long");
+        let id = made.intern_shared(&held, made.hash_of(&held));
+        assert_eq!(id, 1);
+        assert!(Arc::ptr_eq(made.text(1).unwrap(), &held));
+        assert_eq!(made.find(&held), Some(1));
+        made.truncate(1);
+        assert_eq!(made.find(&held), None);
+        assert_eq!(made.find("new"), Some(0));
+        assert_eq!(made.intern_shared(&held, made.hash_of(&held)), 1);
     }
 }

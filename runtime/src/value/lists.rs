@@ -1,14 +1,16 @@
 //! The meaning of the whole-collection built-ins on values, shared by the
 //! interpreter and the JIT's helpers (neither engine imports the other for
 //! it) so that both compute them alike.
-//! Elements are equal when [`Value`]'s total order says so.
+//! Elements are equal when [`Value`]'s total order says so. The functions
+//! that only compare elements are generic over it, so that the JIT applies
+//! them to words ordered as their values are (`jit/abi/words.rs`).
 
 use crate::value::Value;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `union(a, b)` of two sets (sorted, without duplicates).
-pub fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
+pub fn union<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
@@ -34,7 +36,7 @@ pub fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
 }
 
 /// `intersection(a, b)` of two sets.
-pub fn intersection(a: &[Value], b: &[Value]) -> Vec<Value> {
+pub fn intersection<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
     a.iter()
         .filter(|x| b.binary_search(x).is_ok())
         .cloned()
@@ -42,7 +44,7 @@ pub fn intersection(a: &[Value], b: &[Value]) -> Vec<Value> {
 }
 
 /// `difference(a, b)` of two sets: the elements of `a` not in `b`.
-pub fn difference(a: &[Value], b: &[Value]) -> Vec<Value> {
+pub fn difference<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
     a.iter()
         .filter(|x| b.binary_search(x).is_err())
         .cloned()
@@ -50,7 +52,7 @@ pub fn difference(a: &[Value], b: &[Value]) -> Vec<Value> {
 }
 
 /// `distinct(xs)`: each element where it first occurs.
-pub fn distinct(xs: &[Value]) -> Vec<Value> {
+pub fn distinct<T: Ord + Clone>(xs: &[T]) -> Vec<T> {
     let mut seen = BTreeSet::new();
     xs.iter().filter(|x| seen.insert(*x)).cloned().collect()
 }
@@ -89,7 +91,7 @@ pub fn flatten(xss: &[Value]) -> Vec<Value> {
 
 /// The positions of `keys` in ascending (or, `desc`, descending) order of
 /// key; equal keys keep their order either way (a stable sort).
-pub fn sort_order(keys: &[Value], desc: bool) -> Vec<usize> {
+pub fn sort_order<K: Ord>(keys: &[K], desc: bool) -> Vec<usize> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
     order.sort_by(|a, b| {
         let o = keys.get(*a).cmp(&keys.get(*b));
@@ -104,8 +106,8 @@ pub fn sort_order(keys: &[Value], desc: bool) -> Vec<usize> {
 
 /// The positions `take(xs, n, per: key)` keeps: in order, the first `n`
 /// elements of each key.
-pub fn take_per(keys: &[Value], n: i64) -> Vec<usize> {
-    let mut seen: BTreeMap<&Value, i64> = BTreeMap::new();
+pub fn take_per<K: Ord>(keys: &[K], n: i64) -> Vec<usize> {
+    let mut seen: BTreeMap<&K, i64> = BTreeMap::new();
     let mut kept = Vec::new();
     for (i, k) in keys.iter().enumerate() {
         let count = seen.entry(k).or_insert(0);
@@ -119,8 +121,8 @@ pub fn take_per(keys: &[Value], n: i64) -> Vec<usize> {
 
 /// The groups of `group_by(xs, by: key)`: the positions of the elements of
 /// each distinct key, in order, the groups in the order their keys first occur.
-pub fn group(keys: &[Value]) -> Vec<Vec<usize>> {
-    let mut index: BTreeMap<&Value, usize> = BTreeMap::new();
+pub fn group<K: Ord>(keys: &[K]) -> Vec<Vec<usize>> {
+    let mut index: BTreeMap<&K, usize> = BTreeMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, k) in keys.iter().enumerate() {
         let g = *index.entry(k).or_insert(groups.len());

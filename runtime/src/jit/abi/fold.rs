@@ -297,7 +297,7 @@ impl Aside {
     /// the mark): the accumulator's new word, and the bytes its parts take.
     fn put_back(self, c: &mut JitCtx<'_>, root: i64) -> (i64, u64) {
         let cells: Vec<i64> = self.cells.iter().map(|d| c.dec(*d)).collect();
-        let texts: Vec<i64> = self.texts.iter().map(|t| c.text(t)).collect();
+        let texts: Vec<i64> = self.texts.iter().map(|t| c.text_shared(t)).collect();
         let live = (self.words.len() as u64)
             .saturating_mul(8)
             .saturating_add((cells.len() as u64).saturating_mul(CELL_BYTES))

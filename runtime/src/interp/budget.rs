@@ -197,6 +197,16 @@ impl Meter {
         self.take(&self.memory, bytes, Exhausted::Memory(self.max_memory))
     }
 
+    /// How many elements the bytes still unspent could pay for
+    /// ([`ELEMENT_BYTES`] each; unbounded while not metered): what a builder
+    /// may reserve ahead without holding more than the budget lets it build.
+    pub fn elements_left(&self) -> usize {
+        if !self.metered.get() {
+            return usize::MAX;
+        }
+        usize::try_from(self.memory.get() / ELEMENT_BYTES).unwrap_or(usize::MAX)
+    }
+
     /// Takes `n` from what is `left` while metered; `out` when there is
     /// not that much left.
     #[inline]

@@ -300,8 +300,10 @@ impl Eval<'_, '_> {
         {
             // One element per element of the source: room for them at once,
             // not grown by copying (which left up to half as much again of
-            // freed buffers resident).
-            acc.items.reserve_exact(source.elements().len());
+            // freed buffers resident); but no more than the memory budget
+            // can pay for, which would hold more than it lets be built.
+            let room = self.ctx.meter.elements_left();
+            acc.items.reserve_exact(source.elements().len().min(room));
         }
         for i in self.visit(c, &source)? {
             let Some(x) = source.elements().get(i) else {

@@ -119,6 +119,14 @@ impl JitCtx<'_> {
     }
 }
 
+/// The words `ws` of elements of type `elem` when two are equal exactly
+/// when their words are: int-like values, and texts (the context interns
+/// each text once, so equal texts have equal words). Equality is then a
+/// hash of the word, without a text's bytes.
+fn word_keys<'w>(elem: &Type, ws: &'w [i64]) -> Option<&'w [i64]> {
+    (int_like(elem) || *elem == Type::Text).then_some(ws)
+}
+
 /// The type of the elements of collection type `ty`.
 fn element_of<'a>(c: &JitCtx<'a>, ty: i64) -> &'a Type {
     c.ty(ty).element().unwrap_or(&Type::Never)
@@ -163,18 +171,22 @@ pub extern "C" fn set_from(p: *mut JitCtx<'_>, ty: i64, xs: i64) -> i64 {
 pub extern "C" fn whole(p: *mut JitCtx<'_>, op: i64, ty: i64, a: i64, b: i64) -> i64 {
     with(p, |c| {
         let elem = element_of(c, ty);
-        let x = c.seen(elem, code::list(a));
-        let y = if op == 3 {
-            Seen::Values(Vec::new())
+        let out = if let (3, Some(k)) = (op, word_keys(elem, code::list(a))) {
+            Out::Words(lists::distinct_hashed(k))
         } else {
-            c.seen(elem, code::list(b))
-        };
-        let out = match (x, y) {
-            (x, _) if op == 3 => on_one!(x, |k| Element::out(lists::distinct(k))),
-            (Seen::Ints(x), Seen::Ints(y)) => set_op(op, x, y),
-            (Seen::Texts(x), Seen::Texts(y)) => set_op(op, &x, &y),
-            (Seen::Values(x), Seen::Values(y)) => set_op(op, &x, &y),
-            _ => return c.fail(INTERNAL),
+            let x = c.seen(elem, code::list(a));
+            let y = if op == 3 {
+                Seen::Values(Vec::new())
+            } else {
+                c.seen(elem, code::list(b))
+            };
+            match (x, y) {
+                (x, _) if op == 3 => on_one!(x, |k| Element::out(lists::distinct(k))),
+                (Seen::Ints(x), Seen::Ints(y)) => set_op(op, x, y),
+                (Seen::Texts(x), Seen::Texts(y)) => set_op(op, &x, &y),
+                (Seen::Values(x), Seen::Values(y)) => set_op(op, &x, &y),
+                _ => return c.fail(INTERNAL),
+            }
         };
         if out.len() > c.limits.max_collection_len {
             return c.fail(LIMIT);
@@ -238,7 +250,11 @@ pub extern "C" fn sort_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, desc:
 pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i64) -> i64 {
     with(p, |c| {
         let t = c.ty(ty);
-        let kept = on_one!(c.seen(t, code::list(keys)), |k| lists::take_per(k, n));
+        let ws = code::list(keys);
+        let kept = match word_keys(t, ws) {
+            Some(k) => lists::take_per_hashed(k, n),
+            None => on_one!(c.seen(t, ws), |k| lists::take_per(k, n)),
+        };
         if let Err(fault) = c.built(elements(kept.len())) {
             return fault;
         }
@@ -252,7 +268,11 @@ pub extern "C" fn take_per(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64, n: i
 pub extern "C" fn group_by(p: *mut JitCtx<'_>, ty: i64, xs: i64, keys: i64) -> i64 {
     with(p, |c| {
         let t = c.ty(ty);
-        let groups = on_one!(c.seen(t, code::list(keys)), |k| lists::group(k));
+        let ws = code::list(keys);
+        let groups = match word_keys(t, ws) {
+            Some(k) => lists::group_hashed(k),
+            None => on_one!(c.seen(t, ws), |k| lists::group(k)),
+        };
         let n = groups.iter().map(Vec::len).sum::<usize>();
         if let Err(fault) = c.built(elements(n.saturating_add(groups.len()))) {
             return fault;

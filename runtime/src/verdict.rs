@@ -90,14 +90,22 @@ pub struct Reason {
 /// v = "ana"`, `none of 5 elements`) and shows only its text.
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.value.is_empty() {
-            return f.write_str(&self.expr);
+        self.line_pieces()
+            .into_iter()
+            .try_for_each(|p| f.write_str(p))
+    }
+}
+
+impl Reason {
+    /// The pieces of its line, in order (`expr`, ` = `, `value`, `, needs `,
+    /// `needs`; a note: its text alone): what [`fmt::Display`] writes, for
+    /// writers that copy them without the formatter.
+    pub fn line_pieces(&self) -> [&str; 5] {
+        match (&self.needs, self.value.is_empty()) {
+            (_, true) => [&self.expr, "", "", "", ""],
+            (None, false) => [&self.expr, " = ", &self.value, "", ""],
+            (Some(needs), false) => [&self.expr, " = ", &self.value, ", needs ", needs],
         }
-        write!(f, "{} = {}", self.expr, self.value)?;
-        if let Some(needs) = &self.needs {
-            write!(f, ", needs {needs}")?;
-        }
-        Ok(())
     }
 }
 

@@ -56,14 +56,25 @@ pub fn write_failure(out: &mut String, f: &Failure, indent: usize) {
 /// A reason on its line, then the failures of a law it calls and the
 /// reasons inside a fn it calls, further in.
 pub fn write_reason(out: &mut String, r: &crate::verdict::Reason, indent: usize) {
-    // Padded by the formatter: no string made per line.
-    let _ = writeln!(out, "{:indent$}{r}", "");
+    // Pushed piece by piece, as `Reason`'s `Display` writes them: a failing
+    // subject's every reason comes through here, and the formatter's
+    // padding and arguments cost more than the copying.
+    push_indent(out, indent);
+    for piece in r.line_pieces() {
+        out.push_str(piece);
+    }
+    out.push('\n');
     for n in &r.nested {
         write_failure(out, n, indent + 2);
     }
     for i in &r.inner {
         write_reason(out, i, indent + 2);
     }
+}
+
+/// `n` spaces.
+fn push_indent(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
 }
 
 /// `(exception "a" did not apply)` and why each did not, under its label
@@ -95,7 +106,11 @@ pub fn write_exceptions(
 
 /// A failure on its line after `bullet`, its reasons and exceptions further in.
 pub(crate) fn write_item(out: &mut String, bullet: &str, f: &Failure, indent: usize) {
-    let _ = writeln!(out, "{:indent$}{bullet} {}", "", f.label);
+    push_indent(out, indent);
+    out.push_str(bullet);
+    out.push(' ');
+    out.push_str(&f.label);
+    out.push('\n');
     for r in &f.reasons {
         write_reason(out, r, indent + 4);
     }

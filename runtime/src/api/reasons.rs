@@ -74,7 +74,11 @@ pub fn write_reason(out: &mut String, r: &crate::verdict::Reason, indent: usize)
 
 /// `n` spaces.
 fn push_indent(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                ";
+    match SPACES.get(..n) {
+        Some(spaces) => out.push_str(spaces),
+        None => out.extend(std::iter::repeat_n(' ', n)),
+    }
 }
 
 /// `(exception "a" did not apply)` and why each did not, under its label

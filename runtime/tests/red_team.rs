@@ -292,7 +292,7 @@ fn every_hostile_law_ends_within_its_budgets_on_both_engines() {
     let program = Program::compile("red.polity", &charter())
         .unwrap_or_else(|e| panic!("{}", e.render(false)));
     // The machine code is compiled before any case is measured.
-    assert!(program.jit().is_some());
+    assert_eq!(program.jit().is_some(), polity::api::HAS_JIT);
     let mut report = Vec::new();
     let mut wrong = Vec::new();
     let mut seen: Vec<Vec<Verdict>> = Vec::new();
@@ -355,7 +355,7 @@ fn every_entry_point_ends_within_its_budgets_on_a_small_stack() {
     );
     let program =
         Program::compile("entries.polity", &text).unwrap_or_else(|e| panic!("{}", e.render(false)));
-    assert!(program.jit().is_some());
+    assert_eq!(program.jit().is_some(), polity::api::HAS_JIT);
     let mut wrong = Vec::new();
     let mut seen = Vec::new();
     for engine in [Engine::Interpreter, Engine::Jit] {
@@ -447,7 +447,7 @@ fn every_entry_point_ends_within_its_budgets_on_a_small_stack() {
 fn hostile_snapshots_are_short_errors_on_a_small_stack() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let program = Program::compile("red.polity", MEMBERS).unwrap();
-    assert!(program.jit().is_some());
+    assert_eq!(program.jit().is_some(), polity::api::HAS_JIT);
     let member = |i: usize| format!("{{\"id\": \"m{i}\", \"n\": {i}}}");
     let many = |n: usize| (0..n).map(member).collect::<Vec<_>>().join(", ");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![

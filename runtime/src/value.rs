@@ -206,14 +206,8 @@ pub(crate) fn render_into(
             };
             let elem = ty.element().cloned().unwrap_or(Type::Never);
             out.push(open);
-            for (i, x) in xs.iter().take(cap).enumerate() {
-                if out.len() > stop {
-                    return;
-                }
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                render_into(program, &elem, x, cap, stop, out);
+            if !render_elements(program, &elem, xs.iter().take(cap), cap, stop, out) {
+                return;
             }
             if xs.len() > cap {
                 let _ = write!(out, ", … and {} more", xs.len() - cap);
@@ -257,6 +251,29 @@ pub fn render_period(months: i64) -> String {
     };
     let plural = if n.unsigned_abs() == 1 { "" } else { "s" };
     format!("{n} {unit}{plural}")
+}
+
+/// `xs` rendered one after another with `, ` between them, each as
+/// [`render_into`] renders it; `false` when it stopped, as that does, once
+/// `out` held more than `stop` bytes.
+pub(crate) fn render_elements<'v>(
+    program: &Program,
+    elem: &Type,
+    xs: impl Iterator<Item = &'v Value>,
+    cap: usize,
+    stop: usize,
+    out: &mut String,
+) -> bool {
+    for (i, x) in xs.enumerate() {
+        if out.len() > stop {
+            return false;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        render_into(program, elem, x, cap, stop, out);
+    }
+    true
 }
 
 /// A duration as a charter writes it, in the largest unit that divides it

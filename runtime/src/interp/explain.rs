@@ -577,14 +577,11 @@ fn truncated_into(program: &Program, ty: &Type, v: &Value, stop: usize, out: &mu
         .cloned()
         .unwrap_or(Type::Never);
     out.push(open);
-    for (i, x) in items.iter().take(SHOWN).enumerate() {
-        if out.len() > stop {
-            return;
-        }
-        if i > 0 {
-            out.push_str(", ");
-        }
-        crate::value::render_into(program, &elem, x, usize::MAX, stop, out);
+    let shown = items.iter().take(SHOWN);
+    if crate::value::render_elements(program, &elem, shown, usize::MAX, stop, out) {
+        out.push_str(", … (");
+        out.push_str(&(items.len() - SHOWN).to_string());
+        out.push_str(" more)");
+        out.push(close);
     }
-    out.push_str(&format!(", … ({} more){close}", items.len() - SHOWN));
 }

@@ -78,7 +78,7 @@ fn first_occurrences<T: Clone>(xs: &[T], numbers: &Numbered) -> Vec<T> {
 
 /// The keys of a collection numbered by equality: the first distinct key
 /// 0, the next new one 1, and so on, in the order they first occur.
-pub struct Numbered {
+struct Numbered {
     /// Each key's number.
     of: Vec<usize>,
     /// How many distinct keys there are.

@@ -554,14 +554,16 @@ pub fn to_value(program: &Program, store: &dyn Store, ty: &Type, w: i64) -> Valu
         Type::Decimal => Value::dec(code::dec_at(w)),
         Type::Text => Value::Text(store.text_of(w).unwrap_or_else(|| Arc::from(""))),
         Type::List(t) | Type::Set(t) => {
-            let items: Vec<Value> = code::list(w)
+            // Straight into the shared slice (an exact-size iterator): no
+            // vector first, copied into it.
+            let items: Arc<[Value]> = code::list(w)
                 .iter()
                 .map(|x| to_value(program, store, t, *x))
                 .collect();
             if matches!(ty, Type::Set(_)) {
-                Value::Set(items.into())
+                Value::Set(items)
             } else {
-                Value::List(items.into())
+                Value::List(items)
             }
         }
         Type::Record(r) => record_fields_to_value(program, store, *r, w, &[]),

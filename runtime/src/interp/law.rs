@@ -2,12 +2,13 @@
 
 use super::coverage::Point;
 use super::eval::{ill, Ctx, Eval};
+use super::guide::Guide;
 use super::Explain;
 use crate::value::Value;
 use crate::verdict::{
     EvalError, Failure, NotApplicable, Notes, Reason, Subject, SubjectResult, Verdict,
 };
-use polity_compiler::ir::{Expr, Guard, LawDef, LawId, LawStmt, LocalId, Program, Requirement};
+use polity_compiler::ir::{Expr, Guard, LawId, LawStmt, LocalId, Program, Requirement};
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
 
@@ -24,6 +25,20 @@ impl Ctx<'_> {
         depth: u32,
         explain: bool,
     ) -> Result<Outcome, EvalError> {
+        self.run_law_guided(span, id, subject, depth, explain, None)
+    }
+
+    /// As [`Ctx::run_law`], checking again only what `guide` says can
+    /// change the outcome (see [`Guide`]).
+    fn run_law_guided(
+        &self,
+        span: Span,
+        id: LawId,
+        subject: Option<Value>,
+        depth: u32,
+        explain: bool,
+        mut guide: Option<Guide<'_>>,
+    ) -> Result<Outcome, EvalError> {
         let Some(def) = self.program.laws.get(id.0 as usize) else {
             return Err(ill(span, "unknown law"));
         };
@@ -31,7 +46,9 @@ impl Ctx<'_> {
         if let (Some(subject), Some(_)) = (subject, &def.param) {
             eval.set(LocalId(0), subject);
         }
-        eval.law_body(def, explain)
+        let mut out = Outcome::default();
+        eval.law_stmts(&def.body, explain, &mut out, guide.as_mut())?;
+        Ok(out)
     }
 
     /// A law's verdict for every element of its collection (or once, for the
@@ -77,6 +94,20 @@ impl Ctx<'_> {
         span: Span,
         subject: Option<Value>,
     ) -> (Verdict, Notes) {
+        self.verdict_guided(id, span, subject, None)
+    }
+
+    /// As [`Ctx::verdict`], guided by what generated code already decided
+    /// for the subject ([`Guide`]); without coverage, which must see every
+    /// evaluation, the guide is ignored.
+    pub(crate) fn verdict_guided(
+        &self,
+        id: LawId,
+        span: Span,
+        subject: Option<Value>,
+        guide: Option<Guide<'_>>,
+    ) -> (Verdict, Notes) {
+        let guide = guide.filter(|_| self.coverage.is_none());
         let explain = self.explain != Explain::None;
         let name = self
             .program
@@ -85,7 +116,7 @@ impl Ctx<'_> {
             .map_or("", |l| l.name.as_str());
         let run = self
             .may_start(span, name)
-            .and_then(|()| self.unit(|| self.run_law(span, id, subject, 0, explain)));
+            .and_then(|()| self.unit(|| self.run_law_guided(span, id, subject, 0, explain, guide)));
         match run {
             Ok(o) if o.failures.is_empty() => (Verdict::Pass, o.notes),
             Ok(o) => (Verdict::Fail(o.failures), o.notes),
@@ -106,22 +137,22 @@ pub(crate) struct Outcome {
 
 impl<'p> Eval<'_, 'p> {
     /// Every statement in order; every requirement is checked, so that all
-    /// failing labels are listed.
-    fn law_body(&mut self, def: &'p LawDef, explain: bool) -> Result<Outcome, EvalError> {
-        let mut out = Outcome::default();
-        self.law_stmts(&def.body, explain, &mut out)?;
-        Ok(out)
-    }
-
+    /// failing labels are listed. With a `guide`, the requirements it says
+    /// held, and the `let`s nothing else checked or explained reads, are
+    /// skipped.
     fn law_stmts(
         &mut self,
         stmts: &'p [LawStmt],
         explain: bool,
         out: &mut Outcome,
+        mut guide: Option<&mut Guide<'_>>,
     ) -> Result<(), EvalError> {
         for stmt in stmts {
             match stmt {
                 LawStmt::Let { local, name, value } => {
+                    if guide.as_ref().is_some_and(|g| !g.reads(*local)) {
+                        continue;
+                    }
                     let v = self.eval(value)?;
                     self.set(*local, v);
                     if explain {
@@ -129,6 +160,11 @@ impl<'p> Eval<'_, 'p> {
                     }
                 }
                 LawStmt::Require(r) => {
+                    if let (false, Some(g)) = (r.advisory, guide.as_deref_mut()) {
+                        if !g.next_failed() {
+                            continue;
+                        }
+                    }
                     if self.holds(r)? {
                         continue;
                     }
@@ -147,8 +183,13 @@ impl<'p> Eval<'_, 'p> {
                     let held = self.bool(&g.cond)?;
                     self.ctx.cover(Point::Guard(g.span, held));
                     if held {
-                        self.law_stmts(&g.body, explain, out)?;
-                    } else if explain {
+                        self.law_stmts(&g.body, explain, out, guide.as_deref_mut())?;
+                        continue;
+                    }
+                    if let Some(guide) = guide.as_deref_mut() {
+                        guide.skip(&g.body);
+                    }
+                    if explain {
                         let ctx = self.ctx;
                         let meter = &ctx.meter;
                         let note = meter.unmetered(|| self.not_applicable(g));

@@ -59,6 +59,7 @@ mod collections;
 mod coverage;
 mod eval;
 mod explain;
+mod guide;
 mod law;
 mod members;
 pub(crate) mod ops;
@@ -299,17 +300,31 @@ impl<'p> Interpreter<'p> {
     }
 
     /// As [`Interpreter::eval_law_many`], evaluating what `accel` has
-    /// through it (by the contract of [`Accel`]).
+    /// through it (by the contract of [`Accel`]), and, for a subject with
+    /// failed bytes beside it (what generated code found failing, one byte
+    /// per deciding requirement), checking again only the failed
+    /// requirements and what they read (`law::Guide`).
     #[cfg(feature = "jit")]
     pub(crate) fn eval_law_many_with(
         &self,
-        accel: &dyn Accel,
+        accel: Option<&dyn Accel>,
         law: LawId,
-        subjects: &[&Value],
+        subjects: &[(&Value, Option<&[u8]>)],
     ) -> Vec<(Verdict, Notes)> {
         let mut ctx = self.ctx();
-        ctx.accel = Some(accel);
-        self.eval_law_many_in(ctx, law, subjects)
+        ctx.accel = accel;
+        let span = self.law_span(law);
+        let def = self.program.laws.get(law.0 as usize);
+        let mut reads = guide::LetsRead::default();
+        let mut verdicts = Vec::with_capacity(subjects.len());
+        for (s, failed) in subjects {
+            let read = def.zip(*failed).map(|(def, f)| reads.of(def, f));
+            let guide = failed
+                .zip(read.as_deref())
+                .map(|(f, r)| guide::Guide::new(f, r));
+            verdicts.push(ctx.verdict_guided(law, span, Some((*s).clone()), guide));
+        }
+        verdicts
     }
 
     fn eval_law_many_in<'c>(

@@ -154,7 +154,13 @@ impl Run<'_> {
             .filter(|(_, d)| interpreted(d))
             .map(|((_, w, v), _)| (self.read_value(ty, *w, *v, keep.as_deref()), *w))
             .unzip();
-        let refs: Vec<&Value> = values.iter().collect();
+        // Beside each, what the JIT found failing, when it decided a failure:
+        // the interpreter checks again only that.
+        let guides = decided.iter().filter(|d| interpreted(d)).map(|d| match d {
+            Some(Decided::Fail(failed)) => Some(failed.as_slice()),
+            _ => None,
+        });
+        let refs: Vec<(&Value, Option<&[u8]>)> = values.iter().zip(guides).collect();
         // What the last subject decided built is dead (the decisions are
         // bytes and fault codes): freed before the interpreter runs, so the
         // two engines' work on a subject never adds up in memory.
@@ -172,11 +178,10 @@ impl Run<'_> {
             .get(self.law.0 as usize)
             .map(deciding_labels)
             .unwrap_or_default();
-        let mut verdicts = match &mixed {
-            Ok(m) => interp.eval_law_many_with(m, self.law, &refs),
-            Err(_) => interp.eval_law_many(self.law, &refs),
-        }
-        .into_iter();
+        let accel = mixed.as_ref().ok().map(|m| m as &dyn interp::Accel);
+        let mut verdicts = interp
+            .eval_law_many_with(accel, self.law, &refs)
+            .into_iter();
         let mut values = values.iter();
         let results = subjects
             .iter()

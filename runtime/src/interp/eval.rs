@@ -189,22 +189,29 @@ impl<'p> Ctx<'p> {
     }
 
     fn state(&self, id: StateId, span: Span) -> Result<Value, EvalError> {
-        let name = self
-            .program
-            .state
-            .get(id.0 as usize)
-            .map_or("?", |s| s.name.as_str());
-        let (value, message) = match &self.states {
-            States::Snapshot(s) => (s.get(id), format!("`{name}` has no value in the snapshot")),
-            States::Test(values) => (
-                values.get(id.0 as usize).and_then(Option::as_ref),
-                format!("`{name}` has no value in this test; add `given {name} = ...`"),
-            ),
+        let value = match &self.states {
+            States::Snapshot(s) => s.get(id),
+            States::Test(values) => values.get(id.0 as usize).and_then(Option::as_ref),
         };
-        value.cloned().ok_or(EvalError {
-            kind: ErrorKind::MissingValue,
-            message,
-            span,
+        // The message is written only when the value is missing: a state
+        // name is read for every subject.
+        value.cloned().ok_or_else(|| {
+            let name = self
+                .program
+                .state
+                .get(id.0 as usize)
+                .map_or("?", |s| s.name.as_str());
+            let message = match &self.states {
+                States::Snapshot(_) => format!("`{name}` has no value in the snapshot"),
+                States::Test(_) => {
+                    format!("`{name}` has no value in this test; add `given {name} = ...`")
+                }
+            };
+            EvalError {
+                kind: ErrorKind::MissingValue,
+                message,
+                span,
+            }
         })
     }
 

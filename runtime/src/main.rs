@@ -2,6 +2,11 @@
 
 use std::io::Write;
 
+/// The command's allocator (see the workspace `Cargo.toml` for why).
+#[cfg(not(any(target_env = "msvc", target_family = "wasm")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     // Evaluation recurses over expressions (bounded by the parser's nesting
     // limit and the interpreter's call-depth limit); give it room.

@@ -1065,3 +1065,42 @@ law others {
         assert!(v.ends_with(" pass"), "{verdicts:?}");
     }
 }
+
+const SUMS: &str = r#"
+charter "Decimal sums" { version: 1 }
+record Row { id: Text, xs: List<Decimal> }
+state { rows: List<Row> }
+law sums(r in rows) {
+  require "positive": sum(x for x in r.xs) > 0
+  require "nested": sum(x + sum(y for y in r.xs) for x in r.xs) >= sum(x for x in r.xs if x > 1)
+  require "filtered": sum(x * 2 for x in r.xs if x != 0) != 7
+}
+"#;
+
+/// A decimal sum's loop adds inline words itself and hands over to an exact
+/// sum at the first cell or the first sum out of the inline range (the
+/// accumulator then holds the exact sum's handle): nested sums, exact and
+/// inline at once, and sums that overflow agree with the interpreter.
+#[test]
+fn decimal_sums_inline_then_exact() {
+    let big = "4000000000000"; // inline, but two of them are not
+    let huge = format!("1{}", "0".repeat(75));
+    let json = format!(
+        r#"{{"rows": [
+      {{"id": "inline", "xs": ["1.5", "2.25", "-0.75", "3"]}},
+      {{"id": "empty", "xs": []}},
+      {{"id": "cell_first", "xs": ["0.0000001", "1", "2"]}},
+      {{"id": "cell_last", "xs": ["1", "2", "0.0000001"]}},
+      {{"id": "leaves_inline", "xs": ["{big}", "{big}", "1.5", "-{big}"]}},
+      {{"id": "negative_out", "xs": ["-{big}", "-{big}", "-{big}", "0.5"]}},
+      {{"id": "thirds", "xs": ["0.3333333", "0.3333333", "0.3333334", "3.5"]}},
+      {{"id": "overflow", "xs": [{many}, "1"]}}
+    ]}}"#,
+        many = vec![format!("\"{huge}\""); 12].join(", ")
+    );
+    let v = agree(SUMS, &json, &["sums"]);
+    assert!(v.contains(&"sums inline pass".to_string()), "{v:?}");
+    assert!(v.contains(&"sums empty fail".to_string()), "{v:?}");
+    assert!(v.contains(&"sums leaves_inline pass".to_string()), "{v:?}");
+    assert!(v.contains(&"sums overflow error overflow".to_string()), "{v:?}");
+}

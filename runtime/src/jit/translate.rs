@@ -616,13 +616,13 @@ fn int_like(t: &Type) -> bool {
     abi::int_like(t.strip_optional())
 }
 
-/// A loop's state: its accumulator, its count of elements taken, and (for a
-/// decimal sum) the handle of the helper's exact sum, or [`abi::NO_SUM`].
+/// A loop's state: its accumulator (for a decimal sum, the inline word of
+/// the sum or the handle of the helper's exact sum: [`abi::dec_sum_add`])
+/// and its count of elements taken.
 #[derive(Clone, Copy)]
 struct FoldVars {
     acc: Variable,
     count: Variable,
-    sum: Variable,
 }
 
 /// What every clause of one loop shares while it is emitted.
@@ -2622,10 +2622,7 @@ impl Fx<'_, '_> {
         let count = self.b.declare_var(I64);
         let zero = self.iconst(0);
         self.b.def_var(count, zero);
-        let sum = self.b.declare_var(I64);
-        let no_sum = self.iconst(abi::NO_SUM);
-        self.b.def_var(sum, no_sum);
-        let vars = FoldVars { acc, count, sum };
+        let vars = FoldVars { acc, count };
         let exit = self.b.create_block();
         self.b.append_block_param(exit, I64);
         // (One clause only: a later clause's source, made during the loop,
@@ -2858,7 +2855,7 @@ impl Fx<'_, '_> {
     /// One element's contribution to the loop's result.
     fn step(&mut self, e: &Expr, lp: &LoopParts<'_>, v: CValue) -> Tr<()> {
         let (kind, elem_ty, exit) = (lp.kind, lp.elem_ty, lp.exit);
-        let FoldVars { acc, count, sum } = lp.vars;
+        let FoldVars { acc, count } = lp.vars;
         let k = self.b.use_var(count);
         let k1 = self.b.ins().iadd_imm_s(k, 1);
         if matches!(kind, LoopKind::List | LoopKind::Set) {
@@ -2881,40 +2878,40 @@ impl Fx<'_, '_> {
             LoopKind::Count => self.b.def_var(count, k1),
             LoopKind::Sum(Num::Dec) => {
                 // While every element so far is inline and so is their sum,
-                // `acc` is the sum's inline word and there is no exact sum.
-                // The first element that is a cell, or would take the sum
-                // out of the inline range, starts the helper's exact sum
-                // from `acc`, and every later element is added there one
-                // by one: an overflow faults at the step where the
-                // interpreter's does. (No sum of inline decimals can
-                // overflow a `Dec`.) The cold path is one call that needs
-                // nothing of the hot path afterwards, so the hot path keeps
-                // the sum in registers.
+                // `acc` is the sum's inline word (odd). The first element
+                // that is a cell, or would take the sum out of the inline
+                // range, starts the helper's exact sum from `acc`, and
+                // every later element is added there one by one: an
+                // overflow faults at the step where the interpreter's
+                // does. (No sum of inline decimals can overflow a `Dec`.)
+                // From then on `acc` is the exact sum's handle, an even
+                // word ([`abi::dec_sum_add`]), so that one test of the low
+                // bit of `acc & v` tells both that the sum is still inline
+                // and that `v` is, and the loop carries one word for the
+                // sum. The cold path is one call that needs nothing of the
+                // hot path afterwards, so the hot path keeps the sum in
+                // registers.
                 let a = self.b.use_var(acc);
-                let h = self.b.use_var(sum);
-                let a1 = self.b.ins().iadd_imm_s(a, -1);
-                let (r, of) = self.b.ins().sadd_overflow(a1, v);
-                let pure = self.b.ins().icmp_imm_s(IntCC::Equal, h, abi::NO_SUM);
-                let pure = self.bool_of(pure);
-                let inline = self.b.ins().band(pure, v);
-                let of = self.bool_of(of);
-                let ok = self.b.ins().band_not(inline, of);
-                let (fast, slow, next) = (
+                let both = self.b.ins().band(a, v);
+                let inline = self.b.ins().band_imm_s(both, 1);
+                let (fast, add, slow, next) = (
+                    self.b.create_block(),
                     self.b.create_block(),
                     self.b.create_block(),
                     self.b.create_block(),
                 );
                 self.b.set_cold_block(slow);
-                self.b.ins().brif(ok, fast, &[], slow, &[]);
+                self.b.ins().brif(inline, add, &[], slow, &[]);
+                self.b.switch_to_block(add);
+                let a1 = self.b.ins().iadd_imm_s(a, -1);
+                let (r, of) = self.b.ins().sadd_overflow(a1, v);
+                self.b.ins().brif(of, slow, &[], fast, &[]);
                 self.b.switch_to_block(fast);
                 self.b.def_var(acc, r);
                 self.b.ins().jump(next, &[]);
                 self.b.switch_to_block(slow);
-                let h = self.flagged(Helper::DecSumAdd, &[h, a, v], e.span)?;
-                self.b.def_var(sum, h);
-                // (unused once the exact sum holds the total)
-                let inline_zero = self.iconst(1);
-                self.b.def_var(acc, inline_zero);
+                let h = self.flagged(Helper::DecSumAdd, &[a, v], e.span)?;
+                self.b.def_var(acc, h);
                 self.b.ins().jump(next, &[]);
                 self.b.switch_to_block(next);
             }
@@ -2954,7 +2951,7 @@ impl Fx<'_, '_> {
     /// an `all`/`any` that stopped early, else 0).
     fn finish(&mut self, e: &Expr, lp: &LoopParts<'_>, early: CValue) -> Tr<CValue> {
         let kind = lp.kind;
-        let FoldVars { acc, count, sum } = lp.vars;
+        let FoldVars { acc, count } = lp.vars;
         let k = self.b.use_var(count);
         match kind {
             LoopKind::List | LoopKind::Set => {
@@ -2975,9 +2972,9 @@ impl Fx<'_, '_> {
             }
             LoopKind::Count => Ok(k),
             LoopKind::Sum(Num::Dec) => {
-                let (a, h) = (self.b.use_var(acc), self.b.use_var(sum));
-                let pure = self.b.ins().icmp_imm_s(IntCC::Equal, h, abi::NO_SUM);
-                self.either(pure, a, |t| t.call_helper(Helper::DecSumEnd, &[h]))
+                let a = self.b.use_var(acc);
+                let pure = self.b.ins().band_imm_s(a, 1);
+                self.either(pure, a, |t| t.call_helper(Helper::DecSumEnd, &[a]))
             }
             LoopKind::Sum(_) => Ok(self.b.use_var(acc)),
             LoopKind::Min | LoopKind::Max => {

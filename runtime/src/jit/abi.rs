@@ -74,6 +74,11 @@ impl Arena {
         self.cells.clear();
     }
 
+    /// Whether nothing was ever made here.
+    fn is_unused(&self) -> bool {
+        self.blocks.is_unused() && self.cells.is_unused()
+    }
+
     fn mark(&self) -> ArenaMark {
         (self.blocks.mark(), self.cells.mark())
     }
@@ -317,11 +322,14 @@ impl<'a> JitCtx<'a> {
 
     /// Moves the temporaries made so far out of the context, so that the
     /// next subject's clearing leaves them alone: their blocks and cells
-    /// stay where they are while the returned arena lives.
-    pub fn set_aside_temp(&mut self) -> Arena {
+    /// stay where they are while the returned arena lives. `None` when
+    /// nothing was ever made there (a collection read from the state, as
+    /// most are): there is nothing to keep, and moving and dropping an
+    /// arena is a tenth of deciding a small collection.
+    pub fn set_aside_temp(&mut self) -> Option<Arena> {
         self.temp_used = 0;
         self.texts_kept = self.extra_texts.len();
-        std::mem::take(&mut self.temp)
+        (!self.temp.is_unused()).then(|| std::mem::take(&mut self.temp))
     }
 
     /// Forgets the texts made since there were `from` (by a subject or an

@@ -21,7 +21,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature,
 };
-use cranelift_codegen::ir::{UserFuncName, Value as CValue};
+use cranelift_codegen::ir::{InstructionData, Opcode, UserFuncName, Value as CValue};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
@@ -1116,7 +1116,9 @@ impl Fx<'_, '_> {
         }
         let (rhs, join) = (self.b.create_block(), self.b.create_block());
         self.b.append_block_param(join, I64);
-        self.b.ins().brif(holds, join, &[holds.into()], rhs, &[]);
+        // (The constant, not `holds`: its comparison then only branches.)
+        let yes = self.iconst(1);
+        self.b.ins().brif(holds, join, &[yes.into()], rhs, &[]);
         self.b.switch_to_block(rhs);
         let c = self.translate_expr(cond)?;
         self.b.ins().jump(join, &[c.into()]);
@@ -1813,6 +1815,9 @@ impl Fx<'_, '_> {
         self.call_helper(Helper::ContainsKept, &[site, list, x])
     }
 
+    /// Whether `x` is among the words of `list`: a scan that stops at
+    /// the first equal word, and holds where it stopped before the end
+    /// (one index leaves the loop, not a constant per way out).
     fn scan(&mut self, list: CValue, x: CValue) -> CValue {
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), list, 0);
         let (header, body, exit) = (
@@ -1827,21 +1832,21 @@ impl Fx<'_, '_> {
         self.b.switch_to_block(header);
         let i = self.param(header);
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
-        let no = self.iconst(0);
-        self.b.ins().brif(done, exit, &[no.into()], body, &[]);
+        self.b.ins().brif(done, exit, &[i.into()], body, &[]);
         self.b.switch_to_block(body);
         let off = self.b.ins().ishl_imm_s(i, 3);
         let addr = self.b.ins().iadd(list, off);
         let y = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
         let hit = self.b.ins().icmp(IntCC::Equal, x, y);
         let next = self.b.ins().iadd_imm_s(i, 1);
-        let yes = self.iconst(1);
         let cont = self.b.create_block();
-        self.b.ins().brif(hit, exit, &[yes.into()], cont, &[]);
+        self.b.ins().brif(hit, exit, &[i.into()], cont, &[]);
         self.b.switch_to_block(cont);
         self.b.ins().jump(header, &[next.into()]);
         self.b.switch_to_block(exit);
-        self.param(exit)
+        let at = self.param(exit);
+        let found = self.b.ins().icmp(IntCC::SignedLessThan, at, len);
+        self.bool_of(found)
     }
 
     fn translate_all(&mut self, es: &[Expr]) -> Tr<Vec<CValue>> {
@@ -1945,10 +1950,14 @@ impl Fx<'_, '_> {
         }
         let (rhs, join) = (self.b.create_block(), self.b.create_block());
         self.b.append_block_param(join, I64);
+        // Where `a` decides, it is 0 (`and`) or 1 (`or`): the join is given
+        // the constant, so that `a`'s comparison only branches.
         if and {
-            self.b.ins().brif(x, rhs, &[], join, &[x.into()]);
+            let no = self.iconst(0);
+            self.b.ins().brif(x, rhs, &[], join, &[no.into()]);
         } else {
-            self.b.ins().brif(x, join, &[x.into()], rhs, &[]);
+            let yes = self.iconst(1);
+            self.b.ins().brif(x, join, &[yes.into()], rhs, &[]);
         }
         self.b.switch_to_block(rhs);
         let y = self.translate_expr(b)?;
@@ -2082,10 +2091,51 @@ impl Fx<'_, '_> {
         let (r, of) = match op {
             BinOp::Add(_) => self.b.ins().sadd_overflow(a, b),
             BinOp::Sub(_) => self.b.ins().ssub_overflow(a, b),
-            _ => self.b.ins().smul_overflow(a, b),
+            _ => {
+                if let Some(r) = self.times_constant(a, b, span) {
+                    return r;
+                }
+                self.b.ins().smul_overflow(a, b)
+            }
         };
         self.fault_if(of, abi::OVERFLOW, span);
         r
+    }
+
+    /// `a * b` with an overflow fault, when one side is a constant above 1
+    /// (`days * 86_400` in a date's difference): the product overflows
+    /// exactly when the other side is outside `[MIN / c, MAX / c]`, one
+    /// unsigned comparison, and the multiplication is then the plain
+    /// one. (The multiplication that sets the overflow flag takes the two
+    /// registers of a widening product on x86-64, which a loop over
+    /// subjects then spills around.)
+    fn times_constant(&mut self, a: CValue, b: CValue, span: Span) -> Option<CValue> {
+        let (x, c) = match (self.constant(a), self.constant(b)) {
+            (_, Some(c)) if c > 1 => (a, c),
+            (Some(c), _) if c > 1 => (b, c),
+            _ => return None,
+        };
+        let (lo, hi) = (i64::MIN / c, i64::MAX / c);
+        let width = hi.checked_sub(lo)?;
+        let from_lo = self.b.ins().iadd_imm_s(x, lo.checked_neg()?);
+        let out = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedGreaterThan, from_lo, width);
+        self.fault_if(out, abi::OVERFLOW, span);
+        Some(self.b.ins().imul_imm_s(x, c))
+    }
+
+    /// The value of `v` when it is an integer constant.
+    fn constant(&self, v: CValue) -> Option<i64> {
+        let inst = self.b.func.dfg.value_def(v).inst()?;
+        match self.b.func.dfg.insts[inst] {
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } => Some(imm.bits()),
+            _ => None,
+        }
     }
 
     fn translate_binary(&mut self, e: &Expr, op: BinOp, a: &Expr, b: &Expr) -> Tr<CValue> {

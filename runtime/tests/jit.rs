@@ -1145,3 +1145,118 @@ fn failing_subjects_are_explained_from_the_requirements_that_failed() {
         assert!(text.contains("doubled"), "{text}");
     }
 }
+
+const SUMS: &str = r#"
+charter "Decimal sums" { version: 1 }
+record Row { id: Text, xs: List<Decimal> }
+state { rows: List<Row> }
+law sums(r in rows) {
+  require "positive": sum(x for x in r.xs) > 0
+  require "nested": sum(x + sum(y for y in r.xs) for x in r.xs) >= sum(x for x in r.xs if x > 1)
+  require "filtered": sum(x * 2 for x in r.xs if x != 0) != 7
+}
+"#;
+
+/// A decimal sum's loop adds inline words itself and hands over to an exact
+/// sum at the first cell or the first sum out of the inline range (the
+/// accumulator then holds the exact sum's handle): nested sums, exact and
+/// inline at once, and sums that overflow agree with the interpreter.
+#[test]
+fn decimal_sums_inline_then_exact() {
+    let big = "4000000000000"; // inline, but two of them are not
+    let huge = format!("1{}", "0".repeat(75));
+    let json = format!(
+        r#"{{"rows": [
+      {{"id": "inline", "xs": ["1.5", "2.25", "-0.75", "3"]}},
+      {{"id": "empty", "xs": []}},
+      {{"id": "cell_first", "xs": ["0.0000001", "1", "2"]}},
+      {{"id": "cell_last", "xs": ["1", "2", "0.0000001"]}},
+      {{"id": "leaves_inline", "xs": ["{big}", "{big}", "1.5", "-{big}"]}},
+      {{"id": "negative_out", "xs": ["-{big}", "-{big}", "-{big}", "0.5"]}},
+      {{"id": "thirds", "xs": ["0.3333333", "0.3333333", "0.3333334", "3.5"]}},
+      {{"id": "overflow", "xs": [{many}, "1"]}}
+    ]}}"#,
+        many = vec![format!("\"{huge}\""); 12].join(", ")
+    );
+    let v = agree(SUMS, &json, &["sums"]);
+    assert!(v.contains(&"sums inline pass".to_string()), "{v:?}");
+    assert!(v.contains(&"sums empty fail".to_string()), "{v:?}");
+    assert!(v.contains(&"sums leaves_inline pass".to_string()), "{v:?}");
+    assert!(
+        v.contains(&"sums overflow error overflow".to_string()),
+        "{v:?}"
+    );
+}
+
+const CONSTANT_FACTORS: &str = r#"
+charter "Constant factors" { version: 1 }
+record Row { id: Text, a: Int, xs: List<Int>, d: Date }
+state { rows: List<Row>, now: Date }
+law twice(r in rows) {
+  require "times two": r.a * 2 != 6
+}
+law thrice(r in rows) {
+  require "three times": 3 * r.a != 9
+}
+law days(r in rows) {
+  require "a day's seconds": r.a * 86400 >= 0 or r.a < 0
+}
+law listed(r in rows) {
+  require "apart": now - r.d >= 90 days unless "listed": 7 in r.xs
+  require "listed and fine": 7 in r.xs and r.a div (r.a - 5) >= 0 or 8 in r.xs
+  require "unlisted or fine": not (9 in r.xs) or r.a div (r.a - 5) >= 0
+}
+"#;
+
+/// A product with a constant factor checks its other side's range instead
+/// of the multiplication's overflow flag, a scan's result is where it
+/// stopped, and `and` / `or` / `unless` pass constants where their left
+/// side decides: the edges of each agree with the interpreter.
+#[test]
+fn constant_factors_scans_and_short_circuits() {
+    let (max, min) = (i64::MAX, i64::MIN);
+    let rows = [
+        ("three", 3, "[7]", "2026-01-01"),
+        ("half_max", max / 2, "[]", "2026-01-01"),
+        ("half_max_plus", max / 2 + 1, "[1, 7]", "2020-01-01"),
+        ("half_min", min / 2, "[7, 9]", "2026-06-01"),
+        ("half_min_minus", min / 2 - 1, "[9]", "2026-06-01"),
+        ("third_max", max / 3, "[8]", "2026-06-01"),
+        ("third_max_plus", max / 3 + 1, "[]", "2026-06-01"),
+        ("third_min_minus", min / 3 - 1, "[]", "2026-06-01"),
+        ("day_max", max / 86400, "[7]", "2026-01-01"),
+        ("day_max_plus", max / 86400 + 1, "[]", "2026-01-01"),
+        ("five", 5, "[7, 8]", "2026-01-01"),
+        ("five_unlisted", 5, "[9]", "2026-01-01"),
+        ("five_late", 5, "[1, 2, 9]", "2026-01-01"),
+        ("far_past", 1, "[]", "0001-01-01"),
+    ];
+    let rows: Vec<String> = rows
+        .iter()
+        .map(|(id, a, xs, d)| format!(r#"{{"id": "{id}", "a": {a}, "xs": {xs}, "d": "{d}"}}"#))
+        .collect();
+    let json = format!(r#"{{"now": "2026-03-01", "rows": [{}]}}"#, rows.join(", "));
+    let laws = ["twice", "thrice", "days", "listed"];
+    let v = agree(CONSTANT_FACTORS, &json, &laws);
+    for (law, id, verdict) in [
+        ("twice", "three", "fail"),
+        ("twice", "half_max", "pass"),
+        ("twice", "half_max_plus", "error overflow"),
+        ("twice", "half_min", "pass"),
+        ("twice", "half_min_minus", "error overflow"),
+        ("thrice", "third_max", "pass"),
+        ("thrice", "third_max_plus", "error overflow"),
+        ("thrice", "third_min_minus", "error overflow"),
+        ("days", "day_max", "pass"),
+        ("days", "day_max_plus", "error overflow"),
+        ("listed", "five", "error division_by_zero"),
+        ("listed", "five_late", "error division_by_zero"),
+        ("listed", "far_past", "fail"),
+        ("listed", "three", "fail"),
+        ("listed", "day_max", "pass"),
+        ("listed", "half_max_plus", "pass"),
+    ] {
+        let want = format!("{law} {id} {verdict}");
+        assert!(v.contains(&want), "{want} in {v:?}");
+    }
+}

@@ -74,6 +74,11 @@ impl Arena {
         self.cells.clear();
     }
 
+    /// Whether nothing was ever made here.
+    fn is_unused(&self) -> bool {
+        self.blocks.is_unused() && self.cells.is_unused()
+    }
+
     fn mark(&self) -> ArenaMark {
         (self.blocks.mark(), self.cells.mark())
     }
@@ -317,11 +322,14 @@ impl<'a> JitCtx<'a> {
 
     /// Moves the temporaries made so far out of the context, so that the
     /// next subject's clearing leaves them alone: their blocks and cells
-    /// stay where they are while the returned arena lives.
-    pub fn set_aside_temp(&mut self) -> Arena {
+    /// stay where they are while the returned arena lives. `None` when
+    /// nothing was ever made there (a collection read from the state, as
+    /// most are): there is nothing to keep, and moving and dropping an
+    /// arena is a tenth of deciding a small collection.
+    pub fn set_aside_temp(&mut self) -> Option<Arena> {
         self.temp_used = 0;
         self.texts_kept = self.extra_texts.len();
-        std::mem::take(&mut self.temp)
+        (!self.temp.is_unused()).then(|| std::mem::take(&mut self.temp))
     }
 
     /// Forgets the texts made since there were `from` (by a subject or an
@@ -645,28 +653,29 @@ pub extern "C" fn dec_bin(p: *mut JitCtx<'_>, op: i64, a: i64, b: i64) -> i64 {
     })
 }
 
-/// The handle of a loop's decimal sum that has not needed an exact sum yet.
-pub const NO_SUM: i64 = -1;
-
-/// Adds the decimal `x` to a loop's exact running sum `h` ([`DecSum`],
-/// reduced only when it must be), first starting that sum from the inline
-/// word `a` when `h` is [`NO_SUM`] (generated code sums inline words itself
-/// until the first cell, or the first sum that leaves the inline range).
-/// Returns the sum's handle; an overflow fault exactly where adding one by
-/// one would fault.
-pub extern "C" fn dec_sum_add(p: *mut JitCtx<'_>, h: i64, a: i64, x: i64) -> i64 {
+/// Adds the decimal `x` to a loop's decimal sum `acc`, which is either the
+/// sum's inline word (odd: generated code sums inline words itself until
+/// the first cell, or the first sum that leaves the inline range) or twice
+/// the index of an exact running sum in the context's sums ([`DecSum`],
+/// reduced only when it must be): the handle, even, so that generated
+/// code tells the two apart by one bit. An inline `acc` first starts an
+/// exact sum from its value. Returns the exact sum's handle; an overflow
+/// fault exactly where adding one by one would fault.
+pub extern "C" fn dec_sum_add(p: *mut JitCtx<'_>, acc: i64, x: i64) -> i64 {
     with(p, |c| {
-        let h = if h == NO_SUM {
+        let at = if acc & 1 == 1 {
             let mut sum = DecSum::ZERO;
-            if sum.add(code::dec_at(a)).is_none() {
+            if sum.add(code::dec_at(acc)).is_none() {
                 return c.fail(OVERFLOW);
             }
             c.sums.push(sum);
-            c.sums.len() as i64 - 1
+            c.sums.len() - 1
         } else {
-            h
+            usize::try_from(acc / 2).unwrap_or(usize::MAX)
         };
-        let at = usize::try_from(h).unwrap_or(usize::MAX);
+        let Ok(h) = i64::try_from(at).map(|h| h.saturating_mul(2)) else {
+            return c.fail(INTERNAL);
+        };
         match c.sums.get_mut(at).map(|s| s.add(code::dec_at(x))) {
             Some(Some(())) => c.ok(h),
             _ => c.fail(OVERFLOW),
@@ -674,11 +683,11 @@ pub extern "C" fn dec_sum_add(p: *mut JitCtx<'_>, h: i64, a: i64, x: i64) -> i64
     })
 }
 
-/// Ends a loop's exact sum `h` (and any that a fault left open above it)
-/// and returns its value's word.
+/// Ends a loop's exact sum of handle `h` ([`dec_sum_add`]) (and any that a
+/// fault left open above it) and returns its value's word.
 pub extern "C" fn dec_sum_end(p: *mut JitCtx<'_>, h: i64) -> i64 {
     with(p, |c| {
-        let at = usize::try_from(h).unwrap_or(usize::MAX);
+        let at = usize::try_from(h / 2).unwrap_or(usize::MAX);
         let sum = c.sums.get(at).copied().unwrap_or_default();
         c.sums.truncate(at);
         let w = c.dec(sum.value());
@@ -1482,7 +1491,7 @@ helpers! {
     Charge => "polity_charge", charge as F1;
     OutOfMemory => "polity_out_of_memory", out_of_memory as F0;
     Give => "polity_give", give as F2;
-    DecSumAdd => "polity_dec_sum_add", dec_sum_add as F3;
+    DecSumAdd => "polity_dec_sum_add", dec_sum_add as F2;
     DecSumEnd => "polity_dec_sum_end", dec_sum_end as F1;
     NumOp => "polity_num_op", num_op as F4;
     ClearTemp => "polity_clear_temp", clear_temp as F0;

@@ -21,7 +21,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature,
 };
-use cranelift_codegen::ir::{UserFuncName, Value as CValue};
+use cranelift_codegen::ir::{InstructionData, Opcode, UserFuncName, Value as CValue};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
@@ -616,13 +616,13 @@ fn int_like(t: &Type) -> bool {
     abi::int_like(t.strip_optional())
 }
 
-/// A loop's state: its accumulator, its count of elements taken, and (for a
-/// decimal sum) the handle of the helper's exact sum, or [`abi::NO_SUM`].
+/// A loop's state: its accumulator (for a decimal sum, the inline word of
+/// the sum or the handle of the helper's exact sum: [`abi::dec_sum_add`])
+/// and its count of elements taken.
 #[derive(Clone, Copy)]
 struct FoldVars {
     acc: Variable,
     count: Variable,
-    sum: Variable,
 }
 
 /// What every clause of one loop shares while it is emitted.
@@ -1116,7 +1116,9 @@ impl Fx<'_, '_> {
         }
         let (rhs, join) = (self.b.create_block(), self.b.create_block());
         self.b.append_block_param(join, I64);
-        self.b.ins().brif(holds, join, &[holds.into()], rhs, &[]);
+        // (The constant, not `holds`: its comparison then only branches.)
+        let yes = self.iconst(1);
+        self.b.ins().brif(holds, join, &[yes.into()], rhs, &[]);
         self.b.switch_to_block(rhs);
         let c = self.translate_expr(cond)?;
         self.b.ins().jump(join, &[c.into()]);
@@ -1133,13 +1135,17 @@ impl Fx<'_, '_> {
     }
 
     /// Jumps to the fault block with `site << 3 | kind` when `cond` holds.
+    /// (Through a cold block of its own that passes the code on: a code
+    /// given to the fault block on the branch itself is put in a register
+    /// before the branch, every time it is not taken.)
     fn fault_if(&mut self, cond: CValue, kind: i64, span: Span) {
         let site = self.shared.site(span);
+        let (faults, next) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(faults);
+        self.b.ins().brif(cond, faults, &[], next, &[]);
+        self.b.switch_to_block(faults);
         let code = self.b.ins().iconst(I64, (site << 3) | kind);
-        let next = self.b.create_block();
-        self.b
-            .ins()
-            .brif(cond, self.fault_block, &[code.into()], next, &[]);
+        self.b.ins().jump(self.fault_block, &[code.into()]);
         self.b.switch_to_block(next);
     }
 
@@ -1302,11 +1308,12 @@ impl Fx<'_, '_> {
 
     /// Bails out (the interpreter decides) when `flag` is not zero.
     fn bail_if(&mut self, flag: CValue) {
+        let (bails, next) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(bails);
+        self.b.ins().brif(flag, bails, &[], next, &[]);
+        self.b.switch_to_block(bails);
         let code = self.b.ins().iconst(I64, abi::BAIL);
-        let next = self.b.create_block();
-        self.b
-            .ins()
-            .brif(flag, self.fault_block, &[code.into()], next, &[]);
+        self.b.ins().jump(self.fault_block, &[code.into()]);
         self.b.switch_to_block(next);
     }
 
@@ -1354,12 +1361,14 @@ impl Fx<'_, '_> {
             .ins()
             .load(I64, MemFlagsData::trusted(), self.ctx, FLAG_OFFSET);
         let site = self.shared.site(span);
+        // The code is made where the flag is set ([`Fx::fault_if`]).
+        let (faults, next) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(faults);
+        self.b.ins().brif(flag, faults, &[], next, &[]);
+        self.b.switch_to_block(faults);
         let base = self.b.ins().iconst(I64, site << 3);
         let code = self.b.ins().bor(base, flag);
-        let next = self.b.create_block();
-        self.b
-            .ins()
-            .brif(flag, self.fault_block, &[code.into()], next, &[]);
+        self.b.ins().jump(self.fault_block, &[code.into()]);
         self.b.switch_to_block(next);
         Ok(r)
     }
@@ -1813,6 +1822,9 @@ impl Fx<'_, '_> {
         self.call_helper(Helper::ContainsKept, &[site, list, x])
     }
 
+    /// Whether `x` is among the words of `list`: a scan that stops at
+    /// the first equal word, and holds where it stopped before the end
+    /// (one index leaves the loop, not a constant per way out).
     fn scan(&mut self, list: CValue, x: CValue) -> CValue {
         let len = self.b.ins().load(I64, MemFlagsData::trusted(), list, 0);
         let (header, body, exit) = (
@@ -1827,21 +1839,21 @@ impl Fx<'_, '_> {
         self.b.switch_to_block(header);
         let i = self.param(header);
         let done = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, len);
-        let no = self.iconst(0);
-        self.b.ins().brif(done, exit, &[no.into()], body, &[]);
+        self.b.ins().brif(done, exit, &[i.into()], body, &[]);
         self.b.switch_to_block(body);
         let off = self.b.ins().ishl_imm_s(i, 3);
         let addr = self.b.ins().iadd(list, off);
         let y = self.b.ins().load(I64, MemFlagsData::trusted(), addr, 8);
         let hit = self.b.ins().icmp(IntCC::Equal, x, y);
         let next = self.b.ins().iadd_imm_s(i, 1);
-        let yes = self.iconst(1);
         let cont = self.b.create_block();
-        self.b.ins().brif(hit, exit, &[yes.into()], cont, &[]);
+        self.b.ins().brif(hit, exit, &[i.into()], cont, &[]);
         self.b.switch_to_block(cont);
         self.b.ins().jump(header, &[next.into()]);
         self.b.switch_to_block(exit);
-        self.param(exit)
+        let at = self.param(exit);
+        let found = self.b.ins().icmp(IntCC::SignedLessThan, at, len);
+        self.bool_of(found)
     }
 
     fn translate_all(&mut self, es: &[Expr]) -> Tr<Vec<CValue>> {
@@ -1945,10 +1957,14 @@ impl Fx<'_, '_> {
         }
         let (rhs, join) = (self.b.create_block(), self.b.create_block());
         self.b.append_block_param(join, I64);
+        // Where `a` decides, it is 0 (`and`) or 1 (`or`): the join is given
+        // the constant, so that `a`'s comparison only branches.
         if and {
-            self.b.ins().brif(x, rhs, &[], join, &[x.into()]);
+            let no = self.iconst(0);
+            self.b.ins().brif(x, rhs, &[], join, &[no.into()]);
         } else {
-            self.b.ins().brif(x, join, &[x.into()], rhs, &[]);
+            let yes = self.iconst(1);
+            self.b.ins().brif(x, join, &[yes.into()], rhs, &[]);
         }
         self.b.switch_to_block(rhs);
         let y = self.translate_expr(b)?;
@@ -2082,10 +2098,51 @@ impl Fx<'_, '_> {
         let (r, of) = match op {
             BinOp::Add(_) => self.b.ins().sadd_overflow(a, b),
             BinOp::Sub(_) => self.b.ins().ssub_overflow(a, b),
-            _ => self.b.ins().smul_overflow(a, b),
+            _ => {
+                if let Some(r) = self.times_constant(a, b, span) {
+                    return r;
+                }
+                self.b.ins().smul_overflow(a, b)
+            }
         };
         self.fault_if(of, abi::OVERFLOW, span);
         r
+    }
+
+    /// `a * b` with an overflow fault, when one side is a constant above 1
+    /// (`days * 86_400` in a date's difference): the product overflows
+    /// exactly when the other side is outside `[MIN / c, MAX / c]`, one
+    /// unsigned comparison, and the multiplication is then the plain
+    /// one. (The multiplication that sets the overflow flag takes the two
+    /// registers of a widening product on x86-64, which a loop over
+    /// subjects then spills around.)
+    fn times_constant(&mut self, a: CValue, b: CValue, span: Span) -> Option<CValue> {
+        let (x, c) = match (self.constant(a), self.constant(b)) {
+            (_, Some(c)) if c > 1 => (a, c),
+            (Some(c), _) if c > 1 => (b, c),
+            _ => return None,
+        };
+        let (lo, hi) = (i64::MIN / c, i64::MAX / c);
+        let width = hi.checked_sub(lo)?;
+        let from_lo = self.b.ins().iadd_imm_s(x, lo.checked_neg()?);
+        let out = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedGreaterThan, from_lo, width);
+        self.fault_if(out, abi::OVERFLOW, span);
+        Some(self.b.ins().imul_imm_s(x, c))
+    }
+
+    /// The value of `v` when it is an integer constant.
+    fn constant(&self, v: CValue) -> Option<i64> {
+        let inst = self.b.func.dfg.value_def(v).inst()?;
+        match self.b.func.dfg.insts[inst] {
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } => Some(imm.bits()),
+            _ => None,
+        }
     }
 
     fn translate_binary(&mut self, e: &Expr, op: BinOp, a: &Expr, b: &Expr) -> Tr<CValue> {
@@ -2622,10 +2679,7 @@ impl Fx<'_, '_> {
         let count = self.b.declare_var(I64);
         let zero = self.iconst(0);
         self.b.def_var(count, zero);
-        let sum = self.b.declare_var(I64);
-        let no_sum = self.iconst(abi::NO_SUM);
-        self.b.def_var(sum, no_sum);
-        let vars = FoldVars { acc, count, sum };
+        let vars = FoldVars { acc, count };
         let exit = self.b.create_block();
         self.b.append_block_param(exit, I64);
         // (One clause only: a later clause's source, made during the loop,
@@ -2858,7 +2912,7 @@ impl Fx<'_, '_> {
     /// One element's contribution to the loop's result.
     fn step(&mut self, e: &Expr, lp: &LoopParts<'_>, v: CValue) -> Tr<()> {
         let (kind, elem_ty, exit) = (lp.kind, lp.elem_ty, lp.exit);
-        let FoldVars { acc, count, sum } = lp.vars;
+        let FoldVars { acc, count } = lp.vars;
         let k = self.b.use_var(count);
         let k1 = self.b.ins().iadd_imm_s(k, 1);
         if matches!(kind, LoopKind::List | LoopKind::Set) {
@@ -2881,40 +2935,40 @@ impl Fx<'_, '_> {
             LoopKind::Count => self.b.def_var(count, k1),
             LoopKind::Sum(Num::Dec) => {
                 // While every element so far is inline and so is their sum,
-                // `acc` is the sum's inline word and there is no exact sum.
-                // The first element that is a cell, or would take the sum
-                // out of the inline range, starts the helper's exact sum
-                // from `acc`, and every later element is added there one
-                // by one: an overflow faults at the step where the
-                // interpreter's does. (No sum of inline decimals can
-                // overflow a `Dec`.) The cold path is one call that needs
-                // nothing of the hot path afterwards, so the hot path keeps
-                // the sum in registers.
+                // `acc` is the sum's inline word (odd). The first element
+                // that is a cell, or would take the sum out of the inline
+                // range, starts the helper's exact sum from `acc`, and
+                // every later element is added there one by one: an
+                // overflow faults at the step where the interpreter's
+                // does. (No sum of inline decimals can overflow a `Dec`.)
+                // From then on `acc` is the exact sum's handle, an even
+                // word ([`abi::dec_sum_add`]), so that one test of the low
+                // bit of `acc & v` tells both that the sum is still inline
+                // and that `v` is, and the loop carries one word for the
+                // sum. The cold path is one call that needs nothing of the
+                // hot path afterwards, so the hot path keeps the sum in
+                // registers.
                 let a = self.b.use_var(acc);
-                let h = self.b.use_var(sum);
-                let a1 = self.b.ins().iadd_imm_s(a, -1);
-                let (r, of) = self.b.ins().sadd_overflow(a1, v);
-                let pure = self.b.ins().icmp_imm_s(IntCC::Equal, h, abi::NO_SUM);
-                let pure = self.bool_of(pure);
-                let inline = self.b.ins().band(pure, v);
-                let of = self.bool_of(of);
-                let ok = self.b.ins().band_not(inline, of);
-                let (fast, slow, next) = (
+                let both = self.b.ins().band(a, v);
+                let inline = self.b.ins().band_imm_s(both, 1);
+                let (fast, add, slow, next) = (
+                    self.b.create_block(),
                     self.b.create_block(),
                     self.b.create_block(),
                     self.b.create_block(),
                 );
                 self.b.set_cold_block(slow);
-                self.b.ins().brif(ok, fast, &[], slow, &[]);
+                self.b.ins().brif(inline, add, &[], slow, &[]);
+                self.b.switch_to_block(add);
+                let a1 = self.b.ins().iadd_imm_s(a, -1);
+                let (r, of) = self.b.ins().sadd_overflow(a1, v);
+                self.b.ins().brif(of, slow, &[], fast, &[]);
                 self.b.switch_to_block(fast);
                 self.b.def_var(acc, r);
                 self.b.ins().jump(next, &[]);
                 self.b.switch_to_block(slow);
-                let h = self.flagged(Helper::DecSumAdd, &[h, a, v], e.span)?;
-                self.b.def_var(sum, h);
-                // (unused once the exact sum holds the total)
-                let inline_zero = self.iconst(1);
-                self.b.def_var(acc, inline_zero);
+                let h = self.flagged(Helper::DecSumAdd, &[a, v], e.span)?;
+                self.b.def_var(acc, h);
                 self.b.ins().jump(next, &[]);
                 self.b.switch_to_block(next);
             }
@@ -2954,7 +3008,7 @@ impl Fx<'_, '_> {
     /// an `all`/`any` that stopped early, else 0).
     fn finish(&mut self, e: &Expr, lp: &LoopParts<'_>, early: CValue) -> Tr<CValue> {
         let kind = lp.kind;
-        let FoldVars { acc, count, sum } = lp.vars;
+        let FoldVars { acc, count } = lp.vars;
         let k = self.b.use_var(count);
         match kind {
             LoopKind::List | LoopKind::Set => {
@@ -2975,9 +3029,9 @@ impl Fx<'_, '_> {
             }
             LoopKind::Count => Ok(k),
             LoopKind::Sum(Num::Dec) => {
-                let (a, h) = (self.b.use_var(acc), self.b.use_var(sum));
-                let pure = self.b.ins().icmp_imm_s(IntCC::Equal, h, abi::NO_SUM);
-                self.either(pure, a, |t| t.call_helper(Helper::DecSumEnd, &[h]))
+                let a = self.b.use_var(acc);
+                let pure = self.b.ins().band_imm_s(a, 1);
+                self.either(pure, a, |t| t.call_helper(Helper::DecSumEnd, &[a]))
             }
             LoopKind::Sum(_) => Ok(self.b.use_var(acc)),
             LoopKind::Min | LoopKind::Max => {

@@ -204,6 +204,11 @@ impl DecCells {
         }
     }
 
+    /// Whether no cell was ever made here (no chunk is held).
+    pub fn is_unused(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
     /// Where the next cell goes (for [`DecCells::release`]).
     pub fn mark(&self) -> (usize, usize) {
         (self.chunks.len(), self.chunks.last().map_or(0, Vec::len))
@@ -286,6 +291,11 @@ impl Words {
         let start = chunk.len();
         chunk.resize(start + n, 0);
         chunk.get_mut(start..).unwrap_or_default()
+    }
+
+    /// Whether no block was ever made here (no chunk is held).
+    pub fn is_unused(&self) -> bool {
+        self.chunks.is_empty()
     }
 
     /// Where the next block goes (for [`Words::release`]).

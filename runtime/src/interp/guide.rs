@@ -47,9 +47,10 @@ impl<'g> Guide<'g> {
     /// worked out once for each.
     pub(crate) fn reads_for(def: &LawDef, failed: &[u8]) -> Vec<bool> {
         let mut reads = vec![false; def.frame_size as usize];
-        let mut next = 0;
         let mut lets = Vec::new();
-        read_by(&def.body, failed, &mut next, &mut reads, &mut lets);
+        // The guided run's own count of requirements says which are checked.
+        let mut run = Guide::new(failed, &[]);
+        read_by(&def.body, &mut run, &mut reads, &mut lets);
         // A `let` is read if anything read after it, or a `let` read after
         // it, reads it: its value's locals, latest first.
         for (local, value) in lets.into_iter().rev() {
@@ -127,8 +128,7 @@ fn deciding_in(stmts: &[LawStmt]) -> usize {
 /// advice), and lists the `let`s in order.
 fn read_by<'d>(
     stmts: &'d [LawStmt],
-    failed: &[u8],
-    next: &mut usize,
+    run: &mut Guide<'_>,
     reads: &mut [bool],
     lets: &mut Vec<(LocalId, &'d Expr)>,
 ) {
@@ -136,12 +136,7 @@ fn read_by<'d>(
         match stmt {
             LawStmt::Let { local, value, .. } => lets.push((*local, value)),
             LawStmt::Require(r) => {
-                let checked = r.advisory || {
-                    let k = *next;
-                    *next += 1;
-                    failed.get(k).is_none_or(|b| *b != 0)
-                };
-                if checked {
+                if r.advisory || run.next_failed() {
                     mark_locals(&r.cond, reads);
                     for x in &r.exceptions {
                         mark_locals(&x.cond, reads);
@@ -150,7 +145,7 @@ fn read_by<'d>(
             }
             LawStmt::When(g) => {
                 mark_locals(&g.cond, reads);
-                read_by(&g.body, failed, next, reads, lets);
+                read_by(&g.body, run, reads, lets);
             }
         }
     }

@@ -1135,16 +1135,21 @@ impl Fx<'_, '_> {
     }
 
     /// Jumps to the fault block with `site << 3 | kind` when `cond` holds.
-    /// (Through a cold block of its own that passes the code on: a code
-    /// given to the fault block on the branch itself is put in a register
-    /// before the branch, every time it is not taken.)
     fn fault_if(&mut self, cond: CValue, kind: i64, span: Span) {
         let site = self.shared.site(span);
+        self.jump_to_fault_if(cond, |fx| fx.b.ins().iconst(I64, (site << 3) | kind));
+    }
+
+    /// Jumps to the fault block when `cond` holds, with the code `code`
+    /// makes, through a cold block of its own that makes it and passes it
+    /// on: a code given to the fault block on the branch itself is put in a
+    /// register before the branch, every time it is not taken.
+    fn jump_to_fault_if(&mut self, cond: CValue, code: impl FnOnce(&mut Self) -> CValue) {
         let (faults, next) = (self.b.create_block(), self.b.create_block());
         self.b.set_cold_block(faults);
         self.b.ins().brif(cond, faults, &[], next, &[]);
         self.b.switch_to_block(faults);
-        let code = self.b.ins().iconst(I64, (site << 3) | kind);
+        let code = code(self);
         self.b.ins().jump(self.fault_block, &[code.into()]);
         self.b.switch_to_block(next);
     }
@@ -1308,13 +1313,7 @@ impl Fx<'_, '_> {
 
     /// Bails out (the interpreter decides) when `flag` is not zero.
     fn bail_if(&mut self, flag: CValue) {
-        let (bails, next) = (self.b.create_block(), self.b.create_block());
-        self.b.set_cold_block(bails);
-        self.b.ins().brif(flag, bails, &[], next, &[]);
-        self.b.switch_to_block(bails);
-        let code = self.b.ins().iconst(I64, abi::BAIL);
-        self.b.ins().jump(self.fault_block, &[code.into()]);
-        self.b.switch_to_block(next);
+        self.jump_to_fault_if(flag, |fx| fx.b.ins().iconst(I64, abi::BAIL));
     }
 
     /// Propagates a callee's fault code.
@@ -1361,15 +1360,10 @@ impl Fx<'_, '_> {
             .ins()
             .load(I64, MemFlagsData::trusted(), self.ctx, FLAG_OFFSET);
         let site = self.shared.site(span);
-        // The code is made where the flag is set ([`Fx::fault_if`]).
-        let (faults, next) = (self.b.create_block(), self.b.create_block());
-        self.b.set_cold_block(faults);
-        self.b.ins().brif(flag, faults, &[], next, &[]);
-        self.b.switch_to_block(faults);
-        let base = self.b.ins().iconst(I64, site << 3);
-        let code = self.b.ins().bor(base, flag);
-        self.b.ins().jump(self.fault_block, &[code.into()]);
-        self.b.switch_to_block(next);
+        self.jump_to_fault_if(flag, |fx| {
+            let base = fx.b.ins().iconst(I64, site << 3);
+            fx.b.ins().bor(base, flag)
+        });
         Ok(r)
     }
 

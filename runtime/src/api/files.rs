@@ -153,7 +153,7 @@ pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
     if !file.metadata().map_err(ReadError::Io)?.is_file() {
         return Err(ReadError::NotAFile);
     }
-    read_capped(file, max_bytes)
+    read_capped(file, max_bytes, meta.len())
 }
 
 /// Reads at most `max_bytes` bytes of a file the user named (a charter or
@@ -168,7 +168,11 @@ pub fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
     if meta.is_file() && meta.len() > max_bytes {
         return Err(ReadError::TooLarge { max_bytes });
     }
-    read_capped(file, max_bytes)
+    // Sized from the file's length (a pipe has none), so a large snapshot
+    // is read into one allocation rather than doubled into a dozen, each
+    // copying the last.
+    let expected = if meta.is_file() { meta.len() } else { 0 };
+    read_capped(file, max_bytes, expected)
 }
 
 /// Whether `meta` is a character or block device (`/dev/zero`, a disk).
@@ -183,9 +187,12 @@ fn is_device(_meta: &std::fs::Metadata) -> bool {
     false
 }
 
-/// Reads up to `max_bytes`, and fails if there is more.
-fn read_capped(file: File, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+/// Reads up to `max_bytes`, and fails if there is more; `expected` is how
+/// many bytes there probably are (room for them and one more is made first,
+/// so reading a file that did not change reallocates nothing).
+fn read_capped(file: File, max_bytes: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let room = expected.min(max_bytes).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;

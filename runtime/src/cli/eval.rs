@@ -13,11 +13,6 @@ use crate::jit::Disagreement;
 use crate::snapshot::SnapshotError;
 use std::path::Path;
 
-/// Snapshot files at least this large are read through
-/// [`crate::api::Program::read_snapshot_for`] (which drops the text as soon as it is
-/// loaded) rather than kept to be read again for its error.
-const STREAM_FROM: u64 = 64 << 20;
-
 /// What `--law` and `--figure` select.
 #[derive(Clone, Copy, Debug)]
 pub struct Select<'a> {
@@ -89,31 +84,17 @@ pub fn run(
         Ok(p) => p,
         Err(code) => return code,
     };
-    // A large snapshot is read through `read_snapshot_for`, which reads the
-    // text (under the size cap), loads it and drops it at once. One that
-    // cannot be loaded so is read again, to report precisely what is wrong
-    // with it.
-    // Only a regular file is streamed, decided by its metadata before it is
-    // opened: opening a pipe here and closing it unread would make its
-    // writer fail, and the read below would then wait for another writer.
-    let streamed = std::fs::metadata(snapshot)
-        .ok()
-        .filter(|m| m.is_file() && m.len() >= STREAM_FROM && m.len() <= max_snapshot_bytes)
-        .and_then(|_| std::fs::File::open(snapshot).ok())
-        .and_then(|f| {
-            program.read_snapshot_for(std::io::Read::take(f, max_snapshot_bytes), engine)
-        });
-    let state = match streamed {
-        Some(s) => s,
-        None => {
-            let mut bytes = match read_snapshot(snapshot, max_snapshot_bytes) {
-                Ok(b) => b,
-                Err(code) => return code,
-            };
-            match program.load_snapshot_in_place(&mut bytes, engine) {
-                Ok(s) => s,
-                Err(e) => return snapshot_rejected(snapshot, &e, format),
-            }
+    // The text is read into one allocation of the file's size (not grown
+    // by doubling, which copied a large snapshot several times and held two
+    // copies at once) and dropped as soon as it is loaded.
+    let state = {
+        let mut bytes = match read_snapshot(snapshot, max_snapshot_bytes) {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        match program.load_snapshot_in_place(&mut bytes, engine) {
+            Ok(s) => s,
+            Err(e) => return snapshot_rejected(snapshot, &e, format),
         }
     };
     let figures = match select.figures(&program, &state, &eval_options) {

@@ -43,6 +43,10 @@ struct Slot {
 /// equal to another exactly when their lengths and heads are.
 const HEAD: usize = 8;
 
+/// How many texts ahead [`Interner::adopt_all`] prefetches: enough misses
+/// in flight to cover one's latency with the work of probing the others.
+const AHEAD: usize = 8;
+
 /// The table grows past this share of full slots (numerator, denominator):
 /// linear probing then looks at fewer than four slots on average.
 const MAX_LOAD: (usize, usize) = (5, 8);
@@ -144,10 +148,30 @@ impl Interner {
         self.intern_with(s, self.hash(s.as_bytes()), || Arc::from(s))
     }
 
-    /// The id of `text`, interning it (its allocation kept) if new.
-    pub(crate) fn adopt(&mut self, text: Arc<str>) -> i64 {
-        let hash = self.hash(text.as_bytes());
-        self.intern_shared(&text, hash)
+    /// The ids of `texts`, in order, each interned (its allocation kept)
+    /// if new: what interning them one by one gives.
+    ///
+    /// Each text's home slot is prefetched [`AHEAD`] texts before it is
+    /// probed, so the table's cache misses (one per text in a table larger
+    /// than the cache, as when a split snapshot's second part is absorbed)
+    /// overlap instead of following one another.
+    pub(crate) fn adopt_all(&mut self, texts: Vec<Arc<str>>) -> Vec<i64> {
+        // Not reserved for all of them: many may be here already (a split
+        // snapshot's second part names members of the first), and a table
+        // grown for texts that never come costs memory and a rehash.
+        let hashes: Vec<u64> = texts.iter().map(|t| self.hash(t.as_bytes())).collect();
+        let mut ids = Vec::with_capacity(texts.len());
+        for (i, (text, hash)) in texts.iter().zip(&hashes).enumerate() {
+            let mask = self.slots.len().wrapping_sub(1);
+            if let Some(slot) = hashes
+                .get(i + AHEAD)
+                .and_then(|h| self.slots.get(*h as usize & mask))
+            {
+                super::raw::prefetch(slot);
+            }
+            ids.push(self.intern_shared(text, *hash));
+        }
+        ids
     }
 
     /// Every text, by id, given up.
@@ -398,6 +422,38 @@ mod tests {
         }
         for (i, t) in texts.iter().enumerate().take(100) {
             assert_eq!(interner.intern(t), i as i64);
+        }
+    }
+
+    /// Adopting texts all at once (prefetching ahead) gives each the id
+    /// adopting them one by one gives, keeps the new ones' allocations,
+    /// and finds texts already there and repeats within the batch; with
+    /// fewer texts than the look-ahead, too.
+    #[test]
+    fn adopting_a_batch_is_adopting_one_by_one() {
+        let mut texts: Vec<Arc<str>> = (0..5000)
+            .map(|i| Arc::from(format!("m{}", i % 3700)))
+            .collect();
+        texts.push(Arc::from(
+            "a text longer than a slot's head, read to compare",
+        ));
+        texts.push(Arc::from("already"));
+        for batch in [texts.clone(), texts[..3].to_vec()] {
+            let mut one = Interner::default();
+            one.intern("already");
+            let mut all = one.clone();
+            let want: Vec<i64> = batch
+                .iter()
+                .map(|t| one.intern_shared(t, one.hash_of(t)))
+                .collect();
+            let got = all.adopt_all(batch.clone());
+            assert_eq!(got, want);
+            assert_eq!(all.texts(), one.texts());
+            for (t, id) in batch.iter().zip(&got) {
+                assert_eq!(all.find(t), Some(*id));
+            }
+            let new = all.text(1).unwrap();
+            assert!(batch.iter().any(|t| Arc::ptr_eq(t, new)));
         }
     }
 

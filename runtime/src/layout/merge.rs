@@ -18,13 +18,10 @@ impl Layout {
     /// cells moved here (their addresses do not change). Returns the new
     /// id of each of `other`'s text ids (the literals keep theirs).
     pub(crate) fn absorb(&mut self, other: Layout, literals: usize) -> Renumbering {
-        let ids = other
+        let mut texts = other.texts.into_texts();
+        let ids = self
             .texts
-            .into_texts()
-            .into_iter()
-            .skip(literals)
-            .map(|t| self.texts.adopt(t))
-            .collect();
+            .adopt_all(texts.split_off(literals.min(texts.len())));
         self.blocks.chunks.extend(other.blocks.chunks);
         self.cells.chunks.extend(other.cells.chunks);
         self.ambiguous |= other.ambiguous;

@@ -75,3 +75,21 @@ pub fn words_mut<'a>(w: i64, n: usize) -> &'a mut [i64] {
     // owns and that no reference into is held while this one lives.
     unsafe { std::slice::from_raw_parts_mut(w as *mut i64, n) }
 }
+
+/// Asks the CPU to start loading the cache line holding `value` (a hint:
+/// what any read returns is unchanged; a no-op where no prefetch is known).
+#[inline]
+pub fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // Safe to call from Rust 1.86 on (SSE is in every x86_64); `unsafe`
+    // for the older compilers the workspace's rust-version allows.
+    #[allow(unused_unsafe)]
+    // SAFETY: a prefetch reads nothing into the program and cannot fault,
+    // whatever the address; this one is of a live reference besides.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}

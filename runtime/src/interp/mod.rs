@@ -201,6 +201,10 @@ pub(crate) trait Accel {
     /// steps it takes are counted on `meter` exactly as the interpreter
     /// would count them (and not at all when it returns `None`).
     fn eval(&self, e: &Expr, slots: &[Value], depth: u32, meter: &Meter) -> Option<Value>;
+    /// The subject being explained has its verdict: what the accelerator
+    /// kept for it may go.
+    #[cfg(feature = "jit")]
+    fn subject_done(&self) {}
 }
 
 /// Evaluates a program's laws over one snapshot. Cheap to create; holds no
@@ -323,6 +327,9 @@ impl<'p> Interpreter<'p> {
                 .zip(read.as_deref())
                 .map(|(f, r)| guide::Guide::new(f, r));
             verdicts.push(ctx.verdict_guided(law, span, Some((*s).clone()), guide));
+            if let Some(accel) = accel {
+                accel.subject_done();
+            }
         }
         verdicts
     }

@@ -205,6 +205,34 @@ pub struct JitCtx<'a> {
     /// clock of allocation, by which a `fold` decides when to free what
     /// its steps left dead).
     made: u64,
+    /// Values made from the layout's words for the interpreter explaining
+    /// one subject ([`JitCtx::value_remembered`]), so that a later site
+    /// given one of them takes its word back instead of building it again.
+    known: Known,
+}
+
+/// Records, lists and sets made from words of the layout (which live as
+/// long as it), by the address of their shared elements ([`identity`]):
+/// the word each was made from. Each is held (`pinned`), so no other value
+/// can take its address while it is in the map; both are emptied when the
+/// subject is explained ([`JitCtx::forget_known`]).
+#[derive(Default)]
+struct Known {
+    words: foldhash::HashMap<usize, i64>,
+    pinned: Vec<Value>,
+    /// The layout's block ranges ([`Layout::block_ranges`]), once asked.
+    ranges: Option<Vec<(usize, usize)>>,
+}
+
+/// The address that identifies a record, list or set value (its shared
+/// elements), if it has one; an empty list or set has none worth keeping.
+pub(super) fn identity(v: &Value) -> Option<usize> {
+    match v {
+        Value::Record(xs) | Value::List(xs) | Value::Set(xs) if !xs.is_empty() => {
+            Some(xs.as_ptr() as usize)
+        }
+        _ => None,
+    }
 }
 
 thread_local! {
@@ -286,6 +314,7 @@ impl<'a> JitCtx<'a> {
             kept: Vec::new(),
             folds: Vec::new(),
             made: 0,
+            known: Known::default(),
         }
     }
 
@@ -399,6 +428,59 @@ impl<'a> JitCtx<'a> {
         layout::to_value(self.program, self, ty, w)
     }
 
+    /// [`JitCtx::value`], with every record, list and set in it that is
+    /// the layout's remembered (with its word) until
+    /// [`JitCtx::forget_known`]: given back to compiled code, it is passed
+    /// as that word, not built again (its texts interned again, each a
+    /// cache miss).
+    pub fn value_remembered(&mut self, ty: &Type, w: i64) -> Value {
+        let v = self.value(ty, w);
+        if self.known.ranges.is_none() {
+            self.known.ranges = Some(self.layout.block_ranges());
+        }
+        let mut known = std::mem::take(&mut self.known);
+        if known.remember(self.program, ty, &v, w) {
+            // Held, so that no value it holds is freed (and its address
+            // taken by another) while the map names it.
+            known.pinned.push(v.clone());
+        }
+        self.known = known;
+        v
+    }
+
+    /// The word of `v` when [`JitCtx::value_remembered`] made it, or made
+    /// every element of it (a list or set of the layout's records: a
+    /// filter's result); the list's block is then made here from their
+    /// words.
+    pub fn known_word(&mut self, v: &Value) -> Option<i64> {
+        if self.known.words.is_empty() {
+            return None;
+        }
+        let at = identity(v)?;
+        if let Some(w) = self.known.words.get(&at) {
+            return Some(*w);
+        }
+        let (Value::List(xs) | Value::Set(xs)) = v else {
+            return None;
+        };
+        let words = xs
+            .iter()
+            .map(|x| identity(x).and_then(|at| self.known.words.get(&at).copied()))
+            .collect::<Option<Vec<i64>>>()?;
+        let block = self.words(words.len() + 1);
+        if let Some((len, rest)) = block.split_first_mut() {
+            *len = words.len() as i64;
+            rest.copy_from_slice(&words);
+        }
+        Some(block.as_ptr() as i64)
+    }
+
+    /// Forgets the values [`JitCtx::value_remembered`] made (one subject's).
+    pub fn forget_known(&mut self) {
+        self.known.words.clear();
+        self.known.pinned.clear();
+    }
+
     /// The word of a value built in memory, for the current subject only
     /// (freed by [`JitCtx::next_subject`]).
     pub fn temp_word(&mut self, v: &Value) -> i64 {
@@ -503,6 +585,57 @@ impl<'a> JitCtx<'a> {
         self.flag = 0;
         w
     }
+}
+
+impl Known {
+    /// Remembers the records, lists and sets of `v` (made from `w`, of
+    /// type `ty`) whose words are the layout's; whether it remembered any.
+    fn remember(&mut self, program: &Program, ty: &Type, v: &Value, w: i64) -> bool {
+        let mut any = match identity(v) {
+            Some(at)
+                if self
+                    .ranges
+                    .as_deref()
+                    .is_some_and(|r| layout::in_ranges(r, w as usize)) =>
+            {
+                self.words.insert(at, w);
+                true
+            }
+            _ => false,
+        };
+        match (ty, v) {
+            (Type::Optional(t), v) if w != NONE => any |= self.remember(program, t, v, w),
+            (Type::List(t) | Type::Set(t), Value::List(xs) | Value::Set(xs)) if holds_blocks(t) => {
+                for (x, xw) in xs.iter().zip(code::list(w)) {
+                    any |= self.remember(program, t, x, *xw);
+                }
+            }
+            (Type::Record(r), Value::Record(fs)) => {
+                let n = program.record(*r).map_or(0, |def| def.fields.len());
+                let fields = program.record(*r).map(|def| def.fields.iter());
+                for ((f, x), xw) in fields
+                    .into_iter()
+                    .flatten()
+                    .zip(fs.iter())
+                    .zip(code::words(w, n))
+                {
+                    if holds_blocks(&f.ty) {
+                        any |= self.remember(program, &f.ty, x, *xw);
+                    }
+                }
+            }
+            _ => {}
+        }
+        any
+    }
+}
+
+/// Whether a value of `ty` can be (or hold) a record, list or set.
+fn holds_blocks(ty: &Type) -> bool {
+    matches!(
+        ty.strip_optional(),
+        Type::List(_) | Type::Set(_) | Type::Record(_)
+    )
 }
 
 impl Store for JitCtx<'_> {

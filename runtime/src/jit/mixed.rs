@@ -24,7 +24,7 @@
 //! compiled from ([`Mixed::new`] checks that it is the same program); each
 //! site also keeps its expression's span, checked on every use.
 
-use super::abi::JitCtx;
+use super::abi::{identity, JitCtx};
 use super::JitProgram;
 use crate::interp::{Accel, Limits, Meter};
 use crate::layout;
@@ -60,15 +60,6 @@ pub(super) struct Mixed<'a> {
     subject_ty: Option<Type>,
     /// The words of a site's frame, reused from call to call.
     frame: RefCell<Vec<i64>>,
-}
-
-/// The address that identifies a record, list or set value (its shared
-/// elements), if it has one.
-fn identity(v: &Value) -> Option<usize> {
-    match v {
-        Value::Record(xs) | Value::List(xs) | Value::Set(xs) => Some(xs.as_ptr() as usize),
-        _ => None,
-    }
 }
 
 impl<'a> Mixed<'a> {
@@ -129,6 +120,12 @@ impl Accel for Mixed<'_> {
         self.jit.site(e).is_some()
     }
 
+    fn subject_done(&self) {
+        if let Ok(mut ctx) = self.ctx.try_borrow_mut() {
+            ctx.forget_known();
+        }
+    }
+
     fn eval(&self, e: &Expr, slots: &[Value], depth: u32, meter: &Meter) -> Option<Value> {
         let site = self.jit.site(e)?;
         if depth.saturating_add(self.jit.max_depth) > self.limits.max_call_depth {
@@ -144,7 +141,7 @@ impl Accel for Mixed<'_> {
         frame.resize(site.frame, 0);
         for (slot, ty) in &site.free {
             let v = slots.get(*slot as usize).unwrap_or(&Value::None);
-            let w = match self.subject_word(ty, v) {
+            let w = match self.subject_word(ty, v).or_else(|| ctx.known_word(v)) {
                 Some(w) => w,
                 None if layout::fits(self.program, ty, v) => ctx.temp_word(v),
                 None => return None,
@@ -172,7 +169,7 @@ impl Accel for Mixed<'_> {
         // from where the site began.
         let value = match called {
             Some([w, 0]) if room && meter.resume(ctx.steps_left(), ctx.memory_left()).is_ok() => {
-                Some(ctx.value(&e.ty, w))
+                Some(ctx.value_remembered(&e.ty, w))
             }
             _ => None,
         };

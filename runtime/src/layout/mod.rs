@@ -343,6 +343,23 @@ pub struct Layout {
     fields: Box<[Box<[OnceLock<KeyIndex>]>]>,
 }
 
+impl Layout {
+    /// The address ranges `[start, end)` of its word blocks, sorted: a word
+    /// of a record, list or set is the layout's (and lives as long as it)
+    /// exactly when it falls in one ([`in_ranges`]).
+    pub fn block_ranges(&self) -> Vec<(usize, usize)> {
+        self.blocks.since((0, 0))
+    }
+}
+
+/// Whether address `at` falls in one of `ranges` (sorted, disjoint).
+pub fn in_ranges(ranges: &[(usize, usize)], at: usize) -> bool {
+    let i = ranges.partition_point(|(start, _)| *start <= at);
+    i.checked_sub(1)
+        .and_then(|i| ranges.get(i))
+        .is_some_and(|(_, end)| at < *end)
+}
+
 impl Store for Layout {
     fn words(&mut self, n: usize) -> &mut [i64] {
         self.blocks.alloc(n)
@@ -610,4 +627,33 @@ pub fn record_fields_to_value(
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_ranges;
+
+    /// An address is in a range from its start up to, not including, its
+    /// end; between, before and after the ranges it is in none.
+    #[test]
+    fn an_address_is_in_a_range_from_its_start_to_before_its_end() {
+        let ranges = [(100, 200), (300, 301), (500, 900)];
+        for (at, want) in [
+            (0, false),
+            (99, false),
+            (100, true),
+            (199, true),
+            (200, false),
+            (250, false),
+            (300, true),
+            (301, false),
+            (500, true),
+            (899, true),
+            (900, false),
+            (usize::MAX, false),
+        ] {
+            assert_eq!(in_ranges(&ranges, at), want, "{at}");
+        }
+        assert!(!in_ranges(&[], 100));
+    }
 }

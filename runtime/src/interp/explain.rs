@@ -553,7 +553,12 @@ pub fn render_truncated(program: &Program, ty: &Type, v: &Value) -> String {
 /// [`render_truncated`] when it is at most `max` characters long, else
 /// `None`; a long value is not rendered whole to find that out.
 pub(crate) fn render_short(program: &Program, ty: &Type, v: &Value, max: usize) -> Option<String> {
-    let mut out = String::new();
+    // A record whose names alone pass `max` (a member, a sailor: the usual
+    // argument of a Bool fn) is not rendered at all.
+    if record_chars_at_least(program, ty, v) > max {
+        return None;
+    }
+    let mut out = String::with_capacity(max + 16);
     truncated_into(program, ty, v, max, &mut out);
     if out.len() > max && out.chars().count() <= max {
         // Stopped past `max` bytes but not characters (characters of more
@@ -561,6 +566,26 @@ pub(crate) fn render_short(program: &Program, ty: &Type, v: &Value, max: usize) 
         out = render_truncated(program, ty, v);
     }
     (out.chars().count() <= max).then_some(out)
+}
+
+/// At most as many characters as a record value's rendering has
+/// (`Name { field: value, ... }`, each value at least one character); 0
+/// for any other value.
+fn record_chars_at_least(program: &Program, ty: &Type, v: &Value) -> usize {
+    let (Value::Record(fs), Type::Record(id)) = (v, ty.strip_optional()) else {
+        return 0;
+    };
+    let Some(def) = program.record(*id) else {
+        return 0;
+    };
+    let fields: usize = def
+        .fields
+        .iter()
+        .take(fs.len())
+        .map(|f| f.name.chars().count() + ": ".len() + 1)
+        .sum();
+    let separators = ", ".len() * fs.len().min(def.fields.len()).saturating_sub(1);
+    def.name.chars().count() + " { ".len() + fields + separators + " }".len()
 }
 
 /// [`render_truncated`] into `out`, stopping once `out` holds more than

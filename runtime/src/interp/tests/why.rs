@@ -105,4 +105,15 @@ fn a_short_rendering_is_the_whole_rendering_or_none() {
     }
     // Both outcomes occur, several of them past 40 bytes but not characters.
     assert!((5..cases.len()).contains(&shown), "{shown}");
+    // At every bound, around a record's own length too (a record too long
+    // by its names alone is not rendered, so that estimate must never pass
+    // the rendering's length).
+    for (ty, v) in &cases {
+        let whole = render_truncated(&program, ty, v);
+        let n = whole.chars().count();
+        for max in [0, 1, n.saturating_sub(1), n, n + 1, 40, 200] {
+            let want = (n <= max).then(|| whole.clone());
+            assert_eq!(render_short(&program, ty, v, max), want, "{whole} at {max}");
+        }
+    }
 }

@@ -545,7 +545,9 @@ fn is_part(x: &Expr) -> bool {
 /// [`render`](crate::value::render), but a list or set shows only its first elements:
 /// `[1, 2, 3, 4, 5, 6, 7, 8, … (4 more)]`.
 pub fn render_truncated(program: &Program, ty: &Type, v: &Value) -> String {
-    let mut out = String::new();
+    // Room for the usual value of a reason (`Exited`, `{Citizen}`, `40
+    // days`) at once, rather than grown through 8, 16 and 32 bytes.
+    let mut out = String::with_capacity(32);
     truncated_into(program, ty, v, usize::MAX, &mut out);
     out
 }

@@ -438,13 +438,11 @@ impl<'a> JitCtx<'a> {
         if self.known.ranges.is_none() {
             self.known.ranges = Some(self.layout.block_ranges());
         }
-        let mut known = std::mem::take(&mut self.known);
-        if known.remember(self.program, ty, &v, w) {
+        if self.known.remember(self.program, ty, &v, w) {
             // Held, so that no value it holds is freed (and its address
             // taken by another) while the map names it.
-            known.pinned.push(v.clone());
+            self.known.pinned.push(v.clone());
         }
-        self.known = known;
         v
     }
 
@@ -467,12 +465,7 @@ impl<'a> JitCtx<'a> {
             .iter()
             .map(|x| identity(x).and_then(|at| self.known.words.get(&at).copied()))
             .collect::<Option<Vec<i64>>>()?;
-        let block = self.words(words.len() + 1);
-        if let Some((len, rest)) = block.split_first_mut() {
-            *len = words.len() as i64;
-            rest.copy_from_slice(&words);
-        }
-        Some(block.as_ptr() as i64)
+        Some(layout::list_block(self, &words))
     }
 
     /// Forgets the values [`JitCtx::value_remembered`] made (one subject's).
@@ -611,14 +604,11 @@ impl Known {
                 }
             }
             (Type::Record(r), Value::Record(fs)) => {
-                let n = program.record(*r).map_or(0, |def| def.fields.len());
-                let fields = program.record(*r).map(|def| def.fields.iter());
-                for ((f, x), xw) in fields
-                    .into_iter()
-                    .flatten()
-                    .zip(fs.iter())
-                    .zip(code::words(w, n))
-                {
+                let Some(def) = program.record(*r) else {
+                    return any;
+                };
+                let words = code::words(w, def.fields.len());
+                for ((f, x), xw) in def.fields.iter().zip(fs.iter()).zip(words) {
                     if holds_blocks(&f.ty) {
                         any |= self.remember(program, &f.ty, x, *xw);
                     }

@@ -522,7 +522,7 @@ impl Layout {
 }
 
 /// A block holding `words` after their count.
-fn list_block(store: &mut dyn Store, words: &[i64]) -> i64 {
+pub(crate) fn list_block(store: &mut dyn Store, words: &[i64]) -> i64 {
     let block = store.words(words.len() + 1);
     if let Some((len, rest)) = block.split_first_mut() {
         *len = words.len() as i64;

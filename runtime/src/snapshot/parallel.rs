@@ -78,22 +78,39 @@ pub(super) fn load(
     join(program, first?, second?, field, literals.len(), limits)
 }
 
-/// Whether another core is idle now: fewer threads are runnable on the
-/// whole machine (this one included, from the kernel's `/proc/loadavg`) than
+/// Whether another core is idle: fewer threads are runnable on the whole
+/// machine (this one included, from the kernel's `/proc/loadavg`) than
 /// there are cores. With every core busy, a second thread only shares this
 /// process's time while the split's joining costs more work, so the split
 /// would lose (measured: docs/performance.md); where the count cannot be
 /// read, the cores are taken to be free.
+///
+/// The count is of one instant, and a task that is runnable for a moment
+/// (a profiler writing its samples, a shell between fork and wait) would
+/// keep the text whole for the entire load; so a count that says busy is
+/// asked again, [`IDLE_ASKS`] times in all a quarter of a millisecond
+/// apart, and one that says idle is enough. A process that keeps the other
+/// core busy is runnable at every one of them.
 pub(super) fn idle_core() -> bool {
-    let Ok(loadavg) = std::fs::read_to_string("/proc/loadavg") else {
-        return true;
-    };
-    let runnable = loadavg
+    (0..IDLE_ASKS).any(|k| {
+        if k > 0 {
+            std::thread::sleep(std::time::Duration::from_micros(250));
+        }
+        runnable().is_none_or(|n| n < threads())
+    })
+}
+
+/// How many times [`idle_core`] asks before it takes the cores to be busy.
+const IDLE_ASKS: u32 = 4;
+
+/// The number of runnable threads on the machine now, if it can be read.
+fn runnable() -> Option<usize> {
+    let loadavg = std::fs::read_to_string("/proc/loadavg").ok()?;
+    loadavg
         .split_whitespace()
         .nth(3)
         .and_then(|f| f.split('/').next())
-        .and_then(|n| n.parse::<usize>().ok());
-    runnable.is_none_or(|n| n < threads())
+        .and_then(|n| n.parse::<usize>().ok())
 }
 
 /// How many threads can run at once (asked once).

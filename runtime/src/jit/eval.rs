@@ -4,7 +4,7 @@
 
 use super::fault::{Compiled, Disagreement, Fault};
 use super::run::Run;
-use super::{abi, across_cores_each, code, JitProgram};
+use super::{abi, across_cores_each, code, threads, JitProgram};
 use crate::interp::{Explain, Interpreter, Limits};
 use crate::layout::{self, Layout};
 use crate::snapshot::Snapshot;
@@ -13,10 +13,12 @@ use crate::verdict::{Subject, SubjectResult, Verdict};
 use polity_compiler::ir::{ExprKind, LawId, Program};
 use polity_compiler::types::Type;
 
-/// Subjects per chunk a core takes at a time when a law is evaluated across
-/// cores (`across_cores`), and half the number below which it is evaluated
-/// on one thread (with explanations: a failing subject costs microseconds).
-const PARALLEL_MIN: usize = 4096;
+/// The most subjects in a chunk a core takes at a time when a law is
+/// evaluated across cores (`across_cores_each`). A collection is cut into
+/// at least eight chunks per core, down to one subject a chunk: eight
+/// motions that each weigh 30,000 ballots are two cores' work as much as
+/// a million members are (measured: docs/performance.md).
+const CHUNK_MAX: usize = 4096;
 
 impl JitProgram {
     /// The verdict of `law` for one subject built in memory (as
@@ -208,7 +210,7 @@ impl JitProgram {
         };
         let ty = &param.ty;
         let mut problems = Vec::new();
-        if subjects.len() < PARALLEL_MIN * 2 {
+        if subjects.len() < 2 {
             let (results, p) = run.chunk(&subjects, ty);
             return (Some(results), p);
         }
@@ -218,7 +220,7 @@ impl JitProgram {
         let run = &run;
         across_cores_each(
             &subjects,
-            PARALLEL_MIN,
+            subjects.len().div_ceil(threads() * 8).min(CHUNK_MAX),
             || None::<abi::JitCtx<'_>>,
             |ctx, c| {
                 let fresh = ctx.take().unwrap_or_else(|| run.ctx());

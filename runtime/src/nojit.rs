@@ -72,13 +72,13 @@ impl JitProgram {
     }
 
     /// Unreachable: no `JitProgram` exists.
-    pub fn eval_law_each(
+    pub fn eval_law_each<R>(
         &self,
         _: &Program,
         _: &Snapshot,
         _: &Layout,
         _: (LawId, Limits, Explain),
-        _: &mut dyn FnMut(Vec<SubjectResult>),
+        _: crate::api::Rendered<'_, '_, R>,
     ) -> (Option<Vec<SubjectResult>>, Vec<Disagreement>) {
         match *self {}
     }

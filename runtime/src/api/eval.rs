@@ -7,6 +7,18 @@ use crate::verdict::{Notes, Subject, SubjectResult, Verdict};
 use polity_compiler::ir::LawId;
 use std::fmt;
 
+/// What evaluating a law a chunk of subjects at a time does with each
+/// chunk of results: `render` it on the thread that evaluated it, then
+/// hand what that made to `each`, on the calling thread, in subject order.
+pub type Rendered<'a, 'b, R> = (
+    &'a (dyn Fn(Vec<SubjectResult>) -> R + Sync),
+    &'a mut (dyn FnMut(R) + 'b),
+);
+
+/// How many of the results that come all at once (the interpreter's, or a
+/// law the JIT evaluates whole) [`LawRun::run_rendered`] renders at a time.
+const RENDER_CHUNK: usize = 4096;
+
 /// Which engine evaluates. Every engine must give identical verdicts; the
 /// interpreter is the specification.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -57,8 +69,23 @@ impl LawRun<'_> {
     /// it and those before it are done, while later ones are evaluated);
     /// returns the disagreements ([`LawReport::disagreements`]).
     pub fn run(self, each: &mut dyn FnMut(Vec<SubjectResult>)) -> Vec<crate::jit::Disagreement> {
+        self.run_rendered(&|chunk| chunk, each)
+    }
+
+    /// As [`LawRun::run`], each chunk first given to `render` on the thread
+    /// that evaluated it (with the JIT, each core renders its own chunks,
+    /// so turning verdicts into output is spread across the cores as
+    /// evaluating them is), and `each` given what `render` made, in
+    /// subject order. The interpreter's results, which come all at once,
+    /// are rendered here in chunks of 4,096, each result's
+    /// reasons dropped as soon as it is rendered.
+    pub fn run_rendered<R: Send>(
+        self,
+        render: &(dyn Fn(Vec<SubjectResult>) -> R + Sync),
+        each: &mut dyn FnMut(R),
+    ) -> Vec<crate::jit::Disagreement> {
         self.program
-            .eval_law_chunks(self.state, self.id, self.options, each)
+            .eval_law_chunks(self.state, self.id, self.options, (render, each))
     }
 
     /// Evaluates the law, keeping every result.
@@ -254,34 +281,41 @@ impl Program {
     /// interpreter hands them all at once); returns the disagreements
     /// ([`LawReport::disagreements`]). A caller that writes each chunk out
     /// and drops it holds only a chunk's verdicts.
-    fn eval_law_chunks(
+    fn eval_law_chunks<'a, 'b, R: Send>(
         &self,
         state: &State,
         id: LawId,
         options: EvalOptions,
-        each: &mut dyn FnMut(Vec<SubjectResult>),
+        (render, each): Rendered<'a, 'b, R>,
     ) -> Vec<crate::jit::Disagreement> {
-        match self.jit_for(options.engine) {
+        let (whole, problems) = match self.jit_for(options.engine) {
             Some(jit) => {
                 let layout = state.layout(self.ir(), jit);
                 let how = (id, options.limits, options.explain);
-                let (whole, problems) =
-                    jit.eval_law_each(self.ir(), state.snapshot(), layout, how, each);
-                if let Some(results) = whole {
-                    each(results);
-                }
-                problems
+                let rendered = (render, &mut *each);
+                jit.eval_law_each(self.ir(), state.snapshot(), layout, how, rendered)
             }
             None => {
-                each(
-                    Interpreter::new(self.ir(), state.snapshot())
-                        .with_limits(options.limits)
-                        .with_explain(options.explain)
-                        .eval_law(id),
-                );
-                Vec::new()
+                let results = Interpreter::new(self.ir(), state.snapshot())
+                    .with_limits(options.limits)
+                    .with_explain(options.explain)
+                    .eval_law(id);
+                (Some(results), Vec::new())
+            }
+        };
+        if let Some(results) = whole {
+            // Rendered a chunk at a time (an empty law is one empty chunk).
+            let mut results = results.into_iter();
+            loop {
+                let chunk: Vec<SubjectResult> = results.by_ref().take(RENDER_CHUNK).collect();
+                let last = results.len() == 0;
+                each(render(chunk));
+                if last {
+                    break;
+                }
             }
         }
+        problems
     }
 
     /// Evaluates every law, in source order, with the default engine.

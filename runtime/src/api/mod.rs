@@ -42,7 +42,7 @@ pub use compile::{CompileError, CompileOptions, Program, State};
 pub use diff::{Diff, DiffOptions, FigureDiff, LawDiff, Side, Status, SubjectChange};
 #[cfg(feature = "cli")]
 pub(crate) use eval::add_counts;
-pub use eval::{Engine, EvalOptions, LawReport, LawRun, UnknownLaw};
+pub use eval::{Engine, EvalOptions, LawReport, LawRun, Rendered, UnknownLaw};
 pub(crate) use figures::figures_json;
 pub use figures::{figures, FigureOutcome, UnknownFigure, SHOWN_ELEMENTS};
 pub use files::FsLoader;

@@ -30,7 +30,7 @@ pub fn write_notes(out: &mut String, notes: &Notes, indent: usize) {
 }
 
 /// Writes the `polity eval` table for people: the figures' lines
-/// (`name = value`), then law by law as the iterator evaluates them (each subject's lines are built in one reused buffer).
+/// (`name = value`), then law by law as the iterator evaluates them.
 pub fn write_eval_table(
     out: &mut impl std::io::Write,
     charter: &str,
@@ -45,60 +45,53 @@ pub fn write_eval_table(
         }
     }
     // A law's counts come before its subjects' lines, so the lines are kept
-    // as text (far smaller than the verdicts) as each chunk of subjects is
-    // done, and each chunk's verdicts are dropped at once.
-    let mut block = String::new();
-    let mut lines = Vec::new();
+    // as text (far smaller than the verdicts): each chunk of subjects is
+    // written as text on the core that evaluated it, its verdicts dropped
+    // there, and the text kept here until the law ends.
+    let mut lines = String::new();
     let Laws {
         runs,
         sources,
         disagreed,
     } = laws;
+    let render = |chunk: Vec<SubjectResult>| {
+        let mut text = String::new();
+        let counts = rendered(chunk, |s| write_subject(&mut text, &s, sources));
+        (counts, text)
+    };
     for law in runs {
         let name = law.law;
         lines.clear();
-        let mut keep = |s: &SubjectResult| {
-            block.clear();
-            write_subject(&mut block, s, sources);
-            lines.extend_from_slice(block.as_bytes());
-        };
-        let (problems, whole, (pass, fail, error)) = run_law(law, &mut keep);
+        let mut counts = (0, 0, 0);
+        let problems = law.run_rendered(&render, &mut |(c, text): (Counts, String)| {
+            add(&mut counts, c);
+            lines.push_str(&text);
+        });
         disagreed(&problems);
+        let (pass, fail, error) = counts;
         writeln!(out, "\nlaw {name}: {pass} pass, {fail} fail, {error} error")?;
-        out.write_all(&lines)?;
-        for s in &whole {
-            block.clear();
-            write_subject(&mut block, s, sources);
-            out.write_all(block.as_bytes())?;
-        }
+        out.write_all(lines.as_bytes())?;
     }
     Ok(())
 }
 
-/// Runs `law`, counting its results (pass, fail, error). A law whose
-/// results come as one chunk (the interpreter's, or a small collection)
-/// is returned whole, to be written straight out; one that comes in
-/// several has every result given to `keep` (to be kept as text) and
-/// each chunk dropped at once. Either way no result is held both as a
-/// verdict and as text. Also returns the law's disagreements.
-pub(super) fn run_law(
-    law: LawRun<'_>,
-    keep: &mut dyn FnMut(&SubjectResult),
-) -> (Vec<Disagreement>, Vec<SubjectResult>, (usize, usize, usize)) {
+/// A law's results counted: pass, fail, error.
+pub(super) type Counts = (usize, usize, usize);
+
+/// Counts a chunk's results and gives each to `write`, in order, each
+/// dropped (its reasons freed) once it is written.
+pub(super) fn rendered(chunk: Vec<SubjectResult>, mut write: impl FnMut(SubjectResult)) -> Counts {
     let mut counts = (0, 0, 0);
-    let mut first = None;
-    let mut kept = false;
-    let problems = law.run(&mut |chunk| {
-        add_counts(&chunk, &mut counts);
-        if !kept && first.is_none() {
-            first = Some(chunk);
-            return;
-        }
-        kept = true;
-        first.take().into_iter().flatten().for_each(|s| keep(&s));
-        chunk.iter().for_each(&mut *keep);
-    });
-    (problems, first.unwrap_or_default(), counts)
+    add_counts(&chunk, &mut counts);
+    chunk.into_iter().for_each(&mut write);
+    counts
+}
+
+/// Adds a chunk's counts to a law's.
+pub(super) fn add(to: &mut Counts, (pass, fail, error): Counts) {
+    to.0 += pass;
+    to.1 += fail;
+    to.2 += error;
 }
 
 /// The laws an `eval` document writes, each evaluated as it is written:

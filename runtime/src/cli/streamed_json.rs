@@ -4,6 +4,7 @@
 //! the CLI streams this way (it needs the JIT's chunked runs and the CLI's
 //! report of disagreements), so it lives here and not in `api`.
 
+use super::report::{add, rendered, Counts};
 use crate::api::verdict_json::{result_json, Summary};
 use crate::verdict::SubjectResult;
 use std::hash::BuildHasher as _;
@@ -34,23 +35,46 @@ pub fn write_eval_json_streamed(
     folded.push(&text)?;
     folded.write(out, 0, 2)?;
     out.write_all(b",\n  \"laws\": [")?;
+    // Each result pretty-printed on the core that evaluated it (where each
+    // one's text ends beside the chunk's text), folded here.
+    let render = |chunk: Vec<SubjectResult>| {
+        let (mut text, mut ends, mut failed) = (Vec::new(), Vec::new(), None);
+        let counts = rendered(chunk, |r| {
+            if failed.is_none() {
+                failed = serde_json::to_writer_pretty(&mut text, &result_json(&r, sources)).err();
+                ends.push(text.len());
+            }
+        });
+        Chunk {
+            counts,
+            text,
+            ends,
+            failed,
+        }
+    };
     let mut any = false;
     for law in runs {
         let name = law.law;
         folded.clear();
+        let mut counts = (0, 0, 0);
         let mut failed = None;
-        let mut keep = |r: &SubjectResult| {
-            text.clear();
-            let written = serde_json::to_writer_pretty(&mut text, &result_json(r, sources))
-                .map_err(io::Error::from)
-                .and_then(|()| folded.push(&text));
-            failed = failed.take().or(written.err());
-        };
-        let (problems, whole, (pass, fail, error)) = super::report::run_law(law, &mut keep);
+        let problems = law.run_rendered(&render, &mut |chunk: Chunk| {
+            add(&mut counts, chunk.counts);
+            let mut start = 0;
+            for &end in &chunk.ends {
+                if failed.is_none() {
+                    let result = chunk.text.get(start..end).unwrap_or_default();
+                    failed = folded.push(result).err();
+                }
+                start = end;
+            }
+            failed = failed.take().or(chunk.failed.map(io::Error::from));
+        });
         disagreed(&problems);
         if let Some(e) = failed {
             return Err(e);
         }
+        let (pass, fail, error) = counts;
         let counts = Summary { pass, fail, error };
         out.write_all(if any { b",\n    {\n" } else { b"\n    {\n" })?;
         any = true;
@@ -63,25 +87,26 @@ pub fn write_eval_json_streamed(
         summary.push(&text)?;
         summary.write(out, 0, 6)?;
         out.write_all(b",\n      \"results\": [")?;
-        if folded.is_empty() && whole.is_empty() {
+        if folded.is_empty() {
             out.write_all(b"]")?;
         } else {
             out.write_all(b"\n")?;
             folded.write(out, 8, 8)?;
-            // A law that came whole: each result written as it is rendered.
-            for (i, r) in whole.iter().enumerate() {
-                text.clear();
-                serde_json::to_writer_pretty(&mut text, &result_json(r, sources))?;
-                folded.clear();
-                folded.push(&text)?;
-                out.write_all(if i > 0 { b",\n" } else { b"" })?;
-                folded.write(out, 8, 8)?;
-            }
             out.write_all(b"\n      ]")?;
         }
         out.write_all(b"\n    }")?;
     }
     out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })
+}
+
+/// A chunk of a law's results pretty-printed one after another: their
+/// counts, their text, where each one's text ends, and the first error of
+/// printing one (after which the rest are not printed).
+struct Chunk {
+    counts: Counts,
+    text: Vec<u8>,
+    ends: Vec<usize>,
+    failed: Option<serde_json::Error>,
 }
 
 /// Pretty-printed JSON values, a `,` between them, kept as lines: each

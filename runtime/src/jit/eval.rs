@@ -5,6 +5,7 @@
 use super::fault::{Compiled, Disagreement, Fault};
 use super::run::Run;
 use super::{abi, across_cores_each, code, threads, JitProgram};
+use crate::api::Rendered;
 use crate::interp::{Explain, Interpreter, Limits};
 use crate::layout::{self, Layout};
 use crate::snapshot::Snapshot;
@@ -95,8 +96,13 @@ impl JitProgram {
     ) -> (Vec<SubjectResult>, Vec<Disagreement>) {
         let mut results = Vec::new();
         let each = &mut |chunk| results.extend(chunk);
-        let (whole, problems) =
-            self.eval_law_each(program, snapshot, layout, (law, limits, explain), each);
+        let (whole, problems) = self.eval_law_each(
+            program,
+            snapshot,
+            layout,
+            (law, limits, explain),
+            (&|chunk| chunk, each),
+        );
         results.extend(whole.into_iter().flatten());
         (results, problems)
     }
@@ -106,14 +112,17 @@ impl JitProgram {
     /// (a caller that writes each chunk out and drops it never holds the
     /// whole law's verdicts) — except when the law is evaluated whole
     /// (small, or by the interpreter): then its results are returned,
-    /// after those of no chunk. Also returns the disagreements.
-    pub fn eval_law_each(
+    /// after those of no chunk. Each chunk is first given to `render` on
+    /// the thread that evaluated it, so that what the caller makes of the
+    /// verdicts (its output's text) is made on every core too, and `each`
+    /// gets what `render` made. Also returns the disagreements.
+    pub fn eval_law_each<R: Send>(
         &self,
         program: &Program,
         snapshot: &Snapshot,
         layout: &Layout,
         (law, limits, explain): (LawId, Limits, Explain),
-        each: &mut dyn FnMut(Vec<SubjectResult>),
+        (render, each): Rendered<'_, '_, R>,
     ) -> (Option<Vec<SubjectResult>>, Vec<Disagreement>) {
         let interp = Interpreter::new(program, snapshot)
             .with_limits(limits.clone())
@@ -226,7 +235,7 @@ impl JitProgram {
                 let fresh = ctx.take().unwrap_or_else(|| run.ctx());
                 let (results, problems, back) = run.chunk_in(c, ty, fresh);
                 *ctx = Some(back);
-                (results, problems)
+                (render(results), problems)
             },
             // A chunk whose worker panicked (a bug): the interpreter's
             // verdicts for its subjects.
@@ -243,7 +252,7 @@ impl JitProgram {
                         notes,
                     })
                     .collect();
-                (results, Vec::new())
+                (render(results), Vec::new())
             },
             |(results, p)| {
                 problems.extend(p);

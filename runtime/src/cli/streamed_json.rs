@@ -36,7 +36,9 @@ pub fn write_eval_json_streamed(
     folded.write(out, 0, 2)?;
     out.write_all(b",\n  \"laws\": [")?;
     // Each result pretty-printed on the core that evaluated it (where each
-    // one's text ends beside the chunk's text), folded here.
+    // one's text ends beside the chunk's text), folded here. (Folding each
+    // chunk there too, and appending its distinct lines here, took no less
+    // time in all and held about 20 MB more at 10^6 members.)
     let render = |chunk: Vec<SubjectResult>| {
         let (mut text, mut ends, mut failed) = (Vec::new(), Vec::new(), None);
         let counts = rendered(chunk, |r| {
@@ -163,46 +165,58 @@ impl Folded {
 
     /// Adds a line (its fold byte, then its text) to the values.
     fn push_line(&mut self, line: &[u8]) -> io::Result<()> {
+        let (&fold, text) = line.split_first().unwrap_or((&FOLD, &[]));
+        let index = self.intern_line(fold, text)?;
+        self.lines.push(index);
+        Ok(())
+    }
+
+    /// The index of a distinct line (its fold byte, then its text): the
+    /// one it last had if it is known lately, else a new one.
+    fn intern_line(&mut self, fold: u8, text: &[u8]) -> io::Result<u32> {
         if self.recent.is_empty() {
             self.recent = vec![0; RECENT];
         }
-        let slot = LINE_HASH.hash_one(line) as usize % RECENT;
+        let slot = LINE_HASH.hash_one((fold, text)) as usize % RECENT;
         let known = self.recent.get(slot).copied().unwrap_or(0);
+        let same = |line: &[u8]| line.split_first() == Some((&fold, text));
         let index = match known.checked_sub(1) {
-            Some(i) if self.line(i) == Some(line) => i,
+            Some(i) if self.line(i).is_some_and(same) => i,
             _ => {
                 let i = u32::try_from(self.starts.len()).map_err(|_| {
                     io::Error::other("a law's results hold more than 2^32 distinct lines")
                 })?;
                 self.starts.push(self.bytes.len());
-                self.bytes.extend_from_slice(line);
+                self.bytes.push(fold);
+                self.bytes.extend_from_slice(text);
                 if let Some(r) = self.recent.get_mut(slot) {
                     *r = i.saturating_add(1);
                 }
                 i
             }
         };
-        self.lines.push(index);
-        Ok(())
+        Ok(index)
     }
 
     /// Adds a pretty-printed value (JSON text never holds a raw newline
     /// inside a string, so its lines are the printer's).
     fn push(&mut self, text: &[u8]) -> io::Result<()> {
-        let mut line = Vec::new();
         if let Some(last) = self.lines.pop() {
             // the previous value's last line ends with its separator
-            line.extend_from_slice(self.line(last).unwrap_or_default());
+            let mut line = self.line(last).unwrap_or_default().to_vec();
             line.push(b',');
             self.push_line(&line)?;
         }
-        for text in text.split(|b| *b == b'\n') {
-            let spaces = text.iter().take_while(|b| **b == b' ').count();
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len()));
+        for end in ends {
+            let line = text.get(start..end).unwrap_or_default();
+            start = end + 1;
+            let spaces = line.iter().take_while(|b| **b == b' ').count();
             let spaces = u8::try_from(spaces).unwrap_or(FOLD_MAX).min(FOLD_MAX);
-            line.clear();
-            line.push(spaces + FOLD);
-            line.extend_from_slice(text.get(usize::from(spaces)..).unwrap_or_default());
-            self.push_line(&line)?;
+            let rest = line.get(usize::from(spaces)..).unwrap_or_default();
+            let index = self.intern_line(spaces + FOLD, rest)?;
+            self.lines.push(index);
         }
         Ok(())
     }

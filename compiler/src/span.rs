@@ -137,10 +137,10 @@ impl SourceMap {
         let before = f
             .line_starts
             .partition_point(|&start| start as usize <= upto.len());
-        let line_start = match before.checked_sub(1) {
-            Some(i) => f.line_starts.get(i).map_or(0, |&s| s as usize),
-            None => 0,
-        };
+        let line_start = before
+            .checked_sub(1)
+            .and_then(|i| f.line_starts.get(i))
+            .map_or(0, |&s| s as usize);
         let col = upto
             .get(line_start..)
             .map(|s| s.chars().count())

@@ -163,17 +163,9 @@ impl Folded {
         self.bytes.get(start..end)
     }
 
-    /// Adds a line (its fold byte, then its text) to the values.
-    fn push_line(&mut self, line: &[u8]) -> io::Result<()> {
-        let (&fold, text) = line.split_first().unwrap_or((&FOLD, &[]));
-        let index = self.intern_line(fold, text)?;
-        self.lines.push(index);
-        Ok(())
-    }
-
-    /// The index of a distinct line (its fold byte, then its text): the
-    /// one it last had if it is known lately, else a new one.
-    fn intern_line(&mut self, fold: u8, text: &[u8]) -> io::Result<u32> {
+    /// Adds a line (its fold byte, then its text) to the values: the
+    /// distinct line it last was if it is known lately, else a new one.
+    fn push_line(&mut self, fold: u8, text: &[u8]) -> io::Result<()> {
         if self.recent.is_empty() {
             self.recent = vec![0; RECENT];
         }
@@ -195,7 +187,8 @@ impl Folded {
                 i
             }
         };
-        Ok(index)
+        self.lines.push(index);
+        Ok(())
     }
 
     /// Adds a pretty-printed value (JSON text never holds a raw newline
@@ -205,7 +198,8 @@ impl Folded {
             // the previous value's last line ends with its separator
             let mut line = self.line(last).unwrap_or_default().to_vec();
             line.push(b',');
-            self.push_line(&line)?;
+            let (&fold, text) = line.split_first().unwrap_or((&FOLD, &[]));
+            self.push_line(fold, text)?;
         }
         let mut start = 0;
         let ends = memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len()));
@@ -215,8 +209,7 @@ impl Folded {
             let spaces = line.iter().take_while(|b| **b == b' ').count();
             let spaces = u8::try_from(spaces).unwrap_or(FOLD_MAX).min(FOLD_MAX);
             let rest = line.get(usize::from(spaces)..).unwrap_or_default();
-            let index = self.intern_line(spaces + FOLD, rest)?;
-            self.lines.push(index);
+            self.push_line(spaces + FOLD, rest)?;
         }
         Ok(())
     }

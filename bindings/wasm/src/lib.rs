@@ -42,8 +42,8 @@ export interface EvalDocument {
 /** One law's verdicts. */
 export interface LawDocument {
   law: string;
-  summary: { pass: number; fail: number; error: number };
   results: SubjectDocument[];
+  summary: { pass: number; fail: number; error: number };
 }
 /** One subject's verdict with its reasons. */
 export interface SubjectDocument {

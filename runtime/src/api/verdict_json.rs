@@ -8,9 +8,16 @@
 //!
 //! ```text
 //! { "charter", "figures": { NAME: { "type", "value" | "error" } },
-//!   "laws": [ { "law", "summary": { "pass", "fail", "error" },
-//!   "results": [ { "subject", "verdict", "failed", "error"?, "not_applicable", "warnings" } ] } ] }
+//!   "laws": [ { "law",
+//!   "results": [ { "subject", "verdict", "failed", "error"?, "not_applicable", "warnings" } ],
+//!   "summary": { "pass", "fail", "error" } } ] }
 //! ```
+//!
+//! A law's `summary` comes after its `results`: its counts are known only
+//! once every subject is evaluated, and a writer that streams the results
+//! as they are evaluated (the command line's) can then write each one and
+//! forget it, instead of holding every result's text until the counts are
+//! known.
 
 use crate::api::LawReport;
 use crate::verdict::{EvalError, Failure, NotApplicable, Reason, Subject, SubjectResult, Verdict};
@@ -98,8 +105,8 @@ impl Serialize for LawJson<'_> {
         };
         let mut m = s.serialize_struct("Law", 3)?;
         m.serialize_field("law", &self.report.law)?;
-        m.serialize_field("summary", &Summary { pass, fail, error })?;
         m.serialize_field("results", &results)?;
+        m.serialize_field("summary", &Summary { pass, fail, error })?;
         m.end()
     }
 }

@@ -5,6 +5,7 @@
 pub mod api;
 #[cfg(feature = "cli")]
 pub mod cli;
+mod cores;
 pub mod doc;
 pub mod interp;
 #[cfg(feature = "jit")]

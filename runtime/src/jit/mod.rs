@@ -155,6 +155,7 @@ pub use decide::{Decision, Decisions};
 pub use fault::{Compiled, Disagreement, Fallback, Fault, FaultKind};
 pub use test_blocks::TestDecision;
 
+use crate::cores::threads;
 use crate::layout::{Interner, Layout};
 use crate::snapshot::Snapshot;
 use pipeline::Pipeline;
@@ -162,13 +163,6 @@ use polity_compiler::ir::{Expr, Program};
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
-
-/// The number of cores, asked once: `available_parallelism` reads cgroup
-/// files on Linux, which costs more than evaluating a small law.
-fn threads() -> usize {
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
 
 /// Runs `work` over `items` in chunks of `chunk`, across the cores: one
 /// worker per core, each with its own state from `init` (an evaluation

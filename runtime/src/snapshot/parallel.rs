@@ -22,13 +22,14 @@
 
 use super::seed::{self, Ctx, Part, Schema, Sink};
 use super::{checked, native, LoadLimits, Snapshot, SnapshotError, TEXT_EVERY};
+use crate::cores::threads;
 use crate::layout::{raw, Interner, Layout};
 use crate::value::Value;
 use polity_compiler::ir::Program;
 use polity_compiler::types::Type;
 use serde::de::DeserializeSeed;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Texts of at least this many bytes are split (below it, starting a
 /// thread and joining the parts costs more than it saves).
@@ -111,12 +112,6 @@ fn runnable() -> Option<usize> {
         .nth(3)
         .and_then(|f| f.split('/').next())
         .and_then(|n| n.parse::<usize>().ok())
-}
-
-/// How many threads can run at once (asked once).
-fn threads() -> usize {
-    static THREADS: OnceLock<usize> = OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// What the first part read.

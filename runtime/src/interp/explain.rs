@@ -137,7 +137,7 @@ impl<'p> Eval<'_, 'p> {
             }
             ExprKind::Binary(op, a, b) if op.is_comparison() => {
                 if let (Ok(va), Ok(vb)) = (self.eval(a), self.eval(b)) {
-                    let needs = format!("{} {}", op.symbol(), self.show(&b.ty, &vb));
+                    let needs = self.show_after(&[op.symbol(), " "], &b.ty, &vb);
                     let mut reason = self.reason(a, self.show(&a.ty, &va), Some(needs));
                     reason.inner = self.filtered(a);
                     if self.ctx.explain == Explain::Full {
@@ -352,7 +352,7 @@ impl<'p> Eval<'_, 'p> {
             return;
         }
         let not = if wanted { "" } else { "not " };
-        let needs = format!("{not}to contain {}", self.show(&x.ty, &vx));
+        let needs = self.show_after(&[not, "to contain "], &x.ty, &vx);
         out.push(self.reason(xs, self.show(&xs.ty, &vxs), Some(needs)));
     }
 
@@ -487,6 +487,17 @@ impl<'p> Eval<'_, 'p> {
 
     fn show(&self, ty: &Type, v: &Value) -> String {
         render_truncated(self.ctx.program, ty, v)
+    }
+
+    /// The pieces of `prefix`, then `v` as [`Eval::show`] renders it, in
+    /// one string (a reason's `needs`: every failing comparison makes one,
+    /// and `format!`'s machinery cost several times the copying).
+    fn show_after(&self, prefix: &[&str], ty: &Type, v: &Value) -> String {
+        let len: usize = prefix.iter().map(|p| p.len()).sum();
+        let mut out = String::with_capacity(len + 32);
+        prefix.iter().for_each(|p| out.push_str(p));
+        truncated_into(self.ctx.program, ty, v, usize::MAX, &mut out);
+        out
     }
 }
 

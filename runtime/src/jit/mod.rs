@@ -135,6 +135,7 @@
 
 mod abi;
 mod calls;
+mod chunks;
 mod code;
 mod compile;
 mod compile_budget;
@@ -158,121 +159,12 @@ pub use test_blocks::TestDecision;
 use crate::cores::threads;
 use crate::layout::{Interner, Layout};
 use crate::snapshot::Snapshot;
+use chunks::{across_cores, across_cores_each};
 use pipeline::Pipeline;
 use polity_compiler::ir::{Expr, Program};
 use polity_compiler::num::Dec;
 use polity_compiler::span::Span;
 use polity_compiler::types::Type;
-
-/// Runs `work` over `items` in chunks of `chunk`, across the cores: one
-/// worker per core, each with its own state from `init` (an evaluation
-/// context, whose memoised constants it keeps from chunk to chunk), takes
-/// the next chunk whenever it finishes one, so a core that is busy with
-/// something else takes fewer chunks and never holds the others back. The
-/// results are in the chunks' order; a worker that panicked leaves its
-/// chunks out (the caller sees fewer results than chunks).
-fn across_cores<T: Sync, S, R: Send>(
-    items: &[T],
-    chunk: usize,
-    init: impl Fn() -> S + Sync,
-    work: impl Fn(&mut S, &[T]) -> R + Sync,
-) -> Vec<R> {
-    let chunks: Vec<&[T]> = items.chunks(chunk.max(1)).collect();
-    let workers = threads().min(chunks.len());
-    if workers <= 1 {
-        let mut state = init();
-        return chunks.iter().map(|c| work(&mut state, c)).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut parts: Vec<(usize, R)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut state = init();
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(c) = chunks.get(i) else {
-                            break;
-                        };
-                        done.push((i, work(&mut state, c)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    parts.sort_by_key(|(i, _)| *i);
-    parts.into_iter().map(|(_, r)| r).collect()
-}
-
-/// As [`across_cores`], but each chunk's result is handed to `each`, on the
-/// calling thread, in the chunks' order as soon as it and every chunk
-/// before it are done (a later chunk that finishes first waits, with at
-/// most a few per worker held), so the caller can write results out while
-/// the workers go on. A chunk whose worker panicked is given to `lost`,
-/// on the calling thread, for its result instead.
-fn across_cores_each<T: Sync, S, R: Send>(
-    items: &[T],
-    chunk: usize,
-    init: impl Fn() -> S + Sync,
-    work: impl Fn(&mut S, &[T]) -> R + Sync,
-    lost: impl Fn(&[T]) -> R,
-    mut each: impl FnMut(R),
-) {
-    let chunks: Vec<&[T]> = items.chunks(chunk.max(1)).collect();
-    let workers = threads().min(chunks.len());
-    if workers <= 1 {
-        let mut state = init();
-        for c in &chunks {
-            each(work(&mut state, c));
-        }
-        return;
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    // Bounded: a worker ahead of the writer waits rather than piling up
-    // results.
-    let (send, receive) = std::sync::mpsc::sync_channel::<(usize, R)>(workers * 2);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            let send = send.clone();
-            let (next, chunks, init, work) = (&next, &chunks, &init, &work);
-            s.spawn(move || {
-                let mut state = init();
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(c) = chunks.get(i) else {
-                        break;
-                    };
-                    if send.send((i, work(&mut state, c))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(send);
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut due = 0;
-        // Ends when every worker has ended (finished or panicked).
-        for (i, r) in receive.iter() {
-            waiting.insert(i, r);
-            while let Some(r) = waiting.remove(&due) {
-                each(r);
-                due += 1;
-            }
-        }
-        // What a panicked worker left: its chunk redone by `lost`, and
-        // the chunks after it that were waiting.
-        while let Some(c) = chunks.get(due) {
-            each(waiting.remove(&due).unwrap_or_else(|| lost(c)));
-            due += 1;
-        }
-    });
-}
 
 /// How many failed bytes a law's own entry writes: one per requirement that
 /// decides (advice does not), in source order.

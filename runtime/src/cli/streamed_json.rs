@@ -73,14 +73,17 @@ pub fn write_eval_json_streamed(
         let mut failed: Option<io::Error> = None;
         let problems = law.run_rendered(&render, &mut |chunk: Chunk| {
             add(&mut counts, chunk.counts);
-            if failed.is_some() || chunk.text.is_empty() {
+            if failed.is_some() {
                 return;
             }
-            let written = out
-                .write_all(if results { b",\n" } else { b"\n" })
-                .and_then(|()| out.write_all(&chunk.text));
-            results = true;
-            failed = written.err().or(chunk.failed.map(io::Error::from));
+            if !chunk.text.is_empty() {
+                let written = out
+                    .write_all(if results { b",\n" } else { b"\n" })
+                    .and_then(|()| out.write_all(&chunk.text));
+                results = true;
+                failed = written.err();
+            }
+            failed = failed.take().or(chunk.failed.map(io::Error::from));
         });
         disagreed(&problems);
         if let Some(e) = failed {

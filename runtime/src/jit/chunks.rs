@@ -3,7 +3,7 @@
 //! (an evaluation context) kept from chunk to chunk.
 
 use crate::cores::threads;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
 /// Runs `work` over `items` in chunks of `chunk`, across the cores: one
@@ -139,12 +139,12 @@ const AHEAD: usize = 4;
 
 /// Which chunks may be started: those before the first one not yet handed
 /// on (`due`) plus `width`; all of them once the window is opened (a
-/// thread panicked, and the chunk everyone waits for may never come).
+/// thread panicked, and the chunk everyone waits for may never come),
+/// which puts `due` at its end.
 struct Window {
     due: Mutex<usize>,
     moved: Condvar,
     width: usize,
-    open: AtomicBool,
 }
 
 impl Window {
@@ -153,29 +153,28 @@ impl Window {
             due: Mutex::new(0),
             moved: Condvar::new(),
             width: width.max(1),
-            open: AtomicBool::new(false),
         }
     }
 
     /// Waits until chunk `i` may be started.
     fn wait_for(&self, i: usize) {
         let mut due = self.due.lock().unwrap_or_else(PoisonError::into_inner);
-        while i >= due.saturating_add(self.width) && !self.open.load(Ordering::Relaxed) {
+        while i >= due.saturating_add(self.width) {
             due = self.moved.wait(due).unwrap_or_else(PoisonError::into_inner);
         }
     }
 
-    /// Every chunk before `due` has been handed on.
+    /// Every chunk before `due` has been handed on (an opened window stays
+    /// open: `due` only grows).
     fn moved_to(&self, due: usize) {
-        *self.due.lock().unwrap_or_else(PoisonError::into_inner) = due;
+        let mut at = self.due.lock().unwrap_or_else(PoisonError::into_inner);
+        *at = (*at).max(due);
         self.moved.notify_all();
     }
 
-    /// Lets every chunk start (under the lock, so that no waiter misses it).
+    /// Lets every chunk start.
     fn open(&self) {
-        let _due = self.due.lock().unwrap_or_else(PoisonError::into_inner);
-        self.open.store(true, Ordering::Relaxed);
-        self.moved.notify_all();
+        self.moved_to(usize::MAX);
     }
 }
 
